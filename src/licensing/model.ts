@@ -1,0 +1,260 @@
+// The license service's vocabulary: plain, serialisable data shared by the preflight, the swap,
+// tracking, the CLI and the bot. Nothing here knows about HTTP or botbuilder.
+
+export type Severity = 'block' | 'warn' | 'info';
+
+export const FINDING_CODES = [
+  'SAME_PLAN',
+  'SOURCE_NOT_ASSIGNED',
+  'SOURCE_INHERITED',
+  'SOURCE_ALSO_ELSEWHERE',
+  'TARGET_ALREADY_ASSIGNED',
+  'SEATS_SHORT',
+  'TARGET_NOT_ACTIVE',
+  'TARGET_NOT_ASSIGNABLE',
+  'MUTUALLY_EXCLUSIVE',
+  'DEPENDENCY_BROKEN',
+  'SERVICES_LOST',
+  'USAGE_LOCATION_MISSING',
+  'GROUP_SYNCED',
+  'GROUP_DYNAMIC',
+  'GROUP_NOT_SECURITY',
+  'NESTED_GROUPS',
+  'GROUP_PROCESSING',
+  'MEMBERS_IN_ERROR',
+] as const;
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+export type PrincipalKind = 'user' | 'group';
+
+/** A user or group as shown to people: enough to name it and find it again. */
+export interface PrincipalRef {
+  kind: PrincipalKind;
+  id: string;
+  displayName: string;
+  /** Users only. */
+  userPrincipalName?: string;
+}
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  /** Every principal the finding is about (the bot shows the first ten and a count). */
+  principals: PrincipalRef[];
+  /** Plain English, for the CLI and logs. The bot renders its own text from code + data. */
+  message: string;
+  /** Code-specific facts, e.g. { needed, available } for SEATS_SHORT. Plain JSON. */
+  data: Record<string, unknown>;
+}
+
+/** What the admin asked for, before anything was looked up. Serialisable (stored with requests). */
+export type PrincipalQuery =
+  | { kind: 'user'; user: string } // UPN or object id
+  | { kind: 'group'; group: string } // object id or display name
+  | { kind: 'users'; users: string[] }; // UPNs or object ids
+
+export interface ChangeSpec {
+  principal: PrincipalQuery;
+  /** Source plan as the admin typed it (alias, part number, product name or skuId). Optional: inferred when the principal has exactly one candidate. */
+  from?: string;
+  to: string;
+  /** Group swap: also swap the direct copies of the source held by members (see SOURCE_ALSO_ELSEWHERE). */
+  includeDirectCopies?: boolean;
+  /** Per-plan override of the carried-over services: plan names or ids to force on or off in the target. */
+  planOverrides?: { enable?: string[]; disable?: string[] };
+  /** Exact target disabledPlans per principal id (used by undo to restore what was there before). */
+  exactDisabledPlans?: Record<string, string[]>;
+}
+
+export interface ServicePlanInfo {
+  id: string;
+  name: string;
+  friendlyName: string;
+  family?: string;
+}
+
+/** One of the tenant's subscribed SKUs, enriched with the reference data. */
+export interface PlanInfo {
+  skuId: string;
+  skuPartNumber: string;
+  /** Friendly product name, e.g. "Office 365 E3". */
+  displayName: string;
+  /** Short names admins type ("E3", "M365 E3"), for display and matching. */
+  aliases: string[];
+  appliesTo: string;
+  capabilityStatus: string;
+  enabled: number;
+  warning: number;
+  suspended: number;
+  consumed: number;
+  /** enabled - consumed, never below 0. */
+  available: number;
+  servicePlans: ServicePlanInfo[];
+}
+
+export type PlanSummary = Pick<PlanInfo, 'skuId' | 'skuPartNumber' | 'displayName'>;
+
+/** One assignLicense call of the change. */
+export interface Assignment {
+  principal: PrincipalRef;
+  addLicenses: { skuId: string; disabledPlans: string[] }[];
+  removeLicenses: string[];
+  /** disabledPlans the principal had on the source before the change (for undo). */
+  previousDisabledPlans: string[];
+}
+
+export interface ResolvedChange {
+  kind: 'user' | 'group' | 'users';
+  /** The user or group; for a list of users, a synthetic ref { kind: 'user', id: 'users:<n>', displayName: '<n> users' }. */
+  principal: PrincipalRef;
+  from: PlanSummary;
+  to: PlanSummary;
+  /** One entry per assignLicense call the swap will make, in order. */
+  assignments: Assignment[];
+  /** Users whose licenses change (group: its direct user members). */
+  affectedUsers: number;
+  seats: { needed: number; available: number };
+  /** Friendly names of services, by family where known. */
+  servicesKept: string[];
+  servicesLost: string[];
+  servicesGained: string[];
+  includeDirectCopies: boolean;
+}
+
+export interface PreflightResult {
+  change: ResolvedChange;
+  findings: Finding[];
+  counts: { block: number; warn: number; info: number };
+  /** True when any finding has severity block: such a change must not run. */
+  blocked: boolean;
+  checkedAt: string;
+}
+
+export interface SwapOutcome {
+  principal: PrincipalRef;
+  /** changed = user call returned 200; accepted = group call returned 202; failed = Graph refused. */
+  status: 'changed' | 'accepted' | 'failed';
+  /** Plain-words reason for a failure. */
+  reason?: string;
+  graphCode?: string;
+  graphMessage?: string;
+}
+
+export interface SwapResult {
+  kind: ResolvedChange['kind'];
+  outcomes: SwapOutcome[];
+  changed: PrincipalRef[];
+  failed: SwapOutcome[];
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface TrackingProgress {
+  groupId: string;
+  processingState: string;
+  elapsedMs: number;
+  polls: number;
+}
+
+export interface MemberError {
+  principal: PrincipalRef;
+  /** Entra's error value, e.g. CountViolation. */
+  error: string;
+  /** Plain words: what it means and what to do. */
+  message: string;
+}
+
+export interface TrackingReport {
+  groupId: string;
+  outcome: 'complete' | 'timeout' | 'failed';
+  processingState: string;
+  /** Members now holding the target from this group with the source gone from this group. */
+  done: PrincipalRef[];
+  errors: MemberError[];
+  /** Members that still hold the source from another source (direct or another group). */
+  stillHoldingSource: PrincipalRef[];
+  polls: number;
+  elapsedMs: number;
+  finishedAt: string;
+}
+
+export interface TrackOptions {
+  pollIntervalMs?: number;
+  timeoutMs?: number;
+  /** Called on every poll: the bot pushes it as progress. */
+  onProgress?: (p: TrackingProgress) => void | Promise<void>;
+  signal?: AbortSignal;
+  /** Only assignment states updated at or after this instant count as "after the change". */
+  since?: string;
+}
+
+export interface PrincipalMatch extends PrincipalRef {
+  /** Users: department; groups: "security", "dynamic", "synced"… for display. */
+  detail?: string;
+}
+
+export type LicensingErrorCode =
+  | 'PLAN_UNKNOWN'
+  | 'PLAN_AMBIGUOUS'
+  | 'PRINCIPAL_UNKNOWN'
+  | 'PRINCIPAL_AMBIGUOUS'
+  | 'SOURCE_AMBIGUOUS'
+  | 'INVALID_INPUT'
+  | 'BLOCKED'
+  | 'GRAPH_ERROR';
+
+/** An error a person can act on: the bot and the CLI show `message` (or render from code + data). */
+export class LicensingError extends Error {
+  constructor(
+    readonly code: LicensingErrorCode,
+    message: string,
+    /** e.g. { name, candidates: PlanSummary[] } or { query, suggestions: PrincipalMatch[] } */
+    readonly data: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'LicensingError';
+  }
+}
+
+/** Current licensing of one principal, for `status` and for choosing a source plan. */
+export interface PrincipalStatus {
+  principal: PrincipalRef;
+  /** For users: every (SKU, source) pair; for groups: the group's own assignedLicenses. */
+  licenses: {
+    plan: PlanSummary;
+    /** null = direct; group id otherwise (users only). */
+    assignedByGroup: string | null;
+    assignedByGroupName?: string;
+    state?: string;
+    error?: string | null;
+    disabledPlans: string[];
+  }[];
+  /** Groups only. */
+  processingState?: string;
+  memberCount?: number;
+  membersInError?: number;
+}
+
+/**
+ * What the bot and the CLI call. Implemented by LicenseService (src/licensing/service.ts) over the
+ * Graph gateway. Every method that is given bad input throws LicensingError and writes nothing.
+ */
+export interface LicensePort {
+  listPlans(): Promise<PlanInfo[]>;
+  resolvePlan(name: string): Promise<PlanInfo>;
+  findPrincipals(query: string, opts?: { kind?: PrincipalKind; top?: number }): Promise<PrincipalMatch[]>;
+  status(principal: PrincipalQuery): Promise<PrincipalStatus>;
+  preflight(spec: ChangeSpec): Promise<PreflightResult>;
+  /** Runs the change as planned. Never called for a blocked preflight (throws BLOCKED). */
+  swap(change: ResolvedChange): Promise<SwapResult>;
+  /** Group swaps: follow Entra's background processing to the end. Never throws on timeout. */
+  track(change: ResolvedChange, opts?: TrackOptions): Promise<TrackingReport>;
+  /** The exact reverse of a change: source back with its previous disabledPlans. */
+  reverse(change: ResolvedChange): ChangeSpec;
+  /** A user by UPN or object id, or null (used to resolve APPROVERS and the person behind an activity). */
+  resolveUser(idOrUpn: string): Promise<PrincipalRef | null>;
+  /** Object ids of a group's direct user members (APPROVERS may name groups). */
+  groupMemberIds(groupId: string): Promise<string[]>;
+  /** The tenant behind the gateway (sandbox mode: the only tenant whose activities are accepted). */
+  tenant(): Promise<{ id: string; displayName: string; defaultUsageLocation: string | null }>;
+}
