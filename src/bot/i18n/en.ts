@@ -1,0 +1,244 @@
+// Every English word the bot says. nl.ts has the same keys (the compiler checks it).
+// Functions take plain values; the card renderer escapes whatever comes from the tenant.
+import type { FindingCode } from '../../licensing/model';
+
+type D = Record<string, unknown>;
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+const list = (v: unknown): string | undefined =>
+  Array.isArray(v) && v.length ? v.map((x) => (typeof x === 'string' ? x : (x as { displayName?: string; name?: string })?.displayName ?? (x as { name?: string })?.name ?? String(x))).join(', ') : undefined;
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+export const en = {
+  lang: 'en' as 'en' | 'nl',
+  locale: 'en-US',
+
+  common: {
+    user: 'user',
+    group: 'group',
+    users: (n: number) => plural(n, 'user', 'users'),
+    members: (n: number) => plural(n, 'member', 'members'),
+    andMore: (n: number) => `and ${n} more`,
+    none: 'none',
+    yes: 'yes',
+    no: 'no',
+    direct: 'assigned directly',
+    inheritedFrom: (group: string) => `inherited from group ${group}`,
+    seatsFree: (available: number, enabled: number) => `${available} of ${enabled} free`,
+    nothingChanged: 'Nothing was changed.',
+  },
+
+  help: {
+    title: 'Plan Switch',
+    intro: 'I move a user or a group from one Microsoft 365 license plan to another in one combined swap, so nobody loses service. A second administrator approves every change.',
+    commandsTitle: 'Commands',
+    commands: [
+      ['move group Sales to E3', 'move a group to another plan'],
+      ['move user alice@contoso.example from E1 to E3', 'move one user'],
+      ['move Sales to E3', 'I look the name up (user or group)'],
+      ['plans', 'the tenant\'s plans and free seats'],
+      ['status Sales', 'current licenses of a user or group, or of a request'],
+      ['pending', 'requests waiting for approval'],
+      ['history', 'recent changes'],
+      ['undo 12', 'reverse a completed change'],
+      ['new', 'a card that guides you step by step'],
+    ] as [string, string][],
+    dutchHint: 'Dutch works too: verplaats groep Verkoop naar E3.',
+    startButton: 'New change',
+    plansButton: 'Plans',
+  },
+
+  refuse: {
+    otherTenant: 'Plan Switch only serves its own organization. Activities from another tenant are refused; nothing was changed.',
+    unknownPerson: 'Sorry, I can\'t find you in this organization\'s directory, so I can\'t act on your behalf. Ask your license administrator to check your account. Nothing was changed.',
+    noIdentity: 'I can\'t tell who you are (the message has no Entra object id), so I can\'t act on it. Nothing was changed.',
+    notAllowed: 'You are not allowed to do that. Nothing was changed.',
+  },
+
+  errors: {
+    generic: 'Something went wrong on my side. Nothing was changed; please try again in a moment.',
+    graph: (msg: string) => `Microsoft Graph could not answer: ${msg}. Nothing was changed.`,
+    badCard: 'This card is damaged or out of date (its data is missing or invalid). Start again with "new". Nothing was changed.',
+    unknownVerb: (verb: string) => `I don't know the card action "${verb}". Nothing was changed.`,
+    malformedInvoke: 'The card action could not be read. Nothing was changed.',
+    staleCard: 'This card is out of date: the request has changed since. Here is its current state. Nothing was changed.',
+    unknownRequest: (id: string) => `There is no change request ${id}.`,
+    notUnderstood: (text: string) => `I didn't understand "${text}". Type "help" to see what I can do.`,
+    missingPrincipal: 'Who should move? For example: move group Sales to E3.',
+    missingTarget: 'To which plan? For example: move group Sales to E3.',
+    missingUndo: 'Which change should I undo? For example: undo 12. Type "history" to see the changes.',
+    workflowUnavailable: 'Change requests are not available right now. Nothing was changed.',
+  },
+
+  lookup: {
+    planUnknown: (name: string) => `The tenant has no plan called "${name}". These are its plans:`,
+    planAmbiguous: (name: string) => `"${name}" matches more than one plan. Which one do you mean?`,
+    principalUnknown: (name: string) => `I can't find a user or group called "${name}".`,
+    suggestions: 'Did you mean one of these?',
+    noSuggestions: 'Check the spelling, or type part of the name in "new".',
+    principalAmbiguous: (name: string) => `More than one user or group matches "${name}". Which one do you mean?`,
+    sourceAmbiguous: (name: string) => `${name} has more than one plan. Which plan should be replaced?`,
+    invalidInput: (msg: string) => `That doesn't work: ${msg}`,
+    choose: 'Choose',
+    from: 'From',
+    to: 'To',
+  },
+
+  plans: {
+    title: 'Plans in this tenant',
+    column: { plan: 'Plan', free: 'Free', total: 'Total', used: 'Used' },
+    empty: 'The tenant has no license plans.',
+    notAssignable: 'not assignable to users',
+    status: (s: string) => `status ${s}`,
+  },
+
+  status: {
+    title: (name: string) => `Licenses of ${name}`,
+    none: 'No license plans.',
+    processing: (state: string) => `License processing: ${state}`,
+    memberCount: (n: number) => `${n} direct members`,
+    membersInError: (n: number) => `${n} members in error`,
+    errorOn: (err: string) => `error: ${err}`,
+    askWhich: 'Status of which user, group or change? For example: status Sales, or status 12.',
+  },
+
+  preflight: {
+    title: 'Preflight check',
+    who: 'Who',
+    from: 'From',
+    to: 'To',
+    affected: 'Users affected',
+    seats: 'Seats',
+    seatsValue: (needed: number, available: number) => `${needed} needed, ${available} available`,
+    kept: 'Services kept',
+    lost: 'Services lost',
+    gained: 'Services gained',
+    findingsTitle: 'Findings',
+    severity: { block: 'Blocking', warn: 'Warnings', info: 'Good to know' },
+    noFindings: 'No problems found.',
+    blocked: 'This change cannot run until the blocking findings are fixed.',
+    ready: 'Ready: ask a second administrator to approve.',
+    requestApproval: 'Request approval',
+    cancel: 'Cancel',
+    includeDirect: 'Check again, including direct copies',
+    directIncluded: 'Direct copies of the source held by members are included in this change.',
+    cancelled: 'Cancelled. Nothing was changed.',
+  },
+
+  guide: {
+    title: 'New change',
+    step1: '1. Who should move?',
+    pickPlaceholder: 'Search a user or group',
+    typedLabel: 'Or type a name, UPN or group name',
+    typedPlaceholder: 'alice@contoso.example or Sales',
+    next: 'Next',
+    step2: (name: string) => `2. Which plan of ${name} should be replaced?`,
+    noCurrentPlans: (name: string) => `${name} has no license plans to move from.`,
+    step3: (name: string, from: string) => `3. Move ${name} from ${from} to:`,
+    check: 'Check',
+    back: 'Start again',
+    needPrincipal: 'Pick or type a user or group first.',
+    needSource: 'Pick the plan to replace.',
+    needTarget: 'Pick the plan to move to.',
+    planChoice: (name: string, available: number) => `${name} (${available} free)`,
+  },
+
+  request: {
+    statusTitle: (id: string) => `Change request ${id}`,
+    approvalTitle: (id: string) => `Approval needed: change request ${id}`,
+    requestedBy: 'Requested by',
+    approvedBy: 'Approved by',
+    state: 'State',
+    expires: 'Expires',
+    states: {
+      pending: 'waiting for approval',
+      approved: 'approved',
+      running: 'running',
+      completed: 'completed',
+      failed: 'failed',
+      partial: 'partly done',
+      rejected: 'rejected',
+      cancelled: 'cancelled',
+      expired: 'expired',
+    } as Record<string, string>,
+    approve: 'Approve',
+    reject: 'Reject',
+    cancelRequest: 'Cancel request',
+    undo: 'Undo',
+    refresh: 'Refresh',
+    reasonLabel: 'Reason (optional)',
+    requested: (id: string) => `Change request ${id} is waiting for approval. Approvers have been asked.`,
+    approvedRunning: 'Approved — running…',
+    rejectedBy: (who: string) => `Rejected by ${who}.`,
+    reason: (r: string) => `Reason: ${r}`,
+    cancelledBy: (who: string) => `Cancelled by ${who}. Nothing was changed.`,
+    expiredNote: 'Nobody approved this request in time. Nothing was changed.',
+    waitingForOther: 'Waiting for another administrator to approve.',
+    youCannotApproveOwn: 'You asked for this change, so someone else must approve it.',
+    undoOf: (id: string) => `Undoes change ${id}`,
+    progress: (state: string, seconds: number) => `Entra is processing the group: ${state} (${seconds} s).`,
+    started: 'Running the swap…',
+    worsened: 'The situation changed since the request: the new check found more problems, so nothing ran.',
+    noApprovers: 'No approvers are configured (APPROVERS): nobody can approve this request.',
+    undoRequested: (id: string, of: string) => `Undo of change ${of} requested as change request ${id}; it needs approval like any change.`,
+    notUndoable: (id: string) => `Change ${id} cannot be undone.`,
+  },
+
+  result: {
+    title: (id: string) => `Change request ${id} finished`,
+    completed: 'Done: every member has the new plan.',
+    failed: 'The change failed.',
+    partial: 'Partly done: some members are in error.',
+    done: (n: number) => `${plural(n, 'member', 'members')} done`,
+    inError: (n: number) => `${plural(n, 'member', 'members')} in error`,
+    stillHoldingSource: (n: number) => `${plural(n, 'member', 'members')} still hold the old plan from another source`,
+    timeout: 'Entra has not finished processing yet; check again later with "status".',
+    next: 'What to do next',
+    nextCompleted: 'Nothing: the old plan\'s seats are free again. Type "undo" with the change number to reverse it.',
+    nextPartial: 'Fix the causes listed, then reprocess those users in the Entra admin center (or move them again).',
+    nextFailed: 'Fix the cause above and request the change again.',
+    error: (e: string) => `Why: ${e}`,
+  },
+
+  pending: {
+    title: 'Waiting for approval',
+    empty: 'No requests are waiting for approval.',
+  },
+
+  history: {
+    title: 'Recent changes',
+    empty: 'No changes yet.',
+    line: (id: string, who: string, from: string, to: string, state: string) => `#${id} ${who}: ${from} → ${to} — ${state}`,
+  },
+
+  findings: {
+    SAME_PLAN: (_d: D) => 'The source and target are the same plan.',
+    SOURCE_NOT_ASSIGNED: (d: D) => `The source plan is not assigned here${str(d.plan) ? ` (${str(d.plan)})` : ''}: there is nothing to move.`,
+    SOURCE_INHERITED: (d: D) =>
+      `The source plan is inherited from a group${list(d.groups) ?? str(d.groupName) ? ` (${list(d.groups) ?? str(d.groupName)})` : ''}: it cannot be removed from the user directly. Change the group's license or the user's membership instead.`,
+    SOURCE_ALSO_ELSEWHERE: (_d: D) =>
+      'Some members also hold the source plan directly or from another group. They keep it, and the new plan would then fail for them. Include their direct copies in the change, or remove them first.',
+    TARGET_ALREADY_ASSIGNED: (_d: D) => 'Already on the target plan: they only lose the source plan.',
+    SEATS_SHORT: (d: D) =>
+      `Not enough licenses: ${num(d.needed) ?? '?'} needed, ${num(d.available) ?? '?'} available. Buy more, or free some up first.`,
+    TARGET_NOT_ACTIVE: (d: D) => `The target subscription is not active${str(d.capabilityStatus) ? ` (${str(d.capabilityStatus)})` : ''}. Check it in the Microsoft 365 admin center.`,
+    TARGET_NOT_ASSIGNABLE: (_d: D) => 'The target plan cannot be assigned to users.',
+    MUTUALLY_EXCLUSIVE: (d: D) =>
+      `A license conflict: ${list(d.plans) ?? 'a service plan'} cannot be combined with the target${str(d.conflictingSku) ?? str(d.sku) ? ` (held through ${str(d.conflictingSku) ?? str(d.sku)})` : ''}.`,
+    DEPENDENCY_BROKEN: (d: D) =>
+      `${str(d.plan) ?? 'A service'} depends on ${list(d.requiresAnyOf) ?? 'a service'} that the change removes.`,
+    SERVICES_LOST: (d: D) => `Services that would be lost: ${list(d.services) ?? list(d.plans) ?? 'see the list above'}. Users lose access to them and possibly their data.`,
+    USAGE_LOCATION_MISSING: (d: D) =>
+      str(d.fallback)
+        ? `No usage location: group licensing will use the tenant's country (${str(d.fallback)}).`
+        : 'No usage location: the license cannot be assigned until one is set.',
+    GROUP_SYNCED: (_d: D) => 'The group is synchronized from on-premises: its membership is managed there and changes arrive with a delay.',
+    GROUP_DYNAMIC: (d: D) => `The group has dynamic membership${str(d.membershipRule) ? ` (${str(d.membershipRule)})` : ''}: members come and go by its rule.`,
+    GROUP_NOT_SECURITY: (_d: D) => 'Only security groups can hold licenses, and this group is not one.',
+    NESTED_GROUPS: (_d: D) => 'The group contains other groups: their members do not get licenses through this group.',
+    GROUP_PROCESSING: (d: D) => `Entra is still processing this group's licenses${str(d.state) ? ` (${str(d.state)})` : ''}. Wait until it finishes.`,
+    MEMBERS_IN_ERROR: (_d: D) => 'Some members are already in a license error for this group.',
+  } satisfies Record<FindingCode, (d: D) => string>,
+};
+
+export type Messages = Omit<typeof en, 'lang' | 'locale'> & { lang: 'en' | 'nl'; locale: string };

@@ -1,0 +1,286 @@
+// Chat commands, English and Dutch, parsed without side effects. Forgiving of case, of mention
+// markup, of trailing punctuation and of the order of the clauses in a move
+// ("move group Sales to E3" = "move to E3 group Sales" = "move Sales group from E1 to E3").
+// Quotes keep a multi-word name together when it contains a keyword ("move group 'Move to Cloud' to E3").
+
+export type Lang = 'en' | 'nl';
+
+export type PrincipalTarget =
+  | { kind: 'user'; name: string }
+  | { kind: 'group'; name: string }
+  | { kind: 'users'; names: string[] }
+  /** Neither "user" nor "group" was said: look the name up. */
+  | { kind: 'any'; name: string };
+
+export type Command =
+  | { kind: 'move'; principal: PrincipalTarget; from?: string; to: string }
+  /** A move with a piece missing: the reply says which. */
+  | { kind: 'move-incomplete'; missing: 'principal' | 'target'; principal?: PrincipalTarget; from?: string; to?: string }
+  | { kind: 'plans' }
+  | { kind: 'status'; target?: string }
+  | { kind: 'history'; limit?: number }
+  | { kind: 'undo'; change?: string }
+  | { kind: 'pending' }
+  | { kind: 'help' }
+  | { kind: 'new' }
+  | { kind: 'unknown'; text: string };
+
+export interface Parsed {
+  command: Command;
+  /** Set when the words used were language-specific (Dutch words imply Dutch replies). */
+  lang?: Lang;
+}
+
+type Token = { text: string; quoted: boolean };
+
+/** Removes Teams mention markup (<at>Plan Switch</at>), other tags and HTML entities. */
+export function cleanText(text: string): string {
+  return text
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/&amp;/gi, '&')
+    .replace(/&lt;/gi, '<')
+    .replace(/&gt;/gi, '>')
+    .replace(/&quot;/gi, '"')
+    .replace(/&#39;|&apos;/gi, "'")
+    .replace(/[\u00a0\u200b]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  const re = /"([^"]*)"|“([^”]*)”|‘([^’]*)’|'([^']*)'(?=\s|$|[,.?!])|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    const q = m[1] ?? m[2] ?? m[3] ?? m[4];
+    if (q !== undefined) out.push({ text: q.trim(), quoted: true });
+    else out.push({ text: m[5]!, quoted: false });
+  }
+  return out;
+}
+
+const POLITE = new Set(['please', 'pls', 'plz', 'graag', 'alsjeblieft', 'alstublieft', 'aub', 'a.u.b.', 'svp']);
+
+/** Trailing punctuation off the last unquoted token; "please"/"graag" dropped anywhere. */
+function normalize(tokens: Token[]): Token[] {
+  const t = tokens.filter((x) => x.quoted || !POLITE.has(x.text.toLowerCase().replace(/[.,!?]+$/, '')));
+  if (t.length) {
+    const last = t[t.length - 1]!;
+    if (!last.quoted) {
+      const stripped = last.text.replace(/[.!?]+$/, '');
+      if (stripped) t[t.length - 1] = { text: stripped, quoted: false };
+      else t.pop();
+    }
+  }
+  if (t.length && !t[0]!.quoted) {
+    const first = t[0]!.text.replace(/^[/!]+/, '');
+    if (first) t[0] = { text: first, quoted: false };
+    else t.shift();
+  }
+  return t;
+}
+
+const lower = (t: Token | undefined) => (t && !t.quoted ? t.text.toLowerCase() : undefined);
+
+const MOVE_EN = new Set(['move', 'switch', 'change', 'migrate', 'swap', 'upgrade', 'downgrade']);
+const MOVE_NL = new Set(['verplaats', 'verplaatsen', 'wissel', 'wijzig', 'migreer', 'zet']);
+
+type Clause = 'to' | 'from' | 'user' | 'users' | 'group';
+const CLAUSE_WORDS: Record<string, { clause: Clause; lang?: Lang }> = {
+  to: { clause: 'to', lang: 'en' },
+  into: { clause: 'to', lang: 'en' },
+  '->': { clause: 'to' },
+  '→': { clause: 'to' },
+  '=>': { clause: 'to' },
+  naar: { clause: 'to', lang: 'nl' },
+  from: { clause: 'from', lang: 'en' },
+  van: { clause: 'from', lang: 'nl' },
+  vanaf: { clause: 'from', lang: 'nl' },
+  user: { clause: 'user', lang: 'en' },
+  gebruiker: { clause: 'user', lang: 'nl' },
+  users: { clause: 'users', lang: 'en' },
+  gebruikers: { clause: 'users', lang: 'nl' },
+  group: { clause: 'group', lang: 'en' },
+  groep: { clause: 'group', lang: 'nl' },
+};
+
+/** Words that only glue a sentence together: "move the group Sales over to the E3 plan". */
+const LEADING_FILLER = new Set(['the', 'de', 'het', 'for', 'voor']);
+const TRAILING_FILLER = new Set(['over', 'plan', 'license', 'licence', 'licentie', 'licentieplan']);
+
+/** Unquoted filler words at either end of a clause; inside a name ("Friends of the Earth", "Project Plan 3") they stay. */
+function trimFiller(tokens: Token[]): Token[] {
+  let a = 0;
+  let b = tokens.length;
+  while (a < b && LEADING_FILLER.has(lower(tokens[a]) ?? '')) a++;
+  while (b > a && TRAILING_FILLER.has(lower(tokens[b - 1]) ?? '')) b--;
+  return tokens.slice(a, b);
+}
+
+function joinPhrase(tokens: Token[]): string {
+  return tokens
+    .map((t) => t.text)
+    .join(' ')
+    .trim();
+}
+
+function splitUsers(text: string): string[] {
+  return text
+    .split(/\s*(?:[,;&]|\band\b|\ben\b)\s*/i)
+    .flatMap((piece) => {
+      const words = piece.trim().split(/\s+/);
+      return words.length > 1 && words.every((w) => w.includes('@')) ? words : [piece.trim()];
+    })
+    .filter(Boolean);
+}
+
+function parseMove(rest: Token[], verbLang: Lang | undefined): Parsed {
+  const phrases: Partial<Record<Clause | 'bare', Token[]>> = {};
+  let current: Clause | 'bare' = 'bare';
+  let lang: Lang | undefined = verbLang;
+  for (let i = 0; i < rest.length; i++) {
+    const tok = rest[i]!;
+    const w = lower(tok);
+    const cw = w !== undefined ? CLAUSE_WORDS[w] : undefined;
+    if (cw) {
+      // "move Sales group to E3": a kind word right after a bare name labels that name.
+      if ((cw.clause === 'group' || cw.clause === 'user' || cw.clause === 'users') && current === 'bare' && phrases.bare?.length) {
+        const next = lower(rest[i + 1]);
+        if (next === undefined || CLAUSE_WORDS[next]) {
+          phrases[cw.clause] = phrases.bare;
+          delete phrases.bare;
+          lang ??= cw.lang;
+          current = cw.clause;
+          continue;
+        }
+      }
+      current = cw.clause;
+      phrases[current] ??= [];
+      lang ??= cw.lang;
+      continue;
+    }
+    (phrases[current] ??= []).push(tok);
+  }
+
+  const text = (c: Clause | 'bare') => {
+    const p = trimFiller(phrases[c] ?? []);
+    return p.length ? joinPhrase(p) : undefined;
+  };
+  const to = text('to');
+  const from = text('from');
+  let principal: PrincipalTarget | undefined;
+  const userText = text('user');
+  const usersText = text('users');
+  const groupText = text('group');
+  const bare = text('bare');
+  if (groupText) principal = { kind: 'group', name: groupText };
+  else if (usersText) {
+    const names = splitUsers(usersText);
+    principal = names.length === 1 ? { kind: 'user', name: names[0]! } : { kind: 'users', names };
+  } else if (userText) {
+    const names = splitUsers(userText);
+    principal = names.length > 1 && names.every((n) => n.includes('@')) ? { kind: 'users', names } : { kind: 'user', name: userText };
+  } else if (bare) principal = { kind: 'any', name: bare };
+
+  if (!principal) return { command: { kind: 'move-incomplete', missing: 'principal', from, to }, lang };
+  if (!to) return { command: { kind: 'move-incomplete', missing: 'target', principal, from }, lang };
+  return { command: { kind: 'move', principal, ...(from ? { from } : {}), to }, lang };
+}
+
+export function parseCommand(input: string): Parsed {
+  const text = cleanText(input ?? '');
+  const tokens = normalize(tokenize(text));
+  if (!tokens.length) return { command: { kind: 'help' } };
+  const w0 = lower(tokens[0]);
+  const w1 = lower(tokens[1]);
+  const rest = tokens.slice(1);
+  const restText = joinPhrase(rest);
+  const arg = restText || undefined;
+
+  if (w0 === undefined) return { command: { kind: 'unknown', text } };
+
+  if (MOVE_EN.has(w0)) return parseMove(rest, 'en');
+  if (MOVE_NL.has(w0)) return parseMove(rest, 'nl');
+
+  switch (w0) {
+    case 'help':
+    case '?':
+    case 'commands':
+      return { command: { kind: 'help' }, lang: w0 === 'help' ? undefined : 'en' };
+    case 'hulp':
+    case 'commando':
+    case 'commando\'s':
+    case 'opdrachten':
+      return { command: { kind: 'help' }, lang: 'nl' };
+    case 'new':
+    case 'start':
+      return { command: { kind: 'new' }, lang: w0 === 'new' ? 'en' : undefined };
+    case 'nieuw':
+    case 'nieuwe':
+      return { command: { kind: 'new' }, lang: 'nl' };
+    case 'plans':
+    case 'licenses':
+    case 'licences':
+    case 'seats':
+    case 'skus':
+      return { command: { kind: 'plans' }, lang: 'en' };
+    case 'licenties':
+    case 'licentieplannen':
+    case 'plannen':
+    case 'abonnementen':
+      return { command: { kind: 'plans' }, lang: 'nl' };
+    case 'status':
+      return { command: { kind: 'status', target: arg } };
+    case 'history':
+    case 'log':
+    case 'geschiedenis': {
+      const n = arg && /^\d{1,3}$/.test(arg) ? Number(arg) : undefined;
+      return { command: { kind: 'history', ...(n ? { limit: n } : {}) }, lang: w0 === 'geschiedenis' ? 'nl' : w0 === 'history' ? 'en' : undefined };
+    }
+    case 'pending':
+    case 'open':
+    case 'approvals':
+      return { command: { kind: 'pending' }, lang: w0 === 'open' ? undefined : 'en' };
+    case 'openstaand':
+    case 'openstaande':
+    case 'goedkeuringen':
+      return { command: { kind: 'pending' }, lang: 'nl' };
+    case 'undo':
+    case 'revert':
+    case 'rollback':
+      return { command: { kind: 'undo', ...(arg ? { change: stripHash(arg) } : {}) }, lang: 'en' };
+    case 'herstel':
+    case 'terugdraaien':
+      return { command: { kind: 'undo', ...(arg ? { change: stripHash(arg) } : {}) }, lang: 'nl' };
+    case 'ongedaan':
+      // "ongedaan maken 12"
+      if (w1 === 'maken') {
+        const a = joinPhrase(tokens.slice(2));
+        return { command: { kind: 'undo', ...(a ? { change: stripHash(a) } : {}) }, lang: 'nl' };
+      }
+      return { command: { kind: 'undo', ...(arg ? { change: stripHash(arg) } : {}) }, lang: 'nl' };
+    case 'maak': {
+      // "maak 12 ongedaan"
+      const idx = tokens.findIndex((t, i) => i > 0 && lower(t) === 'ongedaan');
+      if (idx > 0) {
+        const a = joinPhrase(tokens.slice(1, idx));
+        return { command: { kind: 'undo', ...(a ? { change: stripHash(a) } : {}) }, lang: 'nl' };
+      }
+      break;
+    }
+  }
+  // A few word orders that put the verb last: "Sales naar E3 verplaatsen", "12 ongedaan maken".
+  const lastIdx = tokens.length - 1;
+  const wl = lower(tokens[lastIdx]);
+  if (wl && (MOVE_NL.has(wl) || MOVE_EN.has(wl)) && lastIdx > 0) return parseMove(tokens.slice(0, lastIdx), MOVE_NL.has(wl) ? 'nl' : 'en');
+  if (wl === 'maken' && lower(tokens[lastIdx - 1]) === 'ongedaan' && lastIdx > 1)
+    return { command: { kind: 'undo', change: stripHash(joinPhrase(tokens.slice(0, lastIdx - 1))) }, lang: 'nl' };
+  if (wl === 'status' && lastIdx > 0) return { command: { kind: 'status', target: joinPhrase(tokens.slice(0, lastIdx)) } };
+  return { command: { kind: 'unknown', text } };
+}
+
+function stripHash(s: string): string {
+  return s.replace(/^#/, '').trim();
+}
