@@ -31,6 +31,14 @@ export interface RequestResult {
   error?: string;
   /** Re-preflight at approval found things worse: what changed. */
   worsened?: string[];
+  /** Why it was rejected or cancelled, as the person gave it. */
+  reason?: string;
+  /** When the run started (approved -> running). */
+  startedAt?: string;
+  /** The swap's outcome was read back from Graph (the process running it stopped or lost its answer). */
+  recovered?: boolean;
+  /** Full sizes of the tracking lists: `tracking` keeps at most the first 100 of each. */
+  trackingTotals?: { done: number; errors: number; stillHoldingSource: number };
 }
 
 export interface ChangeRequest {
@@ -51,6 +59,13 @@ export interface ChangeRequest {
   /** Conversation the request was made in (key into the conversation references). */
   conversationKey?: string;
   result?: RequestResult;
+  /** While running: which process runs it and until when its claim holds (renewed while it works). */
+  lease?: RequestLease;
+}
+
+export interface RequestLease {
+  owner: string;
+  until: string;
 }
 
 export interface AuditEntry {
@@ -84,10 +99,15 @@ export interface RequestStore {
     expect: { from: readonly RequestState[]; version?: number },
     to: RequestState,
     actor: Actor | null,
-    patch?: { approver?: Actor; result?: RequestResult; preflight?: PreflightResult },
+    patch?: { approver?: Actor; result?: RequestResult; preflight?: PreflightResult; lease?: RequestLease | null },
     detail?: Record<string, unknown>,
+    /** Audit action name; defaults to the target state. */
+    action?: string,
   ): TransitionResult;
-  list(filter?: { states?: readonly RequestState[]; requesterId?: string; limit?: number }): ChangeRequest[];
+  /** Newest first. */
+  list(filter?: { states?: readonly RequestState[]; requesterId?: string; undoOf?: string; limit?: number }): ChangeRequest[];
+  /** Extends a running request's lease if `owner` still holds it; false when it does not. No version bump, no audit. */
+  renewLease(id: string, owner: string, until: string): boolean;
   audit(requestId: string): AuditEntry[];
   appendAudit(requestId: string, actor: Actor | null, action: string, detail: Record<string, unknown>): void;
   saveConversationRef(key: string, ref: unknown): void;
@@ -115,3 +135,28 @@ export type RequestEvent =
   | 'completed'
   | 'failed'
   | 'partial';
+
+/** Why the workflow refused an action. The bot renders its own text from this; `message` is plain English. */
+export type RefusalReason =
+  | 'unknown'
+  | 'not_approver'
+  | 'own_request'
+  | 'already_decided'
+  | 'expired'
+  | 'stale'
+  | 'wrong_tenant'
+  | 'blocked'
+  | 'not_allowed';
+
+/** Every ChangeRequests action answers with this; user errors never throw. */
+export type WorkflowResult =
+  | { ok: true; request: ChangeRequest }
+  | {
+      ok: false;
+      reason: RefusalReason;
+      message: string;
+      /** The request as it stands now (render the current card from it), when there is one. */
+      request?: ChangeRequest;
+      /** 'blocked': the preflight that blocked it (e.g. for undo). */
+      preflight?: PreflightResult;
+    };

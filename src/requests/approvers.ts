@@ -1,0 +1,180 @@
+// Who may approve a change request. APPROVERS lists user UPNs, user object ids and group ids
+// (members of a listed group approve); entries may be prefixed `user:` or `group:` to say which.
+// A bare GUID is tried as a group (its direct user members approve) and always counts as a user
+// object id too. Membership is resolved through the LicensePort and cached for a short while.
+import type { LicensePort } from '../licensing/model';
+import type { Actor, ChangeRequest } from './types';
+
+export type ApproverEntry =
+  | { kind: 'upn'; value: string }
+  | { kind: 'id'; value: string } // user or group object id: not known until resolved
+  | { kind: 'user'; value: string } // `user:` prefix: UPN or object id
+  | { kind: 'group'; value: string }; // `group:` prefix: group object id
+
+export type ApprovalCheck =
+  | { ok: true }
+  | { ok: false; reason: 'wrong_tenant' | 'not_approver' | 'own_request'; message: string };
+
+export interface ApproverPolicyOptions {
+  /** APPROVERS: comma/semicolon/space separated list, or already split. */
+  approvers: string | readonly string[];
+  tenantId: string;
+  licenses: Pick<LicensePort, 'resolveUser' | 'groupMemberIds'>;
+  /** ALLOW_SELF_APPROVAL=true: the requester may approve their own request. */
+  allowSelfApproval?: boolean;
+  /** How long resolved membership is trusted, ms (default 60 s). */
+  cacheTtlMs?: number;
+  now?: () => Date;
+  log?: { warn(message: string, meta?: Record<string, unknown>): void };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function sameId(a: string | undefined | null, b: string | undefined | null): boolean {
+  return !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** Parses APPROVERS. Throws on an entry that is neither a UPN nor an object id (start-up config error). */
+export function parseApprovers(value: string | readonly string[] | undefined): ApproverEntry[] {
+  const raw = typeof value === 'string' ? value.split(/[,;\s]+/) : [...(value ?? [])];
+  const out: ApproverEntry[] = [];
+  const bad: string[] = [];
+  const seen = new Set<string>();
+  for (const item of raw) {
+    const t = item.trim();
+    if (!t) continue;
+    let entry: ApproverEntry | undefined;
+    const prefixed = /^(user|group):(.+)$/i.exec(t);
+    if (prefixed) {
+      const kind = prefixed[1].toLowerCase() as 'user' | 'group';
+      const v = prefixed[2].trim();
+      if (kind === 'group' && GUID.test(v)) entry = { kind, value: v.toLowerCase() };
+      else if (kind === 'user' && (GUID.test(v) || v.includes('@'))) entry = { kind, value: v.toLowerCase() };
+    } else if (GUID.test(t)) entry = { kind: 'id', value: t.toLowerCase() };
+    else if (/^[^@\s]+@[^@\s]+$/.test(t)) entry = { kind: 'upn', value: t.toLowerCase() };
+    if (!entry) {
+      bad.push(t);
+      continue;
+    }
+    const key = `${entry.kind}:${entry.value}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(entry);
+    }
+  }
+  if (bad.length) {
+    throw new Error(
+      `APPROVERS: ${bad.map((b) => JSON.stringify(b)).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not a UPN or an object id ` +
+        '(use user UPNs, user object ids or group object ids, comma-separated; `group:<id>` or `user:<id>` to be explicit)',
+    );
+  }
+  return out;
+}
+
+export class ApproverPolicy {
+  readonly entries: readonly ApproverEntry[];
+  readonly allowSelfApproval: boolean;
+  readonly tenantId: string;
+  private readonly licenses: ApproverPolicyOptions['licenses'];
+  private readonly cacheTtlMs: number;
+  private readonly now: () => Date;
+  private readonly log?: ApproverPolicyOptions['log'];
+  private cache?: { ids: Promise<Set<string>>; until: number };
+
+  constructor(opts: ApproverPolicyOptions) {
+    this.entries = parseApprovers(opts.approvers);
+    this.allowSelfApproval = opts.allowSelfApproval ?? false;
+    this.tenantId = opts.tenantId;
+    this.licenses = opts.licenses;
+    this.cacheTtlMs = opts.cacheTtlMs ?? 60_000;
+    this.now = opts.now ?? (() => new Date());
+    this.log = opts.log;
+  }
+
+  /** Object ids (lower case) of everyone who may approve, resolved and cached. */
+  approverIds(): Promise<Set<string>> {
+    const t = this.now().getTime();
+    if (this.cache && this.cache.until > t) return this.cache.ids;
+    const ids = this.resolve();
+    const entry = { ids, until: t + this.cacheTtlMs };
+    this.cache = entry;
+    // A failed resolution is not worth caching for long: retry soon.
+    ids.then(
+      (s) => {
+        if ((s as Set<string> & { partial?: boolean }).partial && this.cache === entry) entry.until = Math.min(entry.until, t + 5_000);
+      },
+      () => {
+        if (this.cache === entry) this.cache = undefined;
+      },
+    );
+    return ids;
+  }
+
+  /** Forget resolved membership (e.g. after APPROVERS groups changed). */
+  invalidate(): void {
+    this.cache = undefined;
+  }
+
+  async isApprover(actor: Actor): Promise<boolean> {
+    if (!sameId(actor.tenantId, this.tenantId)) return false;
+    return (await this.approverIds()).has(actor.id.trim().toLowerCase());
+  }
+
+  /** May `actor` approve (or reject) `request`? Tenant, then approver list, then four eyes. */
+  async canApprove(actor: Actor, request?: Pick<ChangeRequest, 'requester' | 'id'>): Promise<ApprovalCheck> {
+    if (!sameId(actor.tenantId, this.tenantId)) {
+      return { ok: false, reason: 'wrong_tenant', message: 'This request belongs to another tenant.' };
+    }
+    if (!(await this.isApprover(actor))) {
+      return {
+        ok: false,
+        reason: 'not_approver',
+        message: this.entries.length
+          ? 'You are not one of the approvers for license changes.'
+          : 'No approvers are configured (APPROVERS is empty), so nobody can approve license changes.',
+      };
+    }
+    if (request && sameId(request.requester.id, actor.id) && !this.allowSelfApproval) {
+      return {
+        ok: false,
+        reason: 'own_request',
+        message: 'You asked for this change, so someone else has to approve it.',
+      };
+    }
+    return { ok: true };
+  }
+
+  private async resolve(): Promise<Set<string>> {
+    const ids = new Set<string>() as Set<string> & { partial?: boolean };
+    const add = (id: string) => ids.add(id.trim().toLowerCase());
+    await Promise.all(
+      this.entries.map(async (e) => {
+        try {
+          if (e.kind === 'upn' || (e.kind === 'user' && !GUID.test(e.value))) {
+            const user = await this.licenses.resolveUser(e.value);
+            if (user) add(user.id);
+            else this.log?.warn('APPROVERS: no such user', { entry: e.value });
+          } else if (e.kind === 'user') {
+            add(e.value);
+          } else if (e.kind === 'group') {
+            for (const m of await this.licenses.groupMemberIds(e.value)) add(m);
+          } else {
+            // A bare object id: a user id counts as is; if it is a group, its members count too.
+            add(e.value);
+            try {
+              for (const m of await this.licenses.groupMemberIds(e.value)) add(m);
+            } catch (err) {
+              // Not a group: it stays a user id. Anything but "unknown principal" may hide members.
+              const code = (err as { code?: unknown }).code;
+              if (code !== 'PRINCIPAL_UNKNOWN' && code !== 'INVALID_INPUT') ids.partial = true;
+            }
+          }
+        } catch (err) {
+          ids.partial = true;
+          this.log?.warn('APPROVERS: could not resolve an entry', { entry: e.value, error: String(err) });
+        }
+      }),
+    );
+    return ids;
+  }
+}

@@ -1,0 +1,285 @@
+// The durable store behind RequestStore: one SQLite file (better-sqlite3), WAL mode, shared
+// safely by several bot processes. Every state change is a compare-and-set on (state, version)
+// inside one IMMEDIATE transaction that also appends the audit entry, so a second click, a Teams
+// retry or another process finds the state already moved. The audit table has no update or
+// delete path here, and triggers refuse both at the database level.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { ChangeSpec, PreflightResult } from '../licensing/model';
+import type {
+  Actor,
+  AuditEntry,
+  ChangeRequest,
+  RequestLease,
+  RequestResult,
+  RequestState,
+  RequestStore,
+  TransitionResult,
+} from '../requests/types';
+import { runMigrations } from './migrations';
+
+export const DEFAULT_STATE_DB = './var/plan-switch.db';
+
+export interface StoreOptions {
+  /** Clock for createdAt/updatedAt/expiresAt and audit times (tests inject one). */
+  now?: () => Date;
+  /** How long a writer waits for another process's lock before failing, ms (default 10 s). */
+  busyTimeoutMs?: number;
+}
+
+export interface SqliteRequestStore extends RequestStore {
+  /** The underlying connection, for tests and maintenance only. */
+  readonly db: Database.Database;
+  readonly path: string;
+}
+
+interface RequestRow {
+  id: number;
+  version: number;
+  state: RequestState;
+  spec: string;
+  preflight: string;
+  requester: string;
+  requester_id: string;
+  approver: string | null;
+  created_at: string;
+  updated_at: string;
+  expires_at: string;
+  undo_of: string | null;
+  conversation_key: string | null;
+  result: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+}
+
+interface AuditRow {
+  seq: number;
+  request_id: string;
+  at: string;
+  actor: string | null;
+  action: string;
+  from_state: RequestState | null;
+  to_state: RequestState | null;
+  detail: string;
+}
+
+/** "12", "#12", "R12", " r12 " -> "12"; anything else -> undefined. */
+export function normalizeRequestId(id: string | number | undefined | null): string | undefined {
+  if (id === undefined || id === null) return undefined;
+  const m = /^\s*(?:#|r)?\s*(\d{1,15})\s*$/i.exec(String(id));
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return Number.isSafeInteger(n) && n > 0 ? String(n) : undefined;
+}
+
+function toRequest(row: RequestRow): ChangeRequest {
+  const r: ChangeRequest = {
+    id: String(row.id),
+    version: row.version,
+    state: row.state,
+    spec: JSON.parse(row.spec) as ChangeSpec,
+    preflight: JSON.parse(row.preflight) as PreflightResult,
+    requester: JSON.parse(row.requester) as Actor,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    expiresAt: row.expires_at,
+  };
+  if (row.approver) r.approver = JSON.parse(row.approver) as Actor;
+  if (row.undo_of) r.undoOf = row.undo_of;
+  if (row.conversation_key) r.conversationKey = row.conversation_key;
+  if (row.result) r.result = JSON.parse(row.result) as RequestResult;
+  if (row.lease_owner && row.lease_until) r.lease = { owner: row.lease_owner, until: row.lease_until };
+  return r;
+}
+
+function toAudit(row: AuditRow): AuditEntry {
+  return {
+    seq: row.seq,
+    requestId: row.request_id,
+    at: row.at,
+    actor: row.actor ? (JSON.parse(row.actor) as Actor) : null,
+    action: row.action,
+    fromState: row.from_state,
+    toState: row.to_state,
+    detail: JSON.parse(row.detail) as Record<string, unknown>,
+  };
+}
+
+function actorJson(actor: Actor | null | undefined): string | null {
+  if (!actor) return null;
+  const a: Actor = { id: actor.id, tenantId: actor.tenantId };
+  if (actor.name !== undefined) a.name = actor.name;
+  return JSON.stringify(a);
+}
+
+/**
+ * Opens (and creates, with its directory) the state database at `path` and runs the schema
+ * migrations. `:memory:` works for tests that need no second connection.
+ */
+export function openStore(path: string, options: StoreOptions = {}): SqliteRequestStore {
+  const now = options.now ?? (() => new Date());
+  const memory = path === ':memory:' || path === '';
+  const fullPath = memory ? ':memory:' : resolve(path);
+  if (!memory) mkdirSync(dirname(fullPath), { recursive: true });
+
+  const db = new Database(fullPath);
+  // busy_timeout first: switching to WAL and migrating may meet another process's lock.
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
+  if (!memory) db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  runMigrations(db, undefined, now);
+
+  const q = {
+    insert: db.prepare(`INSERT INTO requests
+      (version, state, spec, preflight, requester, requester_id, created_at, updated_at, expires_at, undo_of, conversation_key)
+      VALUES (1, 'pending', @spec, @preflight, @requester, @requester_id, @at, @at, @expires_at, @undo_of, @conversation_key)`),
+    get: db.prepare('SELECT * FROM requests WHERE id = ?'),
+    audit: db.prepare(`INSERT INTO audit (request_id, at, actor, action, from_state, to_state, detail)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`),
+    auditOf: db.prepare('SELECT * FROM audit WHERE request_id = ? ORDER BY seq'),
+    renew: db.prepare(`UPDATE requests SET lease_until = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`),
+    saveRef: db.prepare(`INSERT INTO conversation_refs (key, ref, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT(key) DO UPDATE SET ref = excluded.ref, updated_at = excluded.updated_at`),
+    getRef: db.prepare('SELECT ref FROM conversation_refs WHERE key = ?'),
+    listRefs: db.prepare('SELECT key, ref FROM conversation_refs ORDER BY key'),
+  };
+
+  const getRow = (id: string): RequestRow | undefined => {
+    const n = normalizeRequestId(id);
+    return n === undefined ? undefined : (q.get.get(Number(n)) as RequestRow | undefined);
+  };
+
+  const create = db.transaction((input: Parameters<RequestStore['create']>[0]): ChangeRequest => {
+    const at = now();
+    const info = q.insert.run({
+      spec: JSON.stringify(input.spec),
+      preflight: JSON.stringify(input.preflight),
+      requester: actorJson(input.requester),
+      requester_id: input.requester.id,
+      at: at.toISOString(),
+      expires_at: new Date(at.getTime() + input.ttlMs).toISOString(),
+      undo_of: input.undoOf ?? null,
+      conversation_key: input.conversationKey ?? null,
+    });
+    const id = String(info.lastInsertRowid);
+    q.audit.run(
+      id,
+      at.toISOString(),
+      actorJson(input.requester),
+      'requested',
+      null,
+      'pending',
+      JSON.stringify({ spec: input.spec, undoOf: input.undoOf ?? null, ttlMs: input.ttlMs }),
+    );
+    return toRequest(q.get.get(Number(id)) as RequestRow);
+  });
+
+  const transition = db.transaction(
+    (
+      id: string,
+      expect: { from: readonly RequestState[]; version?: number },
+      to: RequestState,
+      actor: Actor | null,
+      patch: { approver?: Actor; result?: RequestResult; preflight?: PreflightResult; lease?: RequestLease | null } = {},
+      detail: Record<string, unknown> = {},
+      action?: string,
+    ): TransitionResult => {
+      const row = getRow(id);
+      if (!row) return { ok: false, reason: 'unknown' };
+      const current = toRequest(row);
+      if (!expect.from.includes(row.state)) return { ok: false, reason: 'state', request: current };
+      if (expect.version !== undefined && expect.version !== row.version) return { ok: false, reason: 'version', request: current };
+
+      const at = now().toISOString();
+      const sets = ['state = @to', 'version = version + 1', 'updated_at = @at'];
+      const params: Record<string, unknown> = { to, at, id: row.id, version: row.version };
+      if (patch.approver !== undefined) {
+        sets.push('approver = @approver');
+        params.approver = actorJson(patch.approver);
+      }
+      if (patch.result !== undefined) {
+        sets.push('result = @result');
+        params.result = JSON.stringify(patch.result);
+      }
+      if (patch.preflight !== undefined) {
+        sets.push('preflight = @preflight');
+        params.preflight = JSON.stringify(patch.preflight);
+      }
+      if (patch.lease !== undefined || to !== 'running') {
+        // A lease only means something while running: leaving 'running' always drops it.
+        const lease = to === 'running' ? patch.lease ?? null : null;
+        sets.push('lease_owner = @lease_owner', 'lease_until = @lease_until');
+        params.lease_owner = lease?.owner ?? null;
+        params.lease_until = lease?.until ?? null;
+      }
+      const info = db.prepare(`UPDATE requests SET ${sets.join(', ')} WHERE id = @id AND version = @version`).run(params);
+      if (info.changes !== 1) return { ok: false, reason: 'version', request: current }; // cannot happen inside IMMEDIATE
+      q.audit.run(row.id, at, actorJson(actor), action ?? to, row.state, to, JSON.stringify(detail));
+      return { ok: true, request: toRequest(q.get.get(row.id) as RequestRow) };
+    },
+  );
+
+  const store: SqliteRequestStore = {
+    db,
+    path: fullPath,
+    create: (input) => create.immediate(input),
+    get: (id) => {
+      const row = getRow(id);
+      return row ? toRequest(row) : undefined;
+    },
+    transition: (id, expect, to, actor, patch, detail, action) =>
+      transition.immediate(id, expect, to, actor, patch, detail, action),
+    list: (filter = {}) => {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.states) {
+        if (filter.states.length === 0) return [];
+        where.push(`state IN (${filter.states.map(() => '?').join(', ')})`);
+        params.push(...filter.states);
+      }
+      if (filter.requesterId !== undefined) {
+        where.push('requester_id = ?');
+        params.push(filter.requesterId);
+      }
+      if (filter.undoOf !== undefined) {
+        where.push('undo_of = ?');
+        params.push(filter.undoOf);
+      }
+      let sql = 'SELECT * FROM requests';
+      if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
+      sql += ' ORDER BY id DESC';
+      if (filter.limit !== undefined) {
+        sql += ' LIMIT ?';
+        params.push(Math.max(0, Math.floor(filter.limit)));
+      }
+      return (db.prepare(sql).all(...params) as RequestRow[]).map(toRequest);
+    },
+    renewLease: (id, owner, until) => {
+      const n = normalizeRequestId(id);
+      return n !== undefined && q.renew.run(until, Number(n), owner).changes === 1;
+    },
+    audit: (requestId) => {
+      const n = normalizeRequestId(requestId);
+      return n === undefined ? [] : (q.auditOf.all(n) as AuditRow[]).map(toAudit);
+    },
+    appendAudit: (requestId, actor, action, detail) => {
+      const n = normalizeRequestId(requestId) ?? requestId;
+      q.audit.run(n, now().toISOString(), actorJson(actor), action, null, null, JSON.stringify(detail ?? {}));
+    },
+    saveConversationRef: (key, ref) => {
+      q.saveRef.run(key, JSON.stringify(ref), now().toISOString());
+    },
+    getConversationRef: (key) => {
+      const row = q.getRef.get(key) as { ref: string } | undefined;
+      return row ? (JSON.parse(row.ref) as unknown) : undefined;
+    },
+    listConversationRefs: () =>
+      (q.listRefs.all() as { key: string; ref: string }[]).map((r) => ({ key: r.key, ref: JSON.parse(r.ref) as unknown })),
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+  return store;
+}
