@@ -1,0 +1,154 @@
+// Conflicts and dependencies with the other SKUs a user keeps (data/plan-rules.json).
+//   MUTUALLY_EXCLUSIVE  block  a target plan clashes with a plan of another BASE SKU (a suite) the
+//                              user keeps: Graph refuses the direct call / the member ends in error.
+//                       warn   the clashing plan is bundled in an add-on (Project, Visio, a standalone
+//                              workload): commonly tolerated in practice; Graph's answer is final.
+//   DEPENDENCY_BROKEN   block  an enabled plan of another SKU (or of the target itself) needs a plan
+//                              that today comes from the source and that the target, as carried over,
+//                              doesn't provide (e.g. Project's SHAREPOINT_PROJECT on SHAREPOINTENTERPRISE
+//                              when E3 -> E1 and Project's bundled SharePoint is disabled).
+// Only newly broken dependencies are reported: one already broken today is not caused by the swap.
+import type { GraphAssignedLicense } from '../../graph/types';
+import type { PrincipalRef } from '../model';
+import { names, type Ctx, type ExclusiveHit, type UserFacts } from './context';
+
+interface Holder {
+  ref: PrincipalRef;
+  licenses: GraphAssignedLicense[];
+  targetDisabled: string[];
+  sourceDisabled?: string[];
+  keepsSource: boolean;
+}
+
+interface ExclusiveAgg { principals: PrincipalRef[]; hits: Map<string, ExclusiveHit> }
+interface DependencyAgg { principals: PrincipalRef[]; skuId: string; plan: string; requiresAnyOf: string[]; ownPlan: boolean }
+
+export function checkConflicts(ctx: Ctx): void {
+  const { rules } = ctx;
+  const src = ctx.input.source.displayName;
+  const tgt = ctx.input.target.displayName;
+  const exclusive = new Map<string, ExclusiveAgg>();
+  const deps = new Map<string, DependencyAgg>();
+  const hitCache = new WeakMap<Set<string>, Map<Set<string>, ExclusiveHit[]>>();
+  const hitsFor = (t: Set<string>, o: Set<string>): ExclusiveHit[] => {
+    let m = hitCache.get(t);
+    if (!m) hitCache.set(t, (m = new Map()));
+    let h = m.get(o);
+    if (!h) m.set(o, (h = rules.exclusiveHits(t, o)));
+    return h;
+  };
+  const depCache = new WeakMap<Set<string>, { plan: string; requiresAnyOf: string[] }[]>();
+  const dependentsOf = (s: Set<string>) => {
+    let d = depCache.get(s);
+    if (!d) depCache.set(s, (d = rules.dependents(s)));
+    return d;
+  };
+
+  const visit = (h: Holder) => {
+    const targetOn = rules.enabledNames(ctx.targetId, h.targetDisabled);
+    const others: { skuId: string; on: Set<string> }[] = [];
+    for (const a of h.licenses) {
+      const sku = a.skuId.toLowerCase();
+      if (sku === ctx.sourceId || sku === ctx.targetId) continue;
+      const on = rules.enabledNames(sku, a.disabledPlans);
+      others.push({ skuId: sku, on });
+      const hits = hitsFor(targetOn, on);
+      if (hits.length) {
+        let agg = exclusive.get(sku);
+        if (!agg) exclusive.set(sku, (agg = { principals: [], hits: new Map() }));
+        agg.principals.push(h.ref);
+        for (const x of hits) agg.hits.set(`${x.targetPlan}|${x.otherPlan}`, x);
+      }
+    }
+    // Dependencies.
+    const sourceOn = h.sourceDisabled ? rules.enabledNames(ctx.sourceId, h.sourceDisabled) : undefined;
+    const before = (p: string) => (sourceOn?.has(p) ?? false) || others.some((o) => o.on.has(p));
+    const after = (p: string) => targetOn.has(p) || (h.keepsSource && (sourceOn?.has(p) ?? false)) || others.some((o) => o.on.has(p));
+    const note = (skuId: string, d: { plan: string; requiresAnyOf: string[] }, ownPlan: boolean) => {
+      const key = `${skuId}|${d.plan}`;
+      let agg = deps.get(key);
+      if (!agg) deps.set(key, (agg = { principals: [], skuId, plan: d.plan, requiresAnyOf: d.requiresAnyOf, ownPlan }));
+      agg.principals.push(h.ref);
+    };
+    for (const o of others) {
+      for (const d of dependentsOf(o.on)) {
+        if (!d.requiresAnyOf.some(after) && d.requiresAnyOf.some(before)) note(o.skuId, d, false);
+      }
+    }
+    for (const d of dependentsOf(targetOn)) {
+      if (!d.requiresAnyOf.some(after)) note(ctx.targetId, d, true);
+    }
+  };
+
+  const subject = ctx.input.subject;
+  const include = !!ctx.input.spec.includeDirectCopies;
+  if (subject.kind === 'group') {
+    const g = subject.group;
+    const groupTarget = ctx.change.assignments.find((a) => a.principal.kind === 'group')?.addLicenses[0]?.disabledPlans ?? [];
+    const held = (g.assignedLicenses ?? []).find((a) => a.skuId.toLowerCase() === ctx.sourceId);
+    // The group's own licenses: prerequisites must come from the same group.
+    visit({ ref: ctx.change.principal, licenses: g.assignedLicenses ?? [], targetDisabled: groupTarget, sourceDisabled: held?.disabledPlans, keepsSource: false });
+    for (const f of ctx.facts) {
+      visit({
+        ref: f.ref,
+        licenses: f.user.assignedLicenses ?? [],
+        targetDisabled: groupTarget,
+        sourceDisabled: f.sourceEffectiveDisabled,
+        keepsSource: keepsSourceInGroup(ctx, f, include),
+      });
+    }
+  } else {
+    const byId = new Map(ctx.change.assignments.filter((a) => a.addLicenses.length).map((a) => [a.principal.id, a] as const));
+    for (const f of ctx.facts) {
+      const a = byId.get(f.ref.id);
+      if (!a) continue;
+      visit({
+        ref: f.ref,
+        licenses: f.user.assignedLicenses ?? [],
+        targetDisabled: a.addLicenses[0]!.disabledPlans,
+        sourceDisabled: f.sourceEffectiveDisabled ?? f.sourceDirect,
+        keepsSource: f.sourceGroups.length > 0,
+      });
+    }
+  }
+
+  for (const [skuId, agg] of exclusive) {
+    const base = rules.isBaseSku(skuId);
+    const other = rules.skuName(skuId);
+    const pairs = [...agg.hits.values()];
+    const pairText = pairs.map((p) => `${rules.friendly(p.targetPlan)} vs ${rules.friendly(p.otherPlan)}`).join('; ');
+    ctx.add(
+      'MUTUALLY_EXCLUSIVE',
+      base ? 'block' : 'warn',
+      agg.principals,
+      base
+        ? `${tgt} clashes with ${other}, which ${names(agg.principals)} ${agg.principals.length === 1 ? 'keeps' : 'keep'} (${pairText}): these can't be on one user. Remove ${other} or disable the clashing service first.`
+        : `${tgt} may clash with ${other}'s bundled ${pairs.map((p) => rules.friendly(p.otherPlan)).join(', ')} for ${names(agg.principals)} (${pairText}). Add-ons like this are often accepted beside a suite; if Microsoft refuses, disable the bundled service in ${other}.`,
+      {
+        sku: { skuId, skuPartNumber: rules.skuPartNumber(skuId), displayName: other },
+        addOn: !base,
+        plans: pairs.map((p) => ({ service: p.service, targetPlan: p.targetPlan, otherPlan: p.otherPlan })),
+      },
+    );
+  }
+
+  for (const agg of deps.values()) {
+    const sku = rules.skuName(agg.skuId);
+    const need = agg.requiresAnyOf.map((p) => `${rules.friendly(p)} (${p})`).join(' or ');
+    const plan = `${rules.friendly(agg.plan)} (${agg.plan})`;
+    const message = agg.ownPlan
+      ? `${tgt}'s ${plan} needs ${need}, which would be off for ${names(agg.principals)}: Microsoft will refuse it. Keep one of them enabled, or disable ${agg.plan} in the change.`
+      : `${sku}'s ${plan} needs ${need}. Today ${src} provides it; ${tgt}, as set up for this change, doesn't. Affects ${names(agg.principals)}. Keep the service enabled in ${tgt}, or enable it in ${sku}.`;
+    ctx.add('DEPENDENCY_BROKEN', 'block', agg.principals, message, {
+      sku: { skuId: agg.skuId, skuPartNumber: rules.skuPartNumber(agg.skuId), displayName: sku },
+      plan: agg.plan,
+      requiresAnyOf: agg.requiresAnyOf,
+      targetOwnPlan: agg.ownPlan,
+    });
+  }
+}
+
+/** Group swap: will this member still hold the source after the change (from elsewhere)? */
+export function keepsSourceInGroup(ctx: Ctx, f: UserFacts, include: boolean): boolean {
+  return f.sourceGroups.some((g) => g !== ctx.groupId) || (!!f.sourceDirect && !include);
+}

@@ -1,0 +1,246 @@
+// What every preflight check reads: the input, per-user facts computed once (which copies of the
+// source and target each user holds), and small cached helpers over the plan rules. Everything is
+// Map/Set based so a 100,000-member group is one linear pass.
+import type { GraphGroup, GraphOrganization, GraphUser } from '../../graph/types';
+import type { Catalog } from '../catalog';
+import type { ChangeSpec, Finding, FindingCode, PlanInfo, PrincipalRef, ResolvedChange, Severity } from '../model';
+import type { ReferenceData } from '../reference-data';
+import type { CarryOverResult } from '../swap-plan';
+
+export interface PreflightInput {
+  spec: ChangeSpec;
+  catalog: Catalog;
+  /** rules = ref.rules (the service may merge extra rules into a copy). */
+  ref: ReferenceData;
+  /** countryLetterCode = default usage location for group licensing. */
+  tenant: GraphOrganization;
+  source: PlanInfo;
+  target: PlanInfo;
+  subject:
+    | { kind: 'user'; user: GraphUser }
+    | { kind: 'group'; group: GraphGroup; members: GraphUser[]; nestedGroups: PrincipalRef[]; membersWithErrors: GraphUser[] }
+    | { kind: 'users'; users: GraphUser[]; notFound: string[] };
+  /** Group id -> displayName for every assignedByGroup seen. */
+  groupNames: Record<string, string>;
+  now?: Date;
+}
+
+/** Which copies of the source and the target one user holds. */
+export interface UserFacts {
+  user: GraphUser;
+  ref: PrincipalRef;
+  /** disabledPlans of the direct copy of the source, when the user holds one. */
+  sourceDirect?: string[];
+  /** Groups (ids, lower case) the user gets the source from. */
+  sourceGroups: string[];
+  /** Holds the source at all (effective). */
+  sourceAny: boolean;
+  /** Effective disabledPlans of the source (assignedLicenses), when held. */
+  sourceEffectiveDisabled?: string[];
+  targetDirect: boolean;
+  targetGroups: string[];
+  /** Holds (consumes) the target today: in assignedLicenses. */
+  targetAny: boolean;
+}
+
+export interface Ctx {
+  input: PreflightInput;
+  kind: 'user' | 'group' | 'users';
+  sourceId: string;
+  targetId: string;
+  /** group swaps: the group id, lower case. */
+  groupId?: string;
+  /** The users whose licenses change (user: the user; users: the list; group: its direct user members). */
+  facts: UserFacts[];
+  change: ResolvedChange;
+  /** Carry-over result per assignment principal id (only for assignments that add the target). */
+  carry: Map<string, CarryOverResult>;
+  /** Target disabledPlans that reach each affected user (group: the group's; else the user's own). */
+  targetDisabledFor(f: UserFacts): string[] | undefined;
+  rules: RuleIndex;
+  findings: Finding[];
+  add(code: FindingCode, severity: Severity, principals: PrincipalRef[], message: string, data?: Record<string, unknown>): void;
+  groupName(id: string): string;
+  /** Do the source (all plans) and the target (as carried over for the group, or untouched) clash under a mutually-exclusive rule? */
+  sourceTargetClash(): boolean;
+}
+
+export function userRef(u: GraphUser): PrincipalRef {
+  return { kind: 'user', id: u.id, displayName: u.displayName || u.userPrincipalName || u.id, userPrincipalName: u.userPrincipalName };
+}
+
+export function groupRef(g: { id: string; displayName: string }): PrincipalRef {
+  return { kind: 'group', id: g.id, displayName: g.displayName || g.id };
+}
+
+export function userFacts(u: GraphUser, sourceId: string, targetId: string): UserFacts {
+  const f: UserFacts = { user: u, ref: userRef(u), sourceGroups: [], sourceAny: false, targetDirect: false, targetGroups: [], targetAny: false };
+  const states = u.licenseAssignmentStates ?? [];
+  for (const s of states) {
+    const sku = s.skuId.toLowerCase();
+    if (sku === sourceId) {
+      if (s.assignedByGroup) f.sourceGroups.push(s.assignedByGroup.toLowerCase());
+      else f.sourceDirect = (s.disabledPlans ?? []).map((x) => x.toLowerCase());
+    } else if (sku === targetId) {
+      if (s.assignedByGroup) f.targetGroups.push(s.assignedByGroup.toLowerCase());
+      else f.targetDirect = true;
+    }
+  }
+  for (const a of u.assignedLicenses ?? []) {
+    const sku = a.skuId.toLowerCase();
+    if (sku === sourceId) {
+      f.sourceAny = true;
+      f.sourceEffectiveDisabled = (a.disabledPlans ?? []).map((x) => x.toLowerCase());
+    } else if (sku === targetId) f.targetAny = true;
+  }
+  // licenseAssignmentStates not read: treat an assigned source as a direct copy.
+  if (f.sourceAny && !states.length) f.sourceDirect = f.sourceEffectiveDisabled ?? [];
+  if (f.sourceDirect || f.sourceGroups.length) f.sourceAny = true;
+  if (f.targetAny && !states.length) f.targetDirect = true;
+  return f;
+}
+
+/** "Ann Lee", "Ann Lee and Bob Stone", "Ann Lee, Bob Stone, Cy Ho and 12 others". */
+export function names(refs: { displayName: string }[], max = 3): string {
+  const shown = refs.slice(0, max).map((r) => r.displayName);
+  const rest = refs.length - shown.length;
+  if (rest > 0) return `${shown.join(', ')} and ${rest} other${rest === 1 ? '' : 's'}`;
+  if (shown.length <= 1) return shown.join('');
+  return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Country name for a two-letter code, e.g. "NL" -> "Netherlands". */
+export function countryName(code: string): string {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'region' }).of(code.toUpperCase()) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan rules, indexed.
+
+/** Families whose presence makes a SKU a base suite rather than an add-on. */
+const CORE_FAMILIES = new Set(['Exchange Online mailbox', 'SharePoint Online / OneDrive', 'Office apps', 'Skype for Business Online']);
+
+export interface ExclusiveHit {
+  service: string;
+  /** The target's plan name and the other SKU's plan name that cannot be on one user together. */
+  targetPlan: string;
+  otherPlan: string;
+}
+
+export class RuleIndex {
+  private readonly exclusive = new Map<string, number[]>(); // plan name (upper) -> rule indexes
+  private readonly dependsOn = new Map<string, string[]>(); // plan name (upper) -> requiresAnyOf (upper)
+  private readonly enabledCache = new Map<string, Set<string>>();
+  private readonly baseCache = new Map<string, boolean>();
+
+  constructor(
+    private readonly ref: ReferenceData,
+    private readonly catalog: Catalog,
+  ) {
+    ref.rules.mutuallyExclusive.forEach((r, i) => {
+      for (const p of r.plans) {
+        const k = p.toUpperCase();
+        (this.exclusive.get(k) ?? this.exclusive.set(k, []).get(k)!).push(i);
+      }
+    });
+    for (const d of ref.rules.dependencies) {
+      const k = d.plan.toUpperCase();
+      this.dependsOn.set(k, [...(this.dependsOn.get(k) ?? []), ...d.requiresAnyOf.map((x) => x.toUpperCase())]);
+    }
+  }
+
+  /** Service plans of a SKU: the tenant's list, else the reference table's. */
+  plansOf(skuId: string): { id: string; name: string; friendlyName: string; family?: string }[] {
+    const p = this.catalog.byId(skuId);
+    if (p) return p.servicePlans;
+    const r = this.ref.skusById.get(skuId.toLowerCase());
+    return r ? r.servicePlans : [];
+  }
+
+  skuName(skuId: string): string {
+    const p = this.catalog.byId(skuId);
+    if (p) return p.displayName;
+    return this.ref.skusById.get(skuId.toLowerCase())?.productName ?? skuId;
+  }
+
+  skuPartNumber(skuId: string): string {
+    return this.catalog.byId(skuId)?.skuPartNumber ?? this.ref.skusById.get(skuId.toLowerCase())?.skuPartNumber ?? skuId;
+  }
+
+  /** Upper-case names of the SKU's plans that are enabled with these disabledPlans. Cached. */
+  enabledNames(skuId: string, disabledPlans: string[] | undefined): Set<string> {
+    const dis = (disabledPlans ?? []).map((x) => x.toLowerCase()).sort();
+    const key = `${skuId.toLowerCase()}|${dis.join(',')}`;
+    let s = this.enabledCache.get(key);
+    if (!s) {
+      const off = new Set(dis);
+      s = new Set(this.plansOf(skuId).filter((p) => !off.has(p.id.toLowerCase())).map((p) => p.name.toUpperCase()));
+      this.enabledCache.set(key, s);
+    }
+    return s;
+  }
+
+  /** Pairs of plans (target vs other) that cannot be on one user. Same plan on both sides is fine. */
+  exclusiveHits(target: Set<string>, other: Set<string>): ExclusiveHit[] {
+    const hits: ExclusiveHit[] = [];
+    for (const t of target) {
+      const rs = this.exclusive.get(t);
+      if (!rs) continue;
+      for (const o of other) {
+        if (o === t) continue;
+        const ro = this.exclusive.get(o);
+        if (!ro) continue;
+        const r = rs.find((i) => ro.includes(i));
+        if (r !== undefined) hits.push({ service: this.ref.rules.mutuallyExclusive[r]!.service, targetPlan: t, otherPlan: o });
+      }
+    }
+    return hits;
+  }
+
+  /** Plans in `plans` that have a dependency rule, with what they need. */
+  dependents(plans: Set<string>): { plan: string; requiresAnyOf: string[] }[] {
+    const out: { plan: string; requiresAnyOf: string[] }[] = [];
+    for (const p of plans) {
+      const req = this.dependsOn.get(p);
+      if (req) out.push({ plan: p, requiresAnyOf: req });
+    }
+    return out;
+  }
+
+  hasDependencyRules(): boolean {
+    return this.dependsOn.size > 0;
+  }
+
+  /**
+   * A base SKU is a suite: plans from at least two core services (mailbox, SharePoint, Office apps,
+   * Skype/Teams). Anything else (Project, Visio, a standalone workload) is treated as an add-on whose
+   * bundled plans only give warnings (plan-rules.json "about").
+   */
+  isBaseSku(skuId: string): boolean {
+    const k = skuId.toLowerCase();
+    let b = this.baseCache.get(k);
+    if (b === undefined) {
+      const fams = new Set<string>();
+      for (const p of this.plansOf(k)) {
+        const fam = this.ref.familyByPlanName.get(p.name.toUpperCase())?.family;
+        if (fam && CORE_FAMILIES.has(fam)) fams.add(fam);
+        if (p.name.toUpperCase() === 'TEAMS1') fams.add('Skype for Business Online');
+      }
+      b = fams.size >= 2;
+      this.baseCache.set(k, b);
+    }
+    return b;
+  }
+
+  friendly(planName: string): string {
+    return this.ref.plansByName.get(planName.toUpperCase())?.friendlyName || planName;
+  }
+}

@@ -1,0 +1,58 @@
+// Group licensing already in trouble before the swap (group swaps only).
+//   GROUP_PROCESSING  warn  licenseProcessingState is not ProcessingComplete: an earlier change is
+//                           still being applied (or failed); results would mix.
+//   MEMBERS_IN_ERROR  warn  members already in Error / ActiveWithError for this group (from
+//                           membersWithLicenseErrors and the members' own states), counted by error.
+import type { PrincipalRef } from '../model';
+import { explainMemberError } from '../explain';
+import { names, plural, userRef, type Ctx } from './context';
+
+export function checkGroupHealth(ctx: Ctx): void {
+  const subject = ctx.input.subject;
+  if (subject.kind !== 'group') return;
+  const g = subject.group;
+  const state = g.licenseProcessingState?.state;
+  if (state && state !== 'ProcessingComplete') {
+    ctx.add('GROUP_PROCESSING', 'warn', [ctx.change.principal], `Entra ID is still working on an earlier license change for ${g.displayName} (${state}). Wait for it to finish so the results of this swap don't mix with it.`, {
+      state,
+    });
+  }
+
+  const seen = new Map<string, { ref: PrincipalRef; error: string }>();
+  const byError: Record<string, number> = {};
+  const note = (ref: PrincipalRef, error: string) => {
+    if (seen.has(ref.id)) return;
+    seen.set(ref.id, { ref, error });
+    byError[error] = (byError[error] ?? 0) + 1;
+  };
+  const fromThisGroup = (u: (typeof subject.members)[number]): string | undefined => {
+    for (const s of u.licenseAssignmentStates ?? []) {
+      if (!s.assignedByGroup || s.assignedByGroup.toLowerCase() !== ctx.groupId) continue;
+      const st = (s.state ?? '').toLowerCase();
+      if (st === 'error' || st === 'activewitherror') {
+        const e = (s.error ?? '').trim();
+        return !e || e.toLowerCase() === 'none' ? 'Other' : e;
+      }
+    }
+    return undefined;
+  };
+  for (const f of ctx.facts) {
+    const e = fromThisGroup(f.user);
+    if (e) note(f.ref, e);
+  }
+  for (const u of subject.membersWithErrors) {
+    if (seen.has(u.id)) continue;
+    note(userRef(u), fromThisGroup(u) ?? 'Other');
+  }
+  if (!seen.size) return;
+  const refs = [...seen.values()].map((x) => x.ref);
+  const summary = Object.entries(byError).map(([e, n]) => `${n} ${e}`).join(', ');
+  const top = Object.entries(byError).sort((a, b) => b[1] - a[1])[0]![0];
+  ctx.add(
+    'MEMBERS_IN_ERROR',
+    'warn',
+    refs,
+    `${plural(refs.length, 'member')} of ${g.displayName} already ${refs.length === 1 ? 'has' : 'have'} license errors from this group (${summary}): ${names(refs)}. ${explainMemberError(top)}`,
+    { count: refs.length, byError },
+  );
+}

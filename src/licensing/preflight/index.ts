@@ -1,0 +1,83 @@
+// Preflight: a directory snapshot in, the planned change and every finding out. Pure and linear in
+// the number of users (Maps and Sets only), so a 100,000-member group checks in well under a second.
+// One module per check family; each documents its codes and severities.
+import type { Finding, FindingCode, PreflightResult, PrincipalRef, Severity } from '../model';
+import { buildChange } from './change';
+import { RuleIndex, type Ctx, type PreflightInput } from './context';
+import { checkConflicts } from './conflicts';
+import { checkContinuity } from './continuity';
+import { checkGroupHealth } from './group-health';
+import { checkGroupKind } from './group-kind';
+import { checkSeats, checkTargetAlreadyAssigned } from './seats';
+import { checkSamePlan, checkSourcePath } from './source-path';
+import { checkTargetStatus } from './target-status';
+import { checkUsageLocation } from './usage-location';
+
+export type { PreflightInput } from './context';
+
+const ORDER: Record<Severity, number> = { block: 0, warn: 1, info: 2 };
+
+export function runPreflight(input: PreflightInput): PreflightResult {
+  const built = buildChange(input);
+  const rules = new RuleIndex(input.ref, input.catalog);
+  const findings: Finding[] = [];
+  const sourceId = input.source.skuId.toLowerCase();
+  const targetId = input.target.skuId.toLowerCase();
+  let clash: boolean | undefined;
+
+  const ctx: Ctx = {
+    input,
+    kind: built.change.kind,
+    sourceId,
+    targetId,
+    groupId: built.groupId,
+    facts: built.facts,
+    change: built.change,
+    carry: built.carry,
+    rules,
+    findings,
+    targetDisabledFor(f) {
+      if (built.groupTargetDisabled) return built.groupTargetDisabled;
+      return built.carry.get(f.ref.id)?.disabledPlans;
+    },
+    sourceTargetClash() {
+      if (clash === undefined) {
+        const targetOn = rules.enabledNames(targetId, built.groupTargetDisabled ?? []);
+        clash = rules.exclusiveHits(targetOn, rules.enabledNames(sourceId, [])).length > 0;
+      }
+      return clash;
+    },
+    add(code: FindingCode, severity: Severity, principals: PrincipalRef[], message: string, data: Record<string, unknown> = {}) {
+      findings.push({ code, severity, principals, message, data });
+    },
+    groupName(id: string) {
+      const n = input.groupNames[id] ?? input.groupNames[id.toLowerCase()];
+      if (n) return n;
+      for (const [k, v] of Object.entries(input.groupNames)) if (k.toLowerCase() === id.toLowerCase()) return v;
+      return id;
+    },
+  };
+
+  if (!checkSamePlan(ctx)) {
+    checkSourcePath(ctx);
+    checkTargetStatus(ctx);
+    checkSeats(ctx);
+    checkTargetAlreadyAssigned(ctx);
+    checkConflicts(ctx);
+    checkContinuity(ctx);
+    checkUsageLocation(ctx);
+    checkGroupKind(ctx);
+    checkGroupHealth(ctx);
+  }
+
+  findings.sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+  const counts = { block: 0, warn: 0, info: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return {
+    change: built.change,
+    findings,
+    counts,
+    blocked: counts.block > 0,
+    checkedAt: (input.now ?? new Date()).toISOString(),
+  };
+}

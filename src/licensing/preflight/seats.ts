@@ -1,0 +1,100 @@
+// Seats: are there enough free target licenses, and who holds the target already?
+//   SEATS_SHORT             block  needed > available. needed = users who will receive the target
+//                                  and don't consume it today (group: members that will actually get
+//                                  it, so not those whose target will fail on a clash with a copy of
+//                                  the source kept elsewhere). Freed source seats don't help.
+//   TARGET_ALREADY_ASSIGNED block  user / users swap, a user holds the target DIRECTLY: the call would
+//                                  overwrite that copy's disabledPlans and an undo would remove it
+//                                  altogether; remove the source on its own instead.
+//                           warn   group swap, the group itself already holds the target: its
+//                                  disabledPlans will be replaced by the carried-over ones.
+//                           info   users/members who hold the target from a group already: they need
+//                                  no new seat.
+import type { PrincipalRef } from '../model';
+import { names, plural, type Ctx } from './context';
+
+export function seatsNeeded(ctx: Ctx): { needed: number; receivers: PrincipalRef[]; disabledAccounts: number } {
+  let needed = 0;
+  let disabledAccounts = 0;
+  const receivers: PrincipalRef[] = [];
+  if (ctx.kind === 'group') {
+    const include = !!ctx.input.spec.includeDirectCopies;
+    const clash = ctx.sourceTargetClash();
+    for (const f of ctx.facts) {
+      if (f.targetAny) continue;
+      if (clash && (f.sourceGroups.some((g) => g !== ctx.groupId) || (f.sourceDirect && !include))) continue;
+      needed++;
+      receivers.push(f.ref);
+      if (f.user.accountEnabled === false) disabledAccounts++;
+    }
+  } else {
+    const adding = new Set(ctx.change.assignments.filter((a) => a.addLicenses.length).map((a) => a.principal.id));
+    for (const f of ctx.facts) {
+      if (!adding.has(f.ref.id) || f.targetAny) continue;
+      needed++;
+      receivers.push(f.ref);
+      if (f.user.accountEnabled === false) disabledAccounts++;
+    }
+  }
+  return { needed, receivers, disabledAccounts };
+}
+
+export function checkSeats(ctx: Ctx): void {
+  const { target } = ctx.input;
+  const { needed, receivers, disabledAccounts } = seatsNeeded(ctx);
+  const available = target.available;
+  ctx.change.seats = { needed, available };
+  if (needed > available) {
+    const short = needed - available;
+    const disabled = disabledAccounts
+      ? ` ${plural(disabledAccounts, 'of them is a disabled account', 'of them are disabled accounts')}, which still use${disabledAccounts === 1 ? 's' : ''} a license.`
+      : '';
+    ctx.add(
+      'SEATS_SHORT',
+      'block',
+      receivers,
+      `Not enough ${target.displayName} licenses: the change needs ${needed} and ${available} ${available === 1 ? 'is' : 'are'} free (${short} short). Licenses freed from ${ctx.input.source.displayName} don't count.${disabled} Buy or free ${plural(short, 'license')} first.`,
+      { needed, available, short, disabledAccounts, skuId: target.skuId },
+    );
+  }
+}
+
+export function checkTargetAlreadyAssigned(ctx: Ctx): void {
+  const tgt = ctx.input.target.displayName;
+  const subject = ctx.input.subject;
+  if (subject.kind === 'group') {
+    const g = subject.group;
+    if ((g.assignedLicenses ?? []).some((a) => a.skuId.toLowerCase() === ctx.targetId)) {
+      ctx.add('TARGET_ALREADY_ASSIGNED', 'warn', [ctx.change.principal], `The group ${g.displayName} already has ${tgt}. The change will replace its disabled services with the ones carried over from ${ctx.input.source.displayName}.`, {
+        group: true,
+      });
+    }
+    const members = ctx.facts.filter((f) => f.targetAny).map((f) => f.ref);
+    if (members.length) {
+      ctx.add('TARGET_ALREADY_ASSIGNED', 'info', members, `${names(members)} already ${members.length === 1 ? 'has' : 'have'} ${tgt}; ${members.length === 1 ? 'this member needs' : 'these members need'} no new license.`, {
+        count: members.length,
+      });
+    }
+    return;
+  }
+  const direct: PrincipalRef[] = [];
+  const inherited: PrincipalRef[] = [];
+  for (const f of ctx.facts) {
+    if (f.targetDirect) direct.push(f.ref);
+    else if (f.targetAny || f.targetGroups.length) inherited.push(f.ref);
+  }
+  if (direct.length) {
+    ctx.add(
+      'TARGET_ALREADY_ASSIGNED',
+      'block',
+      direct,
+      `${names(direct)} already ${direct.length === 1 ? 'has' : 'have'} ${tgt} assigned directly. Swapping would overwrite ${direct.length === 1 ? 'its' : 'their'} current ${tgt} settings and could not be undone cleanly: remove ${ctx.input.source.displayName} on its own instead.`,
+      { direct: direct.length },
+    );
+  }
+  if (inherited.length) {
+    ctx.add('TARGET_ALREADY_ASSIGNED', 'info', inherited, `${names(inherited)} already ${inherited.length === 1 ? 'gets' : 'get'} ${tgt} from a group; no new license is needed for ${inherited.length === 1 ? 'this user' : 'them'}.`, {
+      inherited: inherited.length,
+    });
+  }
+}

@@ -1,0 +1,182 @@
+// Which services a user keeps, loses and gains when one SKU replaces another, and the target
+// disabledPlans that carry their choices across. Plan ids differ between SKUs (E1 -> E3 changes 15
+// of them), so plans are matched by service family (data/service_families.csv) and, for plans
+// outside any family, by identical servicePlanName. Pure.
+import { LicensingError, type ChangeSpec, type PlanInfo, type PrincipalQuery, type ResolvedChange, type ServicePlanInfo } from './model';
+import type { ReferenceData } from './reference-data';
+import { normalizeName } from './catalog';
+
+export interface CarryOverInput {
+  source: PlanInfo;
+  target: PlanInfo;
+  /** The principal's disabledPlans on the source (plan ids). */
+  sourceDisabledPlans: string[];
+  ref: ReferenceData;
+  /** Plan names, friendly names, family names or ids to force on or off in the target. */
+  overrides?: { enable?: string[]; disable?: string[] };
+}
+
+export interface CarryOverResult {
+  /** Target plan ids to disable (disabledPlans replaces: an empty list enables everything). */
+  disabledPlans: string[];
+  /** Services enabled today that stay enabled (family name where known, else the plan's friendly name). */
+  kept: string[];
+  /** Services enabled today with no enabled counterpart in the target. */
+  lost: string[];
+  /** Target services enabled that the user does not have enabled today. */
+  gained: string[];
+  /** Kept services whose target edition is a lower tier than today's, "SharePoint Online / OneDrive: SharePoint (Plan 2) -> SharePoint (Plan 1)". */
+  downgraded: string[];
+}
+
+interface Keyed {
+  plan: ServicePlanInfo;
+  key: string;
+  label: string;
+  tier: number;
+}
+
+function keyOf(plan: ServicePlanInfo, ref: ReferenceData): Keyed {
+  const fam = ref.familyByPlanName.get(plan.name.toUpperCase());
+  const family = fam?.family ?? plan.family;
+  if (family) return { plan, key: `family:${family}`, label: family, tier: fam?.tier ?? 0 };
+  return { plan, key: `plan:${plan.name.toUpperCase()}`, label: plan.friendlyName || plan.name, tier: 0 };
+}
+
+const uniq = (xs: string[]) => [...new Set(xs)];
+
+/** Matches override entries against the target's plans; unknown entries throw INVALID_INPUT. */
+function resolveOverrides(entries: string[] | undefined, target: Keyed[], targetName: string): Set<string> {
+  const out = new Set<string>();
+  for (const raw of entries ?? []) {
+    const q = raw.trim();
+    if (!q) continue;
+    const lower = q.toLowerCase();
+    const upper = q.toUpperCase();
+    const norm = normalizeName(q);
+    let hits = target.filter((k) => k.plan.id === lower || k.plan.name.toUpperCase() === upper);
+    if (!hits.length) hits = target.filter((k) => normalizeName(k.plan.friendlyName) === norm);
+    if (!hits.length) hits = target.filter((k) => k.key.startsWith('family:') && normalizeName(k.label) === norm);
+    if (!hits.length) {
+      throw new LicensingError('INVALID_INPUT', `'${q}' is not a service of ${targetName}. Its services: ${target.map((k) => k.plan.name).join(', ')}.`, {
+        override: q,
+        plans: target.map((k) => ({ id: k.plan.id, name: k.plan.name, friendlyName: k.plan.friendlyName })),
+      });
+    }
+    for (const h of hits) out.add(h.plan.id);
+  }
+  return out;
+}
+
+/**
+ * Target disabledPlans that keep each service as it is today:
+ * - a service enabled today stays enabled where the target has a plan of the same family/name;
+ * - a service the user had disabled stays disabled where it has a counterpart;
+ * - target plans with no counterpart are enabled (gained);
+ * - overrides then force plans on or off (disable wins over enable for the same plan).
+ */
+export function carryOverServices(input: CarryOverInput): CarryOverResult {
+  const { source, target, ref } = input;
+  const src = source.servicePlans.map((p) => keyOf(p, ref));
+  const tgt = target.servicePlans.map((p) => keyOf(p, ref));
+  const disabledSrc = new Set(input.sourceDisabledPlans.map((id) => id.toLowerCase()));
+
+  // State of each service today, by key: enabled if any source plan of that key is enabled.
+  const srcEnabledKeys = new Set<string>();
+  const srcKeys = new Set<string>();
+  const srcByName = new Map<string, boolean>(); // plan name -> enabled
+  for (const k of src) {
+    srcKeys.add(k.key);
+    const on = !disabledSrc.has(k.plan.id);
+    if (on) srcEnabledKeys.add(k.key);
+    srcByName.set(k.plan.name.toUpperCase(), on);
+  }
+
+  const disabled = new Set<string>();
+  for (const k of tgt) {
+    const sameName = srcByName.get(k.plan.name.toUpperCase());
+    if (sameName !== undefined) {
+      // Identical plan on both sides: keep its exact state.
+      if (!sameName) disabled.add(k.plan.id);
+    } else if (srcKeys.has(k.key) && !srcEnabledKeys.has(k.key)) {
+      // Same family, every source edition disabled: stays off.
+      disabled.add(k.plan.id);
+    }
+  }
+  // A service enabled today must stay enabled: if copying exact states left a family with no
+  // enabled target plan, turn on its richest edition.
+  const tgtByKey = new Map<string, Keyed[]>();
+  for (const k of tgt) (tgtByKey.get(k.key) ?? tgtByKey.set(k.key, []).get(k.key)!).push(k);
+  for (const key of srcEnabledKeys) {
+    const ks = tgtByKey.get(key);
+    if (!ks || ks.some((k) => !disabled.has(k.plan.id))) continue;
+    const best = ks.reduce((a, b) => (b.tier > a.tier ? b : a));
+    disabled.delete(best.plan.id);
+  }
+
+  const forceOn = resolveOverrides(input.overrides?.enable, tgt, target.displayName);
+  const forceOff = resolveOverrides(input.overrides?.disable, tgt, target.displayName);
+  for (const id of forceOn) disabled.delete(id);
+  for (const id of forceOff) disabled.add(id);
+
+  const disabledPlans = target.servicePlans.map((p) => p.id).filter((id) => disabled.has(id));
+  return { disabledPlans, ...describeServices(source, target, input.sourceDisabledPlans, disabledPlans, ref) };
+}
+
+/** kept / lost / gained / downgraded for explicit source and target disabledPlans. */
+export function describeServices(
+  source: PlanInfo,
+  target: PlanInfo,
+  sourceDisabledPlans: string[],
+  targetDisabledPlans: string[],
+  ref: ReferenceData,
+): Omit<CarryOverResult, 'disabledPlans'> {
+  const sOff = new Set(sourceDisabledPlans.map((x) => x.toLowerCase()));
+  const tOff = new Set(targetDisabledPlans.map((x) => x.toLowerCase()));
+  const srcOn = new Map<string, Keyed[]>();
+  const tgtOn = new Map<string, Keyed[]>();
+  for (const p of source.servicePlans) {
+    if (sOff.has(p.id)) continue;
+    const k = keyOf(p, ref);
+    (srcOn.get(k.key) ?? srcOn.set(k.key, []).get(k.key)!).push(k);
+  }
+  for (const p of target.servicePlans) {
+    if (tOff.has(p.id)) continue;
+    const k = keyOf(p, ref);
+    (tgtOn.get(k.key) ?? tgtOn.set(k.key, []).get(k.key)!).push(k);
+  }
+  const kept: string[] = [];
+  const lost: string[] = [];
+  const gained: string[] = [];
+  const downgraded: string[] = [];
+  for (const [key, ks] of srcOn) {
+    const t = tgtOn.get(key);
+    if (!t) { lost.push(ks[0]!.label); continue; }
+    kept.push(ks[0]!.label);
+    const sBest = ks.reduce((a, b) => (b.tier > a.tier ? b : a));
+    const tBest = t.reduce((a, b) => (b.tier > a.tier ? b : a));
+    if (tBest.tier < sBest.tier) downgraded.push(`${sBest.label}: ${sBest.plan.friendlyName} -> ${tBest.plan.friendlyName}`);
+  }
+  for (const [key, ks] of tgtOn) if (!srcOn.has(key)) gained.push(ks[0]!.label);
+  return { kept: uniq(kept), lost: uniq(lost), gained: uniq(gained), downgraded: uniq(downgraded) };
+}
+
+/**
+ * The exact reverse of a change: the target back to the source for the same principal(s), with the
+ * disabledPlans each principal had on the source before (exactDisabledPlans, by principal id).
+ */
+export function reverseSpec(change: ResolvedChange): ChangeSpec {
+  let principal: PrincipalQuery;
+  if (change.kind === 'group') principal = { kind: 'group', group: change.principal.id };
+  else if (change.kind === 'user') principal = { kind: 'user', user: change.principal.id };
+  else principal = { kind: 'users', users: uniq(change.assignments.filter((a) => a.principal.kind === 'user').map((a) => a.principal.id)) };
+  const exactDisabledPlans: Record<string, string[]> = {};
+  for (const a of change.assignments) exactDisabledPlans[a.principal.id] = [...a.previousDisabledPlans];
+  return {
+    principal,
+    from: change.to.skuId,
+    to: change.from.skuId,
+    includeDirectCopies: change.includeDirectCopies,
+    exactDisabledPlans,
+  };
+}

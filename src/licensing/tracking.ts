@@ -1,0 +1,87 @@
+// Reading a group swap's outcome from its members' licenseAssignmentStates. Pure: the service polls
+// Graph and hands the snapshots here.
+import type { GraphUser } from '../graph/types';
+import type { MemberError, PrincipalRef, ResolvedChange } from './model';
+import { explainMemberError } from './explain';
+
+const ERROR_STATES = new Set(['error', 'activewitherror']);
+const NO_ERROR = new Set(['', 'none']);
+
+export function userRef(u: GraphUser): PrincipalRef {
+  return { kind: 'user', id: u.id, displayName: u.displayName || u.userPrincipalName || u.id, userPrincipalName: u.userPrincipalName };
+}
+
+function atOrAfter(ts: string | null | undefined, since: number | undefined): boolean {
+  if (since === undefined || !ts) return true; // no timestamp to compare: do not hold it against the member
+  const t = Date.parse(ts);
+  return Number.isNaN(t) || t >= since;
+}
+
+/**
+ * For each member of `groupId`:
+ * - done: holds the target from this group in state Active (updated at/after `since` when given)
+ *   and no longer holds the source from this group;
+ * - errors: any license from this group in Error / ActiveWithError, with the reason in plain words;
+ * - stillHoldingSource: still holds the source directly or from another group.
+ * A member can be in `errors` and `stillHoldingSource` at once (the typical MutuallyExclusiveViolation).
+ */
+export function evaluateGroupOutcome(input: { groupId: string; change: ResolvedChange; members: GraphUser[]; since?: string }): {
+  done: PrincipalRef[];
+  errors: MemberError[];
+  stillHoldingSource: PrincipalRef[];
+} {
+  const groupId = input.groupId.toLowerCase();
+  const target = input.change.to.skuId.toLowerCase();
+  const source = input.change.from.skuId.toLowerCase();
+  const sinceMs = input.since ? Date.parse(input.since) : undefined;
+  const since = sinceMs !== undefined && !Number.isNaN(sinceMs) ? sinceMs : undefined;
+  const done: PrincipalRef[] = [];
+  const errors: MemberError[] = [];
+  const stillHoldingSource: PrincipalRef[] = [];
+
+  for (const m of input.members) {
+    let targetActive = false;
+    let sourceFromGroup = false;
+    let sourceElsewhere = false;
+    let error: string | undefined;
+    for (const s of m.licenseAssignmentStates ?? []) {
+      const sku = s.skuId.toLowerCase();
+      const fromThisGroup = (s.assignedByGroup ?? '').toLowerCase() === groupId && s.assignedByGroup !== null;
+      if (fromThisGroup) {
+        const state = (s.state ?? '').toLowerCase();
+        if (ERROR_STATES.has(state)) {
+          const e = (s.error ?? '').trim();
+          // Prefer the target's error: it is the one this change caused.
+          if (error === undefined || sku === target) error = NO_ERROR.has(e.toLowerCase()) ? 'Other' : e;
+        }
+        if (sku === target && state === 'active' && atOrAfter(s.lastUpdatedDateTime, since)) targetActive = true;
+        if (sku === source) sourceFromGroup = true;
+      } else if (sku === source) {
+        sourceElsewhere = true;
+      }
+    }
+    const ref = userRef(m);
+    if (targetActive && !sourceFromGroup) done.push(ref);
+    if (error !== undefined) errors.push({ principal: ref, error, message: explainMemberError(error) });
+    if (sourceElsewhere) stillHoldingSource.push(ref);
+  }
+  return { done, errors, stillHoldingSource };
+}
+
+const FINISHED = new Set(['processingcomplete', 'processingfailed']);
+const UNFINISHED = new Set(['queuedforprocessing', 'processinginprogress']);
+
+/**
+ * Is a group's licenseProcessingState final? ProcessingComplete and ProcessingFailed are; Queued and
+ * InProgress are not. Unknown values: terminal-sounding ones (complete, failed, error, done,
+ * finished, succeeded, cancelled) count as finished; anything else, and a missing state, does not
+ * (the tracker's timeout ends the wait).
+ */
+export function isProcessingFinished(state: string | undefined): boolean {
+  const s = (state ?? '').trim().toLowerCase();
+  if (!s) return false;
+  if (FINISHED.has(s)) return true;
+  if (UNFINISHED.has(s)) return false;
+  if (/queued|progress|pending|running|notstarted|not started|waiting/.test(s)) return false;
+  return /complete|fail|error|done|finish|succe|cancel|abort/.test(s);
+}
