@@ -1,0 +1,180 @@
+// Builds the @microsoft/microsoft-graph-client Client that the gateway uses.
+//
+// The middleware chain is the SDK's default one with the RetryHandler replaced by ReadRetryHandler:
+// the SDK's handler retries any request on 429/503/504, POSTs included, which would re-send an
+// assignLicense whose first attempt may have succeeded behind the 429. Ours retries reads only
+// (GET), also on 500/502 and network errors, and honours Retry-After; writes (and $batch, which
+// may carry writes) come back to the gateway, which re-reads the user before trying again.
+import {
+  AuthenticationHandler,
+  Client,
+  HTTPMessageHandler,
+  RedirectHandler,
+  RedirectHandlerOptions,
+  TelemetryHandler,
+  type AuthenticationProvider,
+  type Context,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
+import {
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  ManagedIdentityCredential,
+  type TokenCredential,
+} from '@azure/identity';
+import type { GraphAuth } from './config';
+import { isTransientStatus, parseRetryAfter } from './errors';
+
+export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+/** Counters shared by the client and the gateway (benchmarks and tests read them). */
+export interface GraphStats {
+  /** HTTP requests sent, retries included ($batch counts once). */
+  httpRequests: number;
+  /** Requests carried inside $batch bodies. */
+  batchSubRequests: number;
+  /** Requests sent again after a transient failure (reads by the middleware, writes and batch items by the gateway). */
+  retries: number;
+  /** 429 answers seen (plain or inside a batch). */
+  throttled: number;
+}
+export const newStats = (): GraphStats => ({ httpRequests: 0, batchSubRequests: 0, retries: 0, throttled: 0 });
+
+export interface RetryPolicy {
+  /** Further attempts after the first, for reads. Default 4. */
+  maxRetries?: number;
+  /** Back-off base when Graph sends no Retry-After (doubles per attempt). Default 1000 ms. */
+  baseDelayMs?: number;
+  /** Longest single wait, Retry-After included. Default 300 s. */
+  maxDelayMs?: number;
+  /** Per-attempt timeout. Default 100 s (Graph's own gateway timeout). */
+  requestTimeoutMs?: number;
+  /** Injected in tests to observe waits without waiting. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function resolvedPolicy(p: RetryPolicy = {}): Required<RetryPolicy> {
+  return {
+    maxRetries: p.maxRetries ?? 4,
+    baseDelayMs: p.baseDelayMs ?? 1000,
+    maxDelayMs: p.maxDelayMs ?? 300_000,
+    requestTimeoutMs: p.requestTimeoutMs ?? 100_000,
+    sleep: p.sleep ?? realSleep,
+  };
+}
+
+/** Wait before attempt n+1 (n from 1): Retry-After when given, else exponential back-off with jitter. */
+export function retryDelay(policy: Required<RetryPolicy>, attempt: number, retryAfterMs: number | undefined): number {
+  const ms = retryAfterMs ?? policy.baseDelayMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.2);
+  return Math.min(ms, policy.maxDelayMs);
+}
+
+function methodOf(context: Context): string {
+  const req = context.request as unknown;
+  if (typeof req === 'string') return (context.options?.method ?? 'GET').toUpperCase();
+  return ((req as { method?: string }).method ?? context.options?.method ?? 'GET').toUpperCase();
+}
+
+/** Retries GETs on 429/5xx/network errors and times every attempt out; never retries a write. */
+export class ReadRetryHandler implements Middleware {
+  private next?: Middleware;
+  private readonly policy: Required<RetryPolicy>;
+
+  constructor(policy: RetryPolicy = {}, private readonly stats: GraphStats = newStats()) {
+    this.policy = resolvedPolicy(policy);
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const read = methodOf(context) === 'GET';
+    for (let attempt = 1; ; attempt++) {
+      context.options = { ...(context.options ?? {}), signal: AbortSignal.timeout(this.policy.requestTimeoutMs) as never };
+      this.stats.httpRequests++;
+      let failure: unknown;
+      try {
+        await this.next!.execute(context);
+      } catch (err) {
+        failure = err;
+      }
+      const status = failure ? 0 : (context.response?.status ?? 0);
+      if (status === 429) this.stats.throttled++;
+      const retryable = read && attempt <= this.policy.maxRetries && (failure !== undefined || isTransientStatus(status));
+      if (!retryable) {
+        if (failure) throw failure;
+        return;
+      }
+      const retryAfter = failure ? undefined : parseRetryAfter(context.response?.headers.get('Retry-After'));
+      // Free the connection before waiting.
+      if (!failure) await context.response?.arrayBuffer().catch(() => undefined);
+      this.stats.retries++;
+      await this.policy.sleep(retryDelay(this.policy, attempt, retryAfter));
+    }
+  }
+}
+
+/** The SDK's TokenCredentialAuthenticationProvider, without the package's deep import path. */
+export class TokenCredentialAuthProvider implements AuthenticationProvider {
+  constructor(
+    private readonly credential: TokenCredential,
+    private readonly scopes: string[] = [GRAPH_SCOPE],
+  ) {}
+
+  async getAccessToken(): Promise<string> {
+    const token = await this.credential.getToken(this.scopes);
+    if (!token?.token) throw new Error('Could not get an access token for Microsoft Graph (the credential returned none).');
+    return token.token;
+  }
+}
+
+/** Loopback sandboxes check no token (and the client sends none over http); this one never leaves the process. */
+export const loopbackAuthProvider: AuthenticationProvider = { getAccessToken: async () => 'sandbox' };
+
+export function credentialFor(auth: GraphAuth): TokenCredential | undefined {
+  switch (auth.kind) {
+    case 'client-secret':
+      return new ClientSecretCredential(auth.tenantId, auth.clientId, auth.clientSecret);
+    case 'certificate':
+      return new ClientCertificateCredential(auth.tenantId, auth.clientId, { certificatePath: auth.certificatePath });
+    case 'managed-identity':
+      return auth.clientId ? new ManagedIdentityCredential({ clientId: auth.clientId }) : new ManagedIdentityCredential();
+    case 'none':
+      return undefined;
+  }
+}
+
+export interface GraphClientOptions {
+  /** Host root, e.g. https://graph.microsoft.com/ or http://127.0.0.1:3979/ */
+  host: string;
+  /** Default v1.0. */
+  version?: string;
+  /** Omit for a loopback sandbox. */
+  credential?: TokenCredential;
+  scope?: string;
+  retry?: RetryPolicy;
+  stats?: GraphStats;
+}
+
+export function createGraphClient(opts: GraphClientOptions): Client {
+  const authProvider = opts.credential ? new TokenCredentialAuthProvider(opts.credential, [opts.scope ?? GRAPH_SCOPE]) : loopbackAuthProvider;
+  const host = opts.host.endsWith('/') ? opts.host : `${opts.host}/`;
+  const hostname = new URL(host).host;
+  const middleware: Middleware[] = [
+    new AuthenticationHandler(authProvider),
+    new ReadRetryHandler(opts.retry, opts.stats),
+    new RedirectHandler(new RedirectHandlerOptions()),
+    new TelemetryHandler(),
+    new HTTPMessageHandler(),
+  ];
+  return Client.initWithMiddleware({
+    middleware,
+    baseUrl: host,
+    defaultVersion: opts.version ?? 'v1.0',
+    // National clouds and proxies: the SDK only sends the token to hosts it knows.
+    ...(hostname.toLowerCase() !== 'graph.microsoft.com' && host.startsWith('https:') ? { customHosts: new Set([hostname]) } : {}),
+  });
+}

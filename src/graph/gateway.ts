@@ -1,0 +1,557 @@
+// GraphGateway: the only code in Plan Switch that calls Microsoft Graph.
+//
+// Reads: plain GETs (the client's ReadRetryHandler retries them on 429/5xx with Retry-After), paged
+// with $top=999 and @odata.nextLink, and $batch (20 per request, a few in flight) where many small
+// reads are needed; throttled items inside a batch are retried on their own after their Retry-After.
+//
+// Writes (assignLicense): a 429, 5xx, timeout or network error may hide a write that went through.
+// Before any second attempt the gateway re-reads the principal; when it already holds what the
+// write adds and no longer holds what it removes, the write counts as done and is not sent again.
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { batchError, GraphError, isTransientStatus, toGraphError } from './errors';
+import { newStats, resolvedPolicy, retryDelay, type GraphStats, type RetryPolicy } from './client';
+import type {
+  AssignLicenseBody,
+  GraphAssignedLicense,
+  GraphGroup,
+  GraphLicenseAssignmentState,
+  GraphOrganization,
+  GraphSubscribedSku,
+  GraphUser,
+} from './types';
+
+export const USER_SELECT = 'id,userPrincipalName,displayName,usageLocation,accountEnabled,department,assignedLicenses,licenseAssignmentStates';
+export const GROUP_SELECT = 'id,displayName,securityEnabled,groupTypes,membershipRule,onPremisesSyncEnabled,assignedLicenses,licenseProcessingState';
+/** What a write needs re-read to know whether it went through. */
+const VERIFY_USER_SELECT = 'id,assignedLicenses,licenseAssignmentStates';
+export const PAGE_SIZE = 999;
+export const BATCH_LIMIT = 20;
+
+export interface GatewayOptions {
+  /** Requests per $batch (Graph's limit is 20). */
+  batchSize?: number;
+  /** $batch requests in flight at once. Default 4. */
+  batchConcurrency?: number;
+  /** Attempts for one write (first one included) and for a throttled batch item. Default 6. */
+  maxAttempts?: number;
+  /** Waits and timeouts (shared with the client's read retries). */
+  retry?: RetryPolicy;
+  /** Counters; pass the same object to createGraphClient to see HTTP requests too. */
+  stats?: GraphStats;
+}
+
+/** A directory object from /members that is not a user. */
+export interface DirectoryObjectRef {
+  id: string;
+  displayName: string;
+  type: string;
+}
+
+export interface GroupMembers {
+  users: GraphUser[];
+  groups: DirectoryObjectRef[];
+  /** Devices, service principals, contacts: members that never receive licenses. */
+  others: DirectoryObjectRef[];
+  pages: number;
+}
+
+/** Outcome of one assignLicense call after retries. */
+export type WriteOutcome =
+  | { id: string; ok: true; /** true when a transient failure hid the write and a re-read showed it applied. */ verified: boolean; attempts: number }
+  | { id: string; ok: false; error: GraphError; attempts: number };
+
+export interface BatchRequest {
+  id: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Relative to the version root: /users/{id}?$select=... */
+  url: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+export interface BatchResponse {
+  id: string;
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+interface Page<T> {
+  value?: T[];
+  '@odata.nextLink'?: string;
+}
+
+const enc = encodeURIComponent;
+/** An OData string literal inside a URL: quotes doubled, then URL-encoded. */
+const literal = (s: string) => enc(`'${s.replace(/'/g, "''")}'`);
+
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function lowerLicenses(list: GraphAssignedLicense[] | null | undefined): GraphAssignedLicense[] {
+  return (list ?? []).map((l) => ({ skuId: String(l.skuId).toLowerCase(), disabledPlans: (l.disabledPlans ?? []).map((p) => String(p).toLowerCase()) }));
+}
+
+/** Graph JSON -> GraphUser with every array present and GUIDs in lower case. */
+export function normalizeUser(raw: Record<string, unknown>): GraphUser {
+  const states = (raw.licenseAssignmentStates as GraphLicenseAssignmentState[] | null | undefined) ?? [];
+  return {
+    id: String(raw.id),
+    userPrincipalName: (raw.userPrincipalName as string) ?? '',
+    displayName: (raw.displayName as string) ?? '',
+    usageLocation: (raw.usageLocation as string | null | undefined) ?? null,
+    accountEnabled: raw.accountEnabled === undefined ? true : Boolean(raw.accountEnabled),
+    department: (raw.department as string | null | undefined) ?? null,
+    assignedLicenses: lowerLicenses(raw.assignedLicenses as GraphAssignedLicense[]),
+    licenseAssignmentStates: states.map((s) => ({
+      skuId: String(s.skuId).toLowerCase(),
+      assignedByGroup: s.assignedByGroup ? String(s.assignedByGroup).toLowerCase() : null,
+      state: s.state,
+      error: s.error ?? null,
+      disabledPlans: (s.disabledPlans ?? []).map((p) => String(p).toLowerCase()),
+      lastUpdatedDateTime: s.lastUpdatedDateTime ?? null,
+    })),
+  };
+}
+
+export function normalizeGroup(raw: Record<string, unknown>): GraphGroup {
+  return {
+    id: String(raw.id),
+    displayName: (raw.displayName as string) ?? '',
+    securityEnabled: Boolean(raw.securityEnabled),
+    groupTypes: (raw.groupTypes as string[] | null | undefined) ?? [],
+    membershipRule: (raw.membershipRule as string | null | undefined) ?? null,
+    onPremisesSyncEnabled: (raw.onPremisesSyncEnabled as boolean | null | undefined) ?? null,
+    assignedLicenses: lowerLicenses(raw.assignedLicenses as GraphAssignedLicense[]),
+    licenseProcessingState: (raw.licenseProcessingState as { state: string } | null | undefined) ?? null,
+  };
+}
+
+/**
+ * Did `body` take effect on a principal? Everything it adds is held (directly, for users: from
+ * licenseAssignmentStates with assignedByGroup null) and nothing it removes is held directly.
+ */
+export function writeApplied(
+  held: { assignedLicenses: GraphAssignedLicense[]; licenseAssignmentStates?: GraphLicenseAssignmentState[] },
+  body: AssignLicenseBody,
+): boolean {
+  const states = held.licenseAssignmentStates;
+  const direct =
+    states && states.length
+      ? new Set(states.filter((s) => !s.assignedByGroup).map((s) => s.skuId.toLowerCase()))
+      : new Set(held.assignedLicenses.map((l) => l.skuId.toLowerCase()));
+  return body.addLicenses.every((a) => direct.has(a.skuId.toLowerCase())) && body.removeLicenses.every((r) => !direct.has(r.toLowerCase()));
+}
+
+export class GraphGateway {
+  readonly stats: GraphStats;
+  private readonly batchSize: number;
+  private readonly concurrency: number;
+  private readonly maxAttempts: number;
+  private readonly policy: ReturnType<typeof resolvedPolicy>;
+  private readonly hostPath: string;
+
+  /**
+   * @param client a Graph client from createGraphClient (its ReadRetryHandler retries reads)
+   * @param host the client's host root (to turn @odata.nextLink back into a path), e.g. http://127.0.0.1:3979/
+   */
+  constructor(
+    private readonly client: Client,
+    host: string,
+    opts: GatewayOptions = {},
+  ) {
+    this.stats = opts.stats ?? newStats();
+    this.batchSize = Math.min(BATCH_LIMIT, Math.max(1, opts.batchSize ?? BATCH_LIMIT));
+    this.concurrency = Math.max(1, opts.batchConcurrency ?? 4);
+    this.maxAttempts = Math.max(1, opts.maxAttempts ?? 6);
+    this.policy = resolvedPolicy(opts.retry);
+    this.hostPath = new URL(host).pathname.replace(/\/?$/, '/');
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private async get<T>(path: string, headers?: Record<string, string>): Promise<T> {
+    try {
+      let req = this.client.api(path);
+      if (headers) req = req.headers(headers);
+      return (await req.get()) as T;
+    } catch (err) {
+      throw toGraphError(err);
+    }
+  }
+
+  private async post<T>(path: string, body: unknown): Promise<T> {
+    try {
+      return (await this.client.api(path).post(body)) as T;
+    } catch (err) {
+      throw toGraphError(err);
+    }
+  }
+
+  /** @odata.nextLink is absolute (and over http the SDK would mangle it): make it a path under the version root. */
+  relativeLink(link: string): string {
+    if (!/^https?:\/\//i.test(link)) return link;
+    const u = new URL(link);
+    let p = u.pathname;
+    if (p.startsWith(this.hostPath)) p = '/' + p.slice(this.hostPath.length);
+    p = p.replace(/^\/(v1\.0|beta)(?=\/)/i, '');
+    return p + u.search;
+  }
+
+  /** Every page of a collection, in order. `onPage` sees each page as it arrives. */
+  async getAll<T>(path: string, onPage?: (items: T[], page: number) => void, headers?: Record<string, string>): Promise<{ items: T[]; pages: number }> {
+    const items: T[] = [];
+    let next: string | undefined = path;
+    let pages = 0;
+    while (next) {
+      const page: Page<T> = await this.get<Page<T>>(next, headers);
+      pages++;
+      const value = page.value ?? [];
+      for (const v of value) items.push(v);
+      onPage?.(value, pages);
+      next = page['@odata.nextLink'] ? this.relativeLink(page['@odata.nextLink']) : undefined;
+    }
+    return { items, pages };
+  }
+
+  /** One POST /$batch. Throws GraphError when the envelope itself fails. */
+  private async sendBatch(requests: BatchRequest[]): Promise<BatchResponse[]> {
+    this.stats.batchSubRequests += requests.length;
+    const body = {
+      requests: requests.map((r) => ({
+        id: r.id,
+        method: r.method,
+        url: r.url,
+        ...(r.body !== undefined ? { body: r.body, headers: { 'Content-Type': 'application/json', ...(r.headers ?? {}) } } : r.headers ? { headers: r.headers } : {}),
+      })),
+    };
+    const res = await this.post<{ responses?: { id: string; status: number; headers?: Record<string, string>; body?: unknown }[] }>('/$batch', body);
+    return (res?.responses ?? []).map((r) => ({ id: String(r.id), status: Number(r.status), headers: r.headers ?? {}, body: r.body ?? null }));
+  }
+
+  /**
+   * Reads through $batch: 20 per request, `batchConcurrency` in flight. A throttled or failed item
+   * (429/5xx) is sent again on its own after its Retry-After; a failed envelope is sent again whole
+   * (reads are safe to repeat). Every request gets an answer, possibly an error status.
+   */
+  async batchRead(requests: BatchRequest[]): Promise<Map<string, BatchResponse>> {
+    const answers = new Map<string, BatchResponse>();
+    await mapLimit(chunk(requests, this.batchSize), this.concurrency, async (group) => {
+      let pending = group;
+      for (let attempt = 1; pending.length; attempt++) {
+        let responses: BatchResponse[];
+        let waitMs: number | undefined;
+        try {
+          responses = await this.sendBatch(pending);
+        } catch (err) {
+          const e = toGraphError(err);
+          if (!e.transient || attempt >= this.maxAttempts) {
+            for (const r of pending) answers.set(r.id, { id: r.id, status: e.status, headers: {}, body: { error: { code: e.code, message: e.message } } });
+            return;
+          }
+          if (e.status === 429) this.stats.throttled++;
+          this.stats.retries++;
+          await this.policy.sleep(retryDelay(this.policy, attempt, e.retryAfterMs));
+          continue;
+        }
+        const byId = new Map(responses.map((r) => [r.id, r]));
+        const again: BatchRequest[] = [];
+        for (const r of pending) {
+          const a = byId.get(r.id) ?? { id: r.id, status: 0, headers: {}, body: { error: { code: 'NoAnswer', message: 'The batch returned no answer for this request.' } } };
+          if (isTransientStatus(a.status) && attempt < this.maxAttempts) {
+            if (a.status === 429) this.stats.throttled++;
+            const e = batchError(a.status, a.body, a.headers);
+            waitMs = Math.max(waitMs ?? 0, retryDelay(this.policy, attempt, e.retryAfterMs));
+            again.push(r);
+          } else answers.set(r.id, a);
+        }
+        if (again.length) {
+          this.stats.retries += again.length;
+          await this.policy.sleep(waitMs ?? 0);
+        }
+        pending = again;
+      }
+    });
+    return answers;
+  }
+
+  // ---------------------------------------------------------------- tenant
+
+  async organization(): Promise<GraphOrganization> {
+    const page = await this.get<Page<GraphOrganization>>('/organization?$select=id,displayName,countryLetterCode');
+    const org = page.value?.[0];
+    if (!org) throw new GraphError(404, 'Request_ResourceNotFound', 'Graph returned no organization for this tenant.');
+    return { id: org.id, displayName: org.displayName, countryLetterCode: org.countryLetterCode ?? null };
+  }
+
+  async subscribedSkus(): Promise<GraphSubscribedSku[]> {
+    const { items } = await this.getAll<GraphSubscribedSku>('/subscribedSkus');
+    return items;
+  }
+
+  // ---------------------------------------------------------------- users
+
+  /** A user by object id or UPN, with the license fields; null when Graph says 404. */
+  async getUser(idOrUpn: string, select = USER_SELECT): Promise<GraphUser | null> {
+    try {
+      return normalizeUser(await this.get<Record<string, unknown>>(`/users/${enc(idOrUpn)}?$select=${select}`));
+    } catch (err) {
+      if (err instanceof GraphError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  /** Many users by id or UPN through $batch. `notFound` keeps the caller's spelling. */
+  async getUsers(idsOrUpns: string[], select = USER_SELECT): Promise<{ users: GraphUser[]; notFound: string[]; byQuery: Map<string, GraphUser> }> {
+    const unique = [...new Set(idsOrUpns.map((s) => s.trim()).filter(Boolean))];
+    const answers = await this.batchRead(unique.map((q, i) => ({ id: String(i), method: 'GET', url: `/users/${enc(q)}?$select=${select}` })));
+    const users: GraphUser[] = [];
+    const seen = new Set<string>();
+    const notFound: string[] = [];
+    const byQuery = new Map<string, GraphUser>();
+    unique.forEach((q, i) => {
+      const a = answers.get(String(i))!;
+      if (a.status >= 200 && a.status < 300) {
+        const u = normalizeUser(a.body as Record<string, unknown>);
+        byQuery.set(q, u);
+        if (!seen.has(u.id)) {
+          seen.add(u.id);
+          users.push(u);
+        }
+      } else if (a.status === 404) notFound.push(q);
+      else throw batchError(a.status, a.body, a.headers);
+    });
+    return { users, notFound, byQuery };
+  }
+
+  /** Users whose display name or UPN starts with `prefix` (two filters in one $batch), at most `top`. */
+  async searchUsers(prefix: string, top = 10): Promise<GraphUser[]> {
+    const t = Math.min(999, Math.max(1, top));
+    const sel = 'id,userPrincipalName,displayName,department,usageLocation,accountEnabled';
+    const answers = await this.batchRead([
+      { id: 'name', method: 'GET', url: `/users?$filter=${enc('startswith(displayName,')}${literal(prefix)})&$select=${sel}&$top=${t}` },
+      { id: 'upn', method: 'GET', url: `/users?$filter=${enc('startswith(userPrincipalName,')}${literal(prefix)})&$select=${sel}&$top=${t}` },
+    ]);
+    const out = new Map<string, GraphUser>();
+    for (const id of ['name', 'upn']) {
+      const a = answers.get(id)!;
+      if (a.status < 200 || a.status >= 300) throw batchError(a.status, a.body, a.headers);
+      for (const raw of (a.body as Page<Record<string, unknown>>).value ?? []) {
+        const u = normalizeUser(raw);
+        if (!out.has(u.id)) out.set(u.id, u);
+      }
+    }
+    return [...out.values()].sort((a, b) => a.displayName.localeCompare(b.displayName)).slice(0, t);
+  }
+
+  // ---------------------------------------------------------------- groups
+
+  async getGroup(id: string, select = GROUP_SELECT): Promise<GraphGroup | null> {
+    try {
+      return normalizeGroup(await this.get<Record<string, unknown>>(`/groups/${enc(id)}?$select=${select}`));
+    } catch (err) {
+      if (err instanceof GraphError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  /** Groups named exactly `name` (Graph's eq is case-insensitive) or starting with it. */
+  async findGroups(name: string, match: 'exact' | 'prefix' = 'exact', top = 25): Promise<GraphGroup[]> {
+    const filter = match === 'exact' ? `displayName eq ${literal(name)}` : `${enc('startswith(displayName,')}${literal(name)})`;
+    const t = Math.min(999, Math.max(1, top));
+    const { items } = await this.getAll<Record<string, unknown>>(
+      `/groups?$filter=${filter.replace(/ /g, '%20')}&$select=${GROUP_SELECT}&$top=${t}`,
+    );
+    return items.map(normalizeGroup).slice(0, match === 'exact' ? items.length : t);
+  }
+
+  /** Only the processing state (the cheap poll while a group change is processed). */
+  async groupProcessingState(id: string): Promise<string | null> {
+    const g = await this.get<{ licenseProcessingState?: { state?: string } | null }>(`/groups/${enc(id)}?$select=id,licenseProcessingState`);
+    return g.licenseProcessingState?.state ?? null;
+  }
+
+  /** Display names of groups by id, through $batch; ids Graph does not know are left out. */
+  async groupNames(ids: string[]): Promise<Record<string, string>> {
+    const unique = [...new Set(ids.map((i) => i.toLowerCase()))];
+    if (!unique.length) return {};
+    const answers = await this.batchRead(unique.map((id) => ({ id, method: 'GET', url: `/groups/${enc(id)}?$select=id,displayName` })));
+    const out: Record<string, string> = {};
+    for (const id of unique) {
+      const a = answers.get(id)!;
+      if (a.status >= 200 && a.status < 300) out[id] = String((a.body as { displayName?: string }).displayName ?? id);
+      else if (a.status !== 404) throw batchError(a.status, a.body, a.headers);
+    }
+    return out;
+  }
+
+  /**
+   * All direct members of a group in ONE paged read of /groups/{id}/members ($top=999) with the
+   * user license fields in $select, split by @odata.type: users (with their licenses), nested
+   * groups, and other objects. This finds nested groups without a second pass over the members.
+   */
+  async listGroupMembers(groupId: string, opts: { select?: string; onPage?: (users: GraphUser[], page: number) => void } = {}): Promise<GroupMembers> {
+    const users: GraphUser[] = [];
+    const groups: DirectoryObjectRef[] = [];
+    const others: DirectoryObjectRef[] = [];
+    const select = opts.select ?? USER_SELECT;
+    const { pages } = await this.getAll<Record<string, unknown>>(`/groups/${enc(groupId)}/members?$select=${select}&$top=${PAGE_SIZE}`, (items, page) => {
+      const pageUsers: GraphUser[] = [];
+      for (const raw of items) {
+        const type = String(raw['@odata.type'] ?? '').toLowerCase();
+        if (type === '#microsoft.graph.user' || (!type && raw.userPrincipalName !== undefined)) {
+          const u = normalizeUser(raw);
+          users.push(u);
+          pageUsers.push(u);
+        } else {
+          const ref = { id: String(raw.id), displayName: String(raw.displayName ?? raw.id), type: type.replace('#microsoft.graph.', '') || 'unknown' };
+          (type === '#microsoft.graph.group' ? groups : others).push(ref);
+        }
+      }
+      opts.onPage?.(pageUsers, page);
+    });
+    return { users, groups, others, pages };
+  }
+
+  /** Direct user members only, via /members/microsoft.graph.user (paged, $top=999). */
+  async listGroupUserMembers(groupId: string, select = USER_SELECT): Promise<GraphUser[]> {
+    const { items } = await this.getAll<Record<string, unknown>>(`/groups/${enc(groupId)}/members/microsoft.graph.user?$select=${select}&$top=${PAGE_SIZE}`);
+    return items.map(normalizeUser);
+  }
+
+  /** Nested groups among the direct members (reads /members with id and name only). */
+  async listNestedGroups(groupId: string): Promise<DirectoryObjectRef[]> {
+    return (await this.listGroupMembers(groupId, { select: 'id,displayName' })).groups;
+  }
+
+  async membersWithLicenseErrors(groupId: string, select = USER_SELECT): Promise<GraphUser[]> {
+    const { items } = await this.getAll<Record<string, unknown>>(`/groups/${enc(groupId)}/membersWithLicenseErrors?$select=${select}&$top=${PAGE_SIZE}`);
+    return items.map(normalizeUser);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /**
+   * POST /users/{id}/assignLicense. A 4xx refusal comes back as { ok: false }. After a 429, 5xx,
+   * timeout or network error the user is re-read: if the change is already there it counts as
+   * done (verified), otherwise it is sent again after Retry-After.
+   */
+  async assignUserLicense(userId: string, body: AssignLicenseBody): Promise<WriteOutcome> {
+    return this.writeWithVerify(userId, () => this.post(`/users/${enc(userId)}/assignLicense`, body), async () => {
+      const u = await this.getUser(userId, VERIFY_USER_SELECT);
+      return u !== null && writeApplied(u, body);
+    });
+  }
+
+  /** POST /groups/{id}/assignLicense (202: Entra processes the members afterwards). Same re-read rule, on the group's assignedLicenses. */
+  async assignGroupLicense(groupId: string, body: AssignLicenseBody): Promise<WriteOutcome> {
+    return this.writeWithVerify(groupId, () => this.post(`/groups/${enc(groupId)}/assignLicense`, body), async () => {
+      const g = await this.getGroup(groupId, 'id,assignedLicenses');
+      return g !== null && writeApplied({ assignedLicenses: g.assignedLicenses }, body);
+    });
+  }
+
+  private async writeWithVerify(id: string, send: () => Promise<unknown>, applied: () => Promise<boolean>): Promise<WriteOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await send();
+        return { id, ok: true, verified: false, attempts: attempt };
+      } catch (err) {
+        const e = toGraphError(err);
+        if (!e.transient || attempt >= this.maxAttempts) {
+          // A refusal of a second attempt may mean the first one went through after all (a stale
+          // re-read): look once more before calling it a failure.
+          if (attempt > 1 && (await applied().catch(() => false))) return { id, ok: true, verified: true, attempts: attempt };
+          return { id, ok: false, error: e, attempts: attempt };
+        }
+        if (e.status === 429) this.stats.throttled++;
+        await this.policy.sleep(retryDelay(this.policy, attempt, e.retryAfterMs));
+        if (await applied()) return { id, ok: true, verified: true, attempts: attempt };
+        this.stats.retries++;
+      }
+    }
+  }
+
+  /**
+   * Many user assignLicense calls through $batch (20 per request, `batchConcurrency` in flight).
+   * Items answered 429/5xx, or in a batch that failed as a whole, are uncertain: after the longest
+   * Retry-After they are re-read (also through $batch) and only those not yet applied are sent
+   * again. No user is ever written twice for one change.
+   */
+  async assignUserLicenses(items: { userId: string; body: AssignLicenseBody }[]): Promise<WriteOutcome[]> {
+    const results = new Map<string, WriteOutcome>();
+    const attempts = new Map<string, number>();
+    const byId = new Map(items.map((i) => [i.userId, i]));
+    let pending = [...byId.values()];
+    for (let round = 1; pending.length; round++) {
+      const uncertain: { item: (typeof pending)[number]; error: GraphError; until: number; final?: boolean }[] = [];
+      await mapLimit(chunk(pending, this.batchSize), this.concurrency, async (group) => {
+        for (const it of group) attempts.set(it.userId, (attempts.get(it.userId) ?? 0) + 1);
+        let responses: BatchResponse[];
+        try {
+          responses = await this.sendBatch(
+            group.map((it) => ({ id: it.userId, method: 'POST', url: `/users/${enc(it.userId)}/assignLicense`, body: it.body })),
+          );
+        } catch (err) {
+          const e = toGraphError(err);
+          if (e.status === 429) this.stats.throttled++;
+          for (const it of group) {
+            if (e.transient) uncertain.push({ item: it, error: e, until: Date.now() + retryDelay(this.policy, round, e.retryAfterMs) });
+            else if (round > 1) uncertain.push({ item: it, error: e, until: 0, final: true });
+            else results.set(it.userId, { id: it.userId, ok: false, error: e, attempts: attempts.get(it.userId)! });
+          }
+          return;
+        }
+        const answered = new Map(responses.map((r) => [r.id, r]));
+        for (const it of group) {
+          const a = answered.get(it.userId);
+          if (a && a.status >= 200 && a.status < 300) {
+            results.set(it.userId, { id: it.userId, ok: true, verified: false, attempts: attempts.get(it.userId)! });
+            continue;
+          }
+          const e = a ? batchError(a.status, a.body, a.headers) : new GraphError(0, 'NoAnswer', 'The batch returned no answer for this request.');
+          if (e.status === 429) this.stats.throttled++;
+          if (e.transient) uncertain.push({ item: it, error: e, until: Date.now() + retryDelay(this.policy, round, e.retryAfterMs) });
+          // A refusal of a second attempt may mean the first one went through after all: re-read, never resend.
+          else if (round > 1) uncertain.push({ item: it, error: e, until: 0, final: true });
+          else results.set(it.userId, { id: it.userId, ok: false, error: e, attempts: attempts.get(it.userId)! });
+        }
+      });
+      if (!uncertain.length) break;
+      const wait = Math.max(...uncertain.map((u) => u.until)) - Date.now();
+      if (wait > 0) await this.policy.sleep(wait);
+      // Re-read before any second write.
+      const check = await this.getUsers(uncertain.map((u) => u.item.userId), VERIFY_USER_SELECT);
+      pending = [];
+      for (const u of uncertain) {
+        const id = u.item.userId;
+        const now = check.byQuery.get(id);
+        if (now && writeApplied(now, u.item.body)) results.set(id, { id, ok: true, verified: true, attempts: attempts.get(id)! });
+        else if (!now) results.set(id, { id, ok: false, error: new GraphError(404, 'Request_ResourceNotFound', 'The user no longer exists.'), attempts: attempts.get(id)! });
+        else if (u.final || round >= this.maxAttempts) results.set(id, { id, ok: false, error: u.error, attempts: attempts.get(id)! });
+        else pending.push(u.item);
+      }
+      this.stats.retries += pending.length;
+    }
+    return items.map((i) => results.get(i.userId)!);
+  }
+
+  async reprocessUser(userId: string): Promise<void> {
+    await this.post(`/users/${enc(userId)}/reprocessLicenseAssignment`, {});
+  }
+}

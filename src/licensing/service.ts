@@ -1,0 +1,403 @@
+// LicenseService: the LicensePort over the Graph gateway. It reads what the pure parts need
+// (snapshot.ts), calls them (catalog, preflight, tracking, explain, swap-plan) and runs the writes.
+// Every Graph failure surfaces as LicensingError('GRAPH_ERROR') with Graph's status and code in
+// data; nothing from the HTTP stack leaks out.
+import { GraphError } from '../graph/errors';
+import type { GraphGateway, WriteOutcome } from '../graph/gateway';
+import type { GraphUser } from '../graph/types';
+import { Catalog } from './catalog';
+import { explainAssignError } from './explain';
+import {
+  LicensingError,
+  type Assignment,
+  type ChangeSpec,
+  type LicensePort,
+  type MemberError,
+  type PlanInfo,
+  type PreflightResult,
+  type PrincipalKind,
+  type PrincipalMatch,
+  type PrincipalQuery,
+  type PrincipalRef,
+  type PrincipalStatus,
+  type ResolvedChange,
+  type SwapOutcome,
+  type SwapResult,
+  type TrackingReport,
+  type TrackOptions,
+} from './model';
+import { runPreflight } from './preflight';
+import { referenceData, type ReferenceData } from './reference-data';
+import { GUID_RE, groupDetail, groupRefOf, planSummary, SnapshotReader, userRefOf, type TenantContext } from './snapshot';
+import { reverseSpec } from './swap-plan';
+import { evaluateGroupOutcome, isProcessingFinished } from './tracking';
+import { explainMemberError } from './explain';
+
+export interface LicenseServiceOptions {
+  /** Time between two reads of a group's licenseProcessingState. Default 5 s (Microsoft's own script: 60 s). */
+  pollIntervalMs?: number;
+  /** How long track() follows a group before reporting 'timeout'. Default 60 min. */
+  trackTimeoutMs?: number;
+  /** Reuse /subscribedSkus for this long across calls. Default 0: read once per call. */
+  skuCacheMs?: number;
+}
+
+const DEFAULT_POLL_MS = 5_000;
+const DEFAULT_TRACK_TIMEOUT_MS = 60 * 60_000;
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Stable text of a change, to recognise one that a preflight of this service found blocked. */
+function fingerprint(change: ResolvedChange): string {
+  return JSON.stringify([change.kind, change.principal.id, change.from.skuId, change.to.skuId, change.assignments]);
+}
+
+export function graphFailure(err: unknown): LicensingError {
+  const e = err instanceof GraphError ? err : new GraphError(0, 'Unknown', err instanceof Error ? err.message : String(err));
+  return new LicensingError('GRAPH_ERROR', `Microsoft Graph: ${e.message}${e.code && !/^Http\d+$/.test(e.code) ? ` (${e.code})` : ''}`, {
+    status: e.status,
+    code: e.code,
+    graphMessage: e.message,
+  });
+}
+
+export class LicenseService implements LicensePort {
+  private readonly pollIntervalMs: number;
+  private readonly trackTimeoutMs: number;
+  private readonly skuCacheMs: number;
+  private readonly reader: SnapshotReader;
+  private orgP?: Promise<TenantContext['tenant']>;
+  private skuCache?: { at: number; ctx: Promise<TenantContext> };
+  /** Fingerprints of changes a preflight found blocked (bounded). */
+  private readonly blocked = new Set<string>();
+  /** When the swap of a change started, for track()'s "updated after the change". */
+  private readonly swapStarted = new Map<string, string>();
+
+  constructor(
+    readonly gateway: GraphGateway,
+    private readonly ref: ReferenceData = referenceData(),
+    opts: LicenseServiceOptions = {},
+  ) {
+    this.pollIntervalMs = Math.max(1, opts.pollIntervalMs ?? DEFAULT_POLL_MS);
+    this.trackTimeoutMs = Math.max(0, opts.trackTimeoutMs ?? DEFAULT_TRACK_TIMEOUT_MS);
+    this.skuCacheMs = Math.max(0, opts.skuCacheMs ?? 0);
+    this.reader = new SnapshotReader(gateway, ref, () => this.tenantContext());
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  /** Runs `fn`, turning Graph failures into LicensingError('GRAPH_ERROR'). */
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof LicensingError) throw err;
+      if (err instanceof GraphError) throw graphFailure(err);
+      throw err;
+    }
+  }
+
+  private organization(): Promise<TenantContext['tenant']> {
+    if (!this.orgP) {
+      this.orgP = this.gateway.organization();
+      this.orgP.catch(() => (this.orgP = undefined));
+    }
+    return this.orgP;
+  }
+
+  /** Organization (cached) and subscribedSkus (once per call, or per skuCacheMs). */
+  private tenantContext(): Promise<TenantContext> {
+    const now = Date.now();
+    if (this.skuCache && this.skuCacheMs > 0 && now - this.skuCache.at < this.skuCacheMs) return this.skuCache.ctx;
+    const ctx = Promise.all([this.organization(), this.gateway.subscribedSkus()]).then(([tenant, skus]) => ({
+      tenant,
+      skus,
+      catalog: Catalog.fromSubscribedSkus(skus, this.ref),
+    }));
+    ctx.catch(() => {
+      if (this.skuCache?.ctx === ctx) this.skuCache = undefined;
+    });
+    this.skuCache = { at: now, ctx };
+    return ctx;
+  }
+
+  // ------------------------------------------------------------------ plans and principals
+
+  listPlans(): Promise<PlanInfo[]> {
+    return this.guard(async () => (await this.tenantContext()).catalog.plans());
+  }
+
+  resolvePlan(name: string): Promise<PlanInfo> {
+    return this.guard(async () => (await this.tenantContext()).catalog.resolve(name));
+  }
+
+  findPrincipals(query: string, opts: { kind?: PrincipalKind; top?: number } = {}): Promise<PrincipalMatch[]> {
+    return this.guard(async () => {
+      const q = (query ?? '').trim();
+      const top = Math.max(1, Math.min(50, opts.top ?? 10));
+      if (!q) return [];
+      const wantUsers = opts.kind !== 'group';
+      const wantGroups = opts.kind !== 'user';
+      if (GUID_RE.test(q)) {
+        const [u, g] = await Promise.all([wantUsers ? this.gateway.getUser(q) : null, wantGroups ? this.gateway.getGroup(q) : null]);
+        const out: PrincipalMatch[] = [];
+        if (u) out.push({ ...userRefOf(u), ...(u.department ? { detail: u.department } : {}) });
+        if (g) out.push({ ...groupRefOf(g), detail: groupDetail(g) });
+        return out;
+      }
+      const [users, groups] = await Promise.all([
+        wantUsers ? this.gateway.searchUsers(q, top) : Promise.resolve([]),
+        wantGroups ? this.gateway.findGroups(q, 'prefix', top) : Promise.resolve([]),
+      ]);
+      const lower = q.toLowerCase();
+      const matches: PrincipalMatch[] = [
+        ...users.map((u) => ({ ...userRefOf(u), ...(u.department ? { detail: u.department } : {}) })),
+        ...groups.map((g) => ({ ...groupRefOf(g), detail: groupDetail(g) })),
+      ];
+      const exact = (m: PrincipalMatch) => m.displayName.toLowerCase() === lower || (m.userPrincipalName ?? '').toLowerCase() === lower;
+      matches.sort((a, b) => Number(exact(b)) - Number(exact(a)) || a.displayName.localeCompare(b.displayName));
+      return matches.slice(0, top);
+    });
+  }
+
+  resolveUser(idOrUpn: string): Promise<PrincipalRef | null> {
+    return this.guard(async () => {
+      const q = (idOrUpn ?? '').trim();
+      if (!q) return null;
+      const u = await this.gateway.getUser(q, 'id,userPrincipalName,displayName');
+      return u ? userRefOf(u) : null;
+    });
+  }
+
+  groupMemberIds(groupId: string): Promise<string[]> {
+    return this.guard(async () => (await this.gateway.listGroupUserMembers(groupId, 'id')).map((u) => u.id));
+  }
+
+  tenant(): Promise<{ id: string; displayName: string; defaultUsageLocation: string | null }> {
+    return this.guard(async () => {
+      const org = await this.organization();
+      return { id: org.id, displayName: org.displayName, defaultUsageLocation: org.countryLetterCode ?? null };
+    });
+  }
+
+  status(principal: PrincipalQuery): Promise<PrincipalStatus> {
+    return this.guard(async () => {
+      if (principal?.kind === 'user') {
+        const [user, ctx] = await Promise.all([this.reader.user(principal.user), this.tenantContext()]);
+        const groupIds = user.licenseAssignmentStates.map((s) => s.assignedByGroup).filter((g): g is string => !!g);
+        const names = await this.gateway.groupNames(groupIds);
+        const states = user.licenseAssignmentStates.length
+          ? user.licenseAssignmentStates
+          : user.assignedLicenses.map((l) => ({ skuId: l.skuId, assignedByGroup: null, state: 'Active', error: null, disabledPlans: l.disabledPlans, lastUpdatedDateTime: null }));
+        return {
+          principal: userRefOf(user),
+          licenses: states.map((s) => ({
+            plan: planSummary(ctx.catalog, this.ref, s.skuId),
+            assignedByGroup: s.assignedByGroup,
+            ...(s.assignedByGroup ? { assignedByGroupName: names[s.assignedByGroup.toLowerCase()] ?? s.assignedByGroup } : {}),
+            state: s.state,
+            error: s.error && !/^none$/i.test(s.error) ? s.error : null,
+            disabledPlans: s.disabledPlans,
+          })),
+        };
+      }
+      if (principal?.kind === 'group') {
+        const [group, ctx] = await Promise.all([this.reader.group(principal.group), this.tenantContext()]);
+        const [members, inError] = await Promise.all([
+          this.gateway.listGroupUserMembers(group.id, 'id'),
+          this.gateway.membersWithLicenseErrors(group.id, 'id'),
+        ]);
+        return {
+          principal: groupRefOf(group),
+          licenses: group.assignedLicenses.map((l) => ({ plan: planSummary(ctx.catalog, this.ref, l.skuId), assignedByGroup: null, disabledPlans: l.disabledPlans })),
+          processingState: group.licenseProcessingState?.state ?? 'Unknown',
+          memberCount: members.length,
+          membersInError: inError.length,
+        };
+      }
+      throw new LicensingError('INVALID_INPUT', 'Status shows one user or one group.');
+    });
+  }
+
+  // ------------------------------------------------------------------ the change
+
+  preflight(spec: ChangeSpec): Promise<PreflightResult> {
+    return this.guard(async () => {
+      const input = await this.reader.preflightInput(spec);
+      const result = runPreflight(input);
+      const fp = fingerprint(result.change);
+      if (result.blocked) {
+        if (this.blocked.size >= 500) this.blocked.delete(this.blocked.values().next().value!);
+        this.blocked.add(fp);
+      } else this.blocked.delete(fp);
+      return result;
+    });
+  }
+
+  reverse(change: ResolvedChange): ChangeSpec {
+    return reverseSpec(change);
+  }
+
+  private validate(change: ResolvedChange): void {
+    const bad = (why: string) => new LicensingError('INVALID_INPUT', `This change can't run: ${why}.`);
+    if (!change || typeof change !== 'object') throw bad('no change given');
+    if (!['user', 'group', 'users'].includes(change.kind)) throw bad(`unknown kind '${String(change.kind)}'`);
+    if (!change.from?.skuId || !change.to?.skuId) throw bad('source or target plan missing');
+    if (!Array.isArray(change.assignments) || !change.assignments.length) throw bad('it has nothing to assign');
+    const seen = new Set<string>();
+    for (const a of change.assignments) {
+      if (!a?.principal?.id || (a.principal.kind !== 'user' && a.principal.kind !== 'group')) throw bad('an assignment names no user or group');
+      if (!Array.isArray(a.addLicenses) || !Array.isArray(a.removeLicenses) || (!a.addLicenses.length && !a.removeLicenses.length)) throw bad(`the assignment for ${a.principal.displayName || a.principal.id} changes nothing`);
+      if (a.addLicenses.some((l) => !l?.skuId || !Array.isArray(l.disabledPlans))) throw bad('a license to add has no skuId');
+      const key = `${a.principal.kind}:${a.principal.id.toLowerCase()}`;
+      if (seen.has(key)) throw bad(`${a.principal.displayName || a.principal.id} appears twice`);
+      seen.add(key);
+    }
+    if (change.kind === 'group' && change.assignments[0]!.principal.kind !== 'group') throw bad('a group change must start with the group');
+    if (change.kind !== 'group' && change.assignments.some((a) => a.principal.kind !== 'user')) throw bad('a user change can only assign users');
+  }
+
+  swap(change: ResolvedChange): Promise<SwapResult> {
+    return this.guard(async () => {
+      this.validate(change);
+      const fp = fingerprint(change);
+      if (this.blocked.has(fp)) {
+        throw new LicensingError('BLOCKED', 'The preflight of this change found problems that block it; fix them and run the preflight again.');
+      }
+      const startedAt = new Date().toISOString();
+      this.swapStarted.set(fp, startedAt);
+      if (this.swapStarted.size > 500) this.swapStarted.delete(this.swapStarted.keys().next().value!);
+
+      const outcomes: SwapOutcome[] = [];
+      const toOutcome = (a: Assignment, w: WriteOutcome): SwapOutcome => {
+        if (w.ok) return { principal: a.principal, status: a.principal.kind === 'group' ? 'accepted' : 'changed' };
+        return {
+          principal: a.principal,
+          status: 'failed',
+          reason: explainAssignError(w.error.code, w.error.message),
+          graphCode: w.error.code,
+          graphMessage: w.error.message,
+        };
+      };
+      const body = (a: Assignment) => ({
+        addLicenses: a.addLicenses.map((l) => ({ skuId: l.skuId, disabledPlans: [...l.disabledPlans] })),
+        removeLicenses: [...a.removeLicenses],
+      });
+      // In order; runs of user assignments go through $batch together.
+      let i = 0;
+      while (i < change.assignments.length) {
+        const a = change.assignments[i]!;
+        if (a.principal.kind === 'group') {
+          outcomes.push(toOutcome(a, await this.gateway.assignGroupLicense(a.principal.id, body(a))));
+          i++;
+          continue;
+        }
+        let j = i;
+        while (j < change.assignments.length && change.assignments[j]!.principal.kind === 'user') j++;
+        const run = change.assignments.slice(i, j);
+        const written =
+          run.length === 1
+            ? [await this.gateway.assignUserLicense(run[0]!.principal.id, body(run[0]!))]
+            : await this.gateway.assignUserLicenses(run.map((x) => ({ userId: x.principal.id, body: body(x) })));
+        run.forEach((x, k) => outcomes.push(toOutcome(x, written[k]!)));
+        i = j;
+      }
+      const failed = outcomes.filter((o) => o.status === 'failed');
+      return {
+        kind: change.kind,
+        outcomes,
+        changed: outcomes.filter((o) => o.status !== 'failed').map((o) => o.principal),
+        failed,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+      };
+    });
+  }
+
+  track(change: ResolvedChange, opts: TrackOptions = {}): Promise<TrackingReport> {
+    return this.guard(async () => {
+      this.validate(change);
+      const since = opts.since ?? this.swapStarted.get(fingerprint(change));
+      const started = Date.now();
+      if (change.kind !== 'group') return this.trackUsers(change, started);
+
+      const groupId = change.principal.id;
+      const interval = Math.max(1, opts.pollIntervalMs ?? this.pollIntervalMs);
+      const timeout = Math.max(0, opts.timeoutMs ?? this.trackTimeoutMs);
+      let polls = 0;
+      let state = 'Unknown';
+      let finished = false;
+      for (;;) {
+        state = (await this.gateway.groupProcessingState(groupId)) ?? 'Unknown';
+        polls++;
+        const elapsedMs = Date.now() - started;
+        await opts.onProgress?.({ groupId, processingState: state, elapsedMs, polls });
+        if (isProcessingFinished(state)) {
+          finished = true;
+          break;
+        }
+        if (opts.signal?.aborted || elapsedMs + interval > timeout) break;
+        await sleep(interval, opts.signal);
+        if (opts.signal?.aborted) break;
+      }
+      // Read the members even on timeout: what is done so far is worth reporting.
+      const members = await this.gateway.listGroupMembers(groupId);
+      const outcome = evaluateGroupOutcome({ groupId, change, members: members.users, ...(since ? { since } : {}) });
+      return {
+        groupId,
+        outcome: !finished ? 'timeout' : /^processingcomplete$/i.test(state) ? 'complete' : 'failed',
+        processingState: state,
+        done: outcome.done,
+        errors: outcome.errors,
+        stillHoldingSource: outcome.stillHoldingSource,
+        polls,
+        elapsedMs: Date.now() - started,
+        finishedAt: new Date().toISOString(),
+      };
+    });
+  }
+
+  /** User changes are synchronous: one re-read of the users says where each one stands. */
+  private async trackUsers(change: ResolvedChange, started: number): Promise<TrackingReport> {
+    const ids = change.assignments.map((a) => a.principal.id);
+    const { users } = await this.gateway.getUsers(ids);
+    const target = change.to.skuId.toLowerCase();
+    const source = change.from.skuId.toLowerCase();
+    const done: PrincipalRef[] = [];
+    const errors: MemberError[] = [];
+    const stillHoldingSource: PrincipalRef[] = [];
+    for (const u of users as GraphUser[]) {
+      const direct = u.licenseAssignmentStates.filter((s) => !s.assignedByGroup);
+      const t = direct.find((s) => s.skuId === target);
+      const holdsSource = u.licenseAssignmentStates.some((s) => s.skuId === source) || u.assignedLicenses.some((l) => l.skuId === source);
+      if (t && !direct.some((s) => s.skuId === source)) {
+        const err = t.error && !/^none$/i.test(t.error) ? t.error : /error/i.test(String(t.state)) ? 'Other' : undefined;
+        if (err) errors.push({ principal: userRefOf(u), error: err, message: explainMemberError(err) });
+        else done.push(userRefOf(u));
+      }
+      if (holdsSource) stillHoldingSource.push(userRefOf(u));
+    }
+    return {
+      groupId: change.principal.id,
+      outcome: 'complete',
+      processingState: 'ProcessingComplete',
+      done,
+      errors,
+      stillHoldingSource,
+      polls: 1,
+      elapsedMs: Date.now() - started,
+      finishedAt: new Date().toISOString(),
+    };
+  }
+}

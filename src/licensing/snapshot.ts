@@ -1,0 +1,262 @@
+// Gathers what the preflight needs from Graph, with as few requests as possible:
+//   - organization (cached for the life of the service) and subscribedSkus (once per call), in
+//     parallel with the principal lookup;
+//   - a group's members in ONE paged read of /groups/{id}/members ($top=999, license fields in
+//     $select), split into users and nested groups by @odata.type; members in error are taken
+//     from those same license states (no call to membersWithLicenseErrors);
+//   - names of the other groups that members get licenses from, through $batch, started while the
+//     member pages are still coming in;
+//   - a list of users through $batch (20 per request).
+import type { GraphGateway } from '../graph/gateway';
+import type { GraphGroup, GraphOrganization, GraphSubscribedSku, GraphUser } from '../graph/types';
+import { Catalog } from './catalog';
+import { LicensingError, type ChangeSpec, type PlanInfo, type PlanSummary, type PrincipalMatch, type PrincipalQuery, type PrincipalRef } from './model';
+import type { PreflightInput } from './preflight';
+import type { ReferenceData } from './reference-data';
+
+export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ERROR_STATES = new Set(['error', 'activewitherror']);
+
+export function userRefOf(u: Pick<GraphUser, 'id' | 'displayName' | 'userPrincipalName'>): PrincipalRef {
+  return { kind: 'user', id: u.id, displayName: u.displayName || u.userPrincipalName || u.id, userPrincipalName: u.userPrincipalName };
+}
+export function groupRefOf(g: { id: string; displayName: string }): PrincipalRef {
+  return { kind: 'group', id: g.id, displayName: g.displayName || g.id };
+}
+
+export function groupDetail(g: Pick<GraphGroup, 'securityEnabled' | 'groupTypes' | 'onPremisesSyncEnabled'>): string {
+  const bits: string[] = [];
+  if ((g.groupTypes ?? []).includes('Unified')) bits.push('Microsoft 365');
+  if (g.securityEnabled) bits.push('security');
+  if ((g.groupTypes ?? []).includes('DynamicMembership')) bits.push('dynamic');
+  if (g.onPremisesSyncEnabled) bits.push('synced');
+  return bits.join(', ') || 'distribution';
+}
+
+export function planSummary(catalog: Catalog, ref: ReferenceData, skuId: string): PlanSummary {
+  const p = catalog.byId(skuId);
+  if (p) return { skuId: p.skuId, skuPartNumber: p.skuPartNumber, displayName: p.displayName };
+  const r = ref.skusById.get(skuId.toLowerCase());
+  return r ? { skuId: r.skuId, skuPartNumber: r.skuPartNumber, displayName: r.productName } : { skuId, skuPartNumber: skuId, displayName: skuId };
+}
+
+/** Members whose license from this group is in error, read from the member list itself. */
+export function membersInError(members: GraphUser[], groupId: string): GraphUser[] {
+  const g = groupId.toLowerCase();
+  return members.filter((m) =>
+    (m.licenseAssignmentStates ?? []).some((s) => (s.assignedByGroup ?? '').toLowerCase() === g && (ERROR_STATES.has(String(s.state).toLowerCase()) || !!(s.error && !/^none$/i.test(s.error)))),
+  );
+}
+
+/** Collects the other groups that licenses come from, and looks their names up while paging goes on. */
+class GroupNameCollector {
+  private readonly seen = new Set<string>();
+  private readonly lookups: Promise<Record<string, string>>[] = [];
+
+  constructor(
+    private readonly gateway: GraphGateway,
+    known: Record<string, string> = {},
+  ) {
+    for (const id of Object.keys(known)) this.seen.add(id.toLowerCase());
+    this.lookups.push(Promise.resolve(Object.fromEntries(Object.entries(known).map(([k, v]) => [k.toLowerCase(), v]))));
+  }
+
+  add(users: GraphUser[]): void {
+    const fresh: string[] = [];
+    for (const u of users) {
+      for (const s of u.licenseAssignmentStates ?? []) {
+        const g = s.assignedByGroup?.toLowerCase();
+        if (g && !this.seen.has(g)) {
+          this.seen.add(g);
+          fresh.push(g);
+        }
+      }
+    }
+    if (fresh.length) {
+      const p = this.gateway.groupNames(fresh);
+      p.catch(() => undefined); // awaited in names(); avoid an unhandled rejection meanwhile
+      this.lookups.push(p);
+    }
+  }
+
+  async names(): Promise<Record<string, string>> {
+    return Object.assign({}, ...(await Promise.all(this.lookups)));
+  }
+}
+
+export interface TenantContext {
+  tenant: GraphOrganization;
+  skus: GraphSubscribedSku[];
+  catalog: Catalog;
+}
+
+export type ResolvedPrincipal =
+  | { kind: 'user'; user: GraphUser }
+  | { kind: 'group'; group: GraphGroup }
+  | { kind: 'users'; users: GraphUser[]; notFound: string[] };
+
+export class SnapshotReader {
+  constructor(
+    private readonly gateway: GraphGateway,
+    private readonly ref: ReferenceData,
+    private readonly tenantContext: () => Promise<TenantContext>,
+  ) {}
+
+  /** A user by UPN or id; PRINCIPAL_UNKNOWN with suggestions when Graph has none. */
+  async user(query: string, select?: string): Promise<GraphUser> {
+    const q = query.trim();
+    if (!q) throw new LicensingError('INVALID_INPUT', 'No user given: name a user by UPN (alice@contoso.com) or object id.');
+    const u = await this.gateway.getUser(q, select);
+    if (u) return u;
+    const prefix = q.includes('@') ? q.split('@')[0]! : q;
+    const suggestions: PrincipalMatch[] = GUID_RE.test(q)
+      ? []
+      : (await this.gateway.searchUsers(prefix, 5)).map((s) => ({ ...userRefOf(s), ...(s.department ? { detail: s.department } : {}) }));
+    throw new LicensingError('PRINCIPAL_UNKNOWN', `No user '${q}' in this tenant${suggestions.length ? `. Did you mean: ${suggestions.map((s) => s.userPrincipalName).join(', ')}?` : '.'}`, {
+      query: q,
+      kind: 'user',
+      suggestions,
+    });
+  }
+
+  /** A group by object id or exact display name; PRINCIPAL_UNKNOWN / PRINCIPAL_AMBIGUOUS otherwise. */
+  async group(query: string): Promise<GraphGroup> {
+    const q = query.trim();
+    if (!q) throw new LicensingError('INVALID_INPUT', 'No group given: name a group by display name or object id.');
+    if (GUID_RE.test(q)) {
+      const g = await this.gateway.getGroup(q);
+      if (g) return g;
+    }
+    const exact = await this.gateway.findGroups(q, 'exact');
+    if (exact.length === 1) return exact[0]!;
+    if (exact.length > 1) {
+      const candidates: PrincipalMatch[] = exact.map((g) => ({ ...groupRefOf(g), detail: groupDetail(g) }));
+      throw new LicensingError('PRINCIPAL_AMBIGUOUS', `${exact.length} groups are called '${q}': use the object id (${exact.map((g) => g.id).join(', ')}).`, {
+        query: q,
+        kind: 'group',
+        candidates,
+      });
+    }
+    const suggestions: PrincipalMatch[] = (await this.gateway.findGroups(q.slice(0, Math.max(1, Math.min(q.length, 3))), 'prefix', 5)).map((g) => ({
+      ...groupRefOf(g),
+      detail: groupDetail(g),
+    }));
+    throw new LicensingError('PRINCIPAL_UNKNOWN', `No group '${q}' in this tenant${suggestions.length ? `. Did you mean: ${suggestions.map((s) => s.displayName).join(', ')}?` : '.'}`, {
+      query: q,
+      kind: 'group',
+      suggestions,
+    });
+  }
+
+  async users(queries: string[]): Promise<{ users: GraphUser[]; notFound: string[] }> {
+    const list = queries.map((s) => s.trim()).filter(Boolean);
+    if (!list.length) throw new LicensingError('INVALID_INPUT', 'The list of users is empty.');
+    const { users, notFound } = await this.gateway.getUsers(list);
+    return { users, notFound };
+  }
+
+  async principal(query: PrincipalQuery): Promise<ResolvedPrincipal> {
+    switch (query?.kind) {
+      case 'user':
+        return { kind: 'user', user: await this.user(query.user) };
+      case 'group':
+        return { kind: 'group', group: await this.group(query.group) };
+      case 'users':
+        if (!Array.isArray(query.users)) break;
+        return { kind: 'users', ...(await this.users(query.users)) };
+    }
+    throw new LicensingError('INVALID_INPUT', "The change must name a user, a group, or a list of users.");
+  }
+
+  /** The source plan: as typed, or inferred when the principal has exactly one candidate. */
+  inferSource(spec: ChangeSpec, principal: ResolvedPrincipal, catalog: Catalog, target: PlanInfo): PlanInfo {
+    if (spec.from && spec.from.trim()) return catalog.resolve(spec.from);
+    const targetId = target.skuId.toLowerCase();
+    let candidates: string[];
+    let who: string;
+    if (principal.kind === 'group') {
+      candidates = principal.group.assignedLicenses.map((l) => l.skuId);
+      who = `group ${principal.group.displayName}`;
+    } else {
+      const users = principal.kind === 'user' ? [principal.user] : principal.users;
+      const direct = new Set<string>();
+      const any = new Set<string>();
+      for (const u of users) {
+        for (const s of u.licenseAssignmentStates) if (!s.assignedByGroup) direct.add(s.skuId);
+        for (const l of u.assignedLicenses) any.add(l.skuId);
+        if (!u.licenseAssignmentStates.length) for (const l of u.assignedLicenses) direct.add(l.skuId);
+      }
+      const d = [...direct].filter((s) => s !== targetId);
+      candidates = d.length ? d : [...any];
+      who = principal.kind === 'user' ? principal.user.userPrincipalName : `these ${users.length} users`;
+    }
+    const unique = [...new Set(candidates.map((c) => c.toLowerCase()))].filter((c) => c !== targetId);
+    if (unique.length === 1) return catalog.byId(unique[0]!) ?? catalog.resolve(unique[0]!);
+    const summaries = unique.map((id) => planSummary(catalog, this.ref, id));
+    throw new LicensingError(
+      'SOURCE_AMBIGUOUS',
+      unique.length
+        ? `Which plan should ${who} leave? It holds ${summaries.map((s) => s.displayName).join(', ')}: say 'from <plan>'.`
+        : `${who} holds no plan to move from (other than ${target.displayName}): say 'from <plan>'.`,
+      { candidates: summaries },
+    );
+  }
+
+  /** Everything runPreflight needs for one spec. */
+  async preflightInput(spec: ChangeSpec): Promise<PreflightInput> {
+    if (!spec || typeof spec !== 'object') throw new LicensingError('INVALID_INPUT', 'No change given.');
+    if (typeof spec.to !== 'string' || !spec.to.trim()) throw new LicensingError('INVALID_INPUT', "No target plan given: say which plan to move to ('to E3').");
+    const ctxP = this.tenantContext();
+    ctxP.catch(() => undefined);
+    const query = spec.principal;
+    // Group given by id: read the group and its members at the same time.
+    const groupById = query?.kind === 'group' && typeof query.group === 'string' && GUID_RE.test(query.group.trim());
+
+    if (query?.kind === 'group') {
+      let membersP: Promise<Awaited<ReturnType<GraphGateway['listGroupMembers']>>> | undefined;
+      const collector = new GroupNameCollector(this.gateway);
+      if (groupById) {
+        membersP = this.gateway.listGroupMembers(query.group.trim(), { onPage: (users) => collector.add(users) });
+        membersP.catch(() => undefined);
+      }
+      const group = await this.group(query.group);
+      const ctx = await ctxP;
+      const target = ctx.catalog.resolve(spec.to);
+      const source = this.inferSource(spec, { kind: 'group', group }, ctx.catalog, target);
+      if (!membersP || group.id.toLowerCase() !== query.group.trim().toLowerCase()) {
+        membersP = this.gateway.listGroupMembers(group.id, { onPage: (users) => collector.add(users) });
+      }
+      const members = await membersP;
+      const groupNames = await collector.names();
+      groupNames[group.id.toLowerCase()] = group.displayName;
+      return {
+        spec,
+        catalog: ctx.catalog,
+        ref: this.ref,
+        tenant: ctx.tenant,
+        source,
+        target,
+        subject: {
+          kind: 'group',
+          group,
+          members: members.users,
+          nestedGroups: members.groups.map(groupRefOf),
+          membersWithErrors: membersInError(members.users, group.id),
+        },
+        groupNames,
+      };
+    }
+
+    const principal = await this.principal(query);
+    const ctx = await ctxP;
+    const target = ctx.catalog.resolve(spec.to);
+    const users = principal.kind === 'user' ? [principal.user] : principal.kind === 'users' ? principal.users : [];
+    const collector = new GroupNameCollector(this.gateway);
+    collector.add(users);
+    const source = this.inferSource(spec, principal, ctx.catalog, target);
+    const groupNames = await collector.names();
+    const subject: PreflightInput['subject'] =
+      principal.kind === 'user' ? { kind: 'user', user: principal.user } : { kind: 'users', users: users, notFound: principal.kind === 'users' ? principal.notFound : [] };
+    return { spec, catalog: ctx.catalog, ref: this.ref, tenant: ctx.tenant, source, target, subject, groupNames };
+  }
+}
