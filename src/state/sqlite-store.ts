@@ -216,7 +216,7 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteReque
       }
       const info = db.prepare(`UPDATE requests SET ${sets.join(', ')} WHERE id = @id AND version = @version`).run(params);
       if (info.changes !== 1) return { ok: false, reason: 'version', request: current }; // cannot happen inside IMMEDIATE
-      q.audit.run(row.id, at, actorJson(actor), action ?? to, row.state, to, JSON.stringify(detail));
+      q.audit.run(String(row.id), at, actorJson(actor), action ?? to, row.state, to, JSON.stringify(detail));
       return { ok: true, request: toRequest(q.get.get(row.id) as RequestRow) };
     },
   );
