@@ -1,0 +1,163 @@
+// Argument parsing for plan-switch: node:util parseArgs plus the few rules of our own (exactly one
+// principal, a users file read into a list). Throws UsageError with a one-line message.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { ChangeSpec, PrincipalQuery } from '../licensing/model';
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const COMMANDS = ['preflight', 'swap', 'status', 'plans', 'help'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export interface CliOptions {
+  command: Command;
+  json: boolean;
+  help: boolean;
+  yes: boolean;
+  wait: boolean;
+  timeoutMs?: number;
+  pollMs?: number;
+  principal?: PrincipalQuery;
+  spec?: ChangeSpec;
+}
+
+const OPTIONS = {
+  group: { type: 'string' },
+  user: { type: 'string' },
+  'users-file': { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  json: { type: 'boolean' },
+  'include-direct': { type: 'boolean' },
+  enable: { type: 'string', multiple: true },
+  disable: { type: 'string', multiple: true },
+  yes: { type: 'boolean', short: 'y' },
+  'no-wait': { type: 'boolean' },
+  timeout: { type: 'string' },
+  'poll-ms': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Which options each command accepts (besides --help and --json). */
+const ALLOWED: Record<Command, string[]> = {
+  preflight: ['group', 'user', 'users-file', 'from', 'to', 'include-direct', 'enable', 'disable'],
+  swap: ['group', 'user', 'users-file', 'from', 'to', 'include-direct', 'enable', 'disable', 'yes', 'no-wait', 'timeout', 'poll-ms'],
+  status: ['group', 'user'],
+  plans: [],
+  help: [],
+};
+
+/** One UPN or object id per line; blank lines and # comments ignored. */
+export function readUsersFile(path: string, read: (p: string) => string = (p) => readFileSync(p, 'utf8')): string[] {
+  let text: string;
+  try {
+    text = read(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`Cannot read users file '${path}'${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}.`);
+  }
+  const users = text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/#.*$/, '').trim())
+    .filter(Boolean);
+  if (!users.length) throw new UsageError(`The users file '${path}' names no users.`);
+  return users;
+}
+
+function positiveNumber(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number, not '${raw}'.`);
+  return n;
+}
+
+export function parseCli(argv: string[], readFile?: (p: string) => string): CliOptions {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true; args: string[] }>>;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(((err as Error).message || 'invalid arguments').split('\n')[0]!.replace(/\. To specify.*$/, '.'));
+  }
+  const { values: v, positionals } = parsed;
+  const first = positionals[0];
+  if (!first) return { command: 'help', json: !!v.json, help: true, yes: false, wait: true };
+  if (!(COMMANDS as readonly string[]).includes(first)) throw new UsageError(`Unknown command '${first}'. Commands: ${COMMANDS.filter((c) => c !== 'help').join(', ')} (see plan-switch --help).`);
+  const command = first as Command;
+  if (command === 'help') return { command, json: false, help: true, yes: false, wait: true };
+  if (positionals.length > 1) throw new UsageError(`Unexpected argument '${positionals[1]}'.`);
+  const opts: CliOptions = { command, json: !!v.json, help: !!v.help, yes: !!v.yes, wait: !v['no-wait'] };
+  if (opts.help) return opts;
+
+  for (const key of Object.keys(v)) {
+    if (key === 'help' || key === 'json') continue;
+    if (!ALLOWED[command].includes(key)) throw new UsageError(`'${command}' does not take --${key}.`);
+  }
+
+  if (command === 'plans') return opts;
+
+  const given = (['group', 'user', 'users-file'] as const).filter((k) => v[k] !== undefined);
+  const allowedPrincipals = command === 'status' ? '--group or --user' : '--group, --user or --users-file';
+  if (given.length !== 1) throw new UsageError(given.length ? `Give only one of ${allowedPrincipals}.` : `Say who: ${allowedPrincipals}.`);
+  const empty = given.find((k) => !String(v[k]).trim());
+  if (empty) throw new UsageError(`--${empty} needs a value.`);
+  opts.principal = v.group !== undefined ? { kind: 'group', group: v.group.trim() } : v.user !== undefined ? { kind: 'user', user: v.user.trim() } : { kind: 'users', users: readUsersFile(v['users-file']!, readFile) };
+
+  if (command === 'status') return opts;
+
+  if (!v.to || !v.to.trim()) throw new UsageError('Say which plan to move to: --to <plan> (e.g. --to E3).');
+  if (v['include-direct'] && opts.principal.kind !== 'group') throw new UsageError('--include-direct only applies to a group change.');
+  const spec: ChangeSpec = { principal: opts.principal, to: v.to.trim() };
+  if (v.from && v.from.trim()) spec.from = v.from.trim();
+  if (v['include-direct']) spec.includeDirectCopies = true;
+  if (v.enable?.length || v.disable?.length) spec.planOverrides = { ...(v.enable?.length ? { enable: v.enable } : {}), ...(v.disable?.length ? { disable: v.disable } : {}) };
+  opts.spec = spec;
+  const timeout = positiveNumber('timeout', v.timeout);
+  if (timeout !== undefined) opts.timeoutMs = timeout * 1000;
+  const poll = positiveNumber('poll-ms', v['poll-ms']);
+  if (poll !== undefined) opts.pollMs = Math.max(1, poll);
+  return opts;
+}
+
+export const HELP = `plan-switch: move Microsoft 365 users and groups from one license plan to another in one
+combined assignLicense call (add the new plan and remove the old one at the same moment).
+
+Usage:
+  plan-switch preflight (--group NAME|ID | --user UPN|ID | --users-file FILE) [--from PLAN] --to PLAN
+                        [--include-direct] [--enable SERVICE]... [--disable SERVICE]... [--json]
+  plan-switch swap      ... same as preflight ... [--yes] [--no-wait] [--timeout SECONDS] [--json]
+  plan-switch status    (--group NAME|ID | --user UPN|ID) [--json]
+  plan-switch plans     [--json]
+
+Commands:
+  preflight  Check a change and show what it would do. Writes nothing.
+  swap       Preflight, then run the change. Refuses when the preflight blocks. Asks y/N on a
+             terminal; without a terminal it needs --yes. A group change is followed until Entra
+             has processed the members (--no-wait to skip, --timeout to bound; default 600 s).
+  status     A user's licenses (with where each comes from) or a group's licenses and processing state.
+  plans      The tenant's plans with seats enabled, consumed and available.
+
+Options:
+  --from PLAN         Source plan ("E1", "STANDARDPACK", "Office 365 E1" or a skuId). Optional when
+                      the user or group holds exactly one candidate.
+  --to PLAN           Target plan.
+  --users-file FILE   One UPN or object id per line; # starts a comment.
+  --include-direct    Group change: also swap members' direct copies of the source plan.
+  --enable/--disable  Force a service of the target plan on or off (plan name or id); repeatable.
+  --json              Machine-readable output: { change, findings, counts } (swap adds result, tracking).
+  -y, --yes           Do not ask for confirmation.
+  -h, --help          This help.
+
+Exit codes: 0 done (or nothing blocks), 2 blocked by the preflight, 1 error (bad input, unknown
+plan or principal, Graph refused or failed; nothing is written for bad input).
+
+Graph: without GRAPH_BASE_URL the bundled sandbox tenant is started on 127.0.0.1:SANDBOX_PORT
+(default 3979) from SANDBOX_TENANT (default data/demo-tenant.json). GRAPH_BASE_URL on loopback
+uses a sandbox started apart. Real Graph: GRAPH_BASE_URL=https://graph.microsoft.com/v1.0 with
+AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, or
+GRAPH_AUTH=managed-identity.
+`;

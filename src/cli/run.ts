@@ -1,0 +1,157 @@
+// The plan-switch CLI, as a function: argv and I/O in, exit code out. main.ts wires it to the
+// process; tests call it directly or spawn main.js.
+import { GraphConfigError } from '../graph/config';
+import { connectGraph } from '../graph/connect';
+import { GraphError } from '../graph/errors';
+import { LicensingError, type LicensePort, type PreflightResult, type SwapResult, type TrackingReport } from '../licensing/model';
+import { referenceData } from '../licensing/reference-data';
+import { LicenseService } from '../licensing/service';
+import { HELP, parseCli, UsageError, type CliOptions } from './args';
+import { plansText, preflightText, statusText, swapText, trackingText } from './format';
+
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_BLOCKED = 2;
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** stdin and stdout are a terminal: a question can be asked. */
+  interactive: boolean;
+  ask(question: string): Promise<string>;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface CliDeps {
+  /** Opens the license service (default: connectGraph + LicenseService). */
+  open(env: NodeJS.ProcessEnv, opts: CliOptions): Promise<{ service: LicensePort; close(): Promise<void> }>;
+}
+
+export const defaultDeps: CliDeps = {
+  async open(env, opts) {
+    const conn = await connectGraph(env);
+    try {
+      const service = new LicenseService(conn.gateway, referenceData(), { ...(opts.pollMs ? { pollIntervalMs: opts.pollMs } : {}) });
+      return { service, close: () => conn.close() };
+    } catch (err) {
+      await conn.close();
+      throw err;
+    }
+  },
+};
+
+/** One line, no stack: what the person can act on. */
+export function errorLine(err: unknown): string {
+  if (err instanceof UsageError) return `plan-switch: ${err.message}`;
+  if (err instanceof LicensingError) return `plan-switch: ${err.message}`;
+  if (err instanceof GraphConfigError) return `plan-switch: ${err.message}`;
+  if (err instanceof GraphError) return `plan-switch: Microsoft Graph: ${err.message} (${err.code})`;
+  const msg = err instanceof Error ? err.message : String(err);
+  return `plan-switch: ${msg.split('\n')[0] || 'unexpected error'}`;
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
+
+function pick(r: PreflightResult) {
+  return { change: r.change, findings: r.findings, counts: r.counts, blocked: r.blocked, checkedAt: r.checkedAt };
+}
+
+export async function runCli(argv: string[], io: CliIO, deps: CliDeps = defaultDeps): Promise<number> {
+  let opts: CliOptions;
+  try {
+    opts = parseCli(argv);
+  } catch (err) {
+    io.stderr(errorLine(err));
+    return EXIT_ERROR;
+  }
+  if (opts.help || opts.command === 'help') {
+    io.stdout(HELP.trimEnd());
+    return EXIT_OK;
+  }
+
+  let session: Awaited<ReturnType<CliDeps['open']>> | undefined;
+  try {
+    session = await deps.open(io.env, opts);
+    return await execute(opts, session.service, io);
+  } catch (err) {
+    io.stderr(errorLine(err));
+    return EXIT_ERROR;
+  } finally {
+    await session?.close().catch(() => undefined);
+  }
+}
+
+async function execute(opts: CliOptions, service: LicensePort, io: CliIO): Promise<number> {
+  switch (opts.command) {
+    case 'plans': {
+      const plans = await service.listPlans();
+      io.stdout(opts.json ? json({ plans }) : plansText(plans));
+      return EXIT_OK;
+    }
+    case 'status': {
+      const status = await service.status(opts.principal!);
+      io.stdout(opts.json ? json(status) : statusText(status));
+      return EXIT_OK;
+    }
+    case 'preflight': {
+      const result = await service.preflight(opts.spec!);
+      io.stdout(opts.json ? json(pick(result)) : preflightText(result));
+      return result.blocked ? EXIT_BLOCKED : EXIT_OK;
+    }
+    case 'swap':
+      return swap(opts, service, io);
+    default:
+      io.stdout(HELP.trimEnd());
+      return EXIT_OK;
+  }
+}
+
+async function swap(opts: CliOptions, service: LicensePort, io: CliIO): Promise<number> {
+  const preflight = await service.preflight(opts.spec!);
+  if (preflight.blocked) {
+    if (opts.json) io.stdout(json(pick(preflight)));
+    else io.stdout(preflightText(preflight));
+    io.stderr('plan-switch: the preflight blocks this change; nothing was changed.');
+    return EXIT_BLOCKED;
+  }
+  if (!opts.json) io.stdout(preflightText(preflight));
+  if (!opts.yes) {
+    if (!io.interactive) {
+      io.stderr('plan-switch: not changing licenses without confirmation: add --yes (no terminal to ask on).');
+      return EXIT_ERROR;
+    }
+    const c = preflight.change;
+    const answer = await io.ask(`Swap ${c.principal.displayName} from ${c.from.displayName} to ${c.to.displayName} (${c.affectedUsers} user${c.affectedUsers === 1 ? '' : 's'})? [y/N] `);
+    if (!/^y(es)?$/i.test(answer.trim())) {
+      io.stderr('plan-switch: cancelled; nothing was changed.');
+      return EXIT_ERROR;
+    }
+  }
+
+  const result: SwapResult = await service.swap(preflight.change);
+  if (!opts.json) io.stdout(swapText(result));
+  let tracking: TrackingReport | undefined;
+  const groupAccepted = preflight.change.kind === 'group' && result.outcomes.some((o) => o.principal.kind === 'group' && o.status === 'accepted');
+  if (groupAccepted && opts.wait) {
+    if (!opts.json) io.stderr('Waiting for Entra to process the group members...');
+    let last = '';
+    tracking = await service.track(preflight.change, {
+      since: result.startedAt,
+      timeoutMs: opts.timeoutMs ?? 600_000,
+      ...(opts.pollMs ? { pollIntervalMs: opts.pollMs } : {}),
+      onProgress: (p) => {
+        if (!opts.json && p.processingState !== last) io.stderr(`  ${p.processingState} (${Math.round(p.elapsedMs / 1000)} s)`);
+        last = p.processingState;
+      },
+    });
+    if (!opts.json) io.stdout(trackingText(tracking));
+  } else if (preflight.change.kind !== 'group' && result.changed.length) {
+    tracking = await service.track(preflight.change, { since: result.startedAt });
+  }
+  if (opts.json) io.stdout(json({ ...pick(preflight), result, ...(tracking ? { tracking } : {}) }));
+  const failed = result.failed.length > 0 || (tracking ? tracking.errors.length > 0 || tracking.outcome === 'failed' : false);
+  if (failed) io.stderr(`plan-switch: the change did not go through for everyone (${result.failed.length} refused${tracking ? `, ${tracking.errors.length} in error after processing` : ''}).`);
+  return failed ? EXIT_ERROR : EXIT_OK;
+}
