@@ -60,7 +60,11 @@ export function checkConflicts(ctx: Ctx): void {
         for (const x of hits) agg.hits.set(`${x.targetPlan}|${x.otherPlan}`, x);
       }
     }
-    // Dependencies.
+    // Dependencies: only users whose other SKUs (or the target) carry a plan with a rule.
+    const targetDeps = dependentsOf(targetOn);
+    let otherDeps = false;
+    for (const o of others) if (dependentsOf(o.on).length) { otherDeps = true; break; }
+    if (!otherDeps && !targetDeps.length) return;
     const sourceOn = h.sourceDisabled ? rules.enabledNames(ctx.sourceId, h.sourceDisabled) : undefined;
     const before = (p: string) => (sourceOn?.has(p) ?? false) || others.some((o) => o.on.has(p));
     const after = (p: string) => targetOn.has(p) || (h.keepsSource && (sourceOn?.has(p) ?? false)) || others.some((o) => o.on.has(p));
@@ -75,7 +79,7 @@ export function checkConflicts(ctx: Ctx): void {
         if (!d.requiresAnyOf.some(after) && d.requiresAnyOf.some(before)) note(o.skuId, d, false);
       }
     }
-    for (const d of dependentsOf(targetOn)) {
+    for (const d of targetDeps) {
       if (!d.requiresAnyOf.some(after)) note(ctx.targetId, d, true);
     }
   };

@@ -177,12 +177,16 @@ export class RuleIndex {
 
   /** Upper-case names of the SKU's plans that are enabled with these disabledPlans. Cached. */
   enabledNames(skuId: string, disabledPlans: string[] | undefined): Set<string> {
-    const dis = (disabledPlans ?? []).map((x) => x.toLowerCase()).sort();
-    const key = `${skuId.toLowerCase()}|${dis.join(',')}`;
+    const sku = skuId.toLowerCase();
+    const n = disabledPlans?.length ?? 0;
+    const key =
+      n === 0 ? sku
+      : n === 1 ? `${sku}|${disabledPlans![0]!.toLowerCase()}`
+      : `${sku}|${disabledPlans!.map((x) => x.toLowerCase()).sort().join(',')}`;
     let s = this.enabledCache.get(key);
     if (!s) {
-      const off = new Set(dis);
-      s = new Set(this.plansOf(skuId).filter((p) => !off.has(p.id.toLowerCase())).map((p) => p.name.toUpperCase()));
+      const off = new Set((disabledPlans ?? []).map((x) => x.toLowerCase()));
+      s = new Set(this.plansOf(sku).filter((p) => !off.has(p.id.toLowerCase())).map((p) => p.name.toUpperCase()));
       this.enabledCache.set(key, s);
     }
     return s;
