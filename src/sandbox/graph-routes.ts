@@ -1,0 +1,196 @@
+// The Graph v1.0 surface of the sandbox: one function per route, all synchronous over the
+// in-memory tenant. Used for top-level requests and for each request inside a $batch alike.
+import { isGuid } from './ids';
+import { errors, GraphError } from './graph-errors';
+import { applyListQuery, pageBody, parseListQuery, parseSelect, type ResourceQuerySupport } from './odata';
+import {
+  directoryObjectJson,
+  groupJson,
+  groupQuerySupport,
+  memberQuerySupport,
+  organizationJson,
+  resolveSelect,
+  skuJson,
+  userJson,
+  userQuerySupport,
+  type ObjectKind,
+} from './resources';
+import type { GroupRec, LicenseChange, Tenant, UserRec } from './tenant';
+
+export interface GraphRequest {
+  method: string;
+  /** Path below the version, e.g. "/users/abc/assignLicense" (still URL-encoded). */
+  path: string;
+  /** Absolute URL of the request as the caller would page it (with /v1.0), for @odata.nextLink. */
+  url: URL;
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  /** Parsed JSON body; `malformed` when the body was not JSON. */
+  body?: unknown;
+  malformed?: boolean;
+}
+
+export interface GraphResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): GraphResponse => ({
+  status,
+  headers: { 'Content-Type': 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8', ...headers },
+  body,
+});
+
+export function errorResponse(e: GraphError): GraphResponse {
+  return json(e.status, e.body(), e.headers);
+}
+
+/** Runs one Graph request against the tenant; every failure becomes Graph's error JSON. */
+export function handleGraphRequest(tenant: Tenant, req: GraphRequest): GraphResponse {
+  try {
+    return route(tenant, req);
+  } catch (e) {
+    if (e instanceof GraphError) return errorResponse(e);
+    // A sandbox bug must not look like a tenant answer nor stop the server.
+    return errorResponse(new GraphError(500, 'InternalServerError', `Sandbox error: ${(e as Error).message}`));
+  }
+}
+
+function route(tenant: Tenant, req: GraphRequest): GraphResponse {
+  const segs = req.path.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+  const lower = segs.map((s) => s.toLowerCase());
+  const m = req.method.toUpperCase();
+  const ctx = `${req.url.origin}/v1.0/$metadata#`;
+  const only = (method: string) => {
+    if (m !== method) throw errors.methodNotAllowed();
+  };
+
+  switch (lower[0]) {
+    case 'organization': {
+      only('GET');
+      if (segs.length === 1) return json(200, { '@odata.context': `${ctx}organization`, value: [organizationJson(tenant)] });
+      if (segs.length === 2 && segs[1].toLowerCase() === tenant.id) return json(200, { '@odata.context': `${ctx}organization/$entity`, ...organizationJson(tenant) });
+      throw errors.notFound(segs[1]);
+    }
+    case 'subscribedskus': {
+      only('GET');
+      if (segs.length === 1) return json(200, { '@odata.context': `${ctx}subscribedSkus`, value: tenant.skus.map(skuJson) });
+      const sku = tenant.skus.find((s) => s.id.toLowerCase() === lower[1] || s.skuId === lower[1]);
+      if (segs.length === 2 && sku) return json(200, { '@odata.context': `${ctx}subscribedSkus/$entity`, ...skuJson(sku) });
+      throw errors.notFound(segs[1] ?? '');
+    }
+    case 'users':
+      return usersRoute(tenant, req, segs, lower, ctx);
+    case 'groups':
+      return groupsRoute(tenant, req, segs, lower, ctx);
+    default:
+      throw errors.noRoute(m, req.path);
+  }
+}
+
+function usersRoute(tenant: Tenant, req: GraphRequest, segs: string[], lower: string[], ctx: string): GraphResponse {
+  const m = req.method.toUpperCase();
+  if (segs.length === 1) {
+    if (m !== 'GET') throw errors.methodNotAllowed();
+    return list(tenant.users, req, userQuerySupport(tenant), 'user', `${ctx}users`, (u, sel) => userJson(u, tenant, sel));
+  }
+  const user = tenant.user(segs[1]);
+  if (!user) throw errors.notFound(segs[1]);
+  if (segs.length === 2) {
+    if (m !== 'GET') throw errors.methodNotAllowed();
+    const select = resolveSelect(parseSelect(req.url.searchParams), 'user');
+    return json(200, { '@odata.context': `${ctx}users/$entity`, ...userJson(user, tenant, select) });
+  }
+  if (segs.length === 3 && lower[2] === 'assignlicense') {
+    if (m !== 'POST') throw errors.methodNotAllowed();
+    tenant.assignUserLicense(user, licenseChange(req));
+    return json(200, { '@odata.context': `${ctx}users/$entity`, ...userJson(user, tenant) });
+  }
+  if (segs.length === 3 && lower[2] === 'reprocesslicenseassignment') {
+    if (m !== 'POST') throw errors.methodNotAllowed();
+    tenant.reprocessUser(user);
+    return json(200, { '@odata.context': `${ctx}users/$entity`, ...userJson(user, tenant) });
+  }
+  if (segs.length === 3 && lower[2] === 'memberof') {
+    if (m !== 'GET') throw errors.methodNotAllowed();
+    return list(user.memberOf, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (g, sel) => directoryObjectJson(g, tenant, sel));
+  }
+  throw errors.noRoute(m, req.path);
+}
+
+function groupsRoute(tenant: Tenant, req: GraphRequest, segs: string[], lower: string[], ctx: string): GraphResponse {
+  const m = req.method.toUpperCase();
+  if (segs.length === 1) {
+    if (m !== 'GET') throw errors.methodNotAllowed();
+    return list(tenant.groups, req, groupQuerySupport(tenant), 'group', `${ctx}groups`, (g, sel) => groupJson(g, tenant, sel));
+  }
+  const group = tenant.group(segs[1]);
+  if (!group) throw errors.notFound(segs[1]);
+  if (segs.length === 2) {
+    if (m !== 'GET') throw errors.methodNotAllowed();
+    const select = resolveSelect(parseSelect(req.url.searchParams), 'group');
+    return json(200, { '@odata.context': `${ctx}groups/$entity`, ...groupJson(group, tenant, select) });
+  }
+  const sub = lower[2];
+  if (sub === 'assignlicense' && segs.length === 3) {
+    if (m !== 'POST') throw errors.methodNotAllowed();
+    tenant.assignGroupLicense(group, licenseChange(req));
+    return json(202, { '@odata.context': `${ctx}groups/$entity`, ...groupJson(group, tenant) });
+  }
+  if (m !== 'GET') throw errors.methodNotAllowed();
+  if (sub === 'members' && segs.length === 3) {
+    return list(group.members, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (o, sel) => directoryObjectJson(o, tenant, sel));
+  }
+  if (sub === 'members' && segs.length === 4 && (lower[3] === 'microsoft.graph.user' || lower[3] === 'microsoft.graph.group')) {
+    // Cast segments narrow the members to one type, as in Graph.
+    if (lower[3] === 'microsoft.graph.user') {
+      return list(group.userMembers, req, userQuerySupport(tenant), 'user', `${ctx}users`, (u, sel) => directoryObjectJson(u, tenant, sel));
+    }
+    const groups = group.members.filter((o): o is GroupRec => o.kind === 'group');
+    return list(groups, req, groupQuerySupport(tenant), 'group', `${ctx}groups`, (g, sel) => directoryObjectJson(g, tenant, sel));
+  }
+  if (sub === 'memberswithlicenseerrors' && segs.length === 3) {
+    const users: (UserRec | GroupRec)[] = tenant.membersWithLicenseErrors(group);
+    return list(users, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (o, sel) => directoryObjectJson(o, tenant, sel));
+  }
+  throw errors.noRoute(m, req.path);
+}
+
+function list<T>(
+  items: readonly T[],
+  req: GraphRequest,
+  support: ResourceQuerySupport<T>,
+  kind: ObjectKind,
+  context: string,
+  serialize: (item: T, select?: string[]) => Record<string, unknown>,
+): GraphResponse {
+  const q = parseListQuery(req.url.searchParams, req.headers, support);
+  const select = resolveSelect(q.select, kind);
+  const matching = applyListQuery(items, q, support);
+  return json(200, pageBody(matching, q, req.url, context, (x) => serialize(x, select)));
+}
+
+/** The assignLicense body: both lists required (Graph refuses a missing removeLicenses), GUIDs only. */
+function licenseChange(req: GraphRequest): LicenseChange {
+  if (req.malformed) throw errors.malformedJson();
+  const body = req.body;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw errors.invalidBody('expected a JSON object with addLicenses and removeLicenses.');
+  const b = body as Record<string, unknown>;
+  if (!Array.isArray(b.addLicenses)) throw errors.invalidBody("'addLicenses' is required and must be an array of assignedLicense.");
+  if (!Array.isArray(b.removeLicenses)) throw errors.invalidBody("'removeLicenses' is required and must be an array of skuId.");
+  const guid = (v: unknown, what: string): string => {
+    if (typeof v !== 'string') throw errors.invalidBody(`${what} must be a GUID string.`);
+    if (!isGuid(v)) throw errors.notAGuid();
+    return v.toLowerCase();
+  };
+  const addLicenses = b.addLicenses.map((l, i) => {
+    if (!l || typeof l !== 'object' || Array.isArray(l)) throw errors.invalidBody(`addLicenses[${i}] must be an object with skuId.`);
+    const o = l as Record<string, unknown>;
+    const disabled = o.disabledPlans ?? [];
+    if (!Array.isArray(disabled)) throw errors.invalidBody(`addLicenses[${i}].disabledPlans must be an array of plan ids.`);
+    return { skuId: guid(o.skuId, `addLicenses[${i}].skuId`), disabledPlans: [...new Set(disabled.map((p, j) => guid(p, `addLicenses[${i}].disabledPlans[${j}]`)))] };
+  });
+  const removeLicenses = b.removeLicenses.map((v, i) => guid(v, `removeLicenses[${i}]`));
+  return { addLicenses, removeLicenses: [...new Set(removeLicenses)] };
+}

@@ -1,0 +1,22 @@
+// Stable identifiers for fixture objects that do not name their own id. A fixture must always yield
+// the same ids (tests and the bot's config refer to them), so ids are name-based UUIDs (RFC 4122
+// version 5: SHA-1 over a fixed namespace and the object's kind and name), never random.
+import { createHash } from 'node:crypto';
+
+/** Fixed namespace of the sandbox (itself a v5 UUID of "plan-switch-sandbox" in the URL namespace). */
+const NAMESPACE = Buffer.from('3f1c7a52a1e95d0b8c4a6e2f9b7d1c30', 'hex');
+
+export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isGuid(s: unknown): s is string {
+  return typeof s === 'string' && GUID_RE.test(s);
+}
+
+/** Version-5 UUID of `kind:name` (name compared case-insensitively, as Entra compares UPNs). */
+export function nameBasedId(kind: 'user' | 'group' | 'tenant', name: string): string {
+  const h = createHash('sha1').update(NAMESPACE).update(`${kind}:${name.toLowerCase()}`).digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+}

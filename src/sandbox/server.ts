@@ -1,0 +1,231 @@
+// The HTTP side (plain node:http): Graph under /v1.0 with latency, faults and the request log, and
+// the test controls under /_sandbox. Any failure is answered in Graph's error shape; the server
+// keeps serving whatever a request contained.
+import http from 'node:http';
+import { runBatch } from './batch';
+import { graphPath, Faults, RequestLog, type RequestLogEntry } from './faults';
+import type { FixtureResult } from './fixture';
+import { errors, GraphError } from './graph-errors';
+import { errorResponse, handleGraphRequest, type GraphResponse } from './graph-routes';
+import { Tenant } from './tenant';
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export class SandboxHost {
+  tenant: Tenant;
+  readonly faults = new Faults();
+  readonly log = new RequestLog();
+
+  /** `reload` re-reads the fixture (its file, if it came from one) for POST /_sandbox/reset. */
+  constructor(tenant: Tenant, private readonly reload: () => FixtureResult) {
+    this.tenant = tenant;
+  }
+
+  /** Rebuilds the tenant from the fixture; faults and the request log start empty again. */
+  reset(): FixtureResult {
+    const result = this.reload();
+    if (!result.ok) return result;
+    this.tenant.dispose();
+    this.tenant = new Tenant(result.fixture);
+    this.faults.clear();
+    this.log.clear();
+    return result;
+  }
+
+  close(): void {
+    this.tenant.dispose();
+  }
+
+  async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const at = new Date().toISOString();
+    let out: GraphResponse;
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    } catch {
+      return send(res, errorResponse(errors.invalidBody('bad request URL')));
+    }
+    const method = (req.method ?? 'GET').toUpperCase();
+    let text = '';
+    try {
+      text = await readBody(req);
+    } catch (e) {
+      return send(res, errorResponse(e instanceof GraphError ? e : errors.invalidBody('could not read the request body')));
+    }
+    let body: unknown;
+    let malformed = false;
+    if (text.trim()) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        malformed = true;
+      }
+    }
+
+    if (/^\/_sandbox(\/|$)/i.test(url.pathname)) return send(res, this.control(method, url, body, malformed));
+
+    if (!/^\/v1\.0(\/|$)/i.test(url.pathname)) {
+      out = errorResponse(new GraphError(404, 'Request_ResourceNotFound', `Only Graph v1.0 is served here (${url.origin}/v1.0).`));
+    } else {
+      const headers = lowerHeaders(req.headers);
+      const pathAndQuery = url.pathname.replace(/^\/v1\.0/i, '') + url.search;
+      if (/^\/\$batch\/?$/i.test(url.pathname.replace(/^\/v1\.0/i, ''))) {
+        const fault = this.faults.take(method, '/$batch');
+        out = fault
+          ? faultResponse(fault.status, fault.retryAfterSeconds)
+          : method !== 'POST'
+            ? errorResponse(errors.methodNotAllowed())
+            : runBatch(body, malformed, (sub) => this.graph(sub.method, sub.path, url.origin, sub.headers, sub.body, false, true));
+        this.logEntry(method, url.pathname, url.search, out.status, at, false, !!fault);
+      } else {
+        out = this.graph(method, pathAndQuery, url.origin, headers, body, malformed, false, at);
+      }
+    }
+    const latency = this.tenant.behavior.latencyMs;
+    if (latency > 0) await sleep(latency);
+    send(res, out);
+  }
+
+  /** One Graph request (top level or inside a batch): fault, route, log. */
+  private graph(
+    method: string,
+    pathAndQuery: string,
+    origin: string,
+    headers: Record<string, string | undefined>,
+    body: unknown,
+    malformed: boolean,
+    batch: boolean,
+    at = new Date().toISOString(),
+  ): GraphResponse {
+    const [path, query = ''] = splitQuery(pathAndQuery);
+    const fault = this.faults.take(method, path);
+    let res: GraphResponse;
+    if (fault && !fault.hideSuccess) {
+      res = faultResponse(fault.status, fault.retryAfterSeconds);
+    } else {
+      const url = new URL(`${origin}/v1.0${path}${query ? `?${query}` : ''}`);
+      res = handleGraphRequest(this.tenant, { method, path, url, headers, body, malformed });
+      if (fault) res = faultResponse(fault.status, fault.retryAfterSeconds);
+    }
+    this.logEntry(method, `/v1.0${path}`, query, res.status, at, batch, !!fault);
+    return res;
+  }
+
+  private logEntry(method: string, path: string, query: string, status: number, at: string, batch: boolean, fault: boolean): void {
+    const e: RequestLogEntry = { method, path, query: query.replace(/^\?/, ''), status, at, batch };
+    if (fault) e.fault = true;
+    this.log.add(e);
+  }
+
+  /** Test controls: not Graph, never delayed, never logged, never faulted. */
+  private control(method: string, url: URL, body: unknown, malformed: boolean): GraphResponse {
+    const what = url.pathname.replace(/^\/_sandbox\/?/i, '').replace(/\/$/, '').toLowerCase();
+    const ok = (status: number, b?: unknown): GraphResponse => ({ status, headers: { 'Content-Type': 'application/json' }, body: b });
+    const bad = (message: string) => ok(400, { error: { code: 'BadRequest', message } });
+    if (malformed) return bad('body is not valid JSON');
+    switch (`${method} ${what}`) {
+      case 'GET requests':
+        return ok(200, this.log.all());
+      case 'DELETE requests':
+        this.log.clear();
+        return ok(204);
+      case 'GET faults':
+        return ok(200, this.faults.list());
+      case 'POST faults': {
+        const specs = Array.isArray(body) ? body : [body];
+        const added = [];
+        for (const spec of specs) {
+          const f = this.faults.add(spec);
+          if (typeof f === 'string') return bad(`fault: ${f}`);
+          added.push(f);
+        }
+        return ok(201, Array.isArray(body) ? added : added[0]);
+      }
+      case 'DELETE faults':
+        this.faults.clear();
+        return ok(204);
+      case 'POST reset': {
+        const r = this.reset();
+        return r.ok ? ok(200, { tenant: tenantInfo(this.tenant) }) : ok(400, { error: { code: 'InvalidFixture', message: 'the fixture is invalid', problems: r.problems } });
+      }
+      case 'GET state':
+        return ok(200, { tenant: tenantInfo(this.tenant), behavior: this.tenant.behavior, processing: this.tenant.processing, faults: this.faults.list().length, requests: this.log.all().length });
+      case 'POST behavior':
+      case 'PATCH behavior': {
+        const b = (body ?? {}) as Record<string, unknown>;
+        for (const k of Object.keys(b)) {
+          if (k !== 'latencyMs' && k !== 'groupProcessingMs') return bad(`unknown field "${k}"`);
+          if (typeof b[k] !== 'number' || (b[k] as number) < 0) return bad(`${k} must be a number of 0 or more`);
+        }
+        Object.assign(this.tenant.behavior, b);
+        return ok(200, this.tenant.behavior);
+      }
+      default:
+        return ok(404, {
+          error: { code: 'NotFound', message: `No sandbox control ${method} ${url.pathname}. Try GET|DELETE /_sandbox/requests, GET|POST|DELETE /_sandbox/faults, POST /_sandbox/reset, GET /_sandbox/state, POST /_sandbox/behavior.` },
+        });
+    }
+  }
+}
+
+export function tenantInfo(t: Tenant): { id: string; displayName: string; defaultUsageLocation: string | null } {
+  return { id: t.id, displayName: t.displayName, defaultUsageLocation: t.defaultUsageLocation };
+}
+
+export function createHttpServer(host: SandboxHost): http.Server {
+  const server = http.createServer((req, res) => {
+    host.handle(req, res).catch((e: unknown) => {
+      // Last resort: answer something Graph-shaped and keep serving.
+      if (!res.headersSent) send(res, errorResponse(new GraphError(500, 'InternalServerError', `Sandbox error: ${(e as Error).message}`)));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  return server;
+}
+
+function faultResponse(status: number, retryAfterSeconds?: number): GraphResponse {
+  return errorResponse(status === 429 ? errors.throttled(retryAfterSeconds ?? 1) : errors.serverError(status, retryAfterSeconds));
+}
+
+function splitQuery(pathAndQuery: string): [string, string] {
+  const i = pathAndQuery.indexOf('?');
+  return i < 0 ? [pathAndQuery, ''] : [pathAndQuery.slice(0, i), pathAndQuery.slice(i + 1)];
+}
+
+function lowerHeaders(h: http.IncomingHttpHeaders): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(errors.invalidBody('the request body is too large'));
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: http.ServerResponse, r: GraphResponse): void {
+  if (res.headersSent) return;
+  const payload = r.body === undefined || r.status === 204 ? '' : JSON.stringify(r.body);
+  const headers: Record<string, string | number> = { ...r.headers };
+  if (payload) headers['Content-Length'] = Buffer.byteLength(payload);
+  else delete headers['Content-Type'];
+  res.writeHead(r.status, headers);
+  res.end(payload);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { graphPath };
