@@ -81,7 +81,7 @@ export function worsenedBetween(before: PreflightResult, after: PreflightResult)
     const now = principalIds(fs);
     const added = [...now].filter((id) => !was.has(id)).length;
     if (added > 0) {
-      out.push(`${label(worst)} (${plural(added, 'more person', 'more people')} affected than when it was requested: ${now.size}, was ${was.size})`);
+      out.push(`${label(worst).replace(/[.\s]+$/, '')} (${plural(added, 'more person', 'more people')} affected than when it was requested: ${now.size}, was ${was.size})`);
     }
   }
 

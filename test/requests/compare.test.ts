@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { worsenedBetween } from '../../src/requests/compare';
+import { E1, E3, finding, groupChange, preflight, user } from './fakes';
+
+describe('requests: what got worse between request and approval', () => {
+  const base = preflight(groupChange(), [finding('SERVICES_LOST', 'warn', [user(1)], 'User 1 loses Yammer.')]);
+
+  it('nothing: the same preflight, fewer problems, or only new info findings', () => {
+    assert.deepEqual(worsenedBetween(base, base), []);
+    assert.deepEqual(worsenedBetween(base, preflight(groupChange())), []);
+    assert.deepEqual(worsenedBetween(base, preflight(groupChange(), [...base.findings, finding('GROUP_SYNCED', 'info')])), []);
+    assert.deepEqual(worsenedBetween(base, preflight(groupChange({ seats: { needed: 10, available: 11 } }), base.findings)), [], 'fewer seats but still enough');
+  });
+
+  it('seats gone below what is needed', () => {
+    const now = preflight(groupChange({ seats: { needed: 12, available: 9 } }), [...base.findings, finding('SEATS_SHORT', 'block', [], 'short')]);
+    assert.deepEqual(worsenedBetween(base, now), [
+      'Not enough Office 365 E3 seats any more: 9 available, 12 needed (there were 15 available for 10 when it was requested).',
+    ]);
+  });
+
+  it('a new blocking problem and a new warning', () => {
+    const now = preflight(groupChange(), [
+      ...base.findings,
+      finding('MUTUALLY_EXCLUSIVE', 'block', [user(2)], 'User 2 holds a clashing plan.'),
+      finding('USAGE_LOCATION_MISSING', 'warn', [user(3)], 'User 3 has no usage location.'),
+    ]);
+    assert.deepEqual(worsenedBetween(base, now), ['New blocking problem: User 2 holds a clashing plan.', 'New warning: User 3 has no usage location.']);
+  });
+
+  it('a warning that became blocking', () => {
+    const now = preflight(groupChange(), [finding('SERVICES_LOST', 'block', [user(1)], 'User 1 loses Yammer.')]);
+    assert.deepEqual(worsenedBetween(base, now), ['Now blocking (was a warning): User 1 loses Yammer.']);
+  });
+
+  it('the same warning about more people', () => {
+    const now = preflight(groupChange(), [finding('SERVICES_LOST', 'warn', [user(1), user(4), user(5)], 'Some users lose Yammer.')]);
+    assert.deepEqual(worsenedBetween(base, now), ['Some users lose Yammer (2 more people affected than when it was requested: 3, was 1)']);
+  });
+
+  it('a different change than the one approved', () => {
+    const now = preflight(groupChange({ to: { ...E3, skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965', displayName: 'Microsoft 365 E3' } }), base.findings);
+    assert.equal(worsenedBetween(base, now).length, 1);
+    assert.match(worsenedBetween(base, now)[0], /different change: Sales from Office 365 E1 to Microsoft 365 E3 \(approved: Sales from Office 365 E1 to Office 365 E3\)/);
+    assert.equal(E1.displayName, 'Office 365 E1');
+  });
+
+  it('blocked for a reason the comparison does not name still counts', () => {
+    const now = { ...preflight(groupChange(), base.findings), blocked: true };
+    assert.deepEqual(worsenedBetween(base, now), ['The change is now blocked.']);
+  });
+});
