@@ -19,6 +19,19 @@ const summary = (p: { skuId: string; skuPartNumber: string; displayName: string 
   displayName: p.displayName,
 });
 
+/** The same user listed twice (a pasted list, an overlapping page) is one user. */
+function uniqueUsers<T extends { id: string }>(users: T[]): T[] {
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (const u of users) {
+    const k = u.id.toLowerCase();
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(u);
+  }
+  return out.length === users.length ? users : out;
+}
+
 export function buildChange(input: PreflightInput): BuiltChange {
   const { spec, source, target, ref, subject } = input;
   const sourceId = source.skuId.toLowerCase();
@@ -69,15 +82,15 @@ export function buildChange(input: PreflightInput): BuiltChange {
     if (!same) assignments.push(swapOf(principal, f.sourceDirect ?? f.sourceEffectiveDisabled ?? []));
   } else if (subject.kind === 'users') {
     kind = 'users';
-    facts = subject.users.map((u) => userFacts(u, sourceId, targetId));
-    principal = { kind: 'user', id: `users:${subject.users.length}`, displayName: `${subject.users.length} users` };
+    facts = uniqueUsers(subject.users).map((u) => userFacts(u, sourceId, targetId));
+    principal = { kind: 'user', id: `users:${facts.length}`, displayName: `${facts.length} user${facts.length === 1 ? '' : 's'}` };
     if (!same) for (const f of facts) if (f.sourceDirect) assignments.push(swapOf(f.ref, f.sourceDirect));
   } else {
     kind = 'group';
     const g = subject.group;
     groupId = g.id.toLowerCase();
     principal = groupRef(g);
-    facts = subject.members.map((u) => userFacts(u, sourceId, targetId));
+    facts = uniqueUsers(subject.members).map((u) => userFacts(u, sourceId, targetId));
     const held = (g.assignedLicenses ?? []).find((a) => a.skuId.toLowerCase() === sourceId);
     const groupDisabled = (held?.disabledPlans ?? []).map((x) => x.toLowerCase());
     if (!same) {

@@ -29,10 +29,9 @@ export function checkGroupHealth(ctx: Ctx): void {
     for (const s of u.licenseAssignmentStates ?? []) {
       if (!s.assignedByGroup || s.assignedByGroup.toLowerCase() !== ctx.groupId) continue;
       const st = (s.state ?? '').toLowerCase();
-      if (st === 'error' || st === 'activewitherror') {
-        const e = (s.error ?? '').trim();
-        return !e || e.toLowerCase() === 'none' ? 'Other' : e;
-      }
+      const e = (s.error ?? '').trim();
+      const hasError = !!e && e.toLowerCase() !== 'none';
+      if (st === 'error' || st === 'activewitherror' || hasError) return hasError ? e : 'Other';
     }
     return undefined;
   };

@@ -88,3 +88,12 @@ describe('preflight: the planned change', () => {
 function order(id: string): number {
   return catalog().resolve('E3').servicePlans.findIndex((p) => p.id === id);
 }
+
+describe('preflight: duplicates', () => {
+  it('a user listed twice gets one call', () => {
+    const a = user({ licenses: [{ sku: SKU.E1 }] });
+    const r = run({ subject: forUsers([a, a]) });
+    assert.equal(r.change.assignments.length, 1);
+    assert.equal(r.change.principal.displayName, '1 user');
+  });
+});
