@@ -5,35 +5,60 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectGraph } from '../../src/graph/connect';
+import type { ChangeSpec } from '../../src/licensing/model';
+import { LicenseService } from '../../src/licensing/service';
 import { openStore } from '../../src/state/sqlite-store';
-import { alice, bob, groupSpec, preflight, TENANT } from './fakes';
+import { tenantFixture, withSandbox } from '../helpers/sandbox';
+import { alice, bob, groupSpec, ids, preflight, TENANT } from './fakes';
 
 export interface ChildReport {
   pid: number;
   results: ({ ok: true; state: string } | { ok: false; reason: string })[];
   events: string[];
   finalState: string;
+  ms: { startUp: number; clicks: number; run: number; clickedAt: number };
 }
 
 export const CHILD = join(__dirname, 'fixtures', 'approve-child.js');
 
-export function runChild(env: Record<string, string>): Promise<ChildReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`child exited with ${code}: ${err}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildReport);
-      } catch (e) {
-        reject(new Error(`child printed no report: ${out} ${err} (${String(e)})`));
-      }
-    });
-  });
+/** Starts one child per env; once every child says "ready", tells them all "go" together. */
+export function runChildren(envs: Record<string, string>[]): Promise<ChildReport[]> {
+  let ready = 0;
+  const children = envs.map((env) => spawn(process.execPath, [CHILD], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] }));
+  const goAll = () => {
+    for (const c of children) c.stdin.write('go\n');
+  };
+  return Promise.all(
+    children.map(
+      (child) =>
+        new Promise<ChildReport>((resolve, reject) => {
+          let out = '';
+          let err = '';
+          let saidReady = false;
+          child.stdout.on('data', (d) => {
+            out += d;
+            if (!saidReady && out.includes('ready\n')) {
+              saidReady = true;
+              if (++ready === children.length) goAll();
+            }
+          });
+          child.stderr.on('data', (d) => (err += d));
+          child.on('error', reject);
+          child.on('close', (code) => {
+            if (code !== 0) {
+              for (const c of children) c.kill();
+              return reject(new Error(`child exited with ${code}: ${err}`));
+            }
+            try {
+              resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildReport);
+            } catch (e) {
+              reject(new Error(`child printed no report: ${out} ${err} (${String(e)})`));
+            }
+          });
+        }),
+    ),
+  );
 }
 
 /** Checks the click results of both children: one approval in all, every other click already decided. */
@@ -44,6 +69,9 @@ export function assertOneApproval(reports: ChildReport[], clicksEach: number): v
   assert.equal(oks.length, 1, `exactly one click approves (got ${oks.length})`);
   const reasons = new Set(all.filter((r) => !r.ok).map((r) => (r as { reason: string }).reason));
   assert.deepEqual([...reasons], ['already_decided']);
+  // The clicks of the two processes really overlapped in time.
+  const [a, b] = reports;
+  assert.ok(Math.abs(a.ms.clickedAt - b.ms.clickedAt) < Math.max(a.ms.clicks, b.ms.clicks) + 200, `clicks overlapped: ${JSON.stringify(reports.map((r) => r.ms))}`);
 }
 
 describe('requests: two processes on one database', function () {
@@ -71,9 +99,8 @@ describe('requests: two processes on one database', function () {
       TENANT_ID: TENANT,
       APPROVERS: bob.id,
       APPROVER_ID: bob.id,
-      START_AT: String(Date.now() + 1500),
     };
-    const reports = await Promise.all([runChild(env), runChild(env)]);
+    const reports = await runChildren([env, env]);
 
     assertOneApproval(reports, 25);
     const swaps = readFileSync(swapLog, 'utf8').trim().split('\n');
@@ -91,5 +118,76 @@ describe('requests: two processes on one database', function () {
     } finally {
       after.close();
     }
+  });
+});
+
+describe('requests: two processes, one database, one sandbox tenant (real LicenseService)', function () {
+  this.timeout(120_000);
+  const sb = withSandbox(
+    tenantFixture('Contoso', { id: TENANT })
+      .sku('STANDARDPACK', 20)
+      .sku('ENTERPRISEPACK', 20)
+      .user('alice', { id: ids.alice })
+      .user('bob', { id: ids.bob })
+      .users(['ann', 'ben', 'cas'])
+      .group('Sales', { id: ids.sales, members: ['ann', 'ben', 'cas'], licenses: ['STANDARDPACK'] })
+      .behavior({ groupProcessingMs: 100 })
+      .build(),
+  );
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'plan-switch-2p-sb-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('fifty approve clicks at once (25 per process): exactly one POST .../assignLicense in the request log', async () => {
+    const conn = await connectGraph({ GRAPH_BASE_URL: sb.graphBaseUrl });
+    const spec: ChangeSpec = { principal: { kind: 'group', group: 'Sales' }, from: 'E1', to: 'E3' };
+    let requestId: string;
+    const db = join(dir, 'state.db');
+    try {
+      const pf = await new LicenseService(conn.gateway).preflight(spec);
+      assert.equal(pf.blocked, false, JSON.stringify(pf.findings));
+      const store = openStore(db);
+      requestId = store.create({ spec, preflight: pf, requester: alice, ttlMs: 3_600_000 }).id;
+      store.close();
+    } finally {
+      await conn.close();
+    }
+    await sb.clearRequests();
+
+    const env = {
+      MODE: 'sandbox',
+      GRAPH_BASE_URL: sb.graphBaseUrl,
+      STATE_DB: db,
+      REQUEST_ID: requestId,
+      CLICKS: '25',
+      TENANT_ID: TENANT,
+      APPROVERS: 'bob@contoso.example',
+      APPROVER_ID: bob.id,
+    };
+    const reports = await runChildren([env, env]);
+    assertOneApproval(reports, 25);
+
+    const log = await sb.requests();
+    const writes = log.filter((r) => r.method === 'POST' && /\/assignLicense$/i.test(r.path.split('?')[0]));
+    assert.equal(writes.length, 1, `one assignLicense call (got ${writes.map((w) => w.path).join(', ')})`);
+    assert.match(writes[0].path, new RegExp(`/groups/${ids.sales}/assignLicense`, 'i'));
+
+    const after = openStore(db);
+    try {
+      const final = after.get(requestId)!;
+      assert.equal(final.state, 'completed', JSON.stringify(final.result));
+      assert.equal(final.result?.tracking?.outcome, 'complete');
+      assert.equal(after.audit(requestId).filter((e) => e.action === 'swap-started').length, 1);
+    } finally {
+      after.close();
+    }
+    const group = await sb.get(`/groups/${ids.sales}?$select=assignedLicenses`);
+    assert.deepEqual(
+      group.body.assignedLicenses.map((l: { skuId: string }) => l.skuId),
+      ['6fd2c87f-b296-42f0-b197-1e91e994b900'],
+      'the group now holds Office 365 E3 only',
+    );
   });
 });
