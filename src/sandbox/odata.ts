@@ -194,10 +194,13 @@ export function pageBody<T>(
   const body: Record<string, unknown> = { '@odata.context': context };
   if (q.count) body['@odata.count'] = items.length;
   if (q.offset + q.top < items.length) {
-    const next = new URL(selfUrl.href);
-    for (const k of [...next.searchParams.keys()]) if (/^\$?skiptoken$/i.test(k)) next.searchParams.delete(k);
-    next.searchParams.set('$skiptoken', encodeSkipToken(q.offset + q.top));
-    body['@odata.nextLink'] = next.href;
+    // Keep the caller's options as they were written (Graph's links show "$top", not "%24top").
+    const kept = selfUrl.search
+      .replace(/^\?/, '')
+      .split('&')
+      .filter((p) => p && !/^(\$|%24)?skiptoken=/i.test(p));
+    kept.push(`$skiptoken=${encodeSkipToken(q.offset + q.top)}`);
+    body['@odata.nextLink'] = `${selfUrl.origin}${selfUrl.pathname}?${kept.join('&')}`;
   }
   body.value = slice.map(serialize);
   return body;
