@@ -94,12 +94,20 @@ export function buildChange(input: PreflightInput): BuiltChange {
     const held = (g.assignedLicenses ?? []).find((a) => a.skuId.toLowerCase() === sourceId);
     const groupDisabled = (held?.disabledPlans ?? []).map((x) => x.toLowerCase());
     if (!same) {
-      // Direct copies first: removing them while the member still holds the source from this group
-      // leaves no gap, and the group's swap then reaches them without a MutuallyExclusiveViolation.
+      // Direct copies go first. A member who also holds the source from this group only loses the
+      // direct copy (removeLicenses only): the group's copy keeps them served, so there is no gap,
+      // and the group's swap then reaches them without a MutuallyExclusiveViolation. (Group first
+      // would race Entra's background processing: a member already processed would be left with
+      // the target in error and, once the direct copy goes, nothing active.) A member whose source
+      // comes only directly (the group's copy not applied to them) gets a full swap of that copy.
       if (spec.includeDirectCopies) {
         for (const f of facts) {
           if (!f.sourceDirect) continue;
-          assignments.push({ principal: f.ref, addLicenses: [], removeLicenses: [source.skuId], previousDisabledPlans: [...f.sourceDirect] });
+          if (f.sourceGroups.includes(groupId)) {
+            assignments.push({ principal: f.ref, addLicenses: [], removeLicenses: [source.skuId], previousDisabledPlans: [...f.sourceDirect] });
+          } else {
+            assignments.push(swapOf(f.ref, f.sourceDirect));
+          }
         }
       }
       const a = swapOf(principal, groupDisabled);

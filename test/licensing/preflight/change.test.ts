@@ -97,3 +97,22 @@ describe('preflight: duplicates', () => {
     assert.equal(r.change.principal.displayName, '1 user');
   });
 });
+
+describe('preflight: direct copies in a group swap', () => {
+  it('removes the direct copy of a member who also holds E1 from the group, and fully swaps a direct-only copy', () => {
+    const g = group({ id: 'grp', licenses: [{ sku: SKU.E1 }] });
+    const both = user({ licenses: [{ sku: SKU.E1, group: 'grp' }, { sku: SKU.E1, disabled: ['SWAY'] }] });
+    const directOnly = user({ usageLocation: null, licenses: [{ sku: SKU.E1, disabled: ['SWAY'] }] });
+    const r = run({ subject: forGroup(g, [both, directOnly]), spec: { includeDirectCopies: true } });
+    const [a, b, c] = r.change.assignments;
+    assert.deepEqual([a!.principal.id, b!.principal.id, c!.principal.id], [both.id, directOnly.id, 'grp']);
+    assert.deepEqual(a!.addLicenses, []);
+    assert.deepEqual(a!.removeLicenses, [skuId(SKU.E1)]);
+    assert.deepEqual(a!.previousDisabledPlans, [planId('SWAY')]);
+    assert.deepEqual(b!.addLicenses, [{ skuId: skuId(SKU.E3), disabledPlans: [planId('SWAY')] }]);
+    // the direct-only member's own call needs a usage location
+    const f = r.findings.find((x) => x.code === 'USAGE_LOCATION_MISSING')!;
+    assert.equal(f.severity, 'block');
+    assert.deepEqual(f.principals.map((p) => p.id), [directOnly.id]);
+  });
+});
