@@ -1,0 +1,128 @@
+// The workflow with the real LicenseService over the Graph gateway, against the sandbox tenant.
+import assert from 'node:assert/strict';
+import { connectGraph, type GraphConnection } from '../../src/graph/connect';
+import type { ChangeSpec } from '../../src/licensing/model';
+import { LicenseService } from '../../src/licensing/service';
+import { ApproverPolicy } from '../../src/requests/approvers';
+import type { WorkflowResult, ChangeRequest } from '../../src/requests/types';
+import { ChangeRequests } from '../../src/requests/workflow';
+import { openStore, type SqliteRequestStore } from '../../src/state/sqlite-store';
+import { skuId, tenantFixture, withSandbox } from '../helpers/sandbox';
+import { alice, bob, ids, RecordingNotifier, TENANT } from './fakes';
+
+const E1 = skuId('STANDARDPACK');
+const E3 = skuId('ENTERPRISEPACK');
+
+function ok(r: WorkflowResult): ChangeRequest {
+  if (!r.ok) assert.fail(`expected ok, got ${r.reason}: ${r.message}`);
+  return r.request;
+}
+
+describe('requests: workflow against the sandbox tenant (real LicenseService)', function () {
+  this.timeout(60_000);
+  const sb = withSandbox(
+    tenantFixture('Contoso', { id: TENANT })
+      .sku('STANDARDPACK', 20)
+      .sku('ENTERPRISEPACK', 4)
+      .user('alice', { id: ids.alice })
+      .user('bob', { id: ids.bob })
+      .users(['ann', 'ben', 'cas'])
+      .users(['xavier', 'yara'], { licenses: ['STANDARDPACK'] })
+      .group('Sales', { id: ids.sales, members: ['ann', 'ben', 'cas'], licenses: ['STANDARDPACK'] })
+      .behavior({ groupProcessingMs: 50 })
+      .build(),
+    { resetEach: true },
+  );
+  const spec: ChangeSpec = { principal: { kind: 'group', group: 'Sales' }, from: 'E1', to: 'E3' };
+  let conn: GraphConnection;
+  let licenses: LicenseService;
+  let store: SqliteRequestStore;
+  let notifier: RecordingNotifier;
+  let wf: ChangeRequests;
+
+  beforeEach(async () => {
+    conn = await connectGraph({ GRAPH_BASE_URL: sb.graphBaseUrl });
+    licenses = new LicenseService(conn.gateway, undefined, { pollIntervalMs: 20, trackTimeoutMs: 10_000 });
+    store = openStore(':memory:');
+    notifier = new RecordingNotifier();
+    wf = new ChangeRequests({
+      store,
+      licenses,
+      approvers: new ApproverPolicy({ approvers: 'bob@contoso.example', tenantId: TENANT, licenses }),
+      notifier,
+      tenantId: TENANT,
+      ttlMs: 3_600_000,
+    });
+  });
+  afterEach(async () => {
+    await wf.whenIdle();
+    store.close();
+    await conn.close();
+  });
+
+  const groupSkus = async () => ((await sb.get(`/groups/${ids.sales}?$select=assignedLicenses`)).body.assignedLicenses as { skuId: string }[]).map((l) => l.skuId);
+  const assignCalls = async () => (await sb.requests()).filter((r) => r.method === 'POST' && /\/assignLicense$/i.test(r.path.split('?')[0]));
+
+  it('request, approve, run, track: the group moves from E1 to E3 and the record says so', async () => {
+    const r = ok(await wf.request(alice, spec, await licenses.preflight(spec), 'conv'));
+    ok(await wf.approve(bob, r.id, r.version));
+    await wf.whenIdle();
+    const done = store.get(r.id)!;
+    assert.equal(done.state, 'completed', JSON.stringify(done.result));
+    assert.deepEqual(await groupSkus(), [E3]);
+    assert.equal(done.result?.tracking?.outcome, 'complete');
+    assert.equal(done.result?.trackingTotals?.done, 3);
+    assert.equal((await assignCalls()).length, 1);
+    assert.deepEqual(
+      notifier.events(r.id).filter((e) => e !== 'progress'),
+      ['requested', 'approved', 'started', 'completed'],
+    );
+    assert.ok(notifier.events(r.id).includes('progress'), 'group processing progress is pushed');
+  });
+
+  it('seats gone between request and approval: stops before any write and says what changed', async () => {
+    const r = ok(await wf.request(alice, spec, await licenses.preflight(spec)));
+    // Someone else takes two of the four E3 seats meanwhile.
+    for (const u of ['xavier', 'yara']) {
+      const res = await sb.post(`/users/${u}@contoso.example/assignLicense`, { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [E1] });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+    }
+    await sb.clearRequests();
+    const res = ok(await wf.approve(bob, r.id, r.version));
+    assert.equal(res.state, 'failed');
+    assert.ok(res.result?.worsened?.some((l) => /2 available, 3 needed/.test(l)), JSON.stringify(res.result?.worsened));
+    assert.equal((await assignCalls()).length, 0);
+    assert.deepEqual(await groupSkus(), [E1]);
+  });
+
+  it('undo: a new request for the reverse, approved and run like any other, puts E1 back', async () => {
+    const r = ok(await wf.request(alice, spec, await licenses.preflight(spec)));
+    ok(await wf.approve(bob, r.id, r.version));
+    await wf.whenIdle();
+    assert.equal(store.get(r.id)!.state, 'completed');
+    const u = ok(await wf.undo(alice, r.id));
+    assert.equal(u.undoOf, r.id);
+    assert.equal(u.preflight.change.to.skuId, E1);
+    ok(await wf.approve(bob, u.id, u.version));
+    await wf.whenIdle();
+    assert.equal(store.get(u.id)!.state, 'completed', JSON.stringify(store.get(u.id)!.result));
+    assert.deepEqual(await groupSkus(), [E1]);
+  });
+
+  it('reconcile after a crash between the swap and its record: reads Graph, finishes tracking, never writes again', async () => {
+    const pf = await licenses.preflight(spec);
+    const r = ok(await wf.request(alice, spec, pf));
+    // The process that ran it got as far as the swap, then died before recording it.
+    store.transition(r.id, { from: ['pending'] }, 'approved', bob, { approver: bob });
+    store.transition(r.id, { from: ['approved'] }, 'running', null, { lease: { owner: 'gone', until: new Date(Date.now() - 1).toISOString() }, result: { startedAt: new Date().toISOString() } }, {}, 'started');
+    await licenses.swap(pf.change);
+    await sb.clearRequests();
+
+    await wf.reconcile();
+    const done = store.get(r.id)!;
+    assert.equal(done.state, 'completed', JSON.stringify(done.result));
+    assert.equal(done.result?.recovered, true);
+    assert.equal((await assignCalls()).length, 0);
+    assert.deepEqual(await groupSkus(), [E3]);
+  });
+});
