@@ -55,6 +55,21 @@ export const en = {
     notAllowed: 'You are not allowed to do that. Nothing was changed.',
   },
 
+  refusals: {
+    unknown: (id: string) => `There is no change request ${id}.`,
+    not_approver: 'You are not one of the approvers for license changes. Nothing was changed.',
+    no_approvers: 'No approvers are configured (APPROVERS is empty), so nobody can approve license changes.',
+    own_request: 'You asked for this change, so someone else has to approve it. Nothing was changed.',
+    own_request_reject: 'You asked for this change: cancel it instead of rejecting it.',
+    already_decided: (state: string) => `This request has already been decided: it is ${state}. Nothing was changed.`,
+    expired: 'This request expired without a decision; ask again if it is still needed. Nothing was changed.',
+    stale: 'This card is out of date: the request has changed since. Here is its current state. Nothing was changed.',
+    wrong_tenant: 'This request belongs to another organization. Nothing was changed.',
+    blocked: 'The preflight found blocking problems; fix them before asking for approval. Nothing was changed.',
+    not_allowed: 'Only the person who asked for this change or an approver can do that. Nothing was changed.',
+    not_undoable: 'Only a completed change can be undone.',
+  },
+
   errors: {
     generic: 'Something went wrong on my side. Nothing was changed; please try again in a moment.',
     graph: (msg: string) => `Microsoft Graph could not answer: ${msg}. Nothing was changed.`,
@@ -123,6 +138,7 @@ export const en = {
     includeDirect: 'Check again, including direct copies',
     directIncluded: 'Direct copies of the source held by members are included in this change.',
     cancelled: 'Cancelled. Nothing was changed.',
+    recheck: 'Check again',
   },
 
   guide: {
@@ -166,6 +182,7 @@ export const en = {
     cancelRequest: 'Cancel request',
     undo: 'Undo',
     refresh: 'Refresh',
+    open: 'Open',
     reasonLabel: 'Reason (optional)',
     requested: (id: string) => `Change request ${id} is waiting for approval. Approvers have been asked.`,
     approvedRunning: 'Approved — running…',

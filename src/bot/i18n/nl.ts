@@ -55,6 +55,21 @@ export const nl: Messages = {
     notAllowed: 'U mag dat niet doen. Er is niets gewijzigd.',
   },
 
+  refusals: {
+    unknown: (id: string) => `Er is geen wijzigingsaanvraag ${id}.`,
+    not_approver: 'U bent geen goedkeurder voor licentiewijzigingen. Er is niets gewijzigd.',
+    no_approvers: 'Er zijn geen goedkeurders ingesteld (APPROVERS is leeg), dus niemand kan licentiewijzigingen goedkeuren.',
+    own_request: 'U hebt deze wijziging zelf aangevraagd, dus iemand anders moet haar goedkeuren. Er is niets gewijzigd.',
+    own_request_reject: 'U hebt deze wijziging zelf aangevraagd: annuleer haar in plaats van haar af te wijzen.',
+    already_decided: (state: string) => `Over deze aanvraag is al beslist: de status is ${state}. Er is niets gewijzigd.`,
+    expired: 'Deze aanvraag is verlopen zonder beslissing; vraag opnieuw aan als het nog nodig is. Er is niets gewijzigd.',
+    stale: 'Deze kaart is verouderd: de aanvraag is inmiddels gewijzigd. Hier is de huidige stand. Er is niets gewijzigd.',
+    wrong_tenant: 'Deze aanvraag hoort bij een andere organisatie. Er is niets gewijzigd.',
+    blocked: 'De controle vooraf vond blokkerende problemen; los die op voordat u goedkeuring aanvraagt. Er is niets gewijzigd.',
+    not_allowed: 'Alleen de aanvrager of een goedkeurder kan dat doen. Er is niets gewijzigd.',
+    not_undoable: 'Alleen een voltooide wijziging kan ongedaan worden gemaakt.',
+  },
+
   errors: {
     generic: 'Er ging bij mij iets mis. Er is niets gewijzigd; probeer het zo nog eens.',
     graph: (msg: string) => `Microsoft Graph kon niet antwoorden: ${msg}. Er is niets gewijzigd.`,
@@ -123,6 +138,7 @@ export const nl: Messages = {
     includeDirect: 'Opnieuw controleren, inclusief rechtstreeks toegewezen kopieën',
     directIncluded: 'Rechtstreeks toegewezen kopieën van het bronlicentieplan bij leden worden in deze wijziging meegenomen.',
     cancelled: 'Geannuleerd. Er is niets gewijzigd.',
+    recheck: 'Opnieuw controleren',
   },
 
   guide: {
@@ -166,6 +182,7 @@ export const nl: Messages = {
     cancelRequest: 'Aanvraag annuleren',
     undo: 'Ongedaan maken',
     refresh: 'Vernieuwen',
+    open: 'Openen',
     reasonLabel: 'Reden (optioneel)',
     requested: (id: string) => `Wijzigingsaanvraag ${id} wacht op goedkeuring. De goedkeurders zijn gevraagd.`,
     approvedRunning: 'Goedgekeurd — wordt uitgevoerd…',

@@ -1,0 +1,46 @@
+// Helpers shared by the verb handlers.
+import type { ChangeRequest, WorkflowResult } from '../../requests/types';
+import type { Turn } from '../turn';
+import type { InvokeInfo } from './types';
+import { cardAttachment, type AdaptiveCard } from '../cards/render';
+import { errorCard } from '../cards/notice';
+import { requestCard } from '../cards/request';
+import { refusalText } from '../refusals';
+
+type Refusal = Extract<WorkflowResult, { ok: false }>;
+
+/** Remember the clicked card as showing this request, so later changes update it in place. */
+export function trackCard(turn: Turn, request: ChangeRequest, info: InvokeInfo, view: 'status' | 'approval' = 'status'): void {
+  if (!info.replyToId) return;
+  turn.conv.addCard(request.id, { conversationKey: turn.conversationKey, activityId: info.replyToId, view, lang: turn.lang });
+}
+
+/** Replace the clicked card for everyone (the invoke answer only replaces it for the clicker). */
+export function updateForEveryone(turn: Turn, info: InvokeInfo, card: AdaptiveCard): void {
+  const id = info.replyToId;
+  if (!id) return;
+  turn.later('update the card for everyone', () => turn.conv.update(turn.conversationKey, id, cardAttachment(card)));
+}
+
+/** A refusal: the request's current card with the reason on top, or just the reason. */
+export function refusalCard(turn: Turn, res: Refusal, id: string, action?: 'approve' | 'reject' | 'cancel' | 'undo'): AdaptiveCard {
+  const text = refusalText(turn.t, res, id, action);
+  if (res.request) return requestCard(turn.t, res.request, { view: 'status', note: { text, color: 'Attention' } });
+  return errorCard(text);
+}
+
+/** Teams ids of the people who may approve `request` (for refresh userIds). */
+export async function approverTeamsIds(turn: Turn, request: ChangeRequest): Promise<string[]> {
+  try {
+    const ids = await turn.deps.approvers.approverIds();
+    const eligible: string[] = [];
+    for (const id of ids) {
+      const check = await turn.deps.approvers.canApprove({ id, tenantId: request.requester.tenantId }, request);
+      if (check.ok) eligible.push(id);
+    }
+    return turn.conv.teamsIds(eligible);
+  } catch (err) {
+    turn.log.warn('could not list approvers', { error: String(err) });
+    return [];
+  }
+}

@@ -1,0 +1,79 @@
+// What each card action may carry, checked with zod before anything else happens. Card data is
+// only a view: identity comes from the activity, and every id is looked up again on the server.
+import { z } from 'zod';
+import type { ChangeSpec, PrincipalQuery } from '../../licensing/model';
+
+export const VERBS = ['preflight', 'request', 'approve', 'reject', 'run', 'cancel', 'undo', 'refresh', 'guide'] as const;
+export type Verb = (typeof VERBS)[number];
+
+const Id = z.string().trim().min(1).max(320);
+const PlanName = z.string().trim().min(1).max(200);
+
+export const PrincipalQueryData = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), user: Id }),
+  z.object({ kind: z.literal('group'), group: Id }),
+  z.object({ kind: z.literal('users'), users: z.array(Id).min(1).max(1000) }),
+]);
+
+export const SpecData = z.object({
+  principal: PrincipalQueryData,
+  from: PlanName.optional(),
+  to: PlanName,
+  includeDirectCopies: z.boolean().optional(),
+});
+export type SpecData = z.infer<typeof SpecData>;
+
+const RequestId = z.union([z.string(), z.number()]).transform((v) => String(v).trim()).pipe(z.string().min(1).max(64));
+const Version = z.coerce.number().int().min(0).max(1_000_000);
+
+/** A choice value of the principal picker: "user:<id>" or "group:<id>". */
+export const PickedPrincipal = z
+  .string()
+  .trim()
+  .regex(/^(user|group):[^\s:][^\s]{0,319}$/)
+  .transform((v) => {
+    const i = v.indexOf(':');
+    return { kind: v.slice(0, i) as 'user' | 'group', id: v.slice(i + 1) };
+  });
+
+export const ActionData = {
+  // `to` comes from the guided card's input and may be empty: the handler asks again.
+  preflight: SpecData.extend({ to: z.string().trim().max(200).optional() }),
+  request: z.object({ spec: SpecData }),
+  approve: z.object({ requestId: RequestId, version: Version }),
+  run: z.object({ requestId: RequestId, version: Version }),
+  reject: z.object({ requestId: RequestId, version: Version, reason: z.string().trim().max(500).optional() }),
+  cancel: z.union([z.object({ requestId: RequestId, version: Version }), z.object({ stage: z.literal('preflight') })]),
+  undo: z.object({ requestId: RequestId }),
+  refresh: z.object({ requestId: RequestId }),
+  guide: z.discriminatedUnion('step', [
+    z.object({ step: z.literal('principal') }),
+    z.object({ step: z.literal('source'), principal: z.string().max(400).optional(), principalText: z.string().max(256).optional() }),
+    z.object({
+      step: z.literal('target'),
+      principal: z.object({ kind: z.enum(['user', 'group']), id: Id }),
+      from: z.string().max(200).optional(),
+    }),
+  ]),
+} satisfies Record<Verb, z.ZodType>;
+
+export type ActionDataOf<V extends Verb> = z.infer<(typeof ActionData)[V]>;
+
+export function specFromData(d: SpecData): ChangeSpec {
+  return {
+    principal: d.principal as PrincipalQuery,
+    ...(d.from ? { from: d.from } : {}),
+    to: d.to,
+    ...(d.includeDirectCopies ? { includeDirectCopies: true } : {}),
+  };
+}
+
+/** The spec as a card carries it: resolved ids, so a click means exactly what the card showed. */
+export function specToData(spec: ChangeSpec): SpecData {
+  return {
+    principal: spec.principal,
+    ...(spec.from ? { from: spec.from } : {}),
+    to: spec.to,
+    ...(spec.includeDirectCopies ? { includeDirectCopies: true } : {}),
+  };
+}

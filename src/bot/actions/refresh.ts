@@ -1,0 +1,17 @@
+// verb "refresh": the card as this person should see it now. Approvers of a pending request get
+// Approve/Reject; everyone else the status. Teams calls it by itself for the users in
+// refresh.userIds; the "Refresh" and "Open" buttons call it too.
+import { cardResponse } from '../invoke';
+import { requestCard } from '../cards/request';
+import { approverTeamsIds, refusalCard } from './common';
+import type { ActionHandler } from './types';
+
+export const refresh: ActionHandler<'refresh'> = async (turn, data) => {
+  const res = turn.deps.requests.status(data.requestId, turn.actor);
+  if (!res.ok) return cardResponse(refusalCard(turn, res, data.requestId));
+  const r = res.request;
+  let view: 'status' | 'approval' = 'status';
+  if (r.state === 'pending' && (await turn.deps.approvers.canApprove(turn.actor, r)).ok) view = 'approval';
+  const refreshUserIds = r.state === 'pending' ? await approverTeamsIds(turn, r) : [];
+  return cardResponse(requestCard(turn.t, r, { view, refreshUserIds }));
+};

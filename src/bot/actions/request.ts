@@ -1,0 +1,55 @@
+// verb "request": ask for approval. The preflight runs again (the tenant may have changed since the
+// card was drawn); the request starts pending and the approvers are asked by the notifier.
+import type { InvokeResponse } from 'botbuilder';
+import { cardResponse } from '../invoke';
+import { preflightCard } from '../cards/preflight';
+import { requestCard } from '../cards/request';
+import { md } from '../cards/render';
+import { isLicensingError, licensingErrorCard } from '../lookup';
+import type { Turn } from '../turn';
+import { specFromData, type ActionDataOf } from './data';
+import { refusalCard, trackCard, updateForEveryone } from './common';
+import type { ActionHandler, InvokeInfo } from './types';
+
+/** Teams retries a slow invoke: the same click (same card) gets the same answer, never a second request. */
+const inFlight = new Map<string, Promise<InvokeResponse>>();
+const requestedKey = (conversationKey: string, activityId: string) => `requested:${conversationKey}:${activityId}`;
+
+export const request: ActionHandler<'request'> = async (turn, data, info) => {
+  if (!info.replyToId) return run(turn, data, info);
+  const key = requestedKey(turn.conversationKey, info.replyToId);
+  const earlier = turn.deps.refs.getConversationRef(key) as { requestId?: string } | undefined;
+  if (earlier?.requestId) {
+    const res = turn.deps.requests.status(earlier.requestId, turn.actor);
+    if (res.ok) return cardResponse(requestCard(turn.t, res.request, { view: 'status' }));
+  }
+  let p = inFlight.get(key);
+  if (!p) {
+    p = run(turn, data, info).finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
+  }
+  return p;
+};
+
+async function run(turn: Turn, data: ActionDataOf<'request'>, info: InvokeInfo): Promise<InvokeResponse> {
+  const { t, deps } = turn;
+  const spec = specFromData(data.spec);
+  let result;
+  try {
+    result = await deps.licenses.preflight(spec);
+  } catch (err) {
+    if (isLicensingError(err)) return cardResponse(await licensingErrorCard(turn, err, spec));
+    throw err;
+  }
+  if (result.blocked) return cardResponse(preflightCard(t, result, spec));
+  const res = await deps.requests.request(turn.actor, spec, result, turn.conversationKey);
+  if (!res.ok) {
+    if (res.reason === 'blocked' && res.preflight) return cardResponse(preflightCard(t, res.preflight, spec));
+    return cardResponse(refusalCard(turn, res, ''));
+  }
+  if (info.replyToId) deps.refs.saveConversationRef(requestedKey(turn.conversationKey, info.replyToId), { requestId: res.request.id });
+  const card = requestCard(t, res.request, { view: 'status', note: { text: t.request.requested(md(res.request.id)), color: 'Good' } });
+  trackCard(turn, res.request, info);
+  updateForEveryone(turn, info, card);
+  return cardResponse(card);
+}

@@ -1,0 +1,191 @@
+// The Teams bot: one gate for every activity (tenant, then the person), then one file per family
+// of activities: messages.ts (chat commands), actions/ (card actions by verb), search.ts
+// (type-ahead). Invokes are always answered, with a proper error when malformed.
+import { ActivityTypes, TeamsActivityHandler, type InvokeResponse, type TurnContext } from 'botbuilder';
+import type { PrincipalRef } from '../licensing/model';
+import type { Actor } from '../requests/types';
+import { consoleLogger, type BotDeps, type Logger } from './deps';
+import { Conversations, convKey } from './conversations';
+import { messagesFor, pickLang, type Messages } from './i18n';
+import { parseCommand, type Lang } from './parser';
+import { activityTenant, type Turn } from './turn';
+import { cardResponse, errorResponse } from './invoke';
+import { onCommand } from './messages';
+import { onCardAction } from './actions';
+import { onSearch } from './search';
+import { errorCard } from './cards/notice';
+import { helpCard } from './cards/help';
+import { cardAttachment } from './cards/render';
+import { isLicensingError } from './lookup';
+import { md } from './cards/render';
+
+const PERSON_TTL_MS = 5 * 60_000;
+const UNKNOWN_PERSON_TTL_MS = 30_000;
+
+type Gate = { ok: true; actor: Actor; person: PrincipalRef } | { ok: false; why: 'tenant' | 'identity' | 'unknown' | 'error'; message?: string };
+
+export class PlanSwitchBot extends TeamsActivityHandler {
+  readonly conv: Conversations;
+  private readonly log: Logger;
+  private readonly people = new Map<string, { person: PrincipalRef | null; until: number }>();
+  private readonly tasks = new Set<Promise<void>>();
+
+  constructor(private readonly deps: BotDeps) {
+    super();
+    this.log = deps.log ?? consoleLogger;
+    this.conv = new Conversations(deps.refs, deps.proactive, this.log);
+  }
+
+  /** Resolves when every background task (card updates, notices) started so far has finished. */
+  async whenIdle(): Promise<void> {
+    while (this.tasks.size) await Promise.allSettled([...this.tasks]);
+  }
+
+  protected override async onTurnActivity(ctx: TurnContext): Promise<void> {
+    const a = ctx.activity;
+    switch (a.type) {
+      case ActivityTypes.Message:
+        return this.message(ctx);
+      case ActivityTypes.Invoke: {
+        let response: InvokeResponse;
+        try {
+          response = await this.invoke(ctx);
+        } catch (err) {
+          this.log.error('invoke failed', { name: a.name, error: errorText(err) });
+          const t = messagesFor(pickLang(undefined, a.locale));
+          response = errorResponse(500, 'InternalError', t.errors.generic);
+        }
+        await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: response });
+        return;
+      }
+      case ActivityTypes.ConversationUpdate:
+      case ActivityTypes.InstallationUpdate:
+        return this.installed(ctx);
+      default:
+        return;
+    }
+  }
+
+  private now(): number {
+    return (this.deps.now?.() ?? new Date()).getTime();
+  }
+
+  /** Tenant first, then the person: the sandbox user (or directory user) whose id is from.aadObjectId. */
+  private async gate(ctx: TurnContext): Promise<Gate> {
+    const a = ctx.activity;
+    const tenant = activityTenant(a);
+    if (!tenant || tenant.toLowerCase() !== this.deps.tenantId.toLowerCase()) return { ok: false, why: 'tenant' };
+    const aad = a.from?.aadObjectId?.trim();
+    if (!aad) return { ok: false, why: 'identity' };
+    const key = aad.toLowerCase();
+    const cached = this.people.get(key);
+    let person: PrincipalRef | null;
+    if (cached && cached.until > this.now()) person = cached.person;
+    else {
+      try {
+        person = await this.deps.licenses.resolveUser(aad);
+      } catch (err) {
+        this.log.error('could not look up the person behind an activity', { error: errorText(err) });
+        return { ok: false, why: 'error', message: isLicensingError(err) ? err.message : undefined };
+      }
+      // Only an exact object-id match counts: a UPN typed into aadObjectId is not an identity.
+      if (person && person.id.toLowerCase() !== key) person = null;
+      this.people.set(key, { person, until: this.now() + (person ? PERSON_TTL_MS : UNKNOWN_PERSON_TTL_MS) });
+    }
+    if (!person) return { ok: false, why: 'unknown' };
+    return { ok: true, person, actor: { id: person.id, tenantId: tenant, name: person.displayName } };
+  }
+
+  private refusal(t: Messages, gate: Extract<Gate, { ok: false }>): string {
+    switch (gate.why) {
+      case 'tenant':
+        return t.refuse.otherTenant;
+      case 'identity':
+        return t.refuse.noIdentity;
+      case 'unknown':
+        return t.refuse.unknownPerson;
+      default:
+        return gate.message ? t.errors.graph(md(gate.message)) : t.errors.generic;
+    }
+  }
+
+  private turn(ctx: TurnContext, gate: Extract<Gate, { ok: true }>, lang: Lang): Turn {
+    return {
+      ctx,
+      deps: this.deps,
+      conv: this.conv,
+      log: this.log,
+      actor: gate.actor,
+      person: gate.person,
+      lang,
+      t: messagesFor(lang),
+      conversationKey: convKey(ctx.activity.conversation.id),
+      later: (what, task) => this.later(what, task),
+    };
+  }
+
+  private later(what: string, task: () => Promise<void>): void {
+    const p = Promise.resolve()
+      .then(task)
+      .catch((err) => this.log.warn(`background task failed: ${what}`, { error: errorText(err) }));
+    this.tasks.add(p);
+    void p.finally(() => this.tasks.delete(p));
+  }
+
+  private async message(ctx: TurnContext): Promise<void> {
+    const a = ctx.activity;
+    const parsed = parseCommand(typeof a.text === 'string' ? a.text : '');
+    const lang = pickLang(parsed.lang, a.locale);
+    const t = messagesFor(lang);
+    const gate = await this.gate(ctx);
+    if (!gate.ok) {
+      this.log.warn('activity refused', { why: gate.why, tenant: activityTenant(a), from: a.from?.aadObjectId });
+      await ctx.sendActivity(this.refusal(t, gate));
+      return;
+    }
+    this.conv.remember(a, lang);
+    const turn = this.turn(ctx, gate, lang);
+    try {
+      await onCommand(turn, parsed.command);
+    } catch (err) {
+      this.log.error('message failed', { error: errorText(err) });
+      await ctx.sendActivity({ attachments: [cardAttachment(errorCard(t.errors.generic))] });
+    }
+  }
+
+  private async invoke(ctx: TurnContext): Promise<InvokeResponse> {
+    const a = ctx.activity;
+    const lang = pickLang(undefined, a.locale);
+    const t = messagesFor(lang);
+    if (a.name !== 'adaptiveCard/action' && a.name !== 'application/search') {
+      return errorResponse(a.name ? 501 : 400, a.name ? 'NotSupported' : 'BadRequest', t.errors.malformedInvoke);
+    }
+    const gate = await this.gate(ctx);
+    if (!gate.ok) {
+      this.log.warn('invoke refused', { why: gate.why, tenant: activityTenant(a), from: a.from?.aadObjectId });
+      if (a.name === 'application/search') return errorResponse(403, 'Forbidden', this.refusal(t, gate));
+      return cardResponse(errorCard(this.refusal(t, gate)));
+    }
+    this.conv.remember(a, lang);
+    const turn = this.turn(ctx, gate, lang);
+    if (a.name === 'application/search') return onSearch(turn, a.value);
+    return onCardAction(turn, a.value);
+  }
+
+  private async installed(ctx: TurnContext): Promise<void> {
+    const a = ctx.activity;
+    const installed = a.type === ActivityTypes.InstallationUpdate && /^add/.test(a.action ?? '');
+    const botAdded = a.type === ActivityTypes.ConversationUpdate && (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
+    if (!installed && !botAdded) return;
+    const tenant = activityTenant(a);
+    if (!tenant || tenant.toLowerCase() !== this.deps.tenantId.toLowerCase()) return;
+    const lang = pickLang(undefined, a.locale);
+    // Store the conversation so notices can reach it; say hello once (Teams sends both activities).
+    this.conv.remember(a, lang);
+    if (botAdded) await ctx.sendActivity({ attachments: [cardAttachment(helpCard(messagesFor(lang)))] });
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

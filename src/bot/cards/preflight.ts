@@ -1,0 +1,128 @@
+// The preflight card: who, from, to, users affected, seats, services kept and lost, and every
+// finding grouped by severity in plain words with the principals it names.
+import type { ChangeSpec, Finding, PreflightResult, PrincipalRef, ResolvedChange, Severity } from '../../licensing/model';
+import type { Messages } from '../i18n';
+import { specToData } from '../actions/data';
+import { md, nameList, renderCard, type AdaptiveCard } from './render';
+import { action, SEVERITY_COLOR, type CardAction, type ContainerStyle, type Fact, type TextColor } from './common';
+import { planLabel } from './plans';
+
+export const MAX_NAMES = 10;
+const MAX_SERVICES = 15;
+
+export interface PreflightView {
+  title: string;
+  banner: string;
+  bannerStyle: ContainerStyle;
+  facts: Fact[];
+  services: Fact[];
+  note: string;
+  findingsTitle: string;
+  noFindings: string;
+  groups: { title: string; color: TextColor; items: { text: string; principals: string }[] }[];
+  actions: CardAction[];
+}
+
+/** Every string inside finding data made markdown-safe, recursively. */
+export function escapeData<T>(value: T): T {
+  if (typeof value === 'string') return md(value) as T;
+  if (Array.isArray(value)) return value.map(escapeData) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeData(v)])) as T;
+  }
+  return value;
+}
+
+export function principalLabel(p: PrincipalRef): string {
+  return p.userPrincipalName && p.userPrincipalName !== p.displayName ? `${p.displayName} (${p.userPrincipalName})` : p.displayName;
+}
+
+export function findingText(t: Messages, f: Finding): string {
+  const render = t.findings[f.code];
+  return render ? render(escapeData(f.data ?? {})) : md(f.message);
+}
+
+export function findingGroups(t: Messages, findings: Finding[]): PreflightView['groups'] {
+  const order: Severity[] = ['block', 'warn', 'info'];
+  return order
+    .map((sev) => ({
+      title: t.preflight.severity[sev],
+      color: SEVERITY_COLOR[sev],
+      items: findings
+        .filter((f) => f.severity === sev)
+        .map((f) => ({
+          text: findingText(t, f),
+          principals: nameList((f.principals ?? []).map(principalLabel), MAX_NAMES, t.common.andMore),
+        })),
+    }))
+    .filter((g) => g.items.length > 0);
+}
+
+/** The spec exactly as checked (ids, not names), for the buttons. */
+export function resolvedSpec(change: ResolvedChange, original: ChangeSpec): ChangeSpec {
+  const principal =
+    change.kind === 'user'
+      ? { kind: 'user' as const, user: change.principal.id }
+      : change.kind === 'group'
+        ? { kind: 'group' as const, group: change.principal.id }
+        : original.principal;
+  return {
+    principal,
+    from: change.from.skuId,
+    to: change.to.skuId,
+    ...(change.includeDirectCopies ? { includeDirectCopies: true } : {}),
+    ...(original.planOverrides ? { planOverrides: original.planOverrides } : {}),
+  };
+}
+
+export function changeFacts(t: Messages, c: ResolvedChange): Fact[] {
+  const who = `${md(principalLabel(c.principal))} · ${c.kind === 'group' ? t.common.group : c.kind === 'user' ? t.common.user : t.common.users(c.affectedUsers)}`;
+  return [
+    { title: t.preflight.who, value: who },
+    { title: t.preflight.from, value: md(planLabel(c.from)) },
+    { title: t.preflight.to, value: md(planLabel(c.to)) },
+    { title: t.preflight.affected, value: String(c.affectedUsers) },
+    { title: t.preflight.seats, value: t.preflight.seatsValue(c.seats.needed, c.seats.available) },
+  ];
+}
+
+function serviceList(names: string[], t: Messages): string {
+  return names.length ? nameList(names, MAX_SERVICES, t.common.andMore) : t.common.none;
+}
+
+/** Without `spec` the card only shows the result (no buttons). */
+export function preflightCard(t: Messages, result: PreflightResult, spec?: ChangeSpec): AdaptiveCard {
+  const c = result.change;
+  const services: Fact[] = [
+    { title: t.preflight.kept, value: serviceList(c.servicesKept, t) },
+    { title: t.preflight.lost, value: serviceList(c.servicesLost, t) },
+  ];
+  if (c.servicesGained.length) services.push({ title: t.preflight.gained, value: serviceList(c.servicesGained, t) });
+
+  const actions: CardAction[] = [];
+  if (spec) {
+    const exact = resolvedSpec(c, spec);
+    const offersDirect = !c.includeDirectCopies && result.findings.some((f) => f.code === 'SOURCE_ALSO_ELSEWHERE') && c.kind === 'group';
+    if (!result.blocked) {
+      actions.push(action(t.preflight.requestApproval, 'request', { spec: specToData(exact) }, 'positive'));
+    } else {
+      actions.push(action(t.preflight.recheck, 'preflight', specToData(exact)));
+    }
+    if (offersDirect) actions.push(action(t.preflight.includeDirect, 'preflight', specToData({ ...exact, includeDirectCopies: true })));
+    actions.push(action(t.preflight.cancel, 'cancel', { stage: 'preflight' }, 'destructive'));
+  }
+
+  const view: PreflightView = {
+    title: t.preflight.title,
+    banner: result.blocked ? t.preflight.blocked : t.preflight.ready,
+    bannerStyle: result.blocked ? 'attention' : result.counts.warn > 0 ? 'warning' : 'good',
+    facts: changeFacts(t, c),
+    services,
+    note: c.includeDirectCopies ? t.preflight.directIncluded : '',
+    findingsTitle: t.preflight.findingsTitle,
+    noFindings: result.findings.length ? '' : t.preflight.noFindings,
+    groups: findingGroups(t, result.findings),
+    actions,
+  };
+  return renderCard('preflight', view);
+}

@@ -1,0 +1,34 @@
+// `pending` and `history`: requests as a list, each with a button to open it.
+import type { ChangeRequest } from '../../requests/types';
+import type { Messages } from '../i18n';
+import { md, renderCard, type AdaptiveCard } from './render';
+import { planLabel } from './plans';
+import { formatTime, personName } from './request';
+
+export interface RequestListView {
+  title: string;
+  empty: string;
+  items: { text: string; detail: string; hasAction: boolean; buttonTitle: string; verb: string; data: Record<string, unknown> }[];
+}
+
+export function requestLine(t: Messages, r: ChangeRequest): string {
+  const c = r.preflight?.change;
+  const state = t.request.states[r.state] ?? r.state;
+  return c ? t.history.line(md(r.id), md(c.principal.displayName), md(planLabel(c.from)), md(planLabel(c.to)), state) : `#${md(r.id)} — ${state}`;
+}
+
+export function requestListCard(t: Messages, kind: 'pending' | 'history', requests: ChangeRequest[]): AdaptiveCard {
+  const view: RequestListView = {
+    title: kind === 'pending' ? t.pending.title : t.history.title,
+    empty: kind === 'pending' ? t.pending.empty : t.history.empty,
+    items: requests.map((r) => ({
+      text: requestLine(t, r),
+      detail: [personName(r.requester), formatTime(r.updatedAt)].filter(Boolean).join(' · '),
+      hasAction: true,
+      buttonTitle: t.request.open,
+      verb: 'refresh',
+      data: { requestId: r.id },
+    })),
+  };
+  return renderCard('request-list', view);
+}

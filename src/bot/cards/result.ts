@@ -1,0 +1,73 @@
+// The completion notice pushed to the conversation: members done, members in error and why,
+// and what to do next.
+import type { ChangeRequest } from '../../requests/types';
+import type { Messages } from '../i18n';
+import { md, renderCard, type AdaptiveCard } from './render';
+import { action, type CardAction, type ContainerStyle, type Fact, type TextColor } from './common';
+import { changeFacts, MAX_NAMES, principalLabel } from './preflight';
+
+export interface ResultView {
+  title: string;
+  summary: string;
+  summaryStyle: ContainerStyle;
+  facts: Fact[];
+  sections: { title: string; color: TextColor; lines: string[] }[];
+  nextTitle: string;
+  next: string;
+  actions: CardAction[];
+}
+
+export function resultCard(t: Messages, r: ChangeRequest): AdaptiveCard {
+  const state = r.state;
+  const res = r.result ?? {};
+  const swap = res.swap;
+  const tracking = res.tracking;
+  const totals = res.trackingTotals;
+  const sections: ResultView['sections'] = [];
+
+  // Done: tracked group members, else the principals whose call succeeded.
+  const done = tracking ? tracking.done : (swap?.changed ?? []);
+  const doneTotal = tracking ? (totals?.done ?? tracking.done.length) : done.length;
+  if (doneTotal > 0) {
+    const lines = done.slice(0, MAX_NAMES).map((p) => md(principalLabel(p)));
+    if (doneTotal > lines.length) lines.push(t.common.andMore(doneTotal - lines.length));
+    sections.push({ title: t.result.done(doneTotal), color: 'Good', lines });
+  }
+
+  const errorLines: string[] = [];
+  for (const f of swap?.failed ?? []) errorLines.push(`${md(principalLabel(f.principal))}: ${md(f.reason ?? f.graphMessage ?? f.graphCode ?? '')}`);
+  for (const e of tracking?.errors ?? []) errorLines.push(`${md(principalLabel(e.principal))}: ${md(e.message || e.error)}`);
+  const errorTotal = (swap?.failed.length ?? 0) + (tracking ? (totals?.errors ?? tracking.errors.length) : 0);
+  if (errorTotal > 0) {
+    const lines = errorLines.slice(0, MAX_NAMES);
+    if (errorTotal > lines.length) lines.push(t.common.andMore(errorTotal - lines.length));
+    sections.push({ title: t.result.inError(errorTotal), color: 'Attention', lines });
+  }
+
+  const still = tracking?.stillHoldingSource ?? [];
+  const stillTotal = tracking ? (totals?.stillHoldingSource ?? still.length) : 0;
+  if (stillTotal > 0) {
+    const lines = still.slice(0, MAX_NAMES).map((p) => md(principalLabel(p)));
+    if (stillTotal > lines.length) lines.push(t.common.andMore(stillTotal - lines.length));
+    sections.push({ title: t.result.stillHoldingSource(stillTotal), color: 'Warning', lines });
+  }
+  const notes: string[] = [];
+  for (const w of res.worsened ?? []) notes.push(md(w));
+  if (res.error) notes.push(t.result.error(md(res.error)));
+  if (tracking?.outcome === 'timeout') notes.push(t.result.timeout);
+  if (notes.length) sections.push({ title: '', color: 'Default', lines: notes });
+
+  const summary = state === 'completed' ? t.result.completed : state === 'partial' ? t.result.partial : t.result.failed;
+  const next = state === 'completed' ? t.result.nextCompleted : state === 'partial' ? t.result.nextPartial : t.result.nextFailed;
+  const view: ResultView = {
+    title: t.result.title(md(r.id)),
+    summary: res.worsened?.length && state === 'failed' ? t.request.worsened : summary,
+    summaryStyle: state === 'completed' ? 'good' : state === 'partial' ? 'warning' : 'attention',
+    facts: r.preflight ? changeFacts(t, r.preflight.change) : [],
+    sections,
+    nextTitle: t.result.next,
+    next,
+    actions: (state === 'completed' || state === 'partial') && !r.undoOf ? [action(t.request.undo, 'undo', { requestId: r.id })] : [],
+  };
+  return renderCard('result', view);
+}

@@ -1,0 +1,117 @@
+// Conversation references and where each request's cards are shown, kept in the durable store so
+// completion notices and card updates survive a restart.
+//
+// Keys:  conv:<conversation id>     the reference of every conversation the bot has seen
+//        personal:<aad object id>   a user's personal chat with the bot (approver notices)
+//        member:<aad object id>     the user's Teams id (29:...) for refresh userIds
+//        cards:<request id>         the card activities that show a request, to update in place
+import { TurnContext, type Activity, type Attachment, type ConversationReference } from 'botbuilder';
+import type { ConversationRefStore, Logger, Proactive } from './deps';
+import type { Lang } from './parser';
+import { langFromLocale } from './i18n';
+
+export const convKey = (conversationId: string) => `conv:${conversationId}`;
+export const personalKey = (aadObjectId: string) => `personal:${aadObjectId.toLowerCase()}`;
+export const memberKey = (aadObjectId: string) => `member:${aadObjectId.toLowerCase()}`;
+export const cardsKey = (requestId: string) => `cards:${requestId}`;
+
+export interface CardInstance {
+  conversationKey: string;
+  activityId: string;
+  /** approval: shown to an approver in their personal chat; status: everyone else. */
+  view: 'status' | 'approval';
+  /** The language the card was written in. */
+  lang: Lang;
+}
+
+interface MemberInfo {
+  teamsId: string;
+  name?: string;
+}
+
+const MAX_CARDS_PER_REQUEST = 50;
+
+export class Conversations {
+  constructor(
+    private readonly store: ConversationRefStore,
+    private readonly proactive: Proactive,
+    private readonly log: Logger,
+  ) {}
+
+  /** Called on every accepted activity. `lang` is the language the person was answered in. */
+  remember(activity: Partial<Activity>, lang: Lang): void {
+    try {
+      const ref = TurnContext.getConversationReference(activity) as Partial<ConversationReference>;
+      const withLang = { ...ref, locale: lang === 'nl' ? 'nl-NL' : activity.locale && !/^nl/i.test(activity.locale) ? activity.locale : 'en-US' };
+      if (activity.conversation?.id) this.store.saveConversationRef(convKey(activity.conversation.id), withLang);
+      const aad = activity.from?.aadObjectId;
+      if (aad && activity.from?.id) {
+        const member: MemberInfo = { teamsId: activity.from.id, ...(activity.from.name ? { name: activity.from.name } : {}) };
+        const prev = this.store.getConversationRef(memberKey(aad)) as MemberInfo | undefined;
+        if (!prev || prev.teamsId !== member.teamsId || prev.name !== member.name) this.store.saveConversationRef(memberKey(aad), member);
+        if (activity.conversation?.conversationType === 'personal') this.store.saveConversationRef(personalKey(aad), withLang);
+      }
+    } catch (err) {
+      this.log.warn('could not store the conversation reference', { error: String(err) });
+    }
+  }
+
+  ref(conversationKey: string): Partial<ConversationReference> | undefined {
+    const r = this.store.getConversationRef(conversationKey);
+    return r && typeof r === 'object' && (r as ConversationReference).conversation ? (r as Partial<ConversationReference>) : undefined;
+  }
+
+  langOf(conversationKey: string): Lang {
+    return langFromLocale(this.ref(conversationKey)?.locale);
+  }
+
+  personalChatKey(aadObjectId: string): string | undefined {
+    const key = personalKey(aadObjectId);
+    return this.ref(key) ? key : undefined;
+  }
+
+  /** Teams ids (29:...) of these Entra users, for those the bot has met. */
+  teamsIds(aadObjectIds: Iterable<string>): string[] {
+    const out: string[] = [];
+    for (const id of aadObjectIds) {
+      const m = this.store.getConversationRef(memberKey(id)) as MemberInfo | undefined;
+      if (m?.teamsId) out.push(m.teamsId);
+    }
+    return out;
+  }
+
+  cards(requestId: string): CardInstance[] {
+    const v = this.store.getConversationRef(cardsKey(requestId));
+    return Array.isArray(v) ? (v as CardInstance[]) : [];
+  }
+
+  addCard(requestId: string, card: CardInstance): void {
+    const list = this.cards(requestId).filter((c) => !(c.conversationKey === card.conversationKey && c.activityId === card.activityId));
+    list.push(card);
+    this.store.saveConversationRef(cardsKey(requestId), list.slice(-MAX_CARDS_PER_REQUEST));
+  }
+
+  /** Posts an activity into a stored conversation; the new activity's id, or undefined. */
+  async send(conversationKey: string, activity: Partial<Activity>): Promise<string | undefined> {
+    const ref = this.ref(conversationKey);
+    if (!ref) {
+      this.log.warn('no conversation reference for a notice', { conversationKey });
+      return undefined;
+    }
+    let id: string | undefined;
+    await this.proactive.continue(ref, async (ctx) => {
+      const res = await ctx.sendActivity(activity);
+      id = res?.id;
+    });
+    return id;
+  }
+
+  /** Replaces a card in place for everyone. */
+  async update(conversationKey: string, activityId: string, attachment: Attachment): Promise<void> {
+    const ref = this.ref(conversationKey);
+    if (!ref) return;
+    await this.proactive.continue(ref, async (ctx) => {
+      await ctx.updateActivity({ type: 'message', id: activityId, conversation: ref.conversation, attachments: [attachment] });
+    });
+  }
+}

@@ -1,0 +1,64 @@
+// What the bot needs from the rest of the application, as narrow interfaces. The composition
+// root (src/index.ts) passes the real LicenseService, ChangeRequests, store and adapter; tests
+// pass fakes. The bot never reaches Graph or HTTP itself.
+import type { ConversationReference, TurnContext } from 'botbuilder';
+import type { ChangeSpec, LicensePort, PreflightResult } from '../licensing/model';
+import type { Actor, ChangeRequest, WorkflowResult } from '../requests/types';
+
+/** The request workflow as the bot uses it: src/requests/workflow.ts ChangeRequests. */
+export interface RequestsPort {
+  request(actor: Actor, spec: ChangeSpec, preflight: PreflightResult, conversationKey?: string): Promise<WorkflowResult>;
+  approve(actor: Actor, id: string, cardVersion?: number): Promise<WorkflowResult>;
+  reject(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult>;
+  cancel(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult>;
+  undo(actor: Actor, id: string, conversationKey?: string): Promise<WorkflowResult>;
+  status(id: string, actor?: Actor): WorkflowResult;
+  history(limit?: number): ChangeRequest[];
+  pending(actor: Actor): Promise<ChangeRequest[]>;
+}
+
+/** Who may approve: src/requests/approvers.ts ApproverPolicy. */
+export interface ApproversPort {
+  approverIds(): Promise<Set<string>>;
+  isApprover(actor: Actor): Promise<boolean>;
+  canApprove(actor: Actor, request?: Pick<ChangeRequest, 'requester' | 'id'>): Promise<{ ok: true } | { ok: false; reason: string; message: string }>;
+}
+
+/** Durable key/value for conversation references (the request store). Survives restarts. */
+export interface ConversationRefStore {
+  saveConversationRef(key: string, ref: unknown): void;
+  getConversationRef(key: string): unknown | undefined;
+  listConversationRefs(): { key: string; ref: unknown }[];
+}
+
+/** Proactive messages: CloudAdapter.continueConversationAsync in production, a fake in tests. */
+export interface Proactive {
+  continue(ref: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+}
+
+export interface Logger {
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error(message: string, meta?: Record<string, unknown>): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export const consoleLogger: Logger = {
+  info: (m, meta) => console.log(`[bot] ${m}${meta ? ' ' + JSON.stringify(meta) : ''}`),
+  warn: (m, meta) => console.warn(`[bot] WARN ${m}${meta ? ' ' + JSON.stringify(meta) : ''}`),
+  error: (m, meta) => console.error(`[bot] ERROR ${m}${meta ? ' ' + JSON.stringify(meta) : ''}`),
+};
+
+export interface BotDeps {
+  licenses: LicensePort;
+  requests: RequestsPort;
+  approvers: ApproversPort;
+  refs: ConversationRefStore;
+  proactive: Proactive;
+  /** The only tenant whose activities are served (sandbox: the sandbox tenant; else MicrosoftAppTenantId). */
+  tenantId: string;
+  log?: Logger;
+  /** Clock, for tests. */
+  now?: () => Date;
+}

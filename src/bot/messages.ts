@@ -1,0 +1,129 @@
+// Chat commands: one message, one answer (a card or a sentence). Parsing is in parser.ts.
+import type { Attachment } from 'botbuilder';
+import type { ChangeRequest } from '../requests/types';
+import type { Command } from './parser';
+import type { Turn } from './turn';
+import { cardAttachment, md, type AdaptiveCard } from './cards/render';
+import { helpCard } from './cards/help';
+import { guidePrincipalCard } from './cards/guide';
+import { plansCard } from './cards/plans';
+import { principalStatusCard } from './cards/principal-status';
+import { requestCard } from './cards/request';
+import { requestListCard } from './cards/request-list';
+import { errorCard } from './cards/notice';
+import { preflightCard } from './cards/preflight';
+import { isLicensingError, licensingErrorCard, preflightOrExplain, preflightWith, resolveTarget } from './lookup';
+import { refusalText } from './refusals';
+
+const REQUEST_ID = /^#?\d{1,12}$/;
+
+async function sendCard(turn: Turn, card: AdaptiveCard): Promise<string | undefined> {
+  const attachment: Attachment = cardAttachment(card);
+  const res = await turn.ctx.sendActivity({ type: 'message', attachments: [attachment] });
+  return res?.id;
+}
+
+async function sendText(turn: Turn, text: string): Promise<void> {
+  await turn.ctx.sendActivity({ type: 'message', text, textFormat: 'markdown' });
+}
+
+/** A request card in this conversation, remembered so it is updated in place later. */
+export async function sendRequestCard(turn: Turn, request: ChangeRequest, note?: string): Promise<void> {
+  const card = requestCard(turn.t, request, { view: 'status', ...(note ? { note: { text: note, color: 'Default' } } : {}) });
+  const id = await sendCard(turn, card);
+  if (id) turn.conv.addCard(request.id, { conversationKey: turn.conversationKey, activityId: id, view: 'status', lang: turn.lang });
+}
+
+export async function onCommand(turn: Turn, command: Command): Promise<void> {
+  const { t, deps } = turn;
+  try {
+    switch (command.kind) {
+      case 'help':
+        await sendCard(turn, helpCard(t));
+        return;
+      case 'new':
+        await sendCard(turn, guidePrincipalCard(t));
+        return;
+      case 'plans':
+        await sendCard(turn, plansCard(t, await deps.licenses.listPlans()));
+        return;
+      case 'status':
+        await status(turn, command.target);
+        return;
+      case 'history': {
+        const list = deps.requests.history(command.limit ?? 10);
+        await sendCard(turn, requestListCard(t, 'history', list));
+        return;
+      }
+      case 'pending': {
+        const list = await deps.requests.pending(turn.actor);
+        await sendCard(turn, requestListCard(t, 'pending', list));
+        return;
+      }
+      case 'undo':
+        await undo(turn, command.change);
+        return;
+      case 'move': {
+        const spec = { ...(command.from ? { from: command.from } : {}), to: command.to };
+        const resolved = await resolveTarget(turn, command.principal, preflightWith(spec));
+        if ('card' in resolved) {
+          await sendCard(turn, resolved.card);
+          return;
+        }
+        await sendCard(turn, await preflightOrExplain(turn, { principal: resolved.query, ...spec }));
+        return;
+      }
+      case 'move-incomplete':
+        await sendText(turn, command.missing === 'principal' ? t.errors.missingPrincipal : t.errors.missingTarget);
+        return;
+      case 'unknown':
+        await sendText(turn, t.errors.notUnderstood(md(command.text.slice(0, 200))));
+        return;
+    }
+  } catch (err) {
+    if (isLicensingError(err)) {
+      await sendCard(turn, await licensingErrorCard(turn, err));
+      return;
+    }
+    throw err;
+  }
+}
+
+async function status(turn: Turn, target: string | undefined): Promise<void> {
+  const { t, deps } = turn;
+  if (!target) {
+    await sendText(turn, t.status.askWhich);
+    return;
+  }
+  if (REQUEST_ID.test(target)) {
+    const res = deps.requests.status(target.replace(/^#/, ''), turn.actor);
+    if (res.ok) {
+      await sendRequestCard(turn, res.request);
+      return;
+    }
+  }
+  const resolved = await resolveTarget(turn, { kind: 'any', name: target });
+  if ('card' in resolved) {
+    await sendCard(turn, resolved.card);
+    return;
+  }
+  await sendCard(turn, principalStatusCard(t, await deps.licenses.status(resolved.query)));
+}
+
+async function undo(turn: Turn, change: string | undefined): Promise<void> {
+  const { t, deps } = turn;
+  if (!change) {
+    await sendText(turn, t.errors.missingUndo);
+    return;
+  }
+  const res = await deps.requests.undo(turn.actor, change, turn.conversationKey);
+  if (res.ok) {
+    await sendRequestCard(turn, res.request, t.request.undoRequested(md(res.request.id), md(res.request.undoOf ?? change)));
+    return;
+  }
+  if (res.reason === 'blocked' && res.preflight) {
+    await sendCard(turn, preflightCard(t, res.preflight));
+    return;
+  }
+  await sendCard(turn, errorCard(refusalText(t, res, change, 'undo')));
+}

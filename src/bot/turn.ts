@@ -1,0 +1,32 @@
+// One accepted activity: who is behind it, in which language to answer, and the shared services.
+import type { TurnContext } from 'botbuilder';
+import type { PrincipalRef } from '../licensing/model';
+import type { Actor } from '../requests/types';
+import type { BotDeps, Logger } from './deps';
+import type { Conversations } from './conversations';
+import type { Messages } from './i18n';
+import type { Lang } from './parser';
+
+export interface Turn {
+  ctx: TurnContext;
+  deps: BotDeps;
+  conv: Conversations;
+  log: Logger;
+  /** From activity.from.aadObjectId (looked up in the directory) and the activity's tenant. */
+  actor: Actor;
+  person: PrincipalRef;
+  lang: Lang;
+  t: Messages;
+  /** Key of this conversation's stored reference (conv:<id>). */
+  conversationKey: string;
+  /** Work that must not delay the answer (card updates, notices). */
+  later(what: string, task: () => Promise<void>): void;
+}
+
+/** The activity's tenant: conversation.tenantId, else channelData.tenant.id (Teams sends both). */
+export function activityTenant(activity: TurnContext['activity']): string | undefined {
+  const fromConversation = activity.conversation?.tenantId;
+  const fromChannel = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+  const t = typeof fromConversation === 'string' && fromConversation ? fromConversation : typeof fromChannel === 'string' ? fromChannel : undefined;
+  return t?.trim() || undefined;
+}
