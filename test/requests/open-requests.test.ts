@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openRequests } from '../../src/requests';
+import { alice, bob, fakeLicenses, groupSpec, preflight, RecordingNotifier, TENANT } from './fakes';
+
+describe('requests: openRequests (start-up wiring from the environment)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'plan-switch-open-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens STATE_DB, reads APPROVERS / ALLOW_SELF_APPROVAL / APPROVAL_TTL, and runs a request end to end', async () => {
+    const licenses = fakeLicenses();
+    const db = join(dir, 'var', 'state.db');
+    const env = { STATE_DB: db, APPROVERS: 'bob@contoso.example, group:e0000000-0000-4000-8000-00000000000e', APPROVAL_TTL: '2h', ALLOW_SELF_APPROVAL: 'false' };
+    const opened = openRequests({ licenses, notifier: new RecordingNotifier(), tenantId: TENANT, env });
+    try {
+      assert.ok(existsSync(db));
+      assert.equal(opened.config.approvalTtlMs, 2 * 3_600_000);
+      assert.deepEqual(await opened.workflow.start({ everyMs: 60_000 }), []);
+      const r = await opened.workflow.request(alice, groupSpec, preflight());
+      assert.ok(r.ok);
+      assert.equal(Date.parse(r.request.expiresAt) - Date.parse(r.request.createdAt), 2 * 3_600_000);
+      assert.ok((await opened.workflow.approve(bob, r.request.id, 1)).ok);
+      await opened.workflow.whenIdle();
+      assert.equal(opened.workflow.status(r.request.id).ok && opened.store.get(r.request.id)!.state, 'completed');
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('refuses a bad APPROVERS entry at start-up', () => {
+    assert.throws(
+      () => openRequests({ licenses: fakeLicenses(), notifier: new RecordingNotifier(), tenantId: TENANT, env: { STATE_DB: join(dir, 's.db'), APPROVERS: 'Sales Team' } }),
+      /APPROVERS/,
+    );
+  });
+});
