@@ -58,7 +58,7 @@ export function handleGraphRequest(tenant: Tenant, req: GraphRequest): GraphResp
 }
 
 function route(tenant: Tenant, req: GraphRequest): GraphResponse {
-  const segs = req.path.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+  const segs = req.path.split('/').filter(Boolean).map(decodeSegment);
   const lower = segs.map((s) => s.toLowerCase());
   const m = req.method.toUpperCase();
   const ctx = `${req.url.origin}/v1.0/$metadata#`;
@@ -86,6 +86,14 @@ function route(tenant: Tenant, req: GraphRequest): GraphResponse {
       return groupsRoute(tenant, req, segs, lower, ctx);
     default:
       throw errors.noRoute(m, req.path);
+  }
+}
+
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new GraphError(400, 'BadRequest', `Invalid URL segment '${s}'.`);
   }
 }
 
