@@ -3,14 +3,9 @@
 import { createGraphClient, credentialFor, newStats, type GraphStats, type RetryPolicy } from './client';
 import { describeGraphConfig, GraphConfigError, loadGraphConfig, type GraphConfig } from './config';
 import { GraphGateway, type GatewayOptions } from './gateway';
+import { startSandbox, type RunningSandbox } from '../sandbox';
 
-/** What the sandbox module hands back (src/sandbox/index.ts). */
-export interface RunningSandbox {
-  url: string;
-  graphBaseUrl: string;
-  tenant: { id: string; displayName: string; [k: string]: unknown };
-  close(): Promise<void>;
-}
+export type { RunningSandbox };
 
 export interface GraphConnection {
   gateway: GraphGateway;
@@ -30,16 +25,6 @@ export interface ConnectOptions {
   retry?: RetryPolicy;
 }
 
-type StartSandbox = (opts: { fixture: string; port: number; host: string }) => Promise<RunningSandbox>;
-
-function loadStartSandbox(): StartSandbox {
-  // Resolved at run time so the Graph layer does not depend on the sandbox at build time.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require('../sandbox') as { startSandbox?: StartSandbox };
-  if (typeof mod.startSandbox !== 'function') throw new Error('The sandbox module does not export startSandbox.');
-  return mod.startSandbox;
-}
-
 export async function connectGraph(env: NodeJS.ProcessEnv = process.env, opts: ConnectOptions = {}): Promise<GraphConnection> {
   const config = loadGraphConfig(env);
   const stats = newStats();
@@ -52,7 +37,7 @@ export async function connectGraph(env: NodeJS.ProcessEnv = process.env, opts: C
 
   if (config.mode === 'sandbox') {
     try {
-      sandbox = await loadStartSandbox()({ fixture: config.tenantFile, port: config.port, host: config.host });
+      sandbox = await startSandbox({ fixture: config.tenantFile, port: config.port, host: config.host });
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { problems?: unknown };
       if (e.code === 'EADDRINUSE') {
