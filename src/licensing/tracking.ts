@@ -3,6 +3,7 @@
 import type { GraphUser } from '../graph/types';
 import type { MemberError, PrincipalRef, ResolvedChange } from './model';
 import { explainMemberError } from './explain';
+import { lc } from './preflight/context';
 
 const ERROR_STATES = new Set(['error', 'activewitherror']);
 const NO_ERROR = new Set(['', 'none']);
@@ -45,8 +46,8 @@ export function evaluateGroupOutcome(input: { groupId: string; change: ResolvedC
     let sourceElsewhere = false;
     let error: string | undefined;
     for (const s of m.licenseAssignmentStates ?? []) {
-      const sku = s.skuId.toLowerCase();
-      const fromThisGroup = (s.assignedByGroup ?? '').toLowerCase() === groupId && s.assignedByGroup !== null;
+      const sku = lc(s.skuId);
+      const fromThisGroup = !!s.assignedByGroup && lc(s.assignedByGroup) === groupId;
       if (fromThisGroup) {
         const state = (s.state ?? '').toLowerCase();
         if (ERROR_STATES.has(state)) {

@@ -19,14 +19,13 @@ const summary = (p: { skuId: string; skuPartNumber: string; displayName: string 
   displayName: p.displayName,
 });
 
-/** The same user listed twice (a pasted list, an overlapping page) is one user. */
+/** The same user listed twice (a pasted list, an overlapping page) is one user. Graph ids are lower-case GUIDs. */
 function uniqueUsers<T extends { id: string }>(users: T[]): T[] {
   const seen = new Set<string>();
   const out: T[] = [];
   for (const u of users) {
-    const k = u.id.toLowerCase();
-    if (seen.has(k)) continue;
-    seen.add(k);
+    if (seen.has(u.id)) continue;
+    seen.add(u.id);
     out.push(u);
   }
   return out.length === users.length ? users : out;

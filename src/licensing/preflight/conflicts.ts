@@ -10,7 +10,7 @@
 // Only newly broken dependencies are reported: one already broken today is not caused by the swap.
 import type { GraphAssignedLicense } from '../../graph/types';
 import type { PrincipalRef } from '../model';
-import { names, type Ctx, type ExclusiveHit, type UserFacts } from './context';
+import { lc, names, type Ctx, type ExclusiveHit, type UserFacts } from './context';
 
 interface Holder {
   ref: PrincipalRef;
@@ -48,7 +48,7 @@ export function checkConflicts(ctx: Ctx): void {
     const targetOn = rules.enabledNames(ctx.targetId, h.targetDisabled);
     const others: { skuId: string; on: Set<string> }[] = [];
     for (const a of h.licenses) {
-      const sku = a.skuId.toLowerCase();
+      const sku = lc(a.skuId);
       if (sku === ctx.sourceId || sku === ctx.targetId) continue;
       const on = rules.enabledNames(sku, a.disabledPlans);
       others.push({ skuId: sku, on });

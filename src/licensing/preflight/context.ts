@@ -73,24 +73,40 @@ export function groupRef(g: { id: string; displayName: string }): PrincipalRef {
   return { kind: 'group', id: g.id, displayName: g.displayName || g.id };
 }
 
+/** Lower-cases ids (skuIds, group ids) once per distinct string: Graph repeats the same few ids across 100k users. */
+const lowerMemo = new Map<string, string>();
+export function lc(id: string): string {
+  let l = lowerMemo.get(id);
+  if (l === undefined) {
+    l = id.toLowerCase();
+    if (lowerMemo.size > 50_000) lowerMemo.clear();
+    lowerMemo.set(id, l);
+  }
+  return l;
+}
+
+/** Shared empty list: most users hold the source from one place, so most lists stay empty. Never pushed to. */
+const NONE: string[] = [];
+
+/** disabledPlans are kept as Graph gives them (lower-case GUIDs); comparisons lower-case on their own. */
 export function userFacts(u: GraphUser, sourceId: string, targetId: string): UserFacts {
-  const f: UserFacts = { user: u, ref: userRef(u), sourceGroups: [], sourceAny: false, targetDirect: false, targetGroups: [], targetAny: false };
+  const f: UserFacts = { user: u, ref: userRef(u), sourceGroups: NONE, sourceAny: false, targetDirect: false, targetGroups: NONE, targetAny: false };
   const states = u.licenseAssignmentStates ?? [];
   for (const s of states) {
-    const sku = s.skuId.toLowerCase();
+    const sku = lc(s.skuId);
     if (sku === sourceId) {
-      if (s.assignedByGroup) f.sourceGroups.push(s.assignedByGroup.toLowerCase());
-      else f.sourceDirect = (s.disabledPlans ?? []).map((x) => x.toLowerCase());
+      if (s.assignedByGroup) (f.sourceGroups === NONE ? (f.sourceGroups = []) : f.sourceGroups).push(lc(s.assignedByGroup));
+      else f.sourceDirect = s.disabledPlans ?? [];
     } else if (sku === targetId) {
-      if (s.assignedByGroup) f.targetGroups.push(s.assignedByGroup.toLowerCase());
+      if (s.assignedByGroup) (f.targetGroups === NONE ? (f.targetGroups = []) : f.targetGroups).push(lc(s.assignedByGroup));
       else f.targetDirect = true;
     }
   }
   for (const a of u.assignedLicenses ?? []) {
-    const sku = a.skuId.toLowerCase();
+    const sku = lc(a.skuId);
     if (sku === sourceId) {
       f.sourceAny = true;
-      f.sourceEffectiveDisabled = (a.disabledPlans ?? []).map((x) => x.toLowerCase());
+      f.sourceEffectiveDisabled = a.disabledPlans ?? [];
     } else if (sku === targetId) f.targetAny = true;
   }
   // licenseAssignmentStates not read: treat an assigned source as a direct copy.
@@ -177,12 +193,12 @@ export class RuleIndex {
 
   /** Upper-case names of the SKU's plans that are enabled with these disabledPlans. Cached. */
   enabledNames(skuId: string, disabledPlans: string[] | undefined): Set<string> {
-    const sku = skuId.toLowerCase();
+    const sku = lc(skuId);
     const n = disabledPlans?.length ?? 0;
     const key =
       n === 0 ? sku
-      : n === 1 ? `${sku}|${disabledPlans![0]!.toLowerCase()}`
-      : `${sku}|${disabledPlans!.map((x) => x.toLowerCase()).sort().join(',')}`;
+      : n === 1 ? `${sku}|${lc(disabledPlans![0]!)}`
+      : `${sku}|${disabledPlans!.map(lc).sort().join(',')}`;
     let s = this.enabledCache.get(key);
     if (!s) {
       const off = new Set((disabledPlans ?? []).map((x) => x.toLowerCase()));

@@ -5,7 +5,7 @@
 //                           membersWithLicenseErrors and the members' own states), counted by error.
 import type { PrincipalRef } from '../model';
 import { explainMemberError } from '../explain';
-import { names, plural, userRef, type Ctx } from './context';
+import { lc, names, plural, userRef, type Ctx } from './context';
 
 export function checkGroupHealth(ctx: Ctx): void {
   const subject = ctx.input.subject;
@@ -27,7 +27,7 @@ export function checkGroupHealth(ctx: Ctx): void {
   };
   const fromThisGroup = (u: (typeof subject.members)[number]): string | undefined => {
     for (const s of u.licenseAssignmentStates ?? []) {
-      if (!s.assignedByGroup || s.assignedByGroup.toLowerCase() !== ctx.groupId) continue;
+      if (!s.assignedByGroup || lc(s.assignedByGroup) !== ctx.groupId) continue;
       const st = (s.state ?? '').toLowerCase();
       const e = (s.error ?? '').trim();
       const hasError = !!e && e.toLowerCase() !== 'none';
