@@ -30,6 +30,18 @@ export interface ApproverPolicyOptions {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** "No such group" as the LicensePort reports it: PRINCIPAL_UNKNOWN, or a Graph 404. */
+function isNotFound(err: unknown): boolean {
+  const e = err as { code?: unknown; status?: unknown; data?: { status?: unknown; code?: unknown } };
+  return (
+    e?.code === 'PRINCIPAL_UNKNOWN' ||
+    e?.code === 'INVALID_INPUT' ||
+    e?.status === 404 ||
+    e?.data?.status === 404 ||
+    e?.data?.code === 'Request_ResourceNotFound'
+  );
+}
+
 export function sameId(a: string | undefined | null, b: string | undefined | null): boolean {
   return !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
 }
@@ -159,14 +171,12 @@ export class ApproverPolicy {
           } else if (e.kind === 'group') {
             for (const m of await this.licenses.groupMemberIds(e.value)) add(m);
           } else {
-            // A bare object id: a user id counts as is; if it is a group, its members count too.
-            add(e.value);
+            // A bare object id: a group's members approve; an id that is no group is a user's.
             try {
               for (const m of await this.licenses.groupMemberIds(e.value)) add(m);
             } catch (err) {
-              // Not a group: it stays a user id. Anything but "unknown principal" may hide members.
-              const code = (err as { code?: unknown }).code;
-              if (code !== 'PRINCIPAL_UNKNOWN' && code !== 'INVALID_INPUT') ids.partial = true;
+              add(e.value);
+              if (!isNotFound(err)) throw err;
             }
           }
         } catch (err) {

@@ -29,6 +29,7 @@ describe('requests: workflow against the sandbox tenant (real LicenseService)', 
       .users(['ann', 'ben', 'cas'])
       .users(['xavier', 'yara'], { licenses: ['STANDARDPACK'] })
       .group('Sales', { id: ids.sales, members: ['ann', 'ben', 'cas'], licenses: ['STANDARDPACK'] })
+      .group('License Approvers', { id: ids.approversGroup, members: ['bob'] })
       .behavior({ groupProcessingMs: 50 })
       .build(),
     { resetEach: true },
@@ -78,6 +79,15 @@ describe('requests: workflow against the sandbox tenant (real LicenseService)', 
       ['requested', 'approved', 'started', 'completed'],
     );
     assert.ok(notifier.events(r.id).includes('progress'), 'group processing progress is pushed');
+  });
+
+  it('APPROVERS resolves through Graph: UPNs, group ids (members) and user ids', async () => {
+    const policy = new ApproverPolicy({ approvers: `${ids.approversGroup}, ${ids.alice}, ann@contoso.example`, tenantId: TENANT, licenses });
+    const ann = (await licenses.resolveUser('ann@contoso.example'))!.id;
+    assert.deepEqual([...(await policy.approverIds())].sort(), [ids.alice, ids.bob, ann].sort());
+    assert.deepEqual(await policy.canApprove(bob, { id: '1', requester: alice }), { ok: true });
+    const own = await policy.canApprove(alice, { id: '1', requester: alice });
+    assert.equal(own.ok ? '' : own.reason, 'own_request');
   });
 
   it('seats gone between request and approval: stops before any write and says what changed', async () => {
