@@ -1,6 +1,8 @@
 // Configuration from the environment, checked once at start-up. Every problem is reported with
 // the variable's name and what is expected, all at once, so a broken .env is fixed in one go.
 import { z } from 'zod';
+import { GraphConfigError, loadGraphConfig, type GraphConfig } from './graph/config';
+import { loadRequestConfig, type RequestConfig } from './requests/config';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -18,33 +20,8 @@ export function isLoopbackUrl(url: string): boolean {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** "90s", "30m", "24h", "7d" or plain seconds -> milliseconds. */
-export function parseDuration(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = (m[2] ?? 's').toLowerCase();
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit]!;
-  const ms = Math.round(n * factor);
-  return ms > 0 ? ms : undefined;
-}
-
 const empty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
 const optionalText = z.preprocess(empty, z.string().optional());
-const bool = (name: string, dflt: boolean) =>
-  z.preprocess(
-    empty,
-    z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined) return dflt;
-        if (/^(1|true|yes|on)$/i.test(v)) return true;
-        if (/^(0|false|no|off)$/i.test(v)) return false;
-        ctx.addIssue({ code: 'custom', message: `${name} must be true or false, got "${v}"` });
-        return z.NEVER;
-      }),
-  );
 const port = (name: string, dflt: number) =>
   z.preprocess(
     empty,
@@ -77,31 +54,10 @@ const EnvSchema = z
         })
         .optional(),
     ),
-    GRAPH_BASE_URL: z.preprocess(empty, z.url({ error: 'GRAPH_BASE_URL must be a URL such as https://graph.microsoft.com/v1.0' }).optional()),
-    AZURE_TENANT_ID: optionalText,
-    AZURE_CLIENT_ID: optionalText,
-    AZURE_CLIENT_SECRET: optionalText,
-    AZURE_CLIENT_CERTIFICATE_PATH: optionalText,
-    SANDBOX_TENANT: optionalText,
-    SANDBOX_PORT: port('SANDBOX_PORT', 3979),
-    APPROVERS: optionalText,
-    ALLOW_SELF_APPROVAL: bool('ALLOW_SELF_APPROVAL', false),
-    APPROVAL_TTL: z.preprocess(
-      empty,
-      z
-        .string()
-        .optional()
-        .transform((v, ctx) => {
-          if (v === undefined) return 24 * 3_600_000;
-          const ms = parseDuration(v);
-          if (ms === undefined) {
-            ctx.addIssue({ code: 'custom', message: `APPROVAL_TTL must be a duration such as 30m, 24h or 7d, got "${v}"` });
-            return z.NEVER;
-          }
-          return ms;
-        }),
-    ),
-    STATE_DB: z.preprocess(empty, z.string().default('./var/plan-switch.db')),
+    // Graph (GRAPH_BASE_URL, AZURE_*, SANDBOX_*) is checked by src/graph/config.ts and the
+    // workflow's settings (STATE_DB, APPROVERS, ALLOW_SELF_APPROVAL, APPROVAL_TTL) by
+    // src/requests/config.ts; loadConfig() collects their problems with these.
+    GRAPH_BASE_URL: optionalText,
   })
   .superRefine((e, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -122,13 +78,8 @@ const EnvSchema = z
         );
     }
     if (e.MicrosoftAppTenantId && !GUID.test(e.MicrosoftAppTenantId)) issue('MicrosoftAppTenantId', 'MicrosoftAppTenantId must be a GUID');
-    if (e.GRAPH_BASE_URL && !isLoopbackUrl(e.GRAPH_BASE_URL)) {
-      if (!e.MicrosoftAppTenantId)
-        issue('MicrosoftAppTenantId', 'MicrosoftAppTenantId is required with a real GRAPH_BASE_URL: it is the only tenant whose activities are accepted');
-      if (!e.AZURE_TENANT_ID) issue('AZURE_TENANT_ID', 'AZURE_TENANT_ID is required with a real GRAPH_BASE_URL');
-      if (!e.AZURE_CLIENT_ID) issue('AZURE_CLIENT_ID', 'AZURE_CLIENT_ID is required with a real GRAPH_BASE_URL');
-      if (!new URL(e.GRAPH_BASE_URL).protocol.startsWith('https')) issue('GRAPH_BASE_URL', 'GRAPH_BASE_URL must use https unless it is a loopback sandbox');
-    }
+    if (e.GRAPH_BASE_URL && !isLoopbackUrl(e.GRAPH_BASE_URL) && !e.MicrosoftAppTenantId)
+      issue('MicrosoftAppTenantId', 'MicrosoftAppTenantId is required with a real GRAPH_BASE_URL: it is the only tenant whose activities are accepted');
   });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -140,21 +91,11 @@ export interface Config {
   /** No MicrosoftAppId: Bot Framework authentication is off, loopback only. */
   localMode: boolean;
   bot: { appId?: string; appPassword?: string; appTenantId?: string; appType?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI' };
-  /** GRAPH_BASE_URL unset or loopback: the demo/sandbox tenant. */
+  /** GRAPH_BASE_URL unset or loopback: the demo/sandbox tenant (its tenant id is the one served). */
   sandboxMode: boolean;
-  graph: {
-    baseUrl?: string;
-    azureTenantId?: string;
-    azureClientId?: string;
-    azureClientSecret?: string;
-    azureClientCertificatePath?: string;
-  };
-  sandbox: { tenantFile?: string; port: number };
-  approvers: string[];
-  allowSelfApproval: boolean;
-  approvalTtlMs: number;
-  stateDb: string;
-  /** The raw validated environment, for modules (graph/connect) that read their own variables. */
+  graph: GraphConfig;
+  requests: RequestConfig;
+  /** The environment, for modules (graph/connect, requests) that read their own variables. */
   env: NodeJS.ProcessEnv;
 }
 
@@ -166,10 +107,25 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => (i.path.length && !i.message.includes(String(i.path[0])) ? `${i.path.join('.')}: ${i.message}` : i.message)));
+    problems.push(...parsed.error.issues.map((i) => (i.path.length && !i.message.includes(String(i.path[0])) ? `${i.path.join('.')}: ${i.message}` : i.message)));
   }
+  let graph: GraphConfig | undefined;
+  try {
+    graph = loadGraphConfig(env);
+  } catch (err) {
+    if (err instanceof GraphConfigError) problems.push(...err.problems);
+    else problems.push(err instanceof Error ? err.message : String(err));
+  }
+  let requests: RequestConfig | undefined;
+  try {
+    requests = loadRequestConfig(env);
+  } catch (err) {
+    problems.push(err instanceof Error ? err.message : String(err));
+  }
+  if (problems.length || !parsed.success || !graph || !requests) throw new ConfigError(problems);
   const e = parsed.data;
   const localMode = !e.MicrosoftAppId;
   return {
@@ -177,22 +133,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: localMode ? '127.0.0.1' : (e.HOST ?? '0.0.0.0'),
     localMode,
     bot: { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appTenantId: e.MicrosoftAppTenantId, appType: e.MicrosoftAppType },
-    sandboxMode: !e.GRAPH_BASE_URL || isLoopbackUrl(e.GRAPH_BASE_URL),
-    graph: {
-      baseUrl: e.GRAPH_BASE_URL,
-      azureTenantId: e.AZURE_TENANT_ID,
-      azureClientId: e.AZURE_CLIENT_ID,
-      azureClientSecret: e.AZURE_CLIENT_SECRET,
-      azureClientCertificatePath: e.AZURE_CLIENT_CERTIFICATE_PATH,
-    },
-    sandbox: { tenantFile: e.SANDBOX_TENANT, port: e.SANDBOX_PORT },
-    approvers: (e.APPROVERS ?? '')
-      .split(/[,;\s]+/)
-      .map((s) => s.trim())
-      .filter(Boolean),
-    allowSelfApproval: e.ALLOW_SELF_APPROVAL,
-    approvalTtlMs: e.APPROVAL_TTL,
-    stateDb: e.STATE_DB,
+    sandboxMode: graph.mode !== 'graph',
+    graph,
+    requests,
     env,
   };
 }

@@ -1,1 +1,153 @@
+// Composition root: configuration, Graph (or the sandbox tenant), the license service, the state
+// store and request workflow, the adapter, the bot and the HTTP server, wired in one place.
+import { ConfigError, loadConfig, type Config } from './config';
+import { connectGraph, type GraphConnection } from './graph/connect';
+import { GraphConfigError } from './graph/config';
+import { LicenseService } from './licensing/service';
+import { openRequests, type OpenedRequests } from './requests';
+import type { ChangeRequest, RequestEvent, RequestNotifier } from './requests/types';
+import type { TrackingProgress } from './licensing/model';
+import { PlanSwitchBot } from './bot/bot';
+import { BotNotifier } from './bot/notifier';
+import { Conversations } from './bot/conversations';
+import { consoleLogger, type Logger } from './bot/deps';
+import { adapterProactive, createAdapter } from './server/adapter';
+import { startServer, type RunningServer } from './server/http';
 
+export interface App {
+  config: Config;
+  graph: GraphConnection;
+  licenses: LicenseService;
+  requests: OpenedRequests;
+  bot: PlanSwitchBot;
+  server: RunningServer;
+  tenantId: string;
+  close(): Promise<void>;
+}
+
+/** Starts everything. Throws ConfigError / GraphConfigError with every problem listed. */
+export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger = consoleLogger): Promise<App> {
+  const config = loadConfig(env);
+  const graph = await connectGraph(env);
+  let requests: OpenedRequests | undefined;
+  try {
+    const licenses = new LicenseService(graph.gateway);
+    const tenant = await licenses.tenant();
+    // Sandbox: the sandbox tenant is the only one served. Real Graph: MicrosoftAppTenantId.
+    const tenantId = config.sandboxMode ? tenant.id : config.bot.appTenantId!;
+    if (!config.sandboxMode && tenant.id.toLowerCase() !== tenantId.toLowerCase()) {
+      throw new ConfigError([`MicrosoftAppTenantId (${tenantId}) is not the tenant Graph answers for (${tenant.id})`]);
+    }
+
+    const adapter = createAdapter(config, log);
+    const proactive = adapterProactive(adapter, config.bot.appId);
+
+    // The workflow needs a notifier and the notifier needs the approvers policy the workflow
+    // brings: bind late.
+    let notifier: BotNotifier | undefined;
+    const lateNotifier: RequestNotifier = {
+      changed: (r: ChangeRequest, e: RequestEvent) => notifier?.changed(r, e) ?? Promise.resolve(),
+      progress: (r: ChangeRequest, p: TrackingProgress) => notifier?.progress(r, p) ?? Promise.resolve(),
+    };
+    requests = openRequests({
+      licenses,
+      notifier: lateNotifier,
+      tenantId,
+      env,
+      log,
+      // approve() answers right after the compare-and-set: the click is answered at once and the
+      // re-check and run carry on in the background, reported by the notifier.
+      workflow: { recheckBudgetMs: 0 },
+    });
+    const store = requests.store;
+    notifier = new BotNotifier(new Conversations(store, proactive, log), requests.approvers, log);
+
+    const bot = new PlanSwitchBot({
+      licenses,
+      requests: requests.workflow,
+      approvers: requests.approvers,
+      refs: store,
+      proactive,
+      tenantId,
+      log,
+    });
+
+    const server = await startServer({
+      host: config.host,
+      port: config.port,
+      localMode: config.localMode,
+      log,
+      processActivity: (req, res) => adapter.process(req, res, (ctx) => bot.run(ctx)),
+      health: () => {
+        store.get('1');
+        return { ok: true, detail: { store: store.path } };
+      },
+      ready: async () => {
+        const t = await licenses.tenant();
+        return { ok: true, detail: { graph: graph.graphBaseUrl, tenant: t.displayName } };
+      },
+    });
+
+    await requests.workflow.start();
+
+    log.info(`Plan Switch listening on ${server.url}/api/messages`);
+    if (config.localMode) {
+      log.warn(
+        'LOCAL MODE: MicrosoftAppId is empty, so Bot Framework authentication is off. The bot listens on 127.0.0.1 only and refuses any other host.',
+      );
+    }
+    log.info(`Graph: ${graph.description}`);
+    log.info(`Tenant served: ${tenant.displayName} (${tenantId})`);
+    log.info(`State: ${store.path}; approvers: ${requests.approvers.entries.length || 'none configured (APPROVERS)'}`);
+
+    const r = requests;
+    let closed = false;
+    return {
+      config,
+      graph,
+      licenses,
+      requests: r,
+      bot,
+      server,
+      tenantId,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await server.close();
+        await bot.whenIdle();
+        await r.close();
+        await graph.close();
+      },
+    };
+  } catch (err) {
+    await requests?.close(0).catch(() => undefined);
+    await graph.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  let app: App;
+  try {
+    app = await startApp();
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof GraphConfigError) {
+      console.error(err.message.includes('\n') ? err.message : `Plan Switch cannot start: ${err.message}`);
+    } else {
+      console.error('Plan Switch could not start:', err instanceof Error ? err.message : err);
+    }
+    process.exitCode = 1;
+    return;
+  }
+  const stop = (signal: string) => {
+    console.log(`[bot] ${signal}: shutting down`);
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (require.main === module) void main();

@@ -8,7 +8,15 @@ import type { ActionHandler } from './types';
 
 export const approve: ActionHandler<'approve'> = async (turn, data, info) => {
   const res = await turn.deps.requests.approve(turn.actor, data.requestId, data.version);
-  if (!res.ok) return cardResponse(refusalCard(turn, res, data.requestId, 'approve'));
+  if (!res.ok) {
+    // A Teams retry of this approver's own click: show where it stands, not an error.
+    const r = res.request;
+    if (res.reason === 'already_decided' && r?.approver && r.approver.id.toLowerCase() === turn.actor.id.toLowerCase() && r.state !== 'rejected') {
+      const running = r.state === 'approved' || r.state === 'running';
+      return cardResponse(requestCard(turn.t, r, { view: running ? 'running' : 'status' }));
+    }
+    return cardResponse(refusalCard(turn, res, data.requestId, 'approve'));
+  }
   trackCard(turn, res.request, info);
   const running = res.request.state === 'approved' || res.request.state === 'running';
   return cardResponse(requestCard(turn.t, res.request, { view: running ? 'running' : 'status' }));

@@ -1,0 +1,47 @@
+// The Bot Framework side of the transport: CloudAdapter with the app's credentials (or none in
+// local mode), a last-resort turn error handler, and proactive messages for the notifier.
+import {
+  ActivityTypes,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type TurnContext,
+} from 'botbuilder';
+import type { Config } from '../config';
+import type { Logger, Proactive } from '../bot/deps';
+
+export function createAdapter(config: Pick<Config, 'bot' | 'localMode'>, log: Logger): CloudAdapter {
+  const options: Partial<ConfigurationBotFrameworkAuthenticationOptions> = config.localMode
+    ? {}
+    : {
+        MicrosoftAppId: config.bot.appId,
+        MicrosoftAppPassword: config.bot.appPassword ?? '',
+        MicrosoftAppType: config.bot.appType ?? 'SingleTenant',
+        MicrosoftAppTenantId: config.bot.appTenantId ?? '',
+      };
+  const auth = new ConfigurationBotFrameworkAuthentication(options as ConfigurationBotFrameworkAuthenticationOptions);
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    log.error('unhandled error in a turn', { error: `${error?.name}: ${error?.message}`, type: context.activity?.type, name: context.activity?.name });
+    try {
+      if (context.activity?.type === ActivityTypes.Invoke) {
+        await context.sendActivity({
+          type: ActivityTypes.InvokeResponse,
+          value: { status: 500, body: { statusCode: 500, type: 'application/vnd.microsoft.error', value: { code: 'InternalError', message: 'Something went wrong. Nothing was changed.' } } },
+        });
+      } else if (context.activity?.type === ActivityTypes.Message) {
+        await context.sendActivity(/^nl/i.test(context.activity.locale ?? '') ? 'Er ging bij mij iets mis. Er is niets gewijzigd.' : 'Something went wrong on my side. Nothing was changed.');
+      }
+    } catch (err) {
+      log.error('could not report a turn error', { error: String(err) });
+    }
+  };
+  return adapter;
+}
+
+/** continueConversationAsync with the bot's app id ('' in local mode). */
+export function adapterProactive(adapter: CloudAdapter, appId: string | undefined): Proactive {
+  return {
+    continue: (ref, logic) => adapter.continueConversationAsync(appId ?? '', ref, logic),
+  };
+}
