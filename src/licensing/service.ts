@@ -264,7 +264,9 @@ export class LicenseService implements LicensePort {
       if (seen.has(key)) throw bad(`${a.principal.displayName || a.principal.id} appears twice`);
       seen.add(key);
     }
-    if (change.kind === 'group' && change.assignments[0]!.principal.kind !== 'group') throw bad('a group change must start with the group');
+    if (change.kind === 'group' && !change.assignments.some((a) => a.principal.kind === 'group' && a.principal.id.toLowerCase() === change.principal.id.toLowerCase())) {
+      throw bad('a group change must assign the group');
+    }
     if (change.kind !== 'group' && change.assignments.some((a) => a.principal.kind !== 'user')) throw bad('a user change can only assign users');
   }
 
