@@ -343,28 +343,33 @@ function resolve(json: unknown, ref: ReferenceData, problems: FixtureProblem[]):
     const loc = 'usageLocation' in gen ? country(gen.usageLocation) : defaultLocation;
     const department = typeof gen.department === 'string' ? gen.department : null;
     const accountEnabled = gen.accountEnabled !== false;
+    const where = formatPath(at);
+    const lowerPattern = pattern.toLowerCase();
+    // Allocation matters here (100,000 users): shared strings and, without direct licenses, one
+    // shared empty list (the tenant model copies licenses into its own states).
+    const noLicenses: ResolvedLicense[] = [];
     for (let n = 1; n <= count; n++) {
-      const upn = pattern.replaceAll('{n}', String(n));
-      const key = upn.toLowerCase();
+      const num = String(n);
+      const upn = pattern.replaceAll('{n}', num);
+      const key = lowerPattern.replaceAll('{n}', num);
       if (userByUpn.has(key)) {
         problem([...at, 'upn'], `generated UPN ${upn} is already used`);
         break;
       }
-      const id = nameBasedId('user', upn);
+      // Unique UPNs give unique ids; only a listed id could collide, so generated ids are not stored.
+      const id = nameBasedId('user', key);
       if (ids.has(id)) {
-        problem([...at, 'upn'], `generated id ${id} is already used by ${ids.get(id)}`);
+        problem([...at, 'upn'], `generated id ${id} of ${where} is already used by ${ids.get(id)}`);
         break;
       }
-      ids.set(id, `${formatPath(at)} #${n}`);
       users.push({
         id,
         upn,
-        displayName: namePattern.replaceAll('{n}', String(n)),
+        displayName: namePattern.replaceAll('{n}', num),
         usageLocation: loc === undefined ? null : loc,
         accountEnabled,
         department,
-        // Each user gets its own copy: direct licenses change per user later.
-        licenses: direct.map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans.slice() })),
+        licenses: direct.length ? direct : noLicenses,
       });
       userByUpn.set(key, users.length - 1);
       group.members.push({ kind: 'user', index: users.length - 1 });
