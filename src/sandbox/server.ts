@@ -68,7 +68,7 @@ export class SandboxHost {
       out = errorResponse(new GraphError(404, 'Request_ResourceNotFound', `Only Graph v1.0 is served here (${url.origin}/v1.0).`));
     } else {
       const headers = lowerHeaders(req.headers);
-      const pathAndQuery = url.pathname.replace(/^\/v1\.0/i, '') + url.search;
+      const pathAndQuery = sdkNextLinkPath(url.pathname.replace(/^\/v1\.0/i, '')) + url.search;
       if (/^\/\$batch\/?$/i.test(url.pathname.replace(/^\/v1\.0/i, ''))) {
         const fault = this.faults.take(method, '/$batch');
         out = fault
@@ -186,6 +186,16 @@ export function createHttpServer(host: SandboxHost): http.Server {
 
 function faultResponse(status: number, retryAfterSeconds?: number): GraphResponse {
   return errorResponse(status === 429 ? errors.throttled(retryAfterSeconds ?? 1) : errors.serverError(status, retryAfterSeconds));
+}
+
+/**
+ * The Graph SDK strips only an "https://" host from an absolute URL, so `client.api(nextLink)` on
+ * this http server requests "/v1.0/http://127.0.0.1:PORT/v1.0/users?...". Real Graph links are
+ * https and work; serve the embedded path so PageIterator works here too.
+ */
+function sdkNextLinkPath(path: string): string {
+  const m = /^\/https?:\/\/?[^/]+\/v1\.0(\/.*)?$/i.exec(path);
+  return m ? (m[1] ?? '/') : path;
 }
 
 function splitQuery(pathAndQuery: string): [string, string] {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { PageIterator } from '@microsoft/microsoft-graph-client';
 import { planId, skuId, tenantFixture, withSandbox } from '../helpers/sandbox';
 
 const E1 = skuId('STANDARDPACK');
@@ -189,6 +190,18 @@ describe('sandbox Graph reads', () => {
     }
     const badToken = await sb.get(`/groups/${allStaff.id}/members?$skiptoken=garbage`);
     assert.equal(badToken.status, 400);
+  });
+
+  it("the Graph SDK's PageIterator follows the sandbox's nextLinks to the end", async () => {
+    const allStaff = (await sb.client().api('/groups').filter("displayName eq 'All Staff'").get()).value[0];
+    const first = await sb.client().api(`/groups/${allStaff.id}/members/microsoft.graph.user`).select('userPrincipalName').top(120).get();
+    const upns: string[] = [];
+    await new PageIterator(sb.client(), first, (m: { userPrincipalName: string }) => {
+      upns.push(m.userPrincipalName);
+      return true;
+    }).iterate();
+    assert.equal(upns.length, 250);
+    assert.equal(new Set(upns).size, 250);
   });
 
   it('unknown routes and methods answer in Graph shape', async () => {
