@@ -57,7 +57,7 @@ export function cardAttachment(card: AdaptiveCard): Attachment {
   return CardFactory.adaptiveCard(card);
 }
 
-const MD_SPECIAL = /[\\`*_~[\]()]/g;
+const MD_SPECIAL = /[\\`*_~[\]]/g;
 
 /**
  * Text from the tenant, made safe for a markdown TextBlock: markdown characters are escaped,
