@@ -28,8 +28,7 @@ const bad = (message: string) => new GraphError(400, 'Request_BadRequest', messa
 export const errors = {
   notFound: (id: string) =>
     new GraphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`),
-  noRoute: (method: string, path: string) =>
-    new GraphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/').filter(Boolean).pop() ?? path}'.`, { 'x-sandbox-route': `${method} ${path}` }),
+  noRoute: (path: string) => new GraphError(400, 'BadRequest', `Resource not found for the segment '${path.split('?')[0].split('/').filter(Boolean).pop() ?? path}'.`),
   methodNotAllowed: () => new GraphError(405, 'Request_BadRequest', 'The requested method is not allowed for this resource.'),
   malformedJson: () => new GraphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'),
   invalidBody: (detail: string) => bad(`Invalid request body: ${detail}`),

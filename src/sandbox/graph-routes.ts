@@ -85,7 +85,7 @@ function route(tenant: Tenant, req: GraphRequest): GraphResponse {
     case 'groups':
       return groupsRoute(tenant, req, segs, lower, ctx);
     default:
-      throw errors.noRoute(m, req.path);
+      throw errors.noRoute(req.path);
   }
 }
 
@@ -124,7 +124,7 @@ function usersRoute(tenant: Tenant, req: GraphRequest, segs: string[], lower: st
     if (m !== 'GET') throw errors.methodNotAllowed();
     return list(user.memberOf, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (g, sel) => directoryObjectJson(g, tenant, sel));
   }
-  throw errors.noRoute(m, req.path);
+  throw errors.noRoute(req.path);
 }
 
 function groupsRoute(tenant: Tenant, req: GraphRequest, segs: string[], lower: string[], ctx: string): GraphResponse {
@@ -162,7 +162,7 @@ function groupsRoute(tenant: Tenant, req: GraphRequest, segs: string[], lower: s
     const users: (UserRec | GroupRec)[] = tenant.membersWithLicenseErrors(group);
     return list(users, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (o, sel) => directoryObjectJson(o, tenant, sel));
   }
-  throw errors.noRoute(m, req.path);
+  throw errors.noRoute(req.path);
 }
 
 function list<T>(

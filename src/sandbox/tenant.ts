@@ -178,7 +178,7 @@ export class Tenant {
 
   /** POST /users/{id}/assignLicense: all or nothing; throws Graph's 400 on the first broken rule. */
   assignUserLicense(user: UserRec, change: LicenseChange, now = new Date().toISOString()): void {
-    this.checkSkus(change, 'user');
+    this.checkSkus(change);
     const adding = new Map(change.addLicenses.map((l) => [l.skuId, l]));
     const removing = new Set(change.removeLicenses);
     for (const skuId of removing) {
@@ -224,7 +224,7 @@ export class Tenant {
   /** POST /groups/{id}/assignLicense: validates and changes the group now; members follow later. */
   assignGroupLicense(group: GroupRec, change: LicenseChange): void {
     if (!group.securityEnabled) throw errors.groupNotSecurity();
-    this.checkSkus(change, 'group');
+    this.checkSkus(change);
     const adding = new Map(change.addLicenses.map((l) => [l.skuId, l]));
     for (const skuId of change.removeLicenses) if (!group.licenses.some((l) => l.skuId === skuId)) throw errors.groupLacksLicense();
     const removing = new Set(change.removeLicenses);
@@ -350,7 +350,7 @@ export class Tenant {
   }
 
   /** Every SKU must be one of the tenant's, every disabled plan one of its SKU's plans. */
-  private checkSkus(change: LicenseChange, target: 'user' | 'group'): void {
+  private checkSkus(change: LicenseChange): void {
     for (const l of change.addLicenses) {
       const sku = this.skuById.get(l.skuId);
       if (!sku) throw errors.invalidSku(l.skuId);
@@ -361,7 +361,6 @@ export class Tenant {
       if (!this.skuById.has(skuId)) throw errors.invalidSku(skuId);
       if (change.addLicenses.some((l) => l.skuId === skuId)) throw errors.addAndRemove(skuId);
     }
-    void target;
   }
 
   /** Throws for a prerequisite that `after` lacks but `before` did not already lack. */
