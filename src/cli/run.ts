@@ -1,11 +1,8 @@
 // The plan-switch CLI, as a function: argv and I/O in, exit code out. main.ts wires it to the
 // process; tests call it directly or spawn main.js.
 import { GraphConfigError } from '../graph/config';
-import { connectGraph } from '../graph/connect';
 import { GraphError } from '../graph/errors';
 import { LicensingError, type LicensePort, type PreflightResult, type SwapResult, type TrackingReport } from '../licensing/model';
-import { referenceData } from '../licensing/reference-data';
-import { LicenseService } from '../licensing/service';
 import { HELP, parseCli, UsageError, type CliOptions } from './args';
 import { plansText, preflightText, statusText, swapText, trackingText } from './format';
 
@@ -29,6 +26,12 @@ export interface CliDeps {
 
 export const defaultDeps: CliDeps = {
   async open(env, opts) {
+    // Loaded on demand: --help and argument errors answer without loading Graph or the sandbox.
+    const [{ connectGraph }, { LicenseService }, { referenceData }] = await Promise.all([
+      import('../graph/connect'),
+      import('../licensing/service'),
+      import('../licensing/reference-data'),
+    ]);
     const conn = await connectGraph(env);
     try {
       const service = new LicenseService(conn.gateway, referenceData(), { ...(opts.pollMs ? { pollIntervalMs: opts.pollMs } : {}) });

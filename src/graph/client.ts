@@ -16,12 +16,7 @@ import {
   type Context,
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
-import {
-  ClientCertificateCredential,
-  ClientSecretCredential,
-  ManagedIdentityCredential,
-  type TokenCredential,
-} from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import type { GraphAuth } from './config';
 import { isTransientStatus, parseRetryAfter } from './errors';
 
@@ -77,6 +72,38 @@ function methodOf(context: Context): string {
   return ((req as { method?: string }).method ?? context.options?.method ?? 'GET').toUpperCase();
 }
 
+/** Connection refused, unknown host, bad certificate: trying again will not help. */
+const PERMANENT_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'ERR_INVALID_URL',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export interface NetworkError extends Error {
+  /** ECONNREFUSED, ENOTFOUND, ... when known. */
+  code?: string;
+  permanent: boolean;
+}
+
+/** fetch's "TypeError: fetch failed" with the reason in `cause`, as one readable error. */
+export function networkError(err: unknown): NetworkError {
+  const e = err as Error & { cause?: { code?: string; message?: string; errors?: { code?: string }[] }; permanent?: boolean };
+  if (typeof e?.permanent === 'boolean') return e as NetworkError;
+  const timeout = e?.name === 'TimeoutError' || e?.name === 'AbortError';
+  const code = e?.cause?.code ?? e?.cause?.errors?.[0]?.code;
+  const out = new Error(timeout ? 'The request timed out' : `${e?.cause?.message || e?.message || 'network error'}`) as NetworkError;
+  out.name = timeout ? 'TimeoutError' : 'NetworkError';
+  if (code) out.code = code;
+  // undici refuses some ports outright ("bad port"): as permanent as a refused connection.
+  out.permanent = (!!code && PERMANENT_NETWORK_CODES.has(code)) || /^bad port$/i.test(e?.cause?.message ?? '');
+  return out;
+}
+
 /** Retries GETs on 429/5xx/network errors and times every attempt out; never retries a write. */
 export class ReadRetryHandler implements Middleware {
   private next?: Middleware;
@@ -101,9 +128,11 @@ export class ReadRetryHandler implements Middleware {
       } catch (err) {
         failure = err;
       }
+      if (failure) failure = networkError(failure);
       const status = failure ? 0 : (context.response?.status ?? 0);
       if (status === 429) this.stats.throttled++;
-      const retryable = read && attempt <= this.policy.maxRetries && (failure !== undefined || isTransientStatus(status));
+      const retryable =
+        read && attempt <= this.policy.maxRetries && (failure ? !(failure as NetworkError).permanent : isTransientStatus(status));
       if (!retryable) {
         if (failure) throw failure;
         return;
@@ -135,6 +164,10 @@ export class TokenCredentialAuthProvider implements AuthenticationProvider {
 export const loopbackAuthProvider: AuthenticationProvider = { getAccessToken: async () => 'sandbox' };
 
 export function credentialFor(auth: GraphAuth): TokenCredential | undefined {
+  if (auth.kind === 'none') return undefined;
+  // Loaded only for real Graph: the sandbox and the CLI's --help start faster without it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential } = require('@azure/identity') as typeof import('@azure/identity');
   switch (auth.kind) {
     case 'client-secret':
       return new ClientSecretCredential(auth.tenantId, auth.clientId, auth.clientSecret);
@@ -142,8 +175,6 @@ export function credentialFor(auth: GraphAuth): TokenCredential | undefined {
       return new ClientCertificateCredential(auth.tenantId, auth.clientId, { certificatePath: auth.certificatePath });
     case 'managed-identity':
       return auth.clientId ? new ManagedIdentityCredential({ clientId: auth.clientId }) : new ManagedIdentityCredential();
-    case 'none':
-      return undefined;
   }
 }
 

@@ -3,7 +3,7 @@
 import { createGraphClient, credentialFor, newStats, type GraphStats, type RetryPolicy } from './client';
 import { describeGraphConfig, GraphConfigError, loadGraphConfig, type GraphConfig } from './config';
 import { GraphGateway, type GatewayOptions } from './gateway';
-import { startSandbox, type RunningSandbox } from '../sandbox';
+import type { RunningSandbox } from '../sandbox';
 
 export type { RunningSandbox };
 
@@ -37,6 +37,7 @@ export async function connectGraph(env: NodeJS.ProcessEnv = process.env, opts: C
 
   if (config.mode === 'sandbox') {
     try {
+      const { startSandbox } = await import('../sandbox');
       sandbox = await startSandbox({ fixture: config.tenantFile, port: config.port, host: config.host });
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { problems?: unknown };

@@ -78,7 +78,7 @@ export function toGraphError(err: unknown): GraphError {
     }
   }
   if (status === 0) {
-    const timeout = e.name === 'TimeoutError' || e.name === 'AbortError' || /timeout|aborted/i.test(message);
+    const timeout = e.name === 'TimeoutError' || e.name === 'AbortError' || code === 'TimeoutError' || /timed? ?out|aborted/i.test(message);
     code = timeout ? 'Timeout' : 'NetworkError';
     message = timeout ? 'Microsoft Graph did not answer in time.' : `Microsoft Graph could not be reached${message ? `: ${message}` : '.'}`;
   }

@@ -467,53 +467,69 @@ export class GraphGateway {
   }
 
   private async writeWithVerify(id: string, send: () => Promise<unknown>, applied: () => Promise<boolean>): Promise<WriteOutcome> {
-    for (let attempt = 1; ; attempt++) {
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      let e: GraphError;
       try {
         await send();
         return { id, ok: true, verified: false, attempts: attempt };
       } catch (err) {
-        const e = toGraphError(err);
-        if (!e.transient || attempt >= this.maxAttempts) {
-          // A refusal of a second attempt may mean the first one went through after all (a stale
-          // re-read): look once more before calling it a failure.
-          if (attempt > 1 && (await applied().catch(() => false))) return { id, ok: true, verified: true, attempts: attempt };
-          return { id, ok: false, error: e, attempts: attempt };
-        }
-        if (e.status === 429) this.stats.throttled++;
-        await this.policy.sleep(retryDelay(this.policy, attempt, e.retryAfterMs));
-        if (await applied()) return { id, ok: true, verified: true, attempts: attempt };
-        this.stats.retries++;
+        e = toGraphError(err);
       }
+      if (!e.transient || attempt >= this.maxAttempts) {
+        // A refusal of a second attempt may mean an earlier one went through after all (a stale
+        // re-read): look once more before calling it a failure.
+        if (attempt > 1 && (await applied().catch(() => false))) return { id, ok: true, verified: true, attempts: attempt };
+        return { id, ok: false, error: e, attempts: attempt };
+      }
+      if (e.status === 429) this.stats.throttled++;
+      // Wait as told, then find out whether the write happened. Never send again without knowing.
+      let wait = retryDelay(this.policy, attempt, e.retryAfterMs);
+      let known: boolean | undefined;
+      for (let check = 1; known === undefined; check++) {
+        await this.policy.sleep(wait);
+        try {
+          known = await applied();
+        } catch (readErr) {
+          if (check >= this.maxAttempts) return { id, ok: false, error: unconfirmed(e, readErr), attempts: attempt };
+          wait = retryDelay(this.policy, check, toGraphError(readErr).retryAfterMs);
+        }
+      }
+      if (known) return { id, ok: true, verified: true, attempts: attempt };
+      this.stats.retries++;
     }
   }
 
   /**
    * Many user assignLicense calls through $batch (20 per request, `batchConcurrency` in flight).
    * Items answered 429/5xx, or in a batch that failed as a whole, are uncertain: after the longest
-   * Retry-After they are re-read (also through $batch) and only those not yet applied are sent
-   * again. No user is ever written twice for one change.
+   * Retry-After they are re-read (also through $batch) and only those not applied are sent again.
+   * An item that cannot be re-read is never sent again; it ends as failed "Unconfirmed". No user is
+   * written twice for one change.
    */
   async assignUserLicenses(items: { userId: string; body: AssignLicenseBody }[]): Promise<WriteOutcome[]> {
+    type Item = { userId: string; body: AssignLicenseBody };
+    type Uncertain = { item: Item; error: GraphError; until: number; final?: boolean };
     const results = new Map<string, WriteOutcome>();
     const attempts = new Map<string, number>();
-    const byId = new Map(items.map((i) => [i.userId, i]));
-    let pending = [...byId.values()];
-    for (let round = 1; pending.length; round++) {
-      const uncertain: { item: (typeof pending)[number]; error: GraphError; until: number; final?: boolean }[] = [];
+    const fail = (it: Item, error: GraphError) => results.set(it.userId, { id: it.userId, ok: false, error, attempts: attempts.get(it.userId) ?? 0 });
+    let pending: Item[] = [...new Map(items.map((i) => [i.userId, i])).values()];
+    let uncertain: Uncertain[] = [];
+    for (let round = 1; pending.length || uncertain.length; round++) {
+      const fresh: Uncertain[] = [];
       await mapLimit(chunk(pending, this.batchSize), this.concurrency, async (group) => {
         for (const it of group) attempts.set(it.userId, (attempts.get(it.userId) ?? 0) + 1);
         let responses: BatchResponse[];
         try {
-          responses = await this.sendBatch(
-            group.map((it) => ({ id: it.userId, method: 'POST', url: `/users/${enc(it.userId)}/assignLicense`, body: it.body })),
-          );
+          responses = await this.sendBatch(group.map((it) => ({ id: it.userId, method: 'POST', url: `/users/${enc(it.userId)}/assignLicense`, body: it.body })));
         } catch (err) {
           const e = toGraphError(err);
           if (e.status === 429) this.stats.throttled++;
           for (const it of group) {
-            if (e.transient) uncertain.push({ item: it, error: e, until: Date.now() + retryDelay(this.policy, round, e.retryAfterMs) });
-            else if (round > 1) uncertain.push({ item: it, error: e, until: 0, final: true });
-            else results.set(it.userId, { id: it.userId, ok: false, error: e, attempts: attempts.get(it.userId)! });
+            if (e.transient) fresh.push({ item: it, error: e, until: Date.now() + retryDelay(this.policy, round, e.retryAfterMs) });
+            else if (round > 1) fresh.push({ item: it, error: e, until: 0, final: true });
+            else fail(it, e);
           }
           return;
         }
@@ -526,26 +542,44 @@ export class GraphGateway {
           }
           const e = a ? batchError(a.status, a.body, a.headers) : new GraphError(0, 'NoAnswer', 'The batch returned no answer for this request.');
           if (e.status === 429) this.stats.throttled++;
-          if (e.transient) uncertain.push({ item: it, error: e, until: Date.now() + retryDelay(this.policy, round, e.retryAfterMs) });
-          // A refusal of a second attempt may mean the first one went through after all: re-read, never resend.
-          else if (round > 1) uncertain.push({ item: it, error: e, until: 0, final: true });
-          else results.set(it.userId, { id: it.userId, ok: false, error: e, attempts: attempts.get(it.userId)! });
+          if (e.transient) fresh.push({ item: it, error: e, until: Date.now() + retryDelay(this.policy, round, e.retryAfterMs) });
+          // A refusal of a second attempt may mean an earlier one went through after all: re-read, never resend.
+          else if (round > 1) fresh.push({ item: it, error: e, until: 0, final: true });
+          else fail(it, e);
         }
       });
+      uncertain = [...uncertain, ...fresh];
+      pending = [];
       if (!uncertain.length) break;
       const wait = Math.max(...uncertain.map((u) => u.until)) - Date.now();
       if (wait > 0) await this.policy.sleep(wait);
       // Re-read before any second write.
-      const check = await this.getUsers(uncertain.map((u) => u.item.userId), VERIFY_USER_SELECT);
-      pending = [];
+      let check: Awaited<ReturnType<GraphGateway['getUsers']>> | undefined;
+      let readError: unknown;
+      try {
+        check = await this.getUsers(uncertain.map((u) => u.item.userId), VERIFY_USER_SELECT);
+      } catch (err) {
+        readError = err;
+      }
+      if (!check) {
+        // Could not look: nothing is sent again; try to look again next round, or give up as unconfirmed.
+        if (round >= this.maxAttempts) {
+          for (const u of uncertain) fail(u.item, unconfirmed(u.error, readError));
+          break;
+        }
+        await this.policy.sleep(retryDelay(this.policy, round, toGraphError(readError).retryAfterMs));
+        uncertain = uncertain.map((u) => ({ ...u, until: 0 }));
+        continue;
+      }
       for (const u of uncertain) {
         const id = u.item.userId;
         const now = check.byQuery.get(id);
         if (now && writeApplied(now, u.item.body)) results.set(id, { id, ok: true, verified: true, attempts: attempts.get(id)! });
-        else if (!now) results.set(id, { id, ok: false, error: new GraphError(404, 'Request_ResourceNotFound', 'The user no longer exists.'), attempts: attempts.get(id)! });
-        else if (u.final || round >= this.maxAttempts) results.set(id, { id, ok: false, error: u.error, attempts: attempts.get(id)! });
+        else if (!now) fail(u.item, new GraphError(404, 'Request_ResourceNotFound', 'The user no longer exists.'));
+        else if (u.final || round >= this.maxAttempts) fail(u.item, u.error);
         else pending.push(u.item);
       }
+      uncertain = [];
       this.stats.retries += pending.length;
     }
     return items.map((i) => results.get(i.userId)!);
@@ -554,4 +588,14 @@ export class GraphGateway {
   async reprocessUser(userId: string): Promise<void> {
     await this.post(`/users/${enc(userId)}/reprocessLicenseAssignment`, {});
   }
+}
+
+/** A write whose fate could not be read back: reported, never retried blindly. */
+function unconfirmed(writeError: GraphError, readError: unknown): GraphError {
+  const r = toGraphError(readError);
+  return new GraphError(
+    writeError.status,
+    'Unconfirmed',
+    `The change was sent but Graph answered ${writeError.status || 'nothing'} (${writeError.code}), and re-reading to check it failed too (${r.code}): it may or may not have been applied. Check the licenses before trying again.`,
+  );
 }
