@@ -71,7 +71,7 @@ describe('sandbox: group licensing', () => {
   });
 
   it('licenseProcessingState goes QueuedForProcessing -> ProcessingInProgress -> ProcessingComplete; members change only at the end', async () => {
-    await sb.behavior({ groupProcessingMs: 300 });
+    await sb.behavior({ groupProcessingMs: 800 }); // 400 ms per phase: room for a slow poll
     const sales = await group('Sales');
     await swap(sales.id, E3, [E1]);
     const seen: string[] = [];
