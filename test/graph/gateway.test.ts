@@ -265,6 +265,20 @@ describe('graph gateway: writes', () => {
     assert.equal(perUser.length, 5);
   });
 
+  it('a write whose outcome cannot be read back is never sent again: it ends as Unconfirmed', async () => {
+    const { gateway } = testGateway(sb, { maxAttempts: 2 });
+    const [a, b, c] = await ids(gateway, ['u6', 'u7', 'u8']);
+    await sb.fault({ method: 'POST', path: '/users/*/assignLicense', status: 503, times: 3, hideSuccess: true });
+    await sb.fault({ method: 'GET', path: '/users/*', status: 500, times: 1000 });
+    const one = await gateway.assignUserLicense(a!, swapBody);
+    assert.equal(one.ok, false);
+    assert.ok(!one.ok && one.error.code === 'Unconfirmed' && /may or may not/.test(one.error.message));
+    const many = await gateway.assignUserLicenses([b!, c!].map((userId) => ({ userId, body: swapBody })));
+    assert.deepEqual(many.map((o) => !o.ok && o.error.code), ['Unconfirmed', 'Unconfirmed']);
+    await sb.clearFaults();
+    assert.equal(assignCalls(await sb.requests()).length, 3);
+  });
+
   it('judges whether a write took effect from the direct assignments', () => {
     const states = (list: [string, string | null][]) =>
       list.map(([sku, g]) => ({ skuId: sku, assignedByGroup: g, state: 'Active', error: null, disabledPlans: [], lastUpdatedDateTime: null }));
