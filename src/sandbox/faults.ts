@@ -95,10 +95,12 @@ function publicFault(f: Fault & { re?: RegExp }): Fault {
 
 export interface RequestLogEntry {
   method: string;
-  /** Path as requested, with /v1.0 and without the query. */
+  /** Path below the version, without the query: "/users/alice@contoso.example/assignLicense". */
   path: string;
   /** The query string without "?" ("" when none). */
   query: string;
+  /** As requested below the host: "/v1.0/users/...?$select=...". */
+  url: string;
   status: number;
   /** ISO time the request arrived. */
   at: string;

@@ -76,7 +76,7 @@ export class SandboxHost {
           : method !== 'POST'
             ? errorResponse(errors.methodNotAllowed())
             : runBatch(body, malformed, (sub) => this.graph(sub.method, sub.path, url.origin, sub.headers, sub.body, false, true));
-        this.logEntry(method, url.pathname, url.search, out.status, at, false, !!fault);
+        this.logEntry(method, '/$batch', url.search, out.status, at, false, !!fault);
       } else {
         out = this.graph(method, pathAndQuery, url.origin, headers, body, malformed, false, at);
       }
@@ -107,12 +107,14 @@ export class SandboxHost {
       res = handleGraphRequest(this.tenant, { method, path, url, headers, body, malformed });
       if (fault) res = faultResponse(fault.status, fault.retryAfterSeconds);
     }
-    this.logEntry(method, `/v1.0${path}`, query, res.status, at, batch, !!fault);
+    this.logEntry(method, path, query, res.status, at, batch, !!fault);
     return res;
   }
 
+  /** `path` below the version, as the spec writes Graph paths and fault globs ("/users/x/assignLicense"). */
   private logEntry(method: string, path: string, query: string, status: number, at: string, batch: boolean, fault: boolean): void {
-    const e: RequestLogEntry = { method, path, query: query.replace(/^\?/, ''), status, at, batch };
+    const q = query.replace(/^\?/, '');
+    const e: RequestLogEntry = { method, path, query: q, url: `/v1.0${path}${q ? `?${q}` : ''}`, status, at, batch };
     if (fault) e.fault = true;
     this.log.add(e);
   }
