@@ -2,7 +2,8 @@
 // the variable's name and what is expected, all at once, so a broken .env is fixed in one go.
 import { z } from 'zod';
 import { GraphConfigError, loadGraphConfig, type GraphConfig } from './graph/config';
-import { loadRequestConfig, type RequestConfig } from './requests/config';
+import { loadRequestConfig, parseBool, parseDuration, type RequestConfig } from './requests/config';
+import { parseApprovers } from './requests/approvers';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -58,31 +59,48 @@ const EnvSchema = z
     // workflow's settings (STATE_DB, APPROVERS, ALLOW_SELF_APPROVAL, APPROVAL_TTL) by
     // src/requests/config.ts; loadConfig() collects their problems with these.
     GRAPH_BASE_URL: optionalText,
-  })
-  .superRefine((e, ctx) => {
-    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (e.MicrosoftAppId) {
-      if (!GUID.test(e.MicrosoftAppId)) issue('MicrosoftAppId', 'MicrosoftAppId must be the bot\'s Entra application id (a GUID)');
-      if (!e.MicrosoftAppType) issue('MicrosoftAppType', 'MicrosoftAppType is required with MicrosoftAppId (SingleTenant, MultiTenant or UserAssignedMSI)');
-      if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword)
-        issue('MicrosoftAppPassword', 'MicrosoftAppPassword is required with MicrosoftAppId (the bot\'s client secret)');
-      if (e.MicrosoftAppType !== 'MultiTenant' && !e.MicrosoftAppTenantId)
-        issue('MicrosoftAppTenantId', `MicrosoftAppTenantId is required when MicrosoftAppType is ${e.MicrosoftAppType ?? 'SingleTenant'}`);
-    } else {
-      if (e.MicrosoftAppPassword) issue('MicrosoftAppId', 'MicrosoftAppPassword is set but MicrosoftAppId is empty: set both, or neither for local mode');
-      if (e.MicrosoftAppType) issue('MicrosoftAppId', 'MicrosoftAppType is set but MicrosoftAppId is empty: set both, or neither for local mode');
-      if (e.HOST && !isLoopbackHost(e.HOST))
-        issue(
-          'HOST',
-          `HOST=${e.HOST} is refused in local mode: without MicrosoftAppId the bot checks no tokens, so it only listens on 127.0.0.1`,
-        );
-    }
-    if (e.MicrosoftAppTenantId && !GUID.test(e.MicrosoftAppTenantId)) issue('MicrosoftAppTenantId', 'MicrosoftAppTenantId must be a GUID');
-    if (e.GRAPH_BASE_URL && !isLoopbackUrl(e.GRAPH_BASE_URL) && !e.MicrosoftAppTenantId)
-      issue('MicrosoftAppTenantId', 'MicrosoftAppTenantId is required with a real GRAPH_BASE_URL: it is the only tenant whose activities are accepted');
   });
 
-export type Env = z.infer<typeof EnvSchema>;
+type BotEnv = z.infer<typeof EnvSchema>;
+
+/** Rules across variables; run on the raw values so they are reported with the field errors. */
+function crossChecks(env: NodeJS.ProcessEnv): string[] {
+  const out: string[] = [];
+  const v = (name: string) => {
+    const x = env[name];
+    return typeof x === 'string' && x.trim() ? x.trim() : undefined;
+  };
+  const e = {
+    MicrosoftAppId: v('MicrosoftAppId'),
+    MicrosoftAppPassword: v('MicrosoftAppPassword'),
+    MicrosoftAppTenantId: v('MicrosoftAppTenantId'),
+    MicrosoftAppType: v('MicrosoftAppType') as BotEnv['MicrosoftAppType'],
+    HOST: v('HOST'),
+    GRAPH_BASE_URL: v('GRAPH_BASE_URL'),
+  };
+  /** The variable's name is in every message. */
+  const issue = (_variable: string, message: string) => out.push(message);
+  if (e.MicrosoftAppId) {
+    if (!GUID.test(e.MicrosoftAppId)) issue('MicrosoftAppId', 'MicrosoftAppId must be the bot\'s Entra application id (a GUID)');
+    if (!e.MicrosoftAppType) issue('MicrosoftAppType', 'MicrosoftAppType is required with MicrosoftAppId (SingleTenant, MultiTenant or UserAssignedMSI)');
+    if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword)
+      issue('MicrosoftAppPassword', 'MicrosoftAppPassword is required with MicrosoftAppId (the bot\'s client secret)');
+    if (e.MicrosoftAppType !== 'MultiTenant' && !e.MicrosoftAppTenantId)
+      issue('MicrosoftAppTenantId', `MicrosoftAppTenantId is required when MicrosoftAppType is ${e.MicrosoftAppType ?? 'SingleTenant'}`);
+  } else {
+    if (e.MicrosoftAppPassword) issue('MicrosoftAppId', 'MicrosoftAppPassword is set but MicrosoftAppId is empty: set both, or neither for local mode');
+    if (e.MicrosoftAppType) issue('MicrosoftAppId', 'MicrosoftAppType is set but MicrosoftAppId is empty: set both, or neither for local mode');
+    if (e.HOST && !isLoopbackHost(e.HOST))
+      issue(
+        'HOST',
+        `HOST=${e.HOST} is refused in local mode: without MicrosoftAppId the bot checks no tokens, so it only listens on 127.0.0.1`,
+      );
+  }
+  if (e.MicrosoftAppTenantId && !GUID.test(e.MicrosoftAppTenantId)) issue('MicrosoftAppTenantId', 'MicrosoftAppTenantId must be a GUID');
+  if (e.GRAPH_BASE_URL && !isLoopbackUrl(e.GRAPH_BASE_URL) && !e.MicrosoftAppTenantId)
+    issue('MicrosoftAppTenantId', 'MicrosoftAppTenantId is required with a real GRAPH_BASE_URL: it is the only tenant whose activities are accepted');
+  return out;
+}
 
 export interface Config {
   port: number;
@@ -119,11 +137,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (err instanceof GraphConfigError) problems.push(...err.problems);
     else problems.push(err instanceof Error ? err.message : String(err));
   }
+  problems.push(...crossChecks(env));
+  // The workflow's settings, each on its own so every bad one is listed.
+  const requestChecks: (() => unknown)[] = [
+    () => parseApprovers(env.APPROVERS ?? ''),
+    () => (env.APPROVAL_TTL?.trim() ? parseDuration(env.APPROVAL_TTL, 'APPROVAL_TTL') : 0),
+    () => parseBool(env.ALLOW_SELF_APPROVAL, 'ALLOW_SELF_APPROVAL'),
+  ];
+  for (const check of requestChecks) {
+    try {
+      check();
+    } catch (err) {
+      problems.push(err instanceof Error ? err.message : String(err));
+    }
+  }
   let requests: RequestConfig | undefined;
   try {
     requests = loadRequestConfig(env);
   } catch (err) {
-    problems.push(err instanceof Error ? err.message : String(err));
+    const msg = err instanceof Error ? err.message : String(err);
+    if (!problems.includes(msg)) problems.push(msg);
   }
   if (problems.length || !parsed.success || !graph || !requests) throw new ConfigError(problems);
   const e = parsed.data;

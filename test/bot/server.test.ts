@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { startServer, type RunningServer } from '../../src/server/http';
+import { silentLogger } from '../../src/bot/deps';
+
+describe('server: HTTP transport', () => {
+  let server: RunningServer;
+  const seen: unknown[] = [];
+  let ready = true;
+
+  before(async () => {
+    server = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      localMode: true,
+      log: silentLogger,
+      processActivity: async (req, res) => {
+        seen.push(req.body);
+        res.send(200, { ok: true });
+      },
+      health: () => ({ ok: true, detail: { store: 'memory' } }),
+      ready: async () => {
+        if (!ready) throw new Error('Graph is unreachable');
+        return { ok: true };
+      },
+    });
+  });
+  after(() => server.close());
+
+  it('binds to the loopback address in local mode', () => {
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('POST /api/messages hands activities to the adapter', async () => {
+    const res = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text: 'hi' }) });
+    assert.equal(res.status, 200);
+    assert.deepEqual(seen.at(-1), { type: 'message', text: 'hi' });
+  });
+
+  it('a body that is not an activity gets a 400 with a JSON error', async () => {
+    for (const body of ['{"foo":1}', '[]', '"x"']) {
+      const res = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      assert.equal(res.status, 400, body);
+      assert.equal(((await res.json()) as any).error.code, 'BadRequest');
+    }
+    const bad = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    assert.equal(bad.status, 400);
+  });
+
+  it('GET /healthz and /readyz', async () => {
+    const h = await fetch(`${server.url}/healthz`);
+    assert.equal(h.status, 200);
+    assert.deepEqual(await h.json(), { status: 'ok', store: 'memory' });
+    ready = false;
+    const r = await fetch(`${server.url}/readyz`);
+    assert.equal(r.status, 503);
+    assert.match(((await r.json()) as any).error, /Graph is unreachable/);
+    ready = true;
+    assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+  });
+});
