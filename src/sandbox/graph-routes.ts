@@ -28,6 +28,8 @@ export interface GraphRequest {
   /** Parsed JSON body; `malformed` when the body was not JSON. */
   body?: unknown;
   malformed?: boolean;
+  /** Set by the router for a trailing /$count segment. */
+  countOnly?: boolean;
 }
 
 export interface GraphResponse {
@@ -60,6 +62,12 @@ export function handleGraphRequest(tenant: Tenant, req: GraphRequest): GraphResp
 function route(tenant: Tenant, req: GraphRequest): GraphResponse {
   const segs = req.path.split('/').filter(Boolean).map(decodeSegment);
   const lower = segs.map((s) => s.toLowerCase());
+  // /users/$count, /groups/{id}/members/microsoft.graph.user/$count ...: the collection's size.
+  if (segs.length >= 2 && lower[lower.length - 1] === '$count') {
+    segs.pop();
+    lower.pop();
+    req = { ...req, countOnly: true };
+  }
   const m = req.method.toUpperCase();
   const ctx = `${req.url.origin}/v1.0/$metadata#`;
   const only = (method: string) => {
@@ -176,6 +184,10 @@ function list<T>(
   const q = parseListQuery(req.url.searchParams, req.headers, support);
   const select = resolveSelect(q.select, kind);
   const matching = applyListQuery(items, q, support);
+  if (req.countOnly) {
+    if ((req.headers['consistencylevel'] ?? '').toLowerCase() !== 'eventual') throw errors.countNeedsConsistency();
+    return { status: 200, headers: { 'Content-Type': 'text/plain' }, body: String(matching.length) };
+  }
   return json(200, pageBody(matching, q, req.url, context, (x) => serialize(x, select)));
 }
 

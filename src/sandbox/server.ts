@@ -231,7 +231,8 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 function send(res: http.ServerResponse, r: GraphResponse): void {
   if (res.headersSent) return;
-  const payload = r.body === undefined || r.status === 204 ? '' : JSON.stringify(r.body);
+  const text = typeof r.body === 'string' && (r.headers['Content-Type'] ?? '').startsWith('text/plain');
+  const payload = r.body === undefined || r.status === 204 ? '' : text ? (r.body as string) : JSON.stringify(r.body);
   const headers: Record<string, string | number> = { ...r.headers };
   if (payload) headers['Content-Length'] = Buffer.byteLength(payload);
   else delete headers['Content-Type'];

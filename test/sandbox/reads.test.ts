@@ -119,6 +119,11 @@ describe('sandbox Graph reads', () => {
     assert.equal(unquoted.status, 400);
     const noEventualCount = await sb.get('/users?$count=true');
     assert.equal(noEventualCount.status, 400);
+    const sales = (await sb.client().api('/groups').filter("displayName eq 'Sales'").get()).value[0];
+    const n = await fetch(`${sb.graphBaseUrl}/groups/${sales.id}/members/microsoft.graph.user/$count`, { headers: { ConsistencyLevel: 'eventual' } });
+    assert.equal(n.status, 200);
+    assert.equal(await n.text(), '2');
+    assert.equal((await sb.get('/users/$count')).status, 400, '$count needs ConsistencyLevel: eventual');
   });
 
   it('GET /groups with $filter eq / startswith; group fields', async () => {
