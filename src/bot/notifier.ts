@@ -76,7 +76,12 @@ export class BotNotifier implements RequestNotifier {
     const sent = new Set<string>();
 
     // In the request's conversation: the status for everyone, Approve/Reject for approvers (refresh).
-    if (r.conversationKey && this.conv.ref(r.conversationKey)) {
+    // Not in the requester's own personal chat unless they may approve it themselves: no approver
+    // would see it there, and the requester's card already shows the status.
+    const where = r.conversationKey ? this.conv.ref(r.conversationKey) : undefined;
+    const personal = where?.conversation?.conversationType === 'personal';
+    const requesterApproves = approvers.some((a) => a.toLowerCase() === r.requester.id.toLowerCase());
+    if (r.conversationKey && where && (!personal || requesterApproves)) {
       const lang = this.conv.langOf(r.conversationKey);
       const card = requestCard(messagesFor(lang), r, { view: 'status', refreshUserIds: teamsIds });
       const id = await this.safeSend(r.conversationKey, card);

@@ -301,12 +301,13 @@ export interface ActivityOptions {
 }
 
 export function harness(over: Partial<BotDeps> = {}, approverOpts: { allowSelf?: boolean } = {}): Harness {
-  const licenses = fakeLicenses();
-  const requests = fakeRequests();
-  const approvers = fakeApprovers(approverOpts);
-  const refs = new MemoryRefs();
-  const proactive = new RecordingProactive();
-  const bot = new PlanSwitchBot({ licenses, requests, approvers, refs, proactive, tenantId: TENANT, log: silentLogger, ...over });
+  // Fakes unless the caller passes real ones (the integration specs): the harness exposes whichever is used.
+  const licenses = (over.licenses ?? fakeLicenses()) as FakeLicenses;
+  const requests = (over.requests ?? fakeRequests()) as FakeRequests;
+  const approvers = (over.approvers ?? fakeApprovers(approverOpts)) as ReturnType<typeof fakeApprovers>;
+  const refs = (over.refs ?? new MemoryRefs()) as MemoryRefs;
+  const proactive = (over.proactive ?? new RecordingProactive()) as RecordingProactive;
+  const bot = new PlanSwitchBot({ tenantId: TENANT, log: silentLogger, ...over, licenses, requests, approvers, refs, proactive });
   const adapter = new TestAdapter(async (ctx) => {
     await bot.run(ctx);
   });

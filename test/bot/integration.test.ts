@@ -1,0 +1,175 @@
+// The bot on the real stack: sandbox tenant (data/demo-tenant.json) + LicenseService + SQLite
+// store + ApproverPolicy + ChangeRequests + BotNotifier, driven through TestAdapter as Teams would.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { withSandbox } from '../helpers/sandbox';
+import { connectGraph, type GraphConnection } from '../../src/graph/connect';
+import { LicenseService } from '../../src/licensing/service';
+import { openStore, type SqliteRequestStore } from '../../src/state/sqlite-store';
+import { ApproverPolicy } from '../../src/requests/approvers';
+import { ChangeRequests } from '../../src/requests/workflow';
+import { BotNotifier } from '../../src/bot/notifier';
+import { Conversations } from '../../src/bot/conversations';
+import { silentLogger } from '../../src/bot/deps';
+import { actionsOf, cardOf, cardText, harness, type Harness } from './fakes';
+
+const DEMO = join(__dirname, '..', '..', '..', 'data', 'demo-tenant.json');
+const TENANT = '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';
+const SANNE = { id: '29:sanne', aadObjectId: 'a11ce000-0000-4000-8000-000000000001', name: 'Sanne de Vries' };
+const PIETER = { id: '29:pieter', aadObjectId: 'a11ce000-0000-4000-8000-000000000002', name: 'Pieter Bakker' };
+const LICENSE_ADMINS = 'a11ce000-0000-4000-8000-000000000100';
+const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
+
+describe('bot on the sandbox tenant (real LicenseService, store and workflow)', function () {
+  this.timeout(30_000);
+  const sb = withSandbox(DEMO, { resetEach: true });
+  let graph: GraphConnection;
+  let store: SqliteRequestStore;
+  let workflow: ChangeRequests;
+  let h: Harness;
+  let licenses: LicenseService;
+
+  beforeEach(async () => {
+    await sb.behavior({ groupProcessingMs: 50 });
+    graph = await connectGraph({ GRAPH_BASE_URL: sb.graphBaseUrl });
+    licenses = new LicenseService(graph.gateway, undefined, { pollIntervalMs: 25, trackTimeoutMs: 10_000 });
+    store = openStore(':memory:');
+    const approvers = new ApproverPolicy({ approvers: `group:${LICENSE_ADMINS}`, tenantId: TENANT, licenses });
+    const tmp = harness();
+    const conv = new Conversations(store, tmp.proactive, silentLogger);
+    const notifier = new BotNotifier(conv, approvers, silentLogger, { progressEveryMs: 0 });
+    workflow = new ChangeRequests({ store, licenses, approvers, notifier, tenantId: TENANT, ttlMs: 3_600_000, recheckBudgetMs: 0, trackOptions: { pollIntervalMs: 25, timeoutMs: 10_000 } });
+    h = harness({ licenses, requests: workflow, approvers, refs: store, proactive: tmp.proactive, tenantId: TENANT });
+  });
+
+  afterEach(async () => {
+    await workflow.whenIdle();
+    await h.bot.whenIdle();
+    store.close();
+    await graph.close();
+  });
+
+  async function settle() {
+    for (let i = 0; i < 5; i++) {
+      await workflow.whenIdle();
+      await h.bot.whenIdle();
+    }
+  }
+
+  it('plans and status read the demo tenant', async () => {
+    const [plans] = await h.say('licenties', { who: SANNE });
+    assert.match(cardText(cardOf(plans!)), /Office 365 E3/);
+    const [status] = await h.say('status Sales', { who: SANNE });
+    assert.match(cardText(cardOf(status!)), /Licenses of Sales/);
+    assert.match(cardText(cardOf(status!)), /Office 365 E1/);
+  });
+
+  it('an activity from someone who is not in the sandbox tenant is refused', async () => {
+    const [reply] = await h.say('plans', { who: { id: '29:ghost', aadObjectId: '00000000-0000-4000-8000-000000000999' } });
+    assert.match(String(reply!.text), /can't find you/);
+  });
+
+  it('move group Sales to E3: preflight, request, approval by another admin, swap, completion notice', async () => {
+    // Pieter has talked to the bot before: his personal chat is known.
+    await h.say('help', { who: PIETER, conversationId: 'pieter-chat', conversationType: 'personal' });
+
+    const [pre] = await h.say('move group Sales to E3', { who: SANNE, conversationId: 'sales-ops', conversationType: 'groupChat' });
+    const firstCard = cardOf(pre!);
+    assert.match(cardText(firstCard), /Preflight check/);
+    // Jan de Vries also holds E1 directly: the card warns and offers to include direct copies.
+    assert.match(cardText(firstCard), /also hold the source plan directly/);
+    assert.match(cardText(firstCard), /Jan de Vries/);
+    const withDirect = actionsOf(firstCard).find((a) => a.verb === 'preflight' && a.data.includeDirectCopies)!;
+    assert.ok(withDirect);
+    const again = await h.click('preflight', withDirect.data, { who: SANNE, conversationId: 'sales-ops', conversationType: 'groupChat', replyToId: 'pre-0' });
+    const preCard = cardOf(again);
+    assert.match(cardText(preCard), /Direct copies of the source held by members are included/);
+    const requestBtn = actionsOf(preCard).find((a) => a.verb === 'request');
+    assert.ok(requestBtn, `not blocked: ${cardText(preCard)}`);
+
+    const asked = await h.click('request', requestBtn.data, { who: SANNE, conversationId: 'sales-ops', conversationType: 'groupChat', replyToId: 'pre-1' });
+    assert.match(cardText(cardOf(asked)), /Change request 1\b/);
+    await settle();
+
+    const toPieter = h.proactive.sent.find((s) => s.conversationId === 'pieter-chat');
+    assert.ok(toPieter, 'an approval card went to the approver\'s personal chat');
+    const approvalCard = toPieter.activity.attachments![0]!.content as any;
+    const approveBtn = actionsOf(approvalCard).find((a) => a.verb === 'approve')!;
+    assert.deepEqual(approveBtn.data, { requestId: '1', version: 1 });
+    const inGroup = h.proactive.sent.find((s) => s.conversationId === 'sales-ops');
+    assert.ok(inGroup, 'and one into the group chat, with refresh for the approvers');
+    assert.ok((inGroup.activity.attachments![0]!.content as any).refresh.userIds.includes('29:pieter'));
+
+    // Sanne cannot approve her own request.
+    const own = await h.click('approve', approveBtn.data, { who: SANNE, conversationId: 'sales-ops', conversationType: 'groupChat' });
+    assert.match(cardText(cardOf(own)), /someone else has to approve/);
+    assert.equal(workflow.status('1').ok && (workflow.status('1') as any).request.state, 'pending');
+
+    const approved = await h.click('approve', approveBtn.data, { who: PIETER, conversationId: 'pieter-chat', replyToId: toPieter.id });
+    assert.match(cardText(cardOf(approved)), /Approved — running…/);
+    assert.deepEqual(actionsOf(cardOf(approved)), []);
+    await settle();
+
+    const final = workflow.status('1');
+    assert.ok(final.ok);
+    assert.equal(final.request.state, 'completed', JSON.stringify(final.request.result?.error ?? final.request.result?.worsened));
+    const group = await licenses.status({ kind: 'group', group: 'Sales' });
+    assert.ok(group.licenses.some((l) => l.plan.skuId === E3));
+
+    const notice = h.proactive.sent.filter((s) => s.conversationId === 'sales-ops').map((s) => cardText(s.activity.attachments![0]!.content));
+    assert.ok(notice.some((t) => /Change request 1 finished/.test(t) && /members done/.test(t)), notice.join('\n---\n'));
+    // Every card showing the request was updated in place along the way.
+    assert.ok(h.proactive.updated.some((u) => u.activity.id === toPieter.id));
+    assert.ok(h.proactive.updated.some((u) => u.activity.id === 'pre-1'));
+  });
+
+  it('a stale card, a non-approver and a forged request id change nothing', async () => {
+    const [pre] = await h.say('move group Sales to E3', { who: SANNE });
+    const requestBtn = actionsOf(cardOf(pre!)).find((a) => a.verb === 'request')!;
+    await h.click('request', requestBtn.data, { who: SANNE, replyToId: 'pre-2' });
+    await settle();
+    const jan = await licenses.resolveUser('jan.devries@contoso.example');
+    const nobody = await h.click('approve', { requestId: '1', version: 1 }, { who: { id: '29:jan', aadObjectId: jan!.id, name: 'Jan' } });
+    assert.match(cardText(cardOf(nobody)), /not one of the approvers/);
+    const stale = await h.click('approve', { requestId: '1', version: 7 }, { who: PIETER });
+    assert.match(cardText(cardOf(stale)), /out of date/);
+    const forged = await h.click('approve', { requestId: '99', version: 1 }, { who: PIETER });
+    assert.match(cardText(cardOf(forged)), /There is no change request 99/);
+    await settle();
+    const r = workflow.status('1');
+    assert.ok(r.ok);
+    assert.equal(r.request.state, 'pending');
+    const group = await licenses.status({ kind: 'group', group: 'Sales' });
+    assert.ok(!group.licenses.some((l) => l.plan.skuId === E3), 'no swap happened');
+  });
+
+  it('unknown plan and unknown group answer from the tenant', async () => {
+    const [plan] = await h.say('verplaats groep Verkoop naar E9', { who: SANNE });
+    const text = cardText(cardOf(plan!));
+    assert.match(text, /De tenant heeft geen licentieplan "E9"|Ik kan geen gebruiker of groep "Verkoop" vinden/);
+    const [plan2] = await h.say('move group Sales to E9', { who: SANNE });
+    assert.match(cardText(cardOf(plan2!)), /The tenant has no plan called "E9"/);
+    assert.match(cardText(cardOf(plan2!)), /Office 365 E5/);
+    const [group] = await h.say('move group Salez to E3', { who: SANNE });
+    assert.match(cardText(cardOf(group!)), /can't find a user or group called "Salez"/);
+  });
+
+  it('the guided card walks a real group through to its preflight', async () => {
+    const s1 = await h.click('guide', { step: 'source', principal: '', principalText: 'Engineering' }, { who: SANNE });
+    const next = actionsOf(cardOf(s1)).find((a) => a.data?.step === 'target')!;
+    const from = cardOf(s1).body.find((b: any) => b.id === 'from');
+    const s2 = await h.click('guide', { ...next.data, from: from.value }, { who: SANNE });
+    const check = actionsOf(cardOf(s2)).find((a) => a.verb === 'preflight')!;
+    const s3 = await h.click('preflight', { ...check.data, to: E3 }, { who: SANNE });
+    const text = cardText(cardOf(s3));
+    assert.match(text, /Preflight check/);
+    assert.match(text, /Engineering/);
+    assert.match(text, /dynamic membership/i);
+  });
+
+  it('type-ahead search finds sandbox users and groups', async () => {
+    const res = await h.invoke('application/search', { queryText: 'Sales', dataset: 'principals' }, { who: SANNE });
+    const values = res.body.value.results.map((r: any) => r.title);
+    assert.ok(values.some((t: string) => /^Sales/.test(t)), values.join(', '));
+  });
+});
