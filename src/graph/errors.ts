@@ -66,6 +66,11 @@ export function toGraphError(err: unknown): GraphError {
   if (status < 0) status = 0;
   let code = typeof e.code === 'string' && e.code ? e.code : '';
   let message = typeof e.message === 'string' ? e.message : '';
+  // Read as bytes (the gateway asks for ArrayBuffer), the error body arrives undecoded.
+  if (e.body instanceof ArrayBuffer || ArrayBuffer.isView(e.body)) {
+    const bytes = e.body instanceof ArrayBuffer ? new Uint8Array(e.body) : new Uint8Array(e.body.buffer, e.body.byteOffset, e.body.byteLength);
+    e.body = Buffer.from(bytes).toString('utf8');
+  }
   // The client puts Graph's { error: { code, message } } in body when the response was not JSON-parsed as an error.
   if ((!code || !message) && typeof e.body === 'string') {
     try {

@@ -53,12 +53,12 @@ class GroupNameCollector {
   private readonly seen = new Set<string>();
   private readonly lookups: Promise<Record<string, string>>[] = [];
 
+  /** `skip`: group ids whose names are known already (the group being changed). */
   constructor(
     private readonly gateway: GraphGateway,
-    known: Record<string, string> = {},
+    skip: string[] = [],
   ) {
-    for (const id of Object.keys(known)) this.seen.add(id.toLowerCase());
-    this.lookups.push(Promise.resolve(Object.fromEntries(Object.entries(known).map(([k, v]) => [k.toLowerCase(), v]))));
+    for (const id of skip) this.seen.add(id.toLowerCase());
   }
 
   add(users: GraphUser[]): void {
@@ -214,7 +214,7 @@ export class SnapshotReader {
 
     if (query?.kind === 'group') {
       let membersP: Promise<Awaited<ReturnType<GraphGateway['listGroupMembers']>>> | undefined;
-      const collector = new GroupNameCollector(this.gateway);
+      let collector = new GroupNameCollector(this.gateway, [query.group.trim()]);
       if (groupById) {
         membersP = this.gateway.listGroupMembers(query.group.trim(), { onPage: (users) => collector.add(users) });
         membersP.catch(() => undefined);
@@ -224,7 +224,9 @@ export class SnapshotReader {
       const target = ctx.catalog.resolve(spec.to);
       const source = this.inferSource(spec, { kind: 'group', group }, ctx.catalog, target);
       if (!membersP || group.id.toLowerCase() !== query.group.trim().toLowerCase()) {
-        membersP = this.gateway.listGroupMembers(group.id, { onPage: (users) => collector.add(users) });
+        const names = new GroupNameCollector(this.gateway, [group.id]);
+        collector = names;
+        membersP = this.gateway.listGroupMembers(group.id, { onPage: (users) => names.add(users) });
       }
       const members = await membersP;
       const groupNames = await collector.names();

@@ -1,0 +1,255 @@
+// Preflight benchmark (issue 6): a group preflight at 1,000 / 10,000 / 100,000 members against a
+// sandbox with 20 ms latency per Graph response, through the real Graph client, gateway and
+// LicenseService, compared with the naive way (list the members, then GET each user).
+//
+// Targets: Graph requests <= ceil(N/999) + 5; wall <= 1.2 x pages x latency (pages = ceil(N/999));
+// CPU < 1 s; RSS < 400 MB at 100k.
+//
+// The sandbox runs in a child process so CPU and RSS are the client's own. Reference data is
+// loaded before measuring (process start-up, not preflight work). The naive way is measured on a
+// sample of users and extrapolated linearly (it would take N x latency: 35 minutes at 100k).
+//
+//   node dist/bench/preflight.js [--sizes 1000,10000] [--json]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createGraphClient, newStats } from '../src/graph/client';
+import { GraphGateway } from '../src/graph/gateway';
+import { referenceData } from '../src/licensing/reference-data';
+import { LicenseService } from '../src/licensing/service';
+
+export const LATENCY_MS = 20;
+export const PAGE = 999;
+
+export interface PreflightRow {
+  members: number;
+  latencyMs: number;
+  pages: number;
+  requests: number;
+  requestsTarget: number;
+  requestsOk: boolean;
+  /** Requests the sandbox served, $batch sub-requests counted one by one. */
+  servedIncludingBatchItems: number;
+  wallMs: number;
+  wallTargetMs: number;
+  wallOk: boolean;
+  cpuMs: number;
+  cpuOk: boolean;
+  rssPeakMb: number;
+  rssOk: boolean;
+  findings: string;
+  naive: { requests: number; wallMs: number; sampledUsers: number; extrapolated: boolean };
+  speedup: number;
+}
+
+// ---------------------------------------------------------------- a sandbox in its own process
+
+export interface SandboxProcess {
+  graphBaseUrl: string;
+  url: string;
+  control(method: string, path: string, body?: unknown): Promise<any>;
+  close(): Promise<void>;
+}
+
+const SANDBOX_MAIN = join(__dirname, '..', 'src', 'sandbox', 'main.js');
+
+export async function startSandboxProcess(fixture: unknown, readyTimeoutMs = 120_000): Promise<SandboxProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'ps-bench-'));
+  const file = join(dir, 'tenant.json');
+  writeFileSync(file, JSON.stringify(fixture));
+  const child: ChildProcess = spawn(process.execPath, [SANDBOX_MAIN, '--tenant', file, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const graphBaseUrl = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`sandbox did not start in ${readyTimeoutMs} ms: ${err}`)), readyTimeoutMs);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/v1\.0)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sandbox exited (${code}): ${err}`));
+    });
+  });
+  child.removeAllListeners('exit');
+  const url = graphBaseUrl.replace(/\/v1\.0$/, '');
+  return {
+    graphBaseUrl,
+    url,
+    async control(method, path, body) {
+      const res = await fetch(`${url}/_sandbox/${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (res.status >= 400) throw new Error(`sandbox ${method} ${path}: ${res.status} ${text}`);
+      return text ? JSON.parse(text) : undefined;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** A gateway on the sandbox with its own counters. */
+export function benchGateway(sb: SandboxProcess) {
+  const stats = newStats();
+  const host = `${sb.url}/`;
+  const client = createGraphClient({ host, version: 'v1.0', stats });
+  return { gateway: new GraphGateway(client, host, { stats }), stats };
+}
+
+/** Peak RSS while `fn` runs (sampled every 25 ms), CPU and wall time. */
+export async function measure<T>(fn: () => Promise<T>): Promise<{ value: T; wallMs: number; cpuMs: number; rssPeakMb: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 25);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  try {
+    const value = await fn();
+    const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { value, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, rssPeakMb: peak / 1024 / 1024 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+// ---------------------------------------------------------------- the benchmark
+
+function groupFixture(members: number, latencyMs: number) {
+  return {
+    tenant: { id: '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f', displayName: 'Bench', defaultUsageLocation: 'NL' },
+    subscriptions: [
+      { sku: 'STANDARDPACK', enabled: members + 100 },
+      { sku: 'ENTERPRISEPACK', enabled: members + 100 },
+    ],
+    // A few members also hold E1 directly or from another group, as in a real tenant.
+    users: [
+      { upn: 'direct@bench.example', licenses: [{ sku: 'STANDARDPACK' }] },
+      { upn: 'other@bench.example' },
+      { upn: 'warm1@bench.example', licenses: [{ sku: 'STANDARDPACK' }] },
+    ],
+    groups: [
+      { displayName: 'All Staff', members: ['direct@bench.example', 'other@bench.example', 'group:Contractors'] },
+      { displayName: 'Contractors', members: ['other@bench.example'], licenses: [{ sku: 'STANDARDPACK' }] },
+      { displayName: 'Warm', members: ['warm1@bench.example'], licenses: [] },
+    ],
+    generate: [{ group: 'All Staff', count: members - 2, upn: 'user{n}@bench.example', usageLocation: 'NL', groupLicenses: [{ sku: 'STANDARDPACK' }] }],
+    behavior: { groupProcessingMs: 0, latencyMs },
+  };
+}
+
+async function naive(sb: SandboxProcess, groupId: string, members: number, sample: number): Promise<PreflightRow['naive']> {
+  const { gateway, stats } = benchGateway(sb);
+  const t0 = performance.now();
+  const ids = (await gateway.listGroupUserMembers(groupId, 'id')).map((u) => u.id);
+  const listMs = performance.now() - t0;
+  const listRequests = stats.httpRequests;
+  const n = Math.min(sample, ids.length);
+  const t1 = performance.now();
+  for (let i = 0; i < n; i++) await gateway.getUser(ids[i]!);
+  const perUser = (performance.now() - t1) / n;
+  return { requests: listRequests + members, wallMs: round(listMs + perUser * members), sampledUsers: n, extrapolated: n < members };
+}
+
+export async function benchPreflight(opts: { sizes?: number[]; latencyMs?: number; naiveSample?: number } = {}): Promise<PreflightRow[]> {
+  const sizes = opts.sizes ?? [1_000, 10_000, 100_000];
+  const latencyMs = opts.latencyMs ?? LATENCY_MS;
+  const sample = opts.naiveSample ?? 200;
+  const ref = referenceData();
+  const rows: PreflightRow[] = [];
+  for (const members of sizes) {
+    const sb = await startSandboxProcess(groupFixture(members, latencyMs));
+    try {
+      // Warm-up on a one-member group: loads modules and JIT-compiles the path, as a running bot would have.
+      {
+        const { gateway } = benchGateway(sb);
+        await new LicenseService(gateway, ref).preflight({ principal: { kind: 'group', group: 'Warm' }, from: 'E1', to: 'E3' }).catch(() => undefined);
+      }
+      global.gc?.();
+      const { gateway, stats } = benchGateway(sb);
+      const service = new LicenseService(gateway, ref);
+      await sb.control('DELETE', 'requests');
+      const m = await measure(() => service.preflight({ principal: { kind: 'group', group: 'All Staff' }, from: 'E1', to: 'E3' }));
+      const served = ((await sb.control('GET', 'requests')) as unknown[]).length;
+      const pf = m.value;
+      if (pf.change.affectedUsers !== members) throw new Error(`expected ${members} affected users, got ${pf.change.affectedUsers}`);
+      const pages = Math.ceil(members / PAGE);
+      const wallTargetMs = 1.2 * pages * latencyMs;
+      const nv = await naive(sb, pf.change.principal.id, members, sample);
+      rows.push({
+        members,
+        latencyMs,
+        pages,
+        requests: stats.httpRequests,
+        requestsTarget: pages + 5,
+        requestsOk: stats.httpRequests <= pages + 5,
+        servedIncludingBatchItems: served,
+        wallMs: round(m.wallMs),
+        wallTargetMs: round(wallTargetMs),
+        wallOk: m.wallMs <= wallTargetMs,
+        cpuMs: round(m.cpuMs),
+        cpuOk: m.cpuMs < 1000,
+        rssPeakMb: round(m.rssPeakMb),
+        rssOk: members < 100_000 || m.rssPeakMb < 400,
+        findings: pf.findings.map((f) => `${f.code}:${f.severity}`).join(' '),
+        naive: nv,
+        speedup: round(nv.wallMs / m.wallMs),
+      });
+    } finally {
+      await sb.close();
+    }
+  }
+  return rows;
+}
+
+export function preflightReport(rows: PreflightRow[]): string {
+  const ok = (b: boolean) => (b ? 'ok' : 'MISSED');
+  const lines = [`group preflight benchmark (sandbox latency ${rows[0]?.latencyMs ?? LATENCY_MS} ms per response, real Graph client)`];
+  for (const r of rows) {
+    lines.push(
+      `  ${String(r.members).padStart(7)} members: ${r.requests} requests (target <= ${r.requestsTarget}: ${ok(r.requestsOk)}; ${r.servedIncludingBatchItems} counting $batch items)` +
+        `, wall ${r.wallMs} ms (target <= ${r.wallTargetMs}: ${ok(r.wallOk)}), CPU ${r.cpuMs} ms (${ok(r.cpuOk)}), RSS peak ${r.rssPeakMb} MB${r.members >= 100_000 ? ` (${ok(r.rssOk)})` : ''}`,
+    );
+    lines.push(
+      `           naive (list, then GET each user): ${r.naive.requests} requests, ${r.naive.wallMs} ms${r.naive.extrapolated ? ` (extrapolated from ${r.naive.sampledUsers} users)` : ''}; ${r.speedup}x slower`,
+    );
+  }
+  return lines.join('\n');
+}
+
+if (require.main === module) {
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+  };
+  const sizes = arg('--sizes')?.split(',').map(Number);
+  benchPreflight(sizes ? { sizes } : {})
+    .then((rows) => {
+      console.log(preflightReport(rows));
+      if (process.argv.includes('--json')) console.log(JSON.stringify(rows));
+    })
+    .catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
+}
