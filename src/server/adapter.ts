@@ -9,6 +9,7 @@ import {
 } from 'botbuilder';
 import type { Config } from '../config';
 import type { Logger, Proactive } from '../bot/deps';
+import { langFromLocale, messagesFor } from '../bot/i18n';
 
 export function createAdapter(config: Pick<Config, 'bot' | 'localMode'>, log: Logger): CloudAdapter {
   const options: Partial<ConfigurationBotFrameworkAuthenticationOptions> = config.localMode
@@ -23,14 +24,15 @@ export function createAdapter(config: Pick<Config, 'bot' | 'localMode'>, log: Lo
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error('unhandled error in a turn', { error: `${error?.name}: ${error?.message}`, type: context.activity?.type, name: context.activity?.name });
+    const message = messagesFor(langFromLocale(context.activity?.locale)).errors.generic;
     try {
       if (context.activity?.type === ActivityTypes.Invoke) {
         await context.sendActivity({
           type: ActivityTypes.InvokeResponse,
-          value: { status: 500, body: { statusCode: 500, type: 'application/vnd.microsoft.error', value: { code: 'InternalError', message: 'Something went wrong. Nothing was changed.' } } },
+          value: { status: 500, body: { statusCode: 500, type: 'application/vnd.microsoft.error', value: { code: 'InternalError', message } } },
         });
       } else if (context.activity?.type === ActivityTypes.Message) {
-        await context.sendActivity(/^nl/i.test(context.activity.locale ?? '') ? 'Er ging bij mij iets mis. Er is niets gewijzigd.' : 'Something went wrong on my side. Nothing was changed.');
+        await context.sendActivity(message);
       }
     } catch (err) {
       log.error('could not report a turn error', { error: String(err) });
