@@ -122,6 +122,25 @@ export class Interner {
   }
 }
 
+/**
+ * The top-level @odata.nextLink when it comes before the "value" array (as Graph writes it), read
+ * from the first bytes without parsing the page; undefined otherwise (the caller then takes it
+ * from the parsed page).
+ */
+export function peekNextLink(bytes: Buffer | undefined): string | undefined {
+  if (!bytes) return undefined;
+  const head = bytes.toString('latin1', 0, Math.min(bytes.length, 8192));
+  const valueAt = head.indexOf('"value"');
+  const m = /^\s*\{[^[{]*?"@odata\.nextLink"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(valueAt >= 0 ? head.slice(0, valueAt) : head);
+  if (!m) return undefined;
+  try {
+    const link = JSON.parse(`"${m[1]}"`) as string;
+    return /^[\x20-\x7e]+$/.test(link) ? link : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Shared by every empty disabledPlans list (frozen: nobody may push into it). */
 const NO_PLANS: string[] = Object.freeze([]) as unknown as string[];
 
@@ -225,24 +244,30 @@ export class GraphGateway {
 
   // ---------------------------------------------------------------- plumbing
 
-  private async get<T>(path: string, headers?: Record<string, string>): Promise<T> {
+  /** GET as bytes. Buffer's UTF-8 decoder is about twice as fast as fetch's json() on the 0.5 MB pages of a big group. */
+  private async getBytes(path: string, headers?: Record<string, string>): Promise<Buffer | undefined> {
     let body: ArrayBuffer;
     try {
-      // Bytes, decoded here: Buffer's UTF-8 decoder is about twice as fast as fetch's json() on
-      // the 0.5 MB pages of a big group.
       let req = this.client.api(path).responseType(ResponseType.ARRAYBUFFER);
       if (headers) req = req.headers(headers);
       body = (await req.get()) as ArrayBuffer;
     } catch (err) {
       throw toGraphError(err);
     }
-    if (!body || body.byteLength === 0) return undefined as T;
-    const buf = Buffer.from(body);
+    return body && body.byteLength ? Buffer.from(body) : undefined;
+  }
+
+  private static parse<T>(buf: Buffer | undefined): T {
+    if (!buf) return undefined as T;
     try {
       return JSON.parse(buf.toString('utf8')) as T;
     } catch {
       throw new GraphError(502, 'InvalidResponse', 'Microsoft Graph answered with something that is not JSON.');
     }
+  }
+
+  private async get<T>(path: string, headers?: Record<string, string>): Promise<T> {
+    return GraphGateway.parse<T>(await this.getBytes(path, headers));
   }
 
   private async post<T>(path: string, body: unknown): Promise<T> {
@@ -266,15 +291,25 @@ export class GraphGateway {
   /** Every page of a collection, in order. `onPage` sees each page as it arrives. */
   async getAll<T>(path: string, onPage?: (items: T[], page: number) => void, headers?: Record<string, string>, keep = true): Promise<{ items: T[]; pages: number }> {
     const items: T[] = [];
-    let next: string | undefined = path;
     let pages = 0;
-    while (next) {
-      const page: Page<T> = await this.get<Page<T>>(next, headers);
+    let inflight: Promise<Buffer | undefined> | undefined = this.getBytes(path, headers);
+    while (inflight) {
+      const bytes: Buffer | undefined = await inflight;
+      inflight = undefined;
+      // Graph writes @odata.nextLink ahead of "value": ask for the next page before parsing this
+      // one, so parsing overlaps the next round trip.
+      const early = peekNextLink(bytes);
+      if (early) {
+        inflight = this.getBytes(this.relativeLink(early), headers);
+        inflight.catch(() => undefined); // surfaced by the await above on the next turn
+      }
+      const page = GraphGateway.parse<Page<T>>(bytes) ?? {};
       pages++;
       const value = page.value ?? [];
       if (keep) for (const v of value) items.push(v);
       onPage?.(value, pages);
-      next = page['@odata.nextLink'] ? this.relativeLink(page['@odata.nextLink']) : undefined;
+      const link = page['@odata.nextLink'];
+      if (!early && link) inflight = this.getBytes(this.relativeLink(link), headers);
     }
     return { items, pages };
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { GraphError } from '../../src/graph/errors';
-import { writeApplied } from '../../src/graph/gateway';
+import { peekNextLink, writeApplied } from '../../src/graph/gateway';
 import { skuId, tenantFixture, withSandbox, type RequestLogEntry } from '../helpers/sandbox';
 import { testGateway } from './support';
 
@@ -277,6 +277,16 @@ describe('graph gateway: writes', () => {
     assert.deepEqual(many.map((o) => !o.ok && o.error.code), ['Unconfirmed', 'Unconfirmed']);
     await sb.clearFaults();
     assert.equal(assignCalls(await sb.requests()).length, 3);
+  });
+
+  it('reads a top-level nextLink ahead of the value array, and nothing else', () => {
+    const b = (o: unknown) => Buffer.from(typeof o === 'string' ? o : JSON.stringify(o));
+    assert.equal(peekNextLink(b({ '@odata.context': 'x', '@odata.nextLink': 'https://graph.microsoft.com/v1.0/groups/1/members?$skiptoken=a\\/b', value: [] })), 'https://graph.microsoft.com/v1.0/groups/1/members?$skiptoken=a\\/b');
+    assert.equal(peekNextLink(b('{"value":[{"@odata.nextLink":"inner"}],"@odata.nextLink":"late"}')), undefined);
+    assert.equal(peekNextLink(b('{"@odata.context":"x","value":[]}')), undefined);
+    assert.equal(peekNextLink(b('{"a":{"@odata.nextLink":"nested"},"value":[]}')), undefined);
+    assert.equal(peekNextLink(b('{"@odata.nextLink":"http:\\/\\/h\\/p","value":[]}')), 'http://h/p');
+    assert.equal(peekNextLink(undefined), undefined);
   });
 
   it('judges whether a write took effect from the direct assignments', () => {
