@@ -141,7 +141,6 @@ async function swap(opts: CliOptions, service: LicensePort, io: CliIO): Promise<
     if (!opts.json) io.stderr('Waiting for Entra to process the group members...');
     let last = '';
     tracking = await service.track(preflight.change, {
-      since: result.startedAt,
       timeoutMs: opts.timeoutMs ?? 600_000,
       ...(opts.pollMs ? { pollIntervalMs: opts.pollMs } : {}),
       onProgress: (p) => {
@@ -151,7 +150,7 @@ async function swap(opts: CliOptions, service: LicensePort, io: CliIO): Promise<
     });
     if (!opts.json) io.stdout(trackingText(tracking));
   } else if (preflight.change.kind !== 'group' && result.changed.length) {
-    tracking = await service.track(preflight.change, { since: result.startedAt });
+    tracking = await service.track(preflight.change);
   }
   if (opts.json) io.stdout(json({ ...pick(preflight), result, ...(tracking ? { tracking } : {}) }));
   const failed = result.failed.length > 0 || (tracking ? tracking.errors.length > 0 || tracking.outcome === 'failed' : false);

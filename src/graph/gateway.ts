@@ -459,10 +459,10 @@ export class GraphGateway {
   async findGroups(name: string, match: 'exact' | 'prefix' = 'exact', top = 25): Promise<GraphGroup[]> {
     const filter = match === 'exact' ? `displayName eq ${literal(name)}` : `${enc('startswith(displayName,')}${literal(name)})`;
     const t = Math.min(999, Math.max(1, top));
-    const { items } = await this.getAll<Record<string, unknown>>(
-      `/groups?$filter=${filter.replace(/ /g, '%20')}&$select=${GROUP_SELECT}&$top=${t}`,
-    );
-    return items.map(normalizeGroup).slice(0, match === 'exact' ? items.length : t);
+    const path = `/groups?$filter=${filter.replace(/ /g, '%20')}&$select=${GROUP_SELECT}&$top=${t}`;
+    // Every group of that exact name (there may be several); for a prefix, the first page only.
+    const items = match === 'exact' ? (await this.getAll<Record<string, unknown>>(path)).items : ((await this.get<Page<Record<string, unknown>>>(path))?.value ?? []);
+    return items.map((raw) => normalizeGroup(raw)).slice(0, match === 'exact' ? items.length : t);
   }
 
   /** Only the processing state (the cheap poll while a group change is processed). */

@@ -330,7 +330,9 @@ export class LicenseService implements LicensePort {
   track(change: ResolvedChange, opts: TrackOptions = {}): Promise<TrackingReport> {
     return this.guard(async () => {
       this.validate(change);
-      const since = opts.since ?? this.swapStarted.get(fingerprint(change));
+      // Remembered start of the swap, less a minute for clocks that disagree with Entra's.
+      const started0 = this.swapStarted.get(fingerprint(change));
+      const since = opts.since ?? (started0 ? new Date(Date.parse(started0) - 60_000).toISOString() : undefined);
       const started = Date.now();
       if (change.kind !== 'group') return this.trackUsers(change, started);
 

@@ -223,6 +223,10 @@ describe('license service against the sandbox', () => {
     assert.ok(found.some((f) => f.userPrincipalName === 'alice@contoso.example' && f.detail === 'Sales'));
     const groups = await svc.findPrincipals('Sa', { kind: 'group' });
     assert.deepEqual(groups.map((g) => g.displayName), ['Sales', 'Sales Interns']);
+    // Type-ahead reads one page, however many groups match.
+    await sb.clearRequests();
+    assert.equal((await svc.findPrincipals('S', { kind: 'group', top: 1 })).length, 1);
+    assert.equal((await sb.requests()).filter((r) => r.path.endsWith('/groups')).length, 1);
     const who = await svc.resolveUser('alice@contoso.example');
     assert.equal(who?.kind, 'user');
     assert.equal(await svc.resolveUser('ghost@contoso.example'), null);
