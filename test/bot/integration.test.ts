@@ -12,6 +12,8 @@ import { BotNotifier } from '../../src/bot/notifier';
 import { Conversations } from '../../src/bot/conversations';
 import { silentLogger } from '../../src/bot/deps';
 import { actionsOf, cardOf, cardText, harness, type Harness } from './fakes';
+import { en, nl } from '../../src/bot/i18n';
+import { preflightCard } from '../../src/bot/cards/preflight';
 
 const DEMO = join(__dirname, '..', '..', '..', 'data', 'demo-tenant.json');
 const TENANT = '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';
@@ -165,6 +167,27 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
     assert.match(text, /Preflight check/);
     assert.match(text, /Engineering/);
     assert.match(text, /dynamic membership/i);
+  });
+
+  it('every finding the real preflight produces reads well in both languages', async () => {
+    const specs = [
+      { principal: { kind: 'group' as const, group: 'Sales' }, to: 'E3' },
+      { principal: { kind: 'group' as const, group: 'Engineering' }, to: 'E5' },
+      { principal: { kind: 'group' as const, group: 'Finance (AD sync)' }, to: 'E1' },
+      { principal: { kind: 'user' as const, user: 'jan.devries@contoso.example' }, from: 'E1', to: 'E3' },
+      { principal: { kind: 'user' as const, user: 'sophie.vandenberg@contoso.example' }, from: 'E3', to: 'E1' },
+      { principal: { kind: 'user' as const, user: 'emma.janssen@contoso.example' }, from: 'E1', to: 'E3' },
+    ];
+    const codes = new Set<string>();
+    for (const spec of specs) {
+      const result = await licenses.preflight(spec);
+      for (const f of result.findings) codes.add(f.code);
+      for (const t of [en, nl]) {
+        const text = cardText(preflightCard(t, result, spec));
+        assert.doesNotMatch(text, /undefined|\[object Object\]|NaN|see the list above|zie de lijst hierboven/, `${JSON.stringify(spec)}: ${text}`);
+      }
+    }
+    assert.ok(codes.size >= 5, [...codes].join(', '));
   });
 
   it('type-ahead search finds sandbox users and groups', async () => {

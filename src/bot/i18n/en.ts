@@ -7,6 +7,20 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const list = (v: unknown): string | undefined =>
   Array.isArray(v) && v.length ? v.map((x) => (typeof x === 'string' ? x : (x as { displayName?: string; name?: string })?.displayName ?? (x as { name?: string })?.name ?? String(x))).join(', ') : undefined;
+const name = (v: unknown): string | undefined => (v && typeof v === 'object' ? str((v as { displayName?: unknown }).displayName) : str(v));
+const errors = (v: unknown): string | undefined =>
+  v && typeof v === 'object' && Object.keys(v).length
+    ? Object.entries(v as Record<string, unknown>)
+        .map(([k, n]) => `${k}: ${String(n)}`)
+        .join(', ')
+    : undefined;
+/** The first `max` items (text before ": " only) and "and {n} more". */
+const few = (v: unknown, max = 8): string | undefined => {
+  if (!Array.isArray(v) || !v.length) return undefined;
+  const items = v.map((x) => (typeof x === 'string' ? x.split(': ')[0]! : (name(x) ?? String(x))));
+  const shown = items.slice(0, max).join(', ');
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+};
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export const en = {
@@ -229,32 +243,70 @@ export const en = {
   },
 
   findings: {
-    SAME_PLAN: (_d: D) => 'The source and target are the same plan.',
-    SOURCE_NOT_ASSIGNED: (d: D) => `The source plan is not assigned here${str(d.plan) ? ` (${str(d.plan)})` : ''}: there is nothing to move.`,
+    SAME_PLAN: (_d: D) => 'The source and the target are the same plan: there is nothing to swap.',
+    SOURCE_NOT_ASSIGNED: (d: D) =>
+      `The source plan is not assigned here, so there is nothing to swap. Remove them from the change.${list(d.notFound) ? ` Not found in the directory: ${list(d.notFound)}.` : ''}`,
     SOURCE_INHERITED: (d: D) =>
-      `The source plan is inherited from a group${list(d.groups) ?? str(d.groupName) ? ` (${list(d.groups) ?? str(d.groupName)})` : ''}: it cannot be removed from the user directly. Change the group's license or the user's membership instead.`,
-    SOURCE_ALSO_ELSEWHERE: (_d: D) =>
-      'Some members also hold the source plan directly or from another group. They keep it, and the new plan would then fail for them. Include their direct copies in the change, or remove them first.',
-    TARGET_ALREADY_ASSIGNED: (_d: D) => 'Already on the target plan: they only lose the source plan.',
+      `They get the source plan from ${list(d.groups) ? `the group ${list(d.groups)}` : 'a group'}. A license that comes from a group can't be removed on the user: change the group's license instead, or take them out of the group first.`,
+    SOURCE_ALSO_ELSEWHERE: (d: D) => {
+      const direct = Array.isArray(d.direct) ? d.direct.length > 0 : d.suggestIncludeDirectCopies !== false;
+      const groups = list(d.otherGroups);
+      const where = [direct ? 'directly' : '', groups ? `from the group ${groups}` : ''].filter(Boolean).join(' or ');
+      const effect =
+        d.clash === false
+          ? 'They keep it next to the new plan and use two licenses.'
+          : 'They keep it, and the new plan from this group will fail for them (mutually exclusive): they stay on the old plan with the new one in error.';
+      const fix = [direct ? 'include their direct copies in this change' : '', groups ? 'change the other group too' : ''].filter(Boolean).join(', or ');
+      return `Some members also hold the source plan ${where || 'elsewhere'}. ${effect}${fix ? ` To avoid this, ${fix}.` : ''}`;
+    },
+    TARGET_ALREADY_ASSIGNED: (d: D): string =>
+      d.group
+        ? 'The group already has the target plan: its disabled services will be replaced by the ones carried over from the source plan.'
+        : num(d.direct)
+          ? 'They already have the target plan assigned directly: swapping would overwrite its settings and could not be undone cleanly. Remove the source plan on its own instead.'
+          : num(d.inherited)
+            ? 'They already get the target plan from a group: no new license is needed for them.'
+            : 'They already have the target plan: they need no new license.',
     SEATS_SHORT: (d: D) =>
-      `Not enough licenses: ${num(d.needed) ?? '?'} needed, ${num(d.available) ?? '?'} available. Buy more, or free some up first.`,
+      `Not enough licenses: ${num(d.needed) ?? '?'} needed, ${num(d.available) ?? '?'} available${num(d.short) ? ` (${num(d.short)} short)` : ''}. Licenses freed from the source plan don't count. Buy or free licenses first.`,
     TARGET_NOT_ACTIVE: (d: D) => `The target subscription is not active${str(d.capabilityStatus) ? ` (${str(d.capabilityStatus)})` : ''}. Check it in the Microsoft 365 admin center.`,
-    TARGET_NOT_ASSIGNABLE: (_d: D) => 'The target plan cannot be assigned to users.',
-    MUTUALLY_EXCLUSIVE: (d: D) =>
-      `A license conflict: ${list(d.plans) ?? 'a service plan'} cannot be combined with the target${str(d.conflictingSku) ?? str(d.sku) ? ` (held through ${str(d.conflictingSku) ?? str(d.sku)})` : ''}.`,
-    DEPENDENCY_BROKEN: (d: D) =>
-      `${str(d.plan) ?? 'A service'} depends on ${list(d.requiresAnyOf) ?? 'a service'} that the change removes.`,
-    SERVICES_LOST: (d: D) => `Services that would be lost: ${list(d.services) ?? list(d.plans) ?? 'see the list above'}. Users lose access to them and possibly their data.`,
-    USAGE_LOCATION_MISSING: (d: D) =>
-      str(d.fallback)
-        ? `No usage location: group licensing will use the tenant's country (${str(d.fallback)}).`
-        : 'No usage location: the license cannot be assigned until one is set.',
-    GROUP_SYNCED: (_d: D) => 'The group is synchronized from on-premises: its membership is managed there and changes arrive with a delay.',
-    GROUP_DYNAMIC: (d: D) => `The group has dynamic membership${str(d.membershipRule) ? ` (${str(d.membershipRule)})` : ''}: members come and go by its rule.`,
-    GROUP_NOT_SECURITY: (_d: D) => 'Only security groups can hold licenses, and this group is not one.',
-    NESTED_GROUPS: (_d: D) => 'The group contains other groups: their members do not get licenses through this group.',
-    GROUP_PROCESSING: (d: D) => `Entra is still processing this group's licenses${str(d.state) ? ` (${str(d.state)})` : ''}. Wait until it finishes.`,
-    MEMBERS_IN_ERROR: (_d: D) => 'Some members are already in a license error for this group.',
+    TARGET_NOT_ASSIGNABLE: (d: D) => `The target plan is a ${str(d.appliesTo) ?? 'non-user'} subscription and can't be assigned to users or groups.`,
+    MUTUALLY_EXCLUSIVE: (d: D) => {
+      const sku = name(d.sku) ?? 'another plan';
+      const services = list(Array.isArray(d.plans) ? d.plans.map((p) => (p as { service?: string }).service ?? '').filter(Boolean) : d.plans);
+      return d.addOn
+        ? `The new plan may clash with services bundled in ${sku}${services ? ` (${services})` : ''}. Add-ons like this are usually accepted beside a suite; if Microsoft refuses, disable the bundled service in ${sku}.`
+        : `A license conflict: the new plan clashes with ${sku}${services ? ` (${services})` : ''}, which they keep. Both can't be on one user: remove ${sku} or disable the clashing service first.`;
+    },
+    DEPENDENCY_BROKEN: (d: D) => {
+      const plan = str(d.plan) ?? 'A service';
+      const needs = list(d.requiresAnyOf)?.replace(/, ([^,]*)$/, ' or $1') ?? 'another service';
+      return d.targetOwnPlan
+        ? `The new plan's ${plan} needs ${needs}, which would be off: Microsoft will refuse it. Keep one of them enabled.`
+        : `${name(d.sku) ? `${name(d.sku)}'s ` : ''}${plan} needs ${needs}, which the source plan provides today and the new plan, as set up, doesn't. Keep that service enabled in the new plan${name(d.sku) ? `, or enable it in ${name(d.sku)}` : ''}.`;
+    },
+    SERVICES_LOST: (d: D) => {
+      const lost = few(d.lost);
+      const down = few(d.downgraded);
+      const parts = [lost ? `they lose ${lost}: the new plan has no such service` : '', down ? `they get a smaller edition of ${down}` : ''].filter(Boolean);
+      return parts.length ? `${parts.join('; ').replace(/^./, (c) => c.toUpperCase())}. This can mean loss of service or data.` : 'Some services would be lost or downgraded: see the list above.';
+    },
+    USAGE_LOCATION_MISSING: (d: D): string =>
+      d.direct
+        ? "No usage location: a license can't be assigned directly without one. Set it in Entra ID first."
+        : str(d.defaultCountry)
+          ? `No usage location: group licensing will use the organization's country, ${str(d.defaultCountryName) ?? str(d.defaultCountry)} (${str(d.defaultCountry)}).`
+          : 'No usage location, and the organization has no country set either: the license may fail. Set usage locations first.',
+    GROUP_SYNCED: (_d: D) =>
+      "The group is synchronized from on-premises: its membership is managed there and changes arrive with a delay. The swap changes the group's license only, not its members.",
+    GROUP_DYNAMIC: (d: D) =>
+      `The group has dynamic membership${str(d.membershipRule) ? `, by the rule ${str(d.membershipRule)}` : ''}: people join and leave as the rule says, and whoever is a member gets the new plan.`,
+    GROUP_NOT_SECURITY: (_d: D) => 'Only security groups can hold licenses, and this group is not one. Use a security group, or enable security on this group.',
+    NESTED_GROUPS: (_d: D) =>
+      'The group contains other groups: licenses reach direct members only, so the members of those groups get nothing from this group, before or after the swap.',
+    GROUP_PROCESSING: (d: D) => `Entra ID is still processing an earlier license change for this group${str(d.state) ? ` (${str(d.state)})` : ''}. Wait until it finishes.`,
+    MEMBERS_IN_ERROR: (d: D) =>
+      `Some members already have license errors from this group${errors(d.byError) ? ` (${errors(d.byError)})` : ''}. Fix those first, or they stay in error after the swap.`,
   } satisfies Record<FindingCode, (d: D) => string>,
 };
 

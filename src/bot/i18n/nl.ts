@@ -7,6 +7,20 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const list = (v: unknown): string | undefined =>
   Array.isArray(v) && v.length ? v.map((x) => (typeof x === 'string' ? x : (x as { displayName?: string; name?: string })?.displayName ?? (x as { name?: string })?.name ?? String(x))).join(', ') : undefined;
+const name = (v: unknown): string | undefined => (v && typeof v === 'object' ? str((v as { displayName?: unknown }).displayName) : str(v));
+const errors = (v: unknown): string | undefined =>
+  v && typeof v === 'object' && Object.keys(v).length
+    ? Object.entries(v as Record<string, unknown>)
+        .map(([k, n]) => `${k}: ${String(n)}`)
+        .join(', ')
+    : undefined;
+/** The first `max` items (text before ": " only) and "en nog {n}". */
+const few = (v: unknown, max = 8): string | undefined => {
+  if (!Array.isArray(v) || !v.length) return undefined;
+  const items = v.map((x) => (typeof x === 'string' ? x.split(': ')[0]! : (name(x) ?? String(x))));
+  const shown = items.slice(0, max).join(', ');
+  return items.length > max ? `${shown} en nog ${items.length - max}` : shown;
+};
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export const nl: Messages = {
@@ -229,30 +243,71 @@ export const nl: Messages = {
   },
 
   findings: {
-    SAME_PLAN: (_d: D) => 'Het bron- en doellicentieplan zijn hetzelfde.',
-    SOURCE_NOT_ASSIGNED: (d: D) => `Het bronlicentieplan is hier niet toegewezen${str(d.plan) ? ` (${str(d.plan)})` : ''}: er valt niets te verplaatsen.`,
+    SAME_PLAN: (_d: D) => 'Het bron- en doellicentieplan zijn hetzelfde: er valt niets te wisselen.',
+    SOURCE_NOT_ASSIGNED: (d: D) =>
+      `Het bronlicentieplan is hier niet toegewezen, dus er valt niets te wisselen. Haal ze uit de wijziging.${list(d.notFound) ? ` Niet gevonden in de directory: ${list(d.notFound)}.` : ''}`,
     SOURCE_INHERITED: (d: D) =>
-      `Het bronlicentieplan is overgenomen van een groepslicentie${list(d.groups) ?? str(d.groupName) ? ` (${list(d.groups) ?? str(d.groupName)})` : ''}: het kan niet rechtstreeks bij de gebruiker worden verwijderd. Wijzig de groepslicentie of het groepslidmaatschap.`,
-    SOURCE_ALSO_ELSEWHERE: (_d: D) =>
-      'Sommige leden hebben het bronlicentieplan ook rechtstreeks toegewezen of via een andere groep. Zij houden het, en het nieuwe licentieplan zou dan voor hen mislukken. Neem hun rechtstreeks toegewezen kopieën mee in de wijziging, of verwijder ze eerst.',
-    TARGET_ALREADY_ASSIGNED: (_d: D) => 'Heeft het doellicentieplan al: alleen het bronlicentieplan verdwijnt.',
+      `Het bronlicentieplan is overgenomen van een groepslicentie${list(d.groups) ? ` (groep ${list(d.groups)})` : ''}. Zo'n licentie kan niet bij de gebruiker worden verwijderd: wijzig de groepslicentie, of haal de gebruikers eerst uit de groep.`,
+    SOURCE_ALSO_ELSEWHERE: (d: D) => {
+      const direct = Array.isArray(d.direct) ? d.direct.length > 0 : d.suggestIncludeDirectCopies !== false;
+      const groups = list(d.otherGroups);
+      const where = [direct ? 'rechtstreeks toegewezen' : '', groups ? `via de groep ${groups}` : ''].filter(Boolean).join(' of ');
+      const effect =
+        d.clash === false
+          ? 'Zij houden het naast het nieuwe licentieplan en gebruiken twee licenties.'
+          : 'Zij houden het, en het nieuwe licentieplan van deze groep mislukt dan voor hen (licentieconflict): ze blijven op het oude licentieplan met een fout op het nieuwe.';
+      const fix = [direct ? 'neem hun rechtstreeks toegewezen kopieën mee in deze wijziging' : '', groups ? 'wijzig ook de andere groep' : ''].filter(Boolean).join(', of ');
+      return `Sommige leden hebben het bronlicentieplan ook ${where || 'via een andere bron'}. ${effect}${fix ? ` Om dat te voorkomen: ${fix}.` : ''}`;
+    },
+    TARGET_ALREADY_ASSIGNED: (d: D) =>
+      d.group
+        ? 'De groep heeft het doellicentieplan al: de uitgeschakelde serviceplannen worden vervangen door die van het bronlicentieplan.'
+        : num(d.direct)
+          ? 'Zij hebben het doellicentieplan al rechtstreeks toegewezen: de wissel zou die instellingen overschrijven en kan niet netjes worden teruggedraaid. Verwijder alleen het bronlicentieplan.'
+          : num(d.inherited)
+            ? 'Zij krijgen het doellicentieplan al via een groepslicentie: er is geen nieuwe licentie nodig.'
+            : 'Zij hebben het doellicentieplan al: er is geen nieuwe licentie nodig.',
     SEATS_SHORT: (d: D) =>
-      `Niet genoeg beschikbare licenties: ${num(d.needed) ?? '?'} nodig, ${num(d.available) ?? '?'} beschikbaar. Koop er meer bij of maak er eerst vrij.`,
+      `Niet genoeg beschikbare licenties: ${num(d.needed) ?? '?'} nodig, ${num(d.available) ?? '?'} beschikbaar${num(d.short) ? ` (${num(d.short)} tekort)` : ''}. Licenties die het bronlicentieplan vrijmaakt, tellen niet mee. Koop er meer bij of maak er eerst vrij.`,
     TARGET_NOT_ACTIVE: (d: D) => `Het doelabonnement is niet actief${str(d.capabilityStatus) ? ` (${str(d.capabilityStatus)})` : ''}. Controleer het in het Microsoft 365-beheercentrum.`,
-    TARGET_NOT_ASSIGNABLE: (_d: D) => 'Het doellicentieplan kan niet aan gebruikers worden toegewezen.',
-    MUTUALLY_EXCLUSIVE: (d: D) =>
-      `Een licentieconflict: ${list(d.plans) ?? 'een serviceplan'} kan niet samen met het doellicentieplan${str(d.conflictingSku) ?? str(d.sku) ? ` (via ${str(d.conflictingSku) ?? str(d.sku)})` : ''}.`,
-    DEPENDENCY_BROKEN: (d: D) => `${str(d.plan) ?? 'Een service'} is afhankelijk van ${list(d.requiresAnyOf) ?? 'een service'} die door de wijziging verdwijnt.`,
-    SERVICES_LOST: (d: D) => `Services die verloren gaan: ${list(d.services) ?? list(d.plans) ?? 'zie de lijst hierboven'}. Dit kan leiden tot verlies van service of gegevens.`,
+    TARGET_NOT_ASSIGNABLE: (d: D) => `Het doellicentieplan is een abonnement voor ${str(d.appliesTo) ?? 'iets anders dan gebruikers'} en kan niet aan gebruikers of groepen worden toegewezen.`,
+    MUTUALLY_EXCLUSIVE: (d: D) => {
+      const sku = name(d.sku) ?? 'een ander licentieplan';
+      const services = list(Array.isArray(d.plans) ? d.plans.map((p) => (p as { service?: string }).service ?? '').filter(Boolean) : d.plans);
+      return d.addOn
+        ? `Het nieuwe licentieplan kan botsen met serviceplannen in ${sku}${services ? ` (${services})` : ''}. Zulke invoegtoepassingen worden meestal naast een suite geaccepteerd; weigert Microsoft het, schakel dan het serviceplan in ${sku} uit.`
+        : `Een licentieconflict: het nieuwe licentieplan botst met ${sku}${services ? ` (${services})` : ''}, dat zij houden. Die twee kunnen niet samen op één gebruiker: verwijder ${sku} of schakel het botsende serviceplan eerst uit.`;
+    },
+    DEPENDENCY_BROKEN: (d: D) => {
+      const plan = str(d.plan) ?? 'Een serviceplan';
+      const needs = list(d.requiresAnyOf)?.replace(/, ([^,]*)$/, ' of $1') ?? 'een ander serviceplan';
+      return d.targetOwnPlan
+        ? `${plan} van het nieuwe licentieplan heeft ${needs} nodig, dat uit zou staan: Microsoft weigert dat. Laat een van beide ingeschakeld.`
+        : `${plan}${name(d.sku) ? ` van ${name(d.sku)}` : ''} heeft ${needs} nodig; het bronlicentieplan levert dat nu, het nieuwe licentieplan zoals ingesteld niet. Laat die service ingeschakeld in het nieuwe licentieplan${name(d.sku) ? `, of schakel haar in ${name(d.sku)} in` : ''}.`;
+    },
+    SERVICES_LOST: (d: D) => {
+      const lost = few(d.lost);
+      const down = few(d.downgraded);
+      const parts = [lost ? `zij verliezen ${lost}: het nieuwe licentieplan heeft die service niet` : '', down ? `zij krijgen een kleinere editie van ${down}` : ''].filter(Boolean);
+      return parts.length
+        ? `${parts.join('; ').replace(/^./, (c) => c.toUpperCase())}. Dit kan leiden tot verlies van service of gegevens.`
+        : 'Sommige services gaan verloren of worden kleiner: zie de lijst hierboven.';
+    },
     USAGE_LOCATION_MISSING: (d: D) =>
-      str(d.fallback)
-        ? `Geen gebruikslocatie: groepslicenties gebruiken het land van de tenant (${str(d.fallback)}).`
-        : 'Geen gebruikslocatie: de licentie kan pas worden toegewezen als die is ingesteld.',
-    GROUP_SYNCED: (_d: D) => 'De groep wordt on-premises beheerd en gesynchroniseerd: het lidmaatschap wordt daar beheerd en wijzigingen komen met vertraging door.',
-    GROUP_DYNAMIC: (d: D) => `De groep heeft dynamisch groepslidmaatschap${str(d.membershipRule) ? ` (${str(d.membershipRule)})` : ''}: leden komen en gaan volgens de regel.`,
-    GROUP_NOT_SECURITY: (_d: D) => 'Alleen beveiligingsgroepen kunnen licenties hebben, en deze groep is er geen.',
-    NESTED_GROUPS: (_d: D) => 'De groep bevat andere groepen: hun leden krijgen via deze groep geen licenties.',
-    GROUP_PROCESSING: (d: D) => `Entra verwerkt de licenties van deze groep nog${str(d.state) ? ` (${str(d.state)})` : ''}. Wacht tot dat klaar is.`,
-    MEMBERS_IN_ERROR: (_d: D) => 'Sommige leden hebben al een licentiefout voor deze groep.',
+      d.direct
+        ? 'Geen gebruikslocatie: zonder gebruikslocatie kan een licentie niet rechtstreeks worden toegewezen. Stel die eerst in Entra ID in.'
+        : str(d.defaultCountry)
+          ? `Geen gebruikslocatie: groepslicenties gebruiken het land van de organisatie, ${str(d.defaultCountryName) ?? str(d.defaultCountry)} (${str(d.defaultCountry)}).`
+          : 'Geen gebruikslocatie, en de organisatie heeft ook geen land ingesteld: de licentie kan mislukken. Stel eerst gebruikslocaties in.',
+    GROUP_SYNCED: (_d: D) =>
+      'De groep wordt on-premises beheerd en gesynchroniseerd: het lidmaatschap wordt daar beheerd en wijzigingen komen met vertraging door. De wissel wijzigt alleen de licentie van de groep, niet de leden.',
+    GROUP_DYNAMIC: (d: D) =>
+      `De groep heeft dynamisch groepslidmaatschap${str(d.membershipRule) ? `, met de regel ${str(d.membershipRule)}` : ''}: leden komen en gaan volgens de regel, en wie lid is krijgt het nieuwe licentieplan.`,
+    GROUP_NOT_SECURITY: (_d: D) => 'Alleen beveiligingsgroepen kunnen licenties hebben, en deze groep is er geen. Gebruik een beveiligingsgroep, of schakel beveiliging in voor deze groep.',
+    NESTED_GROUPS: (_d: D) =>
+      'De groep bevat andere groepen: licenties gaan alleen naar directe leden, dus de leden van die groepen krijgen via deze groep niets, voor of na de wissel.',
+    GROUP_PROCESSING: (d: D) => `Entra ID verwerkt nog een eerdere licentiewijziging van deze groep${str(d.state) ? ` (${str(d.state)})` : ''}. Wacht tot dat klaar is.`,
+    MEMBERS_IN_ERROR: (d: D) =>
+      `Sommige leden hebben al een licentiefout via deze groep${errors(d.byError) ? ` (${errors(d.byError)})` : ''}. Los die eerst op, anders blijven ze na de wissel in fout.`,
   },
 };
