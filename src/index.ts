@@ -14,6 +14,9 @@ import { consoleLogger, type Logger } from './bot/deps';
 import { adapterProactive, createAdapter } from './server/adapter';
 import { startServer, type RunningServer } from './server/http';
 
+/** The demo tenant's "License Admins" group (data/demo-tenant.json): its approvers when APPROVERS is unset. */
+export const DEMO_LICENSE_ADMINS = 'a11ce000-0000-4000-8000-000000000100';
+
 export interface App {
   config: Config;
   graph: GraphConnection;
@@ -49,11 +52,15 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger
       changed: (r: ChangeRequest, e: RequestEvent) => notifier?.changed(r, e) ?? Promise.resolve(),
       progress: (r: ChangeRequest, p: TrackingProgress) => notifier?.progress(r, p) ?? Promise.resolve(),
     };
+    // `npm start` on a fresh clone: the bundled demo tenant with nobody allowed to approve would
+    // be a dead end, so its License Admins group approves unless APPROVERS says otherwise.
+    const demoApprovers = config.graph.mode === 'sandbox' && !env.SANDBOX_TENANT?.trim() && !env.APPROVERS?.trim();
+    const requestEnv = demoApprovers ? { ...env, APPROVERS: `group:${DEMO_LICENSE_ADMINS}` } : env;
     requests = openRequests({
       licenses,
       notifier: lateNotifier,
       tenantId,
-      env,
+      env: requestEnv,
       log,
       // approve() answers right after the compare-and-set: the click is answered at once and the
       // re-check and run carry on in the background, reported by the notifier.
@@ -98,7 +105,15 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger
     }
     log.info(`Graph: ${graph.description}`);
     log.info(`Tenant served: ${tenant.displayName} (${tenantId})`);
-    log.info(`State: ${store.path}; approvers: ${requests.approvers.entries.length || 'none configured (APPROVERS)'}`);
+    log.info(
+      `State: ${store.path}; approvers: ${
+        demoApprovers
+          ? `the demo tenant's License Admins group (APPROVERS is not set)`
+          : requests.approvers.entries.length
+            ? requests.approvers.entries.map((e) => `${e.kind}:${e.value}`).join(', ')
+            : 'none configured (APPROVERS): nobody can approve'
+      }`,
+    );
 
     const r = requests;
     let closed = false;
