@@ -58,6 +58,16 @@ describe('bot/notifier', () => {
     );
   });
 
+  it('requested from the requester\'s own personal chat: no second card there, only the approvers\' chats', async () => {
+    const { notifier, proactive, refs } = setup();
+    refs.saveConversationRef('conv:alice-personal', ref('alice-personal', 'personal'));
+    await notifier.changed(changeRequest({ conversationKey: 'conv:alice-personal' }), 'requested');
+    assert.deepEqual(
+      proactive.sent.map((s) => s.conversationId),
+      ['bob-personal'],
+    );
+  });
+
   it('requested without any stored reference sends nothing and does not fail', async () => {
     const refs = new MemoryRefs();
     const proactive = new RecordingProactive();
