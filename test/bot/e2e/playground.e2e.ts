@@ -110,7 +110,13 @@ describe('e2e: the bot in the Microsoft 365 Agents Playground', function () {
 
   after(async () => {
     ws?.close();
-    playground?.kill();
+    if (playground && playground.exitCode === null) {
+      const exited = new Promise<void>((resolve) => playground.once('exit', () => resolve()));
+      playground.kill('SIGTERM');
+      const timer = setTimeout(() => playground.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
     await app?.close();
     rmSync(dir, { recursive: true, force: true });
   });
