@@ -56,9 +56,18 @@ const EnvSchema = z
         .optional(),
     ),
     // Graph (GRAPH_BASE_URL, AZURE_*, SANDBOX_*) is checked by src/graph/config.ts and the
-    // workflow's settings (STATE_DB, APPROVERS, ALLOW_SELF_APPROVAL, APPROVAL_TTL) by
+    // workflow's settings (STATE_DB, APPROVERS, REQUESTERS, ALLOW_SELF_APPROVAL, APPROVAL_TTL) by
     // src/requests/config.ts; loadConfig() collects their problems with these.
     GRAPH_BASE_URL: optionalText,
+    // src/log.ts reads these itself; checked here so a typo is reported with the rest.
+    LOG_FORMAT: z.preprocess(
+      (v) => (typeof empty(v) === 'string' ? (empty(v) as string).toLowerCase() : empty(v)),
+      z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' }).optional(),
+    ),
+    LOG_LEVEL: z.preprocess(
+      (v) => (typeof empty(v) === 'string' ? (empty(v) as string).toLowerCase() : empty(v)),
+      z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).optional(),
+    ),
   });
 
 type BotEnv = z.infer<typeof EnvSchema>;
@@ -141,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // The workflow's settings, each on its own so every bad one is listed.
   const requestChecks: (() => unknown)[] = [
     () => parseApprovers(env.APPROVERS ?? ''),
+    () => parseApprovers(env.REQUESTERS ?? '', 'REQUESTERS'),
     () => (env.APPROVAL_TTL?.trim() ? parseDuration(env.APPROVAL_TTL, 'APPROVAL_TTL') : 0),
     () => parseBool(env.ALLOW_SELF_APPROVAL, 'ALLOW_SELF_APPROVAL'),
   ];

@@ -10,7 +10,7 @@ import type { TrackingProgress } from './licensing/model';
 import { PlanSwitchBot } from './bot/bot';
 import { BotNotifier } from './bot/notifier';
 import { Conversations } from './bot/conversations';
-import { consoleLogger, type Logger } from './bot/deps';
+import { errorText, loggerFromEnv, secretsFromEnv, type AppLogger, type Logger } from './log';
 import { adapterProactive, createAdapter } from './server/adapter';
 import { startServer, type RunningServer } from './server/http';
 
@@ -29,7 +29,9 @@ export interface App {
 }
 
 /** Starts everything. Throws ConfigError / GraphConfigError with every problem listed. */
-export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger = consoleLogger): Promise<App> {
+export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger = loggerFromEnv(env)): Promise<App> {
+  // Whatever logger is used, it masks this environment's secrets.
+  for (const secret of secretsFromEnv(env)) (log as Partial<AppLogger>).redactor?.add(secret);
   const config = loadConfig(env);
   const graph = await connectGraph(env);
   let requests: OpenedRequests | undefined;
@@ -73,6 +75,7 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger
       licenses,
       requests: requests.workflow,
       approvers: requests.approvers,
+      requesters: requests.requesters,
       refs: store,
       proactive,
       tenantId,
@@ -97,23 +100,29 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger
 
     await requests.workflow.start();
 
-    log.info(`Plan Switch listening on ${server.url}/api/messages`);
+    log.info('app.listening', { url: `${server.url}/api/messages`, localMode: config.localMode, msg: `Plan Switch listening on ${server.url}/api/messages` });
     if (config.localMode) {
-      log.warn(
-        'LOCAL MODE: MicrosoftAppId is empty, so Bot Framework authentication is off. The bot listens on 127.0.0.1 only and refuses any other host.',
-      );
+      log.warn('app.local_mode', {
+        msg: 'LOCAL MODE: MicrosoftAppId is empty, so Bot Framework authentication is off. The bot listens on 127.0.0.1 only and refuses any other host.',
+      });
     }
-    log.info(`Graph: ${graph.description}`);
-    log.info(`Tenant served: ${tenant.displayName} (${tenantId})`);
-    log.info(
-      `State: ${store.path}; approvers: ${
-        demoApprovers
-          ? `the demo tenant's License Admins group (APPROVERS is not set)`
-          : requests.approvers.entries.length
-            ? requests.approvers.entries.map((e) => `${e.kind}:${e.value}`).join(', ')
-            : 'none configured (APPROVERS): nobody can approve'
-      }`,
-    );
+    log.info('app.graph', { graph: graph.description, msg: `Graph: ${graph.description}` });
+    log.info('app.tenant', { tenantId, tenant: tenant.displayName, msg: `Tenant served: ${tenant.displayName} (${tenantId})` });
+    const approversText = demoApprovers
+      ? `the demo tenant's License Admins group (APPROVERS is not set)`
+      : requests.approvers.entries.length
+        ? requests.approvers.entries.map((e) => `${e.kind}:${e.value}`).join(', ')
+        : 'none configured (APPROVERS): nobody can approve';
+    const requestersText = requests.requesters.fromApprovers
+      ? 'the approvers (REQUESTERS is not set)'
+      : requests.requesters.entries.map((e) => `${e.kind}:${e.value}`).join(', ');
+    log.info('app.state', {
+      store: store.path,
+      approvers: approversText,
+      requesters: requestersText,
+      instance: requests.workflow.instanceId,
+      msg: `State: ${store.path}; approvers: ${approversText}; requesters: ${requestersText}; instance ${requests.workflow.instanceId}`,
+    });
 
     const r = requests;
     let closed = false;
@@ -142,20 +151,35 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger
 }
 
 async function main(): Promise<void> {
+  const log = loggerFromEnv(process.env);
+  // Node's own warnings (restify's DEP0111 among them) as log lines, not free text on stderr.
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => (w.name === 'DeprecationWarning' ? log.debug : log.warn)('process.warning', { name: w.name, code: (w as { code?: string }).code, message: w.message }));
+  // A stray rejected promise is logged and the bot keeps serving; a thrown exception nobody caught
+  // may have left anything half done: log it and exit (the supervisor restarts the bot, and the
+  // workflow finishes what was running from the state database).
+  process.on('unhandledRejection', (reason) => log.error('process.unhandled_rejection', { error: errorText(reason) }));
+  process.on('uncaughtException', (err) => {
+    log.error('process.uncaught_exception', { error: errorText(err) });
+    process.exit(1);
+  });
+
   let app: App;
   try {
-    app = await startApp();
+    app = await startApp(process.env, log);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof GraphConfigError) {
-      console.error(err.message.includes('\n') ? err.message : `Plan Switch cannot start: ${err.message}`);
+      const problems = err.problems;
+      if (log.format === 'pretty') console.error(err.message.includes('\n') ? err.message : `Plan Switch cannot start: ${err.message}`);
+      else log.error('app.config_invalid', { problems, msg: 'Plan Switch cannot start: the configuration has problems' });
     } else {
-      console.error('Plan Switch could not start:', err instanceof Error ? err.message : err);
+      log.error('app.start_failed', { error: errorText(err), msg: `Plan Switch could not start: ${errorText(err)}` });
     }
     process.exitCode = 1;
     return;
   }
   const stop = (signal: string) => {
-    console.log(`[bot] ${signal}: shutting down`);
+    log.info('app.stopping', { signal, msg: `${signal}: shutting down` });
     app.close().then(
       () => process.exit(0),
       () => process.exit(1),

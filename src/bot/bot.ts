@@ -18,6 +18,7 @@ import { helpCard } from './cards/help';
 import { cardAttachment } from './cards/render';
 import { isLicensingError } from './lookup';
 import { md } from './cards/render';
+import { allowed } from './access';
 
 const PERSON_TTL_MS = 5 * 60_000;
 const UNKNOWN_PERSON_TTL_MS = 30_000;
@@ -51,7 +52,7 @@ export class PlanSwitchBot extends TeamsActivityHandler {
         try {
           response = await this.invoke(ctx);
         } catch (err) {
-          this.log.error('invoke failed', { name: a.name, error: errorText(err) });
+          this.log.error('invoke.failed', { name: a.name, error: errorText(err) });
           const t = messagesFor(pickLang(undefined, a.locale));
           response = errorResponse(500, 'InternalError', t.errors.generic);
         }
@@ -85,7 +86,7 @@ export class PlanSwitchBot extends TeamsActivityHandler {
       try {
         person = await this.deps.licenses.resolveUser(aad);
       } catch (err) {
-        this.log.error('could not look up the person behind an activity', { error: errorText(err) });
+        this.log.error('gate.lookup_failed', { error: errorText(err) });
         return { ok: false, why: 'error', message: isLicensingError(err) ? err.message : undefined };
       }
       // Only an exact object-id match counts: a UPN typed into aadObjectId is not an identity.
@@ -127,7 +128,7 @@ export class PlanSwitchBot extends TeamsActivityHandler {
   private later(what: string, task: () => Promise<void>): void {
     const p = Promise.resolve()
       .then(task)
-      .catch((err) => this.log.warn(`background task failed: ${what}`, { error: errorText(err) }));
+      .catch((err) => this.log.warn('background.failed', { what, error: errorText(err) }));
     this.tasks.add(p);
     void p.finally(() => this.tasks.delete(p));
   }
@@ -139,7 +140,7 @@ export class PlanSwitchBot extends TeamsActivityHandler {
     const t = messagesFor(lang);
     const gate = await this.gate(ctx);
     if (!gate.ok) {
-      this.log.warn('activity refused', { why: gate.why, tenant: activityTenant(a), from: a.from?.aadObjectId });
+      this.log.warn('activity.refused', { why: gate.why, tenant: activityTenant(a), from: a.from?.aadObjectId });
       await ctx.sendActivity(this.refusal(t, gate));
       return;
     }
@@ -148,7 +149,7 @@ export class PlanSwitchBot extends TeamsActivityHandler {
     try {
       await onCommand(turn, parsed.command);
     } catch (err) {
-      this.log.error('message failed', { error: errorText(err) });
+      this.log.error('message.failed', { error: errorText(err) });
       await ctx.sendActivity({ attachments: [cardAttachment(errorCard(t.errors.generic))] });
     }
   }
@@ -162,13 +163,16 @@ export class PlanSwitchBot extends TeamsActivityHandler {
     }
     const gate = await this.gate(ctx);
     if (!gate.ok) {
-      this.log.warn('invoke refused', { why: gate.why, tenant: activityTenant(a), from: a.from?.aadObjectId });
+      this.log.warn('invoke.refused', { why: gate.why, tenant: activityTenant(a), from: a.from?.aadObjectId });
       if (a.name === 'application/search') return errorResponse(403, 'Forbidden', this.refusal(t, gate));
       return cardResponse(errorCard(this.refusal(t, gate)));
     }
     this.conv.remember(a, lang);
     const turn = this.turn(ctx, gate, lang);
-    if (a.name === 'application/search') return onSearch(turn, a.value);
+    if (a.name === 'application/search') {
+      if (!(await allowed(turn, 'change'))) return errorResponse(403, 'Forbidden', t.refuse.notRequester);
+      return onSearch(turn, a.value);
+    }
     return onCardAction(turn, a.value);
   }
 

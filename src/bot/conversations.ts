@@ -52,7 +52,7 @@ export class Conversations {
         if (activity.conversation?.conversationType === 'personal') this.store.saveConversationRef(personalKey(aad), withLang);
       }
     } catch (err) {
-      this.log.warn('could not store the conversation reference', { error: String(err) });
+      this.log.warn('conversation.store_failed', { error: String(err) });
     }
   }
 
@@ -95,7 +95,7 @@ export class Conversations {
   async send(conversationKey: string, activity: Partial<Activity>): Promise<string | undefined> {
     const ref = this.ref(conversationKey);
     if (!ref) {
-      this.log.warn('no conversation reference for a notice', { conversationKey });
+      this.log.warn('conversation.unknown', { conversationKey });
       return undefined;
     }
     let id: string | undefined;

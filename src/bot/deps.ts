@@ -4,6 +4,7 @@
 import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { ChangeSpec, LicensePort, PreflightResult } from '../licensing/model';
 import type { Actor, ChangeRequest, WorkflowResult } from '../requests/types';
+import { createLogger, type Logger } from '../log';
 
 /** The request workflow as the bot uses it: src/requests/workflow.ts ChangeRequests. */
 export interface RequestsPort {
@@ -24,6 +25,11 @@ export interface ApproversPort {
   canApprove(actor: Actor, request?: Pick<ChangeRequest, 'requester' | 'id'>): Promise<{ ok: true } | { ok: false; reason: string; message: string }>;
 }
 
+/** Who may check, ask for and undo changes (REQUESTERS): src/requests/approvers.ts RequesterPolicy. */
+export interface RequestersPort {
+  isRequester(actor: Actor): Promise<boolean>;
+}
+
 /** Durable key/value for conversation references (the request store). Survives restarts. */
 export interface ConversationRefStore {
   saveConversationRef(key: string, ref: unknown): void;
@@ -36,24 +42,18 @@ export interface Proactive {
   continue(ref: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
 }
 
-export interface Logger {
-  info(message: string, meta?: Record<string, unknown>): void;
-  warn(message: string, meta?: Record<string, unknown>): void;
-  error(message: string, meta?: Record<string, unknown>): void;
-}
+export type { Logger } from '../log';
+export { silentLogger } from '../log';
 
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
-
-export const consoleLogger: Logger = {
-  info: (m, meta) => console.log(`[bot] ${m}${meta ? ' ' + JSON.stringify(meta) : ''}`),
-  warn: (m, meta) => console.warn(`[bot] WARN ${m}${meta ? ' ' + JSON.stringify(meta) : ''}`),
-  error: (m, meta) => console.error(`[bot] ERROR ${m}${meta ? ' ' + JSON.stringify(meta) : ''}`),
-};
+/** Human-readable lines on the console (LOG_FORMAT=pretty); the app builds its own from the environment. */
+export const consoleLogger: Logger = createLogger({ format: 'pretty' });
 
 export interface BotDeps {
   licenses: LicensePort;
   requests: RequestsPort;
   approvers: ApproversPort;
+  /** License administrators: preflight, request, undo, guide and search need it; status, history and pending need it or approver. */
+  requesters: RequestersPort;
   refs: ConversationRefStore;
   proactive: Proactive;
   /** The only tenant whose activities are served (sandbox: the sandbox tenant; else MicrosoftAppTenantId). */

@@ -14,6 +14,7 @@ import { errorCard } from './cards/notice';
 import { preflightCard } from './cards/preflight';
 import { isLicensingError, licensingErrorCard, preflightOrExplain, preflightWith, resolveTarget } from './lookup';
 import { refusalText } from './refusals';
+import { allowed, commandAccess } from './access';
 
 const REQUEST_ID = /^#?\d{1,12}$/;
 
@@ -36,6 +37,10 @@ export async function sendRequestCard(turn: Turn, request: ChangeRequest, note?:
 
 export async function onCommand(turn: Turn, command: Command): Promise<void> {
   const { t, deps } = turn;
+  if (!(await allowed(turn, commandAccess(command.kind)))) {
+    await sendText(turn, t.refuse.notRequester);
+    return;
+  }
   try {
     switch (command.kind) {
       case 'help':

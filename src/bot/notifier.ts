@@ -71,7 +71,7 @@ export class BotNotifier implements RequestNotifier {
 
   private async askApprovers(r: ChangeRequest): Promise<void> {
     const approvers = await this.eligibleApprovers(r);
-    if (!approvers.length) this.log.warn('nobody can approve this request (APPROVERS)', { id: r.id });
+    if (!approvers.length) this.log.warn('notice.no_approvers', { changeId: r.id });
     const teamsIds = this.conv.teamsIds(approvers);
     const sent = new Set<string>();
 
@@ -118,7 +118,7 @@ export class BotNotifier implements RequestNotifier {
       try {
         await this.conv.update(c.conversationKey, c.activityId, CardFactory.adaptiveCard(card));
       } catch (err) {
-        this.log.warn('could not update a request card', { id: r.id, conversationKey: c.conversationKey, error: String(err) });
+        this.log.warn('notice.card_update_failed', { changeId: r.id, conversationKey: c.conversationKey, error: String(err) });
       }
     }
   }
@@ -153,7 +153,7 @@ export class BotNotifier implements RequestNotifier {
     try {
       return await this.conv.send(key, { type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
     } catch (err) {
-      this.log.warn('could not send a notice', { conversationKey: key, error: String(err) });
+      this.log.warn('notice.send_failed', { conversationKey: key, error: String(err) });
       return undefined;
     }
   }

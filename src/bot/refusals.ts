@@ -11,6 +11,8 @@ export function refusalText(t: Messages, r: Refusal, id?: string, action?: 'appr
       return t.refusals.unknown(md(id ?? r.request?.id ?? ''));
     case 'not_approver':
       return /APPROVERS/.test(r.message) ? t.refusals.no_approvers : t.refusals.not_approver;
+    case 'not_requester':
+      return t.refusals.not_requester;
     case 'own_request':
       return action === 'reject' ? t.refusals.own_request_reject : t.refusals.own_request;
     case 'already_decided':

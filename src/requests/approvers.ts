@@ -1,5 +1,6 @@
-// Who may approve a change request. APPROVERS lists user UPNs, user object ids and group ids
-// (members of a listed group approve); entries may be prefixed `user:` or `group:` to say which.
+// Who may approve a change request, and who may ask for one. APPROVERS (and REQUESTERS, same
+// syntax) lists user UPNs, user object ids and group ids (members of a listed group are in);
+// entries may be prefixed `user:` or `group:` to say which. REQUESTERS unset = the approvers.
 // A bare GUID is tried as a group (its direct user members approve) and always counts as a user
 // object id too. Membership is resolved through the LicensePort and cached for a short while.
 import type { LicensePort } from '../licensing/model';
@@ -18,6 +19,8 @@ export type ApprovalCheck =
 export interface ApproverPolicyOptions {
   /** APPROVERS: comma/semicolon/space separated list, or already split. */
   approvers: string | readonly string[];
+  /** The setting's name in messages and logs (default APPROVERS). */
+  setting?: string;
   tenantId: string;
   licenses: Pick<LicensePort, 'resolveUser' | 'groupMemberIds'>;
   /** ALLOW_SELF_APPROVAL=true: the requester may approve their own request. */
@@ -46,8 +49,8 @@ export function sameId(a: string | undefined | null, b: string | undefined | nul
   return !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
-/** Parses APPROVERS. Throws on an entry that is neither a UPN nor an object id (start-up config error). */
-export function parseApprovers(value: string | readonly string[] | undefined): ApproverEntry[] {
+/** Parses APPROVERS (or REQUESTERS). Throws on an entry that is neither a UPN nor an object id (start-up config error). */
+export function parseApprovers(value: string | readonly string[] | undefined, setting = 'APPROVERS'): ApproverEntry[] {
   const raw = typeof value === 'string' ? value.split(/[,;\s]+/) : [...(value ?? [])];
   const out: ApproverEntry[] = [];
   const bad: string[] = [];
@@ -76,7 +79,7 @@ export function parseApprovers(value: string | readonly string[] | undefined): A
   }
   if (bad.length) {
     throw new Error(
-      `APPROVERS: ${bad.map((b) => JSON.stringify(b)).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not a UPN or an object id ` +
+      `${setting}: ${bad.map((b) => JSON.stringify(b)).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not a UPN or an object id ` +
         '(use user UPNs, user object ids or group object ids, comma-separated; `group:<id>` or `user:<id>` to be explicit)',
     );
   }
@@ -87,6 +90,7 @@ export class ApproverPolicy {
   readonly entries: readonly ApproverEntry[];
   readonly allowSelfApproval: boolean;
   readonly tenantId: string;
+  readonly setting: string;
   private readonly licenses: ApproverPolicyOptions['licenses'];
   private readonly cacheTtlMs: number;
   private readonly now: () => Date;
@@ -94,7 +98,8 @@ export class ApproverPolicy {
   private cache?: { ids: Promise<Set<string>>; until: number };
 
   constructor(opts: ApproverPolicyOptions) {
-    this.entries = parseApprovers(opts.approvers);
+    this.setting = opts.setting ?? 'APPROVERS';
+    this.entries = parseApprovers(opts.approvers, this.setting);
     this.allowSelfApproval = opts.allowSelfApproval ?? false;
     this.tenantId = opts.tenantId;
     this.licenses = opts.licenses;
@@ -165,7 +170,7 @@ export class ApproverPolicy {
           if (e.kind === 'upn' || (e.kind === 'user' && !GUID.test(e.value))) {
             const user = await this.licenses.resolveUser(e.value);
             if (user) add(user.id);
-            else this.log?.warn('APPROVERS: no such user', { entry: e.value });
+            else this.log?.warn('approvers.no_such_user', { setting: this.setting, entry: e.value });
           } else if (e.kind === 'user') {
             add(e.value);
           } else if (e.kind === 'group') {
@@ -181,10 +186,64 @@ export class ApproverPolicy {
           }
         } catch (err) {
           ids.partial = true;
-          this.log?.warn('APPROVERS: could not resolve an entry', { entry: e.value, error: String(err) });
+          this.log?.warn('approvers.resolve_failed', { setting: this.setting, entry: e.value, error: String(err) });
         }
       }),
     );
     return ids;
+  }
+}
+
+export type RequestCheck = { ok: true } | { ok: false; reason: 'wrong_tenant' | 'not_requester'; message: string };
+
+export interface RequesterPolicyOptions extends Omit<ApproverPolicyOptions, 'approvers' | 'allowSelfApproval' | 'setting'> {
+  /** REQUESTERS, same syntax as APPROVERS. */
+  requesters: string | readonly string[];
+  /** True when REQUESTERS was not set and the approvers stand in (for start-up logs). */
+  fromApprovers?: boolean;
+}
+
+/**
+ * Who may check, ask for and undo license changes (REQUESTERS; by default the approvers): the
+ * license administrators. Membership is resolved and cached like the approvers'.
+ */
+export class RequesterPolicy {
+  readonly entries: readonly ApproverEntry[];
+  readonly fromApprovers: boolean;
+  private readonly list: ApproverPolicy;
+
+  constructor(opts: RequesterPolicyOptions) {
+    this.list = new ApproverPolicy({ ...opts, approvers: opts.requesters, setting: opts.fromApprovers ? 'APPROVERS' : 'REQUESTERS' });
+    this.entries = this.list.entries;
+    this.fromApprovers = opts.fromApprovers ?? false;
+  }
+
+  /** Object ids (lower case) of everyone who may ask for changes. */
+  requesterIds(): Promise<Set<string>> {
+    return this.list.approverIds();
+  }
+
+  isRequester(actor: Actor): Promise<boolean> {
+    return this.list.isApprover(actor);
+  }
+
+  async canRequest(actor: Actor): Promise<RequestCheck> {
+    if (!sameId(actor.tenantId, this.list.tenantId)) {
+      return { ok: false, reason: 'wrong_tenant', message: 'Your activity comes from another tenant than the one this bot serves.' };
+    }
+    if (!(await this.isRequester(actor))) {
+      return {
+        ok: false,
+        reason: 'not_requester',
+        message: this.entries.length
+          ? 'Only license administrators (REQUESTERS) can check, ask for or undo license changes.'
+          : 'No license administrators are configured (REQUESTERS and APPROVERS are empty), so nobody can ask for license changes.',
+      };
+    }
+    return { ok: true };
+  }
+
+  invalidate(): void {
+    this.list.invalidate();
   }
 }

@@ -1,5 +1,5 @@
-// Environment settings of the request workflow: STATE_DB, APPROVERS, ALLOW_SELF_APPROVAL,
-// APPROVAL_TTL. Parsed once at start-up; a bad value stops start-up with a message that names it.
+// Environment settings of the request workflow: STATE_DB, APPROVERS, REQUESTERS,
+// ALLOW_SELF_APPROVAL, APPROVAL_TTL. Parsed once at start-up; a bad value stops start-up with a message that names it.
 import { DEFAULT_STATE_DB } from '../state/sqlite-store';
 import { parseApprovers, type ApproverEntry } from './approvers';
 
@@ -10,6 +10,12 @@ export interface RequestConfig {
   approvers: ApproverEntry[];
   /** The raw APPROVERS value, for ApproverPolicy. */
   approversRaw: string;
+  /** REQUESTERS (who may check, ask for and undo changes); the approvers when unset. */
+  requesters: ApproverEntry[];
+  /** The raw REQUESTERS value ('' when unset). */
+  requestersRaw: string;
+  /** REQUESTERS is unset: the approvers may ask for changes. */
+  requestersFromApprovers: boolean;
   allowSelfApproval: boolean;
   approvalTtlMs: number;
 }
@@ -35,10 +41,16 @@ export function parseBool(value: string | undefined, name: string): boolean {
 
 export function loadRequestConfig(env: NodeJS.ProcessEnv = process.env): RequestConfig {
   const approversRaw = env.APPROVERS ?? '';
+  const requestersRaw = env.REQUESTERS ?? '';
+  const approvers = parseApprovers(approversRaw);
+  const requestersFromApprovers = !requestersRaw.trim();
   return {
     stateDb: env.STATE_DB?.trim() || DEFAULT_STATE_DB,
-    approvers: parseApprovers(approversRaw),
+    approvers,
     approversRaw,
+    requesters: requestersFromApprovers ? approvers : parseApprovers(requestersRaw, 'REQUESTERS'),
+    requestersRaw,
+    requestersFromApprovers,
     allowSelfApproval: parseBool(env.ALLOW_SELF_APPROVAL, 'ALLOW_SELF_APPROVAL'),
     approvalTtlMs: env.APPROVAL_TTL?.trim() ? parseDuration(env.APPROVAL_TTL, 'APPROVAL_TTL') : DEFAULT_APPROVAL_TTL_MS,
   };

@@ -1,5 +1,5 @@
 // Composition helper for the application's start-up: state database, approvers policy and the
-// workflow from the environment (STATE_DB, APPROVERS, ALLOW_SELF_APPROVAL, APPROVAL_TTL).
+// workflow from the environment (STATE_DB, APPROVERS, REQUESTERS, ALLOW_SELF_APPROVAL, APPROVAL_TTL).
 //
 //   const requests = openRequests({ licenses, notifier, tenantId: (await licenses.tenant()).id, log });
 //   await requests.workflow.start();          // reconcile left-over runs, then expire/reconcile every minute
@@ -7,12 +7,12 @@
 //   await requests.close();                   // on shutdown
 import type { LicensePort } from '../licensing/model';
 import { openStore, type SqliteRequestStore } from '../state/sqlite-store';
-import { ApproverPolicy } from './approvers';
+import { ApproverPolicy, RequesterPolicy, type ApproverEntry } from './approvers';
 import { loadRequestConfig, type RequestConfig } from './config';
 import type { RequestNotifier } from './types';
 import { ChangeRequests, type ChangeRequestsDeps, type WorkflowLog } from './workflow';
 
-export { ApproverPolicy, parseApprovers } from './approvers';
+export { ApproverPolicy, RequesterPolicy, parseApprovers } from './approvers';
 export { loadRequestConfig } from './config';
 export { ChangeRequests, describeState } from './workflow';
 export type * from './types';
@@ -33,6 +33,8 @@ export interface OpenedRequests {
   config: RequestConfig;
   store: SqliteRequestStore;
   approvers: ApproverPolicy;
+  /** REQUESTERS (the approvers when unset): who may check, ask for and undo changes. */
+  requesters: RequesterPolicy;
   workflow: ChangeRequests;
   /**
    * Stops the timers, waits up to `waitMs` (default 5 s) for work in hand, closes the database.
@@ -45,8 +47,16 @@ export interface OpenedRequests {
 export function openRequests(opts: OpenRequestsOptions): OpenedRequests {
   const config = loadRequestConfig(opts.env ?? process.env);
   const store = openStore(config.stateDb);
+  const entry = (e: ApproverEntry) => (e.kind === 'group' || e.kind === 'user' ? `${e.kind}:${e.value}` : e.value);
+  const requesters = new RequesterPolicy({
+    requesters: config.requesters.map(entry),
+    fromApprovers: config.requestersFromApprovers,
+    tenantId: opts.tenantId,
+    licenses: opts.licenses,
+    ...(opts.log ? { log: opts.log } : {}),
+  });
   const approvers = new ApproverPolicy({
-    approvers: config.approvers.map((e) => (e.kind === 'group' || e.kind === 'user' ? `${e.kind}:${e.value}` : e.value)),
+    approvers: config.approvers.map(entry),
     tenantId: opts.tenantId,
     licenses: opts.licenses,
     allowSelfApproval: config.allowSelfApproval,
@@ -59,6 +69,7 @@ export function openRequests(opts: OpenRequestsOptions): OpenedRequests {
     store,
     licenses: opts.licenses,
     approvers,
+    requesters,
     notifier: opts.notifier,
     tenantId: opts.tenantId,
   });
@@ -66,6 +77,7 @@ export function openRequests(opts: OpenRequestsOptions): OpenedRequests {
     config,
     store,
     approvers,
+    requesters,
     workflow,
     async close(waitMs = 5_000) {
       workflow.stop();

@@ -140,6 +140,7 @@ export type RequestEvent =
 export type RefusalReason =
   | 'unknown'
   | 'not_approver'
+  | 'not_requester'
   | 'own_request'
   | 'already_decided'
   | 'expired'

@@ -23,7 +23,7 @@ import {
   type TrackOptions,
 } from '../licensing/model';
 import { normalizeRequestId } from '../state/sqlite-store';
-import { sameId, type ApprovalCheck } from './approvers';
+import { sameId, type ApprovalCheck, type RequestCheck } from './approvers';
 import { worsenedBetween } from './compare';
 import type {
   Actor,
@@ -44,6 +44,11 @@ export interface ApprovalPolicy {
   isApprover(actor: Actor): Promise<boolean>;
 }
 
+/** Who may ask for changes (RequesterPolicy implements it). */
+export interface RequestPolicy {
+  canRequest(actor: Actor): Promise<RequestCheck>;
+}
+
 export interface WorkflowLog {
   info?(message: string, meta?: Record<string, unknown>): void;
   warn(message: string, meta?: Record<string, unknown>): void;
@@ -54,6 +59,8 @@ export interface ChangeRequestsDeps {
   store: RequestStore;
   licenses: LicensePort;
   approvers: ApprovalPolicy;
+  /** REQUESTERS: when given, request() and undo() are refused to anyone else. */
+  requesters?: RequestPolicy;
   notifier: RequestNotifier;
   /** The only tenant whose activities are accepted. */
   tenantId: string;
@@ -173,6 +180,7 @@ export class ChangeRequests {
   private readonly store: RequestStore;
   private readonly licenses: LicensePort;
   private readonly approvers: ApprovalPolicy;
+  private readonly requesters?: RequestPolicy;
   private readonly notifier: RequestNotifier;
   private readonly tenantId: string;
   private readonly ttlMs: number;
@@ -193,6 +201,7 @@ export class ChangeRequests {
     this.store = deps.store;
     this.licenses = deps.licenses;
     this.approvers = deps.approvers;
+    if (deps.requesters) this.requesters = deps.requesters;
     this.notifier = deps.notifier;
     this.tenantId = deps.tenantId;
     this.ttlMs = deps.ttlMs;
@@ -216,6 +225,8 @@ export class ChangeRequests {
     opts: { undoOf?: string } = {},
   ): Promise<WorkflowResult> {
     if (!this.sameTenant(actor)) return refuse('wrong_tenant', 'Your activity comes from another tenant than the one this bot serves.');
+    const may = await this.mayRequest(actor);
+    if (may) return may;
     if (preflight.blocked) {
       return refuse('blocked', 'The preflight found blocking problems; fix them before asking for approval.', undefined, preflight);
     }
@@ -227,7 +238,7 @@ export class ChangeRequests {
       ...(opts.undoOf ? { undoOf: opts.undoOf } : {}),
       ...(conversationKey ? { conversationKey } : {}),
     });
-    this.log.info?.('request created', { id: request.id, requester: actor.id });
+    this.log.info?.('request.created', { changeId: request.id, requester: actor.id });
     this.notify(request, 'requested');
     return { ok: true, request };
   }
@@ -254,7 +265,7 @@ export class ChangeRequests {
     );
     if (!cas.ok) return this.casRefusal(cas.request ?? loaded.request, cardVersion);
     const approved = cas.request;
-    this.log.info?.('request approved', { id: approved.id, approver: actor.id });
+    this.log.info?.('request.approved', { changeId: approved.id, approver: actor.id });
     this.notify(approved, 'approved');
 
     const next = this.spawn(this.proceed(approved));
@@ -324,6 +335,8 @@ export class ChangeRequests {
   async undo(actor: Actor, id: string, conversationKey?: string): Promise<WorkflowResult> {
     const loaded = this.load(actor, id);
     if (!loaded.ok) return loaded;
+    const may = await this.mayRequest(actor);
+    if (may) return may;
     const original = loaded.request;
     if (!UNDOABLE.includes(original.state)) {
       return refuse('not_allowed', `Only a completed change can be undone. ${describeState(original)}`, original);
@@ -417,9 +430,9 @@ export class ChangeRequests {
       try {
         this.expireDue();
       } catch (err) {
-        this.log.error('expiring requests failed', { error: errorMessage(err) });
+        this.log.error('requests.expire_failed', { error: errorMessage(err) });
       }
-      this.reconcile().catch((err) => this.log.error('reconcile failed', { error: errorMessage(err) }));
+      this.reconcile().catch((err) => this.log.error('requests.reconcile_failed', { error: errorMessage(err) }));
     }, opts.everyMs ?? 60_000);
     this.timer.unref();
     this.expireDue();
@@ -451,6 +464,13 @@ export class ChangeRequests {
 
   // ---------------------------------------------------------------------------------------------
   // Internals
+
+  /** A refusal when REQUESTERS leaves `actor` out; undefined when they may ask. */
+  private async mayRequest(actor: Actor): Promise<Refusal | undefined> {
+    if (!this.requesters) return undefined;
+    const check = await this.requesters.canRequest(actor);
+    return check.ok ? undefined : refuse(check.reason, check.message);
+  }
 
   private sameTenant(actor: Actor): boolean {
     return sameId(actor.tenantId, this.tenantId);
@@ -486,7 +506,7 @@ export class ChangeRequests {
     try {
       this.store.appendAudit(request.id, actor, 'refused', { action, reason: check.reason });
     } catch (err) {
-      this.log.warn('could not audit a refusal', { id: request.id, error: errorMessage(err) });
+      this.log.warn('request.audit_failed', { changeId: request.id, error: errorMessage(err) });
     }
     return refuse(check.reason, check.message, this.store.get(request.id) ?? request);
   }
@@ -543,7 +563,7 @@ export class ChangeRequests {
         'worsened',
       );
       if (!res.ok) return res.request ?? approved;
-      this.log.info?.('request stopped: worse at approval', { id: approved.id, worsened: lines });
+      this.log.info?.('request.worsened', { changeId: approved.id, worsened: lines });
       this.notify(res.request, 'worsened');
       return res.request;
     }
@@ -578,11 +598,11 @@ export class ChangeRequests {
         try {
           const until = new Date(this.now().getTime() + this.leaseMs).toISOString();
           if (!this.store.renewLease(id, this.instanceId, until)) {
-            this.log.warn('lost the run lease of a request; another process took it over', { id });
+            this.log.warn('request.lease_lost', { changeId: id });
             ctrl.abort();
           }
         } catch (err) {
-          this.log.warn('could not renew a run lease', { id, error: errorMessage(err) });
+          this.log.warn('request.lease_renew_failed', { changeId: id, error: errorMessage(err) });
         }
       },
       Math.max(1000, Math.floor(this.leaseMs / 3)),
@@ -620,7 +640,7 @@ export class ChangeRequests {
           return this.finish(running, 'failed', { ...running.result, error: `Nothing was changed: ${err.message}` }, { error: err.message, code: err.code });
         }
         // Unknown how far it got: read Graph back rather than guess (and never call the swap again).
-        this.log.warn('swap call failed; reading the outcome back from Graph', { id: running.id, error: errorMessage(err) });
+        this.log.warn('request.swap_failed_reading_back', { changeId: running.id, error: errorMessage(err) });
         error = `The swap call failed (${errorMessage(err)}); what changed was read back from Graph.`;
         recovered = true;
         swap = await this.verifyChange(change, running.result?.startedAt ?? running.updatedAt);
@@ -635,12 +655,12 @@ export class ChangeRequests {
         'swap-finished',
       );
       if (!rec.ok) {
-        this.log.error('could not record the swap result: the request moved under this process', { id: running.id, state: rec.request?.state });
+        this.log.error('request.swap_record_failed', { changeId: running.id, state: rec.request?.state });
         return rec.request ?? running;
       }
       return await this.complete(rec.request, swap, lease.signal);
     } catch (err) {
-      this.log.error('running a request failed unexpectedly', { id: running.id, error: errorMessage(err) });
+      this.log.error('request.run_failed', { changeId: running.id, error: errorMessage(err) });
       const current = this.store.get(running.id) ?? running;
       if (current.state !== 'running' || lease.signal.aborted) return current;
       // Leave it running: reconcile() reads Graph and finishes it once the lease lapses.
@@ -701,10 +721,10 @@ export class ChangeRequests {
   private finish(req: ChangeRequest, state: 'completed' | 'failed' | 'partial', result: RequestResult, detail: Record<string, unknown>): ChangeRequest {
     const res = this.store.transition(req.id, { from: ['running'], version: req.version }, state, null, { result, lease: null }, detail);
     if (!res.ok) {
-      this.log.error('could not record the end of a run: the request moved under this process', { id: req.id, state: res.request?.state });
+      this.log.error('request.finish_record_failed', { changeId: req.id, state: res.request?.state });
       return res.request ?? req;
     }
-    this.log.info?.('request finished', { id: req.id, state });
+    this.log.info?.('request.finished', { changeId: req.id, state });
     this.notify(res.request, state);
     return res.request;
   }
@@ -757,7 +777,7 @@ export class ChangeRequests {
         'reconcile-claimed',
       );
       if (!claim.ok) continue; // another process claimed it first
-      this.log.warn('finishing a request left running', { id: r.id });
+      this.log.warn('request.reconcile_claimed', { changeId: r.id });
       out.push(await this.finishLeftRunning(claim.request));
     }
     for (const r of this.store.list({ states: ['approved'] })) {
@@ -804,7 +824,7 @@ export class ChangeRequests {
       }
       return await this.complete(current, swap, lease.signal);
     } catch (err) {
-      this.log.error('could not finish a request left running', { id: req.id, error: errorMessage(err) });
+      this.log.error('request.reconcile_failed', { changeId: req.id, error: errorMessage(err) });
       return this.store.get(req.id) ?? req;
     } finally {
       lease.release();
@@ -840,7 +860,7 @@ export class ChangeRequests {
 
   private enqueue(id: string, send: () => Promise<void>, what: string): void {
     const prev = this.notices.get(id) ?? Promise.resolve();
-    const next = prev.then(send).catch((err) => this.log.warn('a notice failed', { id, what, error: errorMessage(err) }));
+    const next = prev.then(send).catch((err) => this.log.warn('notice.failed', { changeId: id, what, error: errorMessage(err) }));
     this.notices.set(id, next);
     this.spawn(next).then(() => {
       if (this.notices.get(id) === next) this.notices.delete(id);

@@ -8,7 +8,8 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { Config } from '../config';
-import type { Logger, Proactive } from '../bot/deps';
+import type { Proactive } from '../bot/deps';
+import { errorText, type Logger } from '../log';
 import { langFromLocale, messagesFor } from '../bot/i18n';
 
 export function createAdapter(config: Pick<Config, 'bot' | 'localMode'>, log: Logger): CloudAdapter {
@@ -23,7 +24,7 @@ export function createAdapter(config: Pick<Config, 'bot' | 'localMode'>, log: Lo
   const auth = new ConfigurationBotFrameworkAuthentication(options as ConfigurationBotFrameworkAuthenticationOptions);
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    log.error('unhandled error in a turn', { error: `${error?.name}: ${error?.message}`, type: context.activity?.type, name: context.activity?.name });
+    log.error('turn.failed', { error: errorText(error), type: context.activity?.type, name: context.activity?.name });
     const message = messagesFor(langFromLocale(context.activity?.locale)).errors.generic;
     try {
       if (context.activity?.type === ActivityTypes.Invoke) {
@@ -35,7 +36,7 @@ export function createAdapter(config: Pick<Config, 'bot' | 'localMode'>, log: Lo
         await context.sendActivity(message);
       }
     } catch (err) {
-      log.error('could not report a turn error', { error: String(err) });
+      log.error('turn.error_report_failed', { error: errorText(err) });
     }
   };
   return adapter;

@@ -185,11 +185,18 @@ describe('bot/actions: card verbs', () => {
       assert.equal(card.refresh.action.verb, 'refresh');
     });
 
-    it('refresh: anyone else sees the status', async () => {
+    it('refresh: a license administrator who cannot approve it sees the status', async () => {
       const h = harness();
-      const res = await h.click('refresh', { requestId: '12' }, { who: 'carol' });
+      const res = await h.click('refresh', { requestId: '12' }, { who: 'alice' });
       assert.ok(!actionsOf(cardOf(res)).some((a) => a.verb === 'approve'));
       assert.match(cardText(cardOf(res)), /waiting for approval/i);
+    });
+
+    it('refresh: someone who is neither requester nor approver is politely refused', async () => {
+      const h = harness();
+      const res = await h.click('refresh', { requestId: '12' }, { who: 'carol' });
+      assert.match(cardText(cardOf(res)), /only license administrators/i);
+      assert.equal(h.requests.status.callCount, 0);
     });
 
     it('refresh of an unknown request says so', async () => {
@@ -340,6 +347,47 @@ describe('bot/actions: card verbs', () => {
       assert.equal(res.status, 500);
       assert.equal(res.body.type, ERROR);
       assert.match(res.body.value.message, /Something went wrong/);
+    });
+  });
+  describe('a user with no rights (not in REQUESTERS or APPROVERS)', () => {
+    const spec = { principal: { kind: 'group', group: ids.sales }, from: 'E1', to: 'E3' };
+    const cases: [string, unknown][] = [
+      ['preflight', spec],
+      ['request', { spec }],
+      ['undo', { requestId: '12' }],
+      ['guide', { step: 'source', principalText: 'Sales' }],
+      ['refresh', { requestId: '12' }],
+    ];
+    for (const [verb, data] of cases) {
+      it(`${verb}: a polite refusal card; nothing looked up or changed`, async () => {
+        const h = harness();
+        const res = await h.click(verb, data, { who: 'carol' });
+        assert.equal(res.status, 200);
+        assert.match(cardText(cardOf(res)), /Sorry, only license administrators/);
+        assert.equal(h.licenses.preflight.callCount + h.licenses.status.callCount + h.licenses.findPrincipals.callCount, 0);
+        assert.equal(h.requests.request.callCount + h.requests.undo.callCount + h.requests.status.callCount, 0);
+      });
+    }
+
+    it('in Dutch for a Dutch client', async () => {
+      const h = harness();
+      const res = await h.click('request', { spec }, { who: 'carol', locale: 'nl-NL' });
+      assert.match(cardText(cardOf(res)), /alleen licentiebeheerders/);
+    });
+
+    it('type-ahead search answers 403 and searches nothing', async () => {
+      const h = harness();
+      const res = await h.invoke('application/search', { queryText: 'Sal', dataset: 'principals' }, { who: 'carol' });
+      assert.equal(res.status, 403);
+      assert.match(res.body.value.message, /only license administrators/);
+      assert.equal(h.licenses.findPrincipals.callCount, 0);
+    });
+
+    it('approve still gets the approvers\' answer (not one of the approvers)', async () => {
+      const h = harness();
+      h.requests.approve.resolves({ ok: false, reason: 'not_approver', message: 'You are not one of the approvers for license changes.', request: changeRequest() });
+      const res = await h.click('approve', { requestId: '12', version: 1 }, { who: 'carol' });
+      assert.match(cardText(cardOf(res)), /not one of the approvers/);
     });
   });
 });

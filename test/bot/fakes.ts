@@ -16,7 +16,7 @@ import {
   type ResolvedChange,
 } from '../../src/licensing/model';
 import type { Actor, ChangeRequest, RequestState, WorkflowResult } from '../../src/requests/types';
-import type { ApproversPort, BotDeps, ConversationRefStore, Proactive, RequestsPort } from '../../src/bot/deps';
+import type { ApproversPort, BotDeps, ConversationRefStore, Proactive, RequestersPort, RequestsPort } from '../../src/bot/deps';
 import { silentLogger } from '../../src/bot/deps';
 import { PlanSwitchBot } from '../../src/bot/bot';
 
@@ -234,6 +234,12 @@ export function fakeApprovers(opts: { allowSelf?: boolean } = {}): ApproversPort
   } as never;
 }
 
+/** Alice and Bob are license administrators (REQUESTERS); Carol is not. */
+export function fakeRequesters(list: string[] = [ids.alice, ids.bob]): RequestersPort & { isRequester: sinon.SinonStub } {
+  const set = new Set(list);
+  return { isRequester: sinon.stub().callsFake(async (a: Actor) => a.tenantId === TENANT && set.has(a.id)) };
+}
+
 export class MemoryRefs implements ConversationRefStore {
   readonly map = new Map<string, unknown>();
   saveConversationRef(key: string, ref: unknown): void {
@@ -281,6 +287,7 @@ export interface Harness {
   licenses: FakeLicenses;
   requests: FakeRequests;
   approvers: ReturnType<typeof fakeApprovers>;
+  requesters: RequestersPort;
   refs: MemoryRefs;
   proactive: RecordingProactive;
   /** Sends a message as `who`; returns the bot's replies. */
@@ -305,9 +312,10 @@ export function harness(over: Partial<BotDeps> = {}, approverOpts: { allowSelf?:
   const licenses = (over.licenses ?? fakeLicenses()) as FakeLicenses;
   const requests = (over.requests ?? fakeRequests()) as FakeRequests;
   const approvers = (over.approvers ?? fakeApprovers(approverOpts)) as ReturnType<typeof fakeApprovers>;
+  const requesters = over.requesters ?? fakeRequesters();
   const refs = (over.refs ?? new MemoryRefs()) as MemoryRefs;
   const proactive = (over.proactive ?? new RecordingProactive()) as RecordingProactive;
-  const bot = new PlanSwitchBot({ tenantId: TENANT, log: silentLogger, ...over, licenses, requests, approvers, refs, proactive });
+  const bot = new PlanSwitchBot({ tenantId: TENANT, log: silentLogger, ...over, licenses, requests, approvers, requesters, refs, proactive });
   const adapter = new TestAdapter(async (ctx) => {
     await bot.run(ctx);
   });
@@ -345,6 +353,7 @@ export function harness(over: Partial<BotDeps> = {}, approverOpts: { allowSelf?:
     licenses,
     requests,
     approvers,
+    requesters,
     refs,
     proactive,
     say: (text, opts) => run({ ...activity('message', opts), text }),

@@ -6,7 +6,7 @@ import { withSandbox } from '../helpers/sandbox';
 import { connectGraph, type GraphConnection } from '../../src/graph/connect';
 import { LicenseService } from '../../src/licensing/service';
 import { openStore, type SqliteRequestStore } from '../../src/state/sqlite-store';
-import { ApproverPolicy } from '../../src/requests/approvers';
+import { ApproverPolicy, RequesterPolicy } from '../../src/requests/approvers';
 import { ChangeRequests } from '../../src/requests/workflow';
 import { BotNotifier } from '../../src/bot/notifier';
 import { Conversations } from '../../src/bot/conversations';
@@ -41,7 +41,8 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
     const conv = new Conversations(store, tmp.proactive, silentLogger);
     const notifier = new BotNotifier(conv, approvers, silentLogger, { progressEveryMs: 0 });
     workflow = new ChangeRequests({ store, licenses, approvers, notifier, tenantId: TENANT, ttlMs: 3_600_000, recheckBudgetMs: 0, trackOptions: { pollIntervalMs: 25, timeoutMs: 10_000 } });
-    h = harness({ licenses, requests: workflow, approvers, refs: store, proactive: tmp.proactive, tenantId: TENANT });
+    const requesters = new RequesterPolicy({ requesters: `group:${LICENSE_ADMINS}`, fromApprovers: true, tenantId: TENANT, licenses });
+    h = harness({ licenses, requests: workflow, approvers, requesters, refs: store, proactive: tmp.proactive, tenantId: TENANT });
   });
 
   afterEach(async () => {

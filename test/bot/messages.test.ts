@@ -265,6 +265,49 @@ describe('bot/messages: chat commands', () => {
     assert.match(String(reply!.text), /I didn't understand "do the \\\*thing\\\*"/);
   });
 
+  describe('a user with no rights (not in REQUESTERS or APPROVERS)', () => {
+    const carol = 'carol' as const;
+    for (const text of ['move group Sales to E3', 'move user bob@contoso.example from E1 to E3', 'move group Sales', 'new', 'undo 12', 'status 12', 'status Sales', 'history', 'pending']) {
+      it(`"${text}": a polite refusal, nothing looked up or changed`, async () => {
+        const h = harness();
+        const replies = await h.say(text, { who: carol });
+        assert.equal(replies.length, 1);
+        assert.match(String(replies[0]!.text), /Sorry, only license administrators can check, request or undo license changes/);
+        assert.equal(h.licenses.preflight.callCount, 0);
+        assert.equal(h.licenses.status.callCount, 0);
+        assert.equal(h.licenses.findPrincipals.callCount, 0);
+        assert.equal(h.requests.status.callCount + h.requests.history.callCount + h.requests.pending.callCount, 0);
+        noWrites(h);
+      });
+    }
+
+    it('is refused in Dutch for a Dutch command or locale', async () => {
+      const h = harness();
+      const [a] = await h.say('verplaats groep Verkoop naar E3', { who: carol });
+      assert.match(String(a!.text), /alleen licentiebeheerders kunnen licentiewijzigingen controleren/);
+      const [b] = await h.say('status 12', { who: carol, locale: 'nl-NL' });
+      assert.match(String(b!.text), /alleen licentiebeheerders/);
+      noWrites(h);
+    });
+
+    it('may still ask for help and the plans', async () => {
+      const h = harness();
+      const [help] = await h.say('help', { who: carol });
+      assert.match(cardText(cardOf(help!)), /move group Sales to E3/);
+      const [plans] = await h.say('plans', { who: carol });
+      assert.match(cardText(cardOf(plans!)), /Office 365 E3/);
+    });
+
+    it('an approver who is not a requester may look at status and history, but not ask for changes', async () => {
+      const h = harness({ requesters: { isRequester: async () => false } });
+      const [status] = await h.say('status 12', { who: 'bob' });
+      assert.match(cardText(cardOf(status!)), /Change request 12/);
+      const [move] = await h.say('move group Sales to E3', { who: 'bob' });
+      assert.match(String(move!.text), /only license administrators/);
+      noWrites(h);
+    });
+  });
+
   describe('the gate', () => {
     it('refuses another tenant with a clear message and calls nothing', async () => {
       const h = harness();

@@ -15,7 +15,13 @@ describe('requests: openRequests (start-up wiring from the environment)', () => 
   it('opens STATE_DB, reads APPROVERS / ALLOW_SELF_APPROVAL / APPROVAL_TTL, and runs a request end to end', async () => {
     const licenses = fakeLicenses();
     const db = join(dir, 'var', 'state.db');
-    const env = { STATE_DB: db, APPROVERS: 'bob@contoso.example, group:e0000000-0000-4000-8000-00000000000e', APPROVAL_TTL: '2h', ALLOW_SELF_APPROVAL: 'false' };
+    const env = {
+      STATE_DB: db,
+      APPROVERS: 'bob@contoso.example, group:e0000000-0000-4000-8000-00000000000e',
+      REQUESTERS: `user:${alice.id}`,
+      APPROVAL_TTL: '2h',
+      ALLOW_SELF_APPROVAL: 'false',
+    };
     const opened = openRequests({ licenses, notifier: new RecordingNotifier(), tenantId: TENANT, env });
     try {
       assert.ok(existsSync(db));
@@ -30,6 +36,42 @@ describe('requests: openRequests (start-up wiring from the environment)', () => 
     } finally {
       await opened.close();
     }
+  });
+
+  it('REQUESTERS unset: the approvers may ask; anyone else is refused (not_requester) and nothing is stored', async () => {
+    const licenses = fakeLicenses();
+    const env = { STATE_DB: join(dir, 'r.db'), APPROVERS: `user:${bob.id}` };
+    const opened = openRequests({ licenses, notifier: new RecordingNotifier(), tenantId: TENANT, env });
+    try {
+      assert.equal(opened.requesters.fromApprovers, true);
+      const refused = await opened.workflow.request(alice, groupSpec, preflight());
+      assert.equal(refused.ok, false);
+      assert.equal(!refused.ok && refused.reason, 'not_requester');
+      assert.deepEqual(opened.store.list({}), []);
+      const asked = await opened.workflow.request(bob, groupSpec, preflight());
+      assert.ok(asked.ok);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('REQUESTERS set: only they may ask; approvers are not requesters unless listed', async () => {
+    const env = { STATE_DB: join(dir, 'r2.db'), APPROVERS: `user:${bob.id}`, REQUESTERS: `user:${alice.id}` };
+    const opened = openRequests({ licenses: fakeLicenses(), notifier: new RecordingNotifier(), tenantId: TENANT, env });
+    try {
+      assert.ok((await opened.workflow.request(alice, groupSpec, preflight())).ok);
+      const byBob = await opened.workflow.request(bob, groupSpec, preflight());
+      assert.equal(!byBob.ok && byBob.reason, 'not_requester');
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('refuses a bad REQUESTERS entry at start-up, naming REQUESTERS', () => {
+    assert.throws(
+      () => openRequests({ licenses: fakeLicenses(), notifier: new RecordingNotifier(), tenantId: TENANT, env: { STATE_DB: join(dir, 's.db'), REQUESTERS: 'Helpdesk' } }),
+      /REQUESTERS: "Helpdesk"/,
+    );
   });
 
   it('refuses a bad APPROVERS entry at start-up', () => {

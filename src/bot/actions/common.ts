@@ -40,7 +40,7 @@ export async function approverTeamsIds(turn: Turn, request: ChangeRequest): Prom
     }
     return turn.conv.teamsIds(eligible);
   } catch (err) {
-    turn.log.warn('could not list approvers', { error: String(err) });
+    turn.log.warn('approvers.list_failed', { error: String(err) });
     return [];
   }
 }

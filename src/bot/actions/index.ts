@@ -16,6 +16,7 @@ import { refresh } from './refresh';
 import { reject } from './reject';
 import { request } from './request';
 import { undo } from './undo';
+import { allowed, verbAccess } from '../access';
 
 const handlers: { [V in Verb]: ActionHandler<V> } = { preflight, request, approve, run, reject, cancel, undo, refresh, guide };
 
@@ -44,9 +45,10 @@ export function readEnvelope(turn: Pick<Turn, 't'>, value: unknown): { ok: true;
 export async function onCardAction(turn: Turn, value: unknown): Promise<InvokeResponse> {
   const env = readEnvelope(turn, value);
   if (!env.ok) return env.response;
+  if (!(await allowed(turn, verbAccess(env.verb)))) return cardResponse(errorCard(turn.t.refuse.notRequester));
   const parsed = ActionData[env.verb].safeParse(env.data);
   if (!parsed.success) {
-    turn.log.warn('card action with invalid data', { verb: env.verb, issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) });
+    turn.log.warn('card.invalid_data', { verb: env.verb, issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) });
     return cardResponse(errorCard(turn.t.errors.badCard));
   }
   const info: InvokeInfo = { ...(turn.ctx.activity.replyToId ? { replyToId: turn.ctx.activity.replyToId } : {}), ...(env.trigger ? { trigger: env.trigger } : {}) };

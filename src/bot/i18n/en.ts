@@ -67,11 +67,15 @@ export const en = {
     unknownPerson: 'Sorry, I can\'t find you in this organization\'s directory, so I can\'t act on your behalf. Ask your license administrator to check your account. Nothing was changed.',
     noIdentity: 'I can\'t tell who you are (the message has no Entra object id), so I can\'t act on it. Nothing was changed.',
     notAllowed: 'You are not allowed to do that. Nothing was changed.',
+    notRequester:
+      'Sorry, only license administrators can check, request or undo license changes, or look at their status and history. Nothing was changed. If you need a change, please ask your license administrator. "help" and "plans" are open to everyone.',
   },
 
   refusals: {
     unknown: (id: string) => `There is no change request ${id}.`,
     not_approver: 'You are not one of the approvers for license changes. Nothing was changed.',
+    not_requester:
+      'Sorry, only license administrators can check, request or undo license changes, or look at their status and history. Nothing was changed. If you need a change, please ask your license administrator. "help" and "plans" are open to everyone.',
     no_approvers: 'No approvers are configured (APPROVERS is empty), so nobody can approve license changes.',
     own_request: 'You asked for this change, so someone else has to approve it. Nothing was changed.',
     own_request_reject: 'You asked for this change: cancel it instead of rejecting it.',

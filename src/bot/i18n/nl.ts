@@ -67,11 +67,15 @@ export const nl: Messages = {
     unknownPerson: 'Sorry, ik kan u niet vinden in de directory van deze organisatie, dus ik kan niet namens u handelen. Vraag uw licentiebeheerder uw account te controleren. Er is niets gewijzigd.',
     noIdentity: 'Ik kan niet zien wie u bent (het bericht heeft geen Entra-object-id), dus ik kan er niets mee. Er is niets gewijzigd.',
     notAllowed: 'U mag dat niet doen. Er is niets gewijzigd.',
+    notRequester:
+      'Sorry, alleen licentiebeheerders kunnen licentiewijzigingen controleren, aanvragen of terugdraaien, of de status en geschiedenis ervan bekijken. Er is niets gewijzigd. Hebt u een wijziging nodig? Vraag het dan uw licentiebeheerder. "hulp" en "licenties" kan iedereen gebruiken.',
   },
 
   refusals: {
     unknown: (id: string) => `Er is geen wijzigingsaanvraag ${id}.`,
     not_approver: 'U bent geen goedkeurder voor licentiewijzigingen. Er is niets gewijzigd.',
+    not_requester:
+      'Sorry, alleen licentiebeheerders kunnen licentiewijzigingen controleren, aanvragen of terugdraaien, of de status en geschiedenis ervan bekijken. Er is niets gewijzigd. Hebt u een wijziging nodig? Vraag het dan uw licentiebeheerder. "hulp" en "licenties" kan iedereen gebruiken.',
     no_approvers: 'Er zijn geen goedkeurders ingesteld (APPROVERS is leeg), dus niemand kan licentiewijzigingen goedkeuren.',
     own_request: 'U hebt deze wijziging zelf aangevraagd, dus iemand anders moet haar goedkeuren. Er is niets gewijzigd.',
     own_request_reject: 'U hebt deze wijziging zelf aangevraagd: annuleer haar in plaats van haar af te wijzen.',
