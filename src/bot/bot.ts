@@ -21,6 +21,8 @@ import { md } from './cards/render';
 import { allowed } from './access';
 
 const PERSON_TTL_MS = 5 * 60_000;
+/** Longest chat message read as a command. */
+export const MAX_TEXT_CHARS = 2_000;
 const UNKNOWN_PERSON_TTL_MS = 30_000;
 
 type Gate = { ok: true; actor: Actor; person: PrincipalRef } | { ok: false; why: 'tenant' | 'identity' | 'unknown' | 'error'; message?: string };
@@ -135,7 +137,10 @@ export class PlanSwitchBot extends TeamsActivityHandler {
 
   private async message(ctx: TurnContext): Promise<void> {
     const a = ctx.activity;
-    const parsed = parseCommand(typeof a.text === 'string' ? a.text : '');
+    const raw = typeof a.text === 'string' ? a.text : '';
+    // A command is a line or two; a wall of text is answered without being parsed.
+    const tooLong = raw.length > MAX_TEXT_CHARS;
+    const parsed = parseCommand(tooLong ? '' : raw);
     const lang = pickLang(parsed.lang, a.locale);
     const t = messagesFor(lang);
     const gate = await this.gate(ctx);
@@ -145,6 +150,10 @@ export class PlanSwitchBot extends TeamsActivityHandler {
       return;
     }
     this.conv.remember(a, lang);
+    if (tooLong) {
+      await ctx.sendActivity(t.errors.tooLong(raw.length, MAX_TEXT_CHARS));
+      return;
+    }
     const turn = this.turn(ctx, gate, lang);
     try {
       await onCommand(turn, parsed.command);

@@ -152,11 +152,21 @@ export async function licensingErrorCard(turn: Turn, err: LicensingError, spec?:
           /* keep what was typed */
         }
       }
+      if (!candidates.length) {
+        // Nobody in the change holds a plan to leave (or nobody was found): offer the tenant's
+        // plans; the preflight then names who is not in the directory.
+        let plans: PlanInfo[] = [];
+        try {
+          plans = await turn.deps.licenses.listPlans();
+        } catch {
+          /* the card still says why */
+        }
+        return chooseCard({ title: t.lookup.sourceNone(md(who)), buttonTitle: t.lookup.choose, options: planOptions(t, plans, spec, 'from'), footer: plans.length ? '' : md(err.message) });
+      }
       return chooseCard({
         title: t.lookup.sourceAmbiguous(md(who)),
         buttonTitle: t.lookup.choose,
         options: planOptions(t, candidates, spec, 'from'),
-        footer: candidates.length ? '' : md(err.message),
       });
     }
     case 'INVALID_INPUT':

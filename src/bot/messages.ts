@@ -106,6 +106,11 @@ async function status(turn: Turn, target: string | undefined): Promise<void> {
       await sendRequestCard(turn, res.request);
       return;
     }
+    // "#12" can only mean a request; a bare number may still be a group's name.
+    if (target.startsWith('#')) {
+      await sendCard(turn, errorCard(refusalText(t, res, target.slice(1))));
+      return;
+    }
   }
   const resolved = await resolveTarget(turn, { kind: 'any', name: target });
   if ('card' in resolved) {

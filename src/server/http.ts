@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import restify from 'restify';
 import { errorText, withLogContext, type Logger } from '../log';
+import { activityProblem } from './activity';
 
 export interface Probe {
   ok: boolean;
@@ -37,6 +38,11 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
 /** Bodies larger than this are refused with 413 (a Bot Framework activity is a few kB). */
 export const MAX_BODY_BYTES = 256 * 1024;
+
+/** The string with lone surrogates replaced by U+FFFD. */
+export function wellFormed(s: string): string {
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:@|-]{1,128}$/;
 
@@ -92,7 +98,28 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     res.setHeader('x-request-id', requestIdOf(r));
     return next();
   });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+  // Only /api/messages has a body, and only JSON: nothing else (forms, multipart uploads) is read.
+  // Every string of the activity well-formed (a lone surrogate would make encodeURIComponent throw
+  // further down, e.g. when a name is looked up in Graph).
+  const readJson = restify.plugins.jsonBodyParser({
+    maxBodySize: MAX_BODY_BYTES,
+    mapParams: false,
+    reviver: (_key: string, value: unknown) => (typeof value === 'string' ? wellFormed(value) : value),
+  } as restify.plugins.JsonBodyParserOptions);
+  const jsonOnly = (req: restify.Request, res: restify.Response, next: restify.Next) => {
+    const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
+      res.send(415, { error: { code: 'UnsupportedMediaType', message: 'Send the activity as application/json.' } });
+      return next(false);
+    }
+    // Channels do not compress what they send; a compressed (or claimed-compressed) body is not read.
+    const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity' && encoding !== '') {
+      res.send(415, { error: { code: 'UnsupportedMediaType', message: 'Send the activity uncompressed (no Content-Encoding).' } });
+      return next(false);
+    }
+    return next();
+  };
 
   // restify's own errors (body parser, routing) as { error: { code, message } }, no stack.
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: any, cb: () => void) => {
@@ -127,12 +154,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     return false;
   };
 
-  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
-    if (!localOnly(req, res)) return;
+  const loopbackFirst = (req: restify.Request, res: restify.Response, next: restify.Next) => (localOnly(req, res) ? next() : next(false));
+  server.post('/api/messages', loopbackFirst, jsonOnly, ...readJson, async (req: restify.Request, res: restify.Response) => {
     await withLogContext(logIds(req as Req), async () => {
-      const body = req.body as unknown;
-      if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
-        res.send(400, { error: { code: 'BadRequest', message: 'The body must be a Bot Framework activity (a JSON object with a type).' } });
+      const problem = activityProblem(req.body as unknown, { localMode: opts.localMode });
+      if (problem) {
+        log.warn('http.bad_activity', { problem });
+        res.send(400, { error: { code: 'BadRequest', message: problem } });
         return;
       }
       try {
@@ -168,6 +196,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   return {
     url: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${address.port}`,
     port: address.port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // Stop accepting, let requests in hand finish for a moment, then drop what is left (a client
+    // still pushing a body the server refused would otherwise hold the close forever).
+    close: () =>
+      new Promise<void>((resolve) => {
+        const http = server.server;
+        const timer = setTimeout(() => http.closeAllConnections(), 2_000);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        http.closeIdleConnections();
+      }),
   };
 }

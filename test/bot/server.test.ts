@@ -30,10 +30,45 @@ describe('server: HTTP transport', () => {
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
+  const activity = {
+    type: 'message',
+    text: 'hi',
+    serviceUrl: 'http://127.0.0.1:9/',
+    conversation: { id: 'c1' },
+    from: { id: '29:a' },
+  };
+
   it('POST /api/messages hands activities to the adapter', async () => {
-    const res = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text: 'hi' }) });
+    const res = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     assert.equal(res.status, 200);
-    assert.deepEqual(seen.at(-1), { type: 'message', text: 'hi' });
+    assert.deepEqual(seen.at(-1), activity);
+    assert.match(res.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+  });
+
+  it('an activity without what Teams always sends, of a type no channel sends, or (local mode) replying off loopback: 400 saying what', async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ ...activity, conversation: undefined }, /conversation\.id is required/],
+      [{ ...activity, from: { name: 'x' } }, /from\.id is required/],
+      [{ ...activity, serviceUrl: 'http://evil.example/' }, /loopback/],
+      [{ ...activity, serviceUrl: 'file:///etc/passwd' }, /http\(s\)/],
+      [{ ...activity, type: 'invokeResponse' }, /not accepted/],
+      [{ ...activity, text: { $ne: null } }, /text must be a string/],
+    ];
+    const before = seen.length;
+    for (const [body, message] of cases) {
+      const res = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.match(((await res.json()) as any).error.message, message);
+    }
+    assert.equal(seen.length, before, 'none reached the adapter');
+  });
+
+  it('only JSON is read: other content types 415, bodies over the limit 413', async () => {
+    const form = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'type=message' });
+    assert.equal(form.status, 415);
+    const big = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...activity, text: 'x'.repeat(400_000) }) });
+    assert.equal(big.status, 413);
+    assert.equal(((await big.json()) as any).error.code, 'PayloadTooLarge');
   });
 
   it('a body that is not an activity gets a 400 with a JSON error', async () => {

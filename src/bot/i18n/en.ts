@@ -89,6 +89,7 @@ export const en = {
   },
 
   errors: {
+    tooLong: (n: number, max: number) => `That message is too long for a command (${n} characters; at most ${max}). Nothing was changed. Try for example: move group Sales to E3.`,
     generic: 'Something went wrong on my side. Nothing was changed; please try again in a moment.',
     graph: (msg: string) => `Microsoft Graph could not answer: ${msg}. Nothing was changed.`,
     badCard: 'This card is damaged or out of date (its data is missing or invalid). Start again with "new". Nothing was changed.',
@@ -110,6 +111,7 @@ export const en = {
     suggestions: 'Did you mean one of these?',
     noSuggestions: 'Check the spelling, or type part of the name in "new".',
     principalAmbiguous: (name: string) => `More than one user or group matches "${name}". Which one do you mean?`,
+    sourceNone: (name: string) => `I can't tell which plan ${name} should leave: none of them holds one I can move from, or they are not in the directory. Pick the plan to replace; the check then says who was not found.`,
     sourceAmbiguous: (name: string) => `${name} has more than one plan. Which plan should be replaced?`,
     invalidInput: (msg: string) => `That doesn't work: ${msg}`,
     choose: 'Choose',

@@ -89,6 +89,7 @@ export const nl: Messages = {
   },
 
   errors: {
+    tooLong: (n: number, max: number) => `Dat bericht is te lang voor een opdracht (${n} tekens; hooguit ${max}). Er is niets gewijzigd. Probeer bijvoorbeeld: verplaats groep Verkoop naar E3.`,
     generic: 'Er ging bij mij iets mis. Er is niets gewijzigd; probeer het zo nog eens.',
     graph: (msg: string) => `Microsoft Graph kon niet antwoorden: ${msg}. Er is niets gewijzigd.`,
     badCard: 'Deze kaart is beschadigd of verouderd (de gegevens ontbreken of kloppen niet). Begin opnieuw met "nieuw". Er is niets gewijzigd.',
@@ -110,6 +111,7 @@ export const nl: Messages = {
     suggestions: 'Bedoelt u een van deze?',
     noSuggestions: 'Controleer de spelling, of typ een deel van de naam in "nieuw".',
     principalAmbiguous: (name: string) => `Meer dan één gebruiker of groep past bij "${name}". Welke bedoelt u?`,
+    sourceNone: (name: string) => `Ik kan niet zien welk licentieplan ${name} moet verlaten: geen van hen heeft er een dat ik kan verplaatsen, of ze staan niet in de directory. Kies het licentieplan dat vervangen moet worden; de controle zegt dan wie niet gevonden is.`,
     sourceAmbiguous: (name: string) => `${name} heeft meer dan één licentieplan. Welk licentieplan moet worden vervangen?`,
     invalidInput: (msg: string) => `Dat kan niet: ${msg}`,
     choose: 'Kiezen',
