@@ -155,7 +155,13 @@ export function describeServices(
     kept.push(ks[0]!.label);
     const sBest = ks.reduce((a, b) => (b.tier > a.tier ? b : a));
     const tBest = t.reduce((a, b) => (b.tier > a.tier ? b : a));
-    if (tBest.tier < sBest.tier) downgraded.push(`${sBest.label}: ${sBest.plan.friendlyName} -> ${tBest.plan.friendlyName}`);
+    if (tBest.tier < sBest.tier) {
+      // Several editions share one friendly name ("Power Apps for Office 365"): then the plan
+      // names are the only thing that tells the editions apart.
+      const [from, to] =
+        sBest.plan.friendlyName === tBest.plan.friendlyName ? [sBest.plan.name, tBest.plan.name] : [sBest.plan.friendlyName, tBest.plan.friendlyName];
+      downgraded.push(`${sBest.label}: ${from} -> ${to}`);
+    }
   }
   for (const [key, ks] of tgtOn) if (!srcOn.has(key)) gained.push(ks[0]!.label);
   return { kept: uniq(kept), lost: uniq(lost), gained: uniq(gained), downgraded: uniq(downgraded) };

@@ -68,6 +68,15 @@ describe('licensing/swap-plan', () => {
       assert.deepEqual(r.disabledPlans, []);
     });
 
+    it('names two editions that share a friendly name by their plan names, never "X -> X"', () => {
+      const r = carry(E3, E1);
+      assert.ok(r.downgraded.includes('Power Automate for Office 365: FLOW_O365_P2 -> FLOW_O365_P1'), r.downgraded.join('; '));
+      for (const d of r.downgraded) {
+        const [from, to] = d.slice(d.indexOf(': ') + 2).split(' -> ');
+        assert.notEqual(from, to, d);
+      }
+    });
+
     it('E3 -> E1: a service already disabled today is not lost', () => {
       const r = carry(E3, E1, planIds(['ATP_ENTERPRISE'], SKU.E3));
       assert.ok(!r.lost.includes('Defender for Office 365'));
