@@ -10,12 +10,15 @@ import type { TrackingProgress } from './licensing/model';
 import { PlanSwitchBot } from './bot/bot';
 import { BotNotifier } from './bot/notifier';
 import { Conversations } from './bot/conversations';
-import { errorText, loggerFromEnv, secretsFromEnv, type AppLogger, type Logger } from './log';
-import { adapterProactive, createAdapter } from './server/adapter';
+import { captureConsole, errorText, loggerFromEnv, secretsFromEnv, type AppLogger, type Logger } from './log';
+import { adapterProactive, createAdapter, processHttp } from './server/adapter';
 import { startServer, type RunningServer } from './server/http';
 
 /** The demo tenant's "License Admins" group (data/demo-tenant.json): its approvers when APPROVERS is unset. */
 export const DEMO_LICENSE_ADMINS = 'a11ce000-0000-4000-8000-000000000100';
+
+/** How long GET /readyz waits for Graph. */
+const READY_BUDGET_MS = 3_000;
 
 export interface App {
   config: Config;
@@ -87,14 +90,24 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger
       port: config.port,
       localMode: config.localMode,
       log,
-      processActivity: (req, res) => adapter.process(req, res, (ctx) => bot.run(ctx)),
+      processActivity: (req, res) => processHttp(adapter, req, res, (ctx) => bot.run(ctx), log),
       health: () => {
         store.get('1');
         return { ok: true, detail: { store: store.path } };
       },
+      // A real Graph read each time (the license service caches the organization), bounded so a
+      // throttled or hanging Graph answers the probe in time.
       ready: async () => {
-        const t = await licenses.tenant();
-        return { ok: true, detail: { graph: graph.graphBaseUrl, tenant: t.displayName } };
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`Graph did not answer within ${READY_BUDGET_MS / 1000} s`)), READY_BUDGET_MS);
+        });
+        try {
+          const org = await Promise.race([graph.gateway.organization(), late]);
+          return { ok: true, detail: { graph: graph.graphBaseUrl, tenant: org.displayName } };
+        } finally {
+          clearTimeout(timer);
+        }
       },
     });
 
@@ -152,6 +165,8 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger
 
 async function main(): Promise<void> {
   const log = loggerFromEnv(process.env);
+  // What libraries print goes through the logger too: one line, masked, no stack.
+  captureConsole(log);
   // Node's own warnings (restify's DEP0111 among them) as log lines, not free text on stderr.
   process.removeAllListeners('warning');
   process.on('warning', (w) => (w.name === 'DeprecationWarning' ? log.debug : log.warn)('process.warning', { name: w.name, code: (w as { code?: string }).code, message: w.message }));

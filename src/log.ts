@@ -198,6 +198,35 @@ export function loggerFromEnv(env: NodeJS.ProcessEnv, opts: Omit<LoggerOptions, 
   return createLogger({ ...opts, format: logFormatFrom(env), level: logLevelFrom(env), secrets: secretsFromEnv(env) });
 }
 
+/**
+ * Routes console.* (libraries print there: the Bot Framework SDK writes refused tokens, key
+ * material and stack traces with console.error) through `log`: one redacted line, no stack.
+ * Returns a function that puts the console back.
+ */
+export function captureConsole(log: Logger): () => void {
+  const original = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
+  const text = (args: unknown[]) =>
+    args
+      .map((a) => (a instanceof Error ? errorText(a) : typeof a === 'string' ? a : safeJson(a)))
+      .join(' ')
+      .split('\n')[0]!
+      .slice(0, 500);
+  console.log = (...a: unknown[]) => log.info('console', { text: text(a) });
+  console.info = console.log;
+  console.debug = (...a: unknown[]) => (log as Partial<AppLogger>).debug?.('console', { text: text(a) });
+  console.warn = (...a: unknown[]) => log.warn('console', { text: text(a) });
+  console.error = (...a: unknown[]) => log.error('console', { text: text(a) });
+  return () => Object.assign(console, original);
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 /** Error text for a log field: "Name: message", first line only, never a stack. */
