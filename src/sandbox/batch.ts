@@ -79,6 +79,7 @@ export function runBatch(body: unknown, malformed: boolean, execute: (sub: Batch
       status.set(sub.id, res.status);
       const item: BatchResponseItem = { id: sub.id, status: res.status, headers: res.headers };
       if (res.body !== undefined) item.body = res.body;
+      res.bytes?.release(); // parsed into item.body just above
       return item;
     });
     return { status: 200, headers: { 'Content-Type': 'application/json' }, body: { responses } };

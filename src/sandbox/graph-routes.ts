@@ -2,7 +2,7 @@
 // in-memory tenant. Used for top-level requests and for each request inside a $batch alike.
 import { isGuid } from './ids';
 import { errors, GraphError } from './graph-errors';
-import { applyListQuery, pageBody, parseListQuery, parseSelect, type ResourceQuerySupport } from './odata';
+import { applyListQuery, pageBytes, parseListQuery, parseSelect, type PooledBytes, type ResourceQuerySupport } from './odata';
 import {
   directoryObjectJson,
   groupJson,
@@ -36,13 +36,30 @@ export interface GraphResponse {
   status: number;
   headers: Record<string, string>;
   body?: unknown;
+  /** The body already written as UTF-8 JSON (pages of collections); `body` then parses it when read. */
+  bytes?: PooledBytes;
 }
+
+const JSON_TYPE = 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8';
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): GraphResponse => ({
   status,
-  headers: { 'Content-Type': 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8', ...headers },
+  headers: { 'Content-Type': JSON_TYPE, ...headers },
   body,
 });
+
+/** A JSON answer already written as bytes: sent as they are; `body` (for $batch) is parsed only when read. */
+function jsonBytes(status: number, bytes: PooledBytes): GraphResponse {
+  let parsed: unknown;
+  return {
+    status,
+    headers: { 'Content-Type': JSON_TYPE },
+    bytes,
+    get body() {
+      return (parsed ??= JSON.parse(bytes.bytes.toString('utf8')));
+    },
+  };
+}
 
 export function errorResponse(e: GraphError): GraphResponse {
   return json(e.status, e.body(), e.headers);
@@ -188,7 +205,7 @@ function list<T>(
     if ((req.headers['consistencylevel'] ?? '').toLowerCase() !== 'eventual') throw errors.countNeedsConsistency();
     return { status: 200, headers: { 'Content-Type': 'text/plain' }, body: String(matching.length) };
   }
-  return json(200, pageBody(matching, q, req.url, context, (x) => serialize(x, select)));
+  return jsonBytes(200, pageBytes(matching, q, req.url, context, (x) => serialize(x, select)));
 }
 
 /** The assignLicense body: both lists required (Graph refuses a missing removeLicenses), GUIDs only. */

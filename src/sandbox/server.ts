@@ -37,6 +37,7 @@ export class SandboxHost {
   }
 
   async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const arrived = performance.now();
     const at = new Date().toISOString();
     let out: GraphResponse;
     let url: URL;
@@ -81,8 +82,11 @@ export class SandboxHost {
         out = this.graph(method, pathAndQuery, url.origin, headers, body, malformed, false, at);
       }
     }
-    const latency = this.tenant.behavior.latencyMs;
-    if (latency > 0) await sleep(latency);
+    // latencyMs models the network: the answer leaves latencyMs after the request arrived. The
+    // sandbox's own work (a few ms for a 999-member page) happens within that time, so it does not
+    // add to what is modelled; an answer that takes longer to build leaves when it is ready.
+    const wait = this.tenant.behavior.latencyMs - (performance.now() - arrived);
+    if (wait > 0) await sleep(wait);
     send(res, out);
   }
 
@@ -230,14 +234,29 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 function send(res: http.ServerResponse, r: GraphResponse): void {
-  if (res.headersSent) return;
-  const text = typeof r.body === 'string' && (r.headers['Content-Type'] ?? '').startsWith('text/plain');
-  const payload = r.body === undefined || r.status === 204 ? '' : text ? (r.body as string) : JSON.stringify(r.body);
+  if (res.headersSent) {
+    r.bytes?.release();
+    return;
+  }
+  let bytes: Buffer | undefined;
+  if (r.bytes) {
+    // Already JSON (pages of collections): its buffer goes back to the pool once written out.
+    const pooled = r.bytes;
+    bytes = r.status === 204 || !pooled.bytes.length ? undefined : pooled.bytes;
+    res.once('finish', pooled.release);
+    res.once('close', pooled.release);
+  } else if (r.status !== 204 && r.body !== undefined) {
+    const body = r.body;
+    const text = typeof body === 'string' && (r.headers['Content-Type'] ?? '').startsWith('text/plain');
+    const payload = text ? (body as string) : JSON.stringify(body);
+    // Encoded once: its length is the Content-Length.
+    if (payload) bytes = Buffer.from(payload, 'utf8');
+  }
   const headers: Record<string, string | number> = { ...r.headers };
-  if (payload) headers['Content-Length'] = Buffer.byteLength(payload);
+  if (bytes) headers['Content-Length'] = bytes.length;
   else delete headers['Content-Type'];
   res.writeHead(r.status, headers);
-  res.end(payload);
+  res.end(bytes);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
