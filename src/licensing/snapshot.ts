@@ -95,7 +95,13 @@ export type ResolvedPrincipal =
   | { kind: 'group'; group: GraphGroup }
   | { kind: 'users'; users: GraphUser[]; notFound: string[] };
 
+/** How many group names -> ids a reader remembers (for reading members while the name is looked up). */
+const KNOWN_GROUP_NAMES = 500;
+
 export class SnapshotReader {
+  /** Group display name (lower case) -> id, as last resolved by exact name. */
+  private readonly groupIds = new Map<string, string>();
+
   constructor(
     private readonly gateway: GraphGateway,
     private readonly ref: ReferenceData,
@@ -128,7 +134,13 @@ export class SnapshotReader {
       if (g) return g;
     }
     const exact = await this.gateway.findGroups(q, 'exact');
-    if (exact.length === 1) return exact[0]!;
+    const key = q.toLowerCase();
+    this.groupIds.delete(key);
+    if (exact.length === 1) {
+      if (this.groupIds.size >= KNOWN_GROUP_NAMES) this.groupIds.delete(this.groupIds.keys().next().value!);
+      this.groupIds.set(key, exact[0]!.id);
+      return exact[0]!;
+    }
     if (exact.length > 1) {
       const candidates: PrincipalMatch[] = exact.map((g) => ({ ...groupRefOf(g), detail: groupDetail(g) }));
       throw new LicensingError('PRINCIPAL_AMBIGUOUS', `${exact.length} groups are called '${q}': use the object id (${exact.map((g) => g.id).join(', ')}).`, {
@@ -209,21 +221,35 @@ export class SnapshotReader {
     const ctxP = this.tenantContext();
     ctxP.catch(() => undefined);
     const query = spec.principal;
-    // Group given by id: read the group and its members at the same time.
-    const groupById = query?.kind === 'group' && typeof query.group === 'string' && GUID_RE.test(query.group.trim());
-
     if (query?.kind === 'group') {
+      const q = typeof query.group === 'string' ? query.group.trim() : '';
+      // The members are read at the same time as the group is looked up when its id is known:
+      // given as an id, or a name this reader resolved before. The lookup still decides: when the
+      // name now means another group (or none), the early read is dropped and stopped.
+      const guess = GUID_RE.test(q) ? q : this.groupIds.get(q.toLowerCase());
+      const early = new AbortController();
       let membersP: Promise<Awaited<ReturnType<GraphGateway['listGroupMembers']>>> | undefined;
-      let collector = new GroupNameCollector(this.gateway, [query.group.trim()]);
-      if (groupById) {
-        membersP = this.gateway.listGroupMembers(query.group.trim(), { onPage: (users) => collector.add(users) });
+      let collector = new GroupNameCollector(this.gateway, guess ? [guess] : []);
+      if (guess) {
+        const first = collector;
+        membersP = this.gateway.listGroupMembers(guess, { onPage: (users) => first.add(users), signal: early.signal });
         membersP.catch(() => undefined);
       }
-      const group = await this.group(query.group);
-      const ctx = await ctxP;
-      const target = ctx.catalog.resolve(spec.to);
-      const source = this.inferSource(spec, { kind: 'group', group }, ctx.catalog, target);
-      if (!membersP || group.id.toLowerCase() !== query.group.trim().toLowerCase()) {
+      let group: GraphGroup;
+      let ctx: TenantContext;
+      let target: PlanInfo;
+      let source: PlanInfo;
+      try {
+        group = await this.group(query.group);
+        ctx = await ctxP;
+        target = ctx.catalog.resolve(spec.to);
+        source = this.inferSource(spec, { kind: 'group', group }, ctx.catalog, target);
+      } catch (err) {
+        early.abort();
+        throw err;
+      }
+      if (!membersP || group.id.toLowerCase() !== guess!.toLowerCase()) {
+        early.abort();
         const names = new GroupNameCollector(this.gateway, [group.id]);
         collector = names;
         membersP = this.gateway.listGroupMembers(group.id, { onPage: (users) => names.add(users) });
