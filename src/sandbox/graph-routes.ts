@@ -160,6 +160,20 @@ function groupsRoute(tenant: Tenant, req: GraphRequest, segs: string[], lower: s
   }
   const group = tenant.group(segs[1]);
   if (!group) throw errors.notFound(segs[1]);
+  if (segs.length === 2 && m === 'DELETE') {
+    tenant.deleteGroup(group);
+    return { status: 204, headers: {} };
+  }
+  if (segs.length === 4 && lower[2] === 'members' && lower[3] === '$ref') {
+    // { "@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}" }
+    if (m !== 'POST') throw errors.methodNotAllowed();
+    const ref = (req.body as { '@odata.id'?: unknown } | undefined)?.['@odata.id'];
+    const id = typeof ref === 'string' ? ref.split('/').pop() ?? '' : '';
+    const user = id ? tenant.user(id) : undefined;
+    if (!user) throw errors.notFound(id);
+    tenant.addMember(group, user);
+    return { status: 204, headers: {} };
+  }
   if (segs.length === 2) {
     if (m !== 'GET') throw errors.methodNotAllowed();
     const select = resolveSelect(parseSelect(req.url.searchParams), 'group');

@@ -270,6 +270,34 @@ export class Tenant {
     for (const g of user.memberOf) this.processMember(g, user, now);
   }
 
+  /**
+   * POST /groups/{id}/members/$ref: `user` joins `group`. A licensed group's licenses reach the
+   * new member: with the group's processing when one is pending, else at once.
+   */
+  addMember(group: GroupRec, user: UserRec, now = new Date().toISOString()): void {
+    if (group.members.includes(user)) throw new GraphError(400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'.");
+    group.members.push(user);
+    group.userMembers.push(user);
+    user.memberOf.push(group);
+    if (group.licenses.length && !this.timers.has(group)) this.processMember(group, user, now);
+  }
+
+  /** DELETE /groups/{id}: the group is gone, and with it every license its members held from it. */
+  deleteGroup(group: GroupRec): void {
+    for (const t of this.timers.get(group) ?? []) clearTimeout(t);
+    this.timers.delete(group);
+    for (const u of group.userMembers) {
+      u.memberOf = u.memberOf.filter((g) => g !== group);
+      this.commit(u, u.states.filter((s) => s.assignedByGroup !== group.id));
+    }
+    for (const g of this.groups) {
+      const i = g.members.indexOf(group);
+      if (i >= 0) g.members.splice(i, 1);
+    }
+    this.groups.splice(this.groups.indexOf(group), 1);
+    this.groupById.delete(group.id);
+  }
+
   /** Stops pending group processing (the sandbox is closing or being reset). */
   dispose(): void {
     this.closed = true;
