@@ -179,6 +179,7 @@ export interface TrackingReport {
 }
 
 export interface TrackOptions {
+  /** A fixed time between two reads of the group's processing state; unset: the service's (adaptive by default). */
   pollIntervalMs?: number;
   timeoutMs?: number;
   /** Called on every poll: the bot pushes it as progress. */
