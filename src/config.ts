@@ -122,6 +122,8 @@ export interface Config {
   sandboxMode: boolean;
   graph: GraphConfig;
   requests: RequestConfig;
+  /** GROUP_POLL_INTERVAL: a fixed interval for reading a group's processing while a swap is followed (default: the license service's adaptive one). */
+  groupPollIntervalMs?: number;
   /** The environment, for modules (graph/connect, requests) that read their own variables. */
   env: NodeJS.ProcessEnv;
 }
@@ -152,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     () => parseApprovers(env.APPROVERS ?? ''),
     () => parseApprovers(env.REQUESTERS ?? '', 'REQUESTERS'),
     () => (env.APPROVAL_TTL?.trim() ? parseDuration(env.APPROVAL_TTL, 'APPROVAL_TTL') : 0),
+    () => (env.RECOVERY_SETTLE?.trim() ? parseDuration(env.RECOVERY_SETTLE, 'RECOVERY_SETTLE') : 0),
+    () => (env.GROUP_POLL_INTERVAL?.trim() ? parseDuration(env.GROUP_POLL_INTERVAL, 'GROUP_POLL_INTERVAL') : 0),
     () => parseBool(env.ALLOW_SELF_APPROVAL, 'ALLOW_SELF_APPROVAL'),
   ];
   for (const check of requestChecks) {
@@ -179,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxMode: graph.mode !== 'graph',
     graph,
     requests,
+    ...(env.GROUP_POLL_INTERVAL?.trim() ? { groupPollIntervalMs: parseDuration(env.GROUP_POLL_INTERVAL, 'GROUP_POLL_INTERVAL') } : {}),
     env,
   };
 }

@@ -39,7 +39,8 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger
   const graph = await connectGraph(env);
   let requests: OpenedRequests | undefined;
   try {
-    const licenses = new LicenseService(graph.gateway);
+    // GROUP_POLL_INTERVAL: how often a group's processing is read while a swap is followed.
+    const licenses = new LicenseService(graph.gateway, undefined, config.groupPollIntervalMs ? { pollIntervalMs: config.groupPollIntervalMs } : {});
     const tenant = await licenses.tenant();
     // Sandbox: the sandbox tenant is the only one served. Real Graph: MicrosoftAppTenantId.
     const tenantId = config.sandboxMode ? tenant.id : config.bot.appTenantId!;

@@ -4,6 +4,7 @@ import { DEFAULT_STATE_DB } from '../state/sqlite-store';
 import { parseApprovers, type ApproverEntry } from './approvers';
 
 export const DEFAULT_APPROVAL_TTL_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_RECOVERY_SETTLE_MS = 10_000;
 
 export interface RequestConfig {
   stateDb: string;
@@ -18,6 +19,8 @@ export interface RequestConfig {
   requestersFromApprovers: boolean;
   allowSelfApproval: boolean;
   approvalTtlMs: number;
+  /** RECOVERY_SETTLE: wait before reading back a dead process's unrecorded swap (default 10 s). */
+  restartSettleMs: number;
 }
 
 /** "24h", "90m", "30s", "2d", "1500ms", or a bare number of seconds. */
@@ -53,5 +56,6 @@ export function loadRequestConfig(env: NodeJS.ProcessEnv = process.env): Request
     requestersFromApprovers,
     allowSelfApproval: parseBool(env.ALLOW_SELF_APPROVAL, 'ALLOW_SELF_APPROVAL'),
     approvalTtlMs: env.APPROVAL_TTL?.trim() ? parseDuration(env.APPROVAL_TTL, 'APPROVAL_TTL') : DEFAULT_APPROVAL_TTL_MS,
+    restartSettleMs: env.RECOVERY_SETTLE?.trim() ? parseDuration(env.RECOVERY_SETTLE, 'RECOVERY_SETTLE') : DEFAULT_RECOVERY_SETTLE_MS,
   };
 }

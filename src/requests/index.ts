@@ -64,6 +64,7 @@ export function openRequests(opts: OpenRequestsOptions): OpenedRequests {
   });
   const workflow = new ChangeRequests({
     ttlMs: config.approvalTtlMs,
+    restartSettleMs: config.restartSettleMs,
     ...(opts.log ? { log: opts.log } : {}),
     ...opts.workflow,
     store,

@@ -37,6 +37,10 @@ export interface RequestResult {
   startedAt?: string;
   /** The swap's outcome was read back from Graph (the process running it stopped or lost its answer). */
   recovered?: boolean;
+  /** The process running it stopped (crash, restart) and another run of the bot finished it. */
+  resumed?: boolean;
+  /** Group: members processed beyond the direct members counted at the check (they joined while it ran). */
+  membersJoined?: number;
   /** Full sizes of the tracking lists: `tracking` keeps at most the first 100 of each. */
   trackingTotals?: { done: number; errors: number; stillHoldingSource: number };
 }

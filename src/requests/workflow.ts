@@ -8,8 +8,6 @@
 //
 // Identity comes from the activity (Actor); card data carries only the request id and version.
 // User errors never throw: every action answers a WorkflowResult.
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import {
   LicensingError,
   type ChangeSpec,
@@ -25,6 +23,7 @@ import {
 import { normalizeRequestId } from '../state/sqlite-store';
 import { sameId, type ApprovalCheck, type RequestCheck } from './approvers';
 import { worsenedBetween } from './compare';
+import { newInstanceId, ownerIsGone } from './instance';
 import type {
   Actor,
   AuditEntry,
@@ -68,8 +67,16 @@ export interface ChangeRequestsDeps {
   ttlMs: number;
   now?: () => Date;
   log?: WorkflowLog;
-  /** Identifies this process in run leases (default host:pid:random). */
+  /** Identifies this process in run leases (default host:pid:nonce:b<boot id>, see instance.ts). */
   instanceId?: string;
+  /** Tells whether another lease owner is certainly gone (default: instance.ts ownerIsGone). */
+  ownerIsGone?: (owner: string, self: string) => boolean;
+  /**
+   * A request taken over from a process that died before recording what its swap did is read
+   * back from Graph no earlier than this long after this process started, so writes the dead
+   * process still had in flight have landed (RECOVERY_SETTLE, default 10 s).
+   */
+  restartSettleMs?: number;
   /** How long a running request's claim holds without renewal (default 2 min; renewed every third of it). */
   leaseMs?: number;
   /**
@@ -189,6 +196,9 @@ export class ChangeRequests {
   private readonly leaseMs: number;
   private readonly recheckBudgetMs: number;
   private readonly trackOptions: Pick<TrackOptions, 'pollIntervalMs' | 'timeoutMs'>;
+  private readonly isGone: (owner: string, self: string) => boolean;
+  private readonly restartSettleMs: number;
+  private readonly startedAt: number;
 
   private readonly background = new Set<Promise<unknown>>();
   private readonly notices = new Map<string, Promise<void>>();
@@ -207,7 +217,10 @@ export class ChangeRequests {
     this.ttlMs = deps.ttlMs;
     this.now = deps.now ?? (() => new Date());
     this.log = deps.log ?? { warn: () => {}, error: () => {} };
-    this.instanceId = deps.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.instanceId = deps.instanceId ?? newInstanceId();
+    this.isGone = deps.ownerIsGone ?? ownerIsGone;
+    this.restartSettleMs = deps.restartSettleMs ?? 10_000;
+    this.startedAt = this.now().getTime();
     this.leaseMs = deps.leaseMs ?? 120_000;
     this.recheckBudgetMs = deps.recheckBudgetMs ?? 3_000;
     this.trackOptions = deps.trackOptions ?? {};
@@ -261,7 +274,9 @@ export class ChangeRequests {
       'approved',
       actor,
       { approver: actor },
-      { cardVersion: cardVersion ?? null },
+      // The instance that re-checks and runs it: if it dies before the run starts, a restart
+      // knows at once that nobody is on it.
+      { cardVersion: cardVersion ?? null, instance: this.instanceId },
     );
     if (!cas.ok) return this.casRefusal(cas.request ?? loaded.request, cardVersion);
     const approved = cas.request;
@@ -525,7 +540,9 @@ export class ChangeRequests {
   }
 
   /** Re-check an approved request and either stop it (worse) or start the run. */
-  private async proceed(approved: ChangeRequest, awaitRun = false): Promise<ChangeRequest> {
+  /** `resumed`: reconcile picked it up after its approver's process stopped (recorded in the audit). */
+  private async proceed(approved: ChangeRequest, awaitRun = false, resumed?: Record<string, unknown>): Promise<ChangeRequest> {
+    const also = resumed ? { resumed } : {};
     let fresh: PreflightResult;
     try {
       fresh = await this.licenses.preflight(approved.spec);
@@ -536,7 +553,7 @@ export class ChangeRequests {
         'failed',
         null,
         { result: { ...approved.result, error: `The change could not be checked again before running: ${errorMessage(err)}` } },
-        { error: errorMessage(err) },
+        { error: errorMessage(err), ...also },
       );
       if (!res.ok) return res.request ?? approved;
       this.notify(res.request, 'failed');
@@ -559,7 +576,7 @@ export class ChangeRequests {
         'failed',
         null,
         { preflight: fresh, result: { ...approved.result, worsened: lines } },
-        { ...recheck, worsened: lines },
+        { ...recheck, worsened: lines, ...also },
         'worsened',
       );
       if (!res.ok) return res.request ?? approved;
@@ -574,8 +591,8 @@ export class ChangeRequests {
       { from: ['approved'], version: approved.version },
       'running',
       null,
-      { preflight: fresh, result: { ...approved.result, startedAt }, lease: this.newLease() },
-      recheck,
+      { preflight: fresh, result: { ...approved.result, startedAt, ...(resumed ? { resumed: true } : {}) }, lease: this.newLease() },
+      { ...recheck, ...also },
       'started',
     );
     if (!res.ok) return res.request ?? approved; // someone else started it: never a second run
@@ -707,6 +724,11 @@ export class ChangeRequests {
         polls: tracking.polls,
         elapsedMs: tracking.elapsedMs,
       };
+      const processed = new Set([...tracking.done, ...tracking.errors.map((e) => e.principal)].map((p) => p.id.toLowerCase())).size;
+      if (change.kind === 'group' && processed > change.affectedUsers) {
+        result.membersJoined = processed - change.affectedUsers;
+        detail.membersJoined = result.membersJoined;
+      }
       if (tracking.outcome === 'timeout' && !result.error) {
         result.error = `Entra was still processing the group (${tracking.processingState}) when the bot stopped watching; check with status.`;
       }
@@ -766,22 +788,30 @@ export class ChangeRequests {
     const now = this.now().getTime();
     for (const r of this.store.list({ states: ['running'] })) {
       if (this.runningHere.has(r.id)) continue;
-      if (r.lease && Date.parse(r.lease.until) > now) continue; // someone is running it
+      const ownerGone = !!r.lease && this.isGone(r.lease.owner, this.instanceId);
+      if (r.lease && Date.parse(r.lease.until) > now && !ownerGone) continue; // someone is running it
       const claim = this.store.transition(
         r.id,
         { from: ['running'], version: r.version },
         'running',
         null,
-        { lease: this.newLease() },
-        { previousLease: r.lease ?? null, swapRecorded: !!r.result?.swap },
+        { lease: this.newLease(), result: { ...r.result, resumed: true } },
+        { previousLease: r.lease ?? null, why: ownerGone ? 'owner-gone' : 'lease-lapsed', swapRecorded: !!r.result?.swap },
         'reconcile-claimed',
       );
       if (!claim.ok) continue; // another process claimed it first
-      this.log.warn('request.reconcile_claimed', { changeId: r.id });
-      out.push(await this.finishLeftRunning(claim.request));
+      this.log.warn('request.reconcile_claimed', { changeId: r.id, previousOwner: r.lease?.owner ?? null, why: ownerGone ? 'owner-gone' : 'lease-lapsed' });
+      out.push(await this.finishLeftRunning(claim.request, ownerGone));
     }
     for (const r of this.store.list({ states: ['approved'] })) {
-      if (now - Date.parse(r.updatedAt) < Math.max(this.recheckBudgetMs * 10, 60_000)) continue; // being re-checked now
+      // Approved but not yet running: normally its approver's process is re-checking it right now.
+      // When that process is certainly gone, carry on at once; else give it time.
+      const approvedBy = this.store
+        .audit(r.id)
+        .filter((e) => e.action === 'approved')
+        .pop()?.detail.instance;
+      const approverGone = typeof approvedBy === 'string' && approvedBy !== this.instanceId && this.isGone(approvedBy, this.instanceId);
+      if (!approverGone && now - Date.parse(r.updatedAt) < Math.max(this.recheckBudgetMs * 10, 60_000)) continue; // being re-checked now
       if (now - Date.parse(r.updatedAt) > this.ttlMs) {
         const res = this.store.transition(
           r.id,
@@ -798,17 +828,26 @@ export class ChangeRequests {
         }
         continue;
       }
-      out.push(await this.proceed(r, true));
+      // Another process may take it at the same moment: proceed's compare-and-set lets one run it.
+      const resumed = { approvedBy: approvedBy ?? null, why: approverGone ? 'approver-gone' : 'waited' };
+      this.log.warn('request.reconcile_resumed', { changeId: r.id, ...resumed });
+      out.push(await this.proceed(r, true, resumed));
     }
     return out;
   }
 
-  private async finishLeftRunning(req: ChangeRequest): Promise<ChangeRequest> {
+  private async finishLeftRunning(req: ChangeRequest, ownerGone = false): Promise<ChangeRequest> {
     const lease = this.holdLease(req.id);
     try {
       let current = req;
       let swap = req.result?.swap;
       if (!swap) {
+        // The dead process may have had writes in flight: let them land before reading back.
+        const wait = ownerGone ? this.startedAt + this.restartSettleMs - this.now().getTime() : 0;
+        if (wait > 0) {
+          this.log.info?.('request.reconcile_settling', { changeId: req.id, waitMs: wait });
+          await new Promise((r) => setTimeout(r, wait));
+        }
         swap = await this.verifyChange(req.preflight.change, req.result?.startedAt ?? req.updatedAt);
         const rec = this.store.transition(
           req.id,

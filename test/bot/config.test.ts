@@ -57,6 +57,16 @@ describe('config: environment checked at start-up', () => {
     assert.ok(p.length >= 5);
   });
 
+  it('REQUESTERS, RECOVERY_SETTLE, GROUP_POLL_INTERVAL, LOG_FORMAT and LOG_LEVEL are checked with the rest', () => {
+    const p = problems({ REQUESTERS: 'Helpdesk Team', RECOVERY_SETTLE: 'later', GROUP_POLL_INTERVAL: '-1', LOG_FORMAT: 'xml', LOG_LEVEL: 'loud' });
+    const all = p.join('\n');
+    for (const name of ['REQUESTERS', 'RECOVERY_SETTLE', 'GROUP_POLL_INTERVAL', 'LOG_FORMAT', 'LOG_LEVEL']) assert.match(all, new RegExp(name));
+    const ok = loadConfig({ REQUESTERS: 'user:a@b.example', RECOVERY_SETTLE: '2s', GROUP_POLL_INTERVAL: '250ms', LOG_FORMAT: 'JSON' });
+    assert.equal(ok.groupPollIntervalMs, 250);
+    assert.equal(ok.requests.restartSettleMs, 2_000);
+    assert.deepEqual(ok.requests.requesters, [{ kind: 'user', value: 'a@b.example' }]);
+  });
+
   it('a real Graph needs the tenant whose activities are accepted', () => {
     const p = problems({ GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0', AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: APP, AZURE_CLIENT_SECRET: 'x' });
     assert.ok(p.some((x) => /MicrosoftAppTenantId is required with a real GRAPH_BASE_URL/.test(x)));

@@ -595,6 +595,48 @@ describe('requests: ChangeRequests workflow', () => {
       assert.equal(licenses.swap.callCount, 0);
     });
 
+    it('a lease whose owner is certainly gone (a restart) is taken over at once, not after the lease', async () => {
+      const id = await leftRunning({ swap: swapResult(groupChange()), startedAt: 'x' });
+      const restarted = make({ ownerIsGone: (owner) => owner === 'dead-process' });
+      const out = await restarted.reconcile();
+      assert.deepEqual(out.map((r) => [r.id, r.state]), [[id, 'completed']]);
+      assert.equal(licenses.swap.callCount, 0);
+      const claim = store.audit(id).find((e) => e.action === 'reconcile-claimed')!;
+      assert.equal(claim.detail.why, 'owner-gone');
+      assert.deepEqual(claim.detail.previousLease, { owner: 'dead-process', until: new Date(clock.t + 60_000).toISOString() });
+      await restarted.whenIdle();
+      assert.deepEqual(notifier.events(id).slice(-1), ['completed']);
+    });
+
+    it('owner gone, no swap recorded: waits RECOVERY_SETTLE from start-up before reading Graph back', async () => {
+      const id = await leftRunning({}, usersChange([user(1)]));
+      licenses.status.resolves({ principal: user(1), licenses: [{ plan: E3, assignedByGroup: null, disabledPlans: [] }] });
+      const restarted = make({ ownerIsGone: () => true, restartSettleMs: 150 });
+      const t0 = Date.now();
+      await restarted.reconcile();
+      assert.ok(Date.now() - t0 >= 140, `waited ${Date.now() - t0} ms`);
+      assert.equal(store.get(id)!.state, 'completed');
+      assert.deepEqual(actions(id).slice(-3), ['reconcile-claimed', 'swap-verified', 'completed']);
+    });
+
+    it('an approval whose approving process is gone is re-checked and run at once', async () => {
+      const r = await ask();
+      store.transition(r.id, { from: ['pending'] }, 'approved', bob, { approver: bob }, { cardVersion: 1, instance: 'dead-process' });
+      clock.advance(5_000);
+      const restarted = make({ ownerIsGone: (owner) => owner === 'dead-process' });
+      await restarted.reconcile();
+      await restarted.whenIdle();
+      assert.equal(store.get(r.id)!.state, 'completed');
+      assert.equal(licenses.swap.callCount, 1);
+    });
+
+    it('approve() records the instance that will run it', async () => {
+      const r = await ask();
+      ok(await wf.approve(bob, r.id, 1));
+      await wf.whenIdle();
+      assert.equal(store.audit(r.id).find((e) => e.action === 'approved')!.detail.instance, wf.instanceId);
+    });
+
     it('two processes reconciling at once: only one claims', async () => {
       const id = await leftRunning({ swap: swapResult(groupChange()) });
       clock.advance(61_000);

@@ -55,6 +55,8 @@ export function resultCard(t: Messages, r: ChangeRequest): AdaptiveCard {
   for (const w of res.worsened ?? []) notes.push(md(w));
   if (res.error) notes.push(t.result.error(md(res.error)));
   if (tracking?.outcome === 'timeout') notes.push(t.result.timeout);
+  if (res.membersJoined) notes.push(t.result.membersJoined(res.membersJoined));
+  if (res.resumed) notes.push(t.result.resumed);
   if (notes.length) sections.push({ title: '', color: 'Default', lines: notes });
 
   const summary = state === 'completed' ? t.result.completed : state === 'partial' ? t.result.partial : t.result.failed;

@@ -222,6 +222,8 @@ export const en = {
   },
 
   result: {
+    membersJoined: (n: number) => `${n === 1 ? '1 member' : `${n} members`} joined the group after the check and got the new plan from the group as well.`,
+    resumed: 'The bot restarted while this change was running. It picked the change up again and read what had happened back from Microsoft Graph; nothing was sent twice.',
     title: (id: string) => `Change request ${id} finished`,
     completed: 'Done: every member has the new plan.',
     failed: 'The change failed.',

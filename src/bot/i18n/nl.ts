@@ -222,6 +222,8 @@ export const nl: Messages = {
   },
 
   result: {
+    membersJoined: (n: number) => `${n === 1 ? '1 lid is' : `${n} leden zijn`} na de controle lid geworden van de groep en ${n === 1 ? 'heeft' : 'hebben'} het nieuwe licentieplan ook via de groep gekregen.`,
+    resumed: 'De bot is opnieuw gestart terwijl deze wijziging liep. Hij heeft de wijziging weer opgepakt en in Microsoft Graph nagelezen wat er was gebeurd; er is niets dubbel verstuurd.',
     title: (id: string) => `Wijzigingsaanvraag ${id} is klaar`,
     completed: 'Klaar: alle leden hebben het nieuwe licentieplan.',
     failed: 'De wijziging is mislukt.',
