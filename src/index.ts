@@ -186,7 +186,8 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError || err instanceof GraphConfigError) {
       const problems = err.problems;
-      if (log.format === 'pretty') console.error(err.message.includes('\n') ? err.message : `Plan Switch cannot start: ${err.message}`);
+      // Pretty: the list as it is, one problem a line (console.* goes through the logger, one line).
+      if (log.format === 'pretty') process.stderr.write(`${err.message.includes('\n') ? err.message : `Plan Switch cannot start: ${err.message}`}\n`);
       else log.error('app.config_invalid', { problems, msg: 'Plan Switch cannot start: the configuration has problems' });
     } else {
       log.error('app.start_failed', { error: errorText(err), msg: `Plan Switch could not start: ${errorText(err)}` });
