@@ -92,14 +92,15 @@ describe('Plan Switch in Microsoft 365 Agents Playground (end to end)', function
 
     // The bot in local mode on the demo tenant, with its own sandbox and state on free ports.
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const k of ['GRAPH_BASE_URL', 'SANDBOX_TENANT', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'HOST', 'APPROVERS', 'ALLOW_SELF_APPROVAL']) {
+    for (const k of ['GRAPH_BASE_URL', 'SANDBOX_TENANT', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'HOST', 'APPROVERS', 'REQUESTERS', 'ALLOW_SELF_APPROVAL']) {
       delete env[k];
     }
     sandbox = `http://127.0.0.1:${sandboxPort}/v1.0`;
-    // APPROVERS takes UPNs: the approver is the only one who may approve.
+    // APPROVERS and REQUESTERS take UPNs: the approver is the only one who may approve, the
+    // requester may ask (REQUESTERS would default to the approvers).
     bot = await startBot({
       port: botPort,
-      env: { ...env, SANDBOX_PORT: String(sandboxPort), STATE_DB: path.join(tmp, 'state.db'), APPROVERS: APPROVER },
+      env: { ...env, SANDBOX_PORT: String(sandboxPort), STATE_DB: path.join(tmp, 'state.db'), APPROVERS: APPROVER, REQUESTERS: REQUESTER },
       logFile: path.join(tmp, 'bot.log'),
     });
 
