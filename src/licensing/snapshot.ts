@@ -7,7 +7,7 @@
 //   - names of the other groups that members get licenses from, through $batch, started while the
 //     member pages are still coming in;
 //   - a list of users through $batch (20 per request).
-import type { GraphGateway } from '../graph/gateway';
+import { USER_SELECT, type GraphGateway } from '../graph/gateway';
 import type { GraphGroup, GraphOrganization, GraphSubscribedSku, GraphUser } from '../graph/types';
 import { Catalog } from './catalog';
 import { LicensingError, type ChangeSpec, type PlanInfo, type PlanSummary, type PrincipalMatch, type PrincipalQuery, type PrincipalRef } from './model';
@@ -94,6 +94,12 @@ export type ResolvedPrincipal =
   | { kind: 'user'; user: GraphUser }
   | { kind: 'group'; group: GraphGroup }
   | { kind: 'users'; users: GraphUser[]; notFound: string[] };
+
+/**
+ * What the preflight reads of every member: the user fields less department (no check uses it,
+ * and at 100,000 members every field is megabytes to decode and parse).
+ */
+export const MEMBER_SELECT = USER_SELECT.split(',').filter((f) => f !== 'department').join(',');
 
 /** How many group names -> ids a reader remembers (for reading members while the name is looked up). */
 const KNOWN_GROUP_NAMES = 500;
@@ -232,7 +238,7 @@ export class SnapshotReader {
       let collector = new GroupNameCollector(this.gateway, guess ? [guess] : []);
       if (guess) {
         const first = collector;
-        membersP = this.gateway.listGroupMembers(guess, { onPage: (users) => first.add(users), signal: early.signal });
+        membersP = this.gateway.listGroupMembers(guess, { select: MEMBER_SELECT, onPage: (users) => first.add(users), signal: early.signal });
         membersP.catch(() => undefined);
       }
       let group: GraphGroup;
@@ -252,7 +258,7 @@ export class SnapshotReader {
         early.abort();
         const names = new GroupNameCollector(this.gateway, [group.id]);
         collector = names;
-        membersP = this.gateway.listGroupMembers(group.id, { onPage: (users) => names.add(users) });
+        membersP = this.gateway.listGroupMembers(group.id, { select: MEMBER_SELECT, onPage: (users) => names.add(users) });
       }
       const members = await membersP;
       const groupNames = await collector.names();
