@@ -36,8 +36,8 @@ import { explainMemberError } from './explain';
 export interface LicenseServiceOptions {
   /**
    * A fixed time between two reads of a group's licenseProcessingState. Unset (the default):
-   * adaptive, see pollDelay(): soon at first, then a fifth of the time processing has taken so far,
-   * between 0.5 s and 60 s (Microsoft's own migration script re-read every 60 s).
+   * adaptive, see pollDelay(): every 0.5 s at first, then a tenth of the time processing has taken
+   * so far, at most 60 s (Microsoft's own migration script re-read every 60 s).
    */
   pollIntervalMs?: number;
   /** How long track() follows a group before reporting 'timeout'. Default 60 min. */
@@ -53,14 +53,14 @@ export const MIN_POLL_MS = 500;
 /** ...never less often than this (Microsoft's migration script: every 60 s)... */
 export const MAX_POLL_MS = 60_000;
 /** ...and otherwise this share of the time processing has taken so far. */
-export const POLL_SHARE = 0.2;
+export const POLL_SHARE = 0.1;
 
 /**
- * Wait before the next read of a group's processing state, `elapsedMs` after the swap: a fifth of
- * the time so far, kept between 0.5 s and 60 s. The completion notice then comes at most about 20%
- * (and never more than a minute) after Entra finished, at the cost of a few reads: about 12 for a
- * group processed in 5 s, about 35 in the first 10 minutes, then one a minute (1,440 a day, where
- * Graph allows thousands of reads a minute). A fixed interval (`pollIntervalMs`) is used as given.
+ * Wait before the next read of a group's processing state, `elapsedMs` after the swap: a tenth of
+ * the time so far, kept between 0.5 s and 60 s. The completion notice then comes at most about 10%
+ * (and never more than a minute) after Entra finished, for a few reads: 10 for a group processed in
+ * 5 s, about 60 in the first 10 minutes, then one a minute (about 1,500 a day, where Graph allows
+ * thousands of reads a minute). A fixed interval (`pollIntervalMs`) is used as given.
  */
 export function pollDelay(elapsedMs: number, fixedMs?: number): number {
   if (fixedMs !== undefined) return Math.max(1, fixedMs);
