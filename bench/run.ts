@@ -1,0 +1,223 @@
+// `npm run bench` (issue 6): every benchmark in one run, one table (figure, value, target, met or
+// not) and bench/results.json. Not part of `npm test`.
+//
+//   1. group preflight at 1,000 / 10,000 / 100,000 members vs the naive way   (bench/preflight.ts)
+//   2. bulk swap of 200 and 2,000 users vs sequential calls, and with 429s     (bench/swap.ts)
+//   3. chat latency, message to preflight card, 200 messages                  (bench/chat.ts)
+//   4. group swap tracking, 10,000 members, groupProcessingMs 5,000           (bench/tracking.ts)
+//
+// Every sandbox runs in a child process (the chat bench runs the whole bot in one), so this process
+// is only the client being measured. Graph benches use a sandbox latency of 20 ms per response.
+//
+//   node dist/bench/run.js [--only preflight,swap,chat,tracking] [--quick] [--out bench/results.json]
+import { execSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { benchChat, chatReport, CHAT_TARGET_P95_MS, type ChatResult } from './chat';
+import { benchPreflight, LATENCY_MS, preflightReport, type PreflightRow } from './preflight';
+import { benchSwap, swapReport, type SwapRow } from './swap';
+import { benchTracking, trackingReport, type TrackingResult } from './tracking';
+
+export interface TableRow {
+  figure: string;
+  value: string;
+  target: string;
+  /** 'met', 'not met', or '-' when the issue sets no target for this figure. */
+  met: 'met' | 'not met' | '-';
+}
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGb: number;
+  node: string;
+  os: string;
+  loadBefore: number[];
+  loadAfter?: number[];
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+const ms = (x: number) => (x >= 10_000 ? `${n(Math.round(x / 100) / 10)} s` : `${n(Math.round(x))} ms`);
+const met = (ok: boolean): TableRow['met'] => (ok ? 'met' : 'not met');
+
+function machine(): Machine {
+  let cpuModel = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpuModel = m[1]!.trim();
+  } catch {
+    /* not Linux */
+  }
+  let cpus = os.cpus().length;
+  try {
+    cpus = Number(execSync('nproc', { encoding: 'utf8' }).trim()) || cpus;
+  } catch {
+    /* keep os.cpus() */
+  }
+  return {
+    cpus,
+    cpuModel,
+    memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    loadBefore: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
+
+export function preflightRows(rows: PreflightRow[]): TableRow[] {
+  const out: TableRow[] = [];
+  for (const r of rows) {
+    const size = `preflight, group of ${n(r.members)}`;
+    out.push({
+      figure: `${size}: Graph requests`,
+      value: `${r.requests} (${r.servedIncludingBatchItems} counting $batch items; ${r.nameNotSeen.requests} when the name is new)`,
+      target: `<= ${r.requestsTarget} (ceil(N/999) + 5)`,
+      met: met(r.requestsOk),
+    });
+    out.push({
+      figure: `${size}: wall time (median of ${r.runs}; name resolved before, members read during the lookup)`,
+      value: ms(r.wallMs),
+      target: `<= ${ms(r.wallTargetMs)} (1.2 x ${r.pages} pages x ${r.latencyMs} ms)`,
+      met: met(r.wallOk),
+    });
+    out.push({
+      figure: `${size}: wall time, name not seen before (the lookup comes first)`,
+      value: ms(r.nameNotSeen.wallMs),
+      target: `<= ${ms(r.wallTargetMs)}`,
+      met: met(r.nameNotSeen.wallOk),
+    });
+    out.push({
+      figure: `${size}: the naive way (list members, then GET each user)`,
+      value: `${n(r.naive.requests)} requests, ${ms(r.naive.wallMs)}${r.naive.extrapolated ? ` (extrapolated from ${r.naive.sampledUsers} users)` : ''}: ${n(r.speedup)}x the combined read`,
+      target: '-',
+      met: '-',
+    });
+    out.push({
+      figure: `${size}: CPU time (median)`,
+      value: ms(r.cpuMs),
+      target: r.members >= 100_000 ? '< 1 s' : '- (target at 100,000)',
+      met: r.members >= 100_000 ? met(r.cpuOk) : '-',
+    });
+    if (r.members >= 100_000) out.push({ figure: `${size}: peak RSS`, value: `${n(Math.round(r.rssPeakMb))} MB`, target: '< 400 MB', met: met(r.rssOk) });
+  }
+  return out;
+}
+
+export function swapRows(rows: SwapRow[]): TableRow[] {
+  const out: TableRow[] = [];
+  for (const r of rows) {
+    const size = `bulk swap, ${n(r.users)} direct users`;
+    out.push({ figure: `${size}: HTTP round trips`, value: String(r.roundTrips), target: `<= ${r.roundTripsTarget} (ceil(N/20) + 5)`, met: met(r.roundTripsOk) });
+    out.push({
+      figure: `${size}: wall time vs sequential per-user calls`,
+      value: `${ms(r.wallMs)} vs ${ms(r.sequential.wallMs)}${r.sequential.extrapolated ? ` (extrapolated from ${r.sequential.sampledUsers})` : ''}: ${n(r.speedup)}x faster`,
+      target: r.users >= 2_000 ? '>= 10x faster' : '- (target at 2,000)',
+      met: r.users >= 2_000 ? met(r.speedupOk) : '-',
+    });
+    const t = r.throttled;
+    out.push({
+      figure: `${size}: with 429 (Retry-After: 1) on 10% of writes`,
+      value: `${t.changed} changed, ${t.failed} failed, ${t.appliedTwice} applied twice, ${t.notSwapped} not swapped (${t.injected429} x 429, ${t.hidingSuccess} hiding a success; ${t.roundTrips} round trips, ${ms(t.wallMs)})`,
+      target: 'every user swapped exactly once',
+      met: met(t.exactlyOnce && r.allSwapped),
+    });
+  }
+  return out;
+}
+
+export function chatRows(r: ChatResult): TableRow[] {
+  return [
+    { figure: `chat latency, "move group Sales to E3" to preflight card: p50 (${r.messages} messages)`, value: ms(r.p50Ms), target: '-', met: '-' },
+    { figure: `chat latency: p95 (max ${ms(r.maxMs)}, the first message after start)`, value: ms(r.p95Ms), target: `< ${CHAT_TARGET_P95_MS} ms`, met: met(r.p95Ok) },
+  ];
+}
+
+export function trackingRows(r: TrackingResult): TableRow[] {
+  const out: TableRow[] = [];
+  for (const run of r.runs) {
+    const which = run === r.runs[0] ? `adaptive polling (the default)` : `for comparison, ${run.polling}`;
+    out.push({
+      figure: `tracking a ${n(r.members)}-member group swap (${ms(r.groupProcessingMs)} of processing), ${which}: Graph requests spent polling`,
+      value: `${run.pollRequests} (${run.graphRequests} Graph requests in all, approval to notice)`,
+      target: '-',
+      met: '-',
+    });
+    const lined = run !== r.runs[0] && r.groupProcessingMs % 5_000 === 0 ? '; a read every 5 s lines up with 5 s of processing: otherwise up to 5 s later' : '';
+    out.push({
+      figure: `tracking, ${which}: processing end to completion notice`,
+      value: `${ms(run.noticeAfterEndMs)} (last poll +${ms(run.lastPollAfterEndMs)}, member read ${ms(run.finalReadMs)}, rest ${ms(run.restMs)}${lined})`,
+      target: '-',
+      met: '-',
+    });
+  }
+  return out;
+}
+
+export function markdownTable(rows: TableRow[]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  return ['| figure | value | target | met |', '|---|---|---|---|', ...rows.map((r) => `| ${esc(r.figure)} | ${esc(r.value)} | ${esc(r.target)} | ${r.met} |`)].join('\n');
+}
+
+export function machineLine(m: Machine): string {
+  return (
+    `${m.cpus} vCPU (${m.cpuModel}), ${m.memoryGb} GB RAM, ${m.os}, Node ${m.node}; ` +
+    `load average ${m.loadBefore.join(' / ')} before${m.loadAfter ? `, ${m.loadAfter.join(' / ')} after` : ''} (1 / 5 / 15 min)`
+  );
+}
+
+async function main(): Promise<void> {
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+  };
+  const only = new Set((arg('--only') ?? 'preflight,swap,chat,tracking').split(','));
+  const quick = process.argv.includes('--quick');
+  const out = arg('--out') ?? join(__dirname, '..', '..', 'bench', 'results.json');
+  const m = machine();
+  const started = new Date().toISOString();
+  console.log(`Plan Switch benchmarks (issue 6), ${started}\nmachine: ${machineLine(m)}\nGraph benches: sandbox in a child process, latency ${LATENCY_MS} ms per response\n`);
+
+  const results: Record<string, unknown> = {};
+  const rows: TableRow[] = [];
+  // The preflight goes first: its peak RSS is this process's.
+  if (only.has('preflight')) {
+    const r = await benchPreflight(quick ? { sizes: [1_000, 10_000], runs: 3 } : {});
+    console.log(preflightReport(r), '\n');
+    results.preflight = r;
+    rows.push(...preflightRows(r));
+  }
+  if (only.has('swap')) {
+    const r = await benchSwap(quick ? { sizes: [200] } : {});
+    console.log(swapReport(r), '\n');
+    results.swap = r;
+    rows.push(...swapRows(r));
+  }
+  if (only.has('chat')) {
+    const r = await benchChat(quick ? { messages: 30 } : {});
+    console.log(chatReport(r), '\n');
+    results.chat = r;
+    rows.push(...chatRows(r));
+  }
+  if (only.has('tracking')) {
+    const r = await benchTracking(quick ? { members: 2_000 } : {});
+    console.log(trackingReport(r), '\n');
+    results.tracking = r;
+    rows.push(...trackingRows(r));
+  }
+  m.loadAfter = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  const finished = new Date().toISOString();
+  console.log(markdownTable(rows));
+  console.log(`\nmachine: ${machineLine(m)}`);
+  const missed = rows.filter((r) => r.met === 'not met');
+  console.log(missed.length ? `\n${missed.length} target(s) not met:\n${missed.map((r) => `  - ${r.figure}: ${r.value} (target ${r.target})`).join('\n')}` : '\nevery target met');
+  writeFileSync(out, `${JSON.stringify({ started, finished, quick, machine: m, table: rows, results }, null, 2)}\n`);
+  console.log(`\nwritten: ${out}`);
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
