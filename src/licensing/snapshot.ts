@@ -12,6 +12,7 @@ import type { GraphGroup, GraphOrganization, GraphSubscribedSku, GraphUser } fro
 import { Catalog } from './catalog';
 import { LicensingError, type ChangeSpec, type PlanInfo, type PlanSummary, type PrincipalMatch, type PrincipalQuery, type PrincipalRef } from './model';
 import type { PreflightInput } from './preflight';
+import { userFacts, type UserFacts } from './preflight/context';
 import type { ReferenceData } from './reference-data';
 
 export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,6 +47,51 @@ export function membersInError(members: GraphUser[], groupId: string): GraphUser
   return members.filter((m) =>
     (m.licenseAssignmentStates ?? []).some((s) => (s.assignedByGroup ?? '').toLowerCase() === g && (ERROR_STATES.has(String(s.state).toLowerCase()) || !!(s.error && !/^none$/i.test(s.error)))),
   );
+}
+
+/**
+ * What a group preflight works out per member, page by page while the rest is still being read
+ * (off the critical path): the members in error for the group, and, once source and target are
+ * known, each member's facts (deduplicated by id as buildChange does).
+ */
+class MemberPrep {
+  readonly errors: GraphUser[] = [];
+  private readonly pages: GraphUser[][] = [];
+  private readonly seen = new Set<string>();
+  private readonly facts: UserFacts[] = [];
+  private plans?: { sourceId: string; targetId: string };
+  private done = 0;
+
+  constructor(private readonly groupId: string) {}
+
+  add(users: GraphUser[]): void {
+    for (const u of membersInError(users, this.groupId)) this.errors.push(u);
+    this.pages.push(users);
+    if (this.plans) this.catchUp();
+  }
+
+  /** Source and target are known: facts for the pages so far, and for every page from now on. */
+  plansKnown(sourceId: string, targetId: string): void {
+    this.plans = { sourceId: sourceId.toLowerCase(), targetId: targetId.toLowerCase() };
+    this.catchUp();
+  }
+
+  private catchUp(): void {
+    const { sourceId, targetId } = this.plans!;
+    for (; this.done < this.pages.length; this.done++) {
+      for (const u of this.pages[this.done]!) {
+        if (this.seen.has(u.id)) continue;
+        this.seen.add(u.id);
+        this.facts.push(userFacts(u, sourceId, targetId));
+      }
+    }
+  }
+
+  memberFacts(members: GraphUser[]): PreflightInput['memberFacts'] {
+    if (!this.plans) return undefined;
+    this.catchUp();
+    return { members, ...this.plans, facts: this.facts };
+  }
 }
 
 /** Collects the other groups that licenses come from, and looks their names up while paging goes on. */
@@ -236,9 +282,17 @@ export class SnapshotReader {
       const early = new AbortController();
       let membersP: Promise<Awaited<ReturnType<GraphGateway['listGroupMembers']>>> | undefined;
       let collector = new GroupNameCollector(this.gateway, guess ? [guess] : []);
+      let prep = new MemberPrep(guess ?? '');
       if (guess) {
-        const first = collector;
-        membersP = this.gateway.listGroupMembers(guess, { select: MEMBER_SELECT, onPage: (users) => first.add(users), signal: early.signal });
+        const [names, work] = [collector, prep];
+        membersP = this.gateway.listGroupMembers(guess, {
+          select: MEMBER_SELECT,
+          onPage: (users) => {
+            names.add(users);
+            work.add(users);
+          },
+          signal: early.signal,
+        });
         membersP.catch(() => undefined);
       }
       let group: GraphGroup;
@@ -256,10 +310,17 @@ export class SnapshotReader {
       }
       if (!membersP || group.id.toLowerCase() !== guess!.toLowerCase()) {
         early.abort();
-        const names = new GroupNameCollector(this.gateway, [group.id]);
-        collector = names;
-        membersP = this.gateway.listGroupMembers(group.id, { select: MEMBER_SELECT, onPage: (users) => names.add(users) });
+        const [names, work] = [new GroupNameCollector(this.gateway, [group.id]), new MemberPrep(group.id)];
+        [collector, prep] = [names, work];
+        membersP = this.gateway.listGroupMembers(group.id, {
+          select: MEMBER_SELECT,
+          onPage: (users) => {
+            names.add(users);
+            work.add(users);
+          },
+        });
       }
+      prep.plansKnown(source.skuId, target.skuId);
       const members = await membersP;
       const groupNames = await collector.names();
       groupNames[group.id.toLowerCase()] = group.displayName;
@@ -275,9 +336,10 @@ export class SnapshotReader {
           group,
           members: members.users,
           nestedGroups: members.groups.map(groupRefOf),
-          membersWithErrors: membersInError(members.users, group.id),
+          membersWithErrors: prep.errors,
         },
         groupNames,
+        memberFacts: prep.memberFacts(members.users),
       };
     }
 

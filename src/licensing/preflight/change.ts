@@ -20,7 +20,7 @@ const summary = (p: { skuId: string; skuPartNumber: string; displayName: string 
 });
 
 /** The same user listed twice (a pasted list, an overlapping page) is one user. Graph ids are lower-case GUIDs. */
-function uniqueUsers<T extends { id: string }>(users: T[]): T[] {
+export function uniqueUsers<T extends { id: string }>(users: T[]): T[] {
   const seen = new Set<string>();
   const out: T[] = [];
   for (const u of users) {
@@ -89,7 +89,11 @@ export function buildChange(input: PreflightInput): BuiltChange {
     const g = subject.group;
     groupId = g.id.toLowerCase();
     principal = groupRef(g);
-    facts = uniqueUsers(subject.members).map((u) => userFacts(u, sourceId, targetId));
+    const pre = input.memberFacts;
+    facts =
+      pre && pre.members === subject.members && pre.sourceId === sourceId && pre.targetId === targetId
+        ? pre.facts
+        : uniqueUsers(subject.members).map((u) => userFacts(u, sourceId, targetId));
     const held = (g.assignedLicenses ?? []).find((a) => a.skuId.toLowerCase() === sourceId);
     const groupDisabled = (held?.disabledPlans ?? []).map((x) => x.toLowerCase());
     if (!same) {

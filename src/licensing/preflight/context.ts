@@ -23,6 +23,12 @@ export interface PreflightInput {
   /** Group id -> displayName for every assignedByGroup seen. */
   groupNames: Record<string, string>;
   now?: Date;
+  /**
+   * Group swaps: the members' facts, worked out page by page while the members were read (the
+   * reader knows source and target by then). Used only for exactly this member list and these
+   * plans; buildChange computes them itself otherwise. Same result either way.
+   */
+  memberFacts?: { members: GraphUser[]; sourceId: string; targetId: string; facts: UserFacts[] };
 }
 
 /** Which copies of the source and the target one user holds. */
