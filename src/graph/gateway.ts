@@ -306,8 +306,8 @@ export class GraphGateway {
    * becomes one half-megabyte string). `onHead` gets the first bytes (8 KB, or the whole body when
    * shorter) as soon as they are in: paging asks for the next page from them.
    */
-  private async getPage<T>(path: string, headers?: Record<string, string>, onHead?: (head: Buffer) => void): Promise<Page<T>> {
-    const parser = new PageParser();
+  private async getPage<T>(path: string, headers?: Record<string, string>, onHead?: (head: Buffer) => void, onItems?: (items: T[]) => void): Promise<Page<T>> {
+    const parser = new PageParser(undefined, onItems as ((items: unknown[]) => void) | undefined);
     let head: Buffer[] | undefined = onHead ? [] : undefined;
     let headSize = 0;
     const size = await this.receive(path, headers, (chunk) => {
@@ -373,19 +373,27 @@ export class GraphGateway {
     headers?: Record<string, string>,
     keep = true,
     signal?: AbortSignal,
+    /** Sees items as soon as a piece of a page is parsed (a hint: `onPage` has the page's final items). */
+    onItems?: (items: T[]) => void,
   ): Promise<{ items: T[]; pages: number }> {
     interface Pending {
       page: Promise<Page<T>>;
       next?: Pending;
     }
+    const abandoned = () => new GraphError(0, 'Aborted', 'The listing was abandoned.');
     const request = (p: string): Pending => {
       // An aborted listing asks for no further page (its caller no longer wants the answer).
-      if (signal?.aborted) throw new GraphError(0, 'Aborted', 'The listing was abandoned.');
+      if (signal?.aborted) throw abandoned();
       const pending: Pending = {} as Pending;
-      pending.page = this.getPage<T>(p, headers, (head) => {
-        const link = peekNextLink(head);
-        if (link && !signal?.aborted) pending.next = request(this.relativeLink(link));
-      });
+      pending.page = this.getPage<T>(
+        p,
+        headers,
+        (head) => {
+          const link = peekNextLink(head);
+          if (link && !signal?.aborted) pending.next = request(this.relativeLink(link));
+        },
+        onItems,
+      );
       // Surfaced by the await in the loop below when its turn comes; until then, not unhandled.
       pending.page.catch(() => undefined);
       return pending;
@@ -395,6 +403,7 @@ export class GraphGateway {
     let current: Pending | undefined = request(path);
     while (current) {
       const page: Page<T> = await current.page;
+      if (signal?.aborted) throw abandoned();
       const next: Pending | undefined = current.next;
       pages++;
       const value = page.value ?? [];
@@ -584,7 +593,13 @@ export class GraphGateway {
    */
   async listGroupMembers(
     groupId: string,
-    opts: { select?: string; onPage?: (users: GraphUser[], page: number) => void; signal?: AbortSignal } = {},
+    opts: {
+      select?: string;
+      onPage?: (users: GraphUser[], page: number) => void;
+      /** Raw members as soon as a piece of a page is parsed, before normalisation: a hint (e.g. to start look-ups early). */
+      onRawMembers?: (raw: Record<string, unknown>[]) => void;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<GroupMembers> {
     const users: GraphUser[] = [];
     const groups: DirectoryObjectRef[] = [];
@@ -605,7 +620,7 @@ export class GraphGateway {
         }
       }
       opts.onPage?.(pageUsers, page);
-    }, undefined, false, opts.signal);
+    }, undefined, false, opts.signal, opts.onRawMembers);
     return { users, groups, others, pages };
   }
 

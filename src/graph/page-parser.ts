@@ -70,7 +70,14 @@ export class PageParser {
 
   private readonly items: unknown[] = [];
 
-  constructor(private readonly runTarget = 64 * 1024) {}
+  /**
+   * @param onItems sees each run of items as soon as it is parsed, before the page is complete: a
+   *   hint only (a page that turns out malformed, or is parsed whole after all, gives its items again at the end)
+   */
+  constructor(
+    private readonly runTarget = 64 * 1024,
+    private readonly onItems?: (items: unknown[]) => void,
+  ) {}
 
   /** Set when a piece failed to parse: end() throws it (after the whole body was read, as before). */
   private error?: PageParseError;
@@ -262,6 +269,13 @@ export class PageParser {
     }
     const parsed = parse(`[${text}]`) as unknown[];
     for (let k = 0; k < parsed.length; k++) this.items.push(parsed[k]);
+    if (this.onItems) {
+      try {
+        this.onItems(parsed);
+      } catch {
+        /* a hint: its failure changes nothing here */
+      }
+    }
   }
 }
 

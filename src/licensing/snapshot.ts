@@ -118,6 +118,30 @@ class GroupNameCollector {
         }
       }
     }
+    this.lookUp(fresh);
+  }
+
+  /**
+   * Members as Graph sent them, from the first parsed piece of a page on: the look-ups start then
+   * instead of after the whole page (add() still sees every member of every page).
+   */
+  hint(raw: Record<string, unknown>[]): void {
+    const fresh: string[] = [];
+    for (const m of raw) {
+      const states = m.licenseAssignmentStates;
+      if (!Array.isArray(states)) continue;
+      for (const s of states as { assignedByGroup?: unknown }[]) {
+        const g = typeof s?.assignedByGroup === 'string' ? s.assignedByGroup.toLowerCase() : undefined;
+        if (g && GUID_RE.test(g) && !this.seen.has(g)) {
+          this.seen.add(g);
+          fresh.push(g);
+        }
+      }
+    }
+    this.lookUp(fresh);
+  }
+
+  private lookUp(fresh: string[]): void {
     if (fresh.length) {
       const p = this.gateway.groupNames(fresh);
       p.catch(() => undefined); // awaited in names(); avoid an unhandled rejection meanwhile
@@ -287,6 +311,7 @@ export class SnapshotReader {
         const [names, work] = [collector, prep];
         membersP = this.gateway.listGroupMembers(guess, {
           select: MEMBER_SELECT,
+          onRawMembers: (raw) => names.hint(raw),
           onPage: (users) => {
             names.add(users);
             work.add(users);
@@ -314,6 +339,7 @@ export class SnapshotReader {
         [collector, prep] = [names, work];
         membersP = this.gateway.listGroupMembers(group.id, {
           select: MEMBER_SELECT,
+          onRawMembers: (raw) => names.hint(raw),
           onPage: (users) => {
             names.add(users);
             work.add(users);

@@ -109,6 +109,22 @@ describe('page parser (graph pages in chunks)', () => {
     }
   });
 
+  it('onItems sees each run as soon as it is parsed, in order, and its failures change nothing', () => {
+    const value = Array.from({ length: 30 }, (_, i) => ({ id: i, pad: 'x'.repeat(50) }));
+    const bytes = Buffer.from(JSON.stringify({ '@odata.nextLink': 'n', value }));
+    const seen: unknown[][] = [];
+    const p = new PageParser(200, (items) => {
+      seen.push(items);
+      throw new Error('a hint that fails');
+    });
+    p.push(bytes.subarray(0, 400));
+    assert.ok(seen.length >= 1, 'a run came out before the end of the page');
+    p.push(bytes.subarray(400));
+    const page = p.end() as { value: unknown[] };
+    assert.deepStrictEqual(seen.flat(), page.value);
+    assert.deepStrictEqual(page.value, value);
+  });
+
   it('shapes it leaves to JSON.parse: not an object, "value" not an array or given twice, escaped keys, trailing bytes', () => {
     for (const text of [
       '[1,2]',
