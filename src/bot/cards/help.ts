@@ -6,6 +6,7 @@ export interface HelpView {
   title: string;
   intro: string;
   commandsTitle: string;
+  /** Each command on its own line (a narrow FactSet column broke long examples mid-word), its meaning under it. */
   commands: Fact[];
   hint: string;
   actions: CardAction[];
