@@ -30,7 +30,7 @@ async function sendText(turn: Turn, text: string): Promise<void> {
 
 /** A request card in this conversation, remembered so it is updated in place later. */
 export async function sendRequestCard(turn: Turn, request: ChangeRequest, note?: string): Promise<void> {
-  const card = requestCard(turn.t, request, { view: 'status', ...(note ? { note: { text: note, color: 'Default' } } : {}) });
+  const card = requestCard(turn.t, request, { view: 'status', ...(note ? { note: { text: note, tone: 'plain' } } : {}) });
   const id = await sendCard(turn, card);
   if (id) turn.conv.addCard(request.id, { conversationKey: turn.conversationKey, activityId: id, view: 'status', lang: turn.lang });
 }

@@ -13,7 +13,7 @@ import type { ApproversPort, Logger } from './deps';
 import type { Conversations } from './conversations';
 import { messagesFor } from './i18n';
 import { noticeCard } from './cards/notice';
-import { requestCard } from './cards/request';
+import { progressText, requestCard } from './cards/request';
 import { resultCard } from './cards/result';
 import { md } from './cards/render';
 
@@ -109,7 +109,7 @@ export class BotNotifier implements RequestNotifier {
     const refreshUserIds = pending ? this.conv.teamsIds(await this.eligibleApprovers(r)) : [];
     for (const c of cards) {
       const t = messagesFor(c.lang);
-      const progress = p ? t.request.progress(md(p.processingState), Math.round(p.elapsedMs / 1000)) : undefined;
+      const progress = p ? progressText(t, p) : undefined;
       const card = requestCard(t, r, {
         view: c.view === 'approval' && pending ? 'approval' : 'status',
         ...(progress ? { progress } : {}),
@@ -133,7 +133,7 @@ export class BotNotifier implements RequestNotifier {
         card = noticeCard({
           title: t.request.statusTitle(md(r.id)),
           text: t.request.rejectedBy(md(r.approver?.name || r.approver?.id || '?')),
-          color: 'Attention',
+          tone: 'block',
           details: [...(r.result?.reason ? [t.request.reason(md(r.result.reason))] : []), t.common.nothingChanged],
         });
         break;
@@ -141,7 +141,7 @@ export class BotNotifier implements RequestNotifier {
         card = noticeCard({ title: t.request.statusTitle(md(r.id)), text: t.preflight.cancelled });
         break;
       case 'expired':
-        card = noticeCard({ title: t.request.statusTitle(md(r.id)), text: t.request.expiredNote, color: 'Warning' });
+        card = noticeCard({ title: t.request.statusTitle(md(r.id)), text: t.request.expiredNote, tone: 'warn' });
         break;
       default:
         card = resultCard(t, r);

@@ -7,7 +7,7 @@ import { CARD_NAMES, CARDS_DIR, md, renderCard } from '../../src/bot/cards/rende
 import { helpCard } from '../../src/bot/cards/help';
 import { plansCard } from '../../src/bot/cards/plans';
 import { preflightCard } from '../../src/bot/cards/preflight';
-import { requestCard } from '../../src/bot/cards/request';
+import { progressText, requestCard } from '../../src/bot/cards/request';
 import { resultCard } from '../../src/bot/cards/result';
 import { requestListCard } from '../../src/bot/cards/request-list';
 import { principalStatusCard } from '../../src/bot/cards/principal-status';
@@ -110,7 +110,7 @@ describe('bot/cards: templates and view models', () => {
 
   describe('tenant text is data, never template or markdown', () => {
     it('a display name "${evil}" comes out literally (the templating expands the template only)', () => {
-      const card = renderCard('notice', { title: '', color: 'Default', text: '${evil}', details: [{ text: '${1+1}' }], actions: [] });
+      const card = renderCard('notice', { title: '', style: 'default', text: '${evil}', details: [{ text: '${1+1}' }], actions: [] });
       const texts = strings(card);
       assert.ok(texts.includes('${evil}'));
       assert.ok(texts.includes('${1+1}'));
@@ -147,6 +147,190 @@ describe('bot/cards: templates and view models', () => {
       assert.ok(!t1.includes('{{DATE('));
       const t2 = strings(allCards(EVIL).result).join('\n');
       assert.ok(t2.includes('${evil} \\*\\*bold\\*\\*'));
+    });
+  });
+
+  describe('readable on white: signs and styled containers, not faint coloured text', () => {
+    /** Every element of a card with a "color", and the containers' styles. */
+    function coloured(card: unknown): { color: string; weight?: string; size?: string; text?: string }[] {
+      const out: { color: string; weight?: string; size?: string; text?: string }[] = [];
+      const walk = (n: any) => {
+        if (Array.isArray(n)) n.forEach(walk);
+        else if (n && typeof n === 'object') {
+          if (typeof n.color === 'string') out.push(n);
+          Object.values(n).forEach(walk);
+        }
+      };
+      walk(card);
+      return out;
+    }
+    function styles(card: unknown): string[] {
+      const out: string[] = [];
+      const walk = (n: any) => {
+        if (Array.isArray(n)) n.forEach(walk);
+        else if (n && typeof n === 'object') {
+          if (n.type === 'Container' && typeof n.style === 'string') out.push(n.style);
+          Object.values(n).forEach(walk);
+        }
+      };
+      walk(card);
+      return out;
+    }
+
+    it('no card uses yellow or green text, and red text only bold', () => {
+      const extra = {
+        notice: noticeCard({ text: 'x', tone: 'warn' }),
+        error: noticeCard({ text: 'x', tone: 'block' }),
+        plans: plansCard(en, PLANS.map((p, i) => ({ ...p, available: i }))),
+      };
+      for (const [name, card] of Object.entries({ ...allCards(), ...extra })) {
+        for (const c of coloured(card)) {
+          assert.ok(!['Good', 'Warning', 'Accent', 'good', 'warning', 'accent'].includes(c.color), `${name}: ${c.color} text ${JSON.stringify(c.text)}`);
+          if (/attention/i.test(c.color)) assert.equal(c.weight, 'Bolder', `${name}: red text must be bold`);
+        }
+      }
+      for (const f of readdirSync(CARDS_DIR)) {
+        assert.doesNotMatch(readFileSync(join(CARDS_DIR, f), 'utf8'), /"color":\s*"(Good|Warning|\$\{color\})"/, f);
+      }
+    });
+
+    it('findings and notes carry a sign: ⛔ blocking, ⚠ warning, ℹ note, ✓ done', () => {
+      const spec = { principal: { kind: 'group' as const, group: 'f0000000-0000-4000-8000-00000000000f' }, to: 'E3' };
+      const pf = preflightResult(spec, {
+        findings: [finding('SEATS_SHORT', 'block', [], { needed: 12, available: 10 }), finding('NESTED_GROUPS', 'warn'), finding('GROUP_SYNCED', 'info')],
+      });
+      const text = cardText(preflightCard(en, pf, spec));
+      assert.match(text, /⛔ Blocking/);
+      assert.match(text, /⚠ Warnings/);
+      assert.match(text, /ℹ Good to know/);
+      assert.match(cardText(preflightCard(nl, pf, spec)), /⚠ Waarschuwingen/);
+      assert.ok(styles(preflightCard(en, pf, spec)).includes('warning'), 'the warnings sit in a warning container');
+
+      const r = changeRequest({ preflight: pf });
+      const rt = cardText(requestCard(en, r, { view: 'status', note: { text: en.request.requested('12'), tone: 'done' } }));
+      assert.match(rt, /✓ Change request 12 is waiting for approval\. Approvers have been asked\./);
+      assert.match(rt, /⚠ The group contains other groups/);
+      assert.match(rt, /⛔ Not enough licenses/);
+      assert.match(cardText(allCards().result), /✓ 1 member done/);
+      assert.match(cardText(allCards().result), /⛔ 1 member in error/);
+      assert.match(cardText(preflightCard(en, preflightResult(spec), spec)), /✓ No problems found\./);
+    });
+
+    it('a ready preflight looks ready (good, or neutral with warnings to read), never amber; blocked is attention', () => {
+      const spec = { principal: { kind: 'group' as const, group: 'f0000000-0000-4000-8000-00000000000f' }, to: 'E3' };
+      const banner = (card: any) => card.body[1];
+      const clean = banner(preflightCard(en, preflightResult(spec), spec));
+      assert.equal(clean.style, 'good');
+      assert.equal(clean.items[0].text, '✓ Ready: ask a second administrator to approve.');
+      const one = banner(preflightCard(en, preflightResult(spec, { findings: [finding('NESTED_GROUPS', 'warn')] }), spec));
+      assert.equal(one.style, 'emphasis');
+      assert.match(one.items[0].text, /^✓ Ready, with 1 warning below: read it, then ask/);
+      const two = preflightResult(spec, { findings: [finding('NESTED_GROUPS', 'warn'), finding('GROUP_PROCESSING', 'warn')] });
+      assert.match(banner(preflightCard(en, two, spec)).items[0].text, /with 2 warnings below: read them/);
+      assert.match(banner(preflightCard(nl, two, spec)).items[0].text, /^✓ Klaar, met 2 waarschuwingen hieronder/);
+      const blocked = banner(preflightCard(en, preflightResult(spec, { findings: [finding('SEATS_SHORT', 'block', [], { needed: 2, available: 1 })] }), spec));
+      assert.equal(blocked.style, 'attention');
+      assert.match(blocked.items[0].text, /^⛔ This change cannot run/);
+    });
+  });
+
+  describe('request card', () => {
+    it('the approver\'s view says they can decide; nobody is told to wait for someone else', () => {
+      for (const [t, says] of [
+        [en, 'You can approve or reject this change.'],
+        [nl, 'U kunt deze wijziging goedkeuren of afwijzen.'],
+      ] as const) {
+        const text = cardText(requestCard(t, changeRequest(), { view: 'approval' }));
+        assert.ok(text.includes(says), text);
+        assert.doesNotMatch(text, /another administrator|andere beheerder/);
+        assert.ok(!cardText(requestCard(t, changeRequest(), { view: 'status' })).includes(says), 'not on the status view');
+      }
+    });
+
+    it('"Expires" is the client\'s local time (Adaptive Cards DATE/TIME), not UTC', () => {
+      const card = requestCard(en, changeRequest({ expiresAt: '2026-01-02T10:00:00.000Z' }), { view: 'status' });
+      const text = cardText(card);
+      assert.match(text, /Expires\n\{\{DATE\(2026-01-02T10:00:00Z,SHORT\)\}\} \{\{TIME\(2026-01-02T10:00:00Z\)\}\}/);
+      assert.doesNotMatch(text, /UTC/);
+      // The format the Adaptive Cards renderers accept: RFC 3339 without fractions.
+      const re = /\{\{(DATE|TIME)\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:?\d{2}))(,(SHORT|LONG|COMPACT))?\)\}\}/g;
+      assert.equal(text.match(re)?.length, 2);
+    });
+
+    it('Entra\'s processing state in plain words, elapsed time humanly', () => {
+      const words = { QueuedForProcessing: ['queued', 'in de wachtrij'], ProcessingInProgress: ['in progress', 'bezig'], ProcessingComplete: ['finished', 'klaar'], ProcessingFailed: ['failed', 'mislukt'] };
+      for (const [raw, [e, n]] of Object.entries(words)) {
+        assert.equal(en.common.processingState(raw), e);
+        assert.equal(nl.common.processingState(raw), n);
+      }
+      for (const raw of ['SomethingNew', 'constructor', '__proto__']) assert.equal(en.common.processingState(raw), raw, 'unknown: the raw value');
+      assert.equal(progressText(en, { processingState: 'QueuedForProcessing', elapsedMs: 12_400 }), 'Entra is processing the group: queued (12 s).');
+      assert.equal(progressText(nl, { processingState: 'ProcessingInProgress', elapsedMs: 185_000 }), 'Entra verwerkt de groep: bezig (3 min).');
+      assert.equal(progressText(en, { processingState: 'Odd_State', elapsedMs: 0 }), 'Entra is processing the group: Odd\\_State (0 s).', 'unknown values are escaped');
+      assert.equal(en.common.duration(3_900_000), '1 h 5 min');
+      assert.equal(nl.common.duration(7_200_000), '2 uur');
+      const status = cardText(principalStatusCard(nl, { principal: { kind: 'group', id: 'g', displayName: 'Verkoop' }, licenses: [], processingState: 'ProcessingComplete', memberCount: 1 }));
+      assert.match(status, /Licentieverwerking: klaar · 1 direct lid/);
+      assert.match(en.findings.GROUP_PROCESSING({ state: 'QueuedForProcessing' }), /\(queued\)/);
+    });
+  });
+
+  describe('counts: singular and plural', () => {
+    it('every count-bearing string agrees with its number, in both languages', () => {
+      const cases: [string, string][] = [
+        [en.result.stillHoldingSource(1), '1 member still holds the old plan from another source'],
+        [en.result.stillHoldingSource(3), '3 members still hold the old plan from another source'],
+        [nl.result.stillHoldingSource(1), '1 lid houdt het oude licentieplan via een andere bron'],
+        [nl.result.stillHoldingSource(3), '3 leden houden het oude licentieplan via een andere bron'],
+        [en.result.done(1), '1 member done'],
+        [nl.result.done(2), '2 leden klaar'],
+        [en.result.inError(1), '1 member in error'],
+        [nl.result.inError(1), '1 lid met een fout'],
+        [en.status.memberCount(1), '1 direct member'],
+        [en.status.memberCount(2), '2 direct members'],
+        [nl.status.memberCount(1), '1 direct lid'],
+        [nl.status.memberCount(2), '2 directe leden'],
+        [en.status.membersInError(1), '1 member in error'],
+        [nl.status.membersInError(1), '1 lid met een fout'],
+        [nl.status.membersInError(4), '4 leden met een fout'],
+        [en.common.users(1), '1 user'],
+        [nl.common.users(2), '2 gebruikers'],
+        [en.common.members(1), '1 member'],
+        [nl.common.members(1), '1 lid'],
+      ];
+      for (const [got, want] of cases) assert.equal(got, want);
+      assert.match(en.result.membersJoined(1), /^1 member joined/);
+      assert.match(nl.result.membersJoined(1), /^1 lid is .* heeft/);
+      assert.match(nl.result.membersJoined(2), /^2 leden zijn .* hebben/);
+    });
+
+    it('the result card says "1 member still holds"', () => {
+      const r = changeRequest({
+        state: 'completed',
+        result: {
+          tracking: {
+            groupId: 'g', outcome: 'complete', processingState: 'ProcessingComplete', done: [], errors: [],
+            stillHoldingSource: [evilUser(1, 'Jan')], polls: 1, elapsedMs: 1, finishedAt: 'z',
+          },
+        },
+      });
+      assert.match(cardText(resultCard(en, r)), /⚠ 1 member still holds the old plan/);
+      assert.match(cardText(resultCard(nl, r)), /⚠ 1 lid houdt het oude licentieplan/);
+    });
+  });
+
+  describe('help card', () => {
+    it('each command on its own line, so long examples are not squeezed into a narrow column', () => {
+      for (const t of [en, nl]) {
+        const card = helpCard(t) as any;
+        assert.ok(!JSON.stringify(card).includes('"FactSet"'), 'no FactSet for the commands');
+        const lines = cardText(card).split('\n');
+        for (const [cmd, desc] of t.help.commands) {
+          const i = lines.indexOf(cmd);
+          assert.ok(i >= 0, `${cmd} is a line of its own`);
+          assert.equal(lines[i + 1], desc);
+        }
+      }
     });
   });
 

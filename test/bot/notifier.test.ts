@@ -97,8 +97,15 @@ describe('bot/notifier', () => {
   it('progress updates the cards with Entra\'s processing state', async () => {
     const { notifier, proactive, conv } = setup();
     conv.addCard('12', { conversationKey: 'conv:team-chat', activityId: 'a1', view: 'status', lang: 'en' });
+    conv.addCard('12', { conversationKey: `personal:${ids.bob}`, activityId: 'a2', view: 'status', lang: 'nl' });
     await notifier.progress(changeRequest({ state: 'running' }), { groupId: 'g', processingState: 'ProcessingInProgress', elapsedMs: 4200, polls: 3 });
-    assert.match(cardText(proactive.updated[0]!.activity.attachments![0]!.content), /Entra is processing the group: ProcessingInProgress \(4 s\)/);
+    const en = cardText(proactive.updated[0]!.activity.attachments![0]!.content);
+    assert.match(en, /Entra is processing the group: in progress \(4 s\)/, 'plain words, not the raw state');
+    assert.doesNotMatch(en, /ProcessingInProgress/);
+    assert.match(cardText(proactive.updated[1]!.activity.attachments![0]!.content), /Entra verwerkt de groep: bezig \(4 s\)/);
+    await notifier.progress(changeRequest({ state: 'running' }), { groupId: 'g', processingState: 'QueuedForProcessing', elapsedMs: 185_000, polls: 9 });
+    assert.match(cardText(proactive.updated[2]!.activity.attachments![0]!.content), /Entra is processing the group: queued \(3 min\)/);
+    assert.match(cardText(proactive.updated[3]!.activity.attachments![0]!.content), /Entra verwerkt de groep: in de wachtrij \(3 min\)/);
   });
 
   it('progress is throttled', async () => {

@@ -48,7 +48,7 @@ async function run(turn: Turn, data: ActionDataOf<'request'>, info: InvokeInfo):
     return cardResponse(refusalCard(turn, res, ''));
   }
   if (info.replyToId) deps.refs.saveConversationRef(requestedKey(turn.conversationKey, info.replyToId), { requestId: res.request.id });
-  const card = requestCard(t, res.request, { view: 'status', note: { text: t.request.requested(md(res.request.id)), color: 'Good' } });
+  const card = requestCard(t, res.request, { view: 'status', note: { text: t.request.requested(md(res.request.id)), tone: 'done' } });
   trackCard(turn, res.request, info);
   updateForEveryone(turn, info, card);
   return cardResponse(card);

@@ -14,6 +14,6 @@ export const undo: ActionHandler<'undo'> = async (turn, data, info) => {
     return cardResponse(refusalCard(turn, res, data.requestId, 'undo'));
   }
   trackCard(turn, res.request, info);
-  const note = { text: t.request.undoRequested(md(res.request.id), md(res.request.undoOf ?? data.requestId)), color: 'Good' as const };
+  const note = { text: t.request.undoRequested(md(res.request.id), md(res.request.undoOf ?? data.requestId)), tone: 'done' as const };
   return cardResponse(requestCard(t, res.request, { view: 'status', note }));
 };

@@ -1,14 +1,14 @@
 import type { PlanInfo } from '../../licensing/model';
 import type { Messages } from '../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
-import type { TextColor } from './common';
+import { signed } from './common';
 
 export interface PlansView {
   title: string;
   hasPlans: boolean;
   empty: string;
   header: { plan: string; free: string; total: string };
-  plans: { name: string; detail: string; free: string; total: string; color: TextColor }[];
+  plans: { name: string; detail: string; free: string; total: string }[];
 }
 
 export function planLabel(p: Pick<PlanInfo, 'displayName' | 'skuPartNumber'>): string {
@@ -30,9 +30,9 @@ export function plansCard(t: Messages, plans: PlanInfo[]): AdaptiveCard {
       return {
         name: md(planLabel(p)),
         detail: md(notes.join(' · ')),
-        free: String(p.available),
+        // None free or few free: a sign, not faint red/yellow/green text.
+        free: signed(p.available === 0 ? 'block' : p.available < 5 ? 'warn' : 'plain', String(p.available)),
         total: String(p.enabled),
-        color: p.available === 0 ? 'Attention' : p.available < 5 ? 'Warning' : 'Good',
       };
     }),
   };

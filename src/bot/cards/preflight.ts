@@ -4,7 +4,7 @@ import type { ChangeSpec, Finding, PreflightResult, PrincipalRef, ResolvedChange
 import type { Messages } from '../i18n';
 import { specToData } from '../actions/data';
 import { md, nameList, renderCard, type AdaptiveCard } from './render';
-import { action, SEVERITY_COLOR, type CardAction, type ContainerStyle, type Fact, type TextColor } from './common';
+import { action, SEVERITY_TONE, signed, TONE_STYLE, type CardAction, type ContainerStyle, type Fact } from './common';
 import { planLabel } from './plans';
 
 export const MAX_NAMES = 10;
@@ -19,7 +19,8 @@ export interface PreflightView {
   note: string;
   findingsTitle: string;
   noFindings: string;
-  groups: { title: string; color: TextColor; items: { text: string; principals: string }[] }[];
+  /** Per severity: a heading with its sign (default colour) in a Container of the severity's style. */
+  groups: { title: string; style: ContainerStyle; items: { text: string; principals: string }[] }[];
   actions: CardAction[];
 }
 
@@ -46,8 +47,8 @@ export function findingGroups(t: Messages, findings: Finding[]): PreflightView['
   const order: Severity[] = ['block', 'warn', 'info'];
   return order
     .map((sev) => ({
-      title: t.preflight.severity[sev],
-      color: SEVERITY_COLOR[sev],
+      title: signed(SEVERITY_TONE[sev], t.preflight.severity[sev]),
+      style: TONE_STYLE[SEVERITY_TONE[sev]],
       items: findings
         .filter((f) => f.severity === sev)
         .map((f) => ({
@@ -114,13 +115,17 @@ export function preflightCard(t: Messages, result: PreflightResult, spec?: Chang
 
   const view: PreflightView = {
     title: t.preflight.title,
-    banner: result.blocked ? t.preflight.blocked : t.preflight.ready,
-    bannerStyle: result.blocked ? 'attention' : result.counts.warn > 0 ? 'warning' : 'good',
+    // Ready reads as ready: good, or neutral when there are warnings to read first (the warnings
+    // themselves are shown as warnings below). Amber is for warnings only.
+    banner: result.blocked
+      ? signed('block', t.preflight.blocked)
+      : signed('done', result.counts.warn > 0 ? t.preflight.readyWithWarnings(result.counts.warn) : t.preflight.ready),
+    bannerStyle: result.blocked ? 'attention' : result.counts.warn > 0 ? 'emphasis' : 'good',
     facts: changeFacts(t, c),
     services,
     note: c.includeDirectCopies ? t.preflight.directIncluded : '',
     findingsTitle: t.preflight.findingsTitle,
-    noFindings: result.findings.length ? '' : t.preflight.noFindings,
+    noFindings: result.findings.length ? '' : signed('done', t.preflight.noFindings),
     groups: findingGroups(t, result.findings),
     actions,
   };

@@ -1,7 +1,7 @@
 import type { PrincipalStatus } from '../../licensing/model';
 import type { Messages } from '../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
-import type { TextColor } from './common';
+import { signed } from './common';
 import { planLabel } from './plans';
 
 export interface PrincipalStatusView {
@@ -10,13 +10,13 @@ export interface PrincipalStatusView {
   details: string;
   hasLines: boolean;
   none: string;
-  lines: { plan: string; source: string; state: string; color: TextColor }[];
+  lines: { plan: string; source: string; state: string }[];
 }
 
 export function principalStatusCard(t: Messages, s: PrincipalStatus): AdaptiveCard {
   const p = s.principal;
   const details: string[] = [];
-  if (s.processingState) details.push(md(t.status.processing(s.processingState)));
+  if (s.processingState) details.push(t.status.processing(md(t.common.processingState(s.processingState))));
   if (s.memberCount !== undefined) details.push(t.status.memberCount(s.memberCount));
   if (s.membersInError) details.push(t.status.membersInError(s.membersInError));
   const view: PrincipalStatusView = {
@@ -35,8 +35,10 @@ export function principalStatusCard(t: Messages, s: PrincipalStatus): AdaptiveCa
               ? md(t.common.group)
               : t.common.direct
             : t.common.inheritedFrom(md(l.assignedByGroupName ?? l.assignedByGroup)),
-        state: md([l.state, bad ? t.status.errorOn(l.error!) : ''].filter(Boolean).join(' · ')),
-        color: bad ? 'Attention' : l.state && l.state !== 'Active' ? 'Warning' : 'Good',
+        state: signed(
+          bad ? 'block' : l.state && l.state !== 'Active' ? 'warn' : 'done',
+          md([l.state, bad ? t.status.errorOn(l.error!) : ''].filter(Boolean).join(' · ')),
+        ),
       };
     }),
   };

@@ -5,7 +5,8 @@
 import type { ChangeRequest } from '../../requests/types';
 import type { Messages } from '../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
-import { action, SEVERITY_COLOR, type CardAction, type ContainerStyle, type Fact, type TextColor } from './common';
+import type { TrackingProgress } from '../../licensing/model';
+import { action, SEVERITY_TONE, toneLine, type CardAction, type ContainerStyle, type Fact, type Tone, type ToneLine } from './common';
 import { changeFacts, findingText } from './preflight';
 
 export type RequestView = 'status' | 'approval' | 'running';
@@ -15,7 +16,8 @@ export interface RequestCardView {
   stateText: string;
   stateStyle: ContainerStyle;
   facts: Fact[];
-  notes: { text: string; color: TextColor }[];
+  /** Default-coloured text with a sign, in a Container of the tone's style. */
+  notes: ToneLine[];
   showReason: boolean;
   reasonLabel: string;
   actions: CardAction[];
@@ -41,10 +43,22 @@ export function stateStyle(state: ChangeRequest['state']): ContainerStyle {
   }
 }
 
+/**
+ * A moment in the reader's own time zone and locale: the Adaptive Cards {{DATE()}} / {{TIME()}}
+ * functions, which the client formats (never stale, unlike "in 24 h"). Only our own timestamps go
+ * here; tenant text has these functions broken up by md().
+ */
 export function formatTime(iso: string | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  if (Number.isNaN(d.getTime())) return md(iso);
+  const rfc = `${d.toISOString().slice(0, 19)}Z`;
+  return `{{DATE(${rfc},SHORT)}} {{TIME(${rfc})}}`;
+}
+
+/** "Entra is processing the group: queued (12 s)." in the reader's language. */
+export function progressText(t: Messages, p: Pick<TrackingProgress, 'processingState' | 'elapsedMs'>): string {
+  return t.request.progress(md(t.common.processingState(p.processingState)), t.common.duration(p.elapsedMs));
 }
 
 export function personName(a: { name?: string; id: string } | undefined): string {
@@ -54,7 +68,7 @@ export function personName(a: { name?: string; id: string } | undefined): string
 export interface RequestCardOptions {
   view: RequestView;
   /** A line on top, e.g. why a click was refused. Markdown-safe. */
-  note?: { text: string; color?: TextColor };
+  note?: { text: string; tone?: Tone };
   /** Progress of a running group change. Markdown-safe. */
   progress?: string;
   /** Teams user ids (29:...) that get their own view by refresh (approvers). At most 60. */
@@ -64,16 +78,18 @@ export interface RequestCardOptions {
 export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOptions): AdaptiveCard {
   const view = opts.view;
   const notes: RequestCardView['notes'] = [];
-  if (opts.note) notes.push({ text: opts.note.text, color: opts.note.color ?? 'Attention' });
-  if (r.undoOf) notes.push({ text: t.request.undoOf(md(r.undoOf)), color: 'Default' });
+  if (opts.note) notes.push(toneLine(opts.note.tone ?? 'block', opts.note.text));
+  if (r.undoOf) notes.push(toneLine('plain', t.request.undoOf(md(r.undoOf))));
   const findings = r.preflight?.findings ?? [];
-  for (const f of findings.slice(0, MAX_FINDINGS)) notes.push({ text: findingText(t, f), color: SEVERITY_COLOR[f.severity] });
-  if (findings.length > MAX_FINDINGS) notes.push({ text: t.common.andMore(findings.length - MAX_FINDINGS), color: 'Default' });
-  if (r.result?.reason) notes.push({ text: t.request.reason(md(r.result.reason)), color: 'Default' });
-  for (const w of r.result?.worsened ?? []) notes.push({ text: md(w), color: 'Attention' });
-  if (r.result?.error) notes.push({ text: t.result.error(md(r.result.error)), color: 'Attention' });
-  if (opts.progress) notes.push({ text: opts.progress, color: 'Accent' });
-  if (view === 'approval' && r.state === 'pending') notes.push({ text: t.request.waitingForOther, color: 'Default' });
+  for (const f of findings.slice(0, MAX_FINDINGS)) notes.push(toneLine(SEVERITY_TONE[f.severity], findingText(t, f)));
+  if (findings.length > MAX_FINDINGS) notes.push(toneLine('plain', t.common.andMore(findings.length - MAX_FINDINGS)));
+  if (r.result?.reason) notes.push(toneLine('plain', t.request.reason(md(r.result.reason))));
+  for (const w of r.result?.worsened ?? []) notes.push(toneLine('block', md(w)));
+  if (r.result?.error) notes.push(toneLine('block', t.result.error(md(r.result.error))));
+  if (opts.progress) notes.push(toneLine('info', opts.progress));
+  // The approval view is only built for someone the server has found may decide (the notifier
+  // sends it to eligible approvers; refresh checks canApprove for the person who asks).
+  if (view === 'approval' && r.state === 'pending') notes.push(toneLine('plain', t.request.youMayDecide));
 
   const facts: Fact[] = r.preflight ? changeFacts(t, r.preflight.change) : [];
   facts.push({ title: t.request.requestedBy, value: personName(r.requester) });

@@ -3,7 +3,7 @@
 import type { ChangeRequest } from '../../requests/types';
 import type { Messages } from '../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
-import { action, type CardAction, type ContainerStyle, type Fact, type TextColor } from './common';
+import { action, signed, TONE_STYLE, type CardAction, type ContainerStyle, type Fact, type Tone } from './common';
 import { changeFacts, MAX_NAMES, principalLabel } from './preflight';
 
 export interface ResultView {
@@ -11,7 +11,8 @@ export interface ResultView {
   summary: string;
   summaryStyle: ContainerStyle;
   facts: Fact[];
-  sections: { title: string; color: TextColor; lines: string[] }[];
+  /** A heading with its sign (default colour) and lines, in a Container of the tone's style. */
+  sections: { title: string; style: ContainerStyle; lines: string[] }[];
   nextTitle: string;
   next: string;
   actions: CardAction[];
@@ -24,6 +25,8 @@ export function resultCard(t: Messages, r: ChangeRequest): AdaptiveCard {
   const tracking = res.tracking;
   const totals = res.trackingTotals;
   const sections: ResultView['sections'] = [];
+  const section = (tone: Tone, title: string, lines: string[], style: ContainerStyle = TONE_STYLE[tone]) =>
+    sections.push({ title: signed(tone, title), style, lines });
 
   // Done: tracked group members, else the principals whose call succeeded.
   const done = tracking ? tracking.done : (swap?.changed ?? []);
@@ -31,7 +34,7 @@ export function resultCard(t: Messages, r: ChangeRequest): AdaptiveCard {
   if (doneTotal > 0) {
     const lines = done.slice(0, MAX_NAMES).map((p) => md(principalLabel(p)));
     if (doneTotal > lines.length) lines.push(t.common.andMore(doneTotal - lines.length));
-    sections.push({ title: t.result.done(doneTotal), color: 'Good', lines });
+    section('done', t.result.done(doneTotal), lines, 'default'); // the summary above is already green
   }
 
   const errorLines: string[] = [];
@@ -41,7 +44,7 @@ export function resultCard(t: Messages, r: ChangeRequest): AdaptiveCard {
   if (errorTotal > 0) {
     const lines = errorLines.slice(0, MAX_NAMES);
     if (errorTotal > lines.length) lines.push(t.common.andMore(errorTotal - lines.length));
-    sections.push({ title: t.result.inError(errorTotal), color: 'Attention', lines });
+    section('block', t.result.inError(errorTotal), lines);
   }
 
   const still = tracking?.stillHoldingSource ?? [];
@@ -49,7 +52,7 @@ export function resultCard(t: Messages, r: ChangeRequest): AdaptiveCard {
   if (stillTotal > 0) {
     const lines = still.slice(0, MAX_NAMES).map((p) => md(principalLabel(p)));
     if (stillTotal > lines.length) lines.push(t.common.andMore(stillTotal - lines.length));
-    sections.push({ title: t.result.stillHoldingSource(stillTotal), color: 'Warning', lines });
+    section('warn', t.result.stillHoldingSource(stillTotal), lines);
   }
   const notes: string[] = [];
   for (const w of res.worsened ?? []) notes.push(md(w));
@@ -57,13 +60,13 @@ export function resultCard(t: Messages, r: ChangeRequest): AdaptiveCard {
   if (tracking?.outcome === 'timeout') notes.push(t.result.timeout);
   if (res.membersJoined) notes.push(t.result.membersJoined(res.membersJoined));
   if (res.resumed) notes.push(t.result.resumed);
-  if (notes.length) sections.push({ title: '', color: 'Default', lines: notes });
+  if (notes.length) section('plain', '', notes);
 
   const summary = state === 'completed' ? t.result.completed : state === 'partial' ? t.result.partial : t.result.failed;
   const next = state === 'completed' ? t.result.nextCompleted : state === 'partial' ? t.result.nextPartial : t.result.nextFailed;
   const view: ResultView = {
     title: t.result.title(md(r.id)),
-    summary: res.worsened?.length && state === 'failed' ? t.request.worsened : summary,
+    summary: signed(state === 'completed' ? 'done' : state === 'partial' ? 'warn' : 'block', res.worsened?.length && state === 'failed' ? t.request.worsened : summary),
     summaryStyle: state === 'completed' ? 'good' : state === 'partial' ? 'warning' : 'attention',
     facts: r.preflight ? changeFacts(t, r.preflight.change) : [],
     sections,

@@ -22,6 +22,23 @@ const few = (v: unknown, max = 8): string | undefined => {
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 };
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+/** Entra's licenseProcessingState values in plain words; anything else stays as it is. */
+const PROCESSING: Record<string, string> = {
+  QueuedForProcessing: 'queued',
+  ProcessingInProgress: 'in progress',
+  ProcessingComplete: 'finished',
+  ProcessingFailed: 'failed',
+};
+const processing = (raw: string): string => (Object.hasOwn(PROCESSING, raw) ? PROCESSING[raw]! : raw);
+/** 12 s, 3 min, 2 h 5 min. */
+const duration = (ms: number): string => {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+};
 
 export const en = {
   lang: 'en' as 'en' | 'nl',
@@ -40,6 +57,9 @@ export const en = {
     inheritedFrom: (group: string) => `inherited from group ${group}`,
     seatsFree: (available: number, enabled: number) => `${available} of ${enabled} free`,
     nothingChanged: 'Nothing was changed.',
+    /** Entra's license processing state in plain words (the raw value when unknown). */
+    processingState: processing,
+    duration,
   },
 
   help: {
@@ -131,8 +151,8 @@ export const en = {
     title: (name: string) => `Licenses of ${name}`,
     none: 'No license plans.',
     processing: (state: string) => `License processing: ${state}`,
-    memberCount: (n: number) => `${n} direct members`,
-    membersInError: (n: number) => `${n} members in error`,
+    memberCount: (n: number) => plural(n, 'direct member', 'direct members'),
+    membersInError: (n: number) => `${plural(n, 'member', 'members')} in error`,
     errorOn: (err: string) => `error: ${err}`,
     askWhich: 'Status of which user, group or change? For example: status Sales, or status 12.',
   },
@@ -153,6 +173,7 @@ export const en = {
     noFindings: 'No problems found.',
     blocked: 'This change cannot run until the blocking findings are fixed.',
     ready: 'Ready: ask a second administrator to approve.',
+    readyWithWarnings: (n: number) => `Ready, with ${plural(n, 'warning', 'warnings')} below: read ${n === 1 ? 'it' : 'them'}, then ask a second administrator to approve.`,
     requestApproval: 'Request approval',
     cancel: 'Cancel',
     includeDirect: 'Check again, including direct copies',
@@ -210,10 +231,10 @@ export const en = {
     reason: (r: string) => `Reason: ${r}`,
     cancelledBy: (who: string) => `Cancelled by ${who}. Nothing was changed.`,
     expiredNote: 'Nobody approved this request in time. Nothing was changed.',
-    waitingForOther: 'Waiting for another administrator to approve.',
+    youMayDecide: 'You can approve or reject this change.',
     youCannotApproveOwn: 'You asked for this change, so someone else must approve it.',
     undoOf: (id: string) => `Undoes change ${id}`,
-    progress: (state: string, seconds: number) => `Entra is processing the group: ${state} (${seconds} s).`,
+    progress: (state: string, elapsed: string) => `Entra is processing the group: ${state} (${elapsed}).`,
     started: 'Running the swap…',
     worsened: 'The situation changed since the request: the new check found more problems, so nothing ran.',
     noApprovers: 'No approvers are configured (APPROVERS): nobody can approve this request.',
@@ -230,7 +251,7 @@ export const en = {
     partial: 'Partly done: some members are in error.',
     done: (n: number) => `${plural(n, 'member', 'members')} done`,
     inError: (n: number) => `${plural(n, 'member', 'members')} in error`,
-    stillHoldingSource: (n: number) => `${plural(n, 'member', 'members')} still hold the old plan from another source`,
+    stillHoldingSource: (n: number) => `${n === 1 ? '1 member still holds' : `${n} members still hold`} the old plan from another source`,
     timeout: 'Entra has not finished processing yet; check again later with "status".',
     next: 'What to do next',
     nextCompleted: 'Nothing: the old plan\'s seats are free again. Type "undo" with the change number to reverse it.',
@@ -312,7 +333,7 @@ export const en = {
     GROUP_NOT_SECURITY: (_d: D) => 'Only security groups can hold licenses, and this group is not one. Use a security group, or enable security on this group.',
     NESTED_GROUPS: (_d: D) =>
       'The group contains other groups: licenses reach direct members only, so the members of those groups get nothing from this group, before or after the swap.',
-    GROUP_PROCESSING: (d: D) => `Entra ID is still processing an earlier license change for this group${str(d.state) ? ` (${str(d.state)})` : ''}. Wait until it finishes.`,
+    GROUP_PROCESSING: (d: D) => `Entra ID is still processing an earlier license change for this group${str(d.state) ? ` (${processing(str(d.state)!)})` : ''}. Wait until it finishes.`,
     MEMBERS_IN_ERROR: (d: D) =>
       `Some members already have license errors from this group${errors(d.byError) ? ` (${errors(d.byError)})` : ''}. Fix those first, or they stay in error after the swap.`,
   } satisfies Record<FindingCode, (d: D) => string>,

@@ -22,6 +22,23 @@ const few = (v: unknown, max = 8): string | undefined => {
   return items.length > max ? `${shown} en nog ${items.length - max}` : shown;
 };
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+/** De licenseProcessingState-waarden van Entra in gewone woorden; iets anders blijft zoals het is. */
+const PROCESSING: Record<string, string> = {
+  QueuedForProcessing: 'in de wachtrij',
+  ProcessingInProgress: 'bezig',
+  ProcessingComplete: 'klaar',
+  ProcessingFailed: 'mislukt',
+};
+const processing = (raw: string): string => (Object.hasOwn(PROCESSING, raw) ? PROCESSING[raw]! : raw);
+/** 12 s, 3 min, 2 uur 5 min. */
+const duration = (ms: number): string => {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h} uur ${m % 60} min` : `${h} uur`;
+};
 
 export const nl: Messages = {
   lang: 'nl',
@@ -40,6 +57,8 @@ export const nl: Messages = {
     inheritedFrom: (group: string) => `overgenomen van een groepslicentie (${group})`,
     seatsFree: (available: number, enabled: number) => `${available} van ${enabled} beschikbaar`,
     nothingChanged: 'Er is niets gewijzigd.',
+    processingState: processing,
+    duration,
   },
 
   help: {
@@ -131,8 +150,8 @@ export const nl: Messages = {
     title: (name: string) => `Licentietoewijzingen van ${name}`,
     none: 'Geen licentieplannen.',
     processing: (state: string) => `Licentieverwerking: ${state}`,
-    memberCount: (n: number) => `${n} directe leden`,
-    membersInError: (n: number) => `${n} leden met een fout`,
+    memberCount: (n: number) => plural(n, 'direct lid', 'directe leden'),
+    membersInError: (n: number) => `${plural(n, 'lid', 'leden')} met een fout`,
     errorOn: (err: string) => `fout: ${err}`,
     askWhich: 'Status van welke gebruiker, groep of wijziging? Bijvoorbeeld: status Verkoop, of status 12.',
   },
@@ -153,6 +172,7 @@ export const nl: Messages = {
     noFindings: 'Geen problemen gevonden.',
     blocked: 'Deze wijziging kan niet worden uitgevoerd totdat de blokkerende bevindingen zijn opgelost.',
     ready: 'Klaar: vraag een tweede beheerder om goedkeuring.',
+    readyWithWarnings: (n: number) => `Klaar, met ${plural(n, 'waarschuwing', 'waarschuwingen')} hieronder: lees ${n === 1 ? 'die' : 'ze'} en vraag dan een tweede beheerder om goedkeuring.`,
     requestApproval: 'Goedkeuring aanvragen',
     cancel: 'Annuleren',
     includeDirect: 'Opnieuw controleren, inclusief rechtstreeks toegewezen kopieën',
@@ -210,10 +230,10 @@ export const nl: Messages = {
     reason: (r: string) => `Reden: ${r}`,
     cancelledBy: (who: string) => `Geannuleerd door ${who}. Er is niets gewijzigd.`,
     expiredNote: 'Niemand heeft deze aanvraag op tijd goedgekeurd. Er is niets gewijzigd.',
-    waitingForOther: 'Wacht op goedkeuring door een andere beheerder.',
+    youMayDecide: 'U kunt deze wijziging goedkeuren of afwijzen.',
     youCannotApproveOwn: 'U hebt deze wijziging aangevraagd, dus iemand anders moet haar goedkeuren.',
     undoOf: (id: string) => `Maakt wijziging ${id} ongedaan`,
-    progress: (state: string, seconds: number) => `Entra verwerkt de groep: ${state} (${seconds} s).`,
+    progress: (state: string, elapsed: string) => `Entra verwerkt de groep: ${state} (${elapsed}).`,
     started: 'De wissel wordt uitgevoerd…',
     worsened: 'De situatie is sinds de aanvraag veranderd: de nieuwe controle vond meer problemen, dus er is niets uitgevoerd.',
     noApprovers: 'Er zijn geen goedkeurders ingesteld (APPROVERS): niemand kan deze aanvraag goedkeuren.',
@@ -314,7 +334,7 @@ export const nl: Messages = {
     GROUP_NOT_SECURITY: (_d: D) => 'Alleen beveiligingsgroepen kunnen licenties hebben, en deze groep is er geen. Gebruik een beveiligingsgroep, of schakel beveiliging in voor deze groep.',
     NESTED_GROUPS: (_d: D) =>
       'De groep bevat andere groepen: licenties gaan alleen naar directe leden, dus de leden van die groepen krijgen via deze groep niets, voor of na de wissel.',
-    GROUP_PROCESSING: (d: D) => `Entra ID verwerkt nog een eerdere licentiewijziging van deze groep${str(d.state) ? ` (${str(d.state)})` : ''}. Wacht tot dat klaar is.`,
+    GROUP_PROCESSING: (d: D) => `Entra ID verwerkt nog een eerdere licentiewijziging van deze groep${str(d.state) ? ` (${processing(str(d.state)!)})` : ''}. Wacht tot dat klaar is.`,
     MEMBERS_IN_ERROR: (d: D) =>
       `Sommige leden hebben al een licentiefout via deze groep${errors(d.byError) ? ` (${errors(d.byError)})` : ''}. Los die eerst op, anders blijven ze na de wissel in fout.`,
   },
