@@ -37,7 +37,6 @@ export class SandboxHost {
   }
 
   async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const arrived = performance.now();
     const at = new Date().toISOString();
     let out: GraphResponse;
     let url: URL;
@@ -82,11 +81,10 @@ export class SandboxHost {
         out = this.graph(method, pathAndQuery, url.origin, headers, body, malformed, false, at);
       }
     }
-    // latencyMs models the network: the answer leaves latencyMs after the request arrived. The
-    // sandbox's own work (a few ms for a 999-member page) happens within that time, so it does not
-    // add to what is modelled; an answer that takes longer to build leaves when it is ready.
-    const wait = this.tenant.behavior.latencyMs - (performance.now() - arrived);
-    if (wait > 0) await sleep(wait);
+    // latencyMs is added to every Graph answer, as the fixture spec says: it models the network
+    // on top of the sandbox's own work (which stands in for Graph's server time).
+    const latency = this.tenant.behavior.latencyMs;
+    if (latency > 0) await sleep(latency);
     send(res, out);
   }
 
