@@ -257,17 +257,33 @@ export class PageParser {
   /** Parses the run of items that ends at `end` in `chunk` (a comma we cut at, or the closing "]"). */
   private flushRun(chunk: Buffer, end: number, last: boolean): void {
     if (end > this.runStartInChunk) this.run.push(chunk.subarray(this.runStartInChunk, end));
-    const bytes = this.run.length === 1 ? this.run[0]! : Buffer.concat(this.run);
+    // The run between "[" and "]", copied once outside the JS heap, then decoded into one flat
+    // string: parsing `[${text}]` made a second 64 KB copy in the young generation (the
+    // concatenation is flattened by JSON.parse), 52 MB more garbage for 100,000 members.
+    const run = this.run;
     this.run = [];
+    let size = 2;
+    for (let k = 0; k < run.length; k++) size += run[k]!.length;
+    const bytes = Buffer.allocUnsafe(size);
+    bytes[0] = OPEN_ARRAY;
+    let at = 1;
+    for (let k = 0; k < run.length; k++) at += run[k]!.copy(bytes, at);
+    bytes[at] = CLOSE_ARRAY;
     this.runBytes = 0;
-    const text = bytes.toString('utf8');
-    if (!/\S/.test(text)) {
+    let blank = true;
+    for (let k = 1; k < at; k++) {
+      if (!isSpace(bytes[k]!)) {
+        blank = false;
+        break;
+      }
+    }
+    if (blank) {
       // "[]" is fine; "[...,]" (nothing after a comma) is not JSON.
       if (last && this.cutAtComma) throw new PageParseError(new Error('a comma before "]"'));
       if (!last) throw new PageParseError(new Error('an empty item'));
       return;
     }
-    const parsed = parse(`[${text}]`) as unknown[];
+    const parsed = parse(bytes.toString('utf8')) as unknown[];
     for (let k = 0; k < parsed.length; k++) this.items.push(parsed[k]);
     if (this.onItems) {
       try {

@@ -44,9 +44,37 @@ export function planSummary(catalog: Catalog, ref: ReferenceData, skuId: string)
 /** Members whose license from this group is in error, read from the member list itself. */
 export function membersInError(members: GraphUser[], groupId: string): GraphUser[] {
   const g = groupId.toLowerCase();
-  return members.filter((m) =>
-    (m.licenseAssignmentStates ?? []).some((s) => (s.assignedByGroup ?? '').toLowerCase() === g && (ERROR_STATES.has(String(s.state).toLowerCase()) || !!(s.error && !/^none$/i.test(s.error)))),
-  );
+  const out: GraphUser[] = [];
+  for (const m of members) {
+    const states = m.licenseAssignmentStates;
+    if (!states) continue;
+    for (const s of states) {
+      const by = s.assignedByGroup ?? '';
+      if (by !== g && by.toLowerCase() !== g) continue;
+      if (stateInError(s.state, s.error)) {
+        out.push(m);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Memo of the (few) distinct state / error strings: Graph repeats "Active" / "None" for every member. */
+const errorMemo = new Map<unknown, Map<unknown, boolean>>();
+function stateInError(state: unknown, error: string | null | undefined): boolean {
+  let byError = errorMemo.get(state);
+  if (!byError) {
+    if (errorMemo.size > 1000) errorMemo.clear();
+    errorMemo.set(state, (byError = new Map()));
+  }
+  let r = byError.get(error);
+  if (r === undefined) {
+    r = ERROR_STATES.has(String(state).toLowerCase()) || !!(error && !/^none$/i.test(error));
+    if (byError.size > 1000) byError.clear();
+    byError.set(error, r);
+  }
+  return r;
 }
 
 /**
@@ -79,9 +107,11 @@ class MemberPrep {
   private catchUp(): void {
     const { sourceId, targetId } = this.plans!;
     for (; this.done < this.pages.length; this.done++) {
+      const seen = this.seen;
       for (const u of this.pages[this.done]!) {
-        if (this.seen.has(u.id)) continue;
-        this.seen.add(u.id);
+        const before = seen.size;
+        seen.add(u.id);
+        if (seen.size === before) continue;
         this.facts.push(userFacts(u, sourceId, targetId));
       }
     }

@@ -101,10 +101,10 @@ export function userFacts(u: GraphUser, sourceId: string, targetId: string): Use
   for (const s of states) {
     const sku = lc(s.skuId);
     if (sku === sourceId) {
-      if (s.assignedByGroup) (f.sourceGroups === NONE ? (f.sourceGroups = []) : f.sourceGroups).push(lc(s.assignedByGroup));
+      if (s.assignedByGroup) f.sourceGroups === NONE ? (f.sourceGroups = [lc(s.assignedByGroup)]) : f.sourceGroups.push(lc(s.assignedByGroup));
       else f.sourceDirect = s.disabledPlans ?? [];
     } else if (sku === targetId) {
-      if (s.assignedByGroup) (f.targetGroups === NONE ? (f.targetGroups = []) : f.targetGroups).push(lc(s.assignedByGroup));
+      if (s.assignedByGroup) f.targetGroups === NONE ? (f.targetGroups = [lc(s.assignedByGroup)]) : f.targetGroups.push(lc(s.assignedByGroup));
       else f.targetDirect = true;
     }
   }

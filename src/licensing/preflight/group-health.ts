@@ -25,13 +25,27 @@ export function checkGroupHealth(ctx: Ctx): void {
     seen.set(ref.id, { ref, error });
     byError[error] = (byError[error] ?? 0) + 1;
   };
+  // What a (state, error) pair means, worked out once per distinct pair: the same few strings
+  // ("Active", "None") repeat for every member.
+  const meaning = new Map<string | null | undefined, Map<string | null | undefined, string | null>>();
+  const errorOf = (state: string | null | undefined, error: string | null | undefined): string | null => {
+    let byError = meaning.get(state);
+    if (!byError) meaning.set(state, (byError = new Map()));
+    let r = byError.get(error);
+    if (r === undefined) {
+      const st = (state ?? '').toLowerCase();
+      const e = (error ?? '').trim();
+      const hasError = !!e && e.toLowerCase() !== 'none';
+      r = st === 'error' || st === 'activewitherror' || hasError ? (hasError ? e : 'Other') : null;
+      byError.set(error, r);
+    }
+    return r;
+  };
   const fromThisGroup = (u: (typeof subject.members)[number]): string | undefined => {
     for (const s of u.licenseAssignmentStates ?? []) {
-      if (!s.assignedByGroup || lc(s.assignedByGroup) !== ctx.groupId) continue;
-      const st = (s.state ?? '').toLowerCase();
-      const e = (s.error ?? '').trim();
-      const hasError = !!e && e.toLowerCase() !== 'none';
-      if (st === 'error' || st === 'activewitherror' || hasError) return hasError ? e : 'Other';
+      if (!s.assignedByGroup || (s.assignedByGroup !== ctx.groupId && lc(s.assignedByGroup) !== ctx.groupId)) continue;
+      const r = errorOf(s.state, s.error);
+      if (r !== null) return r;
     }
     return undefined;
   };
