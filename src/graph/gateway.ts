@@ -111,6 +111,11 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
  */
 export class Interner {
   private readonly map = new Map<string, string>();
+  /**
+   * The last canonical string per field (slot): consecutive users mostly repeat it, and comparing
+   * two strings is cheaper than hashing a fresh one for the map.
+   */
+  private readonly last: (string | undefined)[] = [];
   get(v: string): string {
     const hit = this.map.get(v);
     if (hit !== undefined) return hit;
@@ -121,7 +126,86 @@ export class Interner {
   id(v: unknown): string {
     return this.get(typeof v === 'string' ? v.toLowerCase() : String(v).toLowerCase());
   }
+  /** get(v), remembering the answer for `slot` (one slot per field). */
+  at(slot: number, v: string): string {
+    const last = this.last[slot];
+    if (last === v) return last;
+    return (this.last[slot] = this.get(v));
+  }
+  private prevLicenses?: GraphAssignedLicense[];
+  private prevStates?: GraphLicenseAssignmentState[];
+
+  /**
+   * Normalised license lists: the previous user's list when this one holds exactly the same
+   * entries (every field the same canonical value, no other field), as strings are shared. Most
+   * members of a big group hold the same licenses the same way: their copies die young instead of
+   * being carried through every garbage collection. Nothing writes to a normalised list.
+   */
+  licenses(list: GraphAssignedLicense[]): GraphAssignedLicense[] {
+    const prev = this.prevLicenses;
+    if (prev && prev.length === list.length) {
+      let same = true;
+      for (let i = 0; i < list.length && same; i++) {
+        const a = list[i]!;
+        const b = prev[i]!;
+        same = a.skuId === b.skuId && a.disabledPlans === b.disabledPlans && fieldCount(a) === 2;
+      }
+      if (same) return prev;
+    }
+    let plain = true;
+    for (let i = 0; i < list.length && plain; i++) plain = fieldCount(list[i]!) === 2;
+    if (plain) this.prevLicenses = list;
+    return list;
+  }
+
+  /** As licenses(), for licenseAssignmentStates. */
+  states(list: GraphLicenseAssignmentState[]): GraphLicenseAssignmentState[] {
+    const prev = this.prevStates;
+    if (prev && prev.length === list.length) {
+      let same = true;
+      for (let i = 0; i < list.length && same; i++) {
+        const a = list[i]!;
+        const b = prev[i]!;
+        same =
+          a.skuId === b.skuId &&
+          a.assignedByGroup === b.assignedByGroup &&
+          a.state === b.state &&
+          a.error === b.error &&
+          a.disabledPlans === b.disabledPlans &&
+          a.lastUpdatedDateTime === b.lastUpdatedDateTime &&
+          fieldCount(a) === 6;
+      }
+      if (same) return prev;
+    }
+    let plain = true;
+    for (let i = 0; i < list.length && plain; i++) plain = fieldCount(list[i]!) === 6;
+    if (plain) this.prevStates = list;
+    return list;
+  }
+
+  /** id(v), remembering the answer for `slot`: a string equal to the last (lower-case) answer is its own lower case. */
+  idAt(slot: number, v: unknown): string {
+    const last = this.last[slot];
+    if (last !== undefined && last === v) return last;
+    return (this.last[slot] = this.id(v));
+  }
 }
+
+function fieldCount(o: object): number {
+  let n = 0;
+  for (const _ in o) n++;
+  return n;
+}
+
+// Interner slots of normalizeUser's fields.
+const S_USAGE = 0;
+const S_TYPE = 1;
+const S_LICENSE_SKU = 2;
+const S_STATE_SKU = 3;
+const S_GROUP = 4;
+const S_STATE = 5;
+const S_ERROR = 6;
+const S_UPDATED = 7;
 
 /**
  * The top-level @odata.nextLink when it comes before the "value" array (as Graph writes it), read
@@ -166,7 +250,7 @@ function lowerIds(list: unknown, intern: Interner): string[] {
 function lowerLicenses(list: unknown, intern = new Interner()): GraphAssignedLicense[] {
   if (!Array.isArray(list)) return [];
   for (const l of list as GraphAssignedLicense[]) {
-    l.skuId = intern.id(l.skuId);
+    l.skuId = intern.idAt(S_LICENSE_SKU, l.skuId);
     l.disabledPlans = lowerIds(l.disabledPlans, intern);
   }
   return list as GraphAssignedLicense[];
@@ -182,21 +266,21 @@ export function normalizeUser(raw: Record<string, unknown>, intern = new Interne
   u.id = String(raw.id);
   if (typeof u.userPrincipalName !== 'string') u.userPrincipalName = '';
   if (typeof u.displayName !== 'string') u.displayName = '';
-  u.usageLocation = typeof raw.usageLocation === 'string' ? intern.get(raw.usageLocation) : null;
+  u.usageLocation = typeof raw.usageLocation === 'string' ? intern.at(S_USAGE, raw.usageLocation) : null;
   u.accountEnabled = raw.accountEnabled === undefined ? true : Boolean(raw.accountEnabled);
   if (u.department === undefined) u.department = null;
-  if (typeof raw['@odata.type'] === 'string') u['@odata.type'] = intern.get(raw['@odata.type']);
-  u.assignedLicenses = lowerLicenses(raw.assignedLicenses, intern);
+  if (typeof raw['@odata.type'] === 'string') u['@odata.type'] = intern.at(S_TYPE, raw['@odata.type']);
+  u.assignedLicenses = intern.licenses(lowerLicenses(raw.assignedLicenses, intern));
   const states = Array.isArray(raw.licenseAssignmentStates) ? (raw.licenseAssignmentStates as GraphLicenseAssignmentState[]) : [];
   for (const s of states) {
-    s.skuId = intern.id(s.skuId);
-    s.assignedByGroup = s.assignedByGroup ? intern.id(s.assignedByGroup) : null;
-    s.state = typeof s.state === 'string' ? intern.get(s.state) : s.state;
-    s.error = typeof s.error === 'string' ? intern.get(s.error) : null;
+    s.skuId = intern.idAt(S_STATE_SKU, s.skuId);
+    s.assignedByGroup = s.assignedByGroup ? intern.idAt(S_GROUP, s.assignedByGroup) : null;
+    s.state = typeof s.state === 'string' ? intern.at(S_STATE, s.state) : s.state;
+    s.error = typeof s.error === 'string' ? intern.at(S_ERROR, s.error) : null;
     s.disabledPlans = lowerIds(s.disabledPlans, intern);
-    s.lastUpdatedDateTime = typeof s.lastUpdatedDateTime === 'string' ? intern.get(s.lastUpdatedDateTime) : null;
+    s.lastUpdatedDateTime = typeof s.lastUpdatedDateTime === 'string' ? intern.at(S_UPDATED, s.lastUpdatedDateTime) : null;
   }
-  u.licenseAssignmentStates = states;
+  u.licenseAssignmentStates = intern.states(states);
   return u;
 }
 

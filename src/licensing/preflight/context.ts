@@ -99,7 +99,8 @@ export function userFacts(u: GraphUser, sourceId: string, targetId: string): Use
   const f: UserFacts = { user: u, ref: userRef(u), sourceGroups: NONE, sourceAny: false, targetDirect: false, targetGroups: NONE, targetAny: false };
   const states = u.licenseAssignmentStates ?? [];
   for (const s of states) {
-    const sku = lc(s.skuId);
+    // Normalised users hold lower-case skuIds already: an equal string needs no lower-casing.
+    const sku = s.skuId === sourceId ? sourceId : s.skuId === targetId ? targetId : lc(s.skuId);
     if (sku === sourceId) {
       if (s.assignedByGroup) f.sourceGroups === NONE ? (f.sourceGroups = [lc(s.assignedByGroup)]) : f.sourceGroups.push(lc(s.assignedByGroup));
       else f.sourceDirect = s.disabledPlans ?? [];
@@ -109,7 +110,7 @@ export function userFacts(u: GraphUser, sourceId: string, targetId: string): Use
     }
   }
   for (const a of u.assignedLicenses ?? []) {
-    const sku = lc(a.skuId);
+    const sku = a.skuId === sourceId ? sourceId : a.skuId === targetId ? targetId : lc(a.skuId);
     if (sku === sourceId) {
       f.sourceAny = true;
       f.sourceEffectiveDisabled = a.disabledPlans ?? [];
