@@ -128,12 +128,8 @@ export class PageParser {
           i++;
           continue;
         }
-        // A plain loop: most strings are a few dozen bytes, shorter than the cost of a call into
-        // Buffer#indexOf (two million strings per 100,000 members).
-        let q = i;
-        while (q < n && chunk[q] !== QUOTE) q++;
-        const stop = q;
-        if (q === n) q = -1;
+        const q = chunk.indexOf(QUOTE, i);
+        const stop = q < 0 ? n : q;
         // Backslashes before the quote (or the chunk's end): an odd count escapes what follows.
         let j = stop - 1;
         while (j >= i && chunk[j] === BACKSLASH) j--;

@@ -184,11 +184,18 @@ class GroupNameCollector {
     for (const id of skip) this.seen.add(id.toLowerCase());
   }
 
+  /** The last raw group id looked at by add() / hint(): members repeat the same few (skipped by one comparison). */
+  private lastAdded?: string;
+  private lastHinted?: string;
+
   add(users: GraphUser[]): void {
     const fresh: string[] = [];
     for (const u of users) {
       for (const s of u.licenseAssignmentStates ?? []) {
-        const g = s.assignedByGroup?.toLowerCase();
+        const raw = s.assignedByGroup;
+        if (raw && raw === this.lastAdded) continue;
+        const g = raw?.toLowerCase();
+        if (g) this.lastAdded = raw!;
         if (g && !this.seen.has(g)) {
           this.seen.add(g);
           fresh.push(g);
@@ -208,7 +215,10 @@ class GroupNameCollector {
       const states = m.licenseAssignmentStates;
       if (!Array.isArray(states)) continue;
       for (const s of states as { assignedByGroup?: unknown }[]) {
-        const g = typeof s?.assignedByGroup === 'string' ? s.assignedByGroup.toLowerCase() : undefined;
+        const raw = s?.assignedByGroup;
+        if (typeof raw !== 'string' || raw === this.lastHinted) continue;
+        this.lastHinted = raw;
+        const g = raw.toLowerCase();
         if (g && GUID_RE.test(g) && !this.seen.has(g)) {
           this.seen.add(g);
           fresh.push(g);

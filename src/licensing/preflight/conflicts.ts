@@ -10,7 +10,7 @@
 // Only newly broken dependencies are reported: one already broken today is not caused by the swap.
 import type { GraphAssignedLicense } from '../../graph/types';
 import type { PrincipalRef } from '../model';
-import { lc, names, type Ctx, type ExclusiveHit, type UserFacts } from './context';
+import { hasOtherGroup, lc, names, type Ctx, type ExclusiveHit, type UserFacts } from './context';
 
 interface Holder {
   ref: PrincipalRef;
@@ -154,5 +154,5 @@ export function checkConflicts(ctx: Ctx): void {
 
 /** Group swap: will this member still hold the source after the change (from elsewhere)? */
 export function keepsSourceInGroup(ctx: Ctx, f: UserFacts, include: boolean): boolean {
-  return f.sourceGroups.some((g) => g !== ctx.groupId) || (!!f.sourceDirect && !include);
+  return hasOtherGroup(f.sourceGroups, ctx.groupId) || (!!f.sourceDirect && !include);
 }

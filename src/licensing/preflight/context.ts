@@ -123,6 +123,12 @@ export function userFacts(u: GraphUser, sourceId: string, targetId: string): Use
   return f;
 }
 
+/** Does `groups` name a group other than `groupId`? (A loop: called once per member of a big group.) */
+export function hasOtherGroup(groups: string[], groupId: string | undefined): boolean {
+  for (let i = 0; i < groups.length; i++) if (groups[i] !== groupId) return true;
+  return false;
+}
+
 /** "Ann Lee", "Ann Lee and Bob Stone", "Ann Lee, Bob Stone, Cy Ho and 12 others". */
 export function names(refs: { displayName: string }[], max = 3): string {
   const shown = refs.slice(0, max).map((r) => r.displayName);

@@ -11,7 +11,7 @@
 //                           info   users/members who hold the target from a group already: they need
 //                                  no new seat.
 import type { PrincipalRef } from '../model';
-import { names, plural, type Ctx } from './context';
+import { hasOtherGroup, names, plural, type Ctx } from './context';
 
 export function seatsNeeded(ctx: Ctx): { needed: number; receivers: PrincipalRef[]; disabledAccounts: number } {
   let needed = 0;
@@ -22,7 +22,7 @@ export function seatsNeeded(ctx: Ctx): { needed: number; receivers: PrincipalRef
     const clash = ctx.sourceTargetClash();
     for (const f of ctx.facts) {
       if (f.targetAny) continue;
-      if (clash && (f.sourceGroups.some((g) => g !== ctx.groupId) || (f.sourceDirect && !include))) continue;
+      if (clash && (hasOtherGroup(f.sourceGroups, ctx.groupId) || (f.sourceDirect && !include))) continue;
       needed++;
       receivers.push(f.ref);
       if (f.user.accountEnabled === false) disabledAccounts++;
