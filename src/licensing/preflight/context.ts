@@ -91,21 +91,43 @@ export function lc(id: string): string {
   return l;
 }
 
+/** lc() for group ids, remembering the last one: consecutive members mostly get licenses from the same group. */
+let lastGroup: string | undefined;
+let lastGroupLc = '';
+function lcGroup(id: string): string {
+  if (id !== lastGroup) {
+    lastGroupLc = lc(id);
+    lastGroup = id;
+  }
+  return lastGroupLc;
+}
+
 /** Shared empty list: most users hold the source from one place, so most lists stay empty. Never pushed to. */
 const NONE: string[] = [];
 
 /** disabledPlans are kept as Graph gives them (lower-case GUIDs); comparisons lower-case on their own. */
 export function userFacts(u: GraphUser, sourceId: string, targetId: string): UserFacts {
-  const f: UserFacts = { user: u, ref: userRef(u), sourceGroups: NONE, sourceAny: false, targetDirect: false, targetGroups: NONE, targetAny: false };
+  // Every field from the start (one shape for all members, no property store added later).
+  const f: UserFacts = {
+    user: u,
+    ref: userRef(u),
+    sourceDirect: undefined,
+    sourceGroups: NONE,
+    sourceAny: false,
+    sourceEffectiveDisabled: undefined,
+    targetDirect: false,
+    targetGroups: NONE,
+    targetAny: false,
+  };
   const states = u.licenseAssignmentStates ?? [];
   for (const s of states) {
     // Normalised users hold lower-case skuIds already: an equal string needs no lower-casing.
     const sku = s.skuId === sourceId ? sourceId : s.skuId === targetId ? targetId : lc(s.skuId);
     if (sku === sourceId) {
-      if (s.assignedByGroup) f.sourceGroups === NONE ? (f.sourceGroups = [lc(s.assignedByGroup)]) : f.sourceGroups.push(lc(s.assignedByGroup));
+      if (s.assignedByGroup) f.sourceGroups === NONE ? (f.sourceGroups = [lcGroup(s.assignedByGroup)]) : f.sourceGroups.push(lcGroup(s.assignedByGroup));
       else f.sourceDirect = s.disabledPlans ?? [];
     } else if (sku === targetId) {
-      if (s.assignedByGroup) f.targetGroups === NONE ? (f.targetGroups = [lc(s.assignedByGroup)]) : f.targetGroups.push(lc(s.assignedByGroup));
+      if (s.assignedByGroup) f.targetGroups === NONE ? (f.targetGroups = [lcGroup(s.assignedByGroup)]) : f.targetGroups.push(lcGroup(s.assignedByGroup));
       else f.targetDirect = true;
     }
   }
