@@ -10,7 +10,7 @@ export function refusalText(t: Messages, r: Refusal, id?: string, action?: 'appr
     case 'unknown':
       return t.refusals.unknown(md(id ?? r.request?.id ?? ''));
     case 'not_approver':
-      return /APPROVERS/.test(r.message) ? t.refusals.no_approvers : t.refusals.not_approver;
+      return r.noApproversConfigured ? t.refusals.no_approvers : t.refusals.not_approver;
     case 'not_requester':
       return t.refusals.not_requester;
     case 'own_request':

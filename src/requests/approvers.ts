@@ -14,7 +14,7 @@ export type ApproverEntry =
 
 export type ApprovalCheck =
   | { ok: true }
-  | { ok: false; reason: 'wrong_tenant' | 'not_approver' | 'own_request'; message: string };
+  | { ok: false; reason: 'wrong_tenant' | 'not_approver' | 'own_request'; message: string; noApproversConfigured?: true };
 
 export interface ApproverPolicyOptions {
   /** APPROVERS: comma/semicolon/space separated list, or already split. */
@@ -143,13 +143,15 @@ export class ApproverPolicy {
       return { ok: false, reason: 'wrong_tenant', message: 'This request belongs to another tenant.' };
     }
     if (!(await this.isApprover(actor))) {
-      return {
-        ok: false,
-        reason: 'not_approver',
-        message: this.entries.length
-          ? 'You are not one of the approvers for license changes.'
-          : 'No approvers are configured (APPROVERS is empty), so nobody can approve license changes.',
-      };
+      if (!this.entries.length) {
+        return {
+          ok: false,
+          reason: 'not_approver',
+          message: 'No approvers are configured (APPROVERS is empty), so nobody can approve license changes.',
+          noApproversConfigured: true,
+        };
+      }
+      return { ok: false, reason: 'not_approver', message: 'You are not one of the approvers for license changes.' };
     }
     if (request && sameId(request.requester.id, actor.id) && !this.allowSelfApproval) {
       return {

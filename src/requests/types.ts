@@ -164,4 +164,6 @@ export type WorkflowResult =
       request?: ChangeRequest;
       /** 'blocked': the preflight that blocked it (e.g. for undo). */
       preflight?: PreflightResult;
+      /** 'not_approver' because APPROVERS is empty: nobody at all can approve. */
+      noApproversConfigured?: true;
     };

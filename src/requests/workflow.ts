@@ -523,7 +523,9 @@ export class ChangeRequests {
     } catch (err) {
       this.log.warn('request.audit_failed', { changeId: request.id, error: errorMessage(err) });
     }
-    return refuse(check.reason, check.message, this.store.get(request.id) ?? request);
+    const r = refuse(check.reason, check.message, this.store.get(request.id) ?? request);
+    if ('noApproversConfigured' in check && check.noApproversConfigured) r.noApproversConfigured = true;
+    return r;
   }
 
   /** Why a compare-and-set from pending lost, from the request as it is now. */

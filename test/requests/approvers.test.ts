@@ -75,6 +75,13 @@ describe('requests: approvers policy', () => {
       const { policy } = make({ approvers: '' });
       const r = await policy.canApprove(bob, request);
       assert.ok(!r.ok && r.reason === 'not_approver' && /APPROVERS is empty/.test(r.message));
+      assert.ok(!r.ok && r.noApproversConfigured === true);
+    });
+
+    it('someone who is simply not on the list is told so, not that nobody can approve', async () => {
+      const { policy } = make({ approvers: ids.carol });
+      const r = await policy.canApprove(bob, request);
+      assert.ok(!r.ok && r.reason === 'not_approver' && !r.noApproversConfigured);
     });
 
     it('caches resolved membership for a while, then resolves again', async () => {
