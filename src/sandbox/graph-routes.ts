@@ -4,14 +4,16 @@ import { isGuid } from './ids';
 import { errors, GraphError } from './graph-errors';
 import { applyListQuery, pageBytes, parseListQuery, parseSelect, type PooledBytes, type ResourceQuerySupport } from './odata';
 import {
-  directoryObjectJson,
+  directoryObjectJsonText,
   groupJson,
+  groupJsonText,
   groupQuerySupport,
   memberQuerySupport,
   organizationJson,
   resolveSelect,
   skuJson,
   userJson,
+  userJsonText,
   userQuerySupport,
   type ObjectKind,
 } from './resources';
@@ -126,7 +128,7 @@ function usersRoute(tenant: Tenant, req: GraphRequest, segs: string[], lower: st
   const m = req.method.toUpperCase();
   if (segs.length === 1) {
     if (m !== 'GET') throw errors.methodNotAllowed();
-    return list(tenant.users, req, userQuerySupport(tenant), 'user', `${ctx}users`, (u, sel) => userJson(u, tenant, sel));
+    return list(tenant.users, req, userQuerySupport(tenant), 'user', `${ctx}users`, (u, sel) => userJsonText(u, tenant, sel));
   }
   const user = tenant.user(segs[1]);
   if (!user) throw errors.notFound(segs[1]);
@@ -147,7 +149,7 @@ function usersRoute(tenant: Tenant, req: GraphRequest, segs: string[], lower: st
   }
   if (segs.length === 3 && lower[2] === 'memberof') {
     if (m !== 'GET') throw errors.methodNotAllowed();
-    return list(user.memberOf, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (g, sel) => directoryObjectJson(g, tenant, sel));
+    return list(user.memberOf, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (g, sel) => directoryObjectJsonText(g, tenant, sel));
   }
   throw errors.noRoute(req.path);
 }
@@ -156,7 +158,7 @@ function groupsRoute(tenant: Tenant, req: GraphRequest, segs: string[], lower: s
   const m = req.method.toUpperCase();
   if (segs.length === 1) {
     if (m !== 'GET') throw errors.methodNotAllowed();
-    return list(tenant.groups, req, groupQuerySupport(tenant), 'group', `${ctx}groups`, (g, sel) => groupJson(g, tenant, sel));
+    return list(tenant.groups, req, groupQuerySupport(tenant), 'group', `${ctx}groups`, (g, sel) => groupJsonText(g, tenant, sel));
   }
   const group = tenant.group(segs[1]);
   if (!group) throw errors.notFound(segs[1]);
@@ -187,19 +189,19 @@ function groupsRoute(tenant: Tenant, req: GraphRequest, segs: string[], lower: s
   }
   if (m !== 'GET') throw errors.methodNotAllowed();
   if (sub === 'members' && segs.length === 3) {
-    return list(group.members, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (o, sel) => directoryObjectJson(o, tenant, sel));
+    return list(group.members, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (o, sel) => directoryObjectJsonText(o, tenant, sel));
   }
   if (sub === 'members' && segs.length === 4 && (lower[3] === 'microsoft.graph.user' || lower[3] === 'microsoft.graph.group')) {
     // Cast segments narrow the members to one type, as in Graph.
     if (lower[3] === 'microsoft.graph.user') {
-      return list(group.userMembers, req, userQuerySupport(tenant), 'user', `${ctx}users`, (u, sel) => directoryObjectJson(u, tenant, sel));
+      return list(group.userMembers, req, userQuerySupport(tenant), 'user', `${ctx}users`, (u, sel) => directoryObjectJsonText(u, tenant, sel));
     }
     const groups = group.members.filter((o): o is GroupRec => o.kind === 'group');
-    return list(groups, req, groupQuerySupport(tenant), 'group', `${ctx}groups`, (g, sel) => directoryObjectJson(g, tenant, sel));
+    return list(groups, req, groupQuerySupport(tenant), 'group', `${ctx}groups`, (g, sel) => directoryObjectJsonText(g, tenant, sel));
   }
   if (sub === 'memberswithlicenseerrors' && segs.length === 3) {
     const users: (UserRec | GroupRec)[] = tenant.membersWithLicenseErrors(group);
-    return list(users, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (o, sel) => directoryObjectJson(o, tenant, sel));
+    return list(users, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (o, sel) => directoryObjectJsonText(o, tenant, sel));
   }
   throw errors.noRoute(req.path);
 }
@@ -210,7 +212,8 @@ function list<T>(
   support: ResourceQuerySupport<T>,
   kind: ObjectKind,
   context: string,
-  serialize: (item: T, select?: string[]) => Record<string, unknown>,
+  /** The item's JSON text with $select applied. */
+  serialize: (item: T, select?: string[]) => string,
 ): GraphResponse {
   const q = parseListQuery(req.url.searchParams, req.headers, support);
   const select = resolveSelect(q.select, kind);

@@ -245,10 +245,10 @@ class BodyWriter {
  * One page of a collection as Graph returns it, as UTF-8 JSON: "@odata.context", "@odata.count"
  * (when asked), "@odata.nextLink" (when more follow), then "value". `selfUrl` is the absolute URL
  * of the request; the next link repeats its options with a new $skiptoken. The bytes are those of
- * JSON.stringify of the page object, written item by item into a reused buffer (a 999-member page
- * in about 2 ms, a third of what building and encoding one big string took).
+ * JSON.stringify of the page object, written item by item (`serialize` gives each item's JSON
+ * text) into a reused buffer.
  */
-export function pageBytes<T>(items: readonly T[], q: ListQuery, selfUrl: URL, context: string, serialize: (item: T) => Record<string, unknown>): PooledBytes {
+export function pageBytes<T>(items: readonly T[], q: ListQuery, selfUrl: URL, context: string, serialize: (item: T) => string): PooledBytes {
   const w = new BodyWriter();
   w.write(`{"@odata.context":${JSON.stringify(context)}`);
   if (q.count) w.write(`,"@odata.count":${items.length}`);
@@ -258,7 +258,7 @@ export function pageBytes<T>(items: readonly T[], q: ListQuery, selfUrl: URL, co
   const end = Math.min(items.length, q.offset + q.top);
   for (let i = q.offset; i < end; i++) {
     if (i > q.offset) w.write(',');
-    w.write(JSON.stringify(serialize(items[i])));
+    w.write(serialize(items[i]));
   }
   w.write(']}');
   return w.done();

@@ -15,7 +15,7 @@ describe('sandbox page bodies (pageBytes)', () => {
   const page = (items: Record<string, unknown>[], query: string, headers: Record<string, string> = {}) => {
     const url = new URL(`http://127.0.0.1:1/v1.0/users?${query}`);
     const q = parseListQuery(url.searchParams, headers, support);
-    return { q, url, out: pageBytes(items, q, url, 'http://127.0.0.1:1/v1.0/$metadata#users', (x) => x) };
+    return { q, url, out: pageBytes(items, q, url, 'http://127.0.0.1:1/v1.0/$metadata#users', (x) => JSON.stringify(x)) };
   };
   const expected = (items: Record<string, unknown>[], q: { offset: number; top: number; count: boolean }, next?: string) => {
     const body: Record<string, unknown> = { '@odata.context': 'http://127.0.0.1:1/v1.0/$metadata#users' };

@@ -43,6 +43,21 @@ describe('sandbox: POST /users/{id}/assignLicense', () => {
     licenseAssignmentStates: { skuId: string; assignedByGroup: string | null; state: string; error: string; disabledPlans: string[]; lastUpdatedDateTime: string }[];
   };
 
+  it('lists read after a change show the change: /users and /groups/{id}/members pages are never stale', async () => {
+    const select = 'id,userPrincipalName,assignedLicenses,licenseAssignmentStates';
+    const held = (page: { value: { userPrincipalName: string; assignedLicenses: { skuId: string }[] }[] }, upn: string) =>
+      page.value.find((u) => u.userPrincipalName === `${upn}@contoso.example`)!.assignedLicenses.map((l) => l.skuId).sort();
+    const group = (await sb.client().api('/groups').filter("displayName eq 'Sales'").get()).value[0].id as string;
+    const users = () => sb.client().api('/users').select(select).top(999).get();
+    const members = () => sb.client().api(`/groups/${group}/members`).select(select).top(999).get();
+    assert.deepEqual(held(await users(), 'alice'), [E1]);
+    assert.deepEqual(held(await members(), 'dora'), [E1]);
+    await assign('alice', { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [E1] });
+    await assign('dora', { addLicenses: [{ skuId: WPA, disabledPlans: [] }], removeLicenses: [] });
+    assert.deepEqual(held(await users(), 'alice'), [E3]);
+    assert.deepEqual(held(await members(), 'dora'), [E1, WPA].sort());
+  });
+
   it('swaps E1 -> E3 in one call: add and remove at the same moment, 200 with the user, seats moved', async () => {
     const [e1Before, e3Before] = [await seats(E1), await seats(E3)];
     const before = Date.now();
