@@ -7,6 +7,12 @@
 // full collections. Cut at item boundaries into pieces of about 64 KB, the same bytes decode in a
 // twentieth of the time and parse a little faster; parsing also overlaps the rest of the transfer.
 //
+// Inside "value" the bytes are not scanned one by one: items of a page start with the same key (for
+// members, {"@odata.type":...), so the next cut is found with Buffer#indexOf of ',{"<that key>":'.
+// A cut is kept only when the piece before it parses as an array of whole items, which proves it
+// lies between two items (a piece that starts between items and parses ends between items; the
+// two-byte '{"' cannot sit inside a JSON string). What follows the last cut is scanned byte by byte.
+//
 // The result is exactly what JSON.parse of the whole body gives. The scanner only tracks strings
 // (with escapes) and nesting to find where items end; every piece is parsed by JSON.parse. Anything
 // it does not expect (no top-level object, a "value" that is not an array, a key written with
@@ -70,6 +76,13 @@ export class PageParser {
 
   private readonly items: unknown[] = [];
 
+  /** Inside "value", between cuts: bytes are only searched for the next cut, not scanned. */
+  private skipping = false;
+  /** ',{"<first key of the first item>":' once known; null when there is none to use. */
+  private cutPattern: Buffer | null | undefined;
+  /** Candidate cuts whose piece did not parse: after a few, the rest is left to the final scan. */
+  private failedCuts = 0;
+
   /**
    * @param onItems sees each run of items as soon as it is parsed, before the page is complete: a
    *   hint only (a page that turns out malformed, or is parsed whole after all, gives its items again at the end)
@@ -87,7 +100,8 @@ export class PageParser {
     this.size += chunk.length;
     if (this.fallback || this.error) return;
     try {
-      this.scan(chunk);
+      if (this.skipping) this.skip(chunk, 0);
+      else this.scan(chunk);
     } catch (err) {
       if (err instanceof PageParseError) this.error = err;
       else this.fallback = true;
@@ -99,6 +113,7 @@ export class PageParser {
 
   /** The parsed page: what JSON.parse of all the bytes pushed would give. Throws PageParseError. */
   end(): unknown {
+    if (this.skipping && !this.fallback && !this.error) this.scanRest();
     if (this.error) throw this.error;
     if (!this.fallback && this.topState === 'after' && !this.inString) {
       this.inPieces = true;
@@ -191,8 +206,13 @@ export class PageParser {
         this.runBytes = 0;
         this.runStartInChunk = i + 1;
         this.cutAtComma = false;
-        i++;
-        continue;
+        if (this.finalScan) {
+          i++;
+          continue;
+        }
+        this.skipping = true;
+        this.skip(chunk, i + 1);
+        return;
       }
       switch (c) {
         case QUOTE:
@@ -239,6 +259,106 @@ export class PageParser {
     }
   }
 
+  /** Set while scanRest() runs: the scanner then goes byte by byte to the end. */
+  private finalScan = false;
+
+  /**
+   * Inside "value", from `start` in `chunk`: the bytes join the current run; once the run is at
+   * least runTarget long, the next ',{"<key>":' is a candidate cut.
+   */
+  private skip(chunk: Buffer, start: number): void {
+    const n = chunk.length;
+    let from = start;
+    if (this.cutPattern === undefined) this.learnCutPattern(chunk, start);
+    const pattern = this.cutPattern;
+    while (pattern && this.failedCuts < 3) {
+      const searchFrom = from + Math.max(0, this.runTarget - this.runBytes);
+      if (searchFrom >= n) break;
+      const j = chunk.indexOf(pattern, searchFrom);
+      if (j < 0) break;
+      if (j > from) {
+        this.run.push(chunk.subarray(from, j));
+        this.runBytes += j - from;
+      }
+      if (this.flushCandidate()) {
+        this.cutAtComma = true;
+        from = j + 1; // the comma between the two items belongs to neither
+      } else {
+        this.failedCuts++;
+        from = j; // not between items after all: the comma is data, and the run goes on
+      }
+    }
+    if (n > from) {
+      this.run.push(chunk.subarray(from, n));
+      this.runBytes += n - from;
+    }
+  }
+
+  /** The first item's first key, from the first bytes of "value" (compact JSON only; else no cuts). */
+  private learnCutPattern(chunk: Buffer, start: number): void {
+    const seen = Buffer.concat([...this.run, chunk.subarray(start, Math.min(chunk.length, start + 512))]);
+    const m = /^\s*\{"([^"\\]{1,100})":/.exec(seen.toString('latin1', 0, Math.min(seen.length, 512)));
+    if (m) this.cutPattern = Buffer.from(`,{"${m[1]}":`, 'latin1');
+    else if (seen.length >= 512 || /^\s*(\]|\{\s|\{"[^"]*\\|[^\s{])/.test(seen.toString('latin1'))) this.cutPattern = null;
+    // else: too few bytes yet to tell; asked again with the next chunk.
+  }
+
+  /** Parses the run as whole items if it is one; false (nothing changed) when it is not. */
+  private flushCandidate(): boolean {
+    const bytes = this.runArray();
+    let parsed: unknown[];
+    try {
+      parsed = JSON.parse(bytes.toString('utf8')) as unknown[];
+    } catch {
+      return false;
+    }
+    if (parsed.length === 0) return false; // a blank run: "[," is not JSON; leave it to the final scan
+    this.run = [];
+    this.runBytes = 0;
+    this.takeItems(parsed);
+    return true;
+  }
+
+  /** The bytes since the last cut, byte by byte: where "value" ends, and the envelope after it. */
+  private scanRest(): void {
+    const rest = Buffer.concat(this.run);
+    this.run = [];
+    this.runBytes = 0;
+    this.skipping = false;
+    this.finalScan = true;
+    this.runStartInChunk = 0;
+    try {
+      this.scan(rest);
+    } catch (err) {
+      if (err instanceof PageParseError) this.error = err;
+      else this.fallback = true;
+    }
+  }
+
+  /** The current run as the bytes of a JSON array: "[" + run + "]", copied once outside the JS heap. */
+  private runArray(): Buffer {
+    const run = this.run;
+    let size = 2;
+    for (let k = 0; k < run.length; k++) size += run[k]!.length;
+    const bytes = Buffer.allocUnsafe(size);
+    bytes[0] = OPEN_ARRAY;
+    let at = 1;
+    for (let k = 0; k < run.length; k++) at += run[k]!.copy(bytes, at);
+    bytes[at] = CLOSE_ARRAY;
+    return bytes;
+  }
+
+  private takeItems(parsed: unknown[]): void {
+    for (let k = 0; k < parsed.length; k++) this.items.push(parsed[k]);
+    if (this.onItems) {
+      try {
+        this.onItems(parsed);
+      } catch {
+        /* a hint: its failure changes nothing here */
+      }
+    }
+  }
+
   private keyByte(b: number): void {
     if (this.keyTooLong) return;
     if (this.keyBytes.length >= VALUE_KEY.length) {
@@ -260,16 +380,10 @@ export class PageParser {
     // The run between "[" and "]", copied once outside the JS heap, then decoded into one flat
     // string: parsing `[${text}]` made a second 64 KB copy in the young generation (the
     // concatenation is flattened by JSON.parse), 52 MB more garbage for 100,000 members.
-    const run = this.run;
+    const bytes = this.runArray();
     this.run = [];
-    let size = 2;
-    for (let k = 0; k < run.length; k++) size += run[k]!.length;
-    const bytes = Buffer.allocUnsafe(size);
-    bytes[0] = OPEN_ARRAY;
-    let at = 1;
-    for (let k = 0; k < run.length; k++) at += run[k]!.copy(bytes, at);
-    bytes[at] = CLOSE_ARRAY;
     this.runBytes = 0;
+    const at = bytes.length - 1;
     let blank = true;
     for (let k = 1; k < at; k++) {
       if (!isSpace(bytes[k]!)) {
@@ -283,15 +397,7 @@ export class PageParser {
       if (!last) throw new PageParseError(new Error('an empty item'));
       return;
     }
-    const parsed = parse(bytes.toString('utf8')) as unknown[];
-    for (let k = 0; k < parsed.length; k++) this.items.push(parsed[k]);
-    if (this.onItems) {
-      try {
-        this.onItems(parsed);
-      } catch {
-        /* a hint: its failure changes nothing here */
-      }
-    }
+    this.takeItems(parse(bytes.toString('utf8')) as unknown[]);
   }
 }
 

@@ -109,6 +109,36 @@ describe('page parser (graph pages in chunks)', () => {
     }
   });
 
+  it('cuts between items found by their first key: nested objects with that key, strings holding it, damage', () => {
+    // Items start with "@odata.type", as members do; some nested objects start with it too, and
+    // some strings hold the cut pattern itself: such candidate cuts must be refused.
+    const r = rng(7);
+    const item = (i: number) => ({
+      '@odata.type': i % 5 ? '#microsoft.graph.user' : '#microsoft.graph.group',
+      id: `id-${i}`,
+      displayName: i % 4 ? `User ${i}` : `,{"@odata.type":"#x"},{"@odata.type":`,
+      nested: i % 3 ? [] : [{ '@odata.type': '#microsoft.graph.x', n: i }, { '@odata.type': '#y' }],
+      licenseAssignmentStates: [{ skuId: 's', state: 'Active' }],
+    });
+    for (let n = 0; n < 300; n++) {
+      const value = Array.from({ length: Math.floor(r() * 60) }, (_, i) => item(i + n));
+      let text = JSON.stringify({ '@odata.context': 'ctx', '@odata.nextLink': 'https://x/?$skiptoken=a', value, ...(r() < 0.3 ? { after: [item(1)] } : {}) });
+      if (r() < 0.3) {
+        const at = Math.floor(r() * text.length);
+        text = text.slice(0, at) + ',]}"{'[Math.floor(r() * 5)] + text.slice(at + (r() < 0.5 ? 1 : 0));
+      }
+      same(text, randomCuts(r, Buffer.byteLength(text)), 1 + Math.floor(r() * 600));
+    }
+    // A clean members page in small runs comes out in several pieces, found without a full scan.
+    const value = Array.from({ length: 40 }, (_, i) => item(i));
+    const pieces: number[] = [];
+    const p = new PageParser(300, (items) => pieces.push(items.length));
+    p.push(Buffer.from(JSON.stringify({ '@odata.nextLink': 'n', value })));
+    assert.deepStrictEqual((p.end() as { value: unknown[] }).value, value);
+    assert.ok(pieces.length >= 5, `pieces: ${pieces}`);
+    assert.equal(pieces.reduce((a, b) => a + b, 0), 40);
+  });
+
   it('onItems sees each run as soon as it is parsed, in order, and its failures change nothing', () => {
     const value = Array.from({ length: 30 }, (_, i) => ({ id: i, pad: 'x'.repeat(50) }));
     const bytes = Buffer.from(JSON.stringify({ '@odata.nextLink': 'n', value }));
