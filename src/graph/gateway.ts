@@ -10,6 +10,7 @@
 import { ResponseType, type Client } from '@microsoft/microsoft-graph-client';
 import { batchError, GraphError, isTransientStatus, toGraphError } from './errors';
 import { PageParser } from './page-parser';
+import { NodeHttpResponse } from './transport';
 import { newStats, resolvedPolicy, retryDelay, type GraphStats, type RetryPolicy } from './client';
 import type {
   AssignLicenseBody,
@@ -366,8 +367,10 @@ export class GraphGateway {
     }
     let size = 0;
     try {
-      if (raw.body) {
-        for await (const chunk of raw.body as unknown as AsyncIterable<Uint8Array>) {
+      // The transport's Node stream when there is one (no web-stream layer), else fetch's body.
+      const body = raw instanceof NodeHttpResponse ? raw.nodeBody() : raw.body;
+      if (body) {
+        for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
           size += chunk.byteLength;
           onChunk(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
         }
