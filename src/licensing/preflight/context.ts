@@ -105,6 +105,21 @@ function lcGroup(id: string): string {
 /** Shared empty list: most users hold the source from one place, so most lists stay empty. Never pushed to. */
 const NONE: string[] = [];
 
+/**
+ * One shared, frozen [groupId] list per group: members of a big group all get the source from it,
+ * and 100,000 one-item lists kept to the end of a preflight are work for every garbage collection.
+ */
+const ONE_GROUP = new Map<string, string[]>();
+function withGroup(list: string[], groupId: string): string[] {
+  if (list !== NONE) return [...list, groupId];
+  let one = ONE_GROUP.get(groupId);
+  if (!one) {
+    if (ONE_GROUP.size > 10_000) ONE_GROUP.clear();
+    ONE_GROUP.set(groupId, (one = Object.freeze([groupId]) as string[]));
+  }
+  return one;
+}
+
 /** disabledPlans are kept as Graph gives them (lower-case GUIDs); comparisons lower-case on their own. */
 export function userFacts(u: GraphUser, sourceId: string, targetId: string): UserFacts {
   // Every field from the start (one shape for all members, no property store added later).
@@ -124,10 +139,10 @@ export function userFacts(u: GraphUser, sourceId: string, targetId: string): Use
     // Normalised users hold lower-case skuIds already: an equal string needs no lower-casing.
     const sku = s.skuId === sourceId ? sourceId : s.skuId === targetId ? targetId : lc(s.skuId);
     if (sku === sourceId) {
-      if (s.assignedByGroup) f.sourceGroups === NONE ? (f.sourceGroups = [lcGroup(s.assignedByGroup)]) : f.sourceGroups.push(lcGroup(s.assignedByGroup));
+      if (s.assignedByGroup) f.sourceGroups = withGroup(f.sourceGroups, lcGroup(s.assignedByGroup));
       else f.sourceDirect = s.disabledPlans ?? [];
     } else if (sku === targetId) {
-      if (s.assignedByGroup) f.targetGroups === NONE ? (f.targetGroups = [lcGroup(s.assignedByGroup)]) : f.targetGroups.push(lcGroup(s.assignedByGroup));
+      if (s.assignedByGroup) f.targetGroups = withGroup(f.targetGroups, lcGroup(s.assignedByGroup));
       else f.targetDirect = true;
     }
   }
