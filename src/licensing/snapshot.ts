@@ -62,7 +62,17 @@ export function membersInError(members: GraphUser[], groupId: string): GraphUser
 
 /** Memo of the (few) distinct state / error strings: Graph repeats "Active" / "None" for every member. */
 const errorMemo = new Map<unknown, Map<unknown, boolean>>();
+// The last pair asked about: consecutive members nearly always repeat it (no map look-up then).
+let lastState: unknown;
+let lastError: unknown;
+let lastInError = false;
 function stateInError(state: unknown, error: string | null | undefined): boolean {
+  if (state === lastState && error === lastError && state !== undefined) return lastInError;
+  lastState = state;
+  lastError = error;
+  return (lastInError = stateInErrorMemo(state, error));
+}
+function stateInErrorMemo(state: unknown, error: string | null | undefined): boolean {
   let byError = errorMemo.get(state);
   if (!byError) {
     if (errorMemo.size > 1000) errorMemo.clear();
