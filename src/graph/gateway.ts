@@ -398,7 +398,7 @@ export class GraphGateway {
     let head: Buffer[] | undefined = onHead ? [] : undefined;
     let headSize = 0;
     const size = await this.receive(path, headers, (chunk) => {
-      parser.push(chunk);
+      // The head first: the next page is asked for before this chunk is parsed, not after.
       if (head) {
         head.push(chunk);
         headSize += chunk.length;
@@ -408,6 +408,7 @@ export class GraphGateway {
           onHead!(h);
         }
       }
+      parser.push(chunk);
     });
     if (head?.length) onHead!(head.length === 1 ? head[0]! : Buffer.concat(head, headSize));
     if (!size) return {};
