@@ -14,6 +14,7 @@ import { principalStatusCard } from '../../src/bot/cards/principal-status';
 import { guidePrincipalCard, guideSourceCard, guideTargetCard } from '../../src/bot/cards/guide';
 import { chooseCard } from '../../src/bot/cards/choose';
 import { noticeCard } from '../../src/bot/cards/notice';
+import { parseCommand } from '../../src/bot/parser';
 import { actionsOf, cardText, changeRequest, E1, E3, finding, PLANS, preflightResult } from './fakes';
 
 const EVIL = '${evil} **bold** [link](http://x) {{DATE(2017-02-14T06:08:39Z,SHORT)}} _i_';
@@ -394,6 +395,23 @@ describe('bot/cards: templates and view models', () => {
         assert.ok(en.findings[code]({}).length > 10);
         assert.ok(nl.findings[code]({}).length > 10);
       }
+    });
+
+    it('a group without the source plan: both languages say how to move its members, with a command the parser reads back', () => {
+      const data = { group: true, directHolders: 2, suggestUsers: ['anouk@contoso.example', 'bas@contoso.example'], from: 'E1', to: 'E3', otherGroups: [{ id: 'hr', displayName: 'HR', members: 1 }] };
+      for (const [t, lang] of [[en, 'en'], [nl, 'nl']] as const) {
+        const text = t.findings.SOURCE_NOT_ASSIGNED(data);
+        assert.doesNotMatch(text, /Remove them from the change|Haal ze uit de wijziging/, lang);
+        assert.match(text, /HR/, lang);
+        const said = /"([^"]+)"/.exec(text)?.[1];
+        assert.ok(said, `${lang}: a command to say`);
+        const parsed = parseCommand(said);
+        assert.equal(parsed.lang, lang);
+        assert.deepEqual(parsed.command, { kind: 'move', principal: { kind: 'users', names: data.suggestUsers }, from: 'E1', to: 'E3' });
+      }
+      // Too many to spell out: how, without a list.
+      assert.match(en.findings.SOURCE_NOT_ASSIGNED({ group: true, directHolders: 40, suggestUsers: [] }), /40 members hold it directly: move them as users instead, in one message or with the command line \(--users-file\)/);
+      assert.match(nl.findings.SOURCE_NOT_ASSIGNED({ group: true, directHolders: 1, suggestUsers: ['a@x.nl'], from: 'E1', to: 'E3' }), /Eén lid heeft het rechtstreeks toegewezen: verplaats die gebruiker afzonderlijk: zeg "verplaats gebruiker a@x\.nl van E1 naar E3"/);
     });
 
     it('Dutch uses Microsoft\'s terms', () => {

@@ -157,6 +157,22 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
     assert.match(cardText(cardOf(group!)), /can't find a user or group called "Salez"/);
   });
 
+  it('a group that holds no plan itself (Marketing): the card says how to move its members, and that command works', async () => {
+    const [reply] = await h.say('move group Marketing from E1 to E3', { who: SANNE });
+    const text = cardText(cardOf(reply!));
+    assert.match(text, /The group does not have the source plan/);
+    assert.doesNotMatch(text, /include their direct copies/);
+    const said = /"(move users [^"]+)"/.exec(text)?.[1];
+    assert.ok(said, text);
+    const [next] = await h.say(said, { who: SANNE });
+    const second = cardText(cardOf(next!));
+    assert.match(second, /Preflight check/);
+    assert.match(second, /Who\n8 users\n/);
+    assert.doesNotMatch(second, /The source plan is not assigned here/);
+    const [nl] = await h.say('verplaats groep Marketing van E1 naar E3', { who: SANNE });
+    assert.match(cardText(cardOf(nl!)), /"verplaats gebruikers [^"]+ van E1 naar E3"/);
+  });
+
   it('the guided card walks a real group through to its preflight', async () => {
     const s1 = await h.click('guide', { step: 'source', principal: '', principalText: 'Engineering' }, { who: SANNE });
     const next = actionsOf(cardOf(s1)).find((a) => a.data?.step === 'target')!;

@@ -77,7 +77,8 @@ export function resolvedSpec(change: ResolvedChange, original: ChangeSpec): Chan
 }
 
 export function changeFacts(t: Messages, c: ResolvedChange): Fact[] {
-  const who = `${md(principalLabel(c.principal))} · ${c.kind === 'group' ? t.common.group : c.kind === 'user' ? t.common.user : t.common.users(c.affectedUsers)}`;
+  // A list of users has no name of its own: "8 users", said once and in the reader's language.
+  const who = c.kind === 'users' ? t.common.users(c.affectedUsers) : `${md(principalLabel(c.principal))} · ${c.kind === 'group' ? t.common.group : t.common.user}`;
   return [
     { title: t.preflight.who, value: who },
     { title: t.preflight.from, value: md(planLabel(c.from)) },

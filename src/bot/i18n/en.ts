@@ -273,8 +273,19 @@ export const en = {
 
   findings: {
     SAME_PLAN: (_d: D) => 'The source and the target are the same plan: there is nothing to swap.',
-    SOURCE_NOT_ASSIGNED: (d: D) =>
-      `The source plan is not assigned here, so there is nothing to swap. Remove them from the change.${list(d.notFound) ? ` Not found in the directory: ${list(d.notFound)}.` : ''}`,
+    SOURCE_NOT_ASSIGNED: (d: D) => {
+      if (!d.group) return `The source plan is not assigned here, so there is nothing to swap. Remove them from the change.${list(d.notFound) ? ` Not found in the directory: ${list(d.notFound)}.` : ''}`;
+      const direct = num(d.directHolders) ?? 0;
+      const users = Array.isArray(d.suggestUsers) ? d.suggestUsers.filter((u): u is string => typeof u === 'string') : [];
+      const move =
+        users.length && str(d.from) && str(d.to)
+          ? `: say "move ${users.length === 1 ? 'user' : 'users'} ${users.join(', ')} from ${str(d.from)} to ${str(d.to)}"`
+          : ', in one message or with the command line (--users-file)';
+      const parts = ['The group does not have the source plan, so there is nothing to swap on it.'];
+      if (direct) parts.push(`${direct === 1 ? 'One member holds' : `${direct} members hold`} it directly: move ${direct === 1 ? 'that user on their own' : 'them as users'} instead${move}.`);
+      if (list(d.otherGroups)) parts.push(`Members also get it from the group ${list(d.otherGroups)}: change that group instead.`);
+      return parts.join(' ');
+    },
     SOURCE_INHERITED: (d: D) =>
       `They get the source plan from ${list(d.groups) ? `the group ${list(d.groups)}` : 'a group'}. A license that comes from a group can't be removed on the user: change the group's license instead, or take them out of the group first.`,
     SOURCE_ALSO_ELSEWHERE: (d: D) => {

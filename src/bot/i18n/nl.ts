@@ -272,8 +272,19 @@ export const nl: Messages = {
 
   findings: {
     SAME_PLAN: (_d: D) => 'Het bron- en doellicentieplan zijn hetzelfde: er valt niets te wisselen.',
-    SOURCE_NOT_ASSIGNED: (d: D) =>
-      `Het bronlicentieplan is hier niet toegewezen, dus er valt niets te wisselen. Haal ze uit de wijziging.${list(d.notFound) ? ` Niet gevonden in de directory: ${list(d.notFound)}.` : ''}`,
+    SOURCE_NOT_ASSIGNED: (d: D) => {
+      if (!d.group) return `Het bronlicentieplan is hier niet toegewezen, dus er valt niets te wisselen. Haal ze uit de wijziging.${list(d.notFound) ? ` Niet gevonden in de directory: ${list(d.notFound)}.` : ''}`;
+      const direct = num(d.directHolders) ?? 0;
+      const users = Array.isArray(d.suggestUsers) ? d.suggestUsers.filter((u): u is string => typeof u === 'string') : [];
+      const move =
+        users.length && str(d.from) && str(d.to)
+          ? `: zeg "verplaats ${users.length === 1 ? 'gebruiker' : 'gebruikers'} ${users.join(', ')} van ${str(d.from)} naar ${str(d.to)}"`
+          : ', in één bericht of met de opdrachtregel (--users-file)';
+      const parts = ['De groep heeft het bronlicentieplan niet, dus er valt op de groep niets te wisselen.'];
+      if (direct) parts.push(`${direct === 1 ? 'Eén lid heeft' : `${direct} leden hebben`} het rechtstreeks toegewezen: verplaats ${direct === 1 ? 'die gebruiker afzonderlijk' : 'hen als afzonderlijke gebruikers'}${move}.`);
+      if (list(d.otherGroups)) parts.push(`Leden krijgen het ook via de groep ${list(d.otherGroups)}: wijzig die groep.`);
+      return parts.join(' ');
+    },
     SOURCE_INHERITED: (d: D) =>
       `Het bronlicentieplan is overgenomen van een groepslicentie${list(d.groups) ? ` (groep ${list(d.groups)})` : ''}. Zo'n licentie kan niet bij de gebruiker worden verwijderd: wijzig de groepslicentie, of haal de gebruikers eerst uit de groep.`,
     SOURCE_ALSO_ELSEWHERE: (d: D) => {

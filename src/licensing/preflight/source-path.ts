@@ -1,7 +1,8 @@
 // Source path: does the principal hold the source, and only where the swap can remove it?
 //   SAME_PLAN             block  source and target are the same SKU.
 //   SOURCE_NOT_ASSIGNED   block  the user/group doesn't hold the source (users list: each such user,
-//                                and every name that was not found).
+//                                and every name that was not found; group: the members who hold it
+//                                directly or from other groups, with how to move them instead).
 //   SOURCE_INHERITED      block  user or users swap: a copy of the source comes from a group; it can't
 //                                be removed on the user and would clash with the target.
 //   SOURCE_ALSO_ELSEWHERE warn   group swap: members also holding the source directly or from another
@@ -27,9 +28,8 @@ export function checkSourcePath(ctx: Ctx): void {
     const g = subject.group;
     const held = (g.assignedLicenses ?? []).some((a) => a.skuId.toLowerCase() === ctx.sourceId);
     if (!held) {
-      ctx.add('SOURCE_NOT_ASSIGNED', 'block', [groupRef(g)], `The group ${g.displayName} does not have ${src} assigned, so there is nothing to swap on it.`, {
-        skuId: input.source.skuId,
-      });
+      groupWithoutSource(ctx);
+      return;
     }
     checkAlsoElsewhere(ctx);
     return;
@@ -68,6 +68,50 @@ export function checkSourcePath(ctx: Ctx): void {
       { groups: gs },
     );
   }
+}
+
+/** How many members' commands are spelled out in the suggestion (a chat message stays short). */
+const SUGGEST_MAX = 10;
+
+/**
+ * The group does not hold the source: nothing to swap on it. Where its members do get the source
+ * (directly, as in a group used only for mail, or from other groups) the finding says so and how to
+ * move them, instead of the group-swap warnings (SOURCE_ALSO_ELSEWHERE), whose premise, a swap on
+ * this group, is false.
+ */
+function groupWithoutSource(ctx: Ctx): void {
+  const { input } = ctx;
+  const g = (input.subject as { group: { id: string; displayName: string } }).group;
+  const src = input.source.displayName;
+  const direct: PrincipalRef[] = [];
+  const fromGroups: PrincipalRef[] = [];
+  const otherGroups = new Map<string, number>();
+  for (const f of ctx.facts) {
+    if (f.sourceDirect) direct.push(f.ref);
+    if (f.sourceGroups.length) fromGroups.push(f.ref);
+    for (const id of f.sourceGroups) otherGroups.set(id, (otherGroups.get(id) ?? 0) + 1);
+  }
+  const parts = [`The group ${g.displayName} does not have ${src} assigned, so there is nothing to swap on it.`];
+  if (direct.length) {
+    parts.push(
+      `${direct.length === 1 ? `Its member ${direct[0]!.displayName} holds` : `${plural(direct.length, 'of its members', 'of its members')} (${names(direct)}) hold`} ${src} directly: move ${direct.length === 1 ? 'that user on their own' : 'them as users'} instead.`,
+    );
+  }
+  if (otherGroups.size) {
+    const gs = [...otherGroups.keys()].map((id) => ctx.groupName(id)).join(', ');
+    parts.push(`${names(fromGroups)} ${fromGroups.length === 1 ? 'gets' : 'get'} ${src} from ${otherGroups.size === 1 ? 'the group' : 'the groups'} ${gs}: change ${otherGroups.size === 1 ? 'that group' : 'those groups'} instead.`);
+  }
+  ctx.add('SOURCE_NOT_ASSIGNED', 'block', dedupe([groupRef(g), ...direct, ...fromGroups]), parts.join(' '), {
+    skuId: input.source.skuId,
+    group: true,
+    directHolders: direct.length,
+    // The members to name in a "move users ..." suggestion (all of them when there are few).
+    suggestUsers: direct.length <= SUGGEST_MAX ? direct.map((r) => r.userPrincipalName ?? r.id) : [],
+    // The plans as an admin types them, for that suggestion.
+    from: input.source.aliases[0] ?? input.source.skuPartNumber,
+    to: input.target.aliases[0] ?? input.target.skuPartNumber,
+    otherGroups: [...otherGroups.entries()].map(([id, members]) => ({ id, displayName: ctx.groupName(id), members })),
+  });
 }
 
 function checkAlsoElsewhere(ctx: Ctx): void {

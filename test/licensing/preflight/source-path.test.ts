@@ -32,6 +32,32 @@ describe('preflight: source path', () => {
       assert.deepEqual(ids(f), [g.id]);
       assert.match(f.message, /Sales does not have Office 365 E1/);
     });
+    it('a group without E1 whose members hold it directly or from another group: one finding that says how to move them, no group-swap warning', () => {
+      const g = group({ id: 'marketing', name: 'Marketing', licenses: [] });
+      const anouk = user({ name: 'Anouk', upn: 'anouk@contoso.example', licenses: [{ sku: SKU.E1 }] });
+      const bas = user({ name: 'Bas', upn: 'bas@contoso.example', licenses: [{ sku: SKU.E1 }] });
+      const hr = user({ name: 'Hanna', licenses: [{ sku: SKU.E1, group: 'hr-group' }] });
+      const none_ = user({ name: 'Nobody', licenses: [] });
+      const r = run({ subject: forGroup(g, [anouk, bas, hr, none_]), groupNames: { 'hr-group': 'HR' } });
+      const f = finding(r, 'SOURCE_NOT_ASSIGNED');
+      assert.equal(f.severity, 'block');
+      assert.deepEqual(ids(f), [g.id, anouk.id, bas.id, hr.id]);
+      assert.equal(f.data.directHolders, 2);
+      assert.deepEqual(f.data.suggestUsers, ['anouk@contoso.example', 'bas@contoso.example']);
+      assert.equal(f.data.from, 'E1');
+      assert.equal(f.data.to, 'E3');
+      assert.deepEqual(f.data.otherGroups, [{ id: 'hr-group', displayName: 'HR', members: 1 }]);
+      assert.match(f.message, /2 of its members \(Anouk and Bas\) hold Office 365 E1 directly: move them as users instead/);
+      assert.match(f.message, /Hanna gets Office 365 E1 from the group HR: change that group instead/);
+      none(r, 'SOURCE_ALSO_ELSEWHERE');
+    });
+    it('spells out the members to move only while the list is short', () => {
+      const g = group({ id: 'big', name: 'Big', licenses: [] });
+      const members = Array.from({ length: 11 }, (_, i) => user({ name: `M${i}`, licenses: [{ sku: SKU.E1 }] }));
+      const f = finding(run({ subject: forGroup(g, members) }), 'SOURCE_NOT_ASSIGNED');
+      assert.equal(f.data.directHolders, 11);
+      assert.deepEqual(f.data.suggestUsers, []);
+    });
     it('names each user of a list without E1, and the names not found', () => {
       const ok = user({ licenses: [{ sku: SKU.E1 }] });
       const bob = user({ name: 'Bob', licenses: [] });
