@@ -9,7 +9,7 @@ import { plansCard } from '../../src/bot/cards/plans';
 import { preflightCard } from '../../src/bot/cards/preflight';
 import { progressText, requestCard } from '../../src/bot/cards/request';
 import { resultCard } from '../../src/bot/cards/result';
-import { requestListCard } from '../../src/bot/cards/request-list';
+import { requestLine, requestListCard } from '../../src/bot/cards/request-list';
 import { principalStatusCard } from '../../src/bot/cards/principal-status';
 import { guidePrincipalCard, guideSourceCard, guideTargetCard } from '../../src/bot/cards/guide';
 import { chooseCard } from '../../src/bot/cards/choose';
@@ -236,6 +236,17 @@ describe('bot/cards: templates and view models', () => {
   });
 
   describe('request card', () => {
+    it('a change to a list of users is named in the reader\'s language, in history lines and on the card', () => {
+      const r = changeRequest();
+      const c = r.preflight!.change;
+      Object.assign(c, { kind: 'users', principal: { kind: 'user', id: 'users:3', displayName: '3 users' }, affectedUsers: 3 });
+      assert.match(requestLine(nl, r), /3 gebruikers/);
+      assert.doesNotMatch(requestLine(nl, r), /3 users/);
+      const card = cardText(requestCard(nl, r, { view: 'status' }));
+      assert.match(card, /3 gebruikers/);
+      assert.doesNotMatch(card, /3 users/);
+    });
+
     it('the approver\'s view says they can decide; nobody is told to wait for someone else', () => {
       for (const [t, says] of [
         [en, 'You can approve or reject this change.'],

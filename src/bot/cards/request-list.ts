@@ -14,7 +14,10 @@ export interface RequestListView {
 export function requestLine(t: Messages, r: ChangeRequest): string {
   const c = r.preflight?.change;
   const state = t.request.states[r.state] ?? r.state;
-  return c ? t.history.line(md(r.id), md(c.principal.displayName), md(planLabel(c.from)), md(planLabel(c.to)), state) : `#${md(r.id)} — ${state}`;
+  if (!c) return `#${md(r.id)} — ${state}`;
+  // A list of users has no name of its own ("8 users" from the service is English): say it in the reader's language.
+  const who = c.kind === 'users' ? t.common.users(c.affectedUsers) : md(c.principal.displayName);
+  return t.history.line(md(r.id), who, md(planLabel(c.from)), md(planLabel(c.to)), state);
 }
 
 export function requestListCard(t: Messages, kind: 'pending' | 'history', requests: ChangeRequest[]): AdaptiveCard {
