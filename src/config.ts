@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { GraphConfigError, loadGraphConfig, type GraphConfig } from './graph/config';
 import { loadRequestConfig, parseBool, parseDuration, type RequestConfig } from './requests/config';
 import { parseApprovers } from './requests/approvers';
+import { readBotCertificate, type BotCertificate } from './server/bot-certificate';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -46,6 +47,7 @@ const EnvSchema = z
     HOST: optionalText,
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,
+    MicrosoftAppCertificatePath: optionalText,
     MicrosoftAppTenantId: optionalText,
     MicrosoftAppType: z.preprocess(
       empty,
@@ -82,6 +84,7 @@ function crossChecks(env: NodeJS.ProcessEnv): string[] {
   const e = {
     MicrosoftAppId: v('MicrosoftAppId'),
     MicrosoftAppPassword: v('MicrosoftAppPassword'),
+    MicrosoftAppCertificatePath: v('MicrosoftAppCertificatePath'),
     MicrosoftAppTenantId: v('MicrosoftAppTenantId'),
     MicrosoftAppType: v('MicrosoftAppType') as BotEnv['MicrosoftAppType'],
     HOST: v('HOST'),
@@ -92,12 +95,17 @@ function crossChecks(env: NodeJS.ProcessEnv): string[] {
   if (e.MicrosoftAppId) {
     if (!GUID.test(e.MicrosoftAppId)) issue('MicrosoftAppId', 'MicrosoftAppId must be the bot\'s Entra application id (a GUID)');
     if (!e.MicrosoftAppType) issue('MicrosoftAppType', 'MicrosoftAppType is required with MicrosoftAppId (SingleTenant, MultiTenant or UserAssignedMSI)');
-    if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword)
-      issue('MicrosoftAppPassword', 'MicrosoftAppPassword is required with MicrosoftAppId (the bot\'s client secret)');
+    if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword && !e.MicrosoftAppCertificatePath)
+      issue('MicrosoftAppPassword', 'MicrosoftAppPassword (the bot\'s client secret) or MicrosoftAppCertificatePath (a PEM with its certificate and key) is required with MicrosoftAppId');
+    if (e.MicrosoftAppPassword && e.MicrosoftAppCertificatePath)
+      issue('MicrosoftAppCertificatePath', 'MicrosoftAppPassword and MicrosoftAppCertificatePath are both set: the bot uses one credential, set only one');
+    if (e.MicrosoftAppType === 'UserAssignedMSI' && e.MicrosoftAppCertificatePath)
+      issue('MicrosoftAppCertificatePath', 'MicrosoftAppCertificatePath is set but MicrosoftAppType is UserAssignedMSI, which uses no certificate');
     if (e.MicrosoftAppType !== 'MultiTenant' && !e.MicrosoftAppTenantId)
       issue('MicrosoftAppTenantId', `MicrosoftAppTenantId is required when MicrosoftAppType is ${e.MicrosoftAppType ?? 'SingleTenant'}`);
   } else {
     if (e.MicrosoftAppPassword) issue('MicrosoftAppId', 'MicrosoftAppPassword is set but MicrosoftAppId is empty: set both, or neither for local mode');
+    if (e.MicrosoftAppCertificatePath) issue('MicrosoftAppId', 'MicrosoftAppCertificatePath is set but MicrosoftAppId is empty: set both, or neither for local mode');
     if (e.MicrosoftAppType) issue('MicrosoftAppId', 'MicrosoftAppType is set but MicrosoftAppId is empty: set both, or neither for local mode');
     if (e.HOST && !isLoopbackHost(e.HOST))
       issue(
@@ -117,7 +125,14 @@ export interface Config {
   host: string;
   /** No MicrosoftAppId: Bot Framework authentication is off, loopback only. */
   localMode: boolean;
-  bot: { appId?: string; appPassword?: string; appTenantId?: string; appType?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI' };
+  bot: {
+    appId?: string;
+    appPassword?: string;
+    /** MicrosoftAppCertificatePath, read and checked: the bot's credential instead of a secret. */
+    certificate?: BotCertificate;
+    appTenantId?: string;
+    appType?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  };
   /** GRAPH_BASE_URL unset or loopback: the demo/sandbox tenant (its tenant id is the one served). */
   sandboxMode: boolean;
   graph: GraphConfig;
@@ -172,6 +187,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const msg = err instanceof Error ? err.message : String(err);
     if (!problems.includes(msg)) problems.push(msg);
   }
+  let certificate: BotCertificate | undefined;
+  const certPath = env.MicrosoftAppCertificatePath?.trim();
+  if (certPath && env.MicrosoftAppId?.trim()) {
+    try {
+      certificate = readBotCertificate(certPath);
+    } catch (err) {
+      problems.push(err instanceof Error ? err.message : String(err));
+    }
+  }
   if (problems.length || !parsed.success || !graph || !requests) throw new ConfigError(problems);
   const e = parsed.data;
   const localMode = !e.MicrosoftAppId;
@@ -179,7 +203,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: localMode ? '127.0.0.1' : (e.HOST ?? '0.0.0.0'),
     localMode,
-    bot: { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appTenantId: e.MicrosoftAppTenantId, appType: e.MicrosoftAppType },
+    bot: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      ...(certificate ? { certificate } : {}),
+      appTenantId: e.MicrosoftAppTenantId,
+      appType: e.MicrosoftAppType,
+    },
     sandboxMode: graph.mode !== 'graph',
     graph,
     requests,

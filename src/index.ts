@@ -120,6 +120,16 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger
         msg: 'LOCAL MODE: MicrosoftAppId is empty, so Bot Framework authentication is off. The bot listens on 127.0.0.1 only and refuses any other host.',
       });
     }
+    const cert = config.bot.certificate;
+    if (cert) {
+      const days = Math.floor((Date.parse(cert.validTo) - Date.now()) / 86_400_000);
+      (days < 30 ? log.warn : log.info)('app.bot_credential', {
+        kind: 'certificate',
+        thumbprint: cert.thumbprint,
+        validTo: cert.validTo,
+        msg: `Bot credential: certificate ${cert.thumbprint}, valid until ${cert.validTo.slice(0, 10)}${days < 30 ? ` (expires in ${days} days: renew it)` : ''}`,
+      });
+    }
     log.info('app.graph', { graph: graph.description, msg: `Graph: ${graph.description}` });
     log.info('app.tenant', { tenantId, tenant: tenant.displayName, msg: `Tenant served: ${tenant.displayName} (${tenantId})` });
     const approversText = demoApprovers

@@ -10,6 +10,7 @@ import {
   type ConfigurationBotFrameworkAuthenticationOptions,
   type TurnContext,
 } from 'botbuilder';
+import { CertificateServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Config } from '../config';
 import type { Proactive } from '../bot/deps';
 import { errorText, type Logger } from '../log';
@@ -73,6 +74,18 @@ export async function processHttp(
 }
 
 /**
+ * The bot's outgoing credential when it is a certificate (MicrosoftAppCertificatePath); undefined:
+ * the SDK's default, the client secret (or the managed identity) from the options.
+ */
+export function botCredentialsFactory(config: Pick<Config, 'bot' | 'localMode'>): CertificateServiceClientCredentialsFactory | undefined {
+  const { appId, certificate, appTenantId } = config.bot;
+  if (config.localMode || !appId || !certificate) return undefined;
+  // The (appId, x5c, key, tenant) form: the SDK works out the thumbprint and sends the certificate
+  // (x5c), so Entra can validate a renewed certificate by subject name.
+  return new CertificateServiceClientCredentialsFactory(appId, certificate.certificate, certificate.privateKey, appTenantId);
+}
+
+/**
  * @param authOverrides more ConfigurationBotFrameworkAuthentication options (tests point the
  *   OpenID metadata at a local key set; never set in production)
  */
@@ -90,7 +103,7 @@ export function createAdapter(
         MicrosoftAppTenantId: config.bot.appTenantId ?? '',
         ...authOverrides,
       };
-  const auth = new ConfigurationBotFrameworkAuthentication(options as ConfigurationBotFrameworkAuthenticationOptions);
+  const auth = new ConfigurationBotFrameworkAuthentication(options as ConfigurationBotFrameworkAuthenticationOptions, botCredentialsFactory(config));
   const adapter = new PlanSwitchAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error('turn.failed', { error: errorText(error), type: context.activity?.type, name: context.activity?.name });

@@ -43,7 +43,7 @@ describe('config: environment checked at start-up', () => {
   it('with an app id: type and password are required; HOST is honoured', () => {
     const p = problems({ MicrosoftAppId: APP });
     assert.ok(p.some((x) => /MicrosoftAppType is required/.test(x)));
-    assert.ok(p.some((x) => /MicrosoftAppPassword is required/.test(x)));
+    assert.ok(p.some((x) => /MicrosoftAppPassword \(the bot's client secret\) or MicrosoftAppCertificatePath .* is required/.test(x)));
     const c = loadConfig({ MicrosoftAppId: APP, MicrosoftAppPassword: 's3cret', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, HOST: '0.0.0.0' });
     assert.equal(c.localMode, false);
     assert.equal(c.host, '0.0.0.0');
