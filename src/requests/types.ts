@@ -65,6 +65,8 @@ export interface ChangeRequest {
   result?: RequestResult;
   /** While running: which process runs it and until when its claim holds (renewed while it works). */
   lease?: RequestLease;
+  /** The last version whose notice was sent; below `version` when a notice is still owed (a restart sends it). */
+  notifiedVersion?: number;
 }
 
 export interface RequestLease {
@@ -109,7 +111,9 @@ export interface RequestStore {
     action?: string,
   ): TransitionResult;
   /** Newest first. */
-  list(filter?: { states?: readonly RequestState[]; requesterId?: string; undoOf?: string; limit?: number }): ChangeRequest[];
+  list(filter?: { states?: readonly RequestState[]; requesterId?: string; undoOf?: string; limit?: number; unnotified?: boolean; updatedSince?: string }): ChangeRequest[];
+  /** Records that the notice of `version` went out (never lowers what is recorded). No version bump, no audit. */
+  markNotified(id: string, version: number): void;
   /** Extends a running request's lease if `owner` still holds it; false when it does not. No version bump, no audit. */
   renewLease(id: string, owner: string, until: string): boolean;
   audit(requestId: string): AuditEntry[];

@@ -450,6 +450,11 @@ export class ChangeRequests {
       this.reconcile().catch((err) => this.log.error('requests.reconcile_failed', { error: errorMessage(err) }));
     }, opts.everyMs ?? 60_000);
     this.timer.unref();
+    try {
+      this.resendOwedNotices();
+    } catch (err) {
+      this.log.error('requests.resend_failed', { error: errorMessage(err) });
+    }
     this.expireDue();
     return this.reconcile();
   }
@@ -892,7 +897,29 @@ export class ChangeRequests {
 
   /** Notices go out in order per request, in the background; a failing notifier never breaks a run. */
   private notify(request: ChangeRequest, event: RequestEvent): void {
-    this.enqueue(request.id, () => this.notifier.changed(request, event), event);
+    this.enqueue(
+      request.id,
+      async () => {
+        await this.notifier.changed(request, event);
+        // Recorded only once sent: a notice lost with the process is sent again at the next start.
+        this.store.markNotified(request.id, request.version);
+      },
+      event,
+    );
+  }
+
+  /**
+   * Notices owed when this process starts: requests changed (within the approval time, or a day)
+   * whose last notice never went out because the process stopped first. Each gets the notice of
+   * where it stands now; the cards it updates show the current state anyway.
+   */
+  private resendOwedNotices(): void {
+    const since = new Date(this.now().getTime() - Math.max(this.ttlMs, 86_400_000)).toISOString();
+    for (const r of this.store.list({ unnotified: true, updatedSince: since })) {
+      const event = owedEvent(r, this.store.audit(r.id));
+      this.log.info?.('notice.resent', { changeId: r.id, event, version: r.version, notifiedVersion: r.notifiedVersion ?? null });
+      this.notify(r, event);
+    }
   }
 
   private progress(request: ChangeRequest, p: TrackingProgress): void {
@@ -907,4 +934,28 @@ export class ChangeRequests {
       if (this.notices.get(id) === next) this.notices.delete(id);
     });
   }
+}
+
+const EVENTS: ReadonlySet<string> = new Set<RequestEvent>(['requested', 'approved', 'rejected', 'cancelled', 'expired', 'started', 'worsened', 'completed', 'failed', 'partial']);
+const EVENT_OF_STATE: Record<RequestState, RequestEvent> = {
+  pending: 'requested',
+  approved: 'approved',
+  rejected: 'rejected',
+  cancelled: 'cancelled',
+  expired: 'expired',
+  running: 'started',
+  completed: 'completed',
+  partial: 'partial',
+  failed: 'failed',
+};
+
+/** The notice a request is owed: its last transition's event (e.g. "worsened"), or its state's. */
+export function owedEvent(r: ChangeRequest, audit: AuditEntry[]): RequestEvent {
+  for (let i = audit.length - 1; i >= 0; i--) {
+    const e = audit[i]!;
+    if (e.toState !== r.state) continue;
+    if (EVENTS.has(e.action)) return e.action as RequestEvent;
+    break;
+  }
+  return EVENT_OF_STATE[r.state];
 }

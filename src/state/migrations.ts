@@ -60,6 +60,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'the last version whose notice went out, per request',
+    // Requests already in the file count as notified: an upgrade must not re-send old notices.
+    sql: `
+      ALTER TABLE requests ADD COLUMN notified_version INTEGER NOT NULL DEFAULT 0;
+      UPDATE requests SET notified_version = version;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -51,6 +51,7 @@ interface RequestRow {
   result: string | null;
   lease_owner: string | null;
   lease_until: string | null;
+  notified_version: number;
 }
 
 interface AuditRow {
@@ -90,6 +91,7 @@ function toRequest(row: RequestRow): ChangeRequest {
   if (row.conversation_key) r.conversationKey = row.conversation_key;
   if (row.result) r.result = JSON.parse(row.result) as RequestResult;
   if (row.lease_owner && row.lease_until) r.lease = { owner: row.lease_owner, until: row.lease_until };
+  r.notifiedVersion = row.notified_version;
   return r;
 }
 
@@ -140,6 +142,7 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteReque
       VALUES (?, ?, ?, ?, ?, ?, ?)`),
     auditOf: db.prepare('SELECT * FROM audit WHERE request_id = ? ORDER BY seq'),
     renew: db.prepare(`UPDATE requests SET lease_until = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`),
+    notified: db.prepare('UPDATE requests SET notified_version = ? WHERE id = ? AND notified_version < ?'),
     saveRef: db.prepare(`INSERT INTO conversation_refs (key, ref, updated_at) VALUES (?, ?, ?)
       ON CONFLICT(key) DO UPDATE SET ref = excluded.ref, updated_at = excluded.updated_at`),
     getRef: db.prepare('SELECT ref FROM conversation_refs WHERE key = ?'),
@@ -247,6 +250,11 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteReque
         where.push('undo_of = ?');
         params.push(filter.undoOf);
       }
+      if (filter.unnotified) where.push('notified_version < version');
+      if (filter.updatedSince !== undefined) {
+        where.push('updated_at >= ?');
+        params.push(filter.updatedSince);
+      }
       let sql = 'SELECT * FROM requests';
       if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
       sql += ' ORDER BY id DESC';
@@ -255,6 +263,10 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteReque
         params.push(Math.max(0, Math.floor(filter.limit)));
       }
       return (db.prepare(sql).all(...params) as RequestRow[]).map(toRequest);
+    },
+    markNotified: (id, version) => {
+      const n = normalizeRequestId(id);
+      if (n !== undefined) q.notified.run(version, Number(n), version);
     },
     renewLease: (id, owner, until) => {
       const n = normalizeRequestId(id);

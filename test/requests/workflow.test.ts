@@ -544,6 +544,62 @@ describe('requests: ChangeRequests workflow', () => {
     });
   });
 
+  describe('notices owed after a restart', () => {
+    it('a notice that never went out (Teams down, or the process stopped) is sent at the next start, once', async () => {
+      notifier.fail = true;
+      const r = await ask();
+      await wf.whenIdle();
+      assert.equal(store.get(r.id)!.notifiedVersion, 0, 'not recorded as sent');
+      notifier.fail = false;
+      const restarted = make();
+      await restarted.start();
+      await restarted.whenIdle();
+      assert.deepEqual(notifier.events(r.id), ['requested', 'requested']);
+      assert.equal(store.get(r.id)!.notifiedVersion, 1);
+      const again = make();
+      await again.start();
+      await again.whenIdle();
+      assert.deepEqual(notifier.events(r.id), ['requested', 'requested'], 'nothing more after a second start');
+    });
+
+    it('a sent notice is recorded; a start sends nothing for it', async () => {
+      const r = await ask();
+      await wf.whenIdle();
+      assert.equal(store.get(r.id)!.notifiedVersion, 1);
+      const restarted = make();
+      await restarted.start();
+      await restarted.whenIdle();
+      assert.deepEqual(notifier.events(r.id), ['requested']);
+    });
+
+    it('the owed notice is the last transition\'s: "worsened" for a re-check that stopped the run, "rejected" for a rejection', async () => {
+      const r = await ask();
+      await wf.whenIdle();
+      store.transition(r.id, { from: ['pending'] }, 'approved', bob, { approver: bob });
+      store.transition(r.id, { from: ['approved'] }, 'failed', null, { result: { worsened: ['Seats are short now.'] } }, {}, 'worsened');
+      const other = await ask(carol);
+      await wf.whenIdle();
+      store.transition(other.id, { from: ['pending'] }, 'rejected', bob, { approver: bob });
+      const restarted = make();
+      await restarted.start();
+      await restarted.whenIdle();
+      assert.deepEqual(notifier.events(r.id), ['requested', 'worsened']);
+      assert.deepEqual(notifier.events(other.id), ['requested', 'rejected']);
+    });
+
+    it('old requests are left alone: nothing is owed for a change last touched more than a day (or the approval time) ago', async () => {
+      notifier.fail = true;
+      const r = await ask();
+      await wf.whenIdle();
+      notifier.fail = false;
+      clock.advance(25 * HOUR);
+      const restarted = make();
+      await restarted.start();
+      await restarted.whenIdle();
+      assert.deepEqual(notifier.events(r.id).filter((e) => e === 'requested'), ['requested'], 'the failed first attempt only');
+    });
+  });
+
   describe('reconcile (start-up)', () => {
     /** A request left running by a process that died, its lease lapsed. */
     const leftRunning = async (result: ChangeRequest['result'] = {}, change = groupChange()) => {

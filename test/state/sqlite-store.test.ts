@@ -219,6 +219,22 @@ describe('state: migrations', () => {
     db.close();
   });
 
+  it('an upgraded database owes no notices for the requests it already held (version 2)', () => {
+    const path = join(dir, 'v1.db');
+    const db = new Database(path);
+    runMigrations(db, MIGRATIONS.slice(0, 1));
+    const at = '2026-03-02T09:00:00.000Z';
+    db.prepare(`INSERT INTO requests (version, state, spec, preflight, requester, requester_id, created_at, updated_at, expires_at)
+      VALUES (3, 'completed', '{}', '{}', '{}', 'u', ?, ?, ?)`).run(at, at, at);
+    db.close();
+    const store = openStore(path);
+    const [r] = store.list();
+    assert.equal(r!.version, 3);
+    assert.equal(r!.notifiedVersion, 3);
+    assert.deepEqual(store.list({ unnotified: true }), []);
+    store.close();
+  });
+
   it('refuse a database written by a newer build', () => {
     const path = join(dir, 'new.db');
     const db = new Database(path);
