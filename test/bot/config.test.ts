@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { configProblems } from '../helpers/config';
 
 const APP = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const TENANT = '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';
 
-function problems(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, String(err));
-    return err.problems;
-  }
-  assert.fail('expected a ConfigError');
-}
+const problems = configProblems;
 
 describe('config: environment checked at start-up', () => {
   it('a fresh clone: local mode on 127.0.0.1:3978, the sandbox, ./var/plan-switch.db', () => {

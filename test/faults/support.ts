@@ -3,11 +3,13 @@
 // bot posts, the bot as a child process that can be killed, and checks on the sandbox tenant.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/state/sqlite-store';
 import type { AuditEntry, ChangeRequest } from '../../src/requests/types';
 import { skuId, tenantFixture, type SandboxAccess, type TenantFixture } from '../helpers/sandbox';
-import { activityText, cardText, freePort, type Connector } from '../hostile/support';
+import { activityText, cardText, freePort, startConnector, type Connector } from '../hostile/support';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const TENANT = '5f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';
@@ -247,6 +249,33 @@ export interface InProcessBot {
   /** Waits until request `id` is in a final state (and its notices went out). */
   settled(id: string, timeoutMs?: number): Promise<ChangeRequest>;
   close(): Promise<void>;
+}
+
+/**
+ * For every test of the calling suite: a fresh state directory, a local connector and the whole
+ * application started in-process on `sb`; all closed and removed after the test.
+ */
+export function appPerTest(sb: SandboxAccess, name: string): { readonly bot: InProcessBot } {
+  let dir = '';
+  let connector: Connector | undefined;
+  let bot: InProcessBot | undefined;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), `plan-switch-${name}-`));
+    connector = await startConnector();
+    bot = await startInProcess(sb, connector, dir);
+  });
+  afterEach(async () => {
+    await bot?.close();
+    await connector?.close();
+    rmSync(dir, { recursive: true, force: true });
+    bot = connector = undefined;
+  });
+  return {
+    get bot() {
+      if (!bot) throw new Error('the app runs only inside a test');
+      return bot;
+    },
+  };
 }
 
 /** startApp (the whole application) on the sandbox, with a connector for what the bot posts. */

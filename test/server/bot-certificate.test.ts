@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { configProblems } from '../helpers/config';
 import { botCredentialsFactory } from '../../src/server/adapter';
 import { readBotCertificate } from '../../src/server/bot-certificate';
 
@@ -14,15 +15,7 @@ const APP = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const TENANT = '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';
 const base = { MicrosoftAppId: APP, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT };
 
-function problems(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, String(err));
-    return err.problems;
-  }
-  assert.fail('expected a ConfigError');
-}
+const problems = configProblems;
 
 describe('bot credential: a certificate instead of a client secret', () => {
   it('reads the certificate and key from one PEM; the thumbprint is the SHA-1 of the certificate', () => {
