@@ -425,6 +425,15 @@ describe('bot/cards: templates and view models', () => {
       assert.match(nl.findings.SOURCE_NOT_ASSIGNED({ group: true, directHolders: 1, suggestUsers: ['a@x.nl'], from: 'E1', to: 'E3' }), /Eén lid heeft het rechtstreeks toegewezen: verplaats die gebruiker afzonderlijk: zeg "verplaats gebruiker a@x\.nl van E1 naar E3"/);
     });
 
+    it('services lost with removed direct copies are explained as such, not as missing from the plan', () => {
+      const d = { lost: ['Exchange Online'], downgraded: [], directLost: ['Exchange Online'], fromDirectCopies: ['u1'] };
+      const text = en.findings.SERVICES_LOST(d);
+      assert.match(text, /members whose own copy of the old plan this change removes lose Exchange Online: the group's new plan has it turned off/i);
+      assert.doesNotMatch(text, /has no such service/);
+      assert.match(nl.findings.SERVICES_LOST(d), /verliezen Exchange Online: in het nieuwe licentieplan van de groep staat die uit/);
+      assert.match(en.findings.SERVICES_LOST({ lost: ['Defender for Office 365'], downgraded: [] }), /They lose Defender for Office 365: the new plan has no such service/);
+    });
+
     it('Dutch uses Microsoft\'s terms', () => {
       const all = JSON.stringify(shape(nl)) + Object.values(nl.findings).map((f) => f({})).join(' ') + JSON.stringify(nl);
       for (const term of ['licentieplan', 'goedkeuring aanvragen', 'Goedkeuren', 'Afwijzen', 'Annuleren', 'gebruikslocatie', 'groepslicentie', 'rechtstreeks toegewezen', 'beschikbare licenties', 'licentieconflict']) {

@@ -326,9 +326,15 @@ export const en = {
         : `${name(d.sku) ? `${name(d.sku)}'s ` : ''}${plan} needs ${needs}, which the source plan provides today and the new plan, as set up, doesn't. Keep that service enabled in the new plan${name(d.sku) ? `, or enable it in ${name(d.sku)}` : ''}.`;
     },
     SERVICES_LOST: (d: D) => {
-      const lost = few(d.lost);
       const down = few(d.downgraded);
-      const parts = [lost ? `they lose ${lost}: the new plan has no such service` : '', down ? `they get a smaller edition of ${down}` : ''].filter(Boolean);
+      // Services lost because the plan lacks them, apart from those lost with removed direct copies.
+      const other = few(Array.isArray(d.lost) && Array.isArray(d.directLost) ? d.lost.filter((s) => !(d.directLost as unknown[]).includes(s)) : d.lost);
+      const direct = few(d.directLost);
+      const parts = [
+        other ? `they lose ${other}: the new plan has no such service` : '',
+        down ? `they get a smaller edition of ${down}` : '',
+        direct ? `members whose own copy of the old plan this change removes lose ${direct}: the group's new plan has it turned off, as its old plan did` : '',
+      ].filter(Boolean);
       return parts.length ? `${parts.join('; ').replace(/^./, (c) => c.toUpperCase())}. This can mean loss of service or data.` : 'Some services would be lost or downgraded: see the list above.';
     },
     USAGE_LOCATION_MISSING: (d: D): string =>

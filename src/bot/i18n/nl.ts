@@ -325,9 +325,15 @@ export const nl: Messages = {
         : `${plan}${name(d.sku) ? ` van ${name(d.sku)}` : ''} heeft ${needs} nodig; het bronlicentieplan levert dat nu, het nieuwe licentieplan zoals ingesteld niet. Laat die service ingeschakeld in het nieuwe licentieplan${name(d.sku) ? `, of schakel haar in ${name(d.sku)} in` : ''}.`;
     },
     SERVICES_LOST: (d: D) => {
-      const lost = few(d.lost);
       const down = few(d.downgraded);
-      const parts = [lost ? `zij verliezen ${lost}: het nieuwe licentieplan heeft die service niet` : '', down ? `zij krijgen een kleinere editie van ${down}` : ''].filter(Boolean);
+      // Services lost because the plan lacks them, apart from those lost with removed direct copies.
+      const other = few(Array.isArray(d.lost) && Array.isArray(d.directLost) ? d.lost.filter((s) => !(d.directLost as unknown[]).includes(s)) : d.lost);
+      const direct = few(d.directLost);
+      const parts = [
+        other ? `zij verliezen ${other}: het nieuwe licentieplan heeft die service niet` : '',
+        down ? `zij krijgen een kleinere editie van ${down}` : '',
+        direct ? `leden van wie deze wijziging hun eigen rechtstreeks toegewezen kopie van het oude licentieplan weghaalt, verliezen ${direct}: in het nieuwe licentieplan van de groep staat die uit, net als in het oude` : '',
+      ].filter(Boolean);
       return parts.length
         ? `${parts.join('; ').replace(/^./, (c) => c.toUpperCase())}. Dit kan leiden tot verlies van service of gegevens.`
         : 'Sommige services gaan verloren of worden kleiner: zie de lijst hierboven.';

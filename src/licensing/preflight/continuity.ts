@@ -1,8 +1,13 @@
 // Service continuity: every service enabled today should stay enabled in the target.
 //   SERVICES_LOST  warn  some enabled service has no enabled counterpart in the target (a downgrade),
 //                        or is kept in a lower edition (data.downgraded). A choice, not a fault.
+//                        Also, in a group swap that includes direct copies: a member whose own copy
+//                        of the source has a service the group's copy turns off loses it when that
+//                        copy goes (data.fromDirectCopies), since afterwards only the group's
+//                        target, with the group's services, reaches them.
 import type { PrincipalRef } from '../model';
-import { names, type Ctx } from './context';
+import { describeServices } from '../swap-plan';
+import { names, type Ctx, type UserFacts } from './context';
 
 export function checkContinuity(ctx: Ctx): void {
   const lost = new Map<string, PrincipalRef[]>();
@@ -15,7 +20,8 @@ export function checkContinuity(ctx: Ctx): void {
     for (const s of c.lost) (lost.get(s) ?? lost.set(s, []).get(s)!).push(a.principal);
     for (const s of c.downgraded) (down.get(s) ?? down.set(s, []).get(s)!).push(a.principal);
   }
-  if (!who.length) return;
+  const direct = lostWithDirectCopies(ctx);
+  if (!who.length && !direct.members.length) return;
   const src = ctx.input.source.displayName;
   const tgt = ctx.input.target.displayName;
   const subject = ctx.input.subject;
@@ -23,9 +29,55 @@ export function checkContinuity(ctx: Ctx): void {
   const parts: string[] = [];
   if (lost.size) parts.push(`${whom} will lose ${[...lost.keys()].join(', ')}: ${tgt} has no such service`);
   if (down.size) parts.push(`${lost.size ? 'and will' : `${whom} will`} get a smaller edition of ${[...down.keys()].join('; ')}`);
-  ctx.add('SERVICES_LOST', 'warn', who, `Moving from ${src} to ${tgt}, ${parts.join(', ')}.`, {
-    lost: [...lost.keys()],
+  if (direct.members.length) {
+    const services = [...direct.lost.keys()];
+    const it = services.length === 1;
+    parts.push(
+      `${names(direct.members)} will lose ${services.join(', ')}: today ${it ? 'it comes' : 'they come'} from their own cop${direct.members.length === 1 ? 'y' : 'ies'} of ${src}, which this change removes, and the group's ${tgt} has ${it ? 'it' : 'them'} turned off`,
+    );
+  }
+  // Counted per service over both causes (a member is counted once per service).
+  const all = new Map(lost);
+  for (const [s, ps] of direct.lost) all.set(s, dedupe([...(all.get(s) ?? []), ...ps]));
+  ctx.add('SERVICES_LOST', 'warn', dedupe([...who, ...direct.members]), `Moving from ${src} to ${tgt}, ${parts.join('; ')}.`, {
+    lost: [...all.keys()],
     downgraded: [...down.keys()],
-    byService: Object.fromEntries([...lost].map(([s, ps]) => [s, ps.length])),
+    byService: Object.fromEntries([...all].map(([s, ps]) => [s, ps.length])),
+    ...(direct.members.length ? { fromDirectCopies: direct.members.map((p) => p.id), directLost: [...direct.lost.keys()] } : {}),
   });
+}
+
+/**
+ * Group swap with includeDirectCopies: members who hold the source from this group and directly
+ * only lose the direct copy. Their services afterwards are the group's target (as carried over);
+ * what their own copy enabled beyond the group's is lost. Worked out once per distinct
+ * effective source (members mostly repeat a few).
+ */
+function lostWithDirectCopies(ctx: Ctx): { members: PrincipalRef[]; lost: Map<string, PrincipalRef[]> } {
+  const out = { members: [] as PrincipalRef[], lost: new Map<string, PrincipalRef[]>() };
+  if (ctx.kind !== 'group' || !ctx.input.spec.includeDirectCopies || !ctx.groupId) return out;
+  const { source, target, ref } = ctx.input;
+  const memo = new Map<string, string[]>();
+  for (const f of ctx.facts) {
+    if (!f.sourceDirect || !f.sourceGroups.includes(ctx.groupId)) continue;
+    const targetOff = ctx.targetDisabledFor(f) ?? [];
+    const today = effectiveSourceDisabled(f);
+    const key = `${today.join(',')}|${targetOff.join(',')}`;
+    let lost = memo.get(key);
+    if (!lost) memo.set(key, (lost = describeServices(source, target, today, targetOff, ref).lost));
+    if (!lost.length) continue;
+    out.members.push(f.ref);
+    for (const s of lost) (out.lost.get(s) ?? out.lost.set(s, []).get(s)!).push(f.ref);
+  }
+  return out;
+}
+
+/** The source's plans off for this user today, all copies together (a plan is on when any copy has it on). */
+function effectiveSourceDisabled(f: UserFacts): string[] {
+  return [...(f.sourceEffectiveDisabled ?? f.sourceDirect ?? [])].map((x) => x.toLowerCase()).sort();
+}
+
+function dedupe(refs: PrincipalRef[]): PrincipalRef[] {
+  const seen = new Set<string>();
+  return refs.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
 }
