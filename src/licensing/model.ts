@@ -22,6 +22,7 @@ export const FINDING_CODES = [
   'NESTED_GROUPS',
   'GROUP_PROCESSING',
   'MEMBERS_IN_ERROR',
+  'DIRECT_COPIES_NOT_RESTORED',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -64,6 +65,12 @@ export interface ChangeSpec {
   planOverrides?: { enable?: string[]; disable?: string[] };
   /** Exact target disabledPlans per principal id (used by undo to restore what was there before). */
   exactDisabledPlans?: Record<string, string[]>;
+  /**
+   * Undo of a group change that included members' direct copies (set by reverse()): the undo
+   * changes the group only, so these members' own copies are not put back as they were. Shown on
+   * the preflight (DIRECT_COPIES_NOT_RESTORED); changes nothing else.
+   */
+  directCopiesNotRestored?: { removed: PrincipalRef[]; swapped: PrincipalRef[] };
 }
 
 export interface ServicePlanInfo {

@@ -178,11 +178,19 @@ export function reverseSpec(change: ResolvedChange): ChangeSpec {
   else principal = { kind: 'users', users: uniq(change.assignments.filter((a) => a.principal.kind === 'user').map((a) => a.principal.id)) };
   const exactDisabledPlans: Record<string, string[]> = {};
   for (const a of change.assignments) exactDisabledPlans[a.principal.id] = [...a.previousDisabledPlans];
-  return {
+  const spec: ChangeSpec = {
     principal,
     from: change.to.skuId,
     to: change.from.skuId,
     includeDirectCopies: change.includeDirectCopies,
     exactDisabledPlans,
   };
+  if (change.kind === 'group') {
+    // Members' own copies that the change removed or swapped: the group's undo leaves them as they are now.
+    const users = change.assignments.filter((a) => a.principal.kind === 'user');
+    const removed = users.filter((a) => !a.addLicenses.length).map((a) => a.principal);
+    const swapped = users.filter((a) => a.addLicenses.length).map((a) => a.principal);
+    if (removed.length || swapped.length) spec.directCopiesNotRestored = { removed, swapped };
+  }
+  return spec;
 }

@@ -166,6 +166,8 @@ describe('licensing/swap-plan', () => {
       assert.deepEqual(g.principal, { kind: 'group', group: 'g1' });
       assert.equal(g.includeDirectCopies, true);
       assert.deepEqual(g.exactDisabledPlans, { u2: ['x'], g1: [] });
+      // The group's undo does not put Bob's removed copy back: the spec says so, for the preflight to show.
+      assert.deepEqual(g.directCopiesNotRestored, { removed: [{ kind: 'user', id: 'u2', displayName: 'Bob' }], swapped: [] });
       const u = reverseSpec({
         ...base,
         kind: 'users',
@@ -174,6 +176,7 @@ describe('licensing/swap-plan', () => {
       });
       assert.deepEqual(u.principal, { kind: 'users', users: ['a', 'b'] });
       assert.equal(u.from, E3.skuId);
+      assert.equal(u.directCopiesNotRestored, undefined);
     });
   });
 });

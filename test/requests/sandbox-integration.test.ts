@@ -136,3 +136,55 @@ describe('requests: workflow against the sandbox tenant (real LicenseService)', 
     assert.deepEqual(await groupSkus(), [E3]);
   });
 });
+
+describe('requests: undo of a group change that included direct copies (sandbox)', function () {
+  this.timeout(60_000);
+  const sb = withSandbox(
+    tenantFixture('Contoso', { id: TENANT })
+      .sku('STANDARDPACK', 10)
+      .sku('ENTERPRISEPACK', 10)
+      .user('alice', { id: ids.alice })
+      .user('bob', { id: ids.bob })
+      .user('ann')
+      .user('ben', { licenses: ['STANDARDPACK'] })
+      .group('Sales', { id: ids.sales, members: ['ann', 'ben'], licenses: ['STANDARDPACK'] })
+      .behavior({ groupProcessingMs: 50 })
+      .build(),
+    { resetEach: true },
+  );
+
+  it('the undo request says Ben\'s direct copy is not put back; run, the group is on E1 again and Ben has it from the group', async () => {
+    const conn = await connectGraph({ GRAPH_BASE_URL: sb.graphBaseUrl });
+    const licenses = new LicenseService(conn.gateway, undefined, { pollIntervalMs: 20, trackTimeoutMs: 10_000 });
+    const store = openStore(':memory:');
+    const wf = new ChangeRequests({
+      store,
+      licenses,
+      approvers: new ApproverPolicy({ approvers: 'bob@contoso.example', tenantId: TENANT, licenses }),
+      notifier: new RecordingNotifier(),
+      tenantId: TENANT,
+      ttlMs: 3_600_000,
+    });
+    try {
+      const spec: ChangeSpec = { principal: { kind: 'group', group: 'Sales' }, from: 'E1', to: 'E3', includeDirectCopies: true };
+      const r = ok(await wf.request(alice, spec, await licenses.preflight(spec)));
+      ok(await wf.approve(bob, r.id, r.version));
+      await wf.whenIdle();
+      assert.equal(store.get(r.id)!.state, 'completed', JSON.stringify(store.get(r.id)!.result));
+      const u = ok(await wf.undo(alice, r.id));
+      const note = u.preflight.findings.find((f) => f.code === 'DIRECT_COPIES_NOT_RESTORED');
+      assert.ok(note, u.preflight.findings.map((f) => f.code).join(', '));
+      assert.deepEqual(note.principals.map((p) => p.userPrincipalName ?? p.displayName), ['ben@contoso.example']);
+      assert.equal(u.preflight.blocked, false);
+      ok(await wf.approve(bob, u.id, u.version));
+      await wf.whenIdle();
+      assert.equal(store.get(u.id)!.state, 'completed', JSON.stringify(store.get(u.id)!.result));
+      const ben = (await sb.get('/users/ben@contoso.example?$select=licenseAssignmentStates')).body.licenseAssignmentStates as { skuId: string; assignedByGroup: string | null }[];
+      assert.deepEqual(ben.map((s) => [s.skuId, s.assignedByGroup]), [[E1, ids.sales]]);
+    } finally {
+      await wf.whenIdle();
+      store.close();
+      await conn.close();
+    }
+  });
+});

@@ -325,6 +325,14 @@ export const en = {
         ? `The new plan's ${plan} needs ${needs}, which would be off: Microsoft will refuse it. Keep one of them enabled.`
         : `${name(d.sku) ? `${name(d.sku)}'s ` : ''}${plan} needs ${needs}, which the source plan provides today and the new plan, as set up, doesn't. Keep that service enabled in the new plan${name(d.sku) ? `, or enable it in ${name(d.sku)}` : ''}.`;
     },
+    DIRECT_COPIES_NOT_RESTORED: (d: D) => {
+      const removed = num(d.removed) ?? 0;
+      const swapped = num(d.swapped) ?? 0;
+      const parts = ['This undo changes the group only.'];
+      if (removed) parts.push(`${plural(removed, 'member', 'members')} also had the old plan directly; those copies were removed and are not put back: they get the old plan from the group again, with the group's services.`);
+      if (swapped) parts.push(`${plural(swapped, 'member keeps', 'members keep')} the new plan on their own copy: undo them as users.`);
+      return parts.join(' ');
+    },
     SERVICES_LOST: (d: D) => {
       const down = few(d.downgraded);
       // Services lost because the plan lacks them, apart from those lost with removed direct copies.

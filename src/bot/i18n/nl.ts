@@ -324,6 +324,14 @@ export const nl: Messages = {
         ? `${plan} van het nieuwe licentieplan heeft ${needs} nodig, dat uit zou staan: Microsoft weigert dat. Laat een van beide ingeschakeld.`
         : `${plan}${name(d.sku) ? ` van ${name(d.sku)}` : ''} heeft ${needs} nodig; het bronlicentieplan levert dat nu, het nieuwe licentieplan zoals ingesteld niet. Laat die service ingeschakeld in het nieuwe licentieplan${name(d.sku) ? `, of schakel haar in ${name(d.sku)} in` : ''}.`;
     },
+    DIRECT_COPIES_NOT_RESTORED: (d: D) => {
+      const removed = num(d.removed) ?? 0;
+      const swapped = num(d.swapped) ?? 0;
+      const parts = ['Dit ongedaan maken wijzigt alleen de groep.'];
+      if (removed) parts.push(`${plural(removed, 'lid had', 'leden hadden')} het oude licentieplan ook rechtstreeks toegewezen; die kopieën zijn weggehaald en komen niet terug: zij krijgen het oude licentieplan weer via de groep, met de serviceplannen van de groep.`);
+      if (swapped) parts.push(`${plural(swapped, 'lid houdt', 'leden houden')} het nieuwe licentieplan op de eigen kopie: maak dat per gebruiker ongedaan.`);
+      return parts.join(' ');
+    },
     SERVICES_LOST: (d: D) => {
       const down = few(d.downgraded);
       // Services lost because the plan lacks them, apart from those lost with removed direct copies.

@@ -11,6 +11,7 @@ import { checkGroupKind } from './group-kind';
 import { checkSeats, checkTargetAlreadyAssigned } from './seats';
 import { checkSamePlan, checkSourcePath } from './source-path';
 import { checkTargetStatus } from './target-status';
+import { checkUndoNotes } from './undo-notes';
 import { checkUsageLocation } from './usage-location';
 
 export type { PreflightInput } from './context';
@@ -68,6 +69,7 @@ export function runPreflight(input: PreflightInput): PreflightResult {
     checkUsageLocation(ctx);
     checkGroupKind(ctx);
     checkGroupHealth(ctx);
+    checkUndoNotes(ctx);
   }
 
   findings.sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
