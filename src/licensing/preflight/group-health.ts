@@ -28,7 +28,19 @@ export function checkGroupHealth(ctx: Ctx): void {
   // What a (state, error) pair means, worked out once per distinct pair: the same few strings
   // ("Active", "None") repeat for every member.
   const meaning = new Map<string | null | undefined, Map<string | null | undefined, string | null>>();
+  // And the last pair asked about, which the next member nearly always repeats.
+  let lastState: string | null | undefined;
+  let lastError: string | null | undefined;
+  let lastMeaning: string | null = null;
+  let asked = false;
   const errorOf = (state: string | null | undefined, error: string | null | undefined): string | null => {
+    if (asked && state === lastState && error === lastError) return lastMeaning;
+    asked = true;
+    lastState = state;
+    lastError = error;
+    return (lastMeaning = meaningOf(state, error));
+  };
+  const meaningOf = (state: string | null | undefined, error: string | null | undefined): string | null => {
     let byError = meaning.get(state);
     if (!byError) meaning.set(state, (byError = new Map()));
     let r = byError.get(error);
