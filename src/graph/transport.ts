@@ -107,9 +107,14 @@ function decoded(res: http.IncomingMessage): Readable {
   return res.pipe(decoder);
 }
 
+// Idle pooled connections are closed after 4 s, as undici (fetch) does: a connection the server
+// has just closed is then rarely picked up again. (Node destroys only idle sockets on this
+// timeout; a slow answer in progress is left to the caller's abort signal.)
+const AGENT = { keepAlive: true, maxSockets: 32, timeout: 4_000 };
+
 export class NodeHttpHandler implements Middleware {
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32 });
+  private readonly httpAgent = new http.Agent(AGENT);
+  private readonly httpsAgent = new https.Agent(AGENT);
 
   async execute(context: Context): Promise<void> {
     const options = (context.options ?? {}) as RequestInit & { headers?: unknown };
