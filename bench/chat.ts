@@ -10,11 +10,11 @@
 //   node dist/bench/chat.js [--messages 200] [--json]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import { createServer as netServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { startConnector } from '../test/helpers/connector';
+import { freePort } from '../test/helpers/net';
 
 export const CHAT_TARGET_P95_MS = 300;
 
@@ -33,45 +33,6 @@ export interface ChatResult {
   p95Ok: boolean;
   /** What the card said (its first text), to show it was the preflight card. */
   cardTitle: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = netServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** The connector: records every activity the bot posts and answers as the Bot Connector would. */
-function startConnector(onActivity: (replyToId: string | undefined, activity: Record<string, any>) => void): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
-      if (req.method === 'POST' && m) {
-        let activity: Record<string, any> = {};
-        try {
-          activity = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          /* recorded as empty */
-        }
-        onActivity(m[2] ? decodeURIComponent(m[2]) : (activity.replyToId as string | undefined), activity);
-      }
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ id: `reply-${Date.now()}` }));
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) });
-    });
-  });
 }
 
 const isCard = (a: Record<string, any>) => Array.isArray(a.attachments) && a.attachments.some((x: { contentType?: string }) => x.contentType === 'application/vnd.microsoft.card.adaptive');
@@ -104,9 +65,12 @@ export async function benchChat(opts: { messages?: number } = {}): Promise<ChatR
   const messages = opts.messages ?? 200;
   const dir = mkdtempSync(join(tmpdir(), 'ps-chat-'));
   const waiting = new Map<string, (a: Record<string, any>) => void>();
-  const connector = await startConnector((replyToId, activity) => {
-    if (!replyToId || !isCard(activity)) return;
-    waiting.get(replyToId)?.(activity);
+  const connector = await startConnector({
+    onPosted: ({ activityId, activity }) => {
+      const replyToId = activityId ?? (activity.replyToId as string | undefined);
+      if (!replyToId || !isCard(activity)) return;
+      waiting.get(replyToId)?.(activity);
+    },
   });
   const [port, sandboxPort] = await Promise.all([freePort(), freePort()]);
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'index.js')], {

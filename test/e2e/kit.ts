@@ -5,7 +5,6 @@
 // everything it started.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 
 /** The repository root (this file runs from dist/test/e2e/). */
@@ -25,18 +24,8 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** A free TCP port on 127.0.0.1 (asked from the OS, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// A free TCP port on 127.0.0.1 (shared with the other specs and the benchmarks).
+export { freePort } from '../helpers/net';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

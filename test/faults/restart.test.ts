@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withSandbox } from '../helpers/sandbox';
-import { startConnector, type Connector } from '../hostile/support';
+import { startConnector, type Connector } from '../helpers/connector';
 import {
   actionsOf,
   ADMINS,

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { openStore } from '../../src/state/sqlite-store';
 import type { AuditEntry, ChangeRequest } from '../../src/requests/types';
 import { skuId, tenantFixture, type SandboxAccess, type TenantFixture } from '../helpers/sandbox';
-import { activityText, cardText, freePort, startConnector, type Connector } from '../hostile/support';
+import { startConnector, type Connector } from '../helpers/connector';
+import { freePort } from '../helpers/net';
+import { activityText, cardText } from '../hostile/support';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const TENANT = '5f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';

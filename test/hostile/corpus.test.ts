@@ -12,7 +12,9 @@ import { startApp, type App } from '../../src/index';
 import { createLogger } from '../../src/log';
 import { withSandbox, type TenantFixture } from '../helpers/sandbox';
 import { CORPUS, DELETE, HOSTILE_NAMES, REQ, type ActivityCase, type CliCase, type RawCase, type Who } from './corpus';
-import { activityText, cardText, freePort, STACK, startConnector, type Connector } from './support';
+import { startConnector, type Connector } from '../helpers/connector';
+import { freePort } from '../helpers/net';
+import { activityText, cardText, STACK } from './support';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const TENANT = '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';

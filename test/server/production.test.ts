@@ -13,7 +13,8 @@ import { createAdapter, processHttp } from '../../src/server/adapter';
 import { startServer, type RunningServer } from '../../src/server/http';
 import { captureConsole, silentLogger } from '../../src/log';
 import { withSandbox } from '../helpers/sandbox';
-import { freePort, STACK } from '../hostile/support';
+import { freePort } from '../helpers/net';
+import { STACK } from '../hostile/support';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const APP_ID = '11111111-2222-4333-8444-555555555555';

@@ -10,26 +10,15 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type App } from '../../../src/index';
 import { silentLogger } from '../../../src/bot/deps';
+import { freePort } from '../../helpers/net';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const CHAT = 'plan-switch-license-admins';
 const BOT = '28:plan-switch';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface StreamMessage {
   action: string;
