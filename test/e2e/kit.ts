@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { sleep, waitFor as waitForValue } from '../helpers/wait';
 
 /** The repository root (this file runs from dist/test/e2e/). */
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -24,27 +25,13 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-// A free TCP port on 127.0.0.1 (shared with the other specs and the benchmarks).
+// A free TCP port and a sleep, shared with the other specs and the benchmarks.
 export { freePort } from '../helpers/net';
+export { sleep };
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Polls `probe` until it returns a value (not undefined) or the time is up. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > until) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last instanceof Error ? last.message : String(last)})` : ''}`);
-    }
-    await sleep(everyMs);
-  }
+/** waitFor with the patience of processes starting: 30 s, looking every 200 ms. */
+export function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+  return waitForValue(what, probe, timeoutMs, everyMs);
 }
 
 // Child processes ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import type { AuditEntry, ChangeRequest } from '../../src/requests/types';
 import { skuId, tenantFixture, type SandboxAccess, type TenantFixture } from '../helpers/sandbox';
 import { startConnector, type Connector } from '../helpers/connector';
 import { freePort } from '../helpers/net';
+import { sleep, waitFor } from '../helpers/wait';
 import { activityText, cardText } from '../hostile/support';
 
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -44,22 +45,7 @@ export function faultTenant(opts: { e3Seats?: number; salesMembers?: number; bul
 
 export const upns = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}@${DOMAIN}`);
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000, everyMs = 50): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${String(last)})` : ''}`);
-    await sleep(everyMs);
-  }
-}
+export { sleep, waitFor };
 
 // Teams -------------------------------------------------------------------------------------------
 
