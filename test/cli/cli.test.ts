@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { runCli, type CliIO } from '../../src/cli/run';
 import { parseCli, readUsersFile, UsageError } from '../../src/cli/args';
+import { freePort } from '../helpers/net';
 import { skuId, tenantFixture, withSandbox } from '../helpers/sandbox';
 
 const MAIN = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
@@ -28,15 +28,6 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   });
 }
 
-/** A loopback port nobody listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function oneCleanLine(stderr: string): void {
   const lines = stderr.trim().split('\n');
@@ -172,7 +163,7 @@ describe('plan-switch CLI (node dist/src/cli/main.js)', function () {
   });
 
   it('Graph that cannot be reached, or real Graph without credentials: exit 1, one line', async () => {
-    const port = await closedPort();
+    const port = await freePort(); // nobody listens on it
     const down = await cli(['plans'], { GRAPH_BASE_URL: `http://127.0.0.1:${port}/v1.0` });
     assert.equal(down.code, 1);
     oneCleanLine(down.stderr);

@@ -5,6 +5,7 @@ import zlib from 'node:zlib';
 import { createGraphClient, newStats } from '../../src/graph/client';
 import { GraphError } from '../../src/graph/errors';
 import { GraphGateway } from '../../src/graph/gateway';
+import { freePort } from '../helpers/net';
 
 // The Graph client's last link (src/graph/transport.ts) against a bare HTTP server that misbehaves
 // on purpose: compressed answers, dropped connections, a body that stalls, a closed port.
@@ -114,11 +115,7 @@ describe('graph transport (node:http under the Graph client)', () => {
   });
 
   it('a closed port is a network error, reported at once and not retried', async () => {
-    const probe = http.createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise((r) => probe.close(r));
-    const { gateway, stats } = gatewayOn(`http://127.0.0.1:${port}/`);
+    const { gateway, stats } = gatewayOn(`http://127.0.0.1:${await freePort()}/`);
     const err = await failure(gateway.organization());
     assert.equal(err.code, 'NetworkError');
     assert.match(err.message, /ECONNREFUSED|could not be reached/);
