@@ -2,7 +2,7 @@
 // disabledPlans, and the services kept / lost / gained.
 import type { Assignment, PlanSummary, PrincipalRef, ResolvedChange } from '../model';
 import { carryOverServices, describeServices, type CarryOverResult } from '../swap-plan';
-import { groupRef, userFacts, type PreflightInput, type UserFacts } from './context';
+import { groupRef, uniqueById, userFacts, type PreflightInput, type UserFacts } from './context';
 
 export interface BuiltChange {
   change: ResolvedChange;
@@ -18,18 +18,6 @@ const summary = (p: { skuId: string; skuPartNumber: string; displayName: string 
   skuPartNumber: p.skuPartNumber,
   displayName: p.displayName,
 });
-
-/** The same user listed twice (a pasted list, an overlapping page) is one user. Graph ids are lower-case GUIDs. */
-export function uniqueUsers<T extends { id: string }>(users: T[]): T[] {
-  const seen = new Set<string>();
-  const out: T[] = [];
-  for (const u of users) {
-    if (seen.has(u.id)) continue;
-    seen.add(u.id);
-    out.push(u);
-  }
-  return out.length === users.length ? users : out;
-}
 
 export function buildChange(input: PreflightInput): BuiltChange {
   const { spec, source, target, ref, subject } = input;
@@ -81,7 +69,7 @@ export function buildChange(input: PreflightInput): BuiltChange {
     if (!same) assignments.push(swapOf(principal, f.sourceDirect ?? f.sourceEffectiveDisabled ?? []));
   } else if (subject.kind === 'users') {
     kind = 'users';
-    facts = uniqueUsers(subject.users).map((u) => userFacts(u, sourceId, targetId));
+    facts = uniqueById(subject.users).map((u) => userFacts(u, sourceId, targetId));
     principal = { kind: 'user', id: `users:${facts.length}`, displayName: `${facts.length} user${facts.length === 1 ? '' : 's'}` };
     if (!same) for (const f of facts) if (f.sourceDirect) assignments.push(swapOf(f.ref, f.sourceDirect));
   } else {
@@ -93,7 +81,7 @@ export function buildChange(input: PreflightInput): BuiltChange {
     facts =
       pre && pre.members === subject.members && pre.sourceId === sourceId && pre.targetId === targetId
         ? pre.facts
-        : uniqueUsers(subject.members).map((u) => userFacts(u, sourceId, targetId));
+        : uniqueById(subject.members).map((u) => userFacts(u, sourceId, targetId));
     const held = (g.assignedLicenses ?? []).find((a) => a.skuId.toLowerCase() === sourceId);
     const groupDisabled = (held?.disabledPlans ?? []).map((x) => x.toLowerCase());
     if (!same) {

@@ -79,6 +79,22 @@ export function groupRef(g: { id: string; displayName: string }): PrincipalRef {
   return { kind: 'group', id: g.id, displayName: g.displayName || g.id };
 }
 
+/**
+ * The first of each id, in order: the same user listed twice (a pasted list, an overlapping page)
+ * is one user, and a principal named by two findings' causes is named once. Graph ids are
+ * lower-case GUIDs. The list itself when nothing repeats.
+ */
+export function uniqueById<T extends { id: string }>(items: T[]): T[] {
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (const x of items) {
+    if (seen.has(x.id)) continue;
+    seen.add(x.id);
+    out.push(x);
+  }
+  return out.length === items.length ? items : out;
+}
+
 /** Lower-cases ids (skuIds, group ids) once per distinct string: Graph repeats the same few ids across 100k users. */
 const lowerMemo = new Map<string, string>();
 export function lc(id: string): string {

@@ -7,7 +7,7 @@
 //                        target, with the group's services, reaches them.
 import type { PrincipalRef } from '../model';
 import { describeServices } from '../swap-plan';
-import { names, type Ctx, type UserFacts } from './context';
+import { names, uniqueById, type Ctx, type UserFacts } from './context';
 
 export function checkContinuity(ctx: Ctx): void {
   const lost = new Map<string, PrincipalRef[]>();
@@ -38,8 +38,8 @@ export function checkContinuity(ctx: Ctx): void {
   }
   // Counted per service over both causes (a member is counted once per service).
   const all = new Map(lost);
-  for (const [s, ps] of direct.lost) all.set(s, dedupe([...(all.get(s) ?? []), ...ps]));
-  ctx.add('SERVICES_LOST', 'warn', dedupe([...who, ...direct.members]), `Moving from ${src} to ${tgt}, ${parts.join('; ')}.`, {
+  for (const [s, ps] of direct.lost) all.set(s, uniqueById([...(all.get(s) ?? []), ...ps]));
+  ctx.add('SERVICES_LOST', 'warn', uniqueById([...who, ...direct.members]), `Moving from ${src} to ${tgt}, ${parts.join('; ')}.`, {
     lost: [...all.keys()],
     downgraded: [...down.keys()],
     byService: Object.fromEntries([...all].map(([s, ps]) => [s, ps.length])),
@@ -75,9 +75,4 @@ function lostWithDirectCopies(ctx: Ctx): { members: PrincipalRef[]; lost: Map<st
 /** The source's plans off for this user today, all copies together (a plan is on when any copy has it on). */
 function effectiveSourceDisabled(f: UserFacts): string[] {
   return [...(f.sourceEffectiveDisabled ?? f.sourceDirect ?? [])].map((x) => x.toLowerCase()).sort();
-}
-
-function dedupe(refs: PrincipalRef[]): PrincipalRef[] {
-  const seen = new Set<string>();
-  return refs.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
 }

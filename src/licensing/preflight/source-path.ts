@@ -8,7 +8,7 @@
 //   SOURCE_ALSO_ELSEWHERE warn   group swap: members also holding the source directly or from another
 //                                group keep it; when source and target clash, their new target fails.
 import type { PrincipalRef } from '../model';
-import { groupRef, names, plural, type Ctx } from './context';
+import { groupRef, names, plural, uniqueById, type Ctx } from './context';
 
 export function checkSamePlan(ctx: Ctx): boolean {
   const { source, target } = ctx.input;
@@ -101,7 +101,7 @@ function groupWithoutSource(ctx: Ctx): void {
     const gs = [...otherGroups.keys()].map((id) => ctx.groupName(id)).join(', ');
     parts.push(`${names(fromGroups)} ${fromGroups.length === 1 ? 'gets' : 'get'} ${src} from ${otherGroups.size === 1 ? 'the group' : 'the groups'} ${gs}: change ${otherGroups.size === 1 ? 'that group' : 'those groups'} instead.`);
   }
-  ctx.add('SOURCE_NOT_ASSIGNED', 'block', dedupe([groupRef(g), ...direct, ...fromGroups]), parts.join(' '), {
+  ctx.add('SOURCE_NOT_ASSIGNED', 'block', uniqueById([groupRef(g), ...direct, ...fromGroups]), parts.join(' '), {
     skuId: input.source.skuId,
     group: true,
     directHolders: direct.length,
@@ -134,7 +134,7 @@ function checkAlsoElsewhere(ctx: Ctx): void {
   const src = input.source.displayName;
   const tgt = input.target.displayName;
   const clash = ctx.sourceTargetClash();
-  const principals = dedupe([...direct, ...other]);
+  const principals = uniqueById([...direct, ...other]);
   const parts: string[] = [];
   if (direct.length) parts.push(`${names(direct)} also ${direct.length === 1 ? 'holds' : 'hold'} ${src} directly`);
   if (other.length) {
@@ -155,9 +155,4 @@ function checkAlsoElsewhere(ctx: Ctx): void {
     includeDirectCopies: include,
     suggestIncludeDirectCopies: direct.length > 0,
   });
-}
-
-function dedupe(refs: PrincipalRef[]): PrincipalRef[] {
-  const seen = new Set<string>();
-  return refs.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
 }
