@@ -1,13 +1,13 @@
 // The workflow with the real LicenseService over the Graph gateway, against the sandbox tenant.
 import assert from 'node:assert/strict';
-import { connectGraph, type GraphConnection } from '../../src/graph/connect';
+import { connectGraph } from '../../src/graph/connect';
 import type { ChangeSpec } from '../../src/licensing/model';
 import { LicenseService } from '../../src/licensing/service';
 import { ApproverPolicy } from '../../src/requests/approvers';
 import type { WorkflowResult, ChangeRequest } from '../../src/requests/types';
 import { ChangeRequests } from '../../src/requests/workflow';
 import { openStore, type SqliteRequestStore } from '../../src/state/sqlite-store';
-import { skuId, tenantFixture, withSandbox } from '../helpers/sandbox';
+import { skuId, tenantFixture, withSandbox, type SandboxAccess } from '../helpers/sandbox';
 import { alice, bob, ids, RecordingNotifier, TENANT } from './fakes';
 
 const E1 = skuId('STANDARDPACK');
@@ -16,6 +16,33 @@ const E3 = skuId('ENTERPRISEPACK');
 function ok(r: WorkflowResult): ChangeRequest {
   if (!r.ok) assert.fail(`expected ok, got ${r.reason}: ${r.message}`);
   return r.request;
+}
+
+/** The workflow on the real license service over the sandbox `sb`: what each spec here runs against. */
+async function workflowOn(sb: SandboxAccess) {
+  const conn = await connectGraph({ GRAPH_BASE_URL: sb.graphBaseUrl });
+  const licenses = new LicenseService(conn.gateway, undefined, { pollIntervalMs: 20, trackTimeoutMs: 10_000 });
+  const store = openStore(':memory:');
+  const notifier = new RecordingNotifier();
+  const wf = new ChangeRequests({
+    store,
+    licenses,
+    approvers: new ApproverPolicy({ approvers: 'bob@contoso.example', tenantId: TENANT, licenses }),
+    notifier,
+    tenantId: TENANT,
+    ttlMs: 3_600_000,
+  });
+  return {
+    licenses,
+    store,
+    notifier,
+    wf,
+    async close() {
+      await wf.whenIdle();
+      store.close();
+      await conn.close();
+    },
+  };
 }
 
 describe('requests: workflow against the sandbox tenant (real LicenseService)', function () {
@@ -35,31 +62,17 @@ describe('requests: workflow against the sandbox tenant (real LicenseService)', 
     { resetEach: true },
   );
   const spec: ChangeSpec = { principal: { kind: 'group', group: 'Sales' }, from: 'E1', to: 'E3' };
-  let conn: GraphConnection;
+  let setup: Awaited<ReturnType<typeof workflowOn>>;
   let licenses: LicenseService;
   let store: SqliteRequestStore;
   let notifier: RecordingNotifier;
   let wf: ChangeRequests;
 
   beforeEach(async () => {
-    conn = await connectGraph({ GRAPH_BASE_URL: sb.graphBaseUrl });
-    licenses = new LicenseService(conn.gateway, undefined, { pollIntervalMs: 20, trackTimeoutMs: 10_000 });
-    store = openStore(':memory:');
-    notifier = new RecordingNotifier();
-    wf = new ChangeRequests({
-      store,
-      licenses,
-      approvers: new ApproverPolicy({ approvers: 'bob@contoso.example', tenantId: TENANT, licenses }),
-      notifier,
-      tenantId: TENANT,
-      ttlMs: 3_600_000,
-    });
+    setup = await workflowOn(sb);
+    ({ licenses, store, notifier, wf } = setup);
   });
-  afterEach(async () => {
-    await wf.whenIdle();
-    store.close();
-    await conn.close();
-  });
+  afterEach(() => setup.close());
 
   const groupSkus = async () => ((await sb.get(`/groups/${ids.sales}?$select=assignedLicenses`)).body.assignedLicenses as { skuId: string }[]).map((l) => l.skuId);
   const assignCalls = async () => (await sb.requests()).filter((r) => r.method === 'POST' && /\/assignLicense$/i.test(r.path.split('?')[0]));
@@ -154,17 +167,8 @@ describe('requests: undo of a group change that included direct copies (sandbox)
   );
 
   it('the undo request says Ben\'s direct copy is not put back; run, the group is on E1 again and Ben has it from the group', async () => {
-    const conn = await connectGraph({ GRAPH_BASE_URL: sb.graphBaseUrl });
-    const licenses = new LicenseService(conn.gateway, undefined, { pollIntervalMs: 20, trackTimeoutMs: 10_000 });
-    const store = openStore(':memory:');
-    const wf = new ChangeRequests({
-      store,
-      licenses,
-      approvers: new ApproverPolicy({ approvers: 'bob@contoso.example', tenantId: TENANT, licenses }),
-      notifier: new RecordingNotifier(),
-      tenantId: TENANT,
-      ttlMs: 3_600_000,
-    });
+    const setup = await workflowOn(sb);
+    const { licenses, store, wf } = setup;
     try {
       const spec: ChangeSpec = { principal: { kind: 'group', group: 'Sales' }, from: 'E1', to: 'E3', includeDirectCopies: true };
       const r = ok(await wf.request(alice, spec, await licenses.preflight(spec)));
@@ -182,9 +186,7 @@ describe('requests: undo of a group change that included direct copies (sandbox)
       const ben = (await sb.get('/users/ben@contoso.example?$select=licenseAssignmentStates')).body.licenseAssignmentStates as { skuId: string; assignedByGroup: string | null }[];
       assert.deepEqual(ben.map((s) => [s.skuId, s.assignedByGroup]), [[E1, ids.sales]]);
     } finally {
-      await wf.whenIdle();
-      store.close();
-      await conn.close();
+      await setup.close();
     }
   });
 });
