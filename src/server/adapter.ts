@@ -81,7 +81,7 @@ export function botCredentialsFactory(config: Pick<Config, 'bot' | 'localMode'>)
   const { appId, certificate, appTenantId } = config.bot;
   if (config.localMode || !appId || !certificate) return undefined;
   // The (appId, x5c, key, tenant) form: the SDK works out the thumbprint and sends the certificate
-  // (x5c), so Entra can validate a renewed certificate by subject name.
+  // (x5c) with its token requests, which Entra's subject name and issuer authentication needs.
   return new CertificateServiceClientCredentialsFactory(appId, certificate.certificate, certificate.privateKey, appTenantId);
 }
 
