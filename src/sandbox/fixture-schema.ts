@@ -92,6 +92,16 @@ export const BehaviorSchema = z
   })
   .strict();
 
+/** The app registration as the sandbox tenant sees it (docs/tenant-fixture.md "app"). */
+export const AppSchema = z
+  .object({
+    /** Application (client) id shown in the sandbox's access token. */
+    id: guid.optional(),
+    /** Application permissions granted (admin consent). Absent = every permission granted. */
+    roles: z.array(z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/, 'must be a Graph permission name such as "User.Read.All"')).optional(),
+  })
+  .strict();
+
 export const TenantSchema = z
   .object({
     id: guid.optional(),
@@ -109,6 +119,7 @@ export const FixtureSchema = z
     generate: z.array(GenerateSchema).optional(),
     rules: RulesSchema.optional(),
     behavior: BehaviorSchema.optional(),
+    app: AppSchema.optional(),
   })
   .strict();
 

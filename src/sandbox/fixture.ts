@@ -62,11 +62,15 @@ export interface ResolvedFixture {
   groups: ResolvedGroup[];
   rules: ResolvedRules;
   behavior: { groupProcessingMs: number; latencyMs: number };
+  /** roles null = every permission granted (the fixture gave no app.roles). */
+  app: { id: string; roles: string[] | null };
 }
 
 export type FixtureResult = { ok: true; fixture: ResolvedFixture } | { ok: false; problems: FixtureProblem[] };
 
 export const DEFAULT_GROUP_PROCESSING_MS = 1500;
+/** The application (client) id in sandbox tokens when the fixture names none. */
+export const SANDBOX_APP_ID = '0f5a7c1e-9b2d-4e6f-8a3c-5d7e9f1b2c40';
 
 /** Validates a parsed fixture (JSON value). Never throws for bad input: problems are returned. */
 export function validateFixture(json: unknown, ref: ReferenceData = referenceData()): FixtureResult {
@@ -410,6 +414,11 @@ function resolve(json: unknown, ref: ReferenceData, problems: FixtureProblem[]):
   });
 
   const b = obj(root.behavior) ?? {};
+  const a = obj(root.app) ?? {};
+  const app = {
+    id: (isGuid(a.id) ? a.id : SANDBOX_APP_ID).toLowerCase(),
+    roles: Array.isArray(a.roles) ? a.roles.filter((r): r is string => typeof r === 'string') : null,
+  };
   return {
     tenant,
     skus,
@@ -417,6 +426,7 @@ function resolve(json: unknown, ref: ReferenceData, problems: FixtureProblem[]):
     groups,
     rules,
     behavior: { groupProcessingMs: num(b.groupProcessingMs, DEFAULT_GROUP_PROCESSING_MS), latencyMs: num(b.latencyMs, 0) },
+    app,
   };
 }
 

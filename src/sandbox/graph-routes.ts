@@ -2,6 +2,7 @@
 // in-memory tenant. Used for top-level requests and for each request inside a $batch alike.
 import { isGuid } from './ids';
 import { errors, GraphError } from './graph-errors';
+import { permissionDenied } from './permissions';
 import { applyListQuery, pageBytes, parseListQuery, parseSelect, type PooledBytes, type ResourceQuerySupport } from './odata';
 import {
   directoryObjectJsonText,
@@ -88,6 +89,8 @@ function route(tenant: Tenant, req: GraphRequest): GraphResponse {
     req = { ...req, countOnly: true };
   }
   const m = req.method.toUpperCase();
+  const denied = permissionDenied(tenant, m, segs);
+  if (denied) throw denied;
   const ctx = `${req.url.origin}/v1.0/$metadata#`;
   const only = (method: string) => {
     if (m !== method) throw errors.methodNotAllowed();

@@ -7,6 +7,7 @@ import { graphPath, Faults, RequestLog, type RequestLogEntry } from './faults';
 import type { FixtureResult } from './fixture';
 import { errors, GraphError } from './graph-errors';
 import { errorResponse, handleGraphRequest, type GraphResponse } from './graph-routes';
+import { sandboxAccessToken } from './permissions';
 import { Tenant } from './tenant';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -152,6 +153,10 @@ export class SandboxHost {
         const r = this.reset();
         return r.ok ? ok(200, { tenant: tenantInfo(this.tenant) }) : ok(400, { error: { code: 'InvalidFixture', message: 'the fixture is invalid', problems: r.problems } });
       }
+      case 'GET token':
+      case 'POST token':
+        // An app-only token whose roles claim is the fixture's app.roles (permissions.ts).
+        return ok(200, { token_type: 'Bearer', expires_in: 3599, access_token: sandboxAccessToken(this.tenant) });
       case 'GET state':
         return ok(200, { tenant: tenantInfo(this.tenant), behavior: this.tenant.behavior, processing: this.tenant.processing, faults: this.faults.list().length, requests: this.log.all().length });
       case 'POST behavior':
@@ -166,7 +171,7 @@ export class SandboxHost {
       }
       default:
         return ok(404, {
-          error: { code: 'NotFound', message: `No sandbox control ${method} ${url.pathname}. Try GET|DELETE /_sandbox/requests, GET|POST|DELETE /_sandbox/faults, POST /_sandbox/reset, GET /_sandbox/state, POST /_sandbox/behavior.` },
+          error: { code: 'NotFound', message: `No sandbox control ${method} ${url.pathname}. Try GET|DELETE /_sandbox/requests, GET|POST|DELETE /_sandbox/faults, POST /_sandbox/reset, GET /_sandbox/state, POST /_sandbox/behavior, POST /_sandbox/token.` },
         });
     }
   }

@@ -79,6 +79,8 @@ export class Tenant {
   readonly groups: GroupRec[];
   readonly rules: RuleBook;
   behavior: { groupProcessingMs: number; latencyMs: number };
+  /** The app's granted permissions (permissions.ts); roles null = all. */
+  readonly app: { id: string; roles: readonly string[] | null };
 
   private readonly skuById = new Map<string, SkuRec>();
   private readonly userById = new Map<string, UserRec>();
@@ -92,6 +94,7 @@ export class Tenant {
     this.displayName = fx.tenant.displayName;
     this.defaultUsageLocation = fx.tenant.defaultUsageLocation;
     this.behavior = { ...fx.behavior };
+    this.app = { id: fx.app.id, roles: fx.app.roles ? [...fx.app.roles] : null };
     const ref = referenceData();
     this.rules = new RuleBook(fx.rules, fx.skus, (name) => ref.plansByName.get(name)?.id);
     this.skus = fx.skus.map((s) => ({ ...s, consumed: 0 }));
