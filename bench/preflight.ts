@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createGraphClient, newStats, type GraphStats } from '../src/graph/client';
 import { GraphGateway } from '../src/graph/gateway';
-import { referenceData } from '../src/licensing/reference-data';
+import { referenceData } from '../src/reference/data';
 import { LicenseService } from '../src/licensing/service';
 import { MEMBER_SELECT } from '../src/licensing/snapshot';
 

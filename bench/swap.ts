@@ -10,7 +10,7 @@
 //
 //   node dist/bench/swap.js [--sizes 200,2000] [--json]
 import { performance } from 'node:perf_hooks';
-import { referenceData } from '../src/licensing/reference-data';
+import { referenceData } from '../src/reference/data';
 import { LicenseService } from '../src/licensing/service';
 import { benchGateway, LATENCY_MS, startSandboxProcess, type SandboxProcess } from './preflight';
 

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { referenceData } from '../src/licensing/reference-data';
+import { referenceData } from '../src/reference/data';
 import { LicenseService, MAX_POLL_MS, MIN_POLL_MS, POLL_SHARE } from '../src/licensing/service';
 import { openRequests } from '../src/requests';
 import type { ChangeRequest, RequestEvent, RequestNotifier } from '../src/requests/types';

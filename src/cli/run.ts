@@ -30,7 +30,7 @@ export const defaultDeps: CliDeps = {
     const [{ connectGraph }, { LicenseService }, { referenceData }] = await Promise.all([
       import('../graph/connect'),
       import('../licensing/service'),
-      import('../licensing/reference-data'),
+      import('../reference/data'),
     ]);
     const conn = await connectGraph(env);
     try {

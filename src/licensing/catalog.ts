@@ -3,7 +3,7 @@
 // to exactly one of those SKUs. Pure: built from a /subscribedSkus snapshot, no I/O.
 import type { GraphSubscribedSku } from '../graph/types';
 import { LicensingError, type PlanInfo, type PlanSummary, type ServicePlanInfo } from './model';
-import type { ReferenceData } from './reference-data';
+import type { ReferenceData } from '../reference/data';
 
 /**
  * Short names admins use, keyed by skuPartNumber (upper case). Only names that clearly point at one

@@ -27,7 +27,7 @@ import {
   type TrackOptions,
 } from './model';
 import { runPreflight } from './preflight';
-import { referenceData, type ReferenceData } from './reference-data';
+import { referenceData, type ReferenceData } from '../reference/data';
 import { GUID_RE, groupDetail, groupRefOf, planSummary, SnapshotReader, userRefOf, type TenantContext } from './snapshot';
 import { reverseSpec } from './swap-plan';
 import { evaluateGroupOutcome, isProcessingFinished } from './tracking';

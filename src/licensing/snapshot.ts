@@ -13,7 +13,7 @@ import { Catalog } from './catalog';
 import { LicensingError, type ChangeSpec, type PlanInfo, type PlanSummary, type PrincipalMatch, type PrincipalQuery, type PrincipalRef } from './model';
 import type { PreflightInput } from './preflight';
 import { userFacts, type UserFacts } from './preflight/context';
-import type { ReferenceData } from './reference-data';
+import type { ReferenceData } from '../reference/data';
 
 export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ERROR_STATES = new Set(['error', 'activewitherror']);

@@ -3,7 +3,7 @@
 // of them), so plans are matched by service family (data/service_families.csv) and, for plans
 // outside any family, by identical servicePlanName. Pure.
 import { LicensingError, type ChangeSpec, type PlanInfo, type PrincipalQuery, type ResolvedChange, type ServicePlanInfo } from './model';
-import type { ReferenceData } from './reference-data';
+import type { ReferenceData } from '../reference/data';
 import { normalizeName } from './catalog';
 
 export interface CarryOverInput {

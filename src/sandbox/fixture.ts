@@ -4,7 +4,7 @@
 // ResolvedFixture: SKUs with their plans, licenses as skuId + plan ids, members as indexes, ids
 // filled in — the tenant model is built from that without looking anything up again.
 import { readFileSync } from 'node:fs';
-import { referenceData, type ReferenceData } from '../licensing/reference-data';
+import { referenceData, type ReferenceData } from '../reference/data';
 import { FixtureSchema, formatPath, schemaProblems, type FixtureProblem, type TenantFixture } from './fixture-schema';
 import { isGuid, nameBasedId } from './ids';
 

@@ -6,7 +6,7 @@
 //    (processGroup), each member independently, in member order, errors written into states.
 // Rules are evaluated so a fixture's existing state is never re-judged: only what a change adds
 // (new plans, or prerequisites it takes away) can fail it.
-import { referenceData } from '../licensing/reference-data';
+import { referenceData } from '../reference/data';
 import type { ResolvedFixture, ResolvedLicense, ResolvedSku } from './fixture';
 import { errors, GraphError } from './graph-errors';
 import { RuleBook, type LicenseProfile } from './rules';

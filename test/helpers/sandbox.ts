@@ -20,7 +20,7 @@
 // withSandbox starts the sandbox on a free port before the suite and closes it after. Its
 // accessors (url, graphBaseUrl, client()) are valid inside hooks and tests, not at describe time.
 import { Client } from '@microsoft/microsoft-graph-client';
-import { referenceData } from '../../src/licensing/reference-data';
+import { referenceData } from '../../src/reference/data';
 import { startSandbox, type FaultSpec, type RequestLogEntry, type RunningSandbox, type TenantFixture } from '../../src/sandbox/index';
 
 export type { TenantFixture, FaultSpec, RequestLogEntry, RunningSandbox };

@@ -3,7 +3,7 @@ import type { GraphAssignedLicense, GraphGroup, GraphLicenseAssignmentState, Gra
 import { Catalog } from '../../src/licensing/catalog';
 import type { ChangeSpec, PlanInfo, PrincipalRef } from '../../src/licensing/model';
 import type { PreflightInput } from '../../src/licensing/preflight';
-import { referenceData } from '../../src/licensing/reference-data';
+import { referenceData } from '../../src/reference/data';
 
 export const ref = referenceData();
 

@@ -4,7 +4,7 @@
 import type { GraphGroup, GraphOrganization, GraphUser } from '../../graph/types';
 import type { Catalog } from '../catalog';
 import type { ChangeSpec, Finding, FindingCode, PlanInfo, PrincipalRef, ResolvedChange, Severity } from '../model';
-import type { ReferenceData } from '../reference-data';
+import type { ReferenceData } from '../../reference/data';
 import type { CarryOverResult } from '../swap-plan';
 
 export interface PreflightInput {

@@ -1,4 +1,4 @@
-// Loads the licensing reference data shipped in data/ (Microsoft's SKU and service-plan table,
+// A leaf both the license service and the sandbox read (it imports neither). Loads the licensing reference data shipped in data/ (Microsoft's SKU and service-plan table,
 // the curated service families and plan rules). Every row is checked with zod so a broken data
 // file fails loudly at start-up instead of producing wrong preflight answers later.
 import { readFileSync } from 'node:fs';
