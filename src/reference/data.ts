@@ -1,6 +1,7 @@
-// A leaf both the license service and the sandbox read (it imports neither). Loads the licensing reference data shipped in data/ (Microsoft's SKU and service-plan table,
+// Loads the licensing reference data shipped in data/ (Microsoft's SKU and service-plan table,
 // the curated service families and plan rules). Every row is checked with zod so a broken data
-// file fails loudly at start-up instead of producing wrong preflight answers later.
+// file fails loudly at start-up instead of producing wrong preflight answers later. A leaf: the
+// license service and the sandbox both read it, and it imports neither.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
