@@ -17,7 +17,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { referenceData } from '../src/reference/data';
 import { LicenseService, MAX_POLL_MS, MIN_POLL_MS, POLL_SHARE } from '../src/licensing/service';
+import { loadConfig } from '../src/config';
 import { openRequests } from '../src/requests';
+import { openStore } from '../src/state/sqlite-store';
 import type { ChangeRequest, RequestEvent, RequestNotifier } from '../src/requests/types';
 import { benchGateway, LATENCY_MS, startSandboxProcess, type SandboxProcess } from './preflight';
 
@@ -102,11 +104,13 @@ async function once(sb: SandboxProcess, label: string, pollIntervalMs: number | 
       }
     },
   };
+  const store = openStore(join(dir, 'state.db'));
   const requests = openRequests({
     licenses,
     notifier,
     tenantId: TENANT,
-    env: { STATE_DB: join(dir, 'state.db'), APPROVERS: `group:${ADMINS}` },
+    store,
+    config: loadConfig({ GRAPH_BASE_URL: sb.graphBaseUrl, APPROVERS: `group:${ADMINS}` }).requests,
     log: { warn: () => undefined, error: (m, meta) => console.error(m, meta ?? '') },
     workflow: { recheckBudgetMs: 0 },
   });
@@ -171,6 +175,7 @@ async function once(sb: SandboxProcess, label: string, pollIntervalMs: number | 
     };
   } finally {
     await requests.close(1_000);
+    store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

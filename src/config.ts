@@ -1,10 +1,22 @@
-// Configuration from the environment, checked once at start-up. Every problem is reported with
-// the variable's name and what is expected, all at once, so a broken .env is fixed in one go.
+// Configuration from the environment, checked once at start-up: the one place that reads it.
+// Every problem is reported with the variable's name and what is expected, all at once, so a
+// broken .env is fixed in one go. The entry points (src/index.ts, src/cli/, src/sandbox/main.ts)
+// call it; every other module takes the typed values it returns. Graph's variables are parsed in
+// src/config/graph.ts, the workflow's in src/config/requests.ts.
 import { z } from 'zod';
-import { GraphConfigError, loadGraphConfig, type GraphConfig } from './graph/config';
-import { loadRequestConfig, parseBool, parseDuration, type RequestConfig } from './requests/config';
+import { GraphConfigError, type GraphConfig } from './graph/config';
+import type { RequestConfig } from './requests/config';
 import { parseApprovers } from './requests/approvers';
-import { readBotCertificate, type BotCertificate } from './server/bot-certificate';
+import { loadGraphConfig } from './config/graph';
+import { loadRequestConfig, parseBool, parseDuration } from './config/requests';
+
+export { loadGraphConfig, loadSandboxEnv } from './config/graph';
+
+/** Where the state database is when STATE_DB is unset. */
+export const DEFAULT_STATE_DB = './var/plan-switch.db';
+
+/** The demo tenant's "License Admins" group (data/demo-tenant.json): its approvers when APPROVERS is unset. */
+export const DEMO_LICENSE_ADMINS = 'a11ce000-0000-4000-8000-000000000100';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -119,6 +131,18 @@ function crossChecks(env: NodeJS.ProcessEnv): string[] {
   return out;
 }
 
+/** The bot's certificate credential, as src/server/bot-certificate.ts reads it from MicrosoftAppCertificatePath. */
+export interface BotCertificate {
+  /** The certificate block (BEGIN CERTIFICATE), sent as x5c so Entra can validate rollovers. */
+  certificate: string;
+  /** The private key block, PEM. */
+  privateKey: string;
+  /** SHA-1 thumbprint, hex without colons (what Entra shows under Certificates & secrets). */
+  thumbprint: string;
+  /** Not after, ISO: logged at start-up so an expiry is seen before it bites. */
+  validTo: string;
+}
+
 export interface Config {
   port: number;
   /** Interface the HTTP server binds to: 127.0.0.1 in local mode. */
@@ -137,10 +161,24 @@ export interface Config {
   sandboxMode: boolean;
   graph: GraphConfig;
   requests: RequestConfig;
+  /** STATE_DB: where the state lives (a SQLite file path by default); src/compose.ts openStateStore() picks the store. */
+  stateDb: string;
+  /**
+   * The bundled demo tenant is served and APPROVERS is unset: its License Admins group approves, so
+   * `npm start` on a fresh clone is not a dead end.
+   */
+  demoApprovers: boolean;
   /** GROUP_POLL_INTERVAL: a fixed interval for reading a group's processing while a swap is followed (default: the license service's adaptive one). */
   groupPollIntervalMs?: number;
-  /** The environment, for modules (graph/connect, requests) that read their own variables. */
-  env: NodeJS.ProcessEnv;
+}
+
+export interface LoadConfigOptions {
+  /**
+   * Reads and checks MicrosoftAppCertificatePath (src/server/bot-certificate.ts, passed in by the
+   * entry point so that the configuration does not depend on the server); its error is listed with
+   * the other problems.
+   */
+  readCertificate?: (path: string) => BotCertificate;
 }
 
 export class ConfigError extends Error {
@@ -150,7 +188,7 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv, opts: LoadConfigOptions = {}): Config {
   const problems: string[] = [];
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
@@ -180,9 +218,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push(err instanceof Error ? err.message : String(err));
     }
   }
+  const demoApprovers = graph?.mode === 'sandbox' && !env.SANDBOX_TENANT?.trim() && !env.APPROVERS?.trim();
   let requests: RequestConfig | undefined;
   try {
-    requests = loadRequestConfig(env);
+    requests = loadRequestConfig(env, demoApprovers ? `group:${DEMO_LICENSE_ADMINS}` : '');
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     if (!problems.includes(msg)) problems.push(msg);
@@ -191,7 +230,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const certPath = env.MicrosoftAppCertificatePath?.trim();
   if (certPath && env.MicrosoftAppId?.trim()) {
     try {
-      certificate = readBotCertificate(certPath);
+      if (!opts.readCertificate) throw new Error('MicrosoftAppCertificatePath: this entry point cannot read a bot certificate');
+      certificate = opts.readCertificate(certPath);
     } catch (err) {
       problems.push(err instanceof Error ? err.message : String(err));
     }
@@ -213,7 +253,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxMode: graph.mode !== 'graph',
     graph,
     requests,
+    stateDb: env.STATE_DB?.trim() || DEFAULT_STATE_DB,
+    demoApprovers,
     ...(env.GROUP_POLL_INTERVAL?.trim() ? { groupPollIntervalMs: parseDuration(env.GROUP_POLL_INTERVAL, 'GROUP_POLL_INTERVAL') } : {}),
-    env,
   };
 }

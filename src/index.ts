@@ -1,21 +1,22 @@
 // Composition root: configuration, Graph (or the sandbox tenant), the license service, the state
-// store and request workflow, the adapter, the bot and the HTTP server, wired in one place.
+// store and request workflow, the adapter, the bot and the HTTP server, wired in one place and in
+// the order they need each other: the approvers policy before the notifier that asks them, the
+// notifier before the workflow that calls it, one Conversations for the notifier and the bot.
 import { ConfigError, loadConfig, type Config } from './config';
-import { connectGraph, type GraphConnection } from './graph/connect';
+import { openGraph, openStateStore } from './compose';
+import type { GraphConnection } from './graph/connect';
 import { GraphConfigError } from './graph/config';
 import { LicenseService } from './licensing/service';
-import { openRequests, type OpenedRequests } from './requests';
-import type { ChangeRequest, RequestEvent, RequestNotifier } from './requests/types';
-import type { TrackingProgress } from './licensing/model';
+import { openRequests, requestPolicies, type OpenedRequests } from './requests';
 import { PlanSwitchBot } from './bot/bot';
 import { BotNotifier } from './bot/notifier';
 import { Conversations } from './bot/conversations';
 import { captureConsole, errorText, loggerFromEnv, secretsFromEnv, type AppLogger, type Logger } from './log';
 import { adapterProactive, createAdapter, processHttp } from './server/adapter';
+import { readBotCertificate } from './server/bot-certificate';
 import { startServer, type RunningServer } from './server/http';
 
-/** The demo tenant's "License Admins" group (data/demo-tenant.json): its approvers when APPROVERS is unset. */
-export const DEMO_LICENSE_ADMINS = 'a11ce000-0000-4000-8000-000000000100';
+export { DEMO_LICENSE_ADMINS } from './config';
 
 /** How long GET /readyz waits for Graph. */
 const READY_BUDGET_MS = 3_000;
@@ -32,11 +33,15 @@ export interface App {
 }
 
 /** Starts everything. Throws ConfigError / GraphConfigError with every problem listed. */
-export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger = loggerFromEnv(env)): Promise<App> {
+export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromEnv(env)): Promise<App> {
   // Whatever logger is used, it masks this environment's secrets.
   for (const secret of secretsFromEnv(env)) (log as Partial<AppLogger>).redactor?.add(secret);
-  const config = loadConfig(env);
-  const graph = await connectGraph(env);
+  const config = loadConfig(env, { readCertificate: readBotCertificate });
+  const graph = await openGraph(config.graph);
+  const store = await openStateStore(config).catch(async (err: unknown) => {
+    await graph.close();
+    throw err;
+  });
   let requests: OpenedRequests | undefined;
   try {
     // GROUP_POLL_INTERVAL: how often a group's processing is read while a swap is followed.
@@ -50,30 +55,21 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger
 
     const adapter = createAdapter(config, log);
     const proactive = adapterProactive(adapter, config.bot.appId);
-
-    // The workflow needs a notifier and the notifier needs the approvers policy the workflow
-    // brings: bind late.
-    let notifier: BotNotifier | undefined;
-    const lateNotifier: RequestNotifier = {
-      changed: (r: ChangeRequest, e: RequestEvent) => notifier?.changed(r, e) ?? Promise.resolve(),
-      progress: (r: ChangeRequest, p: TrackingProgress) => notifier?.progress(r, p) ?? Promise.resolve(),
-    };
-    // `npm start` on a fresh clone: the bundled demo tenant with nobody allowed to approve would
-    // be a dead end, so its License Admins group approves unless APPROVERS says otherwise.
-    const demoApprovers = config.graph.mode === 'sandbox' && !env.SANDBOX_TENANT?.trim() && !env.APPROVERS?.trim();
-    const requestEnv = demoApprovers ? { ...env, APPROVERS: `group:${DEMO_LICENSE_ADMINS}` } : env;
+    const policies = requestPolicies({ config: config.requests, licenses, tenantId, log });
+    const conversations = new Conversations(store, proactive, log);
+    const notifier = new BotNotifier(conversations, policies.approvers, log);
     requests = openRequests({
+      store,
+      config: config.requests,
+      policies,
       licenses,
-      notifier: lateNotifier,
+      notifier,
       tenantId,
-      env: requestEnv,
       log,
       // approve() answers right after the compare-and-set: the click is answered at once and the
       // re-check and run carry on in the background, reported by the notifier.
       workflow: { recheckBudgetMs: 0 },
     });
-    const store = requests.store;
-    notifier = new BotNotifier(new Conversations(store, proactive, log), requests.approvers, log);
 
     const bot = new PlanSwitchBot({
       licenses,
@@ -81,7 +77,7 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger
       approvers: requests.approvers,
       requesters: requests.requesters,
       refs: store,
-      proactive,
+      conversations,
       tenantId,
       log,
     });
@@ -132,7 +128,7 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger
     }
     log.info('app.graph', { graph: graph.description, msg: `Graph: ${graph.description}` });
     log.info('app.tenant', { tenantId, tenant: tenant.displayName, msg: `Tenant served: ${tenant.displayName} (${tenantId})` });
-    const approversText = demoApprovers
+    const approversText = config.demoApprovers
       ? `the demo tenant's License Admins group (APPROVERS is not set)`
       : requests.approvers.entries.length
         ? requests.approvers.entries.map((e) => `${e.kind}:${e.value}`).join(', ')
@@ -164,11 +160,13 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, log: Logger
         await server.close();
         await bot.whenIdle();
         await r.close();
+        store.close();
         await graph.close();
       },
     };
   } catch (err) {
     await requests?.close(0).catch(() => undefined);
+    store.close();
     await graph.close().catch(() => undefined);
     throw err;
   }

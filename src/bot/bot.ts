@@ -5,7 +5,7 @@ import { ActivityTypes, TeamsActivityHandler, type InvokeResponse, type TurnCont
 import type { PrincipalRef } from '../licensing/model';
 import type { Actor } from '../requests/types';
 import { consoleLogger, type BotDeps, type Logger } from './deps';
-import { Conversations, convKey } from './conversations';
+import { convKey, type Conversations } from './conversations';
 import { messagesFor, pickLang, type Messages } from './i18n';
 import { parseCommand, type Lang } from './parser';
 import { activityTenant, type Turn } from './turn';
@@ -36,7 +36,7 @@ export class PlanSwitchBot extends TeamsActivityHandler {
   constructor(private readonly deps: BotDeps) {
     super();
     this.log = deps.log ?? consoleLogger;
-    this.conv = new Conversations(deps.refs, deps.proactive, this.log);
+    this.conv = deps.conversations;
   }
 
   /** Resolves when every background task (card updates, notices) started so far has finished. */

@@ -1,10 +1,11 @@
 // What the bot needs from the rest of the application, as narrow interfaces. The composition
-// root (src/index.ts) passes the real LicenseService, ChangeRequests, store and adapter; tests
+// root (src/index.ts) passes the real LicenseService, ChangeRequests, store and Conversations; tests
 // pass fakes. The bot never reaches Graph or HTTP itself.
 import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { ChangeSpec, LicensePort, PreflightResult } from '../licensing/model';
 import type { Actor, ChangeRequest, WorkflowResult } from '../requests/types';
 import { createLogger, type Logger } from '../log';
+import type { Conversations } from './conversations';
 
 /** The request workflow as the bot uses it: src/requests/workflow.ts ChangeRequests. */
 export interface RequestsPort {
@@ -55,7 +56,8 @@ export interface BotDeps {
   /** License administrators: preflight, request, undo, guide and search need it; status, history and pending need it or approver. */
   requesters: RequestersPort;
   refs: ConversationRefStore;
-  proactive: Proactive;
+  /** The one Conversations of the app, shared with the notifier (src/bot/conversations.ts). */
+  conversations: Conversations;
   /** The only tenant whose activities are served (sandbox: the sandbox tenant; else MicrosoftAppTenantId). */
   tenantId: string;
   log?: Logger;

@@ -20,19 +20,21 @@ export interface CliIO {
 }
 
 export interface CliDeps {
-  /** Opens the license service (default: connectGraph + LicenseService). */
+  /** Opens the license service (default: the Graph configuration, openGraph, LicenseService). */
   open(env: NodeJS.ProcessEnv, opts: CliOptions): Promise<{ service: LicensePort; close(): Promise<void> }>;
 }
 
 export const defaultDeps: CliDeps = {
   async open(env, opts) {
     // Loaded on demand: --help and argument errors answer without loading Graph or the sandbox.
-    const [{ connectGraph }, { LicenseService }, { referenceData }] = await Promise.all([
-      import('../graph/connect'),
+    // The CLI's part of the configuration is Graph's (src/config.ts reads it, once).
+    const [{ loadGraphConfig }, { openGraph }, { LicenseService }, { referenceData }] = await Promise.all([
+      import('../config'),
+      import('../compose'),
       import('../licensing/service'),
       import('../reference/data'),
     ]);
-    const conn = await connectGraph(env);
+    const conn = await openGraph(loadGraphConfig(env));
     try {
       const service = new LicenseService(conn.gateway, referenceData(), { ...(opts.pollMs ? { pollIntervalMs: opts.pollMs } : {}) });
       return { service, close: () => conn.close() };

@@ -1,17 +1,10 @@
-// Graph configuration from the environment, checked with zod. Three modes:
-//   sandbox   GRAPH_BASE_URL unset: start the bundled sandbox tenant on 127.0.0.1:SANDBOX_PORT
+// Graph configuration as typed values, and helpers on them. Three modes:
+//   sandbox   GRAPH_BASE_URL unset: the composition root starts the bundled sandbox tenant on
+//             127.0.0.1:SANDBOX_PORT and connects to it as a loopback endpoint
 //   loopback  GRAPH_BASE_URL on 127.0.0.0/8, ::1 or localhost: a sandbox started apart; no credentials
 //   graph     any other GRAPH_BASE_URL (https only): needs credentials (client secret, certificate
 //             or managed identity)
-// Error messages name the variable that is wrong and never repeat a secret.
-import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
-import { z } from 'zod';
-
-export const DEFAULT_SANDBOX_PORT = 3979;
-export const DEFAULT_SANDBOX_TENANT = 'data/demo-tenant.json';
-/** Project root (dist/src/graph -> ../../..). Relative SANDBOX_TENANT paths resolve from the working directory first, then from here. */
-export const PROJECT_ROOT = join(__dirname, '..', '..', '..');
+// The environment is read in one place, src/config.ts (src/config/graph.ts for these variables).
 
 export type GraphAuth =
   | { kind: 'client-secret'; tenantId: string; clientId: string; clientSecret: string }
@@ -31,20 +24,6 @@ export class GraphConfigError extends Error {
   }
 }
 
-const GUIDISH = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TENANT = z.string().regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9.-]+\.[a-z]{2,})$/i);
-
-const EnvSchema = z.object({
-  GRAPH_BASE_URL: z.string().trim().optional(),
-  SANDBOX_TENANT: z.string().trim().min(1).optional(),
-  SANDBOX_PORT: z.string().trim().regex(/^\d+$/, 'must be a port number').optional(),
-  GRAPH_AUTH: z.enum(['client-secret', 'certificate', 'managed-identity']).optional(),
-  AZURE_TENANT_ID: z.string().trim().optional(),
-  AZURE_CLIENT_ID: z.string().trim().optional(),
-  AZURE_CLIENT_SECRET: z.string().optional(),
-  AZURE_CLIENT_CERTIFICATE_PATH: z.string().trim().optional(),
-});
-
 /** 127.0.0.0/8, ::1 and localhost. */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -61,99 +40,11 @@ export function splitBaseUrl(raw: string): { host: string; version: string; url:
   return { host, version, url };
 }
 
-function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const key of Object.keys(EnvSchema.shape)) {
-    const v = env[key];
-    out[key] = v === undefined || v.trim() === '' ? undefined : v;
-  }
-  return out;
-}
-
-export function resolveTenantFile(file: string, cwd = process.cwd()): string {
-  if (isAbsolute(file)) return file;
-  const fromCwd = resolve(cwd, file);
-  if (existsSync(fromCwd)) return fromCwd;
-  return resolve(PROJECT_ROOT, file);
-}
-
-/** Reads the Graph configuration; throws GraphConfigError listing every problem (never a secret's value). */
-export function loadGraphConfig(env: NodeJS.ProcessEnv = process.env): GraphConfig {
-  const parsed = EnvSchema.safeParse(blankToUndefined(env));
-  if (!parsed.success) {
-    // Name the variable and zod's reason; never the value (it may be a secret).
-    throw new GraphConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
-
-  if (!e.GRAPH_BASE_URL) {
-    const port = e.SANDBOX_PORT ? Number(e.SANDBOX_PORT) : DEFAULT_SANDBOX_PORT;
-    if (!(port >= 0 && port <= 65535)) problems.push('SANDBOX_PORT: must be between 0 and 65535');
-    const tenantFile = resolveTenantFile(e.SANDBOX_TENANT ?? DEFAULT_SANDBOX_TENANT);
-    if (!existsSync(tenantFile)) problems.push(`SANDBOX_TENANT: file not found: ${tenantFile}`);
-    if (problems.length) throw new GraphConfigError(problems);
-    return { mode: 'sandbox', tenantFile, port, host: '127.0.0.1' };
-  }
-
-  let split: ReturnType<typeof splitBaseUrl>;
-  try {
-    split = splitBaseUrl(e.GRAPH_BASE_URL);
-  } catch {
-    throw new GraphConfigError(['GRAPH_BASE_URL: not a valid URL (expected e.g. https://graph.microsoft.com/v1.0 or http://127.0.0.1:3979/v1.0)']);
-  }
-  if (split.url.protocol !== 'http:' && split.url.protocol !== 'https:') {
-    throw new GraphConfigError(['GRAPH_BASE_URL: must be an http(s) URL']);
-  }
-  if (split.url.username || split.url.password) throw new GraphConfigError(['GRAPH_BASE_URL: must not carry a user name or password']);
-  const baseUrl = `${split.host}${split.version}`;
-
-  if (isLoopbackHost(split.url.hostname)) {
-    return { mode: 'loopback', baseUrl, host: split.host, version: split.version };
-  }
-  if (split.url.protocol !== 'https:') problems.push('GRAPH_BASE_URL: a non-loopback Graph endpoint must use https');
-
-  const auth = readAuth(e, problems);
-  if (problems.length || !auth) {
-    if (!auth && !problems.length) {
-      problems.push(
-        'GRAPH_BASE_URL points at a real Graph endpoint but no credentials are set: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH), or GRAPH_AUTH=managed-identity',
-      );
-    }
-    throw new GraphConfigError(problems);
-  }
-  return { mode: 'graph', baseUrl, host: split.host, version: split.version, auth, scope: `${split.url.origin}/.default` };
-}
-
-function readAuth(e: z.infer<typeof EnvSchema>, problems: string[]): Exclude<GraphAuth, { kind: 'none' }> | undefined {
-  if (e.AZURE_CLIENT_ID !== undefined && !GUIDISH.test(e.AZURE_CLIENT_ID)) problems.push('AZURE_CLIENT_ID: must be an application (client) id, a GUID');
-  if (e.GRAPH_AUTH === 'managed-identity') {
-    return { kind: 'managed-identity', ...(e.AZURE_CLIENT_ID ? { clientId: e.AZURE_CLIENT_ID } : {}) };
-  }
-  const wantsSecret = e.GRAPH_AUTH === 'client-secret' || (!e.GRAPH_AUTH && e.AZURE_CLIENT_SECRET !== undefined);
-  const wantsCert = e.GRAPH_AUTH === 'certificate' || (!e.GRAPH_AUTH && e.AZURE_CLIENT_CERTIFICATE_PATH !== undefined);
-  if (!e.GRAPH_AUTH && e.AZURE_CLIENT_SECRET !== undefined && e.AZURE_CLIENT_CERTIFICATE_PATH !== undefined) {
-    problems.push('AZURE_CLIENT_SECRET and AZURE_CLIENT_CERTIFICATE_PATH are both set: keep one, or choose with GRAPH_AUTH=client-secret|certificate');
-    return undefined;
-  }
-  if (!wantsSecret && !wantsCert) {
-    if (e.AZURE_TENANT_ID || e.AZURE_CLIENT_ID) {
-      problems.push('AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH is missing (or set GRAPH_AUTH=managed-identity)');
-    }
-    return undefined;
-  }
-  if (!e.AZURE_TENANT_ID) problems.push('AZURE_TENANT_ID: required for app-only access to Graph');
-  else if (!TENANT.safeParse(e.AZURE_TENANT_ID).success) problems.push('AZURE_TENANT_ID: must be the directory (tenant) id or a domain name');
-  if (!e.AZURE_CLIENT_ID) problems.push('AZURE_CLIENT_ID: required for app-only access to Graph');
-  if (wantsSecret) {
-    if (!e.AZURE_CLIENT_SECRET) problems.push('AZURE_CLIENT_SECRET: required with GRAPH_AUTH=client-secret');
-    if (problems.length) return undefined;
-    return { kind: 'client-secret', tenantId: e.AZURE_TENANT_ID!, clientId: e.AZURE_CLIENT_ID!, clientSecret: e.AZURE_CLIENT_SECRET! };
-  }
-  if (!e.AZURE_CLIENT_CERTIFICATE_PATH) problems.push('AZURE_CLIENT_CERTIFICATE_PATH: required with GRAPH_AUTH=certificate');
-  else if (!existsSync(e.AZURE_CLIENT_CERTIFICATE_PATH)) problems.push('AZURE_CLIENT_CERTIFICATE_PATH: file not found');
-  if (problems.length) return undefined;
-  return { kind: 'certificate', tenantId: e.AZURE_TENANT_ID!, clientId: e.AZURE_CLIENT_ID!, certificatePath: e.AZURE_CLIENT_CERTIFICATE_PATH! };
+/** A loopback endpoint (a sandbox on 127.0.0.1) as a Graph configuration: no credentials. */
+export function loopbackGraph(baseUrl: string): Extract<GraphConfig, { mode: 'loopback' }> {
+  const split = splitBaseUrl(baseUrl);
+  if (!isLoopbackHost(split.url.hostname)) throw new GraphConfigError([`${baseUrl} is not a loopback address`]);
+  return { mode: 'loopback', baseUrl: `${split.host}${split.version}`, host: split.host, version: split.version };
 }
 
 /** One line for start-up logs: where Graph is and how we sign in, never a secret. */

@@ -1,52 +1,42 @@
-// Composition helper for the application's start-up: state database, approvers policy and the
-// workflow from the environment (STATE_DB, APPROVERS, REQUESTERS, ALLOW_SELF_APPROVAL, APPROVAL_TTL).
+// The request workflow assembled from what the composition root hands it: a store implementing
+// the RequestStore port, the typed settings, the license service and a notifier. It never opens a
+// store or reads the environment itself.
 //
-//   const requests = openRequests({ licenses, notifier, tenantId: (await licenses.tenant()).id, log });
+//   const policies = requestPolicies({ config: config.requests, licenses, tenantId, log });
+//   const notifier = new BotNotifier(conversations, policies.approvers, log);
+//   const requests = openRequests({ store, config: config.requests, policies, licenses, notifier, tenantId, log });
 //   await requests.workflow.start();          // reconcile left-over runs, then expire/reconcile every minute
 //   ...
-//   await requests.close();                   // on shutdown
+//   await requests.close();                   // on shutdown (the store is closed by whoever opened it)
 import type { LicensePort } from '../licensing/model';
-import { openStore, type SqliteRequestStore } from '../state/sqlite-store';
 import { ApproverPolicy, RequesterPolicy, type ApproverEntry } from './approvers';
-import { loadRequestConfig, type RequestConfig } from './config';
-import type { RequestNotifier } from './types';
+import type { RequestConfig } from './config';
+import type { RequestNotifier, RequestStore } from './types';
 import { ChangeRequests, type ChangeRequestsDeps, type WorkflowLog } from './workflow';
 
 export { ApproverPolicy, RequesterPolicy, parseApprovers } from './approvers';
-export { loadRequestConfig } from './config';
+export type { RequestConfig } from './config';
 export { ChangeRequests, describeState } from './workflow';
 export type * from './types';
 export { REQUEST_STATES, FINAL_STATES } from './types';
 
-export interface OpenRequestsOptions {
-  licenses: LicensePort;
-  notifier: RequestNotifier;
-  /** The only tenant whose activities are accepted. */
-  tenantId: string;
-  env?: NodeJS.ProcessEnv;
-  log?: WorkflowLog;
-  /** Extra workflow settings (clock, lease, re-check budget, tracking). */
-  workflow?: Partial<Omit<ChangeRequestsDeps, 'store' | 'licenses' | 'approvers' | 'notifier' | 'tenantId'>>;
-}
-
-export interface OpenedRequests {
-  config: RequestConfig;
-  store: SqliteRequestStore;
+export interface RequestPolicies {
   approvers: ApproverPolicy;
   /** REQUESTERS (the approvers when unset): who may check, ask for and undo changes. */
   requesters: RequesterPolicy;
-  workflow: ChangeRequests;
-  /**
-   * Stops the timers, waits up to `waitMs` (default 5 s) for work in hand, closes the database.
-   * A group still being tracked is left 'running': its lease lapses and reconcile() finishes it
-   * after the restart (or in another process).
-   */
-  close(waitMs?: number): Promise<void>;
 }
 
-export function openRequests(opts: OpenRequestsOptions): OpenedRequests {
-  const config = loadRequestConfig(opts.env ?? process.env);
-  const store = openStore(config.stateDb);
+export interface PolicyOptions {
+  config: RequestConfig;
+  licenses: LicensePort;
+  /** The only tenant whose activities are accepted. */
+  tenantId: string;
+  log?: WorkflowLog;
+}
+
+/** Who may approve and who may ask, from the settings; built before the notifier that needs them. */
+export function requestPolicies(opts: PolicyOptions): RequestPolicies {
+  const { config } = opts;
   const entry = (e: ApproverEntry) => (e.kind === 'group' || e.kind === 'user' ? `${e.kind}:${e.value}` : e.value);
   const requesters = new RequesterPolicy({
     requesters: config.requesters.map(entry),
@@ -62,6 +52,33 @@ export function openRequests(opts: OpenRequestsOptions): OpenedRequests {
     allowSelfApproval: config.allowSelfApproval,
     ...(opts.log ? { log: opts.log } : {}),
   });
+  return { approvers, requesters };
+}
+
+export interface OpenRequestsOptions extends PolicyOptions {
+  store: RequestStore;
+  notifier: RequestNotifier;
+  /** Built by requestPolicies() when the caller has not built them already. */
+  policies?: RequestPolicies;
+  /** Extra workflow settings (clock, lease, re-check budget, tracking). */
+  workflow?: Partial<Omit<ChangeRequestsDeps, 'store' | 'licenses' | 'approvers' | 'notifier' | 'tenantId'>>;
+}
+
+export interface OpenedRequests extends RequestPolicies {
+  config: RequestConfig;
+  store: RequestStore;
+  workflow: ChangeRequests;
+  /**
+   * Stops the timers and waits up to `waitMs` (default 5 s) for work in hand. The store stays
+   * open: whoever opened it closes it. A group still being tracked is left 'running': its lease
+   * lapses and reconcile() finishes it after the restart (or in another process).
+   */
+  close(waitMs?: number): Promise<void>;
+}
+
+export function openRequests(opts: OpenRequestsOptions): OpenedRequests {
+  const { config, store } = opts;
+  const { approvers, requesters } = opts.policies ?? requestPolicies(opts);
   const workflow = new ChangeRequests({
     ttlMs: config.approvalTtlMs,
     restartSettleMs: config.restartSettleMs,
@@ -85,7 +102,6 @@ export function openRequests(opts: OpenRequestsOptions): OpenedRequests {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([workflow.whenIdle(), new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]);
       clearTimeout(timer);
-      store.close();
     },
   };
 }

@@ -20,7 +20,7 @@ import {
   type TrackingReport,
   type TrackOptions,
 } from '../licensing/model';
-import { normalizeRequestId } from '../state/sqlite-store';
+import { normalizeRequestId } from './request-id';
 import { sameId, type ApprovalCheck, type RequestCheck } from './approvers';
 import { worsenedBetween } from './compare';
 import { newInstanceId, ownerIsGone } from './instance';

@@ -3,6 +3,7 @@
 // benchmarks and a bot started apart (GRAPH_BASE_URL). Defaults: SANDBOX_PORT or 3979,
 // SANDBOX_TENANT or the bundled demo tenant. An invalid fixture lists its problems and exits 1.
 import { join, resolve } from 'node:path';
+import { loadSandboxEnv } from '../config';
 import { FixtureError, startSandbox } from './index';
 
 export const DEMO_TENANT = join(__dirname, '..', '..', '..', 'data', 'demo-tenant.json');
@@ -19,10 +20,11 @@ function usage(): string {
     `  defaults: --tenant $SANDBOX_TENANT or ${DEMO_TENANT}; --port $SANDBOX_PORT or ${DEFAULT_PORT}`;
 }
 
-export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): Args | string {
+/** `defaults`: SANDBOX_TENANT and SANDBOX_PORT as src/config.ts read them; the flags override them. */
+export function parseArgs(argv: string[], defaults: { tenant?: string; port?: number } = {}): Args | string {
   const args: Args = {
-    tenant: env.SANDBOX_TENANT || DEMO_TENANT,
-    port: env.SANDBOX_PORT ? Number(env.SANDBOX_PORT) : DEFAULT_PORT,
+    tenant: defaults.tenant ?? DEMO_TENANT,
+    port: defaults.port ?? DEFAULT_PORT,
     host: '127.0.0.1',
   };
   for (let i = 0; i < argv.length; i++) {
@@ -53,7 +55,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  // An entry point: the environment is read here, through the one configuration loader.
+  const args = parseArgs(process.argv.slice(2), loadSandboxEnv(process.env));
   if (typeof args === 'string') {
     const help = args.startsWith('usage');
     (help ? console.log : console.error)(args);

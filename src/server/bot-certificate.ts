@@ -4,17 +4,9 @@
 // once at start-up, so a wrong file is reported with the other configuration problems.
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { BotCertificate } from '../config';
 
-export interface BotCertificate {
-  /** The certificate block (BEGIN CERTIFICATE), sent as x5c so Entra can validate rollovers. */
-  certificate: string;
-  /** The private key block, PEM. */
-  privateKey: string;
-  /** SHA-1 thumbprint, hex without colons (what Entra shows under Certificates & secrets). */
-  thumbprint: string;
-  /** Not after, ISO: logged at start-up so an expiry is seen before it bites. */
-  validTo: string;
-}
+export type { BotCertificate };
 
 const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
 const KEY_BLOCK = /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;

@@ -17,9 +17,8 @@ import type {
   RequestStore,
   TransitionResult,
 } from '../requests/types';
+import { normalizeRequestId } from '../requests/request-id';
 import { runMigrations } from './migrations';
-
-export const DEFAULT_STATE_DB = './var/plan-switch.db';
 
 export interface StoreOptions {
   /** Clock for createdAt/updatedAt/expiresAt and audit times (tests inject one). */
@@ -63,15 +62,6 @@ interface AuditRow {
   from_state: RequestState | null;
   to_state: RequestState | null;
   detail: string;
-}
-
-/** "12", "#12", "R12", " r12 " -> "12"; anything else -> undefined. */
-export function normalizeRequestId(id: string | number | undefined | null): string | undefined {
-  if (id === undefined || id === null) return undefined;
-  const m = /^\s*(?:#|r)?\s*(\d{1,15})\s*$/i.exec(String(id));
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  return Number.isSafeInteger(n) && n > 0 ? String(n) : undefined;
 }
 
 function toRequest(row: RequestRow): ChangeRequest {

@@ -15,7 +15,7 @@ describe('config: environment checked at start-up', () => {
     assert.equal(c.localMode, true);
     assert.equal(c.sandboxMode, true);
     assert.equal(c.graph.mode, 'sandbox');
-    assert.equal(c.requests.stateDb, './var/plan-switch.db');
+    assert.equal(c.stateDb, './var/plan-switch.db');
     assert.equal(c.requests.allowSelfApproval, false);
     assert.equal(c.requests.approvalTtlMs, 24 * 3_600_000);
   });

@@ -19,6 +19,7 @@ import type { Actor, ChangeRequest, RequestState, WorkflowResult } from '../../s
 import type { ApproversPort, BotDeps, ConversationRefStore, Proactive, RequestersPort, RequestsPort } from '../../src/bot/deps';
 import { silentLogger } from '../../src/bot/deps';
 import { PlanSwitchBot } from '../../src/bot/bot';
+import { Conversations } from '../../src/bot/conversations';
 
 export const TENANT = '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';
 export const OTHER_TENANT = '99999999-9999-4999-8999-999999999999';
@@ -307,7 +308,7 @@ export interface ActivityOptions {
   replyToId?: string;
 }
 
-export function harness(over: Partial<BotDeps> = {}, approverOpts: { allowSelf?: boolean } = {}): Harness {
+export function harness(over: Partial<BotDeps> & { proactive?: Proactive } = {}, approverOpts: { allowSelf?: boolean } = {}): Harness {
   // Fakes unless the caller passes real ones (the integration specs): the harness exposes whichever is used.
   const licenses = (over.licenses ?? fakeLicenses()) as FakeLicenses;
   const requests = (over.requests ?? fakeRequests()) as FakeRequests;
@@ -315,7 +316,9 @@ export function harness(over: Partial<BotDeps> = {}, approverOpts: { allowSelf?:
   const requesters = over.requesters ?? fakeRequesters();
   const refs = (over.refs ?? new MemoryRefs()) as MemoryRefs;
   const proactive = (over.proactive ?? new RecordingProactive()) as RecordingProactive;
-  const bot = new PlanSwitchBot({ tenantId: TENANT, log: silentLogger, ...over, licenses, requests, approvers, requesters, refs, proactive });
+  const { proactive: _proactive, ...deps } = over;
+  const conversations = new Conversations(refs, proactive, silentLogger);
+  const bot = new PlanSwitchBot({ tenantId: TENANT, log: silentLogger, ...deps, licenses, requests, approvers, requesters, refs, conversations });
   const adapter = new TestAdapter(async (ctx) => {
     await bot.run(ctx);
   });

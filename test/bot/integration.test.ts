@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { withSandbox } from '../helpers/sandbox';
 import { connectGraph, type GraphConnection } from '../../src/graph/connect';
+import { loopbackGraph } from '../../src/graph/config';
 import { LicenseService } from '../../src/licensing/service';
 import { openStore, type SqliteRequestStore } from '../../src/state/sqlite-store';
 import { ApproverPolicy, RequesterPolicy } from '../../src/requests/approvers';
@@ -33,7 +34,7 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
 
   beforeEach(async () => {
     await sb.behavior({ groupProcessingMs: 50 });
-    graph = await connectGraph({ GRAPH_BASE_URL: sb.graphBaseUrl });
+    graph = connectGraph(loopbackGraph(sb.graphBaseUrl));
     licenses = new LicenseService(graph.gateway, undefined, { pollIntervalMs: 25, trackTimeoutMs: 10_000 });
     store = openStore(':memory:');
     const approvers = new ApproverPolicy({ approvers: `group:${LICENSE_ADMINS}`, tenantId: TENANT, licenses });

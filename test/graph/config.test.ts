@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential } from '@azure/identity';
 import { credentialFor, GRAPH_SCOPE, TokenCredentialAuthProvider } from '../../src/graph/client';
-import { describeGraphConfig, GraphConfigError, isLoopbackHost, loadGraphConfig, splitBaseUrl } from '../../src/graph/config';
+import { describeGraphConfig, GraphConfigError, isLoopbackHost, splitBaseUrl } from '../../src/graph/config';
+import { loadGraphConfig } from '../../src/config';
 
 const TENANT = '8f0c1f6e-1111-4222-8333-444455556666';
 const CLIENT = '0a1b2c3d-1111-4222-8333-444455556666';

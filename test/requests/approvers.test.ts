@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { ApproverPolicy, parseApprovers } from '../../src/requests/approvers';
-import { loadRequestConfig, parseDuration, DEFAULT_APPROVAL_TTL_MS } from '../../src/requests/config';
+import { DEFAULT_APPROVAL_TTL_MS } from '../../src/requests/config';
+import { loadRequestConfig, parseDuration } from '../../src/config/requests';
+import { loadConfig } from '../../src/config';
 import { alice, APPROVERS, bob, carol, Clock, dave, fakeLicenses, ids, OTHER_TENANT, TENANT } from './fakes';
 
 describe('requests: approvers policy', () => {
@@ -119,12 +121,12 @@ describe('requests: configuration', () => {
 
   it('reads the environment with defaults', () => {
     const c = loadRequestConfig({});
-    assert.equal(c.stateDb, './var/plan-switch.db');
+    assert.equal(loadConfig({ SANDBOX_TENANT: 'data/demo-tenant.json' }).stateDb, './var/plan-switch.db');
     assert.equal(c.approvalTtlMs, DEFAULT_APPROVAL_TTL_MS);
     assert.equal(c.allowSelfApproval, false);
     assert.deepEqual(c.approvers, []);
     const d = loadRequestConfig({ STATE_DB: '/tmp/x.db', APPROVAL_TTL: '2h', ALLOW_SELF_APPROVAL: 'true', APPROVERS: 'bob@contoso.example' });
-    assert.equal(d.stateDb, '/tmp/x.db');
+    assert.equal(loadConfig({ STATE_DB: '/tmp/x.db' }).stateDb, '/tmp/x.db');
     assert.equal(d.approvalTtlMs, 2 * 3_600_000);
     assert.equal(d.allowSelfApproval, true);
     assert.equal(d.approvers.length, 1);

@@ -3,7 +3,18 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRequests } from '../../src/requests';
+import { loadConfig } from '../../src/config';
+import { openStateStore } from '../../src/compose';
+import type { LicensePort } from '../../src/licensing/model';
 import { alice, bob, fakeLicenses, groupSpec, preflight, RecordingNotifier, TENANT } from './fakes';
+
+/** What the composition root does: the configuration from `env`, the store it names, the workflow on it. */
+async function openFromEnv(env: NodeJS.ProcessEnv, licenses: LicensePort) {
+  const config = loadConfig({ SANDBOX_TENANT: 'data/demo-tenant.json', ...env });
+  const store = await openStateStore(config);
+  const opened = openRequests({ store, config: config.requests, licenses, notifier: new RecordingNotifier(), tenantId: TENANT });
+  return { ...opened, close: () => opened.close().finally(() => store.close()) };
+}
 
 describe('requests: openRequests (start-up wiring from the environment)', () => {
   let dir: string;
@@ -22,7 +33,7 @@ describe('requests: openRequests (start-up wiring from the environment)', () => 
       APPROVAL_TTL: '2h',
       ALLOW_SELF_APPROVAL: 'false',
     };
-    const opened = openRequests({ licenses, notifier: new RecordingNotifier(), tenantId: TENANT, env });
+    const opened = await openFromEnv(env, licenses);
     try {
       assert.ok(existsSync(db));
       assert.equal(opened.config.approvalTtlMs, 2 * 3_600_000);
@@ -41,7 +52,7 @@ describe('requests: openRequests (start-up wiring from the environment)', () => 
   it('REQUESTERS unset: the approvers may ask; anyone else is refused (not_requester) and nothing is stored', async () => {
     const licenses = fakeLicenses();
     const env = { STATE_DB: join(dir, 'r.db'), APPROVERS: `user:${bob.id}` };
-    const opened = openRequests({ licenses, notifier: new RecordingNotifier(), tenantId: TENANT, env });
+    const opened = await openFromEnv(env, licenses);
     try {
       assert.equal(opened.requesters.fromApprovers, true);
       const refused = await opened.workflow.request(alice, groupSpec, preflight());
@@ -57,7 +68,7 @@ describe('requests: openRequests (start-up wiring from the environment)', () => 
 
   it('REQUESTERS set: only they may ask; approvers are not requesters unless listed', async () => {
     const env = { STATE_DB: join(dir, 'r2.db'), APPROVERS: `user:${bob.id}`, REQUESTERS: `user:${alice.id}` };
-    const opened = openRequests({ licenses: fakeLicenses(), notifier: new RecordingNotifier(), tenantId: TENANT, env });
+    const opened = await openFromEnv(env, fakeLicenses());
     try {
       assert.ok((await opened.workflow.request(alice, groupSpec, preflight())).ok);
       const byBob = await opened.workflow.request(bob, groupSpec, preflight());
@@ -67,17 +78,12 @@ describe('requests: openRequests (start-up wiring from the environment)', () => 
     }
   });
 
-  it('refuses a bad REQUESTERS entry at start-up, naming REQUESTERS', () => {
-    assert.throws(
-      () => openRequests({ licenses: fakeLicenses(), notifier: new RecordingNotifier(), tenantId: TENANT, env: { STATE_DB: join(dir, 's.db'), REQUESTERS: 'Helpdesk' } }),
-      /REQUESTERS: "Helpdesk"/,
-    );
+  it('refuses a bad REQUESTERS entry at start-up, naming REQUESTERS, before any store is opened', async () => {
+    await assert.rejects(openFromEnv({ STATE_DB: join(dir, 's.db'), REQUESTERS: 'Helpdesk' }, fakeLicenses()), /REQUESTERS: "Helpdesk"/);
+    assert.equal(existsSync(join(dir, 's.db')), false);
   });
 
-  it('refuses a bad APPROVERS entry at start-up', () => {
-    assert.throws(
-      () => openRequests({ licenses: fakeLicenses(), notifier: new RecordingNotifier(), tenantId: TENANT, env: { STATE_DB: join(dir, 's.db'), APPROVERS: 'Sales Team' } }),
-      /APPROVERS/,
-    );
+  it('refuses a bad APPROVERS entry at start-up', async () => {
+    await assert.rejects(openFromEnv({ STATE_DB: join(dir, 's.db'), APPROVERS: 'Sales Team' }, fakeLicenses()), /APPROVERS/);
   });
 });

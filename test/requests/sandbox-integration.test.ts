@@ -1,6 +1,7 @@
 // The workflow with the real LicenseService over the Graph gateway, against the sandbox tenant.
 import assert from 'node:assert/strict';
 import { connectGraph } from '../../src/graph/connect';
+import { loopbackGraph } from '../../src/graph/config';
 import type { ChangeSpec } from '../../src/licensing/model';
 import { LicenseService } from '../../src/licensing/service';
 import { ApproverPolicy } from '../../src/requests/approvers';
@@ -20,7 +21,7 @@ function ok(r: WorkflowResult): ChangeRequest {
 
 /** The workflow on the real license service over the sandbox `sb`: what each spec here runs against. */
 async function workflowOn(sb: SandboxAccess) {
-  const conn = await connectGraph({ GRAPH_BASE_URL: sb.graphBaseUrl });
+  const conn = connectGraph(loopbackGraph(sb.graphBaseUrl));
   const licenses = new LicenseService(conn.gateway, undefined, { pollIntervalMs: 20, trackTimeoutMs: 10_000 });
   const store = openStore(':memory:');
   const notifier = new RecordingNotifier();

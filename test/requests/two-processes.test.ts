@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectGraph } from '../../src/graph/connect';
+import { loopbackGraph } from '../../src/graph/config';
 import type { ChangeSpec } from '../../src/licensing/model';
 import { LicenseService } from '../../src/licensing/service';
 import { openStore } from '../../src/state/sqlite-store';
@@ -141,7 +142,7 @@ describe('requests: two processes, one database, one sandbox tenant (real Licens
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('fifty approve clicks at once (25 per process): exactly one POST .../assignLicense in the request log', async () => {
-    const conn = await connectGraph({ GRAPH_BASE_URL: sb.graphBaseUrl });
+    const conn = connectGraph(loopbackGraph(sb.graphBaseUrl));
     const spec: ChangeSpec = { principal: { kind: 'group', group: 'Sales' }, from: 'E1', to: 'E3' };
     let requestId: string;
     const db = join(dir, 'state.db');

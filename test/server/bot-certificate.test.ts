@@ -28,7 +28,7 @@ describe('bot credential: a certificate instead of a client secret', () => {
   });
 
   it('the configuration takes it in place of MicrosoftAppPassword, and the adapter signs with it', async () => {
-    const config = loadConfig({ ...base, MicrosoftAppCertificatePath: CERT });
+    const config = loadConfig({ ...base, MicrosoftAppCertificatePath: CERT }, { readCertificate: readBotCertificate });
     assert.equal(config.bot.appPassword, undefined);
     assert.equal(config.bot.certificate?.thumbprint, readBotCertificate(CERT).thumbprint);
     const factory = botCredentialsFactory(config);

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openStore, normalizeRequestId, type SqliteRequestStore } from '../../src/state/sqlite-store';
+import { normalizeRequestId } from '../../src/requests/request-id';
+import { openStore, type SqliteRequestStore } from '../../src/state/sqlite-store';
 import { MIGRATIONS, SCHEMA_VERSION, runMigrations, schemaVersions } from '../../src/state/migrations';
 import { alice, bob, Clock, groupSpec, preflight } from '../requests/fakes';
 
