@@ -11,7 +11,7 @@ export class UsageError extends Error {
   }
 }
 
-export const COMMANDS = ['preflight', 'swap', 'status', 'plans', 'help'] as const;
+export const COMMANDS = ['preflight', 'swap', 'status', 'plans', 'doctor', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliOptions {
@@ -24,6 +24,9 @@ export interface CliOptions {
   pollMs?: number;
   principal?: PrincipalQuery;
   spec?: ChangeSpec;
+  /** doctor: the group and the user to try the reads on. */
+  group?: string;
+  user?: string;
 }
 
 const OPTIONS = {
@@ -49,6 +52,7 @@ const ALLOWED: Record<Command, string[]> = {
   swap: ['group', 'user', 'users-file', 'from', 'to', 'include-direct', 'enable', 'disable', 'yes', 'no-wait', 'timeout', 'poll-ms'],
   status: ['group', 'user'],
   plans: [],
+  doctor: ['group', 'user'],
   help: [],
 };
 
@@ -99,6 +103,12 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
   }
 
   if (command === 'plans') return opts;
+  if (command === 'doctor') {
+    // Both optional here: the group and the user the reads are tried on.
+    if (v.group !== undefined && v.group.trim()) opts.group = v.group.trim();
+    if (v.user !== undefined && v.user.trim()) opts.user = v.user.trim();
+    return opts;
+  }
 
   const given = (['group', 'user', 'users-file'] as const).filter((k) => v[k] !== undefined);
   const allowedPrincipals = command === 'status' ? '--group or --user' : '--group, --user or --users-file';
@@ -132,6 +142,7 @@ Usage:
   plan-switch swap      ... same as preflight ... [--yes] [--no-wait] [--timeout SECONDS] [--json]
   plan-switch status    (--group NAME|ID | --user UPN|ID) [--json]
   plan-switch plans     [--json]
+  plan-switch doctor    [--group NAME|ID] [--user UPN|ID] [--json]
 
 Commands:
   preflight  Check a change and show what it would do. Writes nothing.
@@ -140,6 +151,10 @@ Commands:
              has processed the members (--no-wait to skip, --timeout to bound; default 600 s).
   status     A user's licenses (with where each comes from) or a group's licenses and processing state.
   plans      The tenant's plans with seats enabled, consumed and available.
+  doctor     Read-only check of the tenant: sign-in, the app's permissions (the token's roles)
+             against docs/deploy.md, and each kind of Graph read once, on --group and --user
+             or the first licensed ones; says per read what is missing and the fix. Exit 0 when
+             everything Plan Switch needs works, 1 otherwise.
 
 Options:
   --from PLAN         Source plan ("E1", "STANDARDPACK", "Office 365 E1" or a skuId). Optional when

@@ -4,6 +4,7 @@ import { GraphConfigError } from '../graph/config';
 import { GraphError } from '../graph/errors';
 import { LicensingError, type LicensePort, type PreflightResult, type SwapResult, type TrackingReport } from '../licensing/model';
 import { HELP, parseCli, UsageError, type CliOptions } from './args';
+import { doctorCommand, type OpenDoctor } from './doctor';
 import { plansText, preflightText, statusText, swapText, trackingText } from './format';
 
 export const EXIT_OK = 0;
@@ -22,6 +23,8 @@ export interface CliIO {
 export interface CliDeps {
   /** Opens the license service (default: the Graph configuration, openGraph, LicenseService). */
   open(env: NodeJS.ProcessEnv, opts: CliOptions): Promise<{ service: LicensePort; close(): Promise<void> }>;
+  /** Opens Graph for `doctor` (default: connectGraph with raw reads). */
+  openDoctor?: OpenDoctor;
 }
 
 export const defaultDeps: CliDeps = {
@@ -74,6 +77,15 @@ export async function runCli(argv: string[], io: CliIO, deps: CliDeps = defaultD
   if (opts.help || opts.command === 'help') {
     io.stdout(HELP.trimEnd());
     return EXIT_OK;
+  }
+
+  if (opts.command === 'doctor') {
+    try {
+      return await doctorCommand(opts, io, deps.openDoctor);
+    } catch (err) {
+      io.stderr(errorLine(err));
+      return EXIT_ERROR;
+    }
   }
 
   let session: Awaited<ReturnType<CliDeps['open']>> | undefined;

@@ -1,8 +1,10 @@
 // connectGraph: one place that turns a Graph configuration into a working GraphGateway, for the bot
 // and the CLI alike. It never starts the sandbox: the composition root (src/compose.ts) does that
 // when GRAPH_BASE_URL is unset and connects here as to any loopback endpoint.
-import { createGraphClient, credentialFor, newStats, type GraphStats, type RetryPolicy } from './client';
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { createGraphClient, credentialFor, GRAPH_SCOPE, newStats, type GraphStats, type RetryPolicy } from './client';
 import { describeGraphConfig, type GraphConfig } from './config';
+import { sandboxCredential } from './doctor-reads';
 import { GraphGateway, type GatewayOptions } from './gateway';
 
 /** What connectGraph reaches: a loopback endpoint (a sandbox) or real Graph. */
@@ -16,6 +18,10 @@ export interface GraphConnection {
   /** One line for start-up logs (never a secret). */
   description: string;
   stats: GraphStats;
+  /** The Graph client under the gateway (plan-switch doctor reads raw answers through it). */
+  client: Client;
+  /** An access token as the app gets it (a sandbox on loopback: from /_sandbox/token), for doctor to read its roles. */
+  accessToken(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -37,6 +43,13 @@ export function connectGraph(config: GraphTarget, opts: ConnectOptions = {}): Gr
     config,
     description: describeGraphConfig(config),
     stats,
+    client,
+    async accessToken() {
+      const source = credential ?? sandboxCredential(new URL(config.baseUrl).origin);
+      const t = await source.getToken(scope ?? GRAPH_SCOPE);
+      if (!t?.token) throw new Error('no access token');
+      return t.token;
+    },
     close: () => Promise.resolve(),
   };
 }

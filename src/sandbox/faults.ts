@@ -6,17 +6,26 @@ export interface FaultSpec {
   method?: string;
   /** Path glob below /v1.0 (a /v1.0 prefix is ignored); "*" matches any run of characters. */
   path: string;
-  status: number;
+  /** The failure status; leave it out with `withhold`. */
+  status?: number;
   /** How many matching requests fail (default 1). */
   times?: number;
   /** Retry-After header in seconds (default 1 for 429; none for 5xx unless given). */
   retryAfterSeconds?: number;
   /** The request takes effect, yet the caller sees the fault (Graph has been seen to do this on writes). */
   hideSuccess?: boolean;
+  /**
+   * No failure: the request is served, but these properties are left out of the object (or of
+   * each object of a collection), as Graph does with a field the app may not read.
+   */
+  withhold?: string[];
 }
 
-export interface Fault extends Required<Omit<FaultSpec, 'retryAfterSeconds'>> {
+export interface Fault extends Required<Omit<FaultSpec, 'retryAfterSeconds' | 'withhold' | 'status'>> {
+  /** 0 for a withhold fault. */
+  status: number;
   retryAfterSeconds?: number;
+  withhold?: string[];
   id: number;
   remaining: number;
 }
@@ -44,12 +53,16 @@ export class Faults {
   add(raw: unknown): Fault | string {
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return 'a fault is an object { method, path, status, times, retryAfterSeconds }';
     const o = raw as Record<string, unknown>;
-    const known = new Set(['method', 'path', 'status', 'times', 'retryAfterSeconds', 'hideSuccess']);
+    const known = new Set(['method', 'path', 'status', 'times', 'retryAfterSeconds', 'hideSuccess', 'withhold']);
     const unknown = Object.keys(o).filter((k) => !known.has(k));
     if (unknown.length) return `unknown field(s): ${unknown.join(', ')}`;
     if (typeof o.path !== 'string' || !o.path) return 'path (a glob such as "/users/*/assignLicense") is required';
     if (o.method !== undefined && (typeof o.method !== 'string' || !o.method)) return 'method must be a string such as "POST"';
-    if (typeof o.status !== 'number' || !Number.isInteger(o.status) || o.status < 400 || o.status > 599) return 'status must be 429, 500 or 503 (any 4xx/5xx is accepted)';
+    const withhold = o.withhold;
+    if (withhold !== undefined) {
+      if (!Array.isArray(withhold) || !withhold.length || withhold.some((f) => typeof f !== 'string' || !f)) return 'withhold must be a list of property names';
+      if (o.status !== undefined || o.hideSuccess !== undefined || o.retryAfterSeconds !== undefined) return 'withhold serves the request: leave status, hideSuccess and retryAfterSeconds out';
+    } else if (typeof o.status !== 'number' || !Number.isInteger(o.status) || o.status < 400 || o.status > 599) return 'status must be 429, 500 or 503 (any 4xx/5xx is accepted)';
     if (o.times !== undefined && (typeof o.times !== 'number' || !Number.isInteger(o.times) || o.times < 1)) return 'times must be a whole number of 1 or more';
     if (o.retryAfterSeconds !== undefined && (typeof o.retryAfterSeconds !== 'number' || o.retryAfterSeconds < 0)) return 'retryAfterSeconds must be 0 or more';
     if (o.hideSuccess !== undefined && typeof o.hideSuccess !== 'boolean') return 'hideSuccess must be true or false';
@@ -57,7 +70,8 @@ export class Faults {
       id: this.nextId++,
       method: ((o.method as string | undefined) ?? '*').toUpperCase(),
       path: o.path,
-      status: o.status,
+      status: (o.status as number | undefined) ?? 0,
+      ...(withhold ? { withhold: withhold as string[] } : {}),
       times: (o.times as number | undefined) ?? 1,
       remaining: (o.times as number | undefined) ?? 1,
       retryAfterSeconds: (o.retryAfterSeconds as number | undefined) ?? (o.status === 429 ? 1 : undefined),

@@ -71,7 +71,8 @@ export class SandboxHost {
       const headers = lowerHeaders(req.headers);
       const pathAndQuery = sdkNextLinkPath(url.pathname.replace(/^\/v1\.0/i, '')) + url.search;
       if (/^\/\$batch\/?$/i.test(url.pathname.replace(/^\/v1\.0/i, ''))) {
-        const fault = this.faults.take(method, '/$batch');
+        const taken = this.faults.take(method, '/$batch');
+        const fault = taken?.withhold ? undefined : taken;
         out = fault
           ? faultResponse(fault.status, fault.retryAfterSeconds)
           : method !== 'POST'
@@ -103,7 +104,10 @@ export class SandboxHost {
     const [path, query = ''] = splitQuery(pathAndQuery);
     const fault = this.faults.take(method, path);
     let res: GraphResponse;
-    if (fault && !fault.hideSuccess) {
+    if (fault?.withhold) {
+      const url = new URL(`${origin}/v1.0${path}${query ? `?${query}` : ''}`);
+      res = withholdFields(handleGraphRequest(this.tenant, { method, path, url, headers, body, malformed }), fault.withhold);
+    } else if (fault && !fault.hideSuccess) {
       res = faultResponse(fault.status, fault.retryAfterSeconds);
     } else {
       const url = new URL(`${origin}/v1.0${path}${query ? `?${query}` : ''}`);
@@ -191,6 +195,21 @@ export function createHttpServer(host: SandboxHost): http.Server {
   });
   server.keepAliveTimeout = 5_000;
   return server;
+}
+
+/** A served answer without `fields` on its object or on each object of its collection (a withhold fault). */
+function withholdFields(res: GraphResponse, fields: readonly string[]): GraphResponse {
+  if (res.status < 200 || res.status >= 300) return res;
+  const body = res.body as Record<string, unknown> | undefined;
+  res.bytes?.release();
+  if (!body || typeof body !== 'object') return { status: res.status, headers: res.headers, body };
+  const strip = (o: unknown) => {
+    if (o && typeof o === 'object') for (const f of fields) delete (o as Record<string, unknown>)[f];
+  };
+  const copy = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
+  if (Array.isArray(copy.value)) copy.value.forEach(strip);
+  else strip(copy);
+  return { status: res.status, headers: res.headers, body: copy };
 }
 
 function faultResponse(status: number, retryAfterSeconds?: number): GraphResponse {
