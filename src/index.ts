@@ -88,8 +88,8 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
       localMode: config.localMode,
       log,
       processActivity: (req, res) => processHttp(adapter, req, res, (ctx) => bot.run(ctx), log),
-      health: () => {
-        store.get('1');
+      health: async () => {
+        await store.get('1');
         return { ok: true, detail: { store: store.path } };
       },
       // A real Graph read each time (the license service caches the organization), bounded so a

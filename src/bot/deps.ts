@@ -14,8 +14,8 @@ export interface RequestsPort {
   reject(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult>;
   cancel(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult>;
   undo(actor: Actor, id: string, conversationKey?: string): Promise<WorkflowResult>;
-  status(id: string, actor?: Actor): WorkflowResult;
-  history(limit?: number): ChangeRequest[];
+  status(id: string, actor?: Actor): Promise<WorkflowResult>;
+  history(limit?: number): Promise<ChangeRequest[]>;
   pending(actor: Actor): Promise<ChangeRequest[]>;
 }
 

@@ -56,7 +56,7 @@ export async function onCommand(turn: Turn, command: Command): Promise<void> {
         await status(turn, command.target);
         return;
       case 'history': {
-        const list = deps.requests.history(command.limit ?? 10);
+        const list = await deps.requests.history(command.limit ?? 10);
         await sendCard(turn, requestListCard(t, 'history', list));
         return;
       }
@@ -101,7 +101,7 @@ async function status(turn: Turn, target: string | undefined): Promise<void> {
     return;
   }
   if (REQUEST_ID.test(target)) {
-    const res = deps.requests.status(target.replace(/^#/, ''), turn.actor);
+    const res = await deps.requests.status(target.replace(/^#/, ''), turn.actor);
     if (res.ok) {
       await sendRequestCard(turn, res.request);
       return;

@@ -89,7 +89,13 @@ export type TransitionResult =
   | { ok: true; request: ChangeRequest }
   | { ok: false; reason: 'unknown' | 'state' | 'version'; request?: ChangeRequest };
 
-/** Durable store (SQLite). Every transition is a compare-and-set in one transaction. */
+/**
+ * The store port: durable requests, their audit trail, run leases and the notice outbox. SQLite
+ * (src/state/sqlite-store.ts) and PostgreSQL implement it; the workflow only ever sees this.
+ * Every method answers a Promise. Every transition is a compare-and-set on (state, version)
+ * that appends its audit row in the same transaction, so of two racing callers (two clicks, two
+ * processes, two instances) exactly one wins.
+ */
 export interface RequestStore {
   create(input: {
     spec: ChangeSpec;
@@ -98,8 +104,9 @@ export interface RequestStore {
     ttlMs: number;
     undoOf?: string;
     conversationKey?: string;
-  }): ChangeRequest;
-  get(id: string): ChangeRequest | undefined;
+  }): Promise<ChangeRequest>;
+  /** By id as people type it ("12", "#12", "R12"); undefined when there is none. */
+  get(id: string): Promise<ChangeRequest | undefined>;
   transition(
     id: string,
     expect: { from: readonly RequestState[]; version?: number },
@@ -109,20 +116,36 @@ export interface RequestStore {
     detail?: Record<string, unknown>,
     /** Audit action name; defaults to the target state. */
     action?: string,
-  ): TransitionResult;
+  ): Promise<TransitionResult>;
   /** Newest first. */
-  list(filter?: { states?: readonly RequestState[]; requesterId?: string; undoOf?: string; limit?: number; unnotified?: boolean; updatedSince?: string }): ChangeRequest[];
+  list(filter?: RequestFilter): Promise<ChangeRequest[]>;
   /** Records that the notice of `version` went out (never lowers what is recorded). No version bump, no audit. */
-  markNotified(id: string, version: number): void;
+  markNotified(id: string, version: number): Promise<void>;
   /** Extends a running request's lease if `owner` still holds it; false when it does not. No version bump, no audit. */
-  renewLease(id: string, owner: string, until: string): boolean;
-  audit(requestId: string): AuditEntry[];
-  appendAudit(requestId: string, actor: Actor | null, action: string, detail: Record<string, unknown>): void;
-  saveConversationRef(key: string, ref: unknown): void;
-  getConversationRef(key: string): unknown | undefined;
-  /** Personal-chat references by user object id, for approver notices. */
-  listConversationRefs(): { key: string; ref: unknown }[];
-  close(): void;
+  renewLease(id: string, owner: string, until: string): Promise<boolean>;
+  /**
+   * One-off notices that are not a state change (the approval reminder): true for exactly one
+   * caller per (id, kind), who then sends and calls markNoticeSent. A claim never marked sent
+   * is given again once `claim.until` has passed by the store's clock (its sender died), so a
+   * notice is neither sent twice while its sender lives nor lost when it dies. No version bump.
+   */
+  claimNotice(id: string, kind: string, claim: RequestLease): Promise<boolean>;
+  markNoticeSent(id: string, kind: string): Promise<void>;
+  /** Oldest first. */
+  audit(requestId: string): Promise<AuditEntry[]>;
+  appendAudit(requestId: string, actor: Actor | null, action: string, detail: Record<string, unknown>): Promise<void>;
+  close(): Promise<void> | void;
+}
+
+export interface RequestFilter {
+  states?: readonly RequestState[];
+  requesterId?: string;
+  undoOf?: string;
+  limit?: number;
+  /** Only requests whose last notice has not gone out (notifiedVersion < version). */
+  unnotified?: boolean;
+  /** Only requests changed at or after this ISO time. */
+  updatedSince?: string;
 }
 
 /** What the workflow tells the outside world; the bot implements it with proactive messages. */

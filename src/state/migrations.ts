@@ -69,6 +69,20 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE requests SET notified_version = version;
     `,
   },
+  {
+    version: 3,
+    name: 'one-off notices (approval reminders): claimed by one sender, recorded once sent',
+    sql: `
+      CREATE TABLE notices (
+        request_id  TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        owner       TEXT NOT NULL,
+        claim_until TEXT NOT NULL,
+        sent_at     TEXT,
+        PRIMARY KEY (request_id, kind)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -3,6 +3,8 @@
 // inside one IMMEDIATE transaction that also appends the audit entry, so a second click, a Teams
 // retry or another process finds the state already moved. The audit table has no update or
 // delete path here, and triggers refuse both at the database level.
+// better-sqlite3 is synchronous: each port method does its work at once and answers a settled
+// Promise, so a transaction never spans an await and stays atomic.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -14,6 +16,7 @@ import type {
   RequestLease,
   RequestResult,
   RequestState,
+  RequestFilter,
   RequestStore,
   TransitionResult,
 } from '../requests/types';
@@ -31,6 +34,11 @@ export interface SqliteRequestStore extends RequestStore {
   /** The underlying connection, for tests and maintenance only. */
   readonly db: Database.Database;
   readonly path: string;
+  close(): void;
+  /** Conversation references (synchronous; the bot's ConversationRefStore). */
+  saveConversationRef(key: string, ref: unknown): void;
+  getConversationRef(key: string): unknown | undefined;
+  listConversationRefs(): { key: string; ref: unknown }[];
 }
 
 interface RequestRow {
@@ -137,6 +145,10 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteReque
       ON CONFLICT(key) DO UPDATE SET ref = excluded.ref, updated_at = excluded.updated_at`),
     getRef: db.prepare('SELECT ref FROM conversation_refs WHERE key = ?'),
     listRefs: db.prepare('SELECT key, ref FROM conversation_refs ORDER BY key'),
+    claimNew: db.prepare(`INSERT INTO notices (request_id, kind, owner, claim_until) VALUES (?, ?, ?, ?)
+      ON CONFLICT(request_id, kind) DO UPDATE SET owner = excluded.owner, claim_until = excluded.claim_until
+      WHERE notices.sent_at IS NULL AND notices.claim_until < ?`),
+    noticeSent: db.prepare('UPDATE notices SET sent_at = ? WHERE request_id = ? AND kind = ? AND sent_at IS NULL'),
   };
 
   const getRow = (id: string): RequestRow | undefined => {
@@ -214,59 +226,69 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteReque
     },
   );
 
+  const list = (filter: RequestFilter = {}): ChangeRequest[] => {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.states) {
+      if (filter.states.length === 0) return [];
+      where.push(`state IN (${filter.states.map(() => '?').join(', ')})`);
+      params.push(...filter.states);
+    }
+    if (filter.requesterId !== undefined) {
+      where.push('requester_id = ?');
+      params.push(filter.requesterId);
+    }
+    if (filter.undoOf !== undefined) {
+      where.push('undo_of = ?');
+      params.push(filter.undoOf);
+    }
+    if (filter.unnotified) where.push('notified_version < version');
+    if (filter.updatedSince !== undefined) {
+      where.push('updated_at >= ?');
+      params.push(filter.updatedSince);
+    }
+    let sql = 'SELECT * FROM requests';
+    if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
+    sql += ' ORDER BY id DESC';
+    if (filter.limit !== undefined) {
+      sql += ' LIMIT ?';
+      params.push(Math.max(0, Math.floor(filter.limit)));
+    }
+    return (db.prepare(sql).all(...params) as RequestRow[]).map(toRequest);
+  };
+
   const store: SqliteRequestStore = {
     db,
     path: fullPath,
-    create: (input) => create.immediate(input),
-    get: (id) => {
+    create: async (input) => create.immediate(input),
+    get: async (id) => {
       const row = getRow(id);
       return row ? toRequest(row) : undefined;
     },
-    transition: (id, expect, to, actor, patch, detail, action) =>
+    transition: async (id, expect, to, actor, patch, detail, action) =>
       transition.immediate(id, expect, to, actor, patch, detail, action),
-    list: (filter = {}) => {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (filter.states) {
-        if (filter.states.length === 0) return [];
-        where.push(`state IN (${filter.states.map(() => '?').join(', ')})`);
-        params.push(...filter.states);
-      }
-      if (filter.requesterId !== undefined) {
-        where.push('requester_id = ?');
-        params.push(filter.requesterId);
-      }
-      if (filter.undoOf !== undefined) {
-        where.push('undo_of = ?');
-        params.push(filter.undoOf);
-      }
-      if (filter.unnotified) where.push('notified_version < version');
-      if (filter.updatedSince !== undefined) {
-        where.push('updated_at >= ?');
-        params.push(filter.updatedSince);
-      }
-      let sql = 'SELECT * FROM requests';
-      if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
-      sql += ' ORDER BY id DESC';
-      if (filter.limit !== undefined) {
-        sql += ' LIMIT ?';
-        params.push(Math.max(0, Math.floor(filter.limit)));
-      }
-      return (db.prepare(sql).all(...params) as RequestRow[]).map(toRequest);
-    },
-    markNotified: (id, version) => {
+    list: async (filter) => list(filter),
+    markNotified: async (id, version) => {
       const n = normalizeRequestId(id);
       if (n !== undefined) q.notified.run(version, Number(n), version);
     },
-    renewLease: (id, owner, until) => {
+    renewLease: async (id, owner, until) => {
       const n = normalizeRequestId(id);
       return n !== undefined && q.renew.run(until, Number(n), owner).changes === 1;
     },
-    audit: (requestId) => {
+    claimNotice: async (id, kind, claim) => {
+      const n = normalizeRequestId(id);
+      return n !== undefined && q.claimNew.run(n, kind, claim.owner, claim.until, now().toISOString()).changes === 1;
+    },
+    markNoticeSent: async (id, kind) => {
+      const n = normalizeRequestId(id);
+      if (n !== undefined) q.noticeSent.run(now().toISOString(), n, kind);
+    },
+    audit: async (requestId) => {
       const n = normalizeRequestId(requestId);
       return n === undefined ? [] : (q.auditOf.all(n) as AuditRow[]).map(toAudit);
     },
-    appendAudit: (requestId, actor, action, detail) => {
+    appendAudit: async (requestId, actor, action, detail) => {
       const n = normalizeRequestId(requestId) ?? requestId;
       q.audit.run(n, now().toISOString(), actorJson(actor), action, null, null, JSON.stringify(detail ?? {}));
     },

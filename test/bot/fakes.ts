@@ -212,10 +212,10 @@ export function fakeRequests(): FakeRequests {
     undo: sinon.stub().callsFake(async (actor: Actor, id: string, conversationKey?: string) =>
       ok(changeRequest({ id: '13', requester: actor, undoOf: id, ...(conversationKey ? { conversationKey } : {}) })),
     ) as never,
-    status: sinon.stub().callsFake((id: string) =>
+    status: sinon.stub().callsFake(async (id: string) =>
       id === '12' ? ok(changeRequest()) : ({ ok: false, reason: 'unknown', message: `There is no request ${id}.` } as WorkflowResult),
     ) as never,
-    history: sinon.stub().callsFake(() => [changeRequest({ id: '11', state: 'completed' as RequestState }), changeRequest()]) as never,
+    history: sinon.stub().callsFake(async () => [changeRequest({ id: '11', state: 'completed' as RequestState }), changeRequest()]) as never,
     pending: sinon.stub().callsFake(async () => [changeRequest()]) as never,
   };
 }

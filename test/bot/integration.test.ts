@@ -107,14 +107,15 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
     // Sanne cannot approve her own request.
     const own = await h.click('approve', approveBtn.data, { who: SANNE, conversationId: 'sales-ops', conversationType: 'groupChat' });
     assert.match(cardText(cardOf(own)), /someone else has to approve/);
-    assert.equal(workflow.status('1').ok && (workflow.status('1') as any).request.state, 'pending');
+    const still = await workflow.status('1');
+    assert.equal(still.ok && still.request.state, 'pending');
 
     const approved = await h.click('approve', approveBtn.data, { who: PIETER, conversationId: 'pieter-chat', replyToId: toPieter.id });
     assert.match(cardText(cardOf(approved)), /Approved — running…/);
     assert.deepEqual(actionsOf(cardOf(approved)), []);
     await settle();
 
-    const final = workflow.status('1');
+    const final = await workflow.status('1');
     assert.ok(final.ok);
     assert.equal(final.request.state, 'completed', JSON.stringify(final.request.result?.error ?? final.request.result?.worsened));
     const group = await licenses.status({ kind: 'group', group: 'Sales' });
@@ -140,7 +141,7 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
     const forged = await h.click('approve', { requestId: '99', version: 1 }, { who: PIETER });
     assert.match(cardText(cardOf(forged)), /There is no change request 99/);
     await settle();
-    const r = workflow.status('1');
+    const r = await workflow.status('1');
     assert.ok(r.ok);
     assert.equal(r.request.state, 'pending');
     const group = await licenses.status({ kind: 'group', group: 'Sales' });

@@ -16,7 +16,7 @@ describe('faults: the tenant changes under a request', function () {
 
   it('seats taken by someone else between the request and the approval: the re-check stops it, says what changed, writes nothing', async () => {
     const id = await app.bot.teams.ask(sales);
-    assert.deepEqual(app.bot.read(id).request.preflight.change.seats, { needed: 30, available: 35 });
+    assert.deepEqual((await app.bot.read(id)).request.preflight.change.seats, { needed: 30, available: 35 });
     // Another admin, outside the bot, gives E3 to ten people.
     for (const u of [...upns('other', 5), ...upns('bulk', 5)]) {
       const body = u.startsWith('other') ? { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [] } : { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [E1] };
@@ -29,7 +29,7 @@ describe('faults: the tenant changes under a request', function () {
     const worsened = (final.result?.worsened ?? []).join('\n');
     assert.match(worsened, /seat/i, worsened);
     assert.match(worsened, /25/, 'names the seats now available');
-    assert.deepEqual(actionsOf(app.bot.read(id).audit), ['requested', 'approved', 'worsened']);
+    assert.deepEqual(actionsOf((await app.bot.read(id)).audit), ['requested', 'approved', 'worsened']);
     assert.deepEqual(await licenseWrites(sb), [], 'no write');
     assert.equal((await assertSourceXorTarget(sb, upns('sales', 30))).onSource.length, 30);
     const notice = await app.bot.teams.notice(id);
@@ -52,7 +52,7 @@ describe('faults: the tenant changes under a request', function () {
     assert.deepEqual(await skusOf(sb, `newbie@${DOMAIN}`), [E3]);
     assert.equal((await assertSourceXorTarget(sb, [...upns('sales', 30), `newbie@${DOMAIN}`])).onTarget.length, 31);
     assert.equal((await licenseWrites(sb)).length, 1, 'our one group write; the new member got E3 from Entra');
-    const completed = app.bot.read(id).audit.at(-1)!;
+    const completed = (await app.bot.read(id)).audit.at(-1)!;
     assert.equal(completed.action, 'completed');
     assert.equal(completed.detail.membersJoined, 1);
     const notice = await app.bot.teams.notice(id);
@@ -71,7 +71,7 @@ describe('faults: the tenant changes under a request', function () {
     assert.equal(final.state, 'failed');
     assert.match(final.result?.error ?? '', /could not be checked again before running/);
     assert.match(final.result?.error ?? '', /Sales|group|not found|find/i);
-    assert.deepEqual(actionsOf(app.bot.read(id).audit), ['requested', 'approved', 'failed']);
+    assert.deepEqual(actionsOf((await app.bot.read(id)).audit), ['requested', 'approved', 'failed']);
     assert.deepEqual(await licenseWrites(sb), []);
     // What Graph itself did: the members lost the E1 they had from the deleted group; we added nothing.
     for (const u of upns('sales', 30)) assert.deepEqual(await skusOf(sb, u), []);
@@ -88,7 +88,7 @@ describe('faults: the tenant changes under a request', function () {
     assert.equal(final.state, 'failed');
     const failed = final.result?.swap?.failed ?? [];
     assert.equal(failed.length, 1);
-    assert.deepEqual(actionsOf(app.bot.read(id).audit), ['requested', 'approved', 'started', 'swap-started', 'swap-finished', 'failed']);
+    assert.deepEqual(actionsOf((await app.bot.read(id)).audit), ['requested', 'approved', 'started', 'swap-started', 'swap-finished', 'failed']);
     const writes = await licenseWrites(sb);
     assert.deepEqual(writes.map((w) => w.status), [404], 'one write, refused, not repeated');
     assert.equal((await assertSourceXorTarget(sb, upns('sales', 30))).onSource.length, 30);

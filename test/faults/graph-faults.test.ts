@@ -40,7 +40,7 @@ describe('faults: Graph failing while a swap runs (sandbox fault injection)', fu
     const final = await app.bot.settled(id);
     assert.equal(final.state, 'completed', JSON.stringify(final.result?.swap?.failed));
     assert.ok(Date.now() - t0 >= 1_000, 'Retry-After was honoured');
-    assert.deepEqual(actionsOf(app.bot.read(id).audit), [...RAN, 'completed']);
+    assert.deepEqual(actionsOf((await app.bot.read(id)).audit), [...RAN, 'completed']);
     const per = await writesPerUser();
     assert.equal(per.size, 50);
     assert.equal([...per.values()].reduce((n, e) => n + e.faulted, 0), 30);
@@ -61,7 +61,7 @@ describe('faults: Graph failing while a swap runs (sandbox fault injection)', fu
     assert.equal([...per.values()].reduce((n, e) => n + e.all, 0), 50, 'one write per user, the hidden ones included');
     assert.equal([...per.values()].reduce((n, e) => n + e.faulted, 0), 10);
     assert.equal((await assertSourceXorTarget(sb, upns('bulk', 50))).onTarget.length, 50);
-    assert.deepEqual(actionsOf(app.bot.read(id).audit), [...RAN, 'completed']);
+    assert.deepEqual(actionsOf((await app.bot.read(id)).audit), [...RAN, 'completed']);
   });
 
   it('a gateway timeout mid-batch: 504 after some writes took effect, 504 before others did; each user ends on the target once', async () => {
@@ -76,7 +76,7 @@ describe('faults: Graph failing while a swap runs (sandbox fault injection)', fu
     const total = [...per.values()].reduce((n, e) => n + e.all, 0);
     assert.equal(total, 40 + 5, 'only the five that did not land were sent again');
     assert.equal((await assertSourceXorTarget(sb, upns('bulk', 40))).onTarget.length, 40);
-    assert.deepEqual(actionsOf(app.bot.read(id).audit), [...RAN, 'completed']);
+    assert.deepEqual(actionsOf((await app.bot.read(id)).audit), [...RAN, 'completed']);
   });
 
   it('503 then 500 on a single user\'s write: re-read after each, sent again, done once', async () => {
@@ -89,7 +89,7 @@ describe('faults: Graph failing while a swap runs (sandbox fault injection)', fu
     assert.equal(final.state, 'completed');
     assert.deepEqual((await licenseWrites(sb)).map((w) => w.status), [503, 500, 200]);
     await assertSourceXorTarget(sb, [`solo@${DOMAIN}`]);
-    assert.deepEqual(actionsOf(app.bot.read(id).audit), [...RAN, 'completed']);
+    assert.deepEqual(actionsOf((await app.bot.read(id)).audit), [...RAN, 'completed']);
     assert.match(await app.bot.teams.notice(id), /Done/);
   });
 
@@ -108,7 +108,7 @@ describe('faults: Graph failing while a swap runs (sandbox fault injection)', fu
     assert.ok(log.filter((r) => r.fault).length >= 5, 'the faults were met');
     assert.equal((await licenseWrites(sb)).length, 1, 'one group write');
     assert.equal((await assertSourceXorTarget(sb, upns('sales', 30))).onTarget.length, 30);
-    assert.deepEqual(actionsOf(app.bot.read(id).audit), [...RAN, 'completed']);
+    assert.deepEqual(actionsOf((await app.bot.read(id)).audit), [...RAN, 'completed']);
   });
 
   it('reads throttled past every retry during the re-check: failed before any write, with the reason, and the requester is told', async () => {
@@ -119,7 +119,7 @@ describe('faults: Graph failing while a swap runs (sandbox fault injection)', fu
     const final = await app.bot.settled(id);
     assert.equal(final.state, 'failed');
     assert.match(final.result?.error ?? '', /could not be checked again before running/);
-    assert.deepEqual(actionsOf(app.bot.read(id).audit), ['requested', 'approved', 'failed']);
+    assert.deepEqual(actionsOf((await app.bot.read(id)).audit), ['requested', 'approved', 'failed']);
     assert.deepEqual(await licenseWrites(sb), []);
     await assertSourceXorTarget(sb, [`solo@${DOMAIN}`]);
     const notice = await app.bot.teams.notice(id);
@@ -138,7 +138,7 @@ describe('faults: Graph failing while a swap runs (sandbox fault injection)', fu
     assert.ok(writes.length >= 2 && writes.every((w) => w.status === 500), `${writes.length} attempts, none took effect`);
     const { onSource } = await assertSourceXorTarget(sb, [`solo@${DOMAIN}`]);
     assert.equal(onSource.length, 1);
-    assert.deepEqual(actionsOf(app.bot.read(id).audit), [...RAN, 'failed']);
+    assert.deepEqual(actionsOf((await app.bot.read(id)).audit), [...RAN, 'failed']);
     assert.equal(final.result?.swap?.failed[0]?.graphCode !== undefined || final.result?.swap?.failed[0]?.reason !== undefined, true);
     assert.match(await app.bot.teams.notice(id), /The change failed/);
   });

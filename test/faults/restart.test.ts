@@ -64,10 +64,10 @@ describe('faults: the bot killed during a swap, then restarted', function () {
     assert.match(await teams.approve(id), /Approved — running/);
 
     // The group write is done and recorded; Entra is still processing the members.
-    await waitFor('the swap recorded', () => actionsOf(readRequest(db, id).audit).includes('swap-finished'));
+    await waitFor('the swap recorded', async () => actionsOf((await readRequest(db, id)).audit).includes('swap-finished'));
     const firstPid = bot.pid;
     await bot.kill('SIGKILL');
-    const killed = readRequest(db, id);
+    const killed = await readRequest(db, id);
     assert.equal(killed.request.state, 'running');
     assert.match(killed.request.lease!.owner, new RegExp(`:${firstPid}:`));
     assert.ok(Date.parse(killed.request.lease!.until) - Date.now() > 60_000, 'the dead process\'s lease has well over a minute to run');
@@ -83,7 +83,7 @@ describe('faults: the bot killed during a swap, then restarted', function () {
     assert.match(notice, /30 members done/);
     assert.match(notice, /The bot restarted while this change was running/);
 
-    const { request, audit } = readRequest(db, id);
+    const { request, audit } = await readRequest(db, id);
     assert.equal(request.state, 'completed');
     assert.deepEqual(actionsOf(audit), ['requested', 'approved', 'started', 'swap-started', 'swap-finished', 'reconcile-claimed', 'completed']);
     const claim = audit.find((e) => e.action === 'reconcile-claimed')!;
@@ -119,7 +119,7 @@ describe('faults: the bot killed during a swap, then restarted', function () {
     const landed = await licenseWrites(sb);
     assert.ok(landed.length > 0 && landed.length < 200, `killed mid-way (${landed.length} writes reached Graph)`);
     assert.ok(landed.every((w) => w.status === 200));
-    const killed = readRequest(db, id);
+    const killed = await readRequest(db, id);
     assert.equal(killed.request.state, 'running');
     assert.equal(killed.request.result?.swap, undefined, 'the killed process recorded no outcome');
     let split = await assertSourceXorTarget(sb, users);
@@ -135,7 +135,7 @@ describe('faults: the bot killed during a swap, then restarted', function () {
     assert.match(notice, /Graph shows this part of the change was not made/);
     assert.match(notice, /The bot restarted while this change was running/);
 
-    const { request, audit } = readRequest(db, id);
+    const { request, audit } = await readRequest(db, id);
     assert.equal(request.state, 'partial');
     assert.deepEqual(actionsOf(audit), ['requested', 'approved', 'started', 'swap-started', 'reconcile-claimed', 'swap-verified', 'partial']);
     assert.equal(audit.find((e) => e.action === 'reconcile-claimed')!.detail.why, 'owner-gone');
@@ -161,14 +161,14 @@ describe('faults: the bot killed during a swap, then restarted', function () {
     await waitFor('the re-check under way', async () => ((await sb.requests()).length > 0 ? true : undefined));
     await bot.kill('SIGKILL');
     await sb.behavior({ latencyMs: 0 });
-    assert.equal(readRequest(db, id).request.state, 'approved');
+    assert.equal((await readRequest(db, id)).request.state, 'approved');
 
     const restartedAt = Date.now();
     bot = await startBotProcess(env());
     const notice = await teams.notice(id, restartedAt, 30_000);
     assert.ok(Date.now() - restartedAt < 20_000, 'promptly, not a minute later');
     assert.match(notice, /Done/);
-    const { request, audit } = readRequest(db, id);
+    const { request, audit } = await readRequest(db, id);
     assert.equal(request.state, 'completed');
     assert.deepEqual(actionsOf(audit), ['requested', 'approved', 'started', 'swap-started', 'swap-finished', 'completed']);
     assert.equal((audit.find((e) => e.action === 'started')!.detail.resumed as { why: string }).why, 'approver-gone');

@@ -186,10 +186,10 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
 // State and tenant checks ---------------------------------------------------------------------
 
 /** The request and its audit trail, read from the state database (a separate connection). */
-export function readRequest(db: string, id: string): { request: ChangeRequest; audit: AuditEntry[] } {
+export async function readRequest(db: string, id: string): Promise<{ request: ChangeRequest; audit: AuditEntry[] }> {
   const store = openStore(db);
   try {
-    return { request: store.get(id)!, audit: store.audit(id) };
+    return { request: (await store.get(id))!, audit: await store.audit(id) };
   } finally {
     store.close();
   }
@@ -233,7 +233,7 @@ export interface InProcessBot {
   /** JSON log lines the app wrote. */
   logs: Record<string, any>[];
   /** The request and its audit trail, from the app's store. */
-  read(id: string): { request: ChangeRequest; audit: AuditEntry[] };
+  read(id: string): Promise<{ request: ChangeRequest; audit: AuditEntry[] }>;
   /** Waits until request `id` is in a final state (and its notices went out). */
   settled(id: string, timeoutMs?: number): Promise<ChangeRequest>;
   close(): Promise<void>;
@@ -283,15 +283,15 @@ export async function startInProcess(sb: SandboxAccess, connector: Connector, di
     createLogger({ format: 'json', write: (line) => logs.push(JSON.parse(line)) }),
   );
   const teams = new Teams(() => app.server.url, connector);
-  const read = (id: string) => ({ request: app.requests.store.get(id)!, audit: app.requests.store.audit(id) });
+  const read = async (id: string) => ({ request: (await app.requests.store.get(id))!, audit: await app.requests.store.audit(id) });
   return {
     app,
     teams,
     logs,
     read,
     async settled(id, timeoutMs = 30_000) {
-      const final = await waitFor(`request ${id} to finish`, () => {
-        const r = app.requests.store.get(id);
+      const final = await waitFor(`request ${id} to finish`, async () => {
+        const r = await app.requests.store.get(id);
         return r && ['completed', 'failed', 'partial', 'rejected', 'cancelled', 'expired'].includes(r.state) ? r : undefined;
       }, timeoutMs);
       await app.requests.workflow.whenIdle();

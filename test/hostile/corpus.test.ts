@@ -92,7 +92,7 @@ describe('hostile input: /api/messages and the CLI (test/hostile/corpus.ts)', fu
     assert.match(cardText(((await asked.json()) as { value: unknown }).value), /Change request 1\b/);
     await app.bot.whenIdle();
     await app.requests.workflow.whenIdle();
-    assert.equal(app.requests.store.get(REQ)?.state, 'pending');
+    assert.equal((await app.requests.store.get(REQ))?.state, 'pending');
     await sb.clearRequests();
   });
 
@@ -288,14 +288,14 @@ describe('hostile input: /api/messages and the CLI (test/hostile/corpus.ts)', fu
       assert.ok(log.length > 0, 'the corpus did read the tenant');
     });
 
-    it('request 1 is still pending at version 1; every refusal is in its audit trail', () => {
-      const r = app.requests.store.get(REQ)!;
+    it('request 1 is still pending at version 1; every refusal is in its audit trail', async () => {
+      const r = (await app.requests.store.get(REQ))!;
       assert.equal(r.state, 'pending');
       assert.equal(r.version, 1);
-      const actions = app.requests.store.audit(REQ).map((e) => e.action);
+      const actions = (await app.requests.store.audit(REQ)).map((e) => e.action);
       assert.equal(actions[0], 'requested');
       assert.ok(actions.slice(1).every((a) => a === 'refused'), actions.join(', '));
-      assert.equal(app.requests.store.list({}).length, 1, 'no other request was created');
+      assert.equal((await app.requests.store.list({})).length, 1, 'no other request was created');
     });
 
     it('no stack trace in any log line or on stderr; every log line is one JSON object', () => {

@@ -43,7 +43,7 @@ describe('requests: openRequests (start-up wiring from the environment)', () => 
       assert.equal(Date.parse(r.request.expiresAt) - Date.parse(r.request.createdAt), 2 * 3_600_000);
       assert.ok((await opened.workflow.approve(bob, r.request.id, 1)).ok);
       await opened.workflow.whenIdle();
-      assert.equal(opened.workflow.status(r.request.id).ok && opened.store.get(r.request.id)!.state, 'completed');
+      assert.equal((await opened.workflow.status(r.request.id)).ok && (await opened.store.get(r.request.id))!.state, 'completed');
     } finally {
       await opened.close();
     }
@@ -58,7 +58,7 @@ describe('requests: openRequests (start-up wiring from the environment)', () => 
       const refused = await opened.workflow.request(alice, groupSpec, preflight());
       assert.equal(refused.ok, false);
       assert.equal(!refused.ok && refused.reason, 'not_requester');
-      assert.deepEqual(opened.store.list({}), []);
+      assert.deepEqual(await opened.store.list({}), []);
       const asked = await opened.workflow.request(bob, groupSpec, preflight());
       assert.ok(asked.ok);
     } finally {

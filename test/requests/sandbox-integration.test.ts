@@ -82,7 +82,7 @@ describe('requests: workflow against the sandbox tenant (real LicenseService)', 
     const r = ok(await wf.request(alice, spec, await licenses.preflight(spec), 'conv'));
     ok(await wf.approve(bob, r.id, r.version));
     await wf.whenIdle();
-    const done = store.get(r.id)!;
+    const done = (await store.get(r.id))!;
     assert.equal(done.state, 'completed', JSON.stringify(done.result));
     assert.deepEqual(await groupSkus(), [E3]);
     assert.equal(done.result?.tracking?.outcome, 'complete');
@@ -123,13 +123,13 @@ describe('requests: workflow against the sandbox tenant (real LicenseService)', 
     const r = ok(await wf.request(alice, spec, await licenses.preflight(spec)));
     ok(await wf.approve(bob, r.id, r.version));
     await wf.whenIdle();
-    assert.equal(store.get(r.id)!.state, 'completed');
+    assert.equal((await store.get(r.id))!.state, 'completed');
     const u = ok(await wf.undo(alice, r.id));
     assert.equal(u.undoOf, r.id);
     assert.equal(u.preflight.change.to.skuId, E1);
     ok(await wf.approve(bob, u.id, u.version));
     await wf.whenIdle();
-    assert.equal(store.get(u.id)!.state, 'completed', JSON.stringify(store.get(u.id)!.result));
+    assert.equal((await store.get(u.id))!.state, 'completed', JSON.stringify((await store.get(u.id))!.result));
     assert.deepEqual(await groupSkus(), [E1]);
   });
 
@@ -137,13 +137,13 @@ describe('requests: workflow against the sandbox tenant (real LicenseService)', 
     const pf = await licenses.preflight(spec);
     const r = ok(await wf.request(alice, spec, pf));
     // The process that ran it got as far as the swap, then died before recording it.
-    store.transition(r.id, { from: ['pending'] }, 'approved', bob, { approver: bob });
-    store.transition(r.id, { from: ['approved'] }, 'running', null, { lease: { owner: 'gone', until: new Date(Date.now() - 1).toISOString() }, result: { startedAt: new Date().toISOString() } }, {}, 'started');
+    await store.transition(r.id, { from: ['pending'] }, 'approved', bob, { approver: bob });
+    await store.transition(r.id, { from: ['approved'] }, 'running', null, { lease: { owner: 'gone', until: new Date(Date.now() - 1).toISOString() }, result: { startedAt: new Date().toISOString() } }, {}, 'started');
     await licenses.swap(pf.change);
     await sb.clearRequests();
 
     await wf.reconcile();
-    const done = store.get(r.id)!;
+    const done = (await store.get(r.id))!;
     assert.equal(done.state, 'completed', JSON.stringify(done.result));
     assert.equal(done.result?.recovered, true);
     assert.equal((await assignCalls()).length, 0);
@@ -175,7 +175,7 @@ describe('requests: undo of a group change that included direct copies (sandbox)
       const r = ok(await wf.request(alice, spec, await licenses.preflight(spec)));
       ok(await wf.approve(bob, r.id, r.version));
       await wf.whenIdle();
-      assert.equal(store.get(r.id)!.state, 'completed', JSON.stringify(store.get(r.id)!.result));
+      assert.equal((await store.get(r.id))!.state, 'completed', JSON.stringify((await store.get(r.id))!.result));
       const u = ok(await wf.undo(alice, r.id));
       const note = u.preflight.findings.find((f) => f.code === 'DIRECT_COPIES_NOT_RESTORED');
       assert.ok(note, u.preflight.findings.map((f) => f.code).join(', '));
@@ -183,7 +183,7 @@ describe('requests: undo of a group change that included direct copies (sandbox)
       assert.equal(u.preflight.blocked, false);
       ok(await wf.approve(bob, u.id, u.version));
       await wf.whenIdle();
-      assert.equal(store.get(u.id)!.state, 'completed', JSON.stringify(store.get(u.id)!.result));
+      assert.equal((await store.get(u.id))!.state, 'completed', JSON.stringify((await store.get(u.id))!.result));
       const ben = (await sb.get('/users/ben@contoso.example?$select=licenseAssignmentStates')).body.licenseAssignmentStates as { skuId: string; assignedByGroup: string | null }[];
       assert.deepEqual(ben.map((s) => [s.skuId, s.assignedByGroup]), [[E1, ids.sales]]);
     } finally {

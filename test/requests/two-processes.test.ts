@@ -88,7 +88,7 @@ describe('requests: two processes on one database', function () {
     const db = join(dir, 'state.db');
     const swapLog = join(dir, 'swaps.log');
     const store = openStore(db);
-    const req = store.create({ spec: groupSpec, preflight: preflight(), requester: alice, ttlMs: 3_600_000 });
+    const req = await store.create({ spec: groupSpec, preflight: preflight(), requester: alice, ttlMs: 3_600_000 });
     store.close();
 
     const env = {
@@ -113,8 +113,8 @@ describe('requests: two processes on one database', function () {
 
     const after = openStore(db);
     try {
-      assert.equal(after.get(req.id)!.state, 'completed');
-      const actions = after.audit(req.id).map((e) => e.action);
+      assert.equal((await after.get(req.id))!.state, 'completed');
+      const actions = (await after.audit(req.id)).map((e) => e.action);
       assert.deepEqual(actions, ['requested', 'approved', 'started', 'swap-started', 'swap-finished', 'completed']);
     } finally {
       after.close();
@@ -150,7 +150,7 @@ describe('requests: two processes, one database, one sandbox tenant (real Licens
       const pf = await new LicenseService(conn.gateway).preflight(spec);
       assert.equal(pf.blocked, false, JSON.stringify(pf.findings));
       const store = openStore(db);
-      requestId = store.create({ spec, preflight: pf, requester: alice, ttlMs: 3_600_000 }).id;
+      requestId = (await store.create({ spec, preflight: pf, requester: alice, ttlMs: 3_600_000 })).id;
       store.close();
     } finally {
       await conn.close();
@@ -177,10 +177,10 @@ describe('requests: two processes, one database, one sandbox tenant (real Licens
 
     const after = openStore(db);
     try {
-      const final = after.get(requestId)!;
+      const final = (await after.get(requestId))!;
       assert.equal(final.state, 'completed', JSON.stringify(final.result));
       assert.equal(final.result?.tracking?.outcome, 'complete');
-      assert.equal(after.audit(requestId).filter((e) => e.action === 'swap-started').length, 1);
+      assert.equal((await after.audit(requestId)).filter((e) => e.action === 'swap-started').length, 1);
     } finally {
       after.close();
     }

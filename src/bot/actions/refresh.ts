@@ -7,7 +7,7 @@ import { approverTeamsIds, refusalCard } from './common';
 import type { ActionHandler } from './types';
 
 export const refresh: ActionHandler<'refresh'> = async (turn, data) => {
-  const res = turn.deps.requests.status(data.requestId, turn.actor);
+  const res = await turn.deps.requests.status(data.requestId, turn.actor);
   if (!res.ok) return cardResponse(refusalCard(turn, res, data.requestId));
   const r = res.request;
   let view: 'status' | 'approval' = 'status';

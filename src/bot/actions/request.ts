@@ -20,7 +20,7 @@ export const request: ActionHandler<'request'> = async (turn, data, info) => {
   const key = requestedKey(turn.conversationKey, info.replyToId);
   const earlier = turn.deps.refs.getConversationRef(key) as { requestId?: string } | undefined;
   if (earlier?.requestId) {
-    const res = turn.deps.requests.status(earlier.requestId, turn.actor);
+    const res = await turn.deps.requests.status(earlier.requestId, turn.actor);
     if (res.ok) return cardResponse(requestCard(turn.t, res.request, { view: 'status' }));
   }
   let p = inFlight.get(key);

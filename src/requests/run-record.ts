@@ -1,0 +1,83 @@
+// What is recorded about a run: the final state from what the swap and the tracking found, and
+// the result and audit detail kept for it (tracking lists cut to their first 100 entries).
+import type { SwapResult, TrackingReport } from '../licensing/model';
+import type { ChangeRequest, RequestResult } from './types';
+
+const KEEP_IN_TRACKING = 100;
+
+/** completed | failed | partial from what the swap and the tracking found. */
+export function finalState(swap: SwapResult, tracking?: TrackingReport, trackingFailed?: boolean): 'completed' | 'failed' | 'partial' {
+  const total = swap.outcomes.length;
+  const failed = swap.outcomes.filter((o) => o.status === 'failed').length;
+  if (total === 0 || failed === total) return 'failed';
+  if (failed > 0) return 'partial';
+  if (trackingFailed) return 'partial';
+  if (tracking) {
+    if (tracking.outcome === 'failed') return tracking.done.length === 0 ? 'failed' : 'partial';
+    if (tracking.outcome === 'timeout' || tracking.errors.length > 0) return 'partial';
+  }
+  return 'completed';
+}
+
+/** The audit detail of a swap: counts and what Graph answered, per call. */
+export function summarizeSwap(swap: SwapResult): Record<string, unknown> {
+  return {
+    kind: swap.kind,
+    changed: swap.changed.length,
+    failed: swap.failed.length,
+    startedAt: swap.startedAt,
+    finishedAt: swap.finishedAt,
+    outcomes: swap.outcomes.map((o) => ({
+      principal: { kind: o.principal.kind, id: o.principal.id, displayName: o.principal.displayName },
+      status: o.status,
+      ...(o.reason ? { reason: o.reason } : {}),
+      ...(o.graphCode ? { graphCode: o.graphCode } : {}),
+      ...(o.graphMessage ? { graphMessage: o.graphMessage } : {}),
+    })),
+  };
+}
+
+/** The final record of a run: state, result and audit detail. */
+export function recordOfRun(
+  req: ChangeRequest,
+  swap: SwapResult,
+  tracking: TrackingReport | undefined,
+  trackingError: string | undefined,
+): { state: 'completed' | 'failed' | 'partial'; result: RequestResult; detail: Record<string, unknown> } {
+  const change = req.preflight.change;
+  const state = finalState(swap, tracking, trackingError !== undefined);
+  const result: RequestResult = { ...req.result, swap };
+  const detail: Record<string, unknown> = { changed: swap.changed.length, failed: swap.failed.length };
+  if (tracking) {
+    result.tracking = {
+      ...tracking,
+      done: tracking.done.slice(0, KEEP_IN_TRACKING),
+      errors: tracking.errors.slice(0, KEEP_IN_TRACKING),
+      stillHoldingSource: tracking.stillHoldingSource.slice(0, KEEP_IN_TRACKING),
+    };
+    result.trackingTotals = { done: tracking.done.length, errors: tracking.errors.length, stillHoldingSource: tracking.stillHoldingSource.length };
+    detail.tracking = {
+      outcome: tracking.outcome,
+      processingState: tracking.processingState,
+      done: tracking.done.length,
+      errors: tracking.errors.slice(0, KEEP_IN_TRACKING).map((e) => ({ id: e.principal.id, error: e.error })),
+      errorCount: tracking.errors.length,
+      stillHoldingSource: tracking.stillHoldingSource.length,
+      polls: tracking.polls,
+      elapsedMs: tracking.elapsedMs,
+    };
+    const processed = new Set([...tracking.done, ...tracking.errors.map((e) => e.principal)].map((p) => p.id.toLowerCase())).size;
+    if (change.kind === 'group' && processed > change.affectedUsers) {
+      result.membersJoined = processed - change.affectedUsers;
+      detail.membersJoined = result.membersJoined;
+    }
+    if (tracking.outcome === 'timeout' && !result.error) {
+      result.error = `Entra was still processing the group (${tracking.processingState}) when the bot stopped watching; check with status.`;
+    }
+  }
+  if (trackingError) {
+    result.error = trackingError;
+    detail.trackingError = trackingError;
+  }
+  return { state, result, detail };
+}

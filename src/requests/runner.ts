@@ -1,0 +1,180 @@
+// The runner: an approved request is re-checked (a fresh preflight compared with the one that was
+// approved), then moved to running and swapped, exactly once: only the caller that wins the
+// approved -> running compare-and-set calls the swap. After the swap it follows a group's
+// processing in Entra and records the final state. A run holds a lease (lease.ts) so another
+// process can tell whether anybody is still on it (recovery.ts).
+import type { PreflightResult, SwapResult, TrackingReport, TrackOptions } from '../licensing/model';
+import { worsenedBetween } from './compare';
+import type { WorkflowContext } from './context';
+import { errorMessage, isLicensingError } from './errors';
+import type { Leases } from './lease';
+import type { NoticeOutbox } from './outbox';
+import { readBackChange } from './read-back';
+import { recordOfRun, summarizeSwap } from './run-record';
+import type { ChangeRequest, RequestResult } from './types';
+
+export class Runner {
+  constructor(
+    private readonly ctx: WorkflowContext,
+    private readonly outbox: NoticeOutbox,
+    readonly leases: Leases,
+    /** Passed to licenses.track for group changes. */
+    private readonly trackOptions: Pick<TrackOptions, 'pollIntervalMs' | 'timeoutMs'> = {},
+  ) {}
+
+  /**
+   * Re-checks an approved request and either stops it (worse, or the check failed) or starts the
+   * run. `awaitRun`: resolve when the run has finished, not when it has started. `resumed`:
+   * recovery picked it up after its approver's process stopped (recorded in the audit).
+   */
+  async proceed(approved: ChangeRequest, awaitRun = false, resumed?: Record<string, unknown>): Promise<ChangeRequest> {
+    const { store, licenses, now, log, tasks } = this.ctx;
+    const also = resumed ? { resumed } : {};
+    const from = { from: ['approved'] as const, version: approved.version };
+    let fresh: PreflightResult;
+    try {
+      fresh = await licenses.preflight(approved.spec);
+    } catch (err) {
+      const res = await store.transition(
+        approved.id,
+        from,
+        'failed',
+        null,
+        { result: { ...approved.result, error: `The change could not be checked again before running: ${errorMessage(err)}` } },
+        { error: errorMessage(err), ...also },
+      );
+      if (!res.ok) return res.request ?? approved;
+      this.outbox.notify(res.request, 'failed');
+      return res.request;
+    }
+
+    const worsened = worsenedBetween(approved.preflight, fresh);
+    const recheck = {
+      counts: fresh.counts,
+      seats: fresh.change.seats,
+      affectedUsers: fresh.change.affectedUsers,
+      checkedAt: fresh.checkedAt,
+      before: { counts: approved.preflight.counts, seats: approved.preflight.change.seats, checkedAt: approved.preflight.checkedAt },
+    };
+    if (worsened.length || fresh.blocked) {
+      const lines = worsened.length ? worsened : ['The change is now blocked.'];
+      const res = await store.transition(
+        approved.id,
+        from,
+        'failed',
+        null,
+        { preflight: fresh, result: { ...approved.result, worsened: lines } },
+        { ...recheck, worsened: lines, ...also },
+        'worsened',
+      );
+      if (!res.ok) return res.request ?? approved;
+      log.info?.('request.worsened', { changeId: approved.id, worsened: lines });
+      this.outbox.notify(res.request, 'worsened');
+      return res.request;
+    }
+
+    const startedAt = now().toISOString();
+    const res = await store.transition(
+      approved.id,
+      from,
+      'running',
+      null,
+      { preflight: fresh, result: { ...approved.result, startedAt, ...(resumed ? { resumed: true } : {}) }, lease: this.leases.next() },
+      { ...recheck, ...also },
+      'started',
+    );
+    if (!res.ok) return res.request ?? approved; // someone else started it: never a second run
+    this.outbox.notify(res.request, 'started');
+    const run = tasks.spawn(this.execute(res.request));
+    return awaitRun ? run : res.request;
+  }
+
+  /** The swap, exactly once: only called for a request this process just moved to running. */
+  private async execute(running: ChangeRequest): Promise<ChangeRequest> {
+    const { store, licenses, now, log } = this.ctx;
+    const lease = this.leases.hold(running.id);
+    try {
+      const change = running.preflight.change;
+      await store.appendAudit(running.id, null, 'swap-started', {
+        principal: change.principal,
+        from: change.from,
+        to: change.to,
+        calls: change.assignments.length,
+        affectedUsers: change.affectedUsers,
+      });
+      let swap: SwapResult;
+      let error: string | undefined;
+      let recovered = false;
+      try {
+        swap = await licenses.swap(change);
+      } catch (err) {
+        if (isLicensingError(err) && (err.code === 'BLOCKED' || err.code === 'INVALID_INPUT')) {
+          // The license service refused before writing anything.
+          return await this.finish(running, 'failed', { ...running.result, error: `Nothing was changed: ${err.message}` }, { error: err.message, code: err.code });
+        }
+        // Unknown how far it got: read Graph back rather than guess (and never call the swap again).
+        log.warn('request.swap_failed_reading_back', { changeId: running.id, error: errorMessage(err) });
+        error = `The swap call failed (${errorMessage(err)}); what changed was read back from Graph.`;
+        recovered = true;
+        swap = await readBackChange(licenses, change, running.result?.startedAt ?? running.updatedAt, now);
+      }
+      const rec = await store.transition(
+        running.id,
+        { from: ['running'], version: running.version },
+        'running',
+        null,
+        { result: { ...running.result, swap, ...(error ? { error } : {}), ...(recovered ? { recovered } : {}) } },
+        summarizeSwap(swap),
+        'swap-finished',
+      );
+      if (!rec.ok) {
+        log.error('request.swap_record_failed', { changeId: running.id, state: rec.request?.state });
+        return rec.request ?? running;
+      }
+      return await this.complete(rec.request, swap, lease.signal);
+    } catch (err) {
+      log.error('request.run_failed', { changeId: running.id, error: errorMessage(err) });
+      // Left running: recovery reads Graph and finishes it once the lease lapses.
+      return (await store.get(running.id).catch(() => undefined)) ?? running;
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** After the swap: follow group processing, then record the final state. */
+  async complete(req: ChangeRequest, swap: SwapResult, signal: AbortSignal): Promise<ChangeRequest> {
+    const { store, licenses } = this.ctx;
+    const change = req.preflight.change;
+    let tracking: TrackingReport | undefined;
+    let trackingError: string | undefined;
+    const groupAccepted = swap.outcomes.some((o) => o.status === 'accepted' && o.principal.kind === 'group');
+    if (groupAccepted) {
+      try {
+        tracking = await licenses.track(change, {
+          ...this.trackOptions,
+          since: swap.startedAt,
+          signal,
+          onProgress: (p) => this.outbox.progress(req, p),
+        });
+      } catch (err) {
+        if (signal.aborted) return (await store.get(req.id)) ?? req;
+        trackingError = `The swap was accepted but following Entra's processing failed (${errorMessage(err)}); check with status.`;
+      }
+      if (signal.aborted) return (await store.get(req.id)) ?? req; // another process took it over
+    }
+    const { state, result, detail } = recordOfRun(req, swap, tracking, trackingError);
+    return this.finish(req, state, result, detail);
+  }
+
+  private async finish(req: ChangeRequest, state: 'completed' | 'failed' | 'partial', result: RequestResult, detail: Record<string, unknown>): Promise<ChangeRequest> {
+    const { store, log } = this.ctx;
+    const res = await store.transition(req.id, { from: ['running'], version: req.version }, state, null, { result, lease: null }, detail);
+    if (!res.ok) {
+      log.error('request.finish_record_failed', { changeId: req.id, state: res.request?.state });
+      return res.request ?? req;
+    }
+    log.info?.('request.finished', { changeId: req.id, state });
+    this.outbox.notify(res.request, state);
+    return res.request;
+  }
+}

@@ -1,0 +1,46 @@
+// Undo: the reverse of a completed (or partial) change, limited to what actually changed, after a
+// fresh preflight. The result is asked for and approved like any other request (actions.ts).
+import type { ChangeSpec, LicensePort, PreflightResult, ResolvedChange } from '../licensing/model';
+import { isLicensingError } from './errors';
+import { describeState, refuse, type Refusal } from './refusals';
+import type { ChangeRequest, RequestState } from './types';
+
+const UNDOABLE: readonly RequestState[] = ['completed', 'partial'];
+
+/** The change as it ran, limited to what actually changed (for undo of a partial run). */
+export function changeThatRan(r: ChangeRequest): ResolvedChange {
+  const change = r.preflight.change;
+  const swap = r.result?.swap;
+  if (!swap) return change;
+  const ok = new Set(swap.outcomes.filter((o) => o.status !== 'failed').map((o) => `${o.principal.kind}:${o.principal.id.toLowerCase()}`));
+  const assignments = change.assignments.filter((a) => ok.has(`${a.principal.kind}:${a.principal.id.toLowerCase()}`));
+  if (assignments.length === change.assignments.length) return change;
+  return { ...change, assignments, affectedUsers: change.kind === 'group' ? change.affectedUsers : assignments.length };
+}
+
+/** The spec and fresh preflight of `original`'s undo, or why there is none. `openUndo`: an undo already asked for. */
+export async function prepareUndo(
+  licenses: LicensePort,
+  original: ChangeRequest,
+  openUndo: ChangeRequest | undefined,
+): Promise<{ ok: true; spec: ChangeSpec; preflight: PreflightResult } | Refusal> {
+  if (!UNDOABLE.includes(original.state)) {
+    return refuse('not_allowed', `Only a completed change can be undone. ${describeState(original)}`, original);
+  }
+  if (openUndo) return refuse('not_allowed', `The undo of request ${original.id} was already asked for: request ${openUndo.id}.`, openUndo);
+  const change = changeThatRan(original);
+  if (change.assignments.length === 0) {
+    return refuse('not_allowed', `Request ${original.id} changed nothing, so there is nothing to undo.`, original);
+  }
+  let spec: ChangeSpec;
+  let preflight: PreflightResult;
+  try {
+    spec = licenses.reverse(change);
+    preflight = await licenses.preflight(spec);
+  } catch (err) {
+    if (isLicensingError(err)) return refuse('blocked', `The undo cannot be prepared: ${err.message}`, original);
+    throw err;
+  }
+  if (preflight.blocked) return refuse('blocked', 'The undo is blocked by the preflight; see its findings.', original, preflight);
+  return { ok: true, spec, preflight };
+}

@@ -1,0 +1,197 @@
+// The store port's contract (src/requests/types.ts RequestStore), as specs any store runs:
+//   describeRequestStore('SQLite', async (now) => ({ store: openStore(':memory:', { now }), reopen, close }))
+// PostgreSQL runs the same suite on a fresh database. Only the port is used here; what a store
+// does beyond it (WAL, files, its schema) has its own specs.
+import assert from 'node:assert/strict';
+import type { RequestStore } from '../../src/requests/types';
+import { alice, bob, Clock, groupSpec, preflight } from '../requests/fakes';
+
+export interface OpenedStore {
+  store: RequestStore;
+  /** Closes and opens the same database again (undefined for a store that cannot, e.g. in memory). */
+  reopen?: () => Promise<RequestStore>;
+  close(): Promise<void>;
+}
+
+const DAY = 24 * 3600 * 1000;
+
+export function describeRequestStore(name: string, open: (now: () => Date) => Promise<OpenedStore>): void {
+  describe(`store port contract: ${name}`, () => {
+    let clock: Clock;
+    let opened: OpenedStore;
+    let store: RequestStore;
+
+    beforeEach(async () => {
+      clock = new Clock();
+      opened = await open(clock.now);
+      store = opened.store;
+    });
+    afterEach(async () => {
+      await opened.close();
+    });
+
+    const create = (s = store) => s.create({ spec: groupSpec, preflight: preflight(), requester: alice, ttlMs: DAY, conversationKey: 'conv-1' });
+    const actions = async (id: string) => (await store.audit(id)).map((e) => e.action);
+
+    it('creates pending requests with short sequential ids, version 1, expiry from the ttl, and a "requested" audit entry', async () => {
+      const a = await create();
+      const b = await create();
+      assert.equal(a.id, '1');
+      assert.equal(b.id, '2');
+      assert.equal(a.state, 'pending');
+      assert.equal(a.version, 1);
+      assert.deepEqual(a.requester, alice);
+      assert.equal(a.conversationKey, 'conv-1');
+      assert.equal(a.createdAt, '2026-03-02T09:00:00.000Z');
+      assert.equal(a.expiresAt, '2026-03-03T09:00:00.000Z');
+      assert.deepEqual(a.spec, groupSpec);
+      assert.deepEqual(a.preflight, preflight());
+      const audit = await store.audit('1');
+      assert.equal(audit.length, 1);
+      assert.equal(audit[0]!.action, 'requested');
+      assert.equal(audit[0]!.toState, 'pending');
+      assert.deepEqual(audit[0]!.actor, alice);
+    });
+
+    it('finds requests by the ids people type', async () => {
+      await create();
+      for (const id of ['1', '#1', 'R1', ' r1 ', '01']) assert.equal((await store.get(id))?.id, '1', id);
+      for (const id of ['2', 'x', '', '1.5', '-1', '0']) assert.equal(await store.get(id), undefined, id);
+    });
+
+    it('transition is a compare-and-set on state and version that bumps the version and appends audit', async () => {
+      const r = await create();
+      clock.advance(1000);
+      const ok = await store.transition(r.id, { from: ['pending'], version: 1 }, 'approved', bob, { approver: bob }, { note: 'x' });
+      assert.ok(ok.ok);
+      assert.equal(ok.request.state, 'approved');
+      assert.equal(ok.request.version, 2);
+      assert.deepEqual(ok.request.approver, bob);
+      assert.equal(ok.request.updatedAt, '2026-03-02T09:00:01.000Z');
+
+      const again = await store.transition(r.id, { from: ['pending'], version: 1 }, 'approved', bob, { approver: bob });
+      assert.deepEqual(again.ok ? null : [again.reason, again.request?.state], ['state', 'approved']);
+      const stale = await store.transition(r.id, { from: ['approved'], version: 1 }, 'running', null);
+      assert.deepEqual(stale.ok ? null : [stale.reason, stale.request?.version], ['version', 2]);
+      const unknown = await store.transition('99', { from: ['pending'] }, 'approved', bob);
+      assert.deepEqual(unknown, { ok: false, reason: 'unknown' });
+
+      const audit = await store.audit(r.id);
+      assert.deepEqual(
+        audit.map((e) => [e.action, e.fromState, e.toState]),
+        [
+          ['requested', null, 'pending'],
+          ['approved', 'pending', 'approved'],
+        ],
+      );
+      assert.deepEqual(audit[1]!.detail, { note: 'x' });
+    });
+
+    it('of twenty concurrent compare-and-sets from one version, exactly one wins', async () => {
+      const r = await create();
+      const all = await Promise.all(Array.from({ length: 20 }, () => store.transition(r.id, { from: ['pending'], version: 1 }, 'approved', bob, { approver: bob })));
+      assert.equal(all.filter((x) => x.ok).length, 1);
+      assert.deepEqual(await actions(r.id), ['requested', 'approved']);
+    });
+
+    it('stores JSON patches (result, preflight), a named audit action, and the run lease only while running', async () => {
+      const r = await create();
+      await store.transition(r.id, { from: ['pending'] }, 'approved', bob, { approver: bob });
+      const lease = { owner: 'p1', until: '2026-03-02T09:02:00.000Z' };
+      const running = await store.transition(r.id, { from: ['approved'] }, 'running', null, { lease, result: { startedAt: 'now' } }, {}, 'started');
+      assert.ok(running.ok);
+      assert.deepEqual(running.request.lease, lease);
+      assert.equal(await store.renewLease(r.id, 'p2', 'later'), false);
+      assert.equal(await store.renewLease(r.id, 'p1', '2026-03-02T09:03:00.000Z'), true);
+      assert.equal((await store.get(r.id))!.lease!.until, '2026-03-02T09:03:00.000Z');
+      assert.equal((await store.get(r.id))!.version, running.request.version, 'renewing does not bump the version');
+      const pf = preflight(undefined, []);
+      pf.checkedAt = 'later';
+      const done = await store.transition(r.id, { from: ['running'] }, 'completed', null, { result: { startedAt: 'now', error: 'e' }, preflight: pf });
+      assert.ok(done.ok);
+      assert.equal(done.request.lease, undefined);
+      assert.deepEqual(done.request.result, { startedAt: 'now', error: 'e' });
+      assert.equal(done.request.preflight.checkedAt, 'later');
+      assert.equal(await store.renewLease(r.id, 'p1', 'x'), false);
+      assert.deepEqual(await actions(r.id), ['requested', 'approved', 'started', 'completed']);
+    });
+
+    it('appends free audit entries after the transitions, in order', async () => {
+      const r = await create();
+      await store.appendAudit(r.id, null, 'note', { a: 1 });
+      const audit = await store.audit(r.id);
+      assert.deepEqual(
+        audit.map((e) => [e.action, e.actor, e.detail]),
+        [
+          ['requested', alice, { spec: groupSpec, undoOf: null, ttlMs: DAY }],
+          ['note', null, { a: 1 }],
+        ],
+      );
+      assert.ok(audit[1]!.seq > audit[0]!.seq);
+    });
+
+    it('a failed transition writes nothing', async () => {
+      const r = await create();
+      await store.transition(r.id, { from: ['approved'] }, 'running', null);
+      assert.equal((await store.audit(r.id)).length, 1);
+      assert.equal((await store.get(r.id))!.version, 1);
+    });
+
+    it('lists newest first with state, requester, undoOf and limit filters', async () => {
+      const a = await create();
+      const b = await store.create({ spec: groupSpec, preflight: preflight(), requester: bob, ttlMs: DAY, undoOf: a.id });
+      await create();
+      await store.transition(a.id, { from: ['pending'] }, 'cancelled', alice);
+      const ids = async (f?: Parameters<RequestStore['list']>[0]) => (await store.list(f)).map((r) => r.id);
+      assert.deepEqual(await ids(), ['3', '2', '1']);
+      assert.deepEqual(await ids({ limit: 2 }), ['3', '2']);
+      assert.deepEqual(await ids({ states: ['pending'] }), ['3', '2']);
+      assert.deepEqual(await store.list({ states: [] }), []);
+      assert.deepEqual(await ids({ requesterId: bob.id }), ['2']);
+      assert.deepEqual(await ids({ undoOf: a.id }), [b.id]);
+      assert.equal((await store.get(b.id))!.undoOf, '1');
+    });
+
+    it('records the notice of a version as sent, never lowering it; lists what is owed', async () => {
+      const r = await create();
+      assert.deepEqual((await store.list({ unnotified: true })).map((x) => x.id), [r.id]);
+      await store.markNotified(r.id, 1);
+      assert.deepEqual(await store.list({ unnotified: true }), []);
+      await store.transition(r.id, { from: ['pending'] }, 'approved', bob, { approver: bob });
+      assert.deepEqual((await store.list({ unnotified: true })).map((x) => x.id), [r.id]);
+      await store.markNotified(r.id, 2);
+      await store.markNotified(r.id, 1);
+      assert.equal((await store.get(r.id))!.notifiedVersion, 2);
+      clock.advance(60_000);
+      assert.deepEqual(await store.list({ updatedSince: new Date(clock.t).toISOString() }), []);
+    });
+
+    it('a one-off notice is claimed by one caller; an unsent claim is given again once it lapses, a sent one never', async () => {
+      const r = await create();
+      const until = (ms: number) => new Date(clock.t + ms).toISOString();
+      const claims = await Promise.all([1, 2, 3].map((n) => store.claimNotice(r.id, 'reminder', { owner: `p${n}`, until: until(60_000) })));
+      assert.equal(claims.filter(Boolean).length, 1);
+      assert.equal(await store.claimNotice(r.id, 'reminder', { owner: 'p4', until: until(60_000) }), false, 'claim still holds');
+      assert.equal(await store.claimNotice(r.id, 'other', { owner: 'p4', until: until(60_000) }), true, 'per kind');
+      clock.advance(61_000);
+      assert.equal(await store.claimNotice(r.id, 'reminder', { owner: 'p5', until: until(60_000) }), true, 'its sender died');
+      await store.markNoticeSent(r.id, 'reminder');
+      clock.advance(3_600_000);
+      assert.equal(await store.claimNotice(r.id, 'reminder', { owner: 'p6', until: until(60_000) }), false, 'sent once');
+      assert.equal((await store.get(r.id))!.version, 1, 'no version bump');
+    });
+
+    it('everything survives closing and reopening the database', async function () {
+      if (!opened.reopen) this.skip();
+      const r = await create();
+      await store.transition(r.id, { from: ['pending'] }, 'approved', bob, { approver: bob });
+      store = await opened.reopen!();
+      const again = (await store.get(r.id))!;
+      assert.equal(again.state, 'approved');
+      assert.equal(again.version, 2);
+      assert.deepEqual(again.approver, bob);
+      assert.equal((await store.audit(r.id)).length, 2);
+      assert.equal((await create()).id, '2', 'ids continue after a restart');
+    });
+  });
+}
