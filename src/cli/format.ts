@@ -38,6 +38,8 @@ export function preflightText(r: PreflightResult): string {
   out.push(`Calls: ${[groups ? `${groups} group assignLicense` : '', users ? `${users} user assignLicense` : ''].filter(Boolean).join(' + ') || 'none'}${c.includeDirectCopies ? ' (direct copies included)' : ''}`);
   if (c.servicesKept.length) out.push(`Services kept: ${c.servicesKept.join(', ')}`);
   if (c.servicesGained.length) out.push(`Services gained: ${c.servicesGained.join(', ')}`);
+  if (c.servicesUpgraded?.length) out.push(`Services upgraded: ${c.servicesUpgraded.join('; ')}`);
+  if (c.servicesDowngraded?.length) out.push(`Services downgraded: ${c.servicesDowngraded.join('; ')}`);
   if (c.servicesLost.length) out.push(`Services lost: ${c.servicesLost.join(', ')}`);
   if (r.findings.length) {
     out.push('Findings:');

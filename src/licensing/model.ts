@@ -125,6 +125,9 @@ export interface ResolvedChange {
   servicesKept: string[];
   servicesLost: string[];
   servicesGained: string[];
+  /** Services kept in a higher / lower edition, "Exchange Online mailbox: Exchange Online (Plan 1) -> Exchange Online (Plan 2)". Not in servicesKept. (Absent on changes stored before they existed.) */
+  servicesUpgraded?: string[];
+  servicesDowngraded?: string[];
   includeDirectCopies: boolean;
 }
 

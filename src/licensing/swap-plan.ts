@@ -25,7 +25,9 @@ export interface CarryOverResult {
   lost: string[];
   /** Target services enabled that the user does not have enabled today. */
   gained: string[];
-  /** Kept services whose target edition is a lower tier than today's, "SharePoint Online / OneDrive: SharePoint (Plan 2) -> SharePoint (Plan 1)". */
+  /** Services kept in a higher edition, "Exchange Online mailbox: Exchange Online (Plan 1) -> Exchange Online (Plan 2)" (not in `kept`). */
+  upgraded: string[];
+  /** Services kept in a lower edition, "SharePoint Online / OneDrive: SharePoint (Plan 2) -> SharePoint (Plan 1)" (not in `kept`). */
   downgraded: string[];
 }
 
@@ -123,7 +125,7 @@ export function carryOverServices(input: CarryOverInput): CarryOverResult {
   return { disabledPlans, ...describeServices(source, target, input.sourceDisabledPlans, disabledPlans, ref) };
 }
 
-/** kept / lost / gained / downgraded for explicit source and target disabledPlans. */
+/** kept / lost / gained / upgraded / downgraded for explicit source and target disabledPlans. */
 export function describeServices(
   source: PlanInfo,
   target: PlanInfo,
@@ -131,40 +133,51 @@ export function describeServices(
   targetDisabledPlans: string[],
   ref: ReferenceData,
 ): Omit<CarryOverResult, 'disabledPlans'> {
-  const sOff = new Set(sourceDisabledPlans.map((x) => x.toLowerCase()));
-  const tOff = new Set(targetDisabledPlans.map((x) => x.toLowerCase()));
+  return diffServices(enabledPlans(source.servicePlans, sourceDisabledPlans), enabledPlans(target.servicePlans, targetDisabledPlans), ref);
+}
+
+/** The plans of `plans` that are not in `disabledPlans` (ids, any case). */
+export function enabledPlans(plans: readonly ServicePlanInfo[], disabledPlans: readonly string[]): ServicePlanInfo[] {
+  if (!disabledPlans.length) return [...plans];
+  const off = new Set(disabledPlans.map((x) => x.toLowerCase()));
+  return plans.filter((p) => !off.has(p.id));
+}
+
+/**
+ * What changes between two sets of enabled service plans, service by service (family, or plan
+ * name outside any family): a service on before and after is kept, or upgraded / downgraded when
+ * its richest edition changes tier; on before only is lost; after only is gained.
+ */
+export function diffServices(before: readonly ServicePlanInfo[], after: readonly ServicePlanInfo[], ref: ReferenceData): Omit<CarryOverResult, 'disabledPlans'> {
   const srcOn = new Map<string, Keyed[]>();
   const tgtOn = new Map<string, Keyed[]>();
-  for (const p of source.servicePlans) {
-    if (sOff.has(p.id)) continue;
+  for (const p of before) {
     const k = keyOf(p, ref);
     (srcOn.get(k.key) ?? srcOn.set(k.key, []).get(k.key)!).push(k);
   }
-  for (const p of target.servicePlans) {
-    if (tOff.has(p.id)) continue;
+  for (const p of after) {
     const k = keyOf(p, ref);
     (tgtOn.get(k.key) ?? tgtOn.set(k.key, []).get(k.key)!).push(k);
   }
   const kept: string[] = [];
   const lost: string[] = [];
   const gained: string[] = [];
+  const upgraded: string[] = [];
   const downgraded: string[] = [];
   for (const [key, ks] of srcOn) {
     const t = tgtOn.get(key);
     if (!t) { lost.push(ks[0]!.label); continue; }
-    kept.push(ks[0]!.label);
     const sBest = ks.reduce((a, b) => (b.tier > a.tier ? b : a));
     const tBest = t.reduce((a, b) => (b.tier > a.tier ? b : a));
-    if (tBest.tier < sBest.tier) {
-      // Several editions share one friendly name ("Power Apps for Office 365"): then the plan
-      // names are the only thing that tells the editions apart.
-      const [from, to] =
-        sBest.plan.friendlyName === tBest.plan.friendlyName ? [sBest.plan.name, tBest.plan.name] : [sBest.plan.friendlyName, tBest.plan.friendlyName];
-      downgraded.push(`${sBest.label}: ${from} -> ${to}`);
-    }
+    if (tBest.tier === sBest.tier) { kept.push(ks[0]!.label); continue; }
+    // Several editions share one friendly name ("Power Apps for Office 365"): then the plan
+    // names are the only thing that tells the editions apart.
+    const [from, to] =
+      sBest.plan.friendlyName === tBest.plan.friendlyName ? [sBest.plan.name, tBest.plan.name] : [sBest.plan.friendlyName, tBest.plan.friendlyName];
+    (tBest.tier > sBest.tier ? upgraded : downgraded).push(`${sBest.label}: ${from} -> ${to}`);
   }
   for (const [key, ks] of tgtOn) if (!srcOn.has(key)) gained.push(ks[0]!.label);
-  return { kept: uniq(kept), lost: uniq(lost), gained: uniq(gained), downgraded: uniq(downgraded) };
+  return { kept: uniq(kept), lost: uniq(lost), gained: uniq(gained), upgraded: uniq(upgraded), downgraded: uniq(downgraded) };
 }
 
 /**

@@ -25,9 +25,13 @@ describe('licensing/swap-plan', () => {
       const r = carry();
       assert.deepEqual(r.disabledPlans, []);
       assert.deepEqual(r.lost, []);
-      assert.ok(r.kept.includes('SharePoint Online / OneDrive'));
-      assert.ok(r.kept.includes('Exchange Online mailbox'));
+      // The richer editions E3 brings are upgrades, not "kept".
+      assert.ok(r.upgraded.includes('SharePoint Online / OneDrive: SharePoint (Plan 1) -> SharePoint (Plan 2)'), r.upgraded.join('; '));
+      assert.ok(r.upgraded.includes('Exchange Online mailbox: Exchange Online (Plan 1) -> Exchange Online (Plan 2)'), r.upgraded.join('; '));
+      assert.ok(r.upgraded.some((u) => u.startsWith('Office apps: ') && u.endsWith(' -> Microsoft 365 Apps for enterprise')), r.upgraded.join('; '));
+      for (const u of r.upgraded) assert.ok(!r.kept.includes(u.split(': ')[0]!), `${u} is not also kept`);
       assert.ok(r.kept.includes('Microsoft Teams'));
+      assert.deepEqual(r.downgraded, []);
       assert.ok(r.gained.includes('Defender for Office 365'));
       assert.ok(r.gained.includes('Information Protection for Office 365'));
       assert.ok(!r.gained.includes('SharePoint Online / OneDrive'));
@@ -62,10 +66,25 @@ describe('licensing/swap-plan', () => {
       for (const s of ['Defender for Office 365', 'Information Protection for Office 365', 'Information Protection and Governance Analytics']) {
         assert.ok(r.lost.includes(s), `lost ${s}: ${r.lost.join(', ')}`);
       }
-      assert.ok(r.kept.includes('Office apps'));
+      assert.ok(!r.kept.includes('Office apps'), 'a smaller edition is not "kept"');
       assert.ok(r.downgraded.some((d) => d.startsWith('Office apps: Microsoft 365 Apps for enterprise -> ')), r.downgraded.join('; '));
+      assert.deepEqual(r.upgraded, []);
       assert.ok(r.downgraded.some((d) => d.startsWith('SharePoint Online / OneDrive')));
       assert.deepEqual(r.disabledPlans, []);
+    });
+
+    it('the way back is the mirror image: what E1 -> E3 upgrades, E3 -> E1 downgrades', () => {
+      const up = carry(E1, E3).upgraded;
+      const down = carry(E3, E1).downgraded;
+      const flip = (e: string) => e.replace(/^(.*?): (.*) -> (.*)$/, '$1: $3 -> $2');
+      assert.ok(up.length >= 3);
+      assert.deepEqual(new Set(down.map(flip)), new Set(up));
+    });
+
+    it('E3 -> E5: Kaizala Pro is kept (KAIZALA_STANDALONE is in the Kaizala family), not lost and gained', () => {
+      const r = carry(E3, E5);
+      assert.ok(!r.lost.includes('Kaizala') && !r.gained.some((g) => /kaizala/i.test(g)), `lost ${r.lost.join(', ')}; gained ${r.gained.join(', ')}`);
+      assert.ok(r.kept.includes('Kaizala'));
     });
 
     it('names two editions that share a friendly name by their plan names, never "X -> X"', () => {

@@ -92,14 +92,28 @@ function serviceList(names: string[], t: Messages): string {
   return names.length ? nameList(names, MAX_SERVICES, t.common.andMore) : t.common.none;
 }
 
+/** "Exchange Online mailbox: Exchange Online (Plan 1) -> Exchange Online (Plan 2)" (the licensing form) in the reader's words. */
+export function editionChange(t: Messages, entry: string): string {
+  const m = /^(.*?): (.*) -> (.*)$/.exec(entry);
+  return m ? t.preflight.editionChange(m[1]!, m[2]!, m[3]!) : entry;
+}
+
+/** Kept, upgraded, downgraded, lost and gained services (upgraded, downgraded and gained only when there are some). */
+export function serviceFacts(t: Messages, c: ResolvedChange): Fact[] {
+  const up = (c.servicesUpgraded ?? []).map((e) => editionChange(t, e));
+  const down = (c.servicesDowngraded ?? []).map((e) => editionChange(t, e));
+  const facts: Fact[] = [{ title: t.preflight.kept, value: serviceList(c.servicesKept, t) }];
+  if (up.length) facts.push({ title: t.preflight.upgraded, value: serviceList(up, t) });
+  if (down.length) facts.push({ title: t.preflight.downgraded, value: serviceList(down, t) });
+  facts.push({ title: t.preflight.lost, value: serviceList(c.servicesLost, t) });
+  if (c.servicesGained.length) facts.push({ title: t.preflight.gained, value: serviceList(c.servicesGained, t) });
+  return facts;
+}
+
 /** Without `spec` the card only shows the result (no buttons). */
 export function preflightCard(t: Messages, result: PreflightResult, spec?: ChangeSpec): AdaptiveCard {
   const c = result.change;
-  const services: Fact[] = [
-    { title: t.preflight.kept, value: serviceList(c.servicesKept, t) },
-    { title: t.preflight.lost, value: serviceList(c.servicesLost, t) },
-  ];
-  if (c.servicesGained.length) services.push({ title: t.preflight.gained, value: serviceList(c.servicesGained, t) });
+  const services = serviceFacts(t, c);
 
   const actions: CardAction[] = [];
   if (spec) {

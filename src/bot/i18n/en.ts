@@ -168,6 +168,10 @@ export const en = {
     kept: 'Services kept',
     lost: 'Services lost',
     gained: 'Services gained',
+    upgraded: 'Services upgraded',
+    downgraded: 'Services downgraded',
+    /** One service whose edition changes, as in the upgraded / downgraded lists. */
+    editionChange: (service: string, from: string, to: string) => `${service}: ${from} → ${to}`,
     findingsTitle: 'Findings',
     severity: { block: 'Blocking', warn: 'Warnings', info: 'Good to know' },
     noFindings: 'No problems found.',

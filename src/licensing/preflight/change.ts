@@ -111,10 +111,14 @@ export function buildChange(input: PreflightInput): BuiltChange {
   const kept = new Set<string>();
   const lost = new Set<string>();
   const gained = new Set<string>();
+  const upgraded = new Set<string>();
+  const downgraded = new Set<string>();
   for (const c of carry.values()) {
     c.kept.forEach((x) => kept.add(x));
     c.lost.forEach((x) => lost.add(x));
     c.gained.forEach((x) => gained.add(x));
+    c.upgraded.forEach((x) => upgraded.add(x));
+    c.downgraded.forEach((x) => downgraded.add(x));
   }
 
   const change: ResolvedChange = {
@@ -128,6 +132,8 @@ export function buildChange(input: PreflightInput): BuiltChange {
     servicesKept: [...kept],
     servicesLost: [...lost],
     servicesGained: [...gained],
+    servicesUpgraded: [...upgraded],
+    servicesDowngraded: [...downgraded],
     includeDirectCopies: !!spec.includeDirectCopies,
   };
   return { change, facts, carry, groupId, groupTargetDisabled };

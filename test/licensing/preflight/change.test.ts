@@ -24,7 +24,8 @@ describe('preflight: the planned change', () => {
     assert.deepEqual(r.counts, { block: 0, warn: 0, info: 0 });
     assert.equal(r.checkedAt, '2026-03-01T12:00:00.000Z');
     assert.ok(r.change.servicesGained.includes('Defender for Office 365'));
-    assert.ok(r.change.servicesKept.includes('Exchange Online mailbox'));
+    assert.ok(r.change.servicesUpgraded!.some((s) => s.startsWith('Exchange Online mailbox: ')));
+    assert.ok(!r.change.servicesKept.includes('Exchange Online mailbox'));
     assert.deepEqual(r.change.servicesLost, []);
   });
 
