@@ -245,6 +245,25 @@ export class Catalog {
   }
 }
 
+/** Services whose presence makes a SKU a suite rather than an add-on. */
+const CORE_FAMILIES = new Set(['Exchange Online mailbox', 'SharePoint Online / OneDrive', 'Office apps', 'Skype for Business Online']);
+
+/**
+ * A suite (E1, E3, Business Premium...) bundles at least two core services (mailbox, SharePoint,
+ * Office apps, Skype/Teams); anything else (Project, Visio, Audio Conferencing, a standalone
+ * workload) is an add-on that sits beside a suite. Source inference never swaps one kind for the
+ * other unless the admin names it, and two suites on one person are worth a finding.
+ */
+export function isSuite(plans: readonly { name: string }[], ref: ReferenceData): boolean {
+  const fams = new Set<string>();
+  for (const p of plans) {
+    const fam = ref.familyByPlanName.get(p.name.toUpperCase())?.family;
+    if (fam && CORE_FAMILIES.has(fam)) fams.add(fam);
+    if (p.name.toUpperCase() === 'TEAMS1') fams.add('Skype for Business Online');
+  }
+  return fams.size >= 2;
+}
+
 function describe(p: PlanSummary): string {
   return p.displayName === p.skuPartNumber ? p.skuPartNumber : `${p.displayName} (${p.skuPartNumber})`;
 }

@@ -23,6 +23,8 @@ export const FINDING_CODES = [
   'GROUP_PROCESSING',
   'MEMBERS_IN_ERROR',
   'DIRECT_COPIES_NOT_RESTORED',
+  'TARGET_ALREADY_HELD',
+  'SUITE_STACKED',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 

@@ -9,7 +9,7 @@
 //   - a list of users through $batch (20 per request).
 import { USER_SELECT, type GraphGateway } from '../graph/gateway';
 import type { GraphGroup, GraphOrganization, GraphSubscribedSku, GraphUser } from '../graph/types';
-import { Catalog } from './catalog';
+import { Catalog, isSuite } from './catalog';
 import { LicensingError, type ChangeSpec, type PlanInfo, type PlanSummary, type PrincipalMatch, type PrincipalQuery, type PrincipalRef } from './model';
 import type { PreflightInput } from './preflight';
 import { userFacts, type UserFacts } from './preflight/context';
@@ -251,6 +251,27 @@ class GroupNameCollector {
   }
 }
 
+/** Where a principal already holds the target (see inferSource). Group ids lower case. */
+export interface AlreadyHeld {
+  direct: boolean;
+  groups: string[];
+  /** The group being changed holds the target itself. */
+  group?: boolean;
+}
+
+/** Does the user hold the target already: directly, or Active from groups (which)? null when not. */
+function targetHeld(u: GraphUser, targetId: string): { direct: boolean; groups: string[] } | null {
+  let direct = false;
+  const groups: string[] = [];
+  for (const s of u.licenseAssignmentStates) {
+    if (s.skuId.toLowerCase() !== targetId) continue;
+    if (!s.assignedByGroup) direct = true;
+    else if (!/error/i.test(String(s.state ?? '')) && (!s.error || /^none$/i.test(s.error))) groups.push(s.assignedByGroup.toLowerCase());
+  }
+  if (!u.licenseAssignmentStates.length && u.assignedLicenses.some((l) => l.skuId.toLowerCase() === targetId)) direct = true;
+  return direct || groups.length ? { direct, groups } : null;
+}
+
 export interface TenantContext {
   tenant: GraphOrganization;
   skus: GraphSubscribedSku[];
@@ -353,34 +374,62 @@ export class SnapshotReader {
     throw new LicensingError('INVALID_INPUT', "The change must name a user, a group, or a list of users.");
   }
 
-  /** The source plan: as typed, or inferred when the principal has exactly one candidate. */
-  inferSource(spec: ChangeSpec, principal: ResolvedPrincipal, catalog: Catalog, target: PlanInfo): PlanInfo {
-    if (spec.from && spec.from.trim()) return catalog.resolve(spec.from);
+  /**
+   * The source plan: as typed, or inferred when the principal has exactly one candidate of the
+   * target's kind (a suite for a suite, an add-on for an add-on: never the other kind unless the
+   * admin names it). A principal that already holds the target has nothing to move: the target
+   * comes back as the source with `alreadyHeld` saying where it comes from (the preflight then
+   * says so and plans no call).
+   */
+  inferSource(spec: ChangeSpec, principal: ResolvedPrincipal, catalog: Catalog, target: PlanInfo): { source: PlanInfo; alreadyHeld?: AlreadyHeld } {
+    if (spec.from && spec.from.trim()) return { source: catalog.resolve(spec.from) };
     const targetId = target.skuId.toLowerCase();
-    let candidates: string[];
+    const suite = (skuId: string) => {
+      const p = catalog.byId(skuId);
+      return isSuite(p ? p.servicePlans : (this.ref.skusById.get(skuId.toLowerCase())?.servicePlans ?? []), this.ref);
+    };
+    const targetSuite = isSuite(target.servicePlans, this.ref);
+    const sameKind = (skuId: string) => suite(skuId) === targetSuite;
+    let direct: string[];
+    let inherited: string[] = [];
     let who: string;
     if (principal.kind === 'group') {
-      candidates = principal.group.assignedLicenses.map((l) => l.skuId);
+      const held = principal.group.assignedLicenses.map((l) => l.skuId.toLowerCase());
+      if (held.includes(targetId)) return { source: target, alreadyHeld: { direct: false, groups: [], group: true } };
+      direct = held;
       who = `group ${principal.group.displayName}`;
     } else {
       const users = principal.kind === 'user' ? [principal.user] : principal.users;
-      const direct = new Set<string>();
-      const any = new Set<string>();
-      for (const u of users) {
-        for (const s of u.licenseAssignmentStates) if (!s.assignedByGroup) direct.add(s.skuId);
-        for (const l of u.assignedLicenses) any.add(l.skuId);
-        if (!u.licenseAssignmentStates.length) for (const l of u.assignedLicenses) direct.add(l.skuId);
+      // A user who holds the target already (directly, or Active from a group) has nothing to move.
+      const holders = users.map((u) => targetHeld(u, targetId));
+      if (users.length && holders.every((h) => h)) {
+        const groups = [...new Set(holders.flatMap((h) => h!.groups))];
+        return { source: target, alreadyHeld: { direct: holders.some((h) => h!.direct), groups } };
       }
-      const d = [...direct].filter((s) => s !== targetId);
-      candidates = d.length ? d : [...any];
+      const d = new Set<string>();
+      const any = new Set<string>();
+      users.forEach((u, i) => {
+        if (holders[i]) return;
+        for (const s of u.licenseAssignmentStates) if (!s.assignedByGroup) d.add(s.skuId.toLowerCase());
+        for (const l of u.assignedLicenses) any.add(l.skuId.toLowerCase());
+        if (!u.licenseAssignmentStates.length) for (const l of u.assignedLicenses) d.add(l.skuId.toLowerCase());
+      });
+      direct = [...d];
+      inherited = [...any].filter((x) => !d.has(x));
       who = principal.kind === 'user' ? principal.user.userPrincipalName : `these ${users.length} users`;
     }
-    const unique = [...new Set(candidates.map((c) => c.toLowerCase()))].filter((c) => c !== targetId);
-    if (unique.length === 1) return catalog.byId(unique[0]!) ?? catalog.resolve(unique[0]!);
-    const summaries = unique.map((id) => planSummary(catalog, this.ref, id));
+    const others = (xs: string[]) => [...new Set(xs)].filter((c) => c !== targetId);
+    // Direct copies of the target's kind first; else copies from groups of that kind (the preflight
+    // then explains that a group's license is changed on the group); never the other kind.
+    let candidates = others(direct).filter(sameKind);
+    if (!candidates.length) candidates = others(inherited).filter(sameKind);
+    if (candidates.length === 1) return { source: catalog.byId(candidates[0]!) ?? catalog.resolve(candidates[0]!) };
+    // Nothing of the target's kind: the admin chooses among the rest (naming it is their call).
+    if (!candidates.length) candidates = others([...direct, ...inherited]);
+    const summaries = candidates.map((id) => planSummary(catalog, this.ref, id));
     throw new LicensingError(
       'SOURCE_AMBIGUOUS',
-      unique.length
+      candidates.length
         ? `Which plan should ${who} leave? It holds ${summaries.map((s) => s.displayName).join(', ')}: say 'from <plan>'.`
         : `${who} holds no plan to move from (other than ${target.displayName}): say 'from <plan>'.`,
       { candidates: summaries },
@@ -421,11 +470,12 @@ export class SnapshotReader {
       let ctx: TenantContext;
       let target: PlanInfo;
       let source: PlanInfo;
+      let alreadyHeld: AlreadyHeld | undefined;
       try {
         group = await this.group(query.group);
         ctx = await ctxP;
         target = ctx.catalog.resolve(spec.to);
-        source = this.inferSource(spec, { kind: 'group', group }, ctx.catalog, target);
+        ({ source, alreadyHeld } = this.inferSource(spec, { kind: 'group', group }, ctx.catalog, target));
       } catch (err) {
         early.abort();
         throw err;
@@ -463,6 +513,7 @@ export class SnapshotReader {
         },
         groupNames,
         memberFacts: prep.memberFacts(members.users),
+        ...(alreadyHeld ? { alreadyHeld } : {}),
       };
     }
 
@@ -472,10 +523,10 @@ export class SnapshotReader {
     const users = principal.kind === 'user' ? [principal.user] : principal.kind === 'users' ? principal.users : [];
     const collector = new GroupNameCollector(this.gateway);
     collector.add(users);
-    const source = this.inferSource(spec, principal, ctx.catalog, target);
+    const { source, alreadyHeld } = this.inferSource(spec, principal, ctx.catalog, target);
     const groupNames = await collector.names();
     const subject: PreflightInput['subject'] =
       principal.kind === 'user' ? { kind: 'user', user: principal.user } : { kind: 'users', users: users, notFound: principal.kind === 'users' ? principal.notFound : [] };
-    return { spec, catalog: ctx.catalog, ref: this.ref, tenant: ctx.tenant, source, target, subject, groupNames };
+    return { spec, catalog: ctx.catalog, ref: this.ref, tenant: ctx.tenant, source, target, subject, groupNames, ...(alreadyHeld ? { alreadyHeld } : {}) };
   }
 }

@@ -431,6 +431,18 @@ export const en = {
     GROUP_PROCESSING: (d: D) => `Entra ID is still processing an earlier license change for this group${str(d.state) ? ` (${processing(str(d.state)!)})` : ''}. Wait until it finishes.`,
     MEMBERS_IN_ERROR: (d: D) =>
       `Some members already have license errors from this group${errors(d.byError) ? ` (${errors(d.byError)})` : ''}. Fix those first, or they stay in error after the swap.`,
+    TARGET_ALREADY_HELD: (d: D) => {
+      const plan = name(d.target) ?? 'the target plan';
+      const where = [d.group ? 'on the group itself' : '', d.direct ? 'directly' : '', list(d.groups) ? `from the group ${list(d.groups)}` : ''].filter(Boolean).join(' and ');
+      return `They already have ${plan}${where ? ` (${where})` : ''}: there is nothing to move, and nothing will run. To replace another plan with it anyway, name that plan ("from ...").`;
+    },
+    SUITE_STACKED: (d: D) => {
+      const other = name(d.sku) ?? 'another suite';
+      const plan = name(d.target) ?? 'the new plan';
+      const n = num(d.seats) ?? num(d.count) ?? 0;
+      const from = [num(d.direct) ? 'directly' : '', list(d.groups) ? `from the group ${list(d.groups)}` : ''].filter(Boolean).join(' and ');
+      return `They would hold ${plan} and keep ${other}${from ? ` (${from})` : ''}: two suites paid for, with overlapping services. That keeps ${plural(n, `${other} license`, `${other} licenses`)} in use beside ${plan}. Remove ${other} from them, or move them from ${other} instead.`;
+    },
   } satisfies Record<FindingCode, (d: D) => string>,
 };
 

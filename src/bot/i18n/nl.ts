@@ -431,5 +431,17 @@ export const nl: Messages = {
     GROUP_PROCESSING: (d: D) => `Entra ID verwerkt nog een eerdere licentiewijziging van deze groep${str(d.state) ? ` (${processing(str(d.state)!)})` : ''}. Wacht tot dat klaar is.`,
     MEMBERS_IN_ERROR: (d: D) =>
       `Sommige leden hebben al een licentiefout via deze groep${errors(d.byError) ? ` (${errors(d.byError)})` : ''}. Los die eerst op, anders blijven ze na de wissel in fout.`,
+    TARGET_ALREADY_HELD: (d: D) => {
+      const plan = name(d.target) ?? 'het doellicentieplan';
+      const where = [d.group ? 'op de groep zelf' : '', d.direct ? 'rechtstreeks toegewezen' : '', list(d.groups) ? `via de groep ${list(d.groups)}` : ''].filter(Boolean).join(' en ');
+      return `Zij hebben ${plan} al${where ? ` (${where})` : ''}: er valt niets te verplaatsen en er wordt niets uitgevoerd. Wilt u toch een ander licentieplan ermee vervangen, noem dat plan dan ("van ...").`;
+    },
+    SUITE_STACKED: (d: D) => {
+      const other = name(d.sku) ?? 'een ander pakket';
+      const plan = name(d.target) ?? 'het nieuwe licentieplan';
+      const n = num(d.seats) ?? num(d.count) ?? 0;
+      const from = [num(d.direct) ? 'rechtstreeks toegewezen' : '', list(d.groups) ? `via de groep ${list(d.groups)}` : ''].filter(Boolean).join(' en ');
+      return `Zij krijgen ${plan} en houden ${other}${from ? ` (${from})` : ''}: twee pakketten waarvoor wordt betaald, met overlappende services. Daarmee blijven ${plural(n, `${other}-licentie`, `${other}-licenties`)} in gebruik naast ${plan}. Verwijder ${other} bij hen, of verplaats hen juist van ${other}.`;
+    },
   },
 };

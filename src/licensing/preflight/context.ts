@@ -2,7 +2,7 @@
 // source and target each user holds), and small cached helpers over the plan rules. Everything is
 // Map/Set based so a 100,000-member group is one linear pass.
 import type { GraphGroup, GraphOrganization, GraphUser } from '../../graph/types';
-import type { Catalog } from '../catalog';
+import { isSuite, type Catalog } from '../catalog';
 import type { ChangeSpec, Finding, FindingCode, PlanInfo, PrincipalRef, ResolvedChange, Severity } from '../model';
 import type { ReferenceData } from '../../reference/data';
 import type { CarryOverResult } from '../swap-plan';
@@ -29,6 +29,11 @@ export interface PreflightInput {
    * plans; buildChange computes them itself otherwise. Same result either way.
    */
   memberFacts?: { members: GraphUser[]; sourceId: string; targetId: string; facts: UserFacts[] };
+  /**
+   * No source was named and the principal already holds the target (then source === target):
+   * where it comes from. The preflight says so (TARGET_ALREADY_HELD) and plans nothing.
+   */
+  alreadyHeld?: { direct: boolean; groups: string[]; group?: boolean };
 }
 
 /** Which copies of the source and the target one user holds. */
@@ -207,8 +212,6 @@ export function countryName(code: string): string {
 // ---------------------------------------------------------------------------------------------
 // Plan rules, indexed.
 
-/** Families whose presence makes a SKU a base suite rather than an add-on. */
-const CORE_FAMILIES = new Set(['Exchange Online mailbox', 'SharePoint Online / OneDrive', 'Office apps', 'Skype for Business Online']);
 
 export interface ExclusiveHit {
   service: string;
@@ -314,13 +317,7 @@ export class RuleIndex {
     const k = skuId.toLowerCase();
     let b = this.baseCache.get(k);
     if (b === undefined) {
-      const fams = new Set<string>();
-      for (const p of this.plansOf(k)) {
-        const fam = this.ref.familyByPlanName.get(p.name.toUpperCase())?.family;
-        if (fam && CORE_FAMILIES.has(fam)) fams.add(fam);
-        if (p.name.toUpperCase() === 'TEAMS1') fams.add('Skype for Business Online');
-      }
-      b = fams.size >= 2;
+      b = isSuite(this.plansOf(k), this.ref);
       this.baseCache.set(k, b);
     }
     return b;

@@ -9,7 +9,8 @@ import { checkContinuity } from './continuity';
 import { checkGroupHealth } from './group-health';
 import { checkGroupKind } from './group-kind';
 import { checkSeats, checkTargetAlreadyAssigned } from './seats';
-import { checkSamePlan, checkSourcePath } from './source-path';
+import { checkAlreadyHeld, checkSamePlan, checkSourcePath } from './source-path';
+import { checkSuiteStacked } from './stacking';
 import { checkTargetStatus } from './target-status';
 import { checkUndoNotes } from './undo-notes';
 import { checkUsageLocation } from './usage-location';
@@ -59,12 +60,13 @@ export function runPreflight(input: PreflightInput): PreflightResult {
     },
   };
 
-  if (!checkSamePlan(ctx)) {
+  if (!checkAlreadyHeld(ctx) && !checkSamePlan(ctx)) {
     checkSourcePath(ctx);
     checkTargetStatus(ctx);
     checkSeats(ctx);
     checkTargetAlreadyAssigned(ctx);
     checkConflicts(ctx);
+    checkSuiteStacked(ctx);
     checkContinuity(ctx);
     checkUsageLocation(ctx);
     checkGroupKind(ctx);

@@ -11,12 +11,14 @@
 //                           info   users/members who hold the target from a group already: they need
 //                                  no new seat.
 import type { PrincipalRef } from '../model';
-import { hasOtherGroup, names, plural, type Ctx } from './context';
+import { hasOtherGroup, names, plural, type Ctx, type UserFacts } from './context';
 
-export function seatsNeeded(ctx: Ctx): { needed: number; receivers: PrincipalRef[]; disabledAccounts: number } {
+/** Users who will newly receive (and consume) the target; `facts` in the same order as `receivers`. */
+export function seatsNeeded(ctx: Ctx): { needed: number; receivers: PrincipalRef[]; facts: UserFacts[]; disabledAccounts: number } {
   let needed = 0;
   let disabledAccounts = 0;
   const receivers: PrincipalRef[] = [];
+  const facts: UserFacts[] = [];
   if (ctx.kind === 'group') {
     const include = !!ctx.input.spec.includeDirectCopies;
     const clash = ctx.sourceTargetClash();
@@ -25,6 +27,7 @@ export function seatsNeeded(ctx: Ctx): { needed: number; receivers: PrincipalRef
       if (clash && (hasOtherGroup(f.sourceGroups, ctx.groupId) || (f.sourceDirect && !include))) continue;
       needed++;
       receivers.push(f.ref);
+      facts.push(f);
       if (f.user.accountEnabled === false) disabledAccounts++;
     }
   } else {
@@ -33,10 +36,11 @@ export function seatsNeeded(ctx: Ctx): { needed: number; receivers: PrincipalRef
       if (!adding.has(f.ref.id) || f.targetAny) continue;
       needed++;
       receivers.push(f.ref);
+      facts.push(f);
       if (f.user.accountEnabled === false) disabledAccounts++;
     }
   }
-  return { needed, receivers, disabledAccounts };
+  return { needed, receivers, facts, disabledAccounts };
 }
 
 export function checkSeats(ctx: Ctx): void {

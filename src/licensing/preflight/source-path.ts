@@ -7,6 +7,10 @@
 //                                be removed on the user and would clash with the target.
 //   SOURCE_ALSO_ELSEWHERE warn   group swap: members also holding the source directly or from another
 //                                group keep it; when source and target clash, their new target fails.
+//   TARGET_ALREADY_HELD   block  no source was named and the user, every listed user, or the group
+//                                already holds the target (directly or from a group, named): there is
+//                                nothing to move, and no call is planned. (With a source named, see
+//                                TARGET_ALREADY_ASSIGNED in seats.ts.)
 import type { PrincipalRef } from '../model';
 import { groupRef, names, plural, uniqueById, type Ctx } from './context';
 
@@ -15,6 +19,26 @@ export function checkSamePlan(ctx: Ctx): boolean {
   if (ctx.sourceId !== ctx.targetId) return false;
   ctx.add('SAME_PLAN', 'block', [ctx.change.principal], `The source and the target are the same plan (${target.displayName}); there is nothing to swap.`, {
     skuId: source.skuId,
+  });
+  return true;
+}
+
+/** The principal already holds the target and no source was named: say so, plan nothing. True when it did. */
+export function checkAlreadyHeld(ctx: Ctx): boolean {
+  const held = ctx.input.alreadyHeld;
+  if (!held) return false;
+  const { target } = ctx.input;
+  const groups = held.groups.map((id) => ({ id, displayName: ctx.groupName(id) }));
+  const subject = ctx.input.subject;
+  const principals = subject.kind === 'users' ? ctx.facts.map((f) => f.ref) : [ctx.change.principal];
+  const where = [held.group ? 'on the group itself' : '', held.direct ? 'directly' : '', groups.length ? `from ${groups.map((g) => g.displayName).join(', ')}` : '']
+    .filter(Boolean)
+    .join(' and ');
+  ctx.add('TARGET_ALREADY_HELD', 'block', principals, `TARGET_ALREADY_HELD: ${names(principals)} already ${principals.length === 1 ? 'has' : 'have'} ${target.displayName} (${where}); nothing to move.`, {
+    target: { skuId: target.skuId, skuPartNumber: target.skuPartNumber, displayName: target.displayName },
+    direct: held.direct,
+    group: !!held.group,
+    groups,
   });
   return true;
 }
