@@ -109,14 +109,58 @@ const CLAUSE_WORDS: Record<string, { clause: Clause; lang?: Lang }> = {
 /** Words that only glue a sentence together: "move the group Sales over to the E3 plan". */
 const LEADING_FILLER = new Set(['the', 'de', 'het', 'for', 'voor']);
 const TRAILING_FILLER = new Set(['over', 'plan', 'license', 'licence', 'licentie', 'licentieplan']);
+/**
+ * Dutch articles that also start surnames ("de Vries", "het Hart"): in a name they are part of
+ * it, so a principal keeps them unless they stand alone ("verplaats de groep Verkoop").
+ */
+const NAME_ARTICLES = new Set(['de', 'het']);
 
-/** Unquoted filler words at either end of a clause; inside a name ("Friends of the Earth", "Project Plan 3") they stay. */
-function trimFiller(tokens: Token[]): Token[] {
+/**
+ * Unquoted filler words at either end of a clause; inside a name ("Friends of the Earth", "Project
+ * Plan 3") they stay. A name keeps a leading Dutch article followed by more words ("de Vries").
+ */
+function trimFiller(tokens: Token[], isName = false): Token[] {
   let a = 0;
   let b = tokens.length;
-  while (a < b && LEADING_FILLER.has(lower(tokens[a]) ?? '')) a++;
+  while (a < b && LEADING_FILLER.has(lower(tokens[a]) ?? '') && !(isName && NAME_ARTICLES.has(lower(tokens[a])!) && b - a > 1)) a++;
   while (b > a && TRAILING_FILLER.has(lower(tokens[b - 1]) ?? '')) b--;
   return tokens.slice(a, b);
+}
+
+/** Surname particles ("van der Meer", "van den Berg", "ter Horst", "'t Hart"), lower case. */
+const PARTICLES = new Set(['van', 'de', 'der', 'den', 'het', "'t", 't', 'ter', 'ten', 'te', 'in', 'op', "'s", 'vander', 'vanden', 'la', 'le', 'du', 'von', 'zu', 'el', 'al']);
+/** Words that start license plan names, never surnames: "van Office 365 E1", "van Business Basic". */
+const PLAN_WORDS = new Set(['office', 'microsoft', 'm365', 'o365', 'business', 'enterprise', 'exchange', 'project', 'visio', 'teams', 'power', 'dynamics', 'windows', 'standard', 'basic', 'premium', 'apps', 'plan']);
+
+/** Looks like a plan, not a surname: a digit (E1, Office 365 E3), a SKU part number (STANDARDPACK) or a plan word. */
+function looksLikePlan(tokens: Token[]): boolean {
+  const words = tokens.filter((t) => !PARTICLES.has(lower(t) ?? ''));
+  if (!words.length) return false;
+  return words.some((t) => t.quoted || /\d/.test(t.text) || t.text.includes('_') || (t.text.length > 1 && t.text === t.text.toUpperCase() && /[A-Z]/.test(t.text))) || PLAN_WORDS.has(words[0]!.text.toLowerCase());
+}
+
+/**
+ * "van" starts a surname ("Jeroen van Dijk", "van der Meer") rather than the source plan ("van E1")
+ * when it follows a name (or starts one) and what comes after it up to the next clause word does
+ * not look like a plan, or when the source is named later anyway ("… van Dijk van E1 naar E3").
+ */
+function vanIsParticle(rest: Token[], i: number, current: Clause | 'bare', phrase: Token[] | undefined): boolean {
+  if (current !== 'bare' && current !== 'user' && current !== 'users' && current !== 'group') return false;
+  const after: Token[] = [];
+  let laterFrom = false;
+  for (let j = i + 1; j < rest.length; j++) {
+    const w = lower(rest[j]);
+    const cw = w !== undefined ? CLAUSE_WORDS[w] : undefined;
+    if (cw) {
+      laterFrom = cw.clause === 'from';
+      break;
+    }
+    after.push(rest[j]!);
+  }
+  if (!after.length) return false;
+  if (laterFrom) return true;
+  if (current !== 'bare' && !phrase?.length) return false;
+  return !looksLikePlan(after);
 }
 
 function joinPhrase(tokens: Token[]): string {
@@ -143,13 +187,18 @@ function parseMove(rest: Token[], verbLang: Lang | undefined): Parsed {
   for (let i = 0; i < rest.length; i++) {
     const tok = rest[i]!;
     const w = lower(tok);
-    const cw = w !== undefined ? CLAUSE_WORDS[w] : undefined;
+    let cw = w !== undefined ? CLAUSE_WORDS[w] : undefined;
+    if (cw?.clause === 'from' && w === 'van' && vanIsParticle(rest, i, current, phrases[current])) {
+      cw = undefined;
+      lang ??= 'nl';
+    }
     if (cw) {
       // "move Sales group to E3": a kind word right after a bare name labels that name.
       if ((cw.clause === 'group' || cw.clause === 'user' || cw.clause === 'users') && current === 'bare' && phrases.bare?.length) {
         const next = lower(rest[i + 1]);
         if (next === undefined || CLAUSE_WORDS[next]) {
-          phrases[cw.clause] = phrases.bare;
+          // "de Verkoop groep": here the article belongs to the sentence, not to the name.
+          phrases[cw.clause] = phrases.bare.length > 1 && NAME_ARTICLES.has(lower(phrases.bare[0]) ?? '') ? phrases.bare.slice(1) : phrases.bare;
           delete phrases.bare;
           lang ??= cw.lang;
           current = cw.clause;
@@ -165,7 +214,7 @@ function parseMove(rest: Token[], verbLang: Lang | undefined): Parsed {
   }
 
   const text = (c: Clause | 'bare') => {
-    const p = trimFiller(phrases[c] ?? []);
+    const p = trimFiller(phrases[c] ?? [], c !== 'to' && c !== 'from');
     return p.length ? joinPhrase(p) : undefined;
   };
   const to = text('to');

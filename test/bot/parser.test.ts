@@ -122,6 +122,33 @@ describe('bot/parser', () => {
     });
   });
 
+  describe('Dutch surname particles are part of the name', () => {
+    it('"de", "van", "van der", "ter", "\'t" stay in the name; "van" before a plan is the source', () => {
+      assert.deepEqual(cmd('move de Vries to E3'), { kind: 'move', principal: { kind: 'any', name: 'de Vries' }, to: 'E3' });
+      assert.deepEqual(cmd('move Jeroen van Dijk to E3'), { kind: 'move', principal: { kind: 'any', name: 'Jeroen van Dijk' }, to: 'E3' });
+      assert.deepEqual(cmd('verplaats gebruiker Lucas van der Meer naar E3'), { kind: 'move', principal: { kind: 'user', name: 'Lucas van der Meer' }, to: 'E3' });
+      assert.deepEqual(cmd('verplaats Thijs ter Horst van E1 naar E3'), { kind: 'move', principal: { kind: 'any', name: 'Thijs ter Horst' }, from: 'E1', to: 'E3' });
+      assert.deepEqual(cmd("move Sterre 't Hart from E1 to E3"), { kind: 'move', principal: { kind: 'any', name: "Sterre 't Hart" }, from: 'E1', to: 'E3' });
+      assert.deepEqual(cmd('verplaats Jeroen van Dijk van Office 365 E5 naar E3'), { kind: 'move', principal: { kind: 'any', name: 'Jeroen van Dijk' }, from: 'Office 365 E5', to: 'E3' });
+      assert.deepEqual(cmd('verplaats gebruikers Tess van Vliet en Gijs van Beek van E1 naar E3'), {
+        kind: 'move',
+        principal: { kind: 'users', names: ['Tess van Vliet', 'Gijs van Beek'] },
+        from: 'E1',
+        to: 'E3',
+      });
+    });
+    it('"van" followed by a plan is still the source', () => {
+      assert.deepEqual(cmd('verplaats Jan van E1 naar E3'), { kind: 'move', principal: { kind: 'any', name: 'Jan' }, from: 'E1', to: 'E3' });
+      assert.deepEqual(cmd('verplaats Verkoop van Business Basic naar E3'), { kind: 'move', principal: { kind: 'any', name: 'Verkoop' }, from: 'Business Basic', to: 'E3' });
+      assert.deepEqual(cmd('verplaats Anna van STANDARDPACK naar ENTERPRISEPACK'), { kind: 'move', principal: { kind: 'any', name: 'Anna' }, from: 'STANDARDPACK', to: 'ENTERPRISEPACK' });
+    });
+    it('an article before "groep" or a labelled group name is still filler', () => {
+      assert.deepEqual(cmd('verplaats de groep Verkoop naar E3'), { kind: 'move', principal: { kind: 'group', name: 'Verkoop' }, to: 'E3' });
+      assert.deepEqual(cmd('verplaats de Verkoop groep naar E3'), { kind: 'move', principal: { kind: 'group', name: 'Verkoop' }, to: 'E3' });
+      assert.deepEqual(cmd('verplaats Verkoop naar het E3 plan'), { kind: 'move', principal: { kind: 'any', name: 'Verkoop' }, to: 'E3' });
+    });
+  });
+
   describe('other commands', () => {
     it('plans / licenties', () => {
       assert.deepEqual(parseCommand('plans'), { command: { kind: 'plans' }, lang: 'en' });
