@@ -27,7 +27,7 @@ describe('sandbox: the demo tenant (data/demo-tenant.json)', () => {
   it('is Contoso Nederland (NL) with fixed ids for the tenant, the admins and License Admins', async () => {
     assert.deepEqual(sb.sandbox.tenant, { id: '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f', displayName: 'Contoso Nederland', defaultUsageLocation: 'NL' });
     const all = await c().api('/users').top(999).select('id').get();
-    assert.equal(all.value.length, 60);
+    assert.equal(all.value.length, 65);
     const ids = { 'sanne.devries': '001', 'pieter.bakker': '002', 'fatima.elamrani': '003' };
     for (const [name, n] of Object.entries(ids)) assert.equal((await user(`${name}@contoso.example`)).id, `a11ce000-0000-4000-8000-000000000${n}`);
     const admins = await c().api('/groups/a11ce000-0000-4000-8000-000000000100/members').select('userPrincipalName').get();
@@ -68,6 +68,18 @@ describe('sandbox: the demo tenant (data/demo-tenant.json)', () => {
     assert.equal(eng.membershipRule, '(user.department -eq "Engineering")');
     const members = await c().api(`/groups/${sales.id}/members`).select('displayName').get();
     assert.ok(members.value.some((m: Record<string, string>) => m['@odata.type'] === '#microsoft.graph.group' && m.displayName === 'Sales Interns'));
+  });
+
+  it('speaks Dutch too: Verkoop holds E1 for its members (surnames with particles), Anna and Alice hold E1 directly', async () => {
+    const verkoop = await group('Verkoop');
+    const members = await c().api(`/groups/${verkoop.id}/members`).select('displayName').get();
+    assert.deepEqual(members.value.map((m: { displayName: string }) => m.displayName).sort(), ["Noor van den Bosch", "Sterre 't Hart", 'Thijs ter Horst']);
+    const noor = await user('noor.vandenbosch@contoso.nl');
+    assert.deepEqual(noor.licenseAssignmentStates.map((s: { skuId: string; assignedByGroup: string | null }) => [s.skuId, s.assignedByGroup]), [[E1, verkoop.id]]);
+    for (const upn of ['anna@contoso.nl', 'alice@contoso.example']) {
+      const u = await user(upn);
+      assert.deepEqual(u.licenseAssignmentStates.map((s: { skuId: string; assignedByGroup: string | null }) => [s.skuId, s.assignedByGroup]), [[E1, null]], upn);
+    }
   });
 
   it('moving Sales E1 -> E3 works; Jan (E1 direct too) ends E1 with E3 in MutuallyExclusiveViolation', async () => {
