@@ -10,7 +10,7 @@ import type { Conversations } from './conversations';
 /** The request workflow as the bot uses it: src/requests/workflow.ts ChangeRequests. */
 export interface RequestsPort {
   request(actor: Actor, spec: ChangeSpec, preflight: PreflightResult, conversationKey?: string): Promise<WorkflowResult>;
-  approve(actor: Actor, id: string, cardVersion?: number): Promise<WorkflowResult>;
+  approve(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult>;
   reject(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult>;
   cancel(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult>;
   undo(actor: Actor, id: string, conversationKey?: string): Promise<WorkflowResult>;

@@ -63,22 +63,24 @@ export class RequestActions {
    * re-check (running, or failed with result.worsened), or as approved when the re-check takes
    * longer than the budget; the run itself is never awaited here.
    */
-  async approve(actor: Actor, id: string, cardVersion?: number): Promise<WorkflowResult> {
+  async approve(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult> {
     const { store, log, tasks, instanceId } = this.ctx;
     const loaded = await this.load(actor, id);
     if (!loaded.ok) return loaded;
     const check = await this.opts.approvers.canApprove(actor, loaded.request);
     if (!check.ok) return this.refused(actor, loaded.request, 'approve', check);
 
+    // The approver's reason is kept like a rejection's: on the request and in the audit trail.
+    const text = reason?.trim() ? reason.trim().slice(0, 1000) : undefined;
     const cas = await store.transition(
       loaded.request.id,
       { from: ['pending'], ...(cardVersion !== undefined ? { version: cardVersion } : {}) },
       'approved',
       actor,
-      { approver: actor },
+      { approver: actor, ...(text ? { result: { reason: text } } : {}) },
       // The instance that re-checks and runs it: if it dies before the run starts, a restart
       // knows at once that nobody is on it.
-      { cardVersion: cardVersion ?? null, instance: instanceId },
+      { cardVersion: cardVersion ?? null, instance: instanceId, reason: text ?? null },
     );
     if (!cas.ok) return this.casRefusal(cas.request ?? loaded.request, cardVersion);
     const approved = cas.request;
@@ -137,7 +139,7 @@ export class RequestActions {
       { from: ['pending'], ...(cardVersion !== undefined ? { version: cardVersion } : {}) },
       'cancelled',
       actor,
-      text ? { result: { reason: text } } : {},
+      { result: { ...(text ? { reason: text } : {}), cancelledBy: actor } },
       { reason: text ?? null, cardVersion: cardVersion ?? null },
     );
     if (!cas.ok) return this.casRefusal(cas.request ?? req, cardVersion);

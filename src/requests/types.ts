@@ -31,8 +31,10 @@ export interface RequestResult {
   error?: string;
   /** Re-preflight at approval found things worse: what changed. */
   worsened?: string[];
-  /** Why it was rejected or cancelled, as the person gave it. */
+  /** Why it was approved, rejected or cancelled, as the person who decided gave it. */
   reason?: string;
+  /** Who cancelled it (the requester or an approver). */
+  cancelledBy?: Actor;
   /** When the run started (approved -> running). */
   startedAt?: string;
   /** The swap's outcome was read back from Graph (the process running it stopped or lost its answer). */

@@ -107,8 +107,8 @@ export class ChangeRequests {
   request(actor: Actor, spec: ChangeSpec, preflight: PreflightResult, conversationKey?: string, opts: { undoOf?: string } = {}): Promise<WorkflowResult> {
     return this.actions.request(actor, spec, preflight, conversationKey, opts);
   }
-  approve(actor: Actor, id: string, cardVersion?: number): Promise<WorkflowResult> {
-    return this.actions.approve(actor, id, cardVersion);
+  approve(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult> {
+    return this.actions.approve(actor, id, cardVersion, reason);
   }
   reject(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult> {
     return this.actions.reject(actor, id, cardVersion, reason);

@@ -98,7 +98,13 @@ describe('bot/actions: card verbs', () => {
     it('a version given as text is accepted', async () => {
       const h = harness();
       await h.click('approve', { requestId: 12, version: '3' }, { who: 'bob' });
-      assert.deepEqual(h.requests.approve.firstCall.args.slice(1), ['12', 3]);
+      assert.deepEqual(h.requests.approve.firstCall.args.slice(1), ['12', 3, undefined]);
+    });
+
+    it('approve passes the reason typed on the card', async () => {
+      const h = harness();
+      await h.click('approve', { requestId: '12', version: 1, reason: ' Budget agreed ' }, { who: 'bob' });
+      assert.deepEqual(h.requests.approve.firstCall.args.slice(1), ['12', 1, 'Budget agreed']);
     });
 
     it('someone without rights gets the reason on the current card; nothing changes', async () => {
@@ -145,7 +151,8 @@ describe('bot/actions: card verbs', () => {
       assert.deepEqual(h.requests.reject.firstCall.args.slice(1), ['12', 1, 'Budget']);
       const text = cardText(cardOf(res));
       assert.match(text, /Rejected/);
-      assert.match(text, /Reason: Budget/);
+      assert.match(text, /Rejected by\nBob Bakker/);
+      assert.match(text, /Reason given by Bob Bakker: Budget/);
     });
 
     it('cancel on a preflight card changes nothing and says so, for everyone', async () => {

@@ -7,7 +7,7 @@ import { refusalCard, trackCard } from './common';
 import type { ActionHandler } from './types';
 
 export const approve: ActionHandler<'approve'> = async (turn, data, info) => {
-  const res = await turn.deps.requests.approve(turn.actor, data.requestId, data.version);
+  const res = await turn.deps.requests.approve(turn.actor, data.requestId, data.version, data.reason || undefined);
   if (!res.ok) {
     // A Teams retry of this approver's own click: show where it stands, not an error.
     const r = res.request;

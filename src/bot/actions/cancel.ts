@@ -11,7 +11,7 @@ export const cancel: ActionHandler<'cancel'> = async (turn, data, info) => {
     updateForEveryone(turn, info, card);
     return cardResponse(card);
   }
-  const res = await turn.deps.requests.cancel(turn.actor, data.requestId, data.version);
+  const res = await turn.deps.requests.cancel(turn.actor, data.requestId, data.version, data.reason || undefined);
   if (!res.ok) return cardResponse(refusalCard(turn, res, data.requestId, 'cancel'));
   trackCard(turn, res.request, info);
   return cardResponse(requestCard(turn.t, res.request, { view: 'status' }));

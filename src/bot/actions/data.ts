@@ -25,6 +25,8 @@ export type SpecData = z.infer<typeof SpecData>;
 
 const RequestId = z.union([z.string(), z.number()]).transform((v) => String(v).trim()).pipe(z.string().min(1).max(64));
 const Version = z.coerce.number().int().min(0).max(1_000_000);
+/** The optional reason typed on the card (Input.Text "reason"). */
+const Reason = z.string().trim().max(500).optional();
 
 /** A choice value of the principal picker: "user:<id>" or "group:<id>". */
 export const PickedPrincipal = z
@@ -40,10 +42,10 @@ export const ActionData = {
   // `to` comes from the guided card's input and may be empty: the handler asks again.
   preflight: SpecData.extend({ to: z.string().trim().max(200).optional() }),
   request: z.object({ spec: SpecData }),
-  approve: z.object({ requestId: RequestId, version: Version }),
-  run: z.object({ requestId: RequestId, version: Version }),
-  reject: z.object({ requestId: RequestId, version: Version, reason: z.string().trim().max(500).optional() }),
-  cancel: z.union([z.object({ requestId: RequestId, version: Version }), z.object({ stage: z.literal('preflight') })]),
+  approve: z.object({ requestId: RequestId, version: Version, reason: Reason }),
+  run: z.object({ requestId: RequestId, version: Version, reason: Reason }),
+  reject: z.object({ requestId: RequestId, version: Version, reason: Reason }),
+  cancel: z.union([z.object({ requestId: RequestId, version: Version, reason: Reason }), z.object({ stage: z.literal('preflight') })]),
   undo: z.object({ requestId: RequestId }),
   refresh: z.object({ requestId: RequestId }),
   guide: z.discriminatedUnion('step', [
