@@ -57,7 +57,7 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
     const proactive = adapterProactive(adapter, config.bot.appId);
     const policies = requestPolicies({ config: config.requests, licenses, tenantId, log });
     const conversations = new Conversations(store, proactive, log);
-    const notifier = new BotNotifier(conversations, policies.approvers, log);
+    const notifier = new BotNotifier(conversations, policies.approvers, log, { plans: () => licenses.listPlans() });
     requests = openRequests({
       store,
       config: config.requests,

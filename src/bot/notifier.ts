@@ -7,7 +7,7 @@
 //               and why, what next)
 // Conversation references come from the durable store, so this works after a restart.
 import { CardFactory } from 'botbuilder';
-import type { TrackingProgress } from '../licensing/model';
+import type { PlanInfo, TrackingProgress } from '../licensing/model';
 import type { ChangeRequest, RequestEvent, RequestNotifier } from '../requests/types';
 import type { ApproversPort, Logger } from './deps';
 import type { Conversations } from './conversations';
@@ -23,7 +23,11 @@ export interface NotifierOptions {
   /** Minimum time between two progress updates of one request's cards (default 5 s). */
   progressEveryMs?: number;
   now?: () => number;
+  /** The tenant's plans and seats, read when a change has run so its cards show the seats after it. */
+  plans?: () => Promise<PlanInfo[]>;
 }
+
+const RAN: readonly ChangeRequest['state'][] = ['completed', 'partial', 'failed'];
 
 export class BotNotifier implements RequestNotifier {
   private readonly lastProgress = new Map<string, number>();
@@ -38,6 +42,20 @@ export class BotNotifier implements RequestNotifier {
   ) {
     this.progressEveryMs = opts.progressEveryMs ?? 5_000;
     this.now = opts.now ?? Date.now;
+    this.plans = opts.plans;
+  }
+
+  private readonly plans?: () => Promise<PlanInfo[]>;
+
+  /** Seats after a change that ran; undefined when not wanted or not readable (the cards then label the check's figures). */
+  private async seatsAfter(r: ChangeRequest): Promise<PlanInfo[] | undefined> {
+    if (!this.plans || !RAN.includes(r.state) || !r.result?.swap?.changed.length) return undefined;
+    try {
+      return await this.plans();
+    } catch (err) {
+      this.log.warn('notice.seats_unreadable', { changeId: r.id, error: String(err) });
+      return undefined;
+    }
   }
 
   async changed(request: ChangeRequest, event: RequestEvent): Promise<void> {
@@ -45,10 +63,11 @@ export class BotNotifier implements RequestNotifier {
       await this.askApprovers(request);
       return;
     }
-    await this.updateCards(request);
+    const plans = await this.seatsAfter(request);
+    await this.updateCards(request, undefined, plans);
     if (NOTICE_EVENTS.includes(event)) {
       this.lastProgress.delete(request.id);
-      await this.notice(request, event);
+      await this.notice(request, event, plans);
     }
   }
 
@@ -102,7 +121,7 @@ export class BotNotifier implements RequestNotifier {
     }
   }
 
-  private async updateCards(r: ChangeRequest, p?: TrackingProgress): Promise<void> {
+  private async updateCards(r: ChangeRequest, p?: TrackingProgress, plans?: PlanInfo[]): Promise<void> {
     const cards = this.conv.cards(r.id);
     if (!cards.length) return;
     const pending = r.state === 'pending';
@@ -113,6 +132,7 @@ export class BotNotifier implements RequestNotifier {
       const card = requestCard(t, r, {
         view: c.view === 'approval' && pending ? 'approval' : 'status',
         ...(progress ? { progress } : {}),
+        ...(plans ? { plans } : {}),
         ...(pending ? { refreshUserIds } : {}),
       });
       try {
@@ -123,7 +143,7 @@ export class BotNotifier implements RequestNotifier {
     }
   }
 
-  private async notice(r: ChangeRequest, event: RequestEvent): Promise<void> {
+  private async notice(r: ChangeRequest, event: RequestEvent, plans?: PlanInfo[]): Promise<void> {
     const key = r.conversationKey;
     if (!key || !this.conv.ref(key)) return;
     const t = messagesFor(this.conv.langOf(key));
@@ -138,13 +158,17 @@ export class BotNotifier implements RequestNotifier {
         });
         break;
       case 'cancelled':
-        card = noticeCard({ title: t.request.statusTitle(md(r.id)), text: t.preflight.cancelled });
+        card = noticeCard({
+          title: t.request.statusTitle(md(r.id)),
+          text: r.result?.cancelledBy ? t.request.cancelledBy(md(r.result.cancelledBy.name || r.result.cancelledBy.id)) : t.preflight.cancelled,
+          ...(r.result?.reason ? { details: [t.request.reason(md(r.result.reason))] } : {}),
+        });
         break;
       case 'expired':
         card = noticeCard({ title: t.request.statusTitle(md(r.id)), text: t.request.expiredNote, tone: 'warn' });
         break;
       default:
-        card = resultCard(t, r);
+        card = resultCard(t, r, plans);
     }
     await this.safeSend(key, card);
   }

@@ -15,7 +15,7 @@ import { guidePrincipalCard, guideSourceCard, guideTargetCard } from '../../src/
 import { chooseCard } from '../../src/bot/cards/choose';
 import { noticeCard } from '../../src/bot/cards/notice';
 import { parseCommand } from '../../src/bot/parser';
-import { actionsOf, cardText, changeRequest, E1, E3, finding, PLANS, preflightResult } from './fakes';
+import { actionsOf, actors, cardText, changeRequest, E1, E3, finding, PLANS, preflightResult } from './fakes';
 
 const EVIL = '${evil} **bold** [link](http://x) {{DATE(2017-02-14T06:08:39Z,SHORT)}} _i_';
 
@@ -245,6 +245,46 @@ describe('bot/cards: templates and view models', () => {
       const card = cardText(requestCard(nl, r, { view: 'status' }));
       assert.match(card, /3 gebruikers/);
       assert.doesNotMatch(card, /3 users/);
+    });
+
+    it('names who decided with a label that matches the decision, and their reason, in both languages', () => {
+      const bob = actors.bob;
+      const cases = [
+        [{ state: 'rejected', approver: bob, result: { reason: 'not this quarter' } }, 'Rejected by\nBob Bakker', 'Afgewezen door\nBob Bakker', 'Reason given by Bob Bakker: not this quarter', 'Reden van Bob Bakker: not this quarter'],
+        [{ state: 'cancelled', result: { cancelledBy: actors.alice, reason: 'wrong group' } }, 'Cancelled by\nAlice de Vries', 'Geannuleerd door\nAlice de Vries', 'Reason given by Alice de Vries: wrong group', 'Reden van Alice de Vries: wrong group'],
+        [{ state: 'completed', approver: bob, result: { reason: 'budget approved by finance' } }, 'Approved by\nBob Bakker', 'Goedgekeurd door\nBob Bakker', 'Reason given by Bob Bakker: budget approved by finance', 'Reden van Bob Bakker: budget approved by finance'],
+        [{ state: 'expired' }, 'Decision\nnobody decided before {{DATE(', 'Besluit\nniemand heeft vóór {{DATE(', undefined, undefined],
+      ] as const;
+      for (const [over, enFact, nlFact, enReason, nlReason] of cases) {
+        const r = changeRequest(over as never);
+        const e = cardText(requestCard(en, r, { view: 'status' }));
+        const n = cardText(requestCard(nl, r, { view: 'status' }));
+        assert.ok(e.includes(enFact), `${over.state}: ${e}`);
+        assert.ok(n.includes(nlFact), `${over.state}: ${n}`);
+        if (over.state !== 'completed') assert.doesNotMatch(e, /Approved by/, `${over.state} never says approved`);
+        if (enReason) assert.ok(e.includes(enReason) && n.includes(nlReason!), e);
+        const line = cardText(requestListCard(en, 'history', [r]));
+        if (enReason) assert.ok(line.includes(over.state === 'cancelled' ? 'Cancelled by Alice de Vries: wrong group' : `by Bob Bakker: ${(over as { result: { reason: string } }).result.reason}`), line);
+      }
+    });
+
+    it('the check\'s seat figures are labelled as such once the change ran; the seats read afterwards replace them', () => {
+      const r = changeRequest({ state: 'completed', approver: actors.bob });
+      assert.match(cardText(requestCard(en, changeRequest(), { view: 'status' })), /Seats\n/);
+      assert.match(cardText(requestCard(en, r, { view: 'status' })), /Seats at the check\n/);
+      const after = PLANS.map((p) => (p.skuId === E3.skuId ? { ...p, available: 1, consumed: p.enabled - 1 } : p));
+      const done = cardText(resultCard(en, r, after));
+      assert.match(done, /Seats after the change\nOffice 365 E3: 1 of \d+ free · Office 365 E1: \d+ of \d+ free/);
+      assert.doesNotMatch(done, /needed/);
+      assert.match(cardText(resultCard(nl, r)), /Licenties bij de controle/);
+    });
+
+    it('pending: approvers and the requester can type a reason (approve, reject, cancel)', () => {
+      for (const view of ['approval', 'status'] as const) {
+        const card = requestCard(en, changeRequest(), { view });
+        assert.ok(JSON.stringify(card).includes('"id":"reason"'), view);
+      }
+      assert.ok(!JSON.stringify(requestCard(en, changeRequest({ state: 'completed' }), { view: 'status' })).includes('"id":"reason"'));
     });
 
     it('the approver\'s view says they can decide; nobody is told to wait for someone else', () => {

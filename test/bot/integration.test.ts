@@ -40,7 +40,7 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
     const approvers = new ApproverPolicy({ approvers: `group:${LICENSE_ADMINS}`, tenantId: TENANT, licenses });
     const tmp = harness();
     const conv = new Conversations(store, tmp.proactive, silentLogger);
-    const notifier = new BotNotifier(conv, approvers, silentLogger, { progressEveryMs: 0 });
+    const notifier = new BotNotifier(conv, approvers, silentLogger, { progressEveryMs: 0, plans: () => licenses.listPlans() });
     workflow = new ChangeRequests({ store, licenses, approvers, notifier, tenantId: TENANT, ttlMs: 3_600_000, recheckBudgetMs: 0, trackOptions: { pollIntervalMs: 25, timeoutMs: 10_000 } });
     const requesters = new RequesterPolicy({ requesters: `group:${LICENSE_ADMINS}`, fromApprovers: true, tenantId: TENANT, licenses });
     h = harness({ licenses, requests: workflow, approvers, requesters, refs: store, proactive: tmp.proactive, tenantId: TENANT });
@@ -110,7 +110,7 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
     const still = await workflow.status('1');
     assert.equal(still.ok && still.request.state, 'pending');
 
-    const approved = await h.click('approve', approveBtn.data, { who: PIETER, conversationId: 'pieter-chat', replyToId: toPieter.id });
+    const approved = await h.click('approve', { ...approveBtn.data, reason: 'Budget agreed with Finance' }, { who: PIETER, conversationId: 'pieter-chat', replyToId: toPieter.id });
     assert.match(cardText(cardOf(approved)), /Approved — running…/);
     assert.deepEqual(actionsOf(cardOf(approved)), []);
     await settle();
@@ -126,6 +126,42 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
     // Every card showing the request was updated in place along the way.
     assert.ok(h.proactive.updated.some((u) => u.activity.id === toPieter.id));
     assert.ok(h.proactive.updated.some((u) => u.activity.id === 'pre-1'));
+
+    // The completion notice shows the seats as they are after the change, not the check's.
+    const e3 = (await licenses.listPlans()).find((p) => p.skuId === E3)!;
+    const finished = notice.find((t) => /Change request 1 finished/.test(t))!;
+    assert.ok(finished.includes(`Seats after the change\nOffice 365 E3: ${e3.available} of ${e3.enabled} free`), finished);
+    assert.doesNotMatch(finished, /needed/);
+    // The approver's reason is kept: on the request, in the audit trail, on the card, in status and history.
+    assert.equal(final.request.result?.reason, 'Budget agreed with Finance');
+    assert.equal(store.audit('1').find((a) => a.action === 'approved')?.detail.reason, 'Budget agreed with Finance');
+    const [status] = await h.say('status 1', { who: SANNE });
+    const statusText = cardText(cardOf(status!));
+    assert.match(statusText, /Approved by\nPieter Bakker/);
+    assert.match(statusText, /Reason given by Pieter Bakker: Budget agreed with Finance/);
+    const [history] = await h.say('history', { who: SANNE });
+    assert.match(cardText(cardOf(history!)), /Approved by Pieter Bakker: Budget agreed with Finance/);
+  });
+
+  it('a rejected request says who rejected it and why, never "Approved by"; a cancelled one who cancelled it', async () => {
+    for (const [n, how] of [
+      ['1', 'reject'],
+      ['2', 'cancel'],
+    ] as const) {
+      const [pre] = await h.say('move group Sales to E3', { who: SANNE });
+      const requestBtn = actionsOf(cardOf(pre!)).find((a) => a.verb === 'request')!;
+      await h.click('request', requestBtn.data, { who: SANNE, replyToId: `pre-${n}` });
+      await settle();
+      const who = how === 'reject' ? PIETER : SANNE;
+      const card = cardOf(await h.click(how, { requestId: n, version: 1, reason: 'Wait for the new budget' }, { who }));
+      const text = cardText(card);
+      assert.doesNotMatch(text, /Approved by/);
+      assert.match(text, how === 'reject' ? /Rejected by\nPieter Bakker/ : /Cancelled by\nSanne de Vries/);
+      assert.match(text, new RegExp(`Reason given by ${who.name}: Wait for the new budget`));
+      const [nl] = await h.say(`status ${n}`, { who: SANNE, locale: 'nl-NL' });
+      assert.match(cardText(cardOf(nl!)), how === 'reject' ? /Afgewezen door\nPieter Bakker/ : /Geannuleerd door\nSanne de Vries/);
+      await settle();
+    }
   });
 
   it('a stale card, a non-approver and a forged request id change nothing', async () => {

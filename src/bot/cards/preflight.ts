@@ -1,6 +1,6 @@
 // The preflight card: who, from, to, users affected, seats, services kept and lost, and every
 // finding grouped by severity in plain words with the principals it names.
-import type { ChangeSpec, Finding, PreflightResult, PrincipalRef, ResolvedChange, Severity } from '../../licensing/model';
+import type { ChangeSpec, Finding, PlanInfo, PreflightResult, PrincipalRef, ResolvedChange, Severity } from '../../licensing/model';
 import type { Messages } from '../i18n';
 import { specToData } from '../actions/data';
 import { md, nameList, renderCard, type AdaptiveCard } from './render';
@@ -76,7 +76,13 @@ export function resolvedSpec(change: ResolvedChange, original: ChangeSpec): Chan
   };
 }
 
-export function changeFacts(t: Messages, c: ResolvedChange): Fact[] {
+/**
+ * Which seat figures a card shows: the check's own ("10 needed, 11 available"), the check's
+ * labelled as such once the change has run, or the tenant's seats read after the change.
+ */
+export type SeatsShown = { kind: 'check' } | { kind: 'at-check' } | { kind: 'now'; plans: PlanInfo[] };
+
+export function changeFacts(t: Messages, c: ResolvedChange, seats: SeatsShown = { kind: 'check' }): Fact[] {
   // A list of users has no name of its own: "8 users", said once and in the reader's language.
   const who = c.kind === 'users' ? t.common.users(c.affectedUsers) : `${md(principalLabel(c.principal))} · ${c.kind === 'group' ? t.common.group : t.common.user}`;
   return [
@@ -84,8 +90,20 @@ export function changeFacts(t: Messages, c: ResolvedChange): Fact[] {
     { title: t.preflight.from, value: md(planLabel(c.from)) },
     { title: t.preflight.to, value: md(planLabel(c.to)) },
     { title: t.preflight.affected, value: String(c.affectedUsers) },
-    { title: t.preflight.seats, value: t.preflight.seatsValue(c.seats.needed, c.seats.available) },
+    seatsFact(t, c, seats),
   ];
+}
+
+function seatsFact(t: Messages, c: ResolvedChange, seats: SeatsShown): Fact {
+  if (seats.kind === 'now') {
+    const line = (skuId: string) => {
+      const p = seats.plans.find((x) => x.skuId === skuId);
+      return p ? `${md(planLabel(p))}: ${t.common.seatsFree(p.available, p.enabled)}` : undefined;
+    };
+    const lines = [line(c.to.skuId), line(c.from.skuId)].filter((x): x is string => !!x);
+    if (lines.length) return { title: t.preflight.seatsNow, value: lines.join(' · ') };
+  }
+  return { title: seats.kind === 'check' ? t.preflight.seats : t.preflight.seatsAtCheck, value: t.preflight.seatsValue(c.seats.needed, c.seats.available) };
 }
 
 function serviceList(names: string[], t: Messages): string {

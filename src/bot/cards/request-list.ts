@@ -3,7 +3,7 @@ import type { ChangeRequest } from '../../requests/types';
 import type { Messages } from '../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
 import { planLabel } from './plans';
-import { formatTime, personName } from './request';
+import { deciderFact, formatTime, personName } from './request';
 
 export interface RequestListView {
   title: string;
@@ -20,13 +20,22 @@ export function requestLine(t: Messages, r: ChangeRequest): string {
   return t.history.line(md(r.id), who, md(planLabel(c.from)), md(planLabel(c.to)), state);
 }
 
+/** "Rejected by Pieter Bakker: not this quarter" for the list, the reason cut short. */
+function decisionLine(t: Messages, r: ChangeRequest): string {
+  const d = deciderFact(t, r);
+  if (!d || r.state === 'expired') return '';
+  const reason = r.result?.reason;
+  const short = reason && reason.length > 80 ? `${reason.slice(0, 79)}…` : reason;
+  return short ? `${d.title} ${d.value}: ${md(short)}` : `${d.title} ${d.value}`;
+}
+
 export function requestListCard(t: Messages, kind: 'pending' | 'history', requests: ChangeRequest[]): AdaptiveCard {
   const view: RequestListView = {
     title: kind === 'pending' ? t.pending.title : t.history.title,
     empty: kind === 'pending' ? t.pending.empty : t.history.empty,
     items: requests.map((r) => ({
       text: requestLine(t, r),
-      detail: [personName(r.requester), formatTime(r.updatedAt)].filter(Boolean).join(' · '),
+      detail: [personName(r.requester), decisionLine(t, r), formatTime(r.updatedAt)].filter(Boolean).join(' · '),
       hasAction: true,
       buttonTitle: t.request.open,
       verb: 'refresh',

@@ -5,7 +5,7 @@
 import type { ChangeRequest } from '../../requests/types';
 import type { Messages } from '../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
-import type { TrackingProgress } from '../../licensing/model';
+import type { PlanInfo, TrackingProgress } from '../../licensing/model';
 import { action, SEVERITY_TONE, toneLine, type CardAction, type ContainerStyle, type Fact, type Tone, type ToneLine } from './common';
 import { changeFacts, findingText } from './preflight';
 
@@ -65,12 +65,41 @@ export function personName(a: { name?: string; id: string } | undefined): string
   return a ? md(a.name || a.id) : '';
 }
 
+/**
+ * Who decided, as a fact whose label matches the decision ("Rejected by", never "Approved by"
+ * on a rejected request); an expired request says nobody decided before it expired.
+ */
+export function deciderFact(t: Messages, r: ChangeRequest): Fact | undefined {
+  switch (r.state) {
+    case 'pending':
+      return undefined;
+    case 'rejected':
+      return r.approver ? { title: t.request.rejectedByLabel, value: personName(r.approver) } : undefined;
+    case 'cancelled':
+      return r.result?.cancelledBy ? { title: t.request.cancelledByLabel, value: personName(r.result.cancelledBy) } : undefined;
+    case 'expired':
+      return { title: t.request.decision, value: t.request.noDecision(formatTime(r.expiresAt)) };
+    default:
+      return r.approver ? { title: t.request.approvedBy, value: personName(r.approver) } : undefined;
+  }
+}
+
+/** The reason the decider typed, with their name: "Reason given by Pieter Bakker: …". */
+export function reasonText(t: Messages, r: ChangeRequest): string | undefined {
+  const reason = r.result?.reason;
+  if (!reason) return undefined;
+  const by = r.state === 'cancelled' ? r.result?.cancelledBy : r.approver;
+  return by ? t.request.reasonFrom(personName(by), md(reason)) : t.request.reason(md(reason));
+}
+
 export interface RequestCardOptions {
   view: RequestView;
   /** A line on top, e.g. why a click was refused. Markdown-safe. */
   note?: { text: string; tone?: Tone };
   /** Progress of a running group change. Markdown-safe. */
   progress?: string;
+  /** The tenant's seats read after the change (completed, partial, failed): shown instead of the check's. */
+  plans?: PlanInfo[];
   /** Teams user ids (29:...) that get their own view by refresh (approvers). At most 60. */
   refreshUserIds?: string[];
 }
@@ -83,7 +112,8 @@ export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOpti
   const findings = r.preflight?.findings ?? [];
   for (const f of findings.slice(0, MAX_FINDINGS)) notes.push(toneLine(SEVERITY_TONE[f.severity], findingText(t, f)));
   if (findings.length > MAX_FINDINGS) notes.push(toneLine('plain', t.common.andMore(findings.length - MAX_FINDINGS)));
-  if (r.result?.reason) notes.push(toneLine('plain', t.request.reason(md(r.result.reason))));
+  const reason = reasonText(t, r);
+  if (reason) notes.push(toneLine('plain', reason));
   for (const w of r.result?.worsened ?? []) notes.push(toneLine('block', md(w)));
   if (r.result?.error) notes.push(toneLine('block', t.result.error(md(r.result.error))));
   if (opts.progress) notes.push(toneLine('info', opts.progress));
@@ -91,9 +121,11 @@ export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOpti
   // sends it to eligible approvers; refresh checks canApprove for the person who asks).
   if (view === 'approval' && r.state === 'pending') notes.push(toneLine('plain', t.request.youMayDecide));
 
-  const facts: Fact[] = r.preflight ? changeFacts(t, r.preflight.change) : [];
+  const ran = r.state === 'completed' || r.state === 'partial' || r.state === 'failed';
+  const facts: Fact[] = r.preflight ? changeFacts(t, r.preflight.change, opts.plans && ran ? { kind: 'now', plans: opts.plans } : r.state !== 'pending' ? { kind: 'at-check' } : { kind: 'check' }) : [];
   facts.push({ title: t.request.requestedBy, value: personName(r.requester) });
-  if (r.approver) facts.push({ title: t.request.approvedBy, value: personName(r.approver) });
+  const decider = deciderFact(t, r);
+  if (decider) facts.push(decider);
   if (r.state === 'pending') facts.push({ title: t.request.expires, value: formatTime(r.expiresAt) });
 
   const ref = { requestId: r.id, version: r.version };
@@ -120,7 +152,8 @@ export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOpti
     stateStyle: view === 'running' ? 'accent' : stateStyle(r.state),
     facts,
     notes,
-    showReason: view === 'approval' && r.state === 'pending',
+    // Approvers give a reason for approving or rejecting, the requester for cancelling.
+    showReason: r.state === 'pending' && view !== 'running',
     reasonLabel: t.request.reasonLabel,
     actions,
   };

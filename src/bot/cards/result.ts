@@ -1,6 +1,7 @@
 // The completion notice pushed to the conversation: members done, members in error and why,
 // and what to do next.
 import type { ChangeRequest } from '../../requests/types';
+import type { PlanInfo } from '../../licensing/model';
 import type { Messages } from '../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
 import { action, signed, TONE_STYLE, type CardAction, type ContainerStyle, type Fact, type Tone } from './common';
@@ -18,7 +19,8 @@ export interface ResultView {
   actions: CardAction[];
 }
 
-export function resultCard(t: Messages, r: ChangeRequest): AdaptiveCard {
+/** `plans`: the tenant's seats read after the change; without them the check's figures are labelled as such. */
+export function resultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): AdaptiveCard {
   const state = r.state;
   const res = r.result ?? {};
   const swap = res.swap;
@@ -68,7 +70,7 @@ export function resultCard(t: Messages, r: ChangeRequest): AdaptiveCard {
     title: t.result.title(md(r.id)),
     summary: signed(state === 'completed' ? 'done' : state === 'partial' ? 'warn' : 'block', res.worsened?.length && state === 'failed' ? t.request.worsened : summary),
     summaryStyle: state === 'completed' ? 'good' : state === 'partial' ? 'warning' : 'attention',
-    facts: r.preflight ? changeFacts(t, r.preflight.change) : [],
+    facts: r.preflight ? changeFacts(t, r.preflight.change, plans ? { kind: 'now', plans } : { kind: 'at-check' }) : [],
     sections,
     nextTitle: t.result.next,
     next,
