@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withSandbox } from '../helpers/sandbox';
 import { connectGraph, type GraphConnection } from '../../src/graph/connect';
+import { loopbackGraph } from '../../src/graph/config';
 import { LicenseService } from '../../src/licensing/service';
 import { openStore, type SqliteRequestStore } from '../../src/state/sqlite-store';
 import { ApproverPolicy, RequesterPolicy } from '../../src/requests/approvers';
@@ -72,7 +73,7 @@ describe('README and help examples work on the demo tenant', function () {
   let h: Harness;
 
   before(async () => {
-    graph = await connectGraph({ GRAPH_BASE_URL: sb.graphBaseUrl });
+    graph = connectGraph(loopbackGraph(sb.graphBaseUrl));
     const licenses = new LicenseService(graph.gateway, undefined, { pollIntervalMs: 25, trackTimeoutMs: 10_000 });
     store = openStore(':memory:');
     const approvers = new ApproverPolicy({ approvers: `group:${LICENSE_ADMINS}`, tenantId: TENANT, licenses });
