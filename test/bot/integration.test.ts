@@ -134,7 +134,7 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
     assert.doesNotMatch(finished, /needed/);
     // The approver's reason is kept: on the request, in the audit trail, on the card, in status and history.
     assert.equal(final.request.result?.reason, 'Budget agreed with Finance');
-    assert.equal(store.audit('1').find((a) => a.action === 'approved')?.detail.reason, 'Budget agreed with Finance');
+    assert.equal((await store.audit('1')).find((a) => a.action === 'approved')?.detail.reason, 'Budget agreed with Finance');
     const [status] = await h.say('status 1', { who: SANNE });
     const statusText = cardText(cardOf(status!));
     assert.match(statusText, /Approved by\nPieter Bakker/);
