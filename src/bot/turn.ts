@@ -23,10 +23,15 @@ export interface Turn {
   later(what: string, task: () => Promise<void>): void;
 }
 
-/** The activity's tenant: conversation.tenantId, else channelData.tenant.id (Teams sends both). */
+/**
+ * The activity's tenant: conversation.tenantId and channelData.tenant.id (Teams sends both, the
+ * same). Either alone is taken; when both are there and disagree the activity has no tenant (it
+ * is refused): which of the two a forger filled in cannot be told.
+ */
 export function activityTenant(activity: TurnContext['activity']): string | undefined {
-  const fromConversation = activity.conversation?.tenantId;
-  const fromChannel = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
-  const t = typeof fromConversation === 'string' && fromConversation ? fromConversation : typeof fromChannel === 'string' ? fromChannel : undefined;
-  return t?.trim() || undefined;
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+  const fromConversation = text(activity.conversation?.tenantId);
+  const fromChannel = text((activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id);
+  if (fromConversation && fromChannel && fromConversation.toLowerCase() !== fromChannel.toLowerCase()) return undefined;
+  return fromConversation ?? fromChannel;
 }

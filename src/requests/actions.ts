@@ -10,6 +10,7 @@ import type { Deadlines } from './expiry';
 import { errorMessage } from './errors';
 import { normalizeRequestId } from './request-id';
 import type { NoticeOutbox } from './outbox';
+import { findDuplicatePending } from './duplicates';
 import { describeState, refuse, refuseExpired, WRONG_TENANT, type Refusal } from './refusals';
 import type { Runner } from './runner';
 import { prepareUndo } from './undo';
@@ -44,6 +45,9 @@ export class RequestActions {
     if (preflight.blocked) {
       return refuse('blocked', 'The preflight found blocking problems; fix them before asking for approval.', undefined, preflight);
     }
+    // Asked again for the same change while it waits: the same request, approvers not asked twice.
+    const same = await findDuplicatePending(this.ctx.store, actor, preflight.change, { now: this.ctx.now(), ...(extra.undoOf ? { undoOf: extra.undoOf } : {}) });
+    if (same) return { ok: true, request: same };
     const request = await this.ctx.store.create({
       spec,
       preflight,

@@ -172,14 +172,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   });
 
+  // The probes are unauthenticated. In production they say ok / not ok and nothing else: a file
+  // path, the Graph URL or the tenant's name tell a stranger about the installation. The details
+  // go to the log; local mode (loopback only) still shows them to the developer.
   const probe = (fn: ServerOptions['health']) => async (req: restify.Request, res: restify.Response) => {
     if (!localOnly(req, res)) return;
     try {
       const r = fn ? await fn() : { ok: true };
-      res.send(r.ok ? 200 : 503, { status: r.ok ? 'ok' : 'unavailable', ...(r.detail ?? {}) });
+      if (!r.ok) log.warn('http.probe_failed', { path: req.getPath?.(), ...(r.detail ?? {}) });
+      res.send(r.ok ? 200 : 503, { status: r.ok ? 'ok' : 'unavailable', ...(opts.localMode ? (r.detail ?? {}) : {}) });
     } catch (err) {
       log.warn('http.probe_failed', { path: req.getPath?.(), error: errorText(err) });
-      res.send(503, { status: 'unavailable', error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
+      const detail = opts.localMode ? { error: err instanceof Error ? err.message.split('\n')[0] : String(err) } : {};
+      res.send(503, { status: 'unavailable', ...detail });
     }
   };
   server.get('/healthz', probe(opts.health));

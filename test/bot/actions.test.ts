@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { actionsOf, cardOf, cardText, changeRequest, E1, E3, finding, harness, ids, OTHER_TENANT } from './fakes';
+import { actionsOf, cardOf, cardText, changeRequest, E1, E3, finding, harness, ids, OTHER_TENANT, TENANT } from './fakes';
 
 const SPEC = { principal: { kind: 'group', group: ids.sales }, from: E1.skuId, to: E3.skuId };
 const CARD = 'application/vnd.microsoft.card.adaptive';
@@ -338,6 +338,23 @@ describe('bot/actions: card verbs', () => {
       assert.match(cardText(cardOf(res)), /only serves its own organization/);
       noWrites(h);
       assert.equal(h.licenses.resolveUser.callCount, 0);
+    });
+
+    it('an approval whose conversation and channelData name different tenants is refused either way round', async () => {
+      for (const [tenantId, channelTenantId] of [
+        [TENANT, OTHER_TENANT],
+        [OTHER_TENANT, TENANT],
+      ] as const) {
+        const h = harness();
+        const res = await h.click('approve', { requestId: '12', version: 1 }, { who: 'bob', tenantId, channelTenantId });
+        assert.match(cardText(cardOf(res)), /only serves its own organization/);
+        assert.equal(h.requests.approve.callCount, 0, `${tenantId} / ${channelTenantId}`);
+        noWrites(h);
+      }
+      // The same click with both tenants ours goes through.
+      const h = harness();
+      await h.click('approve', { requestId: '12', version: 1 }, { who: 'bob' });
+      assert.equal(h.requests.approve.callCount, 1);
     });
 
     it('an unknown person clicking Approve is refused politely', async () => {

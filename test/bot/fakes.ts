@@ -302,6 +302,8 @@ export interface Harness {
 export interface ActivityOptions {
   who?: 'alice' | 'bob' | 'carol' | { id: string; aadObjectId?: string; name?: string };
   tenantId?: string;
+  /** channelData.tenant.id when it should differ from conversation.tenantId (a forged activity). */
+  channelTenantId?: string;
   locale?: string;
   conversationId?: string;
   conversationType?: 'personal' | 'groupChat' | 'channel';
@@ -338,7 +340,7 @@ export function harness(over: Partial<BotDeps> & { proactive?: Proactive } = {},
       from,
       recipient: { id: '28:plan-switch', name: 'Plan Switch' },
       conversation: { id: opts.conversationId ?? 'conv-1', tenantId, conversationType: opts.conversationType ?? 'personal', isGroup: opts.conversationType === 'groupChat' } as never,
-      channelData: { tenant: { id: tenantId } },
+      channelData: { tenant: { id: opts.channelTenantId ?? tenantId } },
       ...(opts.replyToId ? { replyToId: opts.replyToId } : {}),
     };
   };

@@ -93,3 +93,39 @@ describe('server: HTTP transport', () => {
     assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
   });
 });
+
+describe('server: health probes in production mode say only ok / not ok', () => {
+  let server: RunningServer;
+  let ready = true;
+
+  before(async () => {
+    server = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      localMode: false,
+      log: silentLogger,
+      processActivity: async (_req, res) => {
+        res.send(200, {});
+      },
+      health: () => ({ ok: true, detail: { store: '/var/lib/plan-switch/state.db' } }),
+      ready: async () => {
+        if (!ready) throw new Error('GET https://graph.microsoft.com/v1.0/organization failed for Contoso Nederland');
+        return { ok: true, detail: { graph: 'https://graph.microsoft.com/v1.0', tenant: 'Contoso Nederland' } };
+      },
+    });
+  });
+  after(() => server.close());
+
+  it('no file path, Graph URL or tenant name, healthy or not', async () => {
+    const h = await fetch(`${server.url}/healthz`);
+    assert.equal(h.status, 200);
+    assert.deepEqual(await h.json(), { status: 'ok' });
+    const r = await fetch(`${server.url}/readyz`);
+    assert.equal(r.status, 200);
+    assert.deepEqual(await r.json(), { status: 'ok' });
+    ready = false;
+    const down = await fetch(`${server.url}/readyz`);
+    assert.equal(down.status, 503);
+    assert.deepEqual(await down.json(), { status: 'unavailable' });
+  });
+});

@@ -225,9 +225,10 @@ describe('requests: actions (four eyes)', () => {
 
   describe('expiry', () => {
     it('expireDue moves only pending requests past their expiry, once', async () => {
-      const a = await h.ask();
+      // Three different changes: the same change asked again would be the same request.
+      const a = await h.ask(alice, preflight(usersChange([user(1)])));
       h.clock.advance(HOUR / 2);
-      const b = await h.ask();
+      const b = await h.ask(alice, preflight(usersChange([user(2)])));
       const c = await h.ask();
       ok(await h.wf.approve(bob, c.id, 1));
       await h.wf.whenIdle();
@@ -269,7 +270,7 @@ describe('requests: actions (four eyes)', () => {
     });
 
     it('history lists newest first with a limit', async () => {
-      for (let i = 0; i < 5; i++) await h.ask();
+      for (let i = 0; i < 5; i++) await h.ask(alice, preflight(usersChange([user(i)])));
       assert.deepEqual((await h.wf.history(3)).map((r) => r.id), ['5', '4', '3']);
       assert.deepEqual((await h.wf.history(10, { requesterId: bob.id })), []);
     });

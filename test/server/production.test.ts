@@ -218,6 +218,9 @@ describe('production: secrets never reach the logs (the real process, start-up a
       await sb.fault({ path: '/organization', status: 403, times: 5 });
       const ready = await fetch(`${base}/readyz`);
       assert.equal(ready.status, 503);
+      // Unauthenticated probes name no Graph URL, tenant or file path in production.
+      assert.deepEqual(await ready.json(), { status: 'unavailable' });
+      assert.deepEqual(await (await fetch(`${base}/healthz`)).json(), { status: 'ok' });
       await sb.clearFaults();
     } finally {
       child.kill('SIGTERM');
