@@ -16,7 +16,7 @@ import { onSearch } from './search';
 import { errorCard } from './cards/notice';
 import { helpCard } from './cards/help';
 import { cardAttachment } from './cards/render';
-import { isLicensingError } from './lookup';
+import { isLicensingError } from './error-card';
 import { md } from './cards/render';
 import { allowed } from './access';
 

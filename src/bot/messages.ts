@@ -12,7 +12,8 @@ import { requestCard } from './cards/request';
 import { requestListCard } from './cards/request-list';
 import { errorCard } from './cards/notice';
 import { preflightCard } from './cards/preflight';
-import { isLicensingError, licensingErrorCard, preflightOrExplain, preflightWith, resolveTarget } from './lookup';
+import { isLicensingError, licensingErrorCard, preflightOrExplain } from './error-card';
+import { preflightWith, resolveTarget } from './names';
 import { refusalText } from './refusals';
 import { allowed, commandAccess } from './access';
 

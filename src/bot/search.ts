@@ -4,7 +4,7 @@ import type { InvokeResponse } from 'botbuilder';
 import { z } from 'zod';
 import type { Turn } from './turn';
 import { errorResponse, searchResponse } from './invoke';
-import { matchLabel } from './lookup';
+import { matchLabel } from './names';
 import { plain } from './cards/render';
 
 export const DATASETS = ['principals'] as const;

@@ -4,7 +4,8 @@ import type { PrincipalQuery } from '../../licensing/model';
 import { cardResponse } from '../invoke';
 import { guidePrincipalCard, guideSourceCard, guideTargetCard } from '../cards/guide';
 import { errorCard } from '../cards/notice';
-import { isLicensingError, licensingErrorCard, resolveTarget, type NextStep } from '../lookup';
+import { isLicensingError, licensingErrorCard } from '../error-card';
+import { resolveTarget, type NextStep } from '../names';
 import { PickedPrincipal } from './data';
 import type { ActionHandler } from './types';
 

@@ -2,7 +2,7 @@
 import { cardResponse } from '../invoke';
 import { guideTargetCard } from '../cards/guide';
 import { errorCard } from '../cards/notice';
-import { preflightOrExplain } from '../lookup';
+import { preflightOrExplain } from '../error-card';
 import { specFromData } from './data';
 import type { ActionHandler } from './types';
 

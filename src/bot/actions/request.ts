@@ -5,7 +5,7 @@ import { cardResponse } from '../invoke';
 import { preflightCard } from '../cards/preflight';
 import { requestCard } from '../cards/request';
 import { md } from '../cards/render';
-import { isLicensingError, licensingErrorCard } from '../lookup';
+import { isLicensingError, licensingErrorCard } from '../error-card';
 import type { Turn } from '../turn';
 import { specFromData, type ActionDataOf } from './data';
 import { refusalCard, trackCard, updateForEveryone } from './common';
