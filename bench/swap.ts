@@ -88,7 +88,7 @@ async function prepare(sb: SandboxProcess, n: number) {
   const { gateway, stats } = benchGateway(sb);
   const service = new LicenseService(gateway, referenceData());
   const pf = await service.preflight({ principal: { kind: 'users', users: upns(n) }, from: 'E1', to: 'E3' });
-  if (pf.blocked) throw new Error(`preflight blocked: ${pf.findings.map((f) => f.message).join('; ')}`);
+  if (pf.blocked) throw new Error(`preflight blocked: ${pf.findings.map((f) => f.code).join('; ')}`);
   await sb.control('DELETE', 'requests');
   stats.httpRequests = 0;
   return { service, stats, change: pf.change };

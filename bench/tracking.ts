@@ -117,7 +117,7 @@ async function once(sb: SandboxProcess, label: string, pollIntervalMs: number | 
   try {
     const spec = { principal: { kind: 'group' as const, group: 'Big Group' }, from: 'E1', to: 'E3' };
     const pf = await licenses.preflight(spec);
-    if (pf.blocked) throw new Error(`preflight blocked: ${pf.findings.map((f) => f.message).join('; ')}`);
+    if (pf.blocked) throw new Error(`preflight blocked: ${pf.findings.map((f) => f.code).join('; ')}`);
     const asked = await requests.workflow.request({ id: ALICE, tenantId: TENANT, name: 'Alice Admin' }, spec, pf);
     if (!asked.ok) throw new Error(`request refused: ${asked.message}`);
     await sb.control('DELETE', 'requests');

@@ -3,7 +3,9 @@
 // ("move group Sales to E3" = "move to E3 group Sales" = "move Sales group from E1 to E3").
 // Quotes keep a multi-word name together when it contains a keyword ("move group 'Move to Cloud' to E3").
 
-export type Lang = 'en' | 'nl';
+import type { Lang } from '../i18n';
+
+export type { Lang };
 
 export type PrincipalTarget =
   | { kind: 'user'; name: string }

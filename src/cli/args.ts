@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ChangeSpec, PrincipalQuery } from '../licensing/model';
+import type { Lang } from '../i18n';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -17,6 +18,8 @@ export type Command = (typeof COMMANDS)[number];
 export interface CliOptions {
   command: Command;
   json: boolean;
+  /** --lang: the language of the findings (the message tables the cards use). */
+  lang: Lang;
   help: boolean;
   yes: boolean;
   wait: boolean;
@@ -36,6 +39,7 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   json: { type: 'boolean' },
+  lang: { type: 'string' },
   'include-direct': { type: 'boolean' },
   enable: { type: 'string', multiple: true },
   disable: { type: 'string', multiple: true },
@@ -46,7 +50,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** Which options each command accepts (besides --help and --json). */
+/** Which options each command accepts (besides --help, --json and --lang). */
 const ALLOWED: Record<Command, string[]> = {
   preflight: ['group', 'user', 'users-file', 'from', 'to', 'include-direct', 'enable', 'disable'],
   swap: ['group', 'user', 'users-file', 'from', 'to', 'include-direct', 'enable', 'disable', 'yes', 'no-wait', 'timeout', 'poll-ms'],
@@ -89,16 +93,18 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
   }
   const { values: v, positionals } = parsed;
   const first = positionals[0];
-  if (!first) return { command: 'help', json: !!v.json, help: true, yes: false, wait: true };
+  const lang = v.lang === undefined ? 'en' : v.lang.trim().toLowerCase();
+  if (lang !== 'en' && lang !== 'nl') throw new UsageError(`--lang must be en or nl, not '${v.lang}'.`);
+  if (!first) return { command: 'help', json: !!v.json, lang, help: true, yes: false, wait: true };
   if (!(COMMANDS as readonly string[]).includes(first)) throw new UsageError(`Unknown command '${first}'. Commands: ${COMMANDS.filter((c) => c !== 'help').join(', ')} (see plan-switch --help).`);
   const command = first as Command;
-  if (command === 'help') return { command, json: false, help: true, yes: false, wait: true };
+  if (command === 'help') return { command, json: false, lang, help: true, yes: false, wait: true };
   if (positionals.length > 1) throw new UsageError(`Unexpected argument '${positionals[1]}'.`);
-  const opts: CliOptions = { command, json: !!v.json, help: !!v.help, yes: !!v.yes, wait: !v['no-wait'] };
+  const opts: CliOptions = { command, json: !!v.json, lang, help: !!v.help, yes: !!v.yes, wait: !v['no-wait'] };
   if (opts.help) return opts;
 
   for (const key of Object.keys(v)) {
-    if (key === 'help' || key === 'json') continue;
+    if (key === 'help' || key === 'json' || key === 'lang') continue;
     if (!ALLOWED[command].includes(key)) throw new UsageError(`'${command}' does not take --${key}.`);
   }
 
@@ -164,6 +170,7 @@ Options:
   --include-direct    Group change: also swap members' direct copies of the source plan.
   --enable/--disable  Force a service of the target plan on or off (plan name or id); repeatable.
   --json              Machine-readable output: { change, findings, counts } (swap adds result, tracking).
+  --lang en|nl        Language of the findings (default en): the same sentences as the bot's cards.
   -y, --yes           Do not ask for confirmation.
   -h, --help          This help.
 

@@ -1,6 +1,7 @@
 // Plain-text rendering for the CLI: tables and short reports. No colours, no terminal tricks, so
 // output reads the same in a log file.
 import type { Finding, PlanInfo, PreflightResult, PrincipalRef, PrincipalStatus, SwapResult, TrackingReport } from '../licensing/model';
+import { en, type Messages } from '../i18n';
 
 export function table(headers: string[], rows: string[][], alignRight: number[] = []): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -22,13 +23,19 @@ function listNames(refs: PrincipalRef[], max = 10): string {
   return shown.join(', ') + (refs.length > max ? ` and ${refs.length - max} more` : '');
 }
 
-function finding(f: Finding): string {
-  const tag = f.severity === 'block' ? 'BLOCK' : f.severity === 'warn' ? 'WARN ' : 'INFO ';
-  const whom = f.principals.length ? `\n         ${f.principals.length > 1 ? `${f.principals.length}: ` : ''}${listNames(f.principals)}` : '';
-  return `  ${tag}  ${f.message} [${f.code}]${whom}`;
+/** A finding's sentence from the message tables (src/i18n), the one the bot's card shows. */
+export function findingSentence(f: Finding, t: Messages = en): string {
+  const render = t.findings[f.code] as ((d: Record<string, unknown>) => string) | undefined;
+  return render ? render(f.data ?? {}) : f.code;
 }
 
-export function preflightText(r: PreflightResult): string {
+function finding(f: Finding, t: Messages): string {
+  const tag = f.severity === 'block' ? 'BLOCK' : f.severity === 'warn' ? 'WARN ' : 'INFO ';
+  const whom = f.principals.length ? `\n         ${f.principals.length > 1 ? `${f.principals.length}: ` : ''}${listNames(f.principals)}` : '';
+  return `  ${tag}  ${findingSentence(f, t)} [${f.code}]${whom}`;
+}
+
+export function preflightText(r: PreflightResult, t: Messages = en): string {
   const c = r.change;
   const out: string[] = [];
   out.push(`Change: ${who(c.principal)} from ${plan(c.from)} to ${plan(c.to)}`);
@@ -43,7 +50,7 @@ export function preflightText(r: PreflightResult): string {
   if (c.servicesLost.length) out.push(`Services lost: ${c.servicesLost.join(', ')}`);
   if (r.findings.length) {
     out.push('Findings:');
-    for (const f of r.findings) out.push(finding(f));
+    for (const f of r.findings) out.push(finding(f, t));
   } else out.push('Findings: none');
   const counts = `${r.counts.block} blocking, ${r.counts.warn} warning${r.counts.warn === 1 ? '' : 's'}, ${r.counts.info} note${r.counts.info === 1 ? '' : 's'}`;
   out.push(r.blocked ? `Result: BLOCKED (${counts}). Nothing was changed.` : `Result: ready to run (${counts}).`);

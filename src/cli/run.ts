@@ -5,7 +5,8 @@ import { GraphError } from '../graph/errors';
 import { LicensingError, type LicensePort, type PreflightResult, type SwapResult, type TrackingReport } from '../licensing/model';
 import { HELP, parseCli, UsageError, type CliOptions } from './args';
 import { doctorCommand, type OpenDoctor } from './doctor';
-import { plansText, preflightText, statusText, swapText, trackingText } from './format';
+import { messagesFor, type Lang } from '../i18n';
+import { findingSentence, plansText, preflightText, statusText, swapText, trackingText } from './format';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -62,8 +63,11 @@ function json(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
 
-function pick(r: PreflightResult) {
-  return { change: r.change, findings: r.findings, counts: r.counts, blocked: r.blocked, checkedAt: r.checkedAt };
+/** The preflight as JSON; each finding carries its sentence (in --lang) as `message`. */
+function pick(r: PreflightResult, lang: Lang) {
+  const t = messagesFor(lang);
+  const findings = r.findings.map((f) => ({ ...f, message: findingSentence(f, t) }));
+  return { change: r.change, findings, counts: r.counts, blocked: r.blocked, checkedAt: r.checkedAt };
 }
 
 export async function runCli(argv: string[], io: CliIO, deps: CliDeps = defaultDeps): Promise<number> {
@@ -114,7 +118,7 @@ async function execute(opts: CliOptions, service: LicensePort, io: CliIO): Promi
     }
     case 'preflight': {
       const result = await service.preflight(opts.spec!);
-      io.stdout(opts.json ? json(pick(result)) : preflightText(result));
+      io.stdout(opts.json ? json(pick(result, opts.lang)) : preflightText(result, messagesFor(opts.lang)));
       return result.blocked ? EXIT_BLOCKED : EXIT_OK;
     }
     case 'swap':
@@ -128,12 +132,12 @@ async function execute(opts: CliOptions, service: LicensePort, io: CliIO): Promi
 async function swap(opts: CliOptions, service: LicensePort, io: CliIO): Promise<number> {
   const preflight = await service.preflight(opts.spec!);
   if (preflight.blocked) {
-    if (opts.json) io.stdout(json(pick(preflight)));
-    else io.stdout(preflightText(preflight));
+    if (opts.json) io.stdout(json(pick(preflight, opts.lang)));
+    else io.stdout(preflightText(preflight, messagesFor(opts.lang)));
     io.stderr('plan-switch: the preflight blocks this change; nothing was changed.');
     return EXIT_BLOCKED;
   }
-  if (!opts.json) io.stdout(preflightText(preflight));
+  if (!opts.json) io.stdout(preflightText(preflight, messagesFor(opts.lang)));
   if (!opts.yes) {
     if (!io.interactive) {
       io.stderr('plan-switch: not changing licenses without confirmation: add --yes (no terminal to ask on).');
@@ -166,7 +170,7 @@ async function swap(opts: CliOptions, service: LicensePort, io: CliIO): Promise<
   } else if (preflight.change.kind !== 'group' && result.changed.length) {
     tracking = await service.track(preflight.change);
   }
-  if (opts.json) io.stdout(json({ ...pick(preflight), result, ...(tracking ? { tracking } : {}) }));
+  if (opts.json) io.stdout(json({ ...pick(preflight, opts.lang), result, ...(tracking ? { tracking } : {}) }));
   const failed = result.failed.length > 0 || (tracking ? tracking.errors.length > 0 || tracking.outcome === 'failed' : false);
   if (failed) io.stderr(`plan-switch: the change did not go through for everyone (${result.failed.length} refused${tracking ? `, ${tracking.errors.length} in error after processing` : ''}).`);
   return failed ? EXIT_ERROR : EXIT_OK;

@@ -44,9 +44,7 @@ export interface Finding {
   severity: Severity;
   /** Every principal the finding is about (the bot shows the first ten and a count). */
   principals: PrincipalRef[];
-  /** Plain English, for the CLI and logs. The bot renders its own text from code + data. */
-  message: string;
-  /** Code-specific facts, e.g. { needed, available } for SEATS_SHORT. Plain JSON. */
+  /** Code-specific facts (the sentence is rendered from them: src/i18n findings.CODE(data), for the CLI and the cards alike), e.g. { needed, available } for SEATS_SHORT. Plain JSON. */
   data: Record<string, unknown>;
 }
 

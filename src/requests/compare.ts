@@ -1,6 +1,7 @@
 // At approval the preflight runs again on live data. This decides whether anything changed for
 // the worse since the request was made, and says what in plain English (one line per change).
 import type { Finding, PreflightResult } from '../licensing/model';
+import { en } from '../i18n';
 
 const RANK = { info: 0, warn: 1, block: 2 } as const;
 
@@ -28,8 +29,10 @@ function principalIds(fs: readonly Finding[]): Set<string> {
   return s;
 }
 
+/** The finding's sentence from the message tables (English: these lines are English today). */
 function label(f: Finding): string {
-  return f.message?.trim() || f.code;
+  const render = en.findings[f.code] as ((d: Record<string, unknown>) => string) | undefined;
+  return render ? render(f.data ?? {}) : f.code;
 }
 
 /** What got worse between the stored preflight and a fresh one; empty when nothing did. */

@@ -76,7 +76,7 @@ export const PLANS = [E1, E3, E5];
 const summary = (p: PlanInfo) => ({ skuId: p.skuId, skuPartNumber: p.skuPartNumber, displayName: p.displayName });
 
 export function finding(code: Finding['code'], severity: Finding['severity'], principals: PrincipalRef[] = [], data: Record<string, unknown> = {}): Finding {
-  return { code, severity, principals, message: `${code} in English`, data };
+  return { code, severity, principals, data };
 }
 
 export function resolvePlanName(name: string): PlanInfo {

@@ -5,8 +5,7 @@ import { LicensingError, type ChangeSpec, type PreflightResult } from '../../src
 import { LicenseService } from '../../src/licensing/service';
 import { tenantFixture, withSandbox } from '../helpers/sandbox';
 import { testGateway } from '../graph/support';
-import { en } from '../../src/bot/i18n/en';
-import { nl } from '../../src/bot/i18n/nl';
+import { en, nl } from '../../src/i18n';
 
 describe('preflight: source inference', () => {
   const sb = withSandbox(

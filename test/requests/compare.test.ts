@@ -3,7 +3,9 @@ import { worsenedBetween } from '../../src/requests/compare';
 import { E1, E3, finding, groupChange, preflight, user } from './fakes';
 
 describe('requests: what got worse between request and approval', () => {
-  const base = preflight(groupChange(), [finding('SERVICES_LOST', 'warn', [user(1)], 'User 1 loses Yammer.')]);
+  // The lines use each finding's sentence from the message tables (src/i18n/en.ts).
+  const yammer = { lost: ['Yammer'] };
+  const base = preflight(groupChange(), [finding('SERVICES_LOST', 'warn', [user(1)], yammer)]);
 
   it('nothing: the same preflight, fewer problems, or only new info findings', () => {
     assert.deepEqual(worsenedBetween(base, base), []);
@@ -13,7 +15,7 @@ describe('requests: what got worse between request and approval', () => {
   });
 
   it('seats gone below what is needed', () => {
-    const now = preflight(groupChange({ seats: { needed: 12, available: 9 } }), [...base.findings, finding('SEATS_SHORT', 'block', [], 'short')]);
+    const now = preflight(groupChange({ seats: { needed: 12, available: 9 } }), [...base.findings, finding('SEATS_SHORT', 'block', [], { needed: 12, available: 9 })]);
     assert.deepEqual(worsenedBetween(base, now), [
       'Not enough Office 365 E3 seats any more: 9 available, 12 needed (there were 15 available for 10 when it was requested).',
     ]);
@@ -22,20 +24,23 @@ describe('requests: what got worse between request and approval', () => {
   it('a new blocking problem and a new warning', () => {
     const now = preflight(groupChange(), [
       ...base.findings,
-      finding('MUTUALLY_EXCLUSIVE', 'block', [user(2)], 'User 2 holds a clashing plan.'),
-      finding('USAGE_LOCATION_MISSING', 'warn', [user(3)], 'User 3 has no usage location.'),
+      finding('MUTUALLY_EXCLUSIVE', 'block', [user(2)], { sku: { displayName: 'Microsoft 365 Business Basic' }, plans: [{ service: 'SharePoint' }] }),
+      finding('USAGE_LOCATION_MISSING', 'warn', [user(3)], { count: 1, defaultCountry: null }),
     ]);
-    assert.deepEqual(worsenedBetween(base, now), ['New blocking problem: User 2 holds a clashing plan.', 'New warning: User 3 has no usage location.']);
+    assert.deepEqual(worsenedBetween(base, now), [
+      "New blocking problem: A license conflict: the new plan clashes with Microsoft 365 Business Basic (SharePoint), which they keep. Both can't be on one user: remove Microsoft 365 Business Basic or disable the clashing service first.",
+      'New warning: No usage location, and the organization has no country set either: the license may fail. Set usage locations first.',
+    ]);
   });
 
   it('a warning that became blocking', () => {
-    const now = preflight(groupChange(), [finding('SERVICES_LOST', 'block', [user(1)], 'User 1 loses Yammer.')]);
-    assert.deepEqual(worsenedBetween(base, now), ['Now blocking (was a warning): User 1 loses Yammer.']);
+    const now = preflight(groupChange(), [finding('SERVICES_LOST', 'block', [user(1)], yammer)]);
+    assert.deepEqual(worsenedBetween(base, now), ['Now blocking (was a warning): They lose Yammer: the new plan has no such service. This can mean loss of service or data.']);
   });
 
   it('the same warning about more people', () => {
-    const now = preflight(groupChange(), [finding('SERVICES_LOST', 'warn', [user(1), user(4), user(5)], 'Some users lose Yammer.')]);
-    assert.deepEqual(worsenedBetween(base, now), ['Some users lose Yammer (2 more people affected than when it was requested: 3, was 1)']);
+    const now = preflight(groupChange(), [finding('SERVICES_LOST', 'warn', [user(1), user(4), user(5)], yammer)]);
+    assert.deepEqual(worsenedBetween(base, now), ['They lose Yammer: the new plan has no such service. This can mean loss of service or data (2 more people affected than when it was requested: 3, was 1)']);
   });
 
   it('a different change than the one approved', () => {

@@ -38,8 +38,8 @@ export const salesGroup: PrincipalRef = { kind: 'group', id: ids.sales, displayN
 
 export const groupSpec: ChangeSpec = { principal: { kind: 'group', group: 'Sales' }, from: 'E1', to: 'E3' };
 
-export function finding(code: Finding['code'], severity: Finding['severity'], principals: PrincipalRef[] = [], message?: string, data: Record<string, unknown> = {}): Finding {
-  return { code, severity, principals, message: message ?? `${code} (${severity})`, data };
+export function finding(code: Finding['code'], severity: Finding['severity'], principals: PrincipalRef[] = [], data: Record<string, unknown> = {}): Finding {
+  return { code, severity, principals, data };
 }
 
 export function user(n: number): PrincipalRef {

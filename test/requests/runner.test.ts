@@ -16,15 +16,15 @@ describe('requests: runner (re-check, swap once, record)', () => {
     it('stops when the re-check finds things worse: failed with what changed, no swap', async () => {
       const r = await h.ask();
       const worse = preflight(groupChange({ seats: { needed: 10, available: 4 } }), [
-        finding('SEATS_SHORT', 'block', [], 'Only 4 Office 365 E3 seats left for 10 people.'),
-        finding('MUTUALLY_EXCLUSIVE', 'warn', [user(3)], 'User 3 holds a plan that clashes with E3.'),
+        finding('SEATS_SHORT', 'block', [], { needed: 10, available: 4 }),
+        finding('MUTUALLY_EXCLUSIVE', 'warn', [user(3)], { sku: { displayName: 'Office 365 E1' }, addOn: true, plans: [{ service: 'Exchange' }] }),
       ]);
       h.licenses.preflight.resolves(worse);
       const res = ok(await h.wf.approve(bob, r.id, 1));
       assert.equal(res.state, 'failed');
       assert.deepEqual(res.result?.worsened, [
         'Not enough Office 365 E3 seats any more: 4 available, 10 needed (there were 15 available for 10 when it was requested).',
-        'New warning: User 3 holds a plan that clashes with E3.',
+        'New warning: The new plan may clash with services bundled in Office 365 E1 (Exchange). Add-ons like this are usually accepted beside a suite; if Microsoft refuses, disable the bundled service in Office 365 E1.',
       ]);
       assert.deepEqual(res.preflight, worse);
       await h.wf.whenIdle();

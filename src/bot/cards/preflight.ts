@@ -40,7 +40,7 @@ export function principalLabel(p: PrincipalRef): string {
 
 export function findingText(t: Messages, f: Finding): string {
   const render = t.findings[f.code];
-  return render ? render(escapeData(f.data ?? {})) : md(f.message);
+  return render ? render(escapeData(f.data ?? {})) : md(f.code);
 }
 
 export function findingGroups(t: Messages, findings: Finding[]): PreflightView['groups'] {

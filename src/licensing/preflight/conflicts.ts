@@ -10,7 +10,7 @@
 // Only newly broken dependencies are reported: one already broken today is not caused by the swap.
 import type { GraphAssignedLicense } from '../../graph/types';
 import type { PrincipalRef } from '../model';
-import { hasOtherGroup, lc, names, type Ctx, type ExclusiveHit, type UserFacts } from './context';
+import { hasOtherGroup, lc, type Ctx, type ExclusiveHit, type UserFacts } from './context';
 
 interface Holder {
   ref: PrincipalRef;
@@ -25,8 +25,6 @@ interface DependencyAgg { principals: PrincipalRef[]; skuId: string; plan: strin
 
 export function checkConflicts(ctx: Ctx): void {
   const { rules } = ctx;
-  const src = ctx.input.source.displayName;
-  const tgt = ctx.input.target.displayName;
   const exclusive = new Map<string, ExclusiveAgg>();
   const deps = new Map<string, DependencyAgg>();
   const hitCache = new WeakMap<Set<string>, Map<Set<string>, ExclusiveHit[]>>();
@@ -120,33 +118,22 @@ export function checkConflicts(ctx: Ctx): void {
     const base = rules.isBaseSku(skuId);
     const other = rules.skuName(skuId);
     const pairs = [...agg.hits.values()];
-    const pairText = pairs.map((p) => `${rules.friendly(p.targetPlan)} vs ${rules.friendly(p.otherPlan)}`).join('; ');
-    ctx.add(
-      'MUTUALLY_EXCLUSIVE',
-      base ? 'block' : 'warn',
-      agg.principals,
-      base
-        ? `${tgt} clashes with ${other}, which ${names(agg.principals)} ${agg.principals.length === 1 ? 'keeps' : 'keep'} (${pairText}): these can't be on one user. Remove ${other} or disable the clashing service first.`
-        : `${tgt} may clash with ${other}'s bundled ${pairs.map((p) => rules.friendly(p.otherPlan)).join(', ')} for ${names(agg.principals)} (${pairText}). Add-ons like this are often accepted beside a suite; if Microsoft refuses, disable the bundled service in ${other}.`,
-      {
-        sku: { skuId, skuPartNumber: rules.skuPartNumber(skuId), displayName: other },
-        addOn: !base,
-        plans: pairs.map((p) => ({ service: p.service, targetPlan: p.targetPlan, otherPlan: p.otherPlan })),
-      },
-    );
+    ctx.add('MUTUALLY_EXCLUSIVE', base ? 'block' : 'warn', agg.principals, {
+      sku: { skuId, skuPartNumber: rules.skuPartNumber(skuId), displayName: other },
+      addOn: !base,
+      plans: pairs.map((p) => ({ service: p.service, targetPlan: p.targetPlan, otherPlan: p.otherPlan })),
+    });
   }
 
   for (const agg of deps.values()) {
     const sku = rules.skuName(agg.skuId);
-    const need = agg.requiresAnyOf.map((p) => `${rules.friendly(p)} (${p})`).join(' or ');
-    const plan = `${rules.friendly(agg.plan)} (${agg.plan})`;
-    const message = agg.ownPlan
-      ? `${tgt}'s ${plan} needs ${need}, which would be off for ${names(agg.principals)}: Microsoft will refuse it. Keep one of them enabled, or disable ${agg.plan} in the change.`
-      : `${sku}'s ${plan} needs ${need}. Today ${src} provides it; ${tgt}, as set up for this change, doesn't. Affects ${names(agg.principals)}. Keep the service enabled in ${tgt}, or enable it in ${sku}.`;
-    ctx.add('DEPENDENCY_BROKEN', 'block', agg.principals, message, {
+    ctx.add('DEPENDENCY_BROKEN', 'block', agg.principals, {
       sku: { skuId: agg.skuId, skuPartNumber: rules.skuPartNumber(agg.skuId), displayName: sku },
       plan: agg.plan,
       requiresAnyOf: agg.requiresAnyOf,
+      // The same plans as people read them: "Project Online Service (SHAREPOINT_PROJECT)".
+      planLabel: `${rules.friendly(agg.plan)} (${agg.plan})`,
+      requiresLabels: agg.requiresAnyOf.map((p) => `${rules.friendly(p)} (${p})`),
       targetOwnPlan: agg.ownPlan,
     });
   }

@@ -70,7 +70,8 @@ export interface Ctx {
   targetDisabledFor(f: UserFacts): string[] | undefined;
   rules: RuleIndex;
   findings: Finding[];
-  add(code: FindingCode, severity: Severity, principals: PrincipalRef[], message: string, data?: Record<string, unknown>): void;
+  /** A finding: its code and facts. Its sentence is written once, in src/i18n/en.ts and nl.ts (findings.CODE(data)). */
+  add(code: FindingCode, severity: Severity, principals: PrincipalRef[], data?: Record<string, unknown>): void;
   groupName(id: string): string;
   /** Do the source (all plans) and the target (as carried over for the group, or untouched) clash under a mutually-exclusive rule? */
   sourceTargetClash(): boolean;
@@ -185,19 +186,6 @@ export function userFacts(u: GraphUser, sourceId: string, targetId: string): Use
 export function hasOtherGroup(groups: string[], groupId: string | undefined): boolean {
   for (let i = 0; i < groups.length; i++) if (groups[i] !== groupId) return true;
   return false;
-}
-
-/** "Ann Lee", "Ann Lee and Bob Stone", "Ann Lee, Bob Stone, Cy Ho and 12 others". */
-export function names(refs: { displayName: string }[], max = 3): string {
-  const shown = refs.slice(0, max).map((r) => r.displayName);
-  const rest = refs.length - shown.length;
-  if (rest > 0) return `${shown.join(', ')} and ${rest} other${rest === 1 ? '' : 's'}`;
-  if (shown.length <= 1) return shown.join('');
-  return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** Country name for a two-letter code, e.g. "NL" -> "Netherlands". */

@@ -7,7 +7,7 @@
 //                        target, with the group's services, reaches them.
 import type { PrincipalRef } from '../model';
 import { describeServices } from '../swap-plan';
-import { names, uniqueById, type Ctx, type UserFacts } from './context';
+import { uniqueById, type Ctx, type UserFacts } from './context';
 
 export function checkContinuity(ctx: Ctx): void {
   const lost = new Map<string, PrincipalRef[]>();
@@ -22,24 +22,10 @@ export function checkContinuity(ctx: Ctx): void {
   }
   const direct = lostWithDirectCopies(ctx);
   if (!who.length && !direct.members.length) return;
-  const src = ctx.input.source.displayName;
-  const tgt = ctx.input.target.displayName;
-  const subject = ctx.input.subject;
-  const whom = subject.kind === 'group' ? `members of ${subject.group.displayName}` : names(who);
-  const parts: string[] = [];
-  if (lost.size) parts.push(`${whom} will lose ${[...lost.keys()].join(', ')}: ${tgt} has no such service`);
-  if (down.size) parts.push(`${lost.size ? 'and will' : `${whom} will`} get a smaller edition of ${[...down.keys()].join('; ')}`);
-  if (direct.members.length) {
-    const services = [...direct.lost.keys()];
-    const it = services.length === 1;
-    parts.push(
-      `${names(direct.members)} will lose ${services.join(', ')}: today ${it ? 'it comes' : 'they come'} from their own cop${direct.members.length === 1 ? 'y' : 'ies'} of ${src}, which this change removes, and the group's ${tgt} has ${it ? 'it' : 'them'} turned off`,
-    );
-  }
   // Counted per service over both causes (a member is counted once per service).
   const all = new Map(lost);
   for (const [s, ps] of direct.lost) all.set(s, uniqueById([...(all.get(s) ?? []), ...ps]));
-  ctx.add('SERVICES_LOST', 'warn', uniqueById([...who, ...direct.members]), `Moving from ${src} to ${tgt}, ${parts.join('; ')}.`, {
+  ctx.add('SERVICES_LOST', 'warn', uniqueById([...who, ...direct.members]), {
     lost: [...all.keys()],
     downgraded: [...down.keys()],
     byService: Object.fromEntries([...all].map(([s, ps]) => [s, ps.length])),

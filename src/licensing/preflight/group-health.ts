@@ -4,8 +4,7 @@
 //   MEMBERS_IN_ERROR  warn  members already in Error / ActiveWithError for this group (from
 //                           membersWithLicenseErrors and the members' own states), counted by error.
 import type { PrincipalRef } from '../model';
-import { explainMemberError } from '../explain';
-import { lc, names, plural, userRef, type Ctx } from './context';
+import { lc, userRef, type Ctx } from './context';
 
 export function checkGroupHealth(ctx: Ctx): void {
   const subject = ctx.input.subject;
@@ -13,9 +12,7 @@ export function checkGroupHealth(ctx: Ctx): void {
   const g = subject.group;
   const state = g.licenseProcessingState?.state;
   if (state && state !== 'ProcessingComplete') {
-    ctx.add('GROUP_PROCESSING', 'warn', [ctx.change.principal], `Entra ID is still working on an earlier license change for ${g.displayName} (${state}). Wait for it to finish so the results of this swap don't mix with it.`, {
-      state,
-    });
+    ctx.add('GROUP_PROCESSING', 'warn', [ctx.change.principal], { state });
   }
 
   const seen = new Map<string, { ref: PrincipalRef; error: string }>();
@@ -71,13 +68,5 @@ export function checkGroupHealth(ctx: Ctx): void {
   }
   if (!seen.size) return;
   const refs = [...seen.values()].map((x) => x.ref);
-  const summary = Object.entries(byError).map(([e, n]) => `${n} ${e}`).join(', ');
-  const top = Object.entries(byError).sort((a, b) => b[1] - a[1])[0]![0];
-  ctx.add(
-    'MEMBERS_IN_ERROR',
-    'warn',
-    refs,
-    `${plural(refs.length, 'member')} of ${g.displayName} already ${refs.length === 1 ? 'has' : 'have'} license errors from this group (${summary}): ${names(refs)}. ${explainMemberError(top)}`,
-    { count: refs.length, byError },
-  );
+  ctx.add('MEMBERS_IN_ERROR', 'warn', refs, { count: refs.length, byError });
 }

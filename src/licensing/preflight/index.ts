@@ -49,8 +49,8 @@ export function runPreflight(input: PreflightInput): PreflightResult {
       }
       return clash;
     },
-    add(code: FindingCode, severity: Severity, principals: PrincipalRef[], message: string, data: Record<string, unknown> = {}) {
-      findings.push({ code, severity, principals, message, data });
+    add(code: FindingCode, severity: Severity, principals: PrincipalRef[], data: Record<string, unknown> = {}) {
+      findings.push({ code, severity, principals, data });
     },
     groupName(id: string) {
       const n = input.groupNames[id] ?? input.groupNames[id.toLowerCase()];

@@ -11,7 +11,7 @@
 //                           info   users/members who hold the target from a group already: they need
 //                                  no new seat.
 import type { PrincipalRef } from '../model';
-import { hasOtherGroup, names, plural, type Ctx, type UserFacts } from './context';
+import { hasOtherGroup, type Ctx, type UserFacts } from './context';
 
 /** Users who will newly receive (and consume) the target; `facts` in the same order as `receivers`. */
 export function seatsNeeded(ctx: Ctx): { needed: number; receivers: PrincipalRef[]; facts: UserFacts[]; disabledAccounts: number } {
@@ -49,35 +49,20 @@ export function checkSeats(ctx: Ctx): void {
   const available = target.available;
   ctx.change.seats = { needed, available };
   if (needed > available) {
-    const short = needed - available;
-    const disabled = disabledAccounts
-      ? ` ${plural(disabledAccounts, 'of them is a disabled account', 'of them are disabled accounts')}, which still use${disabledAccounts === 1 ? 's' : ''} a license.`
-      : '';
-    ctx.add(
-      'SEATS_SHORT',
-      'block',
-      receivers,
-      `Not enough ${target.displayName} licenses: the change needs ${needed} and ${available} ${available === 1 ? 'is' : 'are'} free (${short} short). Licenses freed from ${ctx.input.source.displayName} don't count.${disabled} Buy or free ${plural(short, 'license')} first.`,
-      { needed, available, short, disabledAccounts, skuId: target.skuId },
-    );
+    ctx.add('SEATS_SHORT', 'block', receivers, { needed, available, short: needed - available, disabledAccounts, skuId: target.skuId });
   }
 }
 
 export function checkTargetAlreadyAssigned(ctx: Ctx): void {
-  const tgt = ctx.input.target.displayName;
   const subject = ctx.input.subject;
   if (subject.kind === 'group') {
     const g = subject.group;
     if ((g.assignedLicenses ?? []).some((a) => a.skuId.toLowerCase() === ctx.targetId)) {
-      ctx.add('TARGET_ALREADY_ASSIGNED', 'warn', [ctx.change.principal], `The group ${g.displayName} already has ${tgt}. The change will replace its disabled services with the ones carried over from ${ctx.input.source.displayName}.`, {
-        group: true,
-      });
+      ctx.add('TARGET_ALREADY_ASSIGNED', 'warn', [ctx.change.principal], { group: true });
     }
     const members = ctx.facts.filter((f) => f.targetAny).map((f) => f.ref);
     if (members.length) {
-      ctx.add('TARGET_ALREADY_ASSIGNED', 'info', members, `${names(members)} already ${members.length === 1 ? 'has' : 'have'} ${tgt}; ${members.length === 1 ? 'this member needs' : 'these members need'} no new license.`, {
-        count: members.length,
-      });
+      ctx.add('TARGET_ALREADY_ASSIGNED', 'info', members, { count: members.length });
     }
     return;
   }
@@ -88,17 +73,9 @@ export function checkTargetAlreadyAssigned(ctx: Ctx): void {
     else if (f.targetAny || f.targetGroups.length) inherited.push(f.ref);
   }
   if (direct.length) {
-    ctx.add(
-      'TARGET_ALREADY_ASSIGNED',
-      'block',
-      direct,
-      `${names(direct)} already ${direct.length === 1 ? 'has' : 'have'} ${tgt} assigned directly. Swapping would overwrite ${direct.length === 1 ? 'its' : 'their'} current ${tgt} settings and could not be undone cleanly: remove ${ctx.input.source.displayName} on its own instead.`,
-      { direct: direct.length },
-    );
+    ctx.add('TARGET_ALREADY_ASSIGNED', 'block', direct, { direct: direct.length });
   }
   if (inherited.length) {
-    ctx.add('TARGET_ALREADY_ASSIGNED', 'info', inherited, `${names(inherited)} already ${inherited.length === 1 ? 'gets' : 'get'} ${tgt} from a group; no new license is needed for ${inherited.length === 1 ? 'this user' : 'them'}.`, {
-      inherited: inherited.length,
-    });
+    ctx.add('TARGET_ALREADY_ASSIGNED', 'info', inherited, { inherited: inherited.length });
   }
 }

@@ -12,14 +12,12 @@
 //                                nothing to move, and no call is planned. (With a source named, see
 //                                TARGET_ALREADY_ASSIGNED in seats.ts.)
 import type { PrincipalRef } from '../model';
-import { groupRef, names, plural, uniqueById, type Ctx } from './context';
+import { groupRef, uniqueById, type Ctx } from './context';
 
 export function checkSamePlan(ctx: Ctx): boolean {
   const { source, target } = ctx.input;
   if (ctx.sourceId !== ctx.targetId) return false;
-  ctx.add('SAME_PLAN', 'block', [ctx.change.principal], `The source and the target are the same plan (${target.displayName}); there is nothing to swap.`, {
-    skuId: source.skuId,
-  });
+  ctx.add('SAME_PLAN', 'block', [ctx.change.principal], { skuId: source.skuId, plan: target.displayName });
   return true;
 }
 
@@ -31,10 +29,7 @@ export function checkAlreadyHeld(ctx: Ctx): boolean {
   const groups = held.groups.map((id) => ({ id, displayName: ctx.groupName(id) }));
   const subject = ctx.input.subject;
   const principals = subject.kind === 'users' ? ctx.facts.map((f) => f.ref) : [ctx.change.principal];
-  const where = [held.group ? 'on the group itself' : '', held.direct ? 'directly' : '', groups.length ? `from ${groups.map((g) => g.displayName).join(', ')}` : '']
-    .filter(Boolean)
-    .join(' and ');
-  ctx.add('TARGET_ALREADY_HELD', 'block', principals, `TARGET_ALREADY_HELD: ${names(principals)} already ${principals.length === 1 ? 'has' : 'have'} ${target.displayName} (${where}); nothing to move.`, {
+  ctx.add('TARGET_ALREADY_HELD', 'block', principals, {
     target: { skuId: target.skuId, skuPartNumber: target.skuPartNumber, displayName: target.displayName },
     direct: held.direct,
     group: !!held.group,
@@ -46,7 +41,6 @@ export function checkAlreadyHeld(ctx: Ctx): boolean {
 export function checkSourcePath(ctx: Ctx): void {
   const { input } = ctx;
   const subject = input.subject;
-  const src = input.source.displayName;
 
   if (subject.kind === 'group') {
     const g = subject.group;
@@ -72,25 +66,11 @@ export function checkSourcePath(ctx: Ctx): void {
   }
   const notFound = subject.kind === 'users' ? subject.notFound : [];
   if (missing.length || notFound.length) {
-    const parts: string[] = [];
-    if (missing.length) parts.push(`${names(missing)} ${missing.length === 1 ? 'does' : 'do'} not have ${src}`);
-    if (notFound.length) parts.push(`${plural(notFound.length, 'name')} ${notFound.length === 1 ? 'was' : 'were'} not found in the directory: ${notFound.slice(0, 5).join(', ')}${notFound.length > 5 ? ', …' : ''}`);
-    ctx.add('SOURCE_NOT_ASSIGNED', 'block', missing, `${parts.join('; ')}. Remove ${missing.length + notFound.length === 1 ? 'it' : 'them'} from the change.`, {
-      skuId: input.source.skuId,
-      notFound: [...notFound],
-    });
+    ctx.add('SOURCE_NOT_ASSIGNED', 'block', missing, { skuId: input.source.skuId, notFound: [...notFound] });
   }
   if (inherited.length) {
     const gs = [...groups.entries()].map(([id, count]) => ({ id, displayName: ctx.groupName(id), members: count }));
-    const gNames = gs.map((g) => g.displayName).join(', ');
-    const who = subject.kind === 'user' ? inherited[0]!.displayName : names(inherited);
-    ctx.add(
-      'SOURCE_INHERITED',
-      'block',
-      inherited,
-      `${who} ${inherited.length === 1 ? 'gets' : 'get'} ${src} from ${gs.length === 1 ? 'the group' : 'the groups'} ${gNames}. A license that comes from a group can't be removed on the user: swap the group's license instead, or take ${inherited.length === 1 ? 'the user' : 'them'} out of the group first.`,
-      { groups: gs },
-    );
+    ctx.add('SOURCE_INHERITED', 'block', inherited, { groups: gs });
   }
 }
 
@@ -106,7 +86,6 @@ const SUGGEST_MAX = 10;
 function groupWithoutSource(ctx: Ctx): void {
   const { input } = ctx;
   const g = (input.subject as { group: { id: string; displayName: string } }).group;
-  const src = input.source.displayName;
   const direct: PrincipalRef[] = [];
   const fromGroups: PrincipalRef[] = [];
   const otherGroups = new Map<string, number>();
@@ -115,17 +94,7 @@ function groupWithoutSource(ctx: Ctx): void {
     if (f.sourceGroups.length) fromGroups.push(f.ref);
     for (const id of f.sourceGroups) otherGroups.set(id, (otherGroups.get(id) ?? 0) + 1);
   }
-  const parts = [`The group ${g.displayName} does not have ${src} assigned, so there is nothing to swap on it.`];
-  if (direct.length) {
-    parts.push(
-      `${direct.length === 1 ? `Its member ${direct[0]!.displayName} holds` : `${plural(direct.length, 'of its members', 'of its members')} (${names(direct)}) hold`} ${src} directly: move ${direct.length === 1 ? 'that user on their own' : 'them as users'} instead.`,
-    );
-  }
-  if (otherGroups.size) {
-    const gs = [...otherGroups.keys()].map((id) => ctx.groupName(id)).join(', ');
-    parts.push(`${names(fromGroups)} ${fromGroups.length === 1 ? 'gets' : 'get'} ${src} from ${otherGroups.size === 1 ? 'the group' : 'the groups'} ${gs}: change ${otherGroups.size === 1 ? 'that group' : 'those groups'} instead.`);
-  }
-  ctx.add('SOURCE_NOT_ASSIGNED', 'block', uniqueById([groupRef(g), ...direct, ...fromGroups]), parts.join(' '), {
+  ctx.add('SOURCE_NOT_ASSIGNED', 'block', uniqueById([groupRef(g), ...direct, ...fromGroups]), {
     skuId: input.source.skuId,
     group: true,
     directHolders: direct.length,
@@ -155,24 +124,9 @@ function checkAlsoElsewhere(ctx: Ctx): void {
     if (f.sourceDirect && !include) direct.push(f.ref);
   }
   if (!direct.length && !other.length) return;
-  const src = input.source.displayName;
-  const tgt = input.target.displayName;
   const clash = ctx.sourceTargetClash();
   const principals = uniqueById([...direct, ...other]);
-  const parts: string[] = [];
-  if (direct.length) parts.push(`${names(direct)} also ${direct.length === 1 ? 'holds' : 'hold'} ${src} directly`);
-  if (other.length) {
-    const gs = [...otherGroups.keys()].map((id) => ctx.groupName(id)).join(', ');
-    parts.push(`${names(other)} also ${other.length === 1 ? 'gets' : 'get'} ${src} from ${otherGroups.size === 1 ? 'the group' : 'the groups'} ${gs}`);
-  }
-  const effect = clash
-    ? `They keep ${src}, and ${tgt} from this group will fail for them (MutuallyExclusiveViolation): they stay on ${src} with ${tgt} in error.`
-    : `They keep ${src} next to ${tgt} and use two licenses.`;
-  const fix = [
-    direct.length ? 'include their direct copies in this change' : '',
-    other.length ? `change the other group${otherGroups.size === 1 ? '' : 's'} too` : '',
-  ].filter(Boolean).join(', or ');
-  ctx.add('SOURCE_ALSO_ELSEWHERE', 'warn', principals, `${parts.join('; ')}. ${effect} To avoid this, ${fix}.`, {
+  ctx.add('SOURCE_ALSO_ELSEWHERE', 'warn', principals, {
     direct,
     otherGroups: [...otherGroups.entries()].map(([id, members]) => ({ id, displayName: ctx.groupName(id), members })),
     clash,

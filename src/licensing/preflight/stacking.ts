@@ -6,7 +6,7 @@
 //                        with how many people keep it (= the seats of it that stay in use) and
 //                        where it comes from (directly, or which groups).
 import type { PrincipalRef } from '../model';
-import { lc, names, type Ctx } from './context';
+import { lc, type Ctx } from './context';
 import { seatsNeeded } from './seats';
 
 interface Stack {
@@ -46,19 +46,13 @@ export function checkSuiteStacked(ctx: Ctx): void {
     const other = { skuId: sku, skuPartNumber: rules.skuPartNumber(sku), displayName: rules.skuName(sku) };
     const groups = [...st.groups].map(([id, members]) => ({ id, displayName: ctx.groupName(id), members }));
     const n = st.principals.length;
-    ctx.add(
-      'SUITE_STACKED',
-      'warn',
-      st.principals,
-      `SUITE_STACKED: ${names(st.principals)} would hold ${tgt.displayName} and keep ${other.displayName}${groups.length ? ` (from ${groups.map((g) => g.displayName).join(', ')})` : ''}: ${n} ${other.displayName} seat${n === 1 ? '' : 's'} stay in use beside ${tgt.displayName}.`,
-      {
-        sku: other,
-        target: { skuId: tgt.skuId, skuPartNumber: tgt.skuPartNumber, displayName: tgt.displayName },
-        count: n,
-        seats: n,
-        direct: st.direct,
-        groups,
-      },
-    );
+    ctx.add('SUITE_STACKED', 'warn', st.principals, {
+      sku: other,
+      target: { skuId: tgt.skuId, skuPartNumber: tgt.skuPartNumber, displayName: tgt.displayName },
+      count: n,
+      seats: n,
+      direct: st.direct,
+      groups,
+    });
   }
 }

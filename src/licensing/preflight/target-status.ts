@@ -13,17 +13,9 @@ export function checkTargetStatus(ctx: Ctx): void {
   const s = status.toLowerCase();
   if (s && s !== 'enabled') {
     const block = DEAD.has(s);
-    const message = block
-      ? `The ${t.displayName} subscription is ${status}: its licenses can't be assigned. Renew or reactivate it first.`
-      : s === 'warning'
-        ? `The ${t.displayName} subscription is in its grace period (Warning): it has expired or is about to, and will stop working unless it is renewed.`
-        : `The ${t.displayName} subscription reports the status '${status}'. Check it in the admin center before going ahead.`;
-    ctx.add('TARGET_NOT_ACTIVE', block ? 'block' : 'warn', [], message, { capabilityStatus: status, skuId: t.skuId });
+    ctx.add('TARGET_NOT_ACTIVE', block ? 'block' : 'warn', [], { capabilityStatus: status, skuId: t.skuId, plan: t.displayName, unusable: block });
   }
   if ((t.appliesTo ?? '').toLowerCase() !== 'user') {
-    ctx.add('TARGET_NOT_ASSIGNABLE', 'block', [], `${t.displayName} is a ${t.appliesTo || 'non-user'} subscription and can't be assigned to users or groups.`, {
-      appliesTo: t.appliesTo,
-      skuId: t.skuId,
-    });
+    ctx.add('TARGET_NOT_ASSIGNABLE', 'block', [], { appliesTo: t.appliesTo, skuId: t.skuId });
   }
 }

@@ -4,7 +4,7 @@
 //                           info   group swap: members without one get the tenant's country (named).
 //                           warn   group swap and the tenant has no country either.
 import type { PrincipalRef } from '../model';
-import { countryName, names, type Ctx } from './context';
+import { countryName, type Ctx } from './context';
 
 export function checkUsageLocation(ctx: Ctx): void {
   // Users who get a direct assignLicense that adds the target (user / users swaps; in a group swap,
@@ -18,34 +18,14 @@ export function checkUsageLocation(ctx: Ctx): void {
     else if (ctx.kind === 'group') viaGroup.push(f.ref);
   }
   if (direct.length) {
-    const one = direct.length === 1;
-    ctx.add(
-      'USAGE_LOCATION_MISSING',
-      'block',
-      direct,
-      `${names(direct)} ${one ? 'has' : 'have'} no usage location, and a license can't be assigned directly without one. Set ${one ? 'it' : 'their usage location'} in Entra ID first.`,
-      { count: direct.length, direct: true },
-    );
+    ctx.add('USAGE_LOCATION_MISSING', 'block', direct, { count: direct.length, direct: true });
   }
   if (!viaGroup.length) return;
-  const one = viaGroup.length === 1;
   const code = ctx.input.tenant.countryLetterCode;
   if (code) {
     const country = countryName(code);
-    ctx.add(
-      'USAGE_LOCATION_MISSING',
-      'info',
-      viaGroup,
-      `${names(viaGroup)} ${one ? 'has' : 'have'} no usage location; group licensing will use the organization's country, ${country} (${code.toUpperCase()}).`,
-      { count: viaGroup.length, defaultCountry: code.toUpperCase(), defaultCountryName: country },
-    );
+    ctx.add('USAGE_LOCATION_MISSING', 'info', viaGroup, { count: viaGroup.length, defaultCountry: code.toUpperCase(), defaultCountryName: country });
   } else {
-    ctx.add(
-      'USAGE_LOCATION_MISSING',
-      'warn',
-      viaGroup,
-      `${names(viaGroup)} ${one ? 'has' : 'have'} no usage location and the organization has no country set either, so the license may fail for ${one ? 'this member' : 'them'}. Set usage locations first.`,
-      { count: viaGroup.length, defaultCountry: null },
-    );
+    ctx.add('USAGE_LOCATION_MISSING', 'warn', viaGroup, { count: viaGroup.length, defaultCountry: null });
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { forGroup, forUser, group, SKU, user } from '../builders';
-import { finding, ids, none, run } from './helpers';
+import { finding, ids, none, run, names, text } from './helpers';
 
 const e1Group = (o: Parameters<typeof group>[0] = {}) => group({ name: 'Sales', licenses: [{ sku: SKU.E1 }], ...o });
 
@@ -10,7 +10,8 @@ describe('preflight: group kind and health', () => {
       const g = e1Group({ securityEnabled: false, groupTypes: ['Unified'] });
       const f = finding(run({ subject: forGroup(g, []) }), 'GROUP_NOT_SECURITY');
       assert.equal(f.severity, 'block');
-      assert.match(f.message, /Sales is not a security group/);
+      assert.deepEqual(names(f), ['Sales']);
+      assert.match(text(f), /Only security groups can hold licenses, and this group is not one/);
     });
     it('does not appear for a security group', () => {
       none(run({ subject: forGroup(e1Group(), []) }), 'GROUP_NOT_SECURITY');
@@ -21,7 +22,7 @@ describe('preflight: group kind and health', () => {
     it('informs that membership is managed on-premises', () => {
       const f = finding(run({ subject: forGroup(e1Group({ onPremisesSyncEnabled: true }), []) }), 'GROUP_SYNCED');
       assert.equal(f.severity, 'info');
-      assert.match(f.message, /on-premises/);
+      assert.match(text(f), /on-premises/);
     });
     it('does not appear for a cloud group', () => {
       none(run({ subject: forGroup(e1Group({ onPremisesSyncEnabled: false }), []) }), 'GROUP_SYNCED');
@@ -34,7 +35,7 @@ describe('preflight: group kind and health', () => {
       const f = finding(run({ subject: forGroup(e1Group({ groupTypes: ['DynamicMembership'], membershipRule: rule }), []) }), 'GROUP_DYNAMIC');
       assert.equal(f.severity, 'info');
       assert.equal(f.data.membershipRule, rule);
-      assert.ok(f.message.includes(rule));
+      assert.ok(text(f).includes(rule));
     });
     it('does not appear for an assigned-membership group', () => {
       none(run({ subject: forGroup(e1Group(), []) }), 'GROUP_DYNAMIC');
@@ -47,7 +48,8 @@ describe('preflight: group kind and health', () => {
       const f = finding(run({ subject: forGroup(e1Group(), [], { nested }) }), 'NESTED_GROUPS');
       assert.equal(f.severity, 'warn');
       assert.deepEqual(ids(f), ['n1']);
-      assert.match(f.message, /Sales NL/);
+      assert.deepEqual(names(f), ['Sales NL']);
+      assert.match(text(f), /the members of those groups get nothing from this group/);
     });
     it('does not appear without nested groups', () => {
       none(run({ subject: forGroup(e1Group(), []) }), 'NESTED_GROUPS');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { catalog, defaultSkus, forGroup, forUser, forUsers, group, SKU, user } from '../builders';
-import { finding, ids, none, run } from './helpers';
+import { finding, ids, none, run, names, text } from './helpers';
 
 const withE3 = (enabled: number, consumed: number) => catalog(defaultSkus({ [SKU.E3]: { enabled, consumed } }));
 
@@ -13,7 +13,7 @@ describe('preflight: seats', () => {
       assert.deepEqual(f.data.needed, 1);
       assert.deepEqual(f.data.available, 0);
       assert.deepEqual(r.change.seats, { needed: 1, available: 0 });
-      assert.match(f.message, /needs 1 and 0 are free \(1 short\)/);
+      assert.match(text(f), /1 needed, 0 available \(1 short\)/);
     });
     it('counts only users who do not already consume E3', () => {
       const has = user({ licenses: [{ sku: SKU.E1 }, { sku: SKU.E3, group: 'g-e3' }] });
@@ -47,7 +47,7 @@ describe('preflight: seats', () => {
       const members = [user({ accountEnabled: false, licenses: [{ sku: SKU.E1, group: g.id }] }), user({ licenses: [{ sku: SKU.E1, group: g.id }] })];
       const f = finding(run({ cat: withE3(5, 4), subject: forGroup(g, members) }), 'SEATS_SHORT');
       assert.equal(f.data.disabledAccounts, 1);
-      assert.match(f.message, /1 of them is a disabled account/);
+      assert.match(text(f), /One of them is a disabled account, which still uses a license/);
     });
     it('freed E1 seats do not help: does not appear only when E3 itself has room', () => {
       none(run({ cat: withE3(1, 0), subject: forUser(user({ licenses: [{ sku: SKU.E1 }] })) }), 'SEATS_SHORT');
@@ -60,7 +60,8 @@ describe('preflight: seats', () => {
       const r = run({ subject: forUser(u) });
       const f = finding(r, 'TARGET_ALREADY_ASSIGNED');
       assert.equal(f.severity, 'block');
-      assert.match(f.message, /Ann already has Office 365 E3 assigned directly/);
+      assert.deepEqual(names(f), ['Ann']);
+      assert.match(text(f), /already have the target plan assigned directly/);
       assert.equal(r.change.seats.needed, 0);
     });
     it('is information when a listed user gets E3 from a group already (no new seat)', () => {
@@ -77,7 +78,9 @@ describe('preflight: seats', () => {
       const m = user({ licenses: [{ sku: SKU.E1, group: g.id }, { sku: SKU.E3 }] });
       const r = run({ subject: forGroup(g, [m, user({ licenses: [{ sku: SKU.E1, group: g.id }] })]) });
       assert.deepEqual(ids(finding(r, 'TARGET_ALREADY_ASSIGNED', 'info')), [m.id]);
-      assert.match(finding(r, 'TARGET_ALREADY_ASSIGNED', 'warn').message, /Sales already has Office 365 E3/);
+      const onGroup = finding(r, 'TARGET_ALREADY_ASSIGNED', 'warn');
+      assert.deepEqual(names(onGroup), ['Sales']);
+      assert.match(text(onGroup), /The group already has the target plan/);
     });
     it('does not appear when nobody holds E3', () => {
       none(run({ subject: forUser(user({ licenses: [{ sku: SKU.E1 }] })) }), 'TARGET_ALREADY_ASSIGNED');

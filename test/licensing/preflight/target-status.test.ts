@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { catalog, defaultSkus, forUser, SKU, user } from '../builders';
-import { finding, none, run } from './helpers';
+import { finding, none, run, names, text } from './helpers';
 
 const e1User = () => user({ licenses: [{ sku: SKU.E1 }] });
 const withE3 = (o: { capabilityStatus?: string; appliesTo?: string }) => catalog(defaultSkus({ [SKU.E3]: o }));
@@ -17,7 +17,7 @@ describe('preflight: target status', () => {
     it('warns during the grace period (Warning)', () => {
       const f = finding(run({ cat: withE3({ capabilityStatus: 'Warning' }), subject: forUser(e1User()) }), 'TARGET_NOT_ACTIVE');
       assert.equal(f.severity, 'warn');
-      assert.match(f.message, /grace period/);
+      assert.match(text(f), /grace period/);
     });
     it('does not appear for an Enabled subscription', () => {
       none(run({ subject: forUser(e1User()) }), 'TARGET_NOT_ACTIVE');

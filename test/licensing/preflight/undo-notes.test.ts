@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { forGroup, forUser, group, SKU, user } from '../builders';
-import { finding, ids, none, run } from './helpers';
+import { finding, ids, none, run, names, text } from './helpers';
 
 describe('preflight: what an undo does not undo', () => {
   describe('DIRECT_COPIES_NOT_RESTORED', () => {
@@ -14,8 +14,9 @@ describe('preflight: what an undo does not undo', () => {
       assert.equal(f.severity, 'info');
       assert.deepEqual(ids(f), ['bob-id', 'cy-id']);
       assert.deepEqual(f.data, { removed: 1, swapped: 1 });
-      assert.match(f.message, /This undo changes the group only\. Bob had Office 365 E1 directly too; that copy was removed and is not put back/);
-      assert.match(f.message, /Cy keeps Office 365 E3 on their own copy: undo it for that user separately/);
+      assert.deepEqual(names(f), ['Bob', 'Cy']);
+      assert.match(text(f), /This undo changes the group only\. 1 member also had the old plan directly; those copies were removed and are not put back/);
+      assert.match(text(f), /1 member keeps the new plan on their own copy: undo them as users/);
       assert.equal(r.blocked, false);
     });
 

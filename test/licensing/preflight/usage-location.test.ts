@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { forGroup, forUser, forUsers, group, SKU, user } from '../builders';
-import { finding, ids, none, run } from './helpers';
+import { finding, ids, none, run, names, text } from './helpers';
 
 describe('preflight: usage location', () => {
   describe('USAGE_LOCATION_MISSING', () => {
@@ -8,7 +8,8 @@ describe('preflight: usage location', () => {
       const u = user({ name: 'Ann', usageLocation: null, licenses: [{ sku: SKU.E1 }] });
       const f = finding(run({ subject: forUser(u) }), 'USAGE_LOCATION_MISSING');
       assert.equal(f.severity, 'block');
-      assert.match(f.message, /Ann has no usage location/);
+      assert.deepEqual(names(f), ['Ann']);
+      assert.match(text(f), /No usage location: a license can't be assigned directly without one/);
     });
     it('names only the listed users without one', () => {
       const a = user({ usageLocation: null, licenses: [{ sku: SKU.E1 }] });
@@ -22,7 +23,7 @@ describe('preflight: usage location', () => {
       assert.equal(f.severity, 'info');
       assert.deepEqual(ids(f), [m.id]);
       assert.equal(f.data.defaultCountry, 'NL');
-      assert.match(f.message, /organization's country, Netherlands \(NL\)/);
+      assert.match(text(f), /organization's country, Netherlands \(NL\)/);
     });
     it('group swap: warns when the tenant has no country either', () => {
       const g = group({ licenses: [{ sku: SKU.E1 }] });

@@ -382,9 +382,17 @@ export const nl: Messages = {
           : num(d.inherited)
             ? 'Zij krijgen het doellicentieplan al via een groepslicentie: er is geen nieuwe licentie nodig.'
             : 'Zij hebben het doellicentieplan al: er is geen nieuwe licentie nodig.',
-    SEATS_SHORT: (d: D) =>
-      `Niet genoeg beschikbare licenties: ${num(d.needed) ?? '?'} nodig, ${num(d.available) ?? '?'} beschikbaar${num(d.short) ? ` (${num(d.short)} tekort)` : ''}. Licenties die het bronlicentieplan vrijmaakt, tellen niet mee. Koop er meer bij of maak er eerst vrij.`,
-    TARGET_NOT_ACTIVE: (d: D) => `Het doelabonnement is niet actief${str(d.capabilityStatus) ? ` (${str(d.capabilityStatus)})` : ''}. Controleer het in het Microsoft 365-beheercentrum.`,
+    SEATS_SHORT: (d: D) => {
+      const disabled = num(d.disabledAccounts);
+      const accounts = disabled ? ` ${disabled === 1 ? 'Eén daarvan is een uitgeschakeld account, dat wel' : `${disabled} daarvan zijn uitgeschakelde accounts, die wel`} een licentie gebruik${disabled === 1 ? 't' : 'en'}.` : '';
+      return `Niet genoeg beschikbare licenties: ${num(d.needed) ?? '?'} nodig, ${num(d.available) ?? '?'} beschikbaar${num(d.short) ? ` (${num(d.short)} tekort)` : ''}. Licenties die het bronlicentieplan vrijmaakt, tellen niet mee.${accounts} Koop er meer bij of maak er eerst vrij.`;
+    },
+    TARGET_NOT_ACTIVE: (d: D) => {
+      const status = str(d.capabilityStatus);
+      if (d.unusable) return `Het doelabonnement is ${status ?? 'niet actief'}: de licenties ervan kunnen niet worden toegewezen. Verleng of heractiveer het eerst.`;
+      if (status?.toLowerCase() === 'warning') return 'Het doelabonnement is in de respijtperiode (Warning): het is verlopen of verloopt bijna, en werkt niet meer als het niet wordt verlengd.';
+      return `Het doelabonnement is niet actief${status ? ` (${status})` : ''}. Controleer het in het Microsoft 365-beheercentrum.`;
+    },
     TARGET_NOT_ASSIGNABLE: (d: D) => `Het doellicentieplan is een abonnement voor ${str(d.appliesTo) ?? 'iets anders dan gebruikers'} en kan niet aan gebruikers of groepen worden toegewezen.`,
     MUTUALLY_EXCLUSIVE: (d: D) => {
       const sku = name(d.sku) ?? 'een ander licentieplan';
@@ -394,8 +402,8 @@ export const nl: Messages = {
         : `Een licentieconflict: het nieuwe licentieplan botst met ${sku}${services ? ` (${services})` : ''}, dat zij houden. Die twee kunnen niet samen op één gebruiker: verwijder ${sku} of schakel het botsende serviceplan eerst uit.`;
     },
     DEPENDENCY_BROKEN: (d: D) => {
-      const plan = str(d.plan) ?? 'Een serviceplan';
-      const needs = list(d.requiresAnyOf)?.replace(/, ([^,]*)$/, ' of $1') ?? 'een ander serviceplan';
+      const plan = str(d.planLabel) ?? str(d.plan) ?? 'Een serviceplan';
+      const needs = list(d.requiresLabels ?? d.requiresAnyOf)?.replace(/, ([^,]*)$/, ' of $1') ?? 'een ander serviceplan';
       return d.targetOwnPlan
         ? `${plan} van het nieuwe licentieplan heeft ${needs} nodig, dat uit zou staan: Microsoft weigert dat. Laat een van beide ingeschakeld.`
         : `${plan}${name(d.sku) ? ` van ${name(d.sku)}` : ''} heeft ${needs} nodig; het bronlicentieplan levert dat nu, het nieuwe licentieplan zoals ingesteld niet. Laat die service ingeschakeld in het nieuwe licentieplan${name(d.sku) ? `, of schakel haar in ${name(d.sku)} in` : ''}.`;

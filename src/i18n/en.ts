@@ -1,6 +1,6 @@
 // Every English word the bot says. nl.ts has the same keys (the compiler checks it).
 // Functions take plain values; the card renderer escapes whatever comes from the tenant.
-import type { FindingCode } from '../../licensing/model';
+import type { FindingCode } from '../licensing/model';
 
 type D = Record<string, unknown>;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -384,9 +384,17 @@ export const en = {
           : num(d.inherited)
             ? 'They already get the target plan from a group: no new license is needed for them.'
             : 'They already have the target plan: they need no new license.',
-    SEATS_SHORT: (d: D) =>
-      `Not enough licenses: ${num(d.needed) ?? '?'} needed, ${num(d.available) ?? '?'} available${num(d.short) ? ` (${num(d.short)} short)` : ''}. Licenses freed from the source plan don't count. Buy or free licenses first.`,
-    TARGET_NOT_ACTIVE: (d: D) => `The target subscription is not active${str(d.capabilityStatus) ? ` (${str(d.capabilityStatus)})` : ''}. Check it in the Microsoft 365 admin center.`,
+    SEATS_SHORT: (d: D) => {
+      const disabled = num(d.disabledAccounts);
+      const accounts = disabled ? ` ${disabled === 1 ? 'One of them is a disabled account, which still uses' : `${disabled} of them are disabled accounts, which still use`} a license.` : '';
+      return `Not enough licenses: ${num(d.needed) ?? '?'} needed, ${num(d.available) ?? '?'} available${num(d.short) ? ` (${num(d.short)} short)` : ''}. Licenses freed from the source plan don't count.${accounts} Buy or free licenses first.`;
+    },
+    TARGET_NOT_ACTIVE: (d: D) => {
+      const status = str(d.capabilityStatus);
+      if (d.unusable) return `The target subscription is ${status ?? 'not active'}: its licenses can't be assigned. Renew or reactivate it first.`;
+      if (status?.toLowerCase() === 'warning') return 'The target subscription is in its grace period (Warning): it has expired or is about to, and stops working unless it is renewed.';
+      return `The target subscription is not active${status ? ` (${status})` : ''}. Check it in the Microsoft 365 admin center.`;
+    },
     TARGET_NOT_ASSIGNABLE: (d: D) => `The target plan is a ${str(d.appliesTo) ?? 'non-user'} subscription and can't be assigned to users or groups.`,
     MUTUALLY_EXCLUSIVE: (d: D) => {
       const sku = name(d.sku) ?? 'another plan';
@@ -396,8 +404,8 @@ export const en = {
         : `A license conflict: the new plan clashes with ${sku}${services ? ` (${services})` : ''}, which they keep. Both can't be on one user: remove ${sku} or disable the clashing service first.`;
     },
     DEPENDENCY_BROKEN: (d: D) => {
-      const plan = str(d.plan) ?? 'A service';
-      const needs = list(d.requiresAnyOf)?.replace(/, ([^,]*)$/, ' or $1') ?? 'another service';
+      const plan = str(d.planLabel) ?? str(d.plan) ?? 'A service';
+      const needs = list(d.requiresLabels ?? d.requiresAnyOf)?.replace(/, ([^,]*)$/, ' or $1') ?? 'another service';
       return d.targetOwnPlan
         ? `The new plan's ${plan} needs ${needs}, which would be off: Microsoft will refuse it. Keep one of them enabled.`
         : `${name(d.sku) ? `${name(d.sku)}'s ` : ''}${plan} needs ${needs}, which the source plan provides today and the new plan, as set up, doesn't. Keep that service enabled in the new plan${name(d.sku) ? `, or enable it in ${name(d.sku)}` : ''}.`;
