@@ -15,6 +15,9 @@ import { captureConsole, errorText, loggerFromEnv, secretsFromEnv, type AppLogge
 import { adapterProactive, createAdapter, processHttp } from './server/adapter';
 import { readBotCertificate } from './server/bot-certificate';
 import { startServer, type RunningServer } from './server/http';
+import { RawGraphReads } from './graph/doctor-reads';
+import { runDoctor, type DoctorGraph } from './doctor/run';
+import type { DoctorPort } from './bot/deps';
 
 export { DEMO_LICENSE_ADMINS } from './config';
 
@@ -80,6 +83,7 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
       conversations,
       tenantId,
       log,
+      doctor: doctorPort(graph),
     });
 
     const server = await startServer({
@@ -215,3 +219,10 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) void main();
+
+/** `doctor` in chat: the same read-only checks as `plan-switch doctor`, on the app's own Graph connection. */
+function doctorPort(graph: GraphConnection): DoctorPort {
+  const raw = new RawGraphReads(graph.client);
+  const reads: DoctorGraph = { graphBaseUrl: graph.graphBaseUrl, accessToken: () => graph.accessToken(), get: (p, h) => raw.get(p, h), post: (p, b) => raw.post(p, b) };
+  return { run: (opts) => runDoctor(reads, opts) };
+}

@@ -18,6 +18,7 @@ export function commandAccess(kind: Command['kind']): Access {
     case 'status':
     case 'history':
     case 'pending':
+    case 'doctor':
       return 'read';
     default:
       return 'change';

@@ -5,6 +5,7 @@ import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { ChangeSpec, LicensePort, PreflightResult } from '../licensing/model';
 import type { Actor, ChangeRequest, WorkflowResult } from '../requests/types';
 import { createLogger, type Logger } from '../log';
+import type { DoctorReport } from '../doctor/model';
 import type { Conversations } from './conversations';
 
 /** The request workflow as the bot uses it: src/requests/workflow.ts ChangeRequests. */
@@ -49,6 +50,11 @@ export { silentLogger } from '../log';
 /** Human-readable lines on the console (LOG_FORMAT=pretty); the app builds its own from the environment. */
 export const consoleLogger: Logger = createLogger({ format: 'pretty' });
 
+/** The read-only tenant check (src/doctor/run.ts runDoctor on the app's Graph connection). */
+export interface DoctorPort {
+  run(opts: { group?: string; user?: string }): Promise<DoctorReport>;
+}
+
 export interface BotDeps {
   licenses: LicensePort;
   requests: RequestsPort;
@@ -60,6 +66,8 @@ export interface BotDeps {
   conversations: Conversations;
   /** The only tenant whose activities are served (sandbox: the sandbox tenant; else MicrosoftAppTenantId). */
   tenantId: string;
+  /** `doctor` in chat; absent: the bot says it is not available here. */
+  doctor?: DoctorPort;
   log?: Logger;
   /** Clock, for tests. */
   now?: () => Date;

@@ -16,6 +16,7 @@ import { isLicensingError, licensingErrorCard, preflightOrExplain } from './erro
 import { preflightWith, resolveTarget } from './names';
 import { refusalText } from './refusals';
 import { allowed, commandAccess } from './access';
+import { onDoctor } from './doctor';
 
 const REQUEST_ID = /^#?\d{1,12}$/;
 
@@ -68,6 +69,9 @@ export async function onCommand(turn: Turn, command: Command): Promise<void> {
       }
       case 'undo':
         await undo(turn, command.change);
+        return;
+      case 'doctor':
+        await onDoctor(turn, command.group);
         return;
       case 'move': {
         const spec = { ...(command.from ? { from: command.from } : {}), to: command.to };

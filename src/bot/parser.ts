@@ -23,6 +23,8 @@ export type Command =
   | { kind: 'history'; limit?: number }
   | { kind: 'undo'; change?: string }
   | { kind: 'pending' }
+  /** Read-only check of the tenant (plan-switch doctor), optionally on a named group. */
+  | { kind: 'doctor'; group?: string }
   | { kind: 'help' }
   | { kind: 'new' }
   | { kind: 'unknown'; text: string };
@@ -284,6 +286,9 @@ export function parseCommand(input: string): Parsed {
       return { command: { kind: 'plans' }, lang: 'nl' };
     case 'status':
       return { command: { kind: 'status', target: arg } };
+    case 'doctor':
+    case 'diagnose':
+      return { command: { kind: 'doctor', ...(arg ? { group: arg } : {}) } };
     case 'history':
     case 'log':
     case 'geschiedenis': {

@@ -345,6 +345,7 @@ export const en = {
     verdictBad: (n: number) => `${n === 1 ? '1 thing' : `${n} things`} Plan Switch needs ${n === 1 ? 'does' : 'do'} not work: see the fixes above.`,
     elapsed: (ms: number) => `Checked in ${(ms / 1000).toFixed(1)} s.`,
     running: 'Checking the tenant (read-only; under a minute)...',
+    unavailable: 'doctor is not available in this bot: run plan-switch doctor on the command line.',
     onlyApprovers: 'Only approvers and license administrators can run doctor.',
   },
 

@@ -343,6 +343,7 @@ export const nl: Messages = {
     verdictBad: (n: number) => `${n === 1 ? '1 onderdeel' : `${n} onderdelen`} dat Plan Switch nodig heeft, ${n === 1 ? 'werkt' : 'werken'} niet: zie de oplossingen hierboven.`,
     elapsed: (ms: number) => `Gecontroleerd in ${(ms / 1000).toFixed(1).replace('.', ',')} s.`,
     running: 'De tenant wordt gecontroleerd (alleen lezen; minder dan een minuut)...',
+    unavailable: 'doctor is niet beschikbaar in deze bot: voer plan-switch doctor uit op de opdrachtregel.',
     onlyApprovers: 'Alleen goedkeurders en licentiebeheerders kunnen doctor uitvoeren.',
   },
 

@@ -27,6 +27,7 @@ export const CARD_NAMES = [
   'request',
   'result',
   'request-list',
+  'doctor',
 ] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 
