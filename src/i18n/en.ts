@@ -76,6 +76,7 @@ export const en = {
       ['history', 'recent changes'],
       ['undo 12', 'reverse a completed change'],
       ['new', 'a card that guides you step by step'],
+      ['doctor', 'check that this tenant gives Plan Switch what it needs (read-only)'],
     ] as [string, string][],
     dutchHint: 'Dutch works too: verplaats groep Verkoop naar E3.',
     startButton: 'New change',

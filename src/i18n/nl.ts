@@ -75,6 +75,7 @@ export const nl: Messages = {
       ['geschiedenis', 'recente wijzigingen'],
       ['ongedaan maken 12', 'een voltooide wijziging terugdraaien'],
       ['nieuw', 'een kaart die u stap voor stap helpt'],
+      ['diagnose', 'controleren of deze tenant Plan Switch geeft wat het nodig heeft (alleen lezen)'],
     ],
     dutchHint: 'English works too: move group Sales to E3.',
     startButton: 'Nieuwe wijziging',
