@@ -28,6 +28,20 @@ export class NoticeOutbox {
     );
   }
 
+  /** The approvers' reminder, claimed by the caller; recorded as sent once the notifier returns (else its claim lapses and it is sent again). */
+  remind(request: ChangeRequest): void {
+    const notifier = this.notifier;
+    if (!notifier.reminder) return;
+    this.enqueue(
+      request.id,
+      async () => {
+        await notifier.reminder!(request);
+        await this.ctx.store.markNoticeSent(request.id, 'reminder');
+      },
+      'reminder',
+    );
+  }
+
   progress(request: ChangeRequest, p: TrackingProgress): void {
     if (this.notifier.progress) this.enqueue(request.id, () => this.notifier.progress!(request, p), 'progress');
   }

@@ -155,6 +155,8 @@ export interface RequestNotifier {
   /** Request created, approved, rejected, cancelled, expired, started, finished… */
   changed(request: ChangeRequest, event: RequestEvent): Promise<void>;
   progress?(request: ChangeRequest, progress: TrackingProgress): Promise<void>;
+  /** A pending request nobody decided by APPROVAL_REMINDER: remind the approvers (once per request). */
+  reminder?(request: ChangeRequest): Promise<void>;
 }
 
 export type RequestEvent =

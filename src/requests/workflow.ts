@@ -61,6 +61,8 @@ export interface ChangeRequestsDeps {
   recheckBudgetMs?: number;
   /** Passed to licenses.track for group changes. */
   trackOptions?: Pick<TrackOptions, 'pollIntervalMs' | 'timeoutMs'>;
+  /** APPROVAL_REMINDER: remind the approvers once after this long without a decision; undefined or 0: never. */
+  reminderMs?: number;
 }
 
 export class ChangeRequests {
@@ -86,7 +88,7 @@ export class ChangeRequests {
     this.ctx = ctx;
     const recheckBudgetMs = deps.recheckBudgetMs ?? 3_000;
     this.outbox = new NoticeOutbox(ctx, deps.notifier);
-    this.deadlines = new Deadlines(ctx, this.outbox);
+    this.deadlines = new Deadlines(ctx, this.outbox, deps.reminderMs);
     const leases = new Leases(ctx, deps.leaseMs ?? 120_000);
     const runner = new Runner(ctx, this.outbox, leases, deps.trackOptions ?? {});
     this.recovery = new Recovery(ctx, this.outbox, runner, leases, {
@@ -142,6 +144,11 @@ export class ChangeRequests {
     return this.deadlines.expireDue();
   }
 
+  /** Pending requests due for their one reminder get it (APPROVAL_REMINDER). Returns those reminded now. */
+  remindDue(): Promise<ChangeRequest[]> {
+    return this.deadlines.remindDue();
+  }
+
   /**
    * Finishes requests nobody is running (recovery.ts): 'running' ones whose lease lapsed or whose
    * owner is gone, and 'approved' ones left before their re-check. Call at start-up; start()
@@ -151,12 +158,17 @@ export class ChangeRequests {
     return this.recovery.reconcile();
   }
 
-  /** Sends the notices owed from before a restart, then reconciles now and, every `everyMs` (default 60 s), expires and reconciles. */
+  /**
+   * Sends the notices owed from before a restart, then expires, reminds and reconciles now and
+   * every `everyMs` (default 60 s).
+   */
   async start(opts: { everyMs?: number } = {}): Promise<ChangeRequest[]> {
     this.stop();
     const { log } = this.ctx;
     this.timer = setInterval(() => {
-      this.expireDue().catch((err) => log.error('requests.expire_failed', { error: errorMessage(err) }));
+      this.expireDue()
+        .then(() => this.remindDue())
+        .catch((err) => log.error('requests.expire_failed', { error: errorMessage(err) }));
       this.reconcile().catch((err) => log.error('requests.reconcile_failed', { error: errorMessage(err) }));
     }, opts.everyMs ?? 60_000);
     this.timer.unref();
@@ -166,6 +178,7 @@ export class ChangeRequests {
       log.error('requests.resend_failed', { error: errorMessage(err) });
     }
     await this.expireDue();
+    await this.remindDue().catch((err) => log.error('requests.remind_failed', { error: errorMessage(err) }));
     return this.reconcile();
   }
 

@@ -157,7 +157,7 @@ export function fakeLicenses(opts: { preflight?: PreflightResult } = {}): Stubbe
 export interface Notice {
   id: string;
   state: string;
-  event: RequestEvent | 'progress';
+  event: RequestEvent | 'progress' | 'reminder';
 }
 
 export class RecordingNotifier implements RequestNotifier {
@@ -169,6 +169,10 @@ export class RecordingNotifier implements RequestNotifier {
   }
   async progress(request: ChangeRequest): Promise<void> {
     this.notices.push({ id: request.id, state: request.state, event: 'progress' });
+  }
+  async reminder(request: ChangeRequest): Promise<void> {
+    this.notices.push({ id: request.id, state: request.state, event: 'reminder' });
+    if (this.fail) throw new Error('Teams is down');
   }
   events(id?: string): string[] {
     return this.notices.filter((n) => id === undefined || n.id === id).map((n) => n.event);
