@@ -8,7 +8,8 @@ import { GraphConfigError, type GraphConfig } from './graph/config';
 import type { RequestConfig } from './requests/config';
 import { parseApprovers } from './requests/approvers';
 import { loadGraphConfig } from './config/graph';
-import { loadRequestConfig, parseBool, parseDuration } from './config/requests';
+import { loadRequestConfig, parseApprovalsChannel, parseBool, parseDuration, parseReminder, parseTeamsAppId } from './config/requests';
+import { DEFAULT_APPROVAL_TTL_MS } from './requests/config';
 
 export { loadGraphConfig, loadSandboxEnv } from './config/graph';
 
@@ -29,6 +30,15 @@ export function isLoopbackUrl(url: string): boolean {
     return isLoopbackHost(new URL(url).hostname);
   } catch {
     return false;
+  }
+}
+
+/** A duration, or undefined when unset or not one (its own check reports that). */
+function safeDuration(v: string | undefined): number | undefined {
+  try {
+    return v?.trim() ? parseDuration(v) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -210,6 +220,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: LoadConfigOptions = {})
     () => (env.RECOVERY_SETTLE?.trim() ? parseDuration(env.RECOVERY_SETTLE, 'RECOVERY_SETTLE') : 0),
     () => (env.GROUP_POLL_INTERVAL?.trim() ? parseDuration(env.GROUP_POLL_INTERVAL, 'GROUP_POLL_INTERVAL') : 0),
     () => parseBool(env.ALLOW_SELF_APPROVAL, 'ALLOW_SELF_APPROVAL'),
+    () => (env.APPROVALS_CHANNEL?.trim() ? parseApprovalsChannel(env.APPROVALS_CHANNEL) : undefined),
+    () => (env.TEAMS_APP_ID?.trim() ? parseTeamsAppId(env.TEAMS_APP_ID) : undefined),
+    () => parseReminder(env.APPROVAL_REMINDER, safeDuration(env.APPROVAL_TTL) ?? DEFAULT_APPROVAL_TTL_MS),
   ];
   for (const check of requestChecks) {
     try {

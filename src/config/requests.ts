@@ -2,7 +2,7 @@
 // APPROVAL_TTL, RECOVERY_SETTLE) into a RequestConfig. Part of the one configuration loader
 // (src/config.ts); a bad value stops start-up with a message that names it.
 import { parseApprovers } from '../requests/approvers';
-import { DEFAULT_APPROVAL_TTL_MS, DEFAULT_RECOVERY_SETTLE_MS, type RequestConfig } from '../requests/config';
+import { DEFAULT_APPROVAL_TTL_MS, DEFAULT_RECOVERY_SETTLE_MS, type ApprovalsChannelSetting, type RequestConfig } from '../requests/config';
 
 /** "24h", "90m", "30s", "2d", "1500ms", or a bare number of seconds. */
 export function parseDuration(value: string, name = 'duration'): number {
@@ -32,6 +32,9 @@ export function loadRequestConfig(env: NodeJS.ProcessEnv, defaultApprovers = '')
   const requestersRaw = env.REQUESTERS ?? '';
   const approvers = parseApprovers(approversRaw);
   const requestersFromApprovers = !requestersRaw.trim();
+  const approvalTtlMs = env.APPROVAL_TTL?.trim() ? parseDuration(env.APPROVAL_TTL, 'APPROVAL_TTL') : DEFAULT_APPROVAL_TTL_MS;
+  const approvalsChannel = env.APPROVALS_CHANNEL?.trim() ? parseApprovalsChannel(env.APPROVALS_CHANNEL) : undefined;
+  const teamsAppId = env.TEAMS_APP_ID?.trim() ? parseTeamsAppId(env.TEAMS_APP_ID) : undefined;
   return {
     approvers,
     approversRaw,
@@ -39,7 +42,56 @@ export function loadRequestConfig(env: NodeJS.ProcessEnv, defaultApprovers = '')
     requestersRaw,
     requestersFromApprovers,
     allowSelfApproval: parseBool(env.ALLOW_SELF_APPROVAL, 'ALLOW_SELF_APPROVAL'),
-    approvalTtlMs: env.APPROVAL_TTL?.trim() ? parseDuration(env.APPROVAL_TTL, 'APPROVAL_TTL') : DEFAULT_APPROVAL_TTL_MS,
+    approvalTtlMs,
     restartSettleMs: env.RECOVERY_SETTLE?.trim() ? parseDuration(env.RECOVERY_SETTLE, 'RECOVERY_SETTLE') : DEFAULT_RECOVERY_SETTLE_MS,
+    approvalReminderMs: parseReminder(env.APPROVAL_REMINDER, approvalTtlMs),
+    ...(approvalsChannel ? { approvalsChannel } : {}),
+    ...(teamsAppId ? { teamsAppId } : {}),
   };
+}
+
+/** APPROVAL_REMINDER: unset = half of APPROVAL_TTL; "off"; or a duration shorter than the TTL. */
+export function parseReminder(value: string | undefined, ttlMs: number): number | null {
+  const v = value?.trim().toLowerCase();
+  if (!v) return Math.floor(ttlMs / 2);
+  if (['off', 'no', 'false', '0', 'none'].includes(v)) return null;
+  const ms = parseDuration(v, 'APPROVAL_REMINDER');
+  if (ms >= ttlMs) throw new Error(`APPROVAL_REMINDER: ${JSON.stringify(value)} is not shorter than APPROVAL_TTL, so it would never be sent (use "off")`);
+  return ms;
+}
+
+const CONVERSATION_ID = /^19:[A-Za-z0-9_.\-]+@thread\.(?:tacv2|skype|v2)$/;
+
+/**
+ * APPROVALS_CHANNEL: the channel's (or group chat's) Teams id, 19:...@thread.tacv2, or the link
+ * Teams copies with "Get link to channel" (https://teams.microsoft.com/l/channel/19%3a...%40thread.tacv2/Name?groupId=...),
+ * whose name is kept for messages.
+ */
+export function parseApprovalsChannel(value: string): ApprovalsChannelSetting {
+  const v = value.trim();
+  if (CONVERSATION_ID.test(v)) return { conversationId: v };
+  let url: URL | undefined;
+  try {
+    url = new URL(v);
+  } catch {
+    url = undefined;
+  }
+  const m = url && /^\/l\/(?:channel|chat)\/([^/]+)(?:\/([^/?]+))?/.exec(url.pathname);
+  if (url && /(^|\.)teams\.microsoft\.com$/i.test(url.hostname) && m) {
+    const id = decodeURIComponent(m[1]!);
+    const name = m[2] ? decodeURIComponent(m[2]).trim() : '';
+    if (CONVERSATION_ID.test(id)) return { conversationId: id, ...(name && !/^conversations$/i.test(name) ? { name } : {}) };
+  }
+  throw new Error(
+    `APPROVALS_CHANNEL: ${JSON.stringify(v.slice(0, 80))} is not a Teams channel or chat id (19:…@thread.tacv2) or a channel link from Teams ("Get link to channel")`,
+  );
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** TEAMS_APP_ID: the app's id in the Teams app catalog (a GUID; the manifest id for a sideloaded app, the catalog's own id for an org-store app). */
+export function parseTeamsAppId(value: string): string {
+  const v = value.trim();
+  if (!GUID.test(v)) throw new Error(`TEAMS_APP_ID: ${JSON.stringify(v.slice(0, 60))} is not an app id (a GUID from the Teams admin center, Manage apps)`);
+  return v;
 }

@@ -19,4 +19,17 @@ export interface RequestConfig {
   approvalTtlMs: number;
   /** RECOVERY_SETTLE: wait before reading back a dead process's unrecorded swap (default 10 s). */
   restartSettleMs: number;
+  /** APPROVAL_REMINDER: remind approvers once after this long (default half of APPROVAL_TTL); null: off. */
+  approvalReminderMs: number | null;
+  /** APPROVALS_CHANNEL: a channel or group chat that gets every approval card, named by its Teams id or link. */
+  approvalsChannel?: ApprovalsChannelSetting;
+  /** TEAMS_APP_ID: the app's id in the organisation's Teams catalog, for installing it for approvers it cannot reach. */
+  teamsAppId?: string;
+}
+
+export interface ApprovalsChannelSetting {
+  /** The Teams conversation id: 19:...@thread.tacv2 (channel) or 19:...@thread.v2 (group chat). */
+  conversationId: string;
+  /** Its name as people know it, when the link carried one. */
+  name?: string;
 }

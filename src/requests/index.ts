@@ -82,6 +82,7 @@ export function openRequests(opts: OpenRequestsOptions): OpenedRequests {
   const workflow = new ChangeRequests({
     ttlMs: config.approvalTtlMs,
     restartSettleMs: config.restartSettleMs,
+    ...(config.approvalReminderMs ? { reminderMs: config.approvalReminderMs } : {}),
     ...(opts.log ? { log: opts.log } : {}),
     ...opts.workflow,
     store,
