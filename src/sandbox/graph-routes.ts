@@ -3,6 +3,7 @@
 import { isGuid } from './ids';
 import { errors, GraphError } from './graph-errors';
 import { permissionDenied } from './permissions';
+import { installedAppsRoute } from './teams-apps';
 import { applyListQuery, pageBytes, parseListQuery, parseSelect, type PooledBytes, type ResourceQuerySupport } from './odata';
 import {
   directoryObjectJsonText,
@@ -149,6 +150,10 @@ function usersRoute(tenant: Tenant, req: GraphRequest, segs: string[], lower: st
     if (m !== 'POST') throw errors.methodNotAllowed();
     tenant.reprocessUser(user);
     return json(200, { '@odata.context': `${ctx}users/$entity`, ...userJson(user, tenant) });
+  }
+  if (segs.length === 4 && lower[2] === 'teamwork' && lower[3] === 'installedapps') {
+    const res = installedAppsRoute(tenant, user, req, ctx);
+    return res.body === undefined ? { status: res.status, headers: {} } : json(res.status, res.body);
   }
   if (segs.length === 3 && lower[2] === 'memberof') {
     if (m !== 'GET') throw errors.methodNotAllowed();
