@@ -11,6 +11,9 @@ import { openRequests, requestPolicies, type OpenedRequests } from './requests';
 import { PlanSwitchBot } from './bot/bot';
 import { BotNotifier } from './bot/notifier';
 import { Conversations } from './bot/conversations';
+import { ApprovalsChannels } from './bot/approvals-channels';
+import { ApproverReach } from './bot/approver-reach';
+import { installAppForUser } from './graph/teams-apps';
 import { captureConsole, errorText, loggerFromEnv, secretsFromEnv, type AppLogger, type Logger } from './log';
 import { adapterProactive, createAdapter, processHttp } from './server/adapter';
 import { readBotCertificate } from './server/bot-certificate';
@@ -60,7 +63,14 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
     const proactive = adapterProactive(adapter, config.bot.appId);
     const policies = requestPolicies({ config: config.requests, licenses, tenantId, log });
     const conversations = new Conversations(store, proactive, log);
-    const notifier = new BotNotifier(conversations, policies.approvers, log, { plans: () => licenses.listPlans() });
+    // Approvers are reached in their chats, in approvals channels and, with TEAMS_APP_ID and the
+    // Graph permission, by installing the app for them.
+    const teamsAppId = config.requests.teamsAppId;
+    const reach = new ApproverReach(conversations, policies.approvers, new ApprovalsChannels(conversations, log, config.requests.approvalsChannel), log, {
+      directory: { displayName: async (id) => (await licenses.resolveUser(id))?.displayName },
+      ...(teamsAppId ? { installer: { install: async (id: string) => (await installAppForUser(graph.client, id, teamsAppId)).outcome } } : {}),
+    });
+    const notifier = new BotNotifier(conversations, policies.approvers, log, { plans: () => licenses.listPlans(), reach });
     requests = openRequests({
       store,
       config: config.requests,
@@ -84,6 +94,8 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
       tenantId,
       log,
       doctor: doctorPort(graph),
+      reach,
+      onReachChanged: (r) => notifier.reachChanged(r),
     });
 
     const server = await startServer({

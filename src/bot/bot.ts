@@ -14,11 +14,11 @@ import { onCommand } from './messages';
 import { onCardAction } from './actions';
 import { onSearch } from './search';
 import { errorCard } from './cards/notice';
-import { helpCard } from './cards/help';
 import { cardAttachment } from './cards/render';
 import { isLicensingError } from './error-card';
 import { md } from './cards/render';
 import { allowed } from './access';
+import { onInstallation } from './installation';
 
 const PERSON_TTL_MS = 5 * 60_000;
 /** Longest chat message read as a command. */
@@ -186,17 +186,9 @@ export class PlanSwitchBot extends TeamsActivityHandler {
   }
 
   private async installed(ctx: TurnContext): Promise<void> {
-    const a = ctx.activity;
-    const installed = a.type === ActivityTypes.InstallationUpdate && /^add/.test(a.action ?? '');
-    const botAdded = a.type === ActivityTypes.ConversationUpdate && (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
-    if (!installed && !botAdded) return;
-    const tenant = activityTenant(a);
-    if (!tenant || tenant.toLowerCase() !== this.deps.tenantId.toLowerCase()) return;
-    const lang = pickLang(undefined, a.locale);
-    // Store the conversation so notices can reach it; say hello once (Teams sends both activities).
-    this.conv.remember(a, lang);
-    if (botAdded) await ctx.sendActivity({ attachments: [cardAttachment(helpCard(messagesFor(lang)))] });
+    await onInstallation(ctx, { deps: this.deps, conv: this.conv, log: this.log, later: (what, task) => this.later(what, task) });
   }
+
 }
 
 function errorText(err: unknown): string {

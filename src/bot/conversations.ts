@@ -5,6 +5,8 @@
 //        personal:<aad object id>   a user's personal chat with the bot (approver notices)
 //        member:<aad object id>     the user's Teams id (29:...) for refresh userIds
 //        cards:<request id>         the card activities that show a request, to update in place
+//        reach:<request id>         who its approval request reached (approver-reach.ts)
+//        approvals:channels         the approvals channels and group chats (approvals-channels.ts)
 import { TurnContext, type Activity, type Attachment, type ConversationReference } from 'botbuilder';
 import type { ConversationRefStore, Logger, Proactive } from './deps';
 import type { Lang } from './parser';
@@ -89,6 +91,15 @@ export class Conversations {
     const list = this.cards(requestId).filter((c) => !(c.conversationKey === card.conversationKey && c.activityId === card.activityId));
     list.push(card);
     this.store.saveConversationRef(cardsKey(requestId), list.slice(-MAX_CARDS_PER_REQUEST));
+  }
+
+  /** Other durable state under its own key (approvals channels, who a request reached: approver-reach.ts). */
+  async read<T>(key: string): Promise<T | undefined> {
+    return (await this.store.getConversationRef(key)) as T | undefined;
+  }
+
+  async write(key: string, value: unknown): Promise<void> {
+    await this.store.saveConversationRef(key, value);
   }
 
   /** Posts an activity into a stored conversation; the new activity's id, or undefined. */

@@ -7,6 +7,7 @@ import type { Actor, ChangeRequest, WorkflowResult } from '../requests/types';
 import { createLogger, type Logger } from '../log';
 import type { DoctorReport } from '../doctor/model';
 import type { Conversations } from './conversations';
+import type { ApproverReach } from './approver-reach';
 
 /** The request workflow as the bot uses it: src/requests/workflow.ts ChangeRequests. */
 export interface RequestsPort {
@@ -71,4 +72,8 @@ export interface BotDeps {
   log?: Logger;
   /** Clock, for tests. */
   now?: () => Date;
+  /** Who approval cards reach (approver-reach.ts): installation events add approvals channels and deliver waiting cards. */
+  reach?: ApproverReach;
+  /** A request's reach changed after an installation event: redraw the requester's card (BotNotifier.reachChanged). */
+  onReachChanged?(request: ChangeRequest): Promise<void>;
 }

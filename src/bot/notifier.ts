@@ -1,7 +1,8 @@
 // RequestNotifier over proactive Teams messages. The workflow calls it on every transition:
-//   requested   approval cards to the approvers: in the request's conversation (with refresh so
-//               approvers see Approve/Reject and others the status) and in each approver's
-//               personal chat where a conversation reference exists
+//   requested   approval cards to the approvers (approver-reach.ts): the request's conversation,
+//               each approver's personal chat, every approvals channel; the requester's card
+//               then names who was reached, and a notice says so when nobody was
+//   reminder    the approval cards again, once (APPROVAL_REMINDER)
 //   any change  every card that shows the request is updated in place
 //   decided/finished  a notice in the request's conversation (completion: members done, in error
 //               and why, what next)
@@ -16,6 +17,10 @@ import { noticeCard } from './cards/notice';
 import { progressText, requestCard } from './cards/request';
 import { resultCard } from './cards/result';
 import { md } from './cards/render';
+import { action } from './cards/common';
+import { specToData } from './actions/data';
+import { ApprovalsChannels } from './approvals-channels';
+import { ApproverReach, nobodyReached, reachLines } from './approver-reach';
 
 const NOTICE_EVENTS: readonly RequestEvent[] = ['rejected', 'cancelled', 'expired', 'worsened', 'completed', 'failed', 'partial'];
 
@@ -25,6 +30,8 @@ export interface NotifierOptions {
   now?: () => number;
   /** The tenant's plans and seats, read when a change has run so its cards show the seats after it. */
   plans?: () => Promise<PlanInfo[]>;
+  /** Who the approval cards go to (personal chats, approvals channels, app installation). */
+  reach?: ApproverReach;
 }
 
 const RAN: readonly ChangeRequest['state'][] = ['completed', 'partial', 'failed'];
@@ -34,12 +41,15 @@ export class BotNotifier implements RequestNotifier {
   private readonly progressEveryMs: number;
   private readonly now: () => number;
 
+  private readonly reach: ApproverReach;
+
   constructor(
     private readonly conv: Conversations,
-    private readonly approvers: ApproversPort,
+    approvers: ApproversPort,
     private readonly log: Logger,
     opts: NotifierOptions = {},
   ) {
+    this.reach = opts.reach ?? new ApproverReach(conv, approvers, new ApprovalsChannels(conv, log), log);
     this.progressEveryMs = opts.progressEveryMs ?? 5_000;
     this.now = opts.now ?? Date.now;
     this.plans = opts.plans;
@@ -79,61 +89,47 @@ export class BotNotifier implements RequestNotifier {
     await this.updateCards(request, p);
   }
 
-  /** Entra ids of everyone who may approve this request (not the requester unless self-approval is on). */
-  private async eligibleApprovers(r: ChangeRequest): Promise<string[]> {
-    const out: string[] = [];
-    for (const id of await this.approvers.approverIds()) {
-      if ((await this.approvers.canApprove({ id, tenantId: r.requester.tenantId }, r)).ok) out.push(id);
-    }
-    return out;
-  }
-
+  /** The approval cards, then the truth to the requester: their card names who was reached; a notice when nobody was. */
   private async askApprovers(r: ChangeRequest): Promise<void> {
-    const approvers = await this.eligibleApprovers(r);
-    if (!approvers.length) this.log.warn('notice.no_approvers', { changeId: r.id });
-    const teamsIds = this.conv.teamsIds(approvers);
-    const sent = new Set<string>();
-
-    // In the request's conversation: the status for everyone, Approve/Reject for approvers (refresh).
-    // Not in the requester's own personal chat unless they may approve it themselves: no approver
-    // would see it there, and the requester's card already shows the status.
-    const where = r.conversationKey ? this.conv.ref(r.conversationKey) : undefined;
-    const personal = where?.conversation?.conversationType === 'personal';
-    const requesterApproves = approvers.some((a) => a.toLowerCase() === r.requester.id.toLowerCase());
-    if (r.conversationKey && where && (!personal || requesterApproves)) {
-      const lang = this.conv.langOf(r.conversationKey);
-      const card = requestCard(messagesFor(lang), r, { view: 'status', refreshUserIds: teamsIds });
-      const id = await this.safeSend(r.conversationKey, card);
-      if (id) this.conv.addCard(r.id, { conversationKey: r.conversationKey, activityId: id, view: 'status', lang });
-      sent.add(r.conversationKey);
-    }
-
-    // In each approver's personal chat.
-    for (const aad of approvers) {
-      const key = this.conv.personalChatKey(aad);
-      if (!key || sent.has(key)) continue;
-      sent.add(key);
-      const lang = this.conv.langOf(key);
-      const own = this.conv.teamsIds([aad]);
-      const card = requestCard(messagesFor(lang), r, { view: 'approval', refreshUserIds: own });
-      const id = await this.safeSend(key, card);
-      if (id) this.conv.addCard(r.id, { conversationKey: key, activityId: id, view: 'approval', lang });
-    }
+    const rec = await this.reach.ask(r);
+    await this.updateCards(r, undefined, undefined, r.conversationKey);
+    const key = r.conversationKey;
+    if (!nobodyReached(rec) || !key || !(await this.conv.ref(key))) return;
+    const t = messagesFor(await this.conv.langOf(key));
+    const lines = reachLines(t, rec);
+    await this.safeSend(key, noticeCard({ title: t.request.statusTitle(md(r.id)), text: lines[0]?.text ?? t.reach.nobody(''), tone: 'warn' }));
   }
 
-  private async updateCards(r: ChangeRequest, p?: TrackingProgress, plans?: PlanInfo[]): Promise<void> {
-    const cards = this.conv.cards(r.id);
+  /** The request reached someone more (an approver's installation event): the requester's card says so. */
+  async reachChanged(r: ChangeRequest): Promise<void> {
+    await this.updateCards(r, undefined, undefined, r.conversationKey);
+  }
+
+  /** APPROVAL_REMINDER: the approval card again, wherever it reached. */
+  async reminder(r: ChangeRequest): Promise<void> {
+    await this.reach.remind(r);
+  }
+
+  /** Every card of the request (or only those in `onlyIn`), redrawn for where it stands now. */
+  private async updateCards(r: ChangeRequest, p?: TrackingProgress, plans?: PlanInfo[], onlyIn?: string): Promise<void> {
+    const cards = (await this.conv.cards(r.id)).filter((c) => !onlyIn || c.conversationKey === onlyIn);
     if (!cards.length) return;
     const pending = r.state === 'pending';
-    const refreshUserIds = pending ? this.conv.teamsIds(await this.eligibleApprovers(r)) : [];
+    const refreshUserIds = pending ? await this.conv.teamsIds(await this.reach.eligible(r)) : [];
+    const rec = pending ? await this.reach.record(r.id) : undefined;
+    const channels = pending ? new Set((await this.reach.channels.list()).map((c) => c.key)) : new Set<string>();
     for (const c of cards) {
       const t = messagesFor(c.lang);
       const progress = p ? progressText(t, p) : undefined;
+      const inChannel = channels.has(c.conversationKey);
       const card = requestCard(t, r, {
         view: c.view === 'approval' && pending ? 'approval' : 'status',
         ...(progress ? { progress } : {}),
         ...(plans ? { plans } : {}),
         ...(pending ? { refreshUserIds } : {}),
+        // The requester's side says who was reached; the approvers' cards do not need it.
+        ...(pending && c.view === 'status' && !inChannel ? { reach: reachLines(t, rec) } : {}),
+        ...(inChannel ? { showMyOptions: true } : {}),
       });
       try {
         await this.conv.update(c.conversationKey, c.activityId, CardFactory.adaptiveCard(card));
@@ -145,8 +141,8 @@ export class BotNotifier implements RequestNotifier {
 
   private async notice(r: ChangeRequest, event: RequestEvent, plans?: PlanInfo[]): Promise<void> {
     const key = r.conversationKey;
-    if (!key || !this.conv.ref(key)) return;
-    const t = messagesFor(this.conv.langOf(key));
+    if (!key || !(await this.conv.ref(key))) return;
+    const t = messagesFor(await this.conv.langOf(key));
     let card;
     switch (event) {
       case 'rejected':
@@ -165,7 +161,13 @@ export class BotNotifier implements RequestNotifier {
         });
         break;
       case 'expired':
-        card = noticeCard({ title: t.request.statusTitle(md(r.id)), text: t.request.expiredNote, tone: 'warn' });
+        // One click asks again: the request verb runs a fresh preflight of the same change.
+        card = noticeCard({
+          title: t.request.statusTitle(md(r.id)),
+          text: t.request.expiredNote,
+          tone: 'warn',
+          actions: [action(t.reach.askAgain, 'request', { spec: specToData(r.spec) }, 'positive')],
+        });
         break;
       default:
         card = resultCard(t, r, plans);

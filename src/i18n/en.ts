@@ -237,7 +237,7 @@ export const en = {
     refresh: 'Refresh',
     open: 'Open',
     reasonLabel: 'Reason (optional)',
-    requested: (id: string) => `Change request ${id} is waiting for approval. Approvers have been asked.`,
+    requested: (id: string) => `Change request ${id} is waiting for approval.`,
     approvedRunning: 'Approved — running…',
     rejectedBy: (who: string) => `Rejected by ${who}.`,
     reason: (r: string) => `Reason: ${r}`,
@@ -252,6 +252,37 @@ export const en = {
     noApprovers: 'No approvers are configured (APPROVERS): nobody can approve this request.',
     undoRequested: (id: string, of: string) => `Undo of change ${of} requested as change request ${id}; it needs approval like any change.`,
     notUndoable: (id: string) => `Change ${id} cannot be undone.`,
+  },
+
+  reach: {
+    /** "A", "A and B", "A, B and C". */
+    list: (items: string[]) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`),
+    orList: (items: string[]) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`),
+    channel: (name: string) => `the channel ${name}`,
+    groupChat: (name: string) => `the group chat ${name}`,
+    unnamedGroupChat: 'a group chat',
+    asking: 'Asking the approvers…',
+    sentTo: (people: string[], places: string[]) => {
+      const items = [...people, ...places.map((p, i) => (i === 0 && people.length ? `to ${p}` : p))];
+      return `Sent to ${items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`}.`;
+    },
+    installing: (names: string) => `Installing Plan Switch for ${names}: the approval card follows as soon as Teams confirms.`,
+    notReached: (names: string) => `Not reached: ${names} (Plan Switch is not open in their Teams yet).`,
+    nobody: (names: string) =>
+      names
+        ? `No approver has Plan Switch open yet: ask ${names} to open it in Teams, or add it to your approvers' channel.`
+        : "No approver has Plan Switch open yet: ask an approver to open it in Teams, or add it to your approvers' channel.",
+    noneConfigured: 'Nobody may approve this request (APPROVERS is empty or lists only you): ask your Teams administrator to set approvers.',
+    showMyOptions: 'Show my options',
+    reminder: (expires: string) => `Reminder: this request is still waiting for a decision. It expires ${expires}.`,
+    reminderTitle: (id: string) => `Reminder: change request ${id} is waiting for approval`,
+    askAgain: 'Ask again',
+    channelAdded: (where: string) =>
+      `From now on ${where} gets every Plan Switch approval request. Approvers see Approve and Reject on each card (or "Show my options"); everyone else sees its status.`,
+    channelHello: 'Plan Switch is here. An approver who adds it to a channel makes that channel the place where approval requests are posted.',
+    channelDropped: (where: string) =>
+      `Plan Switch can no longer post in ${where} (it was removed there, or Teams refused the post), so approval requests no longer go there. They still reach you here.`,
+    waitingForYou: (n: number) => `${n === 1 ? '1 change request is' : `${n} change requests are`} waiting for your approval:`,
   },
 
   result: {

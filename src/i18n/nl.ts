@@ -235,7 +235,7 @@ export const nl: Messages = {
     refresh: 'Vernieuwen',
     open: 'Openen',
     reasonLabel: 'Reden (optioneel)',
-    requested: (id: string) => `Wijzigingsaanvraag ${id} wacht op goedkeuring. De goedkeurders zijn gevraagd.`,
+    requested: (id: string) => `Wijzigingsaanvraag ${id} wacht op goedkeuring.`,
     approvedRunning: 'Goedgekeurd — wordt uitgevoerd…',
     rejectedBy: (who: string) => `Afgewezen door ${who}.`,
     reason: (r: string) => `Reden: ${r}`,
@@ -250,6 +250,36 @@ export const nl: Messages = {
     noApprovers: 'Er zijn geen goedkeurders ingesteld (APPROVERS): niemand kan deze aanvraag goedkeuren.',
     undoRequested: (id: string, of: string) => `Ongedaan maken van wijziging ${of} aangevraagd als wijzigingsaanvraag ${id}; ook die moet worden goedgekeurd.`,
     notUndoable: (id: string) => `Wijziging ${id} kan niet ongedaan worden gemaakt.`,
+  },
+
+  reach: {
+    list: (items: string[]) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} en ${items[items.length - 1]}`),
+    orList: (items: string[]) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} of ${items[items.length - 1]}`),
+    channel: (name: string) => `het kanaal ${name}`,
+    groupChat: (name: string) => `de groepschat ${name}`,
+    unnamedGroupChat: 'een groepschat',
+    asking: 'De goedkeurders worden gevraagd…',
+    sentTo: (people: string[], places: string[]) => {
+      const items = [...people, ...places.map((p, i) => (i === 0 && people.length ? `naar ${p}` : p))];
+      return `Verstuurd naar ${items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} en ${items[items.length - 1]}`}.`;
+    },
+    installing: (names: string) => `Plan Switch wordt geïnstalleerd voor ${names}: de goedkeuringskaart volgt zodra Teams dat bevestigt.`,
+    notReached: (names: string) => `Niet bereikt: ${names} (Plan Switch is nog niet geopend in hun Teams).`,
+    nobody: (names: string) =>
+      names
+        ? `Nog geen goedkeurder heeft Plan Switch geopend: vraag ${names} om het in Teams te openen, of voeg het toe aan het kanaal van uw goedkeurders.`
+        : 'Nog geen goedkeurder heeft Plan Switch geopend: vraag een goedkeurder om het in Teams te openen, of voeg het toe aan het kanaal van uw goedkeurders.',
+    noneConfigured: 'Niemand mag deze aanvraag goedkeuren (APPROVERS is leeg of noemt alleen u): vraag uw Teams-beheerder om goedkeurders in te stellen.',
+    showMyOptions: 'Mijn opties tonen',
+    reminder: (expires: string) => `Herinnering: deze aanvraag wacht nog op een beslissing. Ze verloopt ${expires}.`,
+    reminderTitle: (id: string) => `Herinnering: wijzigingsaanvraag ${id} wacht op goedkeuring`,
+    askAgain: 'Opnieuw aanvragen',
+    channelAdded: (where: string) =>
+      `Vanaf nu krijgt ${where} elke goedkeuringsaanvraag van Plan Switch. Goedkeurders zien Goedkeuren en Afwijzen op elke kaart (of "Mijn opties tonen"); alle anderen zien de status.`,
+    channelHello: 'Plan Switch is er. Als een goedkeurder het aan een kanaal toevoegt, komen de goedkeuringsaanvragen in dat kanaal.',
+    channelDropped: (where: string) =>
+      `Plan Switch kan niet meer posten in ${where} (het is daar verwijderd, of Teams weigerde het bericht), dus goedkeuringsaanvragen gaan daar niet meer heen. Ze bereiken u nog steeds hier.`,
+    waitingForYou: (n: number) => `${n === 1 ? '1 wijzigingsaanvraag wacht' : `${n} wijzigingsaanvragen wachten`} op uw goedkeuring:`,
   },
 
   result: {

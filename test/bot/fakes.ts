@@ -258,9 +258,13 @@ export class MemoryRefs implements ConversationRefStore {
 export class RecordingProactive extends BotAdapter implements Proactive {
   sent: { conversationId: string; activity: Partial<Activity>; id: string }[] = [];
   updated: { conversationId: string; activity: Partial<Activity> }[] = [];
+  /** Conversations where Teams refuses posts, with the status it answers (403: the bot was removed; 404: gone). */
+  readonly refuse = new Map<string, number>();
   private n = 0;
 
   async sendActivities(ctx: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const status = this.refuse.get(ctx.activity.conversation.id);
+    if (status) throw Object.assign(new Error(status === 403 ? 'Forbidden: the bot is not part of the conversation roster.' : 'Conversation not found.'), { statusCode: status });
     return activities.map((activity) => {
       const id = `proactive-${++this.n}`;
       this.sent.push({ conversationId: ctx.activity.conversation.id, activity, id });
@@ -297,6 +301,26 @@ export interface Harness {
   invoke(name: string, value: unknown, opts?: ActivityOptions): Promise<InvokeResponse & { body?: any }>;
   /** Sends an Action.Execute click. */
   click(verb: string, data: unknown, opts?: ActivityOptions): Promise<InvokeResponse & { body?: any }>;
+  /**
+   * Delivers Teams' installation events as Teams does when the app is added to (or removed from) a
+   * personal chat, a team channel or a group chat: a conversationUpdate with the bot among
+   * membersAdded/membersRemoved and an installationUpdate (add/remove). Returns the bot's replies.
+   */
+  install(opts: InstallOptions): Promise<Partial<Activity>[]>;
+}
+
+export interface InstallOptions extends ActivityOptions {
+  /** Default personal. */
+  scope?: 'personal' | 'channel' | 'groupChat';
+  /** Default add. */
+  action?: 'add' | 'remove';
+  /** Channel: the team's and the channel's names as Teams puts them in channelData. */
+  team?: string;
+  channel?: string;
+  /** Group chat: its topic (conversation.name). */
+  topic?: string;
+  /** Only one of the two activities (Teams sends both). */
+  only?: 'conversationUpdate' | 'installationUpdate';
 }
 
 export interface ActivityOptions {
@@ -369,6 +393,26 @@ export function harness(over: Partial<BotDeps> & { proactive?: Proactive } = {},
       return res.value as InvokeResponse;
     },
     click: (verb, data, opts) => h.invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' }, { replyToId: 'card-1', ...opts }),
+    install: async (opts) => {
+      const scope = opts.scope ?? 'personal';
+      const base = activity('conversationUpdate', { ...opts, conversationType: scope });
+      const conversation = { ...(base.conversation as object), ...(opts.topic ? { name: opts.topic } : {}), isGroup: scope !== 'personal' } as never;
+      const teamId = `19:team-${opts.conversationId ?? 'conv-1'}`;
+      const channelData =
+        scope === 'channel'
+          ? { tenant: { id: opts.tenantId ?? TENANT }, team: { id: teamId, name: opts.team ?? 'IT' }, channel: { id: opts.conversationId ?? 'conv-1', ...(opts.channel ? { name: opts.channel } : {}) } }
+          : base.channelData;
+      const bot = base.recipient!;
+      const replies: Partial<Activity>[] = [];
+      const removing = opts.action === 'remove';
+      if (opts.only !== 'installationUpdate') {
+        replies.push(...(await run({ ...base, conversation, channelData, ...(removing ? { membersRemoved: [bot] } : { membersAdded: [bot] }) } as Partial<Activity>)));
+      }
+      if (opts.only !== 'conversationUpdate') {
+        replies.push(...(await run({ ...base, type: 'installationUpdate', action: removing ? 'remove' : 'add', conversation, channelData } as Partial<Activity>)));
+      }
+      return replies;
+    },
   };
   return h;
 }

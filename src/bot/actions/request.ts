@@ -48,7 +48,8 @@ async function run(turn: Turn, data: ActionDataOf<'request'>, info: InvokeInfo):
     return cardResponse(refusalCard(turn, res, ''));
   }
   if (info.replyToId) deps.refs.saveConversationRef(requestedKey(turn.conversationKey, info.replyToId), { requestId: res.request.id });
-  const card = requestCard(t, res.request, { view: 'status', note: { text: t.request.requested(md(res.request.id)), tone: 'done' } });
+  // The notifier redraws this card with who was reached once the approval cards are out.
+  const card = requestCard(t, res.request, { view: 'status', note: { text: t.request.requested(md(res.request.id)), tone: 'done' }, reach: [{ text: t.reach.asking, tone: 'info' }] });
   trackCard(turn, res.request, info);
   updateForEveryone(turn, info, card);
   return cardResponse(card);

@@ -102,6 +102,10 @@ export interface RequestCardOptions {
   plans?: PlanInfo[];
   /** Teams user ids (29:...) that get their own view by refresh (approvers). At most 60. */
   refreshUserIds?: string[];
+  /** Who the approval request reached (approver-reach.ts reachLines), shown while pending. Markdown-safe. */
+  reach?: { text: string; tone: Tone }[];
+  /** A card in an approvals channel: its refresh button reads "Show my options" (Teams refreshes by itself for 60 people at most). */
+  showMyOptions?: boolean;
 }
 
 export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOptions): AdaptiveCard {
@@ -117,6 +121,7 @@ export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOpti
   for (const w of r.result?.worsened ?? []) notes.push(toneLine('block', md(w)));
   if (r.result?.error) notes.push(toneLine('block', t.result.error(md(r.result.error))));
   if (opts.progress) notes.push(toneLine('info', opts.progress));
+  if (r.state === 'pending') for (const l of opts.reach ?? []) notes.push(toneLine(l.tone, l.text));
   // The approval view is only built for someone the server has found may decide (the notifier
   // sends it to eligible approvers; refresh checks canApprove for the person who asks).
   if (view === 'approval' && r.state === 'pending') notes.push(toneLine('plain', t.request.youMayDecide));
@@ -136,7 +141,7 @@ export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOpti
   } else if (view === 'status') {
     if (r.state === 'pending') {
       actions.push(action(t.request.cancelRequest, 'cancel', ref, 'destructive'));
-      actions.push(action(t.request.refresh, 'refresh', { requestId: r.id }));
+      actions.push(action(opts.showMyOptions ? t.reach.showMyOptions : t.request.refresh, 'refresh', { requestId: r.id }));
     } else if (r.state === 'completed' || r.state === 'partial') {
       if (!r.undoOf) actions.push(action(t.request.undo, 'undo', { requestId: r.id }));
     } else if (r.state === 'approved' || r.state === 'running') {
