@@ -397,7 +397,9 @@ export const en = {
       return parts.join(' ');
     },
     SOURCE_INHERITED: (d: D) =>
-      `They get the source plan from ${list(d.groups) ? `the group ${list(d.groups)}` : 'a group'}. A license that comes from a group can't be removed on the user: change the group's license instead, or take them out of the group first.`,
+      d.keepsGroupCopy
+        ? `They also get the source plan from ${list(d.groups) ? `the group ${list(d.groups)}` : 'a group'}: the swap replaces their own copy, and the group's copy stays beside the new plan (two licenses). Change the group, or take them out of it, to end that.`
+        : `They get the source plan from ${list(d.groups) ? `the group ${list(d.groups)}` : 'a group'}. A license that comes from a group can't be removed on the user: change the group's license instead, or take them out of the group first.`,
     SOURCE_ALSO_ELSEWHERE: (d: D) => {
       const direct = Array.isArray(d.direct) ? d.direct.length > 0 : d.suggestIncludeDirectCopies !== false;
       const groups = list(d.otherGroups);
@@ -439,6 +441,7 @@ export const en = {
     DEPENDENCY_BROKEN: (d: D) => {
       const plan = str(d.planLabel) ?? str(d.plan) ?? 'A service';
       const needs = list(d.requiresLabels ?? d.requiresAnyOf)?.replace(/, ([^,]*)$/, ' or $1') ?? 'another service';
+      if (d.directCopyRemoval) return `Their own copy of ${name(d.sku) ?? 'the old plan'} is removed before the group's: the group's copy needs ${needs} for its ${plan}, which only their own copy gives, so Microsoft refuses that removal and they keep their own copy. Leave their direct copies out of this change, or enable ${needs} in the group's license first.`;
       return d.targetOwnPlan
         ? `The new plan's ${plan} needs ${needs}, which would be off: Microsoft will refuse it. Keep one of them enabled.`
         : `${name(d.sku) ? `${name(d.sku)}'s ` : ''}${plan} needs ${needs}, which the source plan provides today and the new plan, as set up, doesn't. Keep that service enabled in the new plan${name(d.sku) ? `, or enable it in ${name(d.sku)}` : ''}.`;

@@ -394,7 +394,9 @@ export const nl: Messages = {
       return parts.join(' ');
     },
     SOURCE_INHERITED: (d: D) =>
-      `Het bronlicentieplan is overgenomen van een groepslicentie${list(d.groups) ? ` (groep ${list(d.groups)})` : ''}. Zo'n licentie kan niet bij de gebruiker worden verwijderd: wijzig de groepslicentie, of haal de gebruikers eerst uit de groep.`,
+      d.keepsGroupCopy
+        ? `Zij krijgen het bronlicentieplan ook via een groepslicentie${list(d.groups) ? ` (groep ${list(d.groups)})` : ''}: de wissel vervangt hun eigen kopie, en die van de groep blijft naast het nieuwe licentieplan staan (twee licenties). Wijzig de groep, of haal hen uit de groep, om dat te beëindigen.`
+        : `Het bronlicentieplan is overgenomen van een groepslicentie${list(d.groups) ? ` (groep ${list(d.groups)})` : ''}. Zo'n licentie kan niet bij de gebruiker worden verwijderd: wijzig de groepslicentie, of haal de gebruikers eerst uit de groep.`,
     SOURCE_ALSO_ELSEWHERE: (d: D) => {
       const direct = Array.isArray(d.direct) ? d.direct.length > 0 : d.suggestIncludeDirectCopies !== false;
       const groups = list(d.otherGroups);
@@ -436,6 +438,7 @@ export const nl: Messages = {
     DEPENDENCY_BROKEN: (d: D) => {
       const plan = str(d.planLabel) ?? str(d.plan) ?? 'Een serviceplan';
       const needs = list(d.requiresLabels ?? d.requiresAnyOf)?.replace(/, ([^,]*)$/, ' of $1') ?? 'een ander serviceplan';
+      if (d.directCopyRemoval) return `Hun eigen kopie van ${name(d.sku) ?? 'het oude licentieplan'} wordt vóór die van de groep verwijderd: de kopie van de groep heeft ${needs} nodig voor ${plan}, en alleen hun eigen kopie levert dat, dus Microsoft weigert die verwijdering en zij houden hun eigen kopie. Laat hun rechtstreeks toegewezen kopieën buiten deze wijziging, of schakel ${needs} eerst in de groepslicentie in.`;
       return d.targetOwnPlan
         ? `${plan} van het nieuwe licentieplan heeft ${needs} nodig, dat uit zou staan: Microsoft weigert dat. Laat een van beide ingeschakeld.`
         : `${plan}${name(d.sku) ? ` van ${name(d.sku)}` : ''} heeft ${needs} nodig; het bronlicentieplan levert dat nu, het nieuwe licentieplan zoals ingesteld niet. Laat die service ingeschakeld in het nieuwe licentieplan${name(d.sku) ? `, of schakel haar in ${name(d.sku)} in` : ''}.`;

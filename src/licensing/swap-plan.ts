@@ -45,6 +45,11 @@ function keyOf(plan: ServicePlanInfo, ref: ReferenceData): Keyed {
   return { plan, key: `plan:${plan.name.toUpperCase()}`, label: plan.friendlyName || plan.name, tier: 0 };
 }
 
+/** The service a plan belongs to: "family:<name>", or "plan:<NAME>" outside any family. */
+export function serviceKey(plan: ServicePlanInfo, ref: ReferenceData): string {
+  return keyOf(plan, ref).key;
+}
+
 const uniq = (xs: string[]) => [...new Set(xs)];
 
 /** Matches override entries against the target's plans; unknown entries throw INVALID_INPUT. */

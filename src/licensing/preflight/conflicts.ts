@@ -7,10 +7,14 @@
 //                              that today comes from the source and that the target, as carried over,
 //                              doesn't provide (e.g. Project's SHAREPOINT_PROJECT on SHAREPOINTENTERPRISE
 //                              when E3 -> E1 and Project's bundled SharePoint is disabled).
+//                       warn   group swap including direct copies: a member's own copy of the source
+//                              is removed first, and the group's copy (still there until the group's
+//                              swap) needs a plan only that own copy gave (data.directCopyRemoval):
+//                              Microsoft refuses that removal, so the member keeps their own copy.
 // Only newly broken dependencies are reported: one already broken today is not caused by the swap.
 import type { GraphAssignedLicense } from '../../graph/types';
 import type { PrincipalRef } from '../model';
-import { hasOtherGroup, lc, type Ctx, type ExclusiveHit, type UserFacts } from './context';
+import { hasOtherGroup, lc, stateActive, type Ctx, type ExclusiveHit, type UserFacts } from './context';
 
 interface Holder {
   ref: PrincipalRef;
@@ -125,6 +129,29 @@ export function checkConflicts(ctx: Ctx): void {
     });
   }
 
+  // Own copies removed ahead of the group's swap that the group's copy still leans on.
+  if (subject.kind === 'group' && include) {
+    const byPlan = new Map<string, { principals: PrincipalRef[]; requiresAnyOf: string[] }>();
+    for (const f of ctx.facts) {
+      for (const u of directRemovalBreaks(ctx, f)) {
+        let agg = byPlan.get(u.plan);
+        if (!agg) byPlan.set(u.plan, (agg = { principals: [], requiresAnyOf: u.requiresAnyOf }));
+        agg.principals.push(f.ref);
+      }
+    }
+    for (const [plan, agg] of byPlan) {
+      ctx.add('DEPENDENCY_BROKEN', 'warn', agg.principals, {
+        sku: { skuId: ctx.sourceId, skuPartNumber: rules.skuPartNumber(ctx.sourceId), displayName: ctx.input.source.displayName },
+        plan,
+        requiresAnyOf: agg.requiresAnyOf,
+        planLabel: `${rules.friendly(plan)} (${plan})`,
+        requiresLabels: agg.requiresAnyOf.map((p) => `${rules.friendly(p)} (${p})`),
+        targetOwnPlan: false,
+        directCopyRemoval: true,
+      });
+    }
+  }
+
   for (const agg of deps.values()) {
     const sku = rules.skuName(agg.skuId);
     ctx.add('DEPENDENCY_BROKEN', 'block', agg.principals, {
@@ -137,6 +164,33 @@ export function checkConflicts(ctx: Ctx): void {
       targetOwnPlan: agg.ownPlan,
     });
   }
+}
+
+/**
+ * Group swap including direct copies: removing this member's own copy of the source (which runs
+ * before the group's swap) leaves prerequisites unmet that were met before: the plans that then
+ * lack one, with what they need. Empty when the removal is fine (or not part of the change).
+ */
+export function directRemovalBreaks(ctx: Ctx, f: UserFacts): { plan: string; requiresAnyOf: string[]; skuId: string }[] {
+  if (ctx.kind !== 'group' || !ctx.input.spec.includeDirectCopies || !f.sourceDirect || !ctx.groupId || !f.sourceGroups.includes(ctx.groupId)) return [];
+  const { rules } = ctx;
+  const before: { skuId: string; on: Set<string> }[] = [];
+  const after: { skuId: string; on: Set<string> }[] = [];
+  for (const s of f.user.licenseAssignmentStates ?? []) {
+    if (!stateActive(s)) continue;
+    const x = { skuId: lc(s.skuId), on: rules.enabledNames(s.skuId, s.disabledPlans) };
+    before.push(x);
+    if (!(x.skuId === ctx.sourceId && !s.assignedByGroup)) after.push(x);
+  }
+  const unmet = (list: { skuId: string; on: Set<string> }[]) => {
+    const out: { plan: string; requiresAnyOf: string[]; skuId: string }[] = [];
+    for (const x of list) {
+      for (const d of rules.dependents(x.on)) if (!d.requiresAnyOf.some((r) => list.some((y) => y.on.has(r)))) out.push({ ...d, skuId: x.skuId });
+    }
+    return out;
+  };
+  const old = new Set(unmet(before).map((u) => u.plan));
+  return unmet(after).filter((u) => !old.has(u.plan));
 }
 
 /** Group swap: will this member still hold the source after the change (from elsewhere)? */

@@ -73,8 +73,15 @@ export interface Ctx {
   /** A finding: its code and facts. Its sentence is written once, in src/i18n/en.ts and nl.ts (findings.CODE(data)). */
   add(code: FindingCode, severity: Severity, principals: PrincipalRef[], data?: Record<string, unknown>): void;
   groupName(id: string): string;
-  /** Do the source (all plans) and the target (as carried over for the group, or untouched) clash under a mutually-exclusive rule? */
-  sourceTargetClash(): boolean;
+  /** Each person's services before and after, and their union (set by runPreflight for a change with calls). */
+  services?: import('./person-services').PersonServices;
+  /**
+   * Group swaps: does a copy of the source this member keeps after the change (from another group,
+   * or their own when direct copies are not included) clash with the target as the group carries
+   * it over? Then the group's target fails for them (MutuallyExclusiveViolation). Each kept copy is
+   * judged with its own disabledPlans.
+   */
+  keptSourceClash(f: UserFacts): boolean;
 }
 
 export function userRef(u: GraphUser): PrincipalRef {
@@ -142,7 +149,17 @@ function withGroup(list: string[], groupId: string): string[] {
   return one;
 }
 
+/** Error or Disabled, or an error other than None: the copy is not in effect. */
+function inactive(state: unknown, error: string | null | undefined): boolean {
+  return /^(error|disabled)$/i.test(String(state ?? '')) || (!!error && !/^none$/i.test(error));
+}
+
 /** disabledPlans are kept as Graph gives them (lower-case GUIDs); comparisons lower-case on their own. */
+/** Is this license state in effect (Active, or a direct copy)? */
+export function stateActive(s: { state?: unknown; error?: string | null; assignedByGroup?: string | null }): boolean {
+  return !s.assignedByGroup || s.state === 'Active' || !inactive(s.state, s.error);
+}
+
 export function userFacts(u: GraphUser, sourceId: string, targetId: string): UserFacts {
   // Every field from the start (one shape for all members, no property store added later).
   const f: UserFacts = {
@@ -158,6 +175,8 @@ export function userFacts(u: GraphUser, sourceId: string, targetId: string): Use
   };
   const states = u.licenseAssignmentStates ?? [];
   for (const s of states) {
+    // A group's copy in error is not held (it gives no service and no seat): only live copies count.
+    if (s.assignedByGroup && s.state !== 'Active' && inactive(s.state, s.error)) continue;
     // Normalised users hold lower-case skuIds already: an equal string needs no lower-casing.
     const sku = s.skuId === sourceId ? sourceId : s.skuId === targetId ? targetId : lc(s.skuId);
     if (sku === sourceId) {

@@ -1,64 +1,58 @@
 // Service continuity: every service enabled today should stay enabled in the target.
-//   SERVICES_LOST  warn  some enabled service has no enabled counterpart in the target (a downgrade),
-//                        or is kept in a lower edition (data.downgraded). A choice, not a fault.
+//   SERVICES_LOST  warn  someone the change goes through for loses an enabled service (no counterpart
+//                        left on them: not in the target as carried over, nor from another license
+//                        they hold) or keeps it in a lower edition (data.downgraded). Worked out per
+//                        person, whole person (person-services.ts). A choice, not a fault.
 //                        Also, in a group swap that includes direct copies: a member whose own copy
 //                        of the source has a service the group's copy turns off loses it when that
-//                        copy goes (data.fromDirectCopies), since afterwards only the group's
-//                        target, with the group's services, reaches them.
+//                        copy goes (data.fromDirectCopies, data.directLost).
+//                        A group without user members: what its license would give a member
+//                        (source vs target as carried over), naming the group.
 import type { PrincipalRef } from '../model';
-import { describeServices } from '../swap-plan';
-import { uniqueById, type Ctx, type UserFacts } from './context';
+import type { Ctx } from './context';
 
 export function checkContinuity(ctx: Ctx): void {
-  const lost = new Map<string, PrincipalRef[]>();
-  const down = new Map<string, PrincipalRef[]>();
+  // Per service, how many people lose it (counted, not listed: a big group's members repeat a few pictures).
+  const lost = new Map<string, number>();
+  const down = new Map<string, number>();
+  const direct = { members: [] as PrincipalRef[], lost: new Map<string, number>() };
   const who: PrincipalRef[] = [];
-  for (const a of ctx.change.assignments) {
-    const c = ctx.carry.get(a.principal.id);
-    if (!c || (!c.lost.length && !c.downgraded.length)) continue;
-    who.push(a.principal);
-    for (const s of c.lost) (lost.get(s) ?? lost.set(s, []).get(s)!).push(a.principal);
-    for (const s of c.downgraded) (down.get(s) ?? down.set(s, []).get(s)!).push(a.principal);
+  const add = (m: Map<string, number>, s: string, n: number) => m.set(s, (m.get(s) ?? 0) + n);
+
+  if (ctx.kind === 'group' && !ctx.facts.length) {
+    // Nobody to look at: what the group's license gives a member who has nothing else.
+    for (const a of ctx.change.assignments) {
+      const c = ctx.carry.get(a.principal.id);
+      if (!c || (!c.lost.length && !c.downgraded.length)) continue;
+      who.push(a.principal);
+      for (const s of c.lost) add(lost, s, 1);
+      for (const s of c.downgraded) add(down, s, 1);
+    }
+  } else {
+    // What the group's own copy loses for everyone; beyond that, a direct-copy member's loss comes from their copy.
+    const groupLost = new Set(ctx.groupId ? (ctx.carry.get(ctx.change.principal.id)?.lost ?? []) : []);
+    for (const p of ctx.services?.people ?? []) {
+      const n = p.refs.length;
+      for (const r of p.refs) who.push(r);
+      let fromCopy = false;
+      for (const s of p.delta.lost) {
+        if (p.directCopy && !groupLost.has(s)) {
+          add(direct.lost, s, n);
+          fromCopy = true;
+        } else add(lost, s, n);
+      }
+      for (const s of p.delta.downgraded) add(down, s, n);
+      if (fromCopy) for (const r of p.refs) direct.members.push(r);
+    }
   }
-  const direct = lostWithDirectCopies(ctx);
-  if (!who.length && !direct.members.length) return;
-  // Counted per service over both causes (a member is counted once per service).
+  if (!who.length) return;
+  // Counted per service over both causes (each person is counted once per service: one cause each).
   const all = new Map(lost);
-  for (const [s, ps] of direct.lost) all.set(s, uniqueById([...(all.get(s) ?? []), ...ps]));
-  ctx.add('SERVICES_LOST', 'warn', uniqueById([...who, ...direct.members]), {
+  for (const [s, n] of direct.lost) add(all, s, n);
+  ctx.add('SERVICES_LOST', 'warn', who, {
     lost: [...all.keys()],
     downgraded: [...down.keys()],
-    byService: Object.fromEntries([...all].map(([s, ps]) => [s, ps.length])),
+    byService: Object.fromEntries(all),
     ...(direct.members.length ? { fromDirectCopies: direct.members.map((p) => p.id), directLost: [...direct.lost.keys()] } : {}),
   });
-}
-
-/**
- * Group swap with includeDirectCopies: members who hold the source from this group and directly
- * only lose the direct copy. Their services afterwards are the group's target (as carried over);
- * what their own copy enabled beyond the group's is lost. Worked out once per distinct
- * effective source (members mostly repeat a few).
- */
-function lostWithDirectCopies(ctx: Ctx): { members: PrincipalRef[]; lost: Map<string, PrincipalRef[]> } {
-  const out = { members: [] as PrincipalRef[], lost: new Map<string, PrincipalRef[]>() };
-  if (ctx.kind !== 'group' || !ctx.input.spec.includeDirectCopies || !ctx.groupId) return out;
-  const { source, target, ref } = ctx.input;
-  const memo = new Map<string, string[]>();
-  for (const f of ctx.facts) {
-    if (!f.sourceDirect || !f.sourceGroups.includes(ctx.groupId)) continue;
-    const targetOff = ctx.targetDisabledFor(f) ?? [];
-    const today = effectiveSourceDisabled(f);
-    const key = `${today.join(',')}|${targetOff.join(',')}`;
-    let lost = memo.get(key);
-    if (!lost) memo.set(key, (lost = describeServices(source, target, today, targetOff, ref).lost));
-    if (!lost.length) continue;
-    out.members.push(f.ref);
-    for (const s of lost) (out.lost.get(s) ?? out.lost.set(s, []).get(s)!).push(f.ref);
-  }
-  return out;
-}
-
-/** The source's plans off for this user today, all copies together (a plan is on when any copy has it on). */
-function effectiveSourceDisabled(f: UserFacts): string[] {
-  return [...(f.sourceEffectiveDisabled ?? f.sourceDirect ?? [])].map((x) => x.toLowerCase()).sort();
 }

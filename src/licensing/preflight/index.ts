@@ -3,8 +3,9 @@
 // One module per check family; each documents its codes and severities.
 import type { Finding, FindingCode, PreflightResult, PrincipalRef, Severity } from '../model';
 import { buildChange } from './change';
-import { RuleIndex, type Ctx, type PreflightInput } from './context';
+import { lc, RuleIndex, stateActive, type Ctx, type PreflightInput } from './context';
 import { checkConflicts } from './conflicts';
+import { personServices } from './person-services';
 import { checkContinuity } from './continuity';
 import { checkGroupHealth } from './group-health';
 import { checkGroupKind } from './group-kind';
@@ -25,7 +26,8 @@ export function runPreflight(input: PreflightInput): PreflightResult {
   const findings: Finding[] = [];
   const sourceId = input.source.skuId.toLowerCase();
   const targetId = input.target.skuId.toLowerCase();
-  let clash: boolean | undefined;
+  let targetOn: Set<string> | undefined;
+  const clashMemo = new Map<Set<string>, boolean>();
 
   const ctx: Ctx = {
     input,
@@ -42,12 +44,26 @@ export function runPreflight(input: PreflightInput): PreflightResult {
       if (built.groupTargetDisabled) return built.groupTargetDisabled;
       return built.carry.get(f.ref.id)?.disabledPlans;
     },
-    sourceTargetClash() {
-      if (clash === undefined) {
-        const targetOn = rules.enabledNames(targetId, built.groupTargetDisabled ?? []);
-        clash = rules.exclusiveHits(targetOn, rules.enabledNames(sourceId, [])).length > 0;
+    keptSourceClash(f) {
+      if (!built.groupId) return false;
+      const include = !!input.spec.includeDirectCopies;
+      const states = f.user.licenseAssignmentStates ?? [];
+      const kept: (string[] | undefined)[] = [];
+      for (const s of states) {
+        if (lc(s.skuId) !== sourceId || !stateActive(s)) continue;
+        if (s.assignedByGroup ? lc(s.assignedByGroup) === built.groupId : include) continue;
+        kept.push(s.disabledPlans);
       }
-      return clash;
+      if (!states.length && f.sourceDirect && !include) kept.push(f.sourceDirect);
+      if (!kept.length) return false;
+      targetOn ??= rules.enabledNames(targetId, built.groupTargetDisabled ?? []);
+      for (const d of kept) {
+        const on = rules.enabledNames(sourceId, d);
+        let hit = clashMemo.get(on);
+        if (hit === undefined) clashMemo.set(on, (hit = rules.exclusiveHits(targetOn, on).length > 0));
+        if (hit) return true;
+      }
+      return false;
     },
     add(code: FindingCode, severity: Severity, principals: PrincipalRef[], data: Record<string, unknown> = {}) {
       findings.push({ code, severity, principals, data });
@@ -59,6 +75,14 @@ export function runPreflight(input: PreflightInput): PreflightResult {
       return id;
     },
   };
+
+  // (A group without user members keeps the lists of its own license: what a member would get.)
+  if (built.change.assignments.length && (built.change.kind !== 'group' || built.facts.length)) {
+    // The service lists, whole person: what each person the change goes through for ends up with.
+    ctx.services = personServices(ctx);
+    const u = ctx.services.union;
+    Object.assign(built.change, { servicesKept: u.kept, servicesLost: u.lost, servicesGained: u.gained, servicesUpgraded: u.upgraded, servicesDowngraded: u.downgraded });
+  }
 
   if (!checkAlreadyHeld(ctx) && !checkSamePlan(ctx)) {
     checkSourcePath(ctx);

@@ -11,7 +11,7 @@
 //                           info   users/members who hold the target from a group already: they need
 //                                  no new seat.
 import type { PrincipalRef } from '../model';
-import { hasOtherGroup, type Ctx, type UserFacts } from './context';
+import { type Ctx, type UserFacts } from './context';
 
 /** Users who will newly receive (and consume) the target; `facts` in the same order as `receivers`. */
 export function seatsNeeded(ctx: Ctx): { needed: number; receivers: PrincipalRef[]; facts: UserFacts[]; disabledAccounts: number } {
@@ -20,11 +20,9 @@ export function seatsNeeded(ctx: Ctx): { needed: number; receivers: PrincipalRef
   const receivers: PrincipalRef[] = [];
   const facts: UserFacts[] = [];
   if (ctx.kind === 'group') {
-    const include = !!ctx.input.spec.includeDirectCopies;
-    const clash = ctx.sourceTargetClash();
     for (const f of ctx.facts) {
       if (f.targetAny) continue;
-      if (clash && (hasOtherGroup(f.sourceGroups, ctx.groupId) || (f.sourceDirect && !include))) continue;
+      if (ctx.keptSourceClash(f)) continue; // their target will fail: no seat taken
       needed++;
       receivers.push(f.ref);
       facts.push(f);

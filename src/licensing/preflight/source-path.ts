@@ -4,15 +4,22 @@
 //                                and every name that was not found; group: the members who hold it
 //                                directly or from other groups, with how to move them instead).
 //   SOURCE_INHERITED      block  user or users swap: a copy of the source comes from a group; it can't
-//                                be removed on the user and would clash with the target.
+//                                be removed on the user and, where it is their only copy or it clashes
+//                                with the target, the call fails.
+//                         warn   the user also holds a direct copy, which the swap replaces, and the
+//                                group's copy does not clash with the target: the call works and they
+//                                keep the source from the group beside the target (data.keepsGroupCopy).
 //   SOURCE_ALSO_ELSEWHERE warn   group swap: members also holding the source directly or from another
-//                                group keep it; when source and target clash, their new target fails.
+//                                group (a copy in effect, not one in error) keep it. One finding for
+//                                those whose kept copy, with its own disabledPlans, clashes with the
+//                                target (data.clash: their new target fails) and one for the others
+//                                (they hold both).
 //   TARGET_ALREADY_HELD   block  no source was named and the user, every listed user, or the group
 //                                already holds the target (directly or from a group, named): there is
 //                                nothing to move, and no call is planned. (With a source named, see
 //                                TARGET_ALREADY_ASSIGNED in seats.ts.)
 import type { PrincipalRef } from '../model';
-import { groupRef, uniqueById, type Ctx } from './context';
+import { groupRef, lc, uniqueById, type Ctx, type UserFacts } from './context';
 
 export function checkSamePlan(ctx: Ctx): boolean {
   const { source, target } = ctx.input;
@@ -57,12 +64,21 @@ export function checkSourcePath(ctx: Ctx): void {
   const missing: PrincipalRef[] = [];
   const inherited: PrincipalRef[] = [];
   const groups = new Map<string, number>();
+  const kept: PrincipalRef[] = [];
+  const keptGroups = new Map<string, number>();
   for (const f of ctx.facts) {
     if (!f.sourceAny) { missing.push(f.ref); continue; }
     if (f.sourceGroups.length) {
-      inherited.push(f.ref);
-      for (const id of f.sourceGroups) groups.set(id, (groups.get(id) ?? 0) + 1);
+      // A direct copy too: the swap replaces it and works, unless a group's copy clashes with the target.
+      const works = !!f.sourceDirect && !groupCopyClashes(ctx, f);
+      (works ? kept : inherited).push(f.ref);
+      const counts = works ? keptGroups : groups;
+      for (const id of f.sourceGroups) counts.set(id, (counts.get(id) ?? 0) + 1);
     }
+  }
+  if (kept.length) {
+    const gs = [...keptGroups.entries()].map(([id, count]) => ({ id, displayName: ctx.groupName(id), members: count }));
+    ctx.add('SOURCE_INHERITED', 'warn', kept, { groups: gs, keepsGroupCopy: true });
   }
   const notFound = subject.kind === 'users' ? subject.notFound : [];
   if (missing.length || notFound.length) {
@@ -72,6 +88,16 @@ export function checkSourcePath(ctx: Ctx): void {
     const gs = [...groups.entries()].map(([id, count]) => ({ id, displayName: ctx.groupName(id), members: count }));
     ctx.add('SOURCE_INHERITED', 'block', inherited, { groups: gs });
   }
+}
+
+/** Does a copy of the source this user gets from a group clash with the target as it will be added? */
+function groupCopyClashes(ctx: Ctx, f: UserFacts): boolean {
+  const targetOn = ctx.rules.enabledNames(ctx.targetId, ctx.targetDisabledFor(f) ?? []);
+  for (const s of f.user.licenseAssignmentStates ?? []) {
+    if (!s.assignedByGroup || lc(s.skuId) !== ctx.sourceId) continue;
+    if (ctx.rules.exclusiveHits(targetOn, ctx.rules.enabledNames(ctx.sourceId, s.disabledPlans)).length) return true;
+  }
+  return false;
 }
 
 /** How many members' commands are spelled out in the suggestion (a chat message stays short). */
@@ -108,12 +134,25 @@ function groupWithoutSource(ctx: Ctx): void {
 }
 
 function checkAlsoElsewhere(ctx: Ctx): void {
+  // Members who keep a copy elsewhere, split by whether a kept copy clashes with the target (then
+  // the target fails for them) or not (then they hold both): one finding for each that occurs.
+  const include = !!ctx.input.spec.includeDirectCopies;
+  const parts = { clash: [] as UserFacts[], both: [] as UserFacts[] };
+  for (const f of ctx.facts) {
+    const elsewhere = (!!f.sourceDirect && !include) || f.sourceGroups.some((g) => g !== ctx.groupId);
+    if (elsewhere) (ctx.keptSourceClash(f) ? parts.clash : parts.both).push(f);
+  }
+  if (parts.clash.length) alsoElsewhere(ctx, parts.clash, true);
+  if (parts.both.length) alsoElsewhere(ctx, parts.both, false);
+}
+
+function alsoElsewhere(ctx: Ctx, facts: UserFacts[], clash: boolean): void {
   const { input } = ctx;
   const include = !!input.spec.includeDirectCopies;
   const direct: PrincipalRef[] = [];
   const other: PrincipalRef[] = [];
   const otherGroups = new Map<string, number>();
-  for (const f of ctx.facts) {
+  for (const f of facts) {
     let inOther = false;
     for (const g of f.sourceGroups) {
       if (g === ctx.groupId) continue;
@@ -123,8 +162,6 @@ function checkAlsoElsewhere(ctx: Ctx): void {
     if (inOther) other.push(f.ref);
     if (f.sourceDirect && !include) direct.push(f.ref);
   }
-  if (!direct.length && !other.length) return;
-  const clash = ctx.sourceTargetClash();
   const principals = uniqueById([...direct, ...other]);
   ctx.add('SOURCE_ALSO_ELSEWHERE', 'warn', principals, {
     direct,
