@@ -4,6 +4,8 @@
 // call it; every other module takes the typed values it returns. Graph's variables are parsed in
 // src/config/graph.ts, the workflow's in src/config/requests.ts.
 import { z } from 'zod';
+import { readPostgresSettings } from './config/state-db';
+import type { PostgresSettings } from './state/postgres/settings';
 import { GraphConfigError, type GraphConfig } from './graph/config';
 import type { RequestConfig } from './requests/config';
 import { parseApprovers } from './requests/approvers';
@@ -173,6 +175,8 @@ export interface Config {
   requests: RequestConfig;
   /** STATE_DB: where the state lives (a SQLite file path by default); src/compose.ts openStateStore() picks the store. */
   stateDb: string;
+  /** STATE_DB is a postgres:// URL: how to reach that server (STATE_DB_AUTH, STATE_DB_POOL_MAX). Unset: SQLite. */
+  postgres?: PostgresSettings;
   /**
    * The bundled demo tenant is served and APPROVERS is unset: its License Admins group approves, so
    * `npm start` on a fresh clone is not a dead end.
@@ -231,6 +235,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: LoadConfigOptions = {})
       problems.push(err instanceof Error ? err.message : String(err));
     }
   }
+  const stateDb = readPostgresSettings(env);
+  problems.push(...stateDb.problems);
   const demoApprovers = graph?.mode === 'sandbox' && !env.SANDBOX_TENANT?.trim() && !env.APPROVERS?.trim();
   let requests: RequestConfig | undefined;
   try {
@@ -267,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: LoadConfigOptions = {})
     graph,
     requests,
     stateDb: env.STATE_DB?.trim() || DEFAULT_STATE_DB,
+    ...(stateDb.settings ? { postgres: stateDb.settings } : {}),
     demoApprovers,
     ...(env.GROUP_POLL_INTERVAL?.trim() ? { groupPollIntervalMs: parseDuration(env.GROUP_POLL_INTERVAL, 'GROUP_POLL_INTERVAL') } : {}),
   };

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { AZURE_POSTGRES_SCOPE, entraPassword } from '../../src/state/postgres/entra';
-import { isPostgresUrl, poolConfig, readPostgresSettings } from '../../src/state/postgres/settings';
+import { poolConfig } from '../../src/state/postgres/settings';
+import { isPostgresUrl, readPostgresSettings } from '../../src/config/state-db';
 import { openPostgresStore } from '../../src/state/postgres/store';
 import { PG_TEST_URL, withTestDatabase } from '../helpers/postgres';
 

@@ -7,7 +7,7 @@
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import type { ChangeSpec, PreflightResult } from '../../licensing/model';
 import type { Actor, AuditEntry, ChangeRequest, RequestLease, RequestResult, RequestState, TransitionResult } from '../../requests/types';
-import { normalizeRequestId } from '../sqlite-store';
+import { normalizeRequestId } from '../../requests/request-id';
 import { runPgMigrations } from './migrations';
 import type { AsyncRequestStore, RequestFilter } from './port';
 
