@@ -7,7 +7,8 @@ import { openPostgresStore, type PostgresRequestStore } from '../../src/state/po
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION, pgSchemaVersions, runPgMigrations } from '../../src/state/postgres/migrations';
 import { MIGRATIONS } from '../../src/state/migrations';
 import { withTestDatabase } from '../helpers/postgres';
-import { storeContract, type ContractStore } from './contract';
+import { describeRequestStore } from './store-contract';
+import { alice, groupSpec, preflight } from '../requests/fakes';
 
 const db = withTestDatabase();
 let schemas = 0;
@@ -30,19 +31,55 @@ async function freshSchema(): Promise<string> {
   return schema;
 }
 
-const urls = new WeakMap<object, string>();
+describeRequestStore('PostgreSQL', async (now) => {
+  const url = inSchema(await freshSchema());
+  const store = await openPostgresStore({ connectionString: url }, { now });
+  const all: PostgresRequestStore[] = [store];
+  const open = async () => {
+    const s = await openPostgresStore({ connectionString: url }, { now });
+    all.push(s);
+    return s;
+  };
+  return {
+    store,
+    reopen: async () => {
+      await store.close();
+      all.splice(all.indexOf(store), 1);
+      return open();
+    },
+    another: open,
+    close: async () => {
+      await Promise.all(all.map((s) => s.close()));
+    },
+  };
+});
 
-storeContract('PostgreSQL', {
-  async open(clock) {
-    const url = inSchema(await freshSchema());
-    const s = await openPostgresStore({ connectionString: url }, { now: clock.now });
-    urls.set(s, url);
-    return s as unknown as ContractStore;
-  },
-  async reopen(store, clock) {
-    return (await openPostgresStore({ connectionString: urls.get(store)! }, { now: clock.now })) as unknown as ContractStore;
-  },
-  raw: (store, sql) => (store as unknown as PostgresRequestStore).pool.query(sql),
+describe('state: PostgreSQL request store, beyond the port', function () {
+  this.timeout(20_000);
+  let store: PostgresRequestStore;
+  beforeEach(async () => {
+    store = await openPostgresStore({ connectionString: inSchema(await freshSchema()) });
+  });
+  afterEach(() => store.close());
+
+  it('the audit trail is append-only, down to the database (UPDATE, DELETE and TRUNCATE refused)', async () => {
+    const r = await store.create({ spec: groupSpec, preflight: preflight(), requester: alice, ttlMs: 1000 });
+    await store.appendAudit(r.id, null, 'note', { a: 1 });
+    await assert.rejects(store.pool.query("UPDATE audit SET action = 'x'"), /append-only/);
+    await assert.rejects(store.pool.query('DELETE FROM audit'), /append-only/);
+    await assert.rejects(store.pool.query('TRUNCATE audit'), /append-only/);
+    assert.deepEqual((await store.audit(r.id)).map((e) => e.action), ['requested', 'note']);
+  });
+
+  it('keeps conversation references (upsert), lists them by key in byte order, NUL and all', async () => {
+    await store.saveConversationRef('user:b', { conversation: { id: 'c2' } });
+    await store.saveConversationRef('user:B', { conversation: { id: 'c0' } });
+    await store.saveConversationRef('user:a', { conversation: { id: 'c1' } });
+    await store.saveConversationRef('user:a', { conversation: { id: 'c3' }, name: 'Zo\u00eb \u0000 <b>' });
+    assert.deepEqual(await store.getConversationRef('user:a'), { conversation: { id: 'c3' }, name: 'Zo\u00eb \u0000 <b>' });
+    assert.equal(await store.getConversationRef('nope'), undefined);
+    assert.deepEqual((await store.listConversationRefs()).map((r) => r.key), ['user:B', 'user:a', 'user:b'], 'the order SQLite gives');
+  });
 });
 
 describe('state: PostgreSQL migrations and pool', function () {

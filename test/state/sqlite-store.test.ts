@@ -13,6 +13,7 @@ describeRequestStore('SQLite', async (now) => {
   const dir = mkdtempSync(join(tmpdir(), 'plan-switch-store-'));
   const path = join(dir, 'state.db');
   let store = openStore(path, { now });
+  const others: SqliteRequestStore[] = [];
   return {
     store,
     reopen: async () => {
@@ -20,7 +21,13 @@ describeRequestStore('SQLite', async (now) => {
       store = openStore(path, { now });
       return store;
     },
+    another: async () => {
+      const s = openStore(path, { now });
+      others.push(s);
+      return s;
+    },
     close: async () => {
+      for (const s of others) s.close();
       store.close();
       rmSync(dir, { recursive: true, force: true });
     },

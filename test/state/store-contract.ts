@@ -1,6 +1,6 @@
 // The store port's contract (src/requests/types.ts RequestStore), as specs any store runs:
 //   describeRequestStore('SQLite', async (now) => ({ store: openStore(':memory:', { now }), reopen, close }))
-// PostgreSQL runs the same suite on a fresh database. Only the port is used here; what a store
+// PostgreSQL runs the same suite on a fresh database (test/state/postgres-store.test.ts). Only the port is used here; what a store
 // does beyond it (WAL, files, its schema) has its own specs.
 import assert from 'node:assert/strict';
 import type { RequestStore } from '../../src/requests/types';
@@ -10,6 +10,8 @@ export interface OpenedStore {
   store: RequestStore;
   /** Closes and opens the same database again (undefined for a store that cannot, e.g. in memory). */
   reopen?: () => Promise<RequestStore>;
+  /** A second connection to the same database at the same time (another process or instance); closed by close(). */
+  another?: () => Promise<RequestStore>;
   close(): Promise<void>;
 }
 
@@ -179,6 +181,57 @@ export function describeRequestStore(name: string, open: (now: () => Date) => Pr
       clock.advance(3_600_000);
       assert.equal(await store.claimNotice(r.id, 'reminder', { owner: 'p6', until: until(60_000) }), false, 'sent once');
       assert.equal((await store.get(r.id))!.version, 1, 'no version bump');
+    });
+
+    it('ids that are not ids find nothing and change nothing (quotes, SQL, huge numbers)', async () => {
+      await create();
+      for (const id of ["1' OR '1'='1", '1; DROP TABLE requests', '99999999999999999999', '1e3', 'NaN']) {
+        assert.equal(await store.get(id), undefined, id);
+        assert.deepEqual(await store.transition(id, { from: ['pending'] }, 'approved', bob), { ok: false, reason: 'unknown' }, id);
+        assert.deepEqual(await store.audit(id), [], id);
+      }
+      assert.equal((await store.get('1'))!.state, 'pending');
+    });
+
+    it('text with quotes, NUL, markup and non-Latin letters comes back as it was given', async () => {
+      const odd = { id: alice.id, tenantId: alice.tenantId, name: "O'Brien \u0000 \"; DROP TABLE requests; -- <b>王</b> 🙂" };
+      const r = await store.create({ spec: groupSpec, preflight: preflight(), requester: odd, ttlMs: DAY });
+      assert.deepEqual((await store.get(r.id))!.requester, odd);
+      assert.deepEqual((await store.audit(r.id))[0]!.actor, odd);
+      await store.appendAudit(r.id, odd, 'note', { text: odd.name });
+      assert.deepEqual((await store.audit(r.id))[1]!.detail, { text: odd.name });
+    });
+
+    it('a run taken over: the new claim replaces the lease; the old owner can neither renew it nor record at its version', async () => {
+      const r = await create();
+      await store.transition(r.id, { from: ['pending'] }, 'approved', bob, { approver: bob });
+      const at = (ms: number) => new Date(clock.t + ms).toISOString();
+      const run = await store.transition(r.id, { from: ['approved'] }, 'running', null, { lease: { owner: 'dead', until: at(1000) } }, {}, 'started');
+      assert.ok(run.ok);
+      const claim = await store.transition(r.id, { from: ['running'], version: run.request.version }, 'running', null, { lease: { owner: 'alive', until: at(120_000) } }, {}, 'reconcile-claimed');
+      assert.ok(claim.ok);
+      assert.deepEqual(claim.request.lease, { owner: 'alive', until: at(120_000) });
+      assert.equal(await store.renewLease(r.id, 'dead', at(200_000)), false);
+      assert.equal(await store.renewLease(r.id, 'alive', at(200_000)), true);
+      const late = await store.transition(r.id, { from: ['running'], version: run.request.version }, 'completed', null, { lease: null });
+      assert.equal(late.ok, false, "the old owner's finish, at its version, loses");
+    });
+
+    it('two connections at once: fifty racing approvals let one through; a notice claimed on one is refused on the other', async function () {
+      if (!opened.another) this.skip();
+      const r = await create();
+      const other = await opened.another!();
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => (i % 2 ? other : store).transition(r.id, { from: ['pending'], version: 1 }, 'approved', bob, { approver: bob }, { click: i })),
+      );
+      assert.equal(results.filter((x) => x.ok).length, 1);
+      assert.deepEqual([...new Set(results.filter((x) => !x.ok).map((x) => (x.ok ? '' : x.reason)))], ['state']);
+      assert.deepEqual(await actions(r.id), ['requested', 'approved']);
+      assert.equal((await other.get(r.id))!.version, 2, 'the other connection sees it at once');
+      const until = new Date(clock.t + 60_000).toISOString();
+      const claims = await Promise.all([store, other, store, other].map((s, n) => s.claimNotice(r.id, 'v2', { owner: `i${n}`, until })));
+      assert.equal(claims.filter(Boolean).length, 1);
+      assert.equal((await create(other)).id, '2', 'one sequence of ids');
     });
 
     it('everything survives closing and reopening the database', async function () {

@@ -6,17 +6,16 @@
 // Timestamps are timestamptz, JSON is text; ids are a bigint identity ("1", "2", ... as in SQLite).
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import type { ChangeSpec, PreflightResult } from '../../licensing/model';
-import type { Actor, AuditEntry, ChangeRequest, RequestLease, RequestResult, RequestState, TransitionResult } from '../../requests/types';
+import type { Actor, AuditEntry, ChangeRequest, RequestFilter, RequestLease, RequestResult, RequestState, RequestStore, TransitionResult } from '../../requests/types';
 import { normalizeRequestId } from '../../requests/request-id';
 import { runPgMigrations } from './migrations';
-import type { AsyncRequestStore, RequestFilter } from './port';
 
 export interface PostgresStoreOptions {
   /** Clock for createdAt/updatedAt/expiresAt, audit times and notice claims (tests inject one). */
   now?: () => Date;
 }
 
-export interface PostgresRequestStore extends AsyncRequestStore {
+export interface PostgresRequestStore extends RequestStore {
   readonly kind: 'postgres';
   /** The pool, for tests, the health probe and maintenance only. */
   readonly pool: Pool;
