@@ -149,7 +149,7 @@ export class PlanSwitchBot extends TeamsActivityHandler {
       await ctx.sendActivity(this.refusal(t, gate));
       return;
     }
-    this.conv.remember(a, lang);
+    await this.conv.remember(a, lang);
     if (tooLong) {
       await ctx.sendActivity(t.errors.tooLong(raw.length, MAX_TEXT_CHARS));
       return;
@@ -176,7 +176,7 @@ export class PlanSwitchBot extends TeamsActivityHandler {
       if (a.name === 'application/search') return errorResponse(403, 'Forbidden', this.refusal(t, gate));
       return cardResponse(errorCard(this.refusal(t, gate)));
     }
-    this.conv.remember(a, lang);
+    await this.conv.remember(a, lang);
     const turn = this.turn(ctx, gate, lang);
     if (a.name === 'application/search') {
       if (!(await allowed(turn, 'change'))) return errorResponse(403, 'Forbidden', t.refuse.notRequester);

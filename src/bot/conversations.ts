@@ -40,57 +40,60 @@ export class Conversations {
     private readonly log: Logger,
   ) {}
 
-  /** Called on every accepted activity. `lang` is the language the person was answered in. */
-  remember(activity: Partial<Activity>, lang: Lang): void {
+  /**
+   * Called on every accepted activity. `lang` is the language the person was answered in. Awaited
+   * by the turn: with several instances, the next notice may be sent by another one.
+   */
+  async remember(activity: Partial<Activity>, lang: Lang): Promise<void> {
     try {
       const ref = TurnContext.getConversationReference(activity) as Partial<ConversationReference>;
       const withLang = { ...ref, locale: lang === 'nl' ? 'nl-NL' : activity.locale && !/^nl/i.test(activity.locale) ? activity.locale : 'en-US' };
-      if (activity.conversation?.id) this.store.saveConversationRef(convKey(activity.conversation.id), withLang);
+      if (activity.conversation?.id) await this.store.saveConversationRef(convKey(activity.conversation.id), withLang);
       const aad = activity.from?.aadObjectId;
       if (aad && activity.from?.id) {
         const member: MemberInfo = { teamsId: activity.from.id, ...(activity.from.name ? { name: activity.from.name } : {}) };
-        const prev = this.store.getConversationRef(memberKey(aad)) as MemberInfo | undefined;
-        if (!prev || prev.teamsId !== member.teamsId || prev.name !== member.name) this.store.saveConversationRef(memberKey(aad), member);
-        if (activity.conversation?.conversationType === 'personal') this.store.saveConversationRef(personalKey(aad), withLang);
+        const prev = (await this.store.getConversationRef(memberKey(aad))) as MemberInfo | undefined;
+        if (!prev || prev.teamsId !== member.teamsId || prev.name !== member.name) await this.store.saveConversationRef(memberKey(aad), member);
+        if (activity.conversation?.conversationType === 'personal') await this.store.saveConversationRef(personalKey(aad), withLang);
       }
     } catch (err) {
       this.log.warn('conversation.store_failed', { error: String(err) });
     }
   }
 
-  ref(conversationKey: string): Partial<ConversationReference> | undefined {
-    const r = this.store.getConversationRef(conversationKey);
+  async ref(conversationKey: string): Promise<Partial<ConversationReference> | undefined> {
+    const r = await this.store.getConversationRef(conversationKey);
     return r && typeof r === 'object' && (r as ConversationReference).conversation ? (r as Partial<ConversationReference>) : undefined;
   }
 
-  langOf(conversationKey: string): Lang {
-    return langFromLocale(this.ref(conversationKey)?.locale);
+  async langOf(conversationKey: string): Promise<Lang> {
+    return langFromLocale((await this.ref(conversationKey))?.locale);
   }
 
-  personalChatKey(aadObjectId: string): string | undefined {
+  async personalChatKey(aadObjectId: string): Promise<string | undefined> {
     const key = personalKey(aadObjectId);
-    return this.ref(key) ? key : undefined;
+    return (await this.ref(key)) ? key : undefined;
   }
 
   /** Teams ids (29:...) of these Entra users, for those the bot has met. */
-  teamsIds(aadObjectIds: Iterable<string>): string[] {
+  async teamsIds(aadObjectIds: Iterable<string>): Promise<string[]> {
     const out: string[] = [];
     for (const id of aadObjectIds) {
-      const m = this.store.getConversationRef(memberKey(id)) as MemberInfo | undefined;
+      const m = (await this.store.getConversationRef(memberKey(id))) as MemberInfo | undefined;
       if (m?.teamsId) out.push(m.teamsId);
     }
     return out;
   }
 
-  cards(requestId: string): CardInstance[] {
-    const v = this.store.getConversationRef(cardsKey(requestId));
+  async cards(requestId: string): Promise<CardInstance[]> {
+    const v = await this.store.getConversationRef(cardsKey(requestId));
     return Array.isArray(v) ? (v as CardInstance[]) : [];
   }
 
-  addCard(requestId: string, card: CardInstance): void {
-    const list = this.cards(requestId).filter((c) => !(c.conversationKey === card.conversationKey && c.activityId === card.activityId));
+  async addCard(requestId: string, card: CardInstance): Promise<void> {
+    const list = (await this.cards(requestId)).filter((c) => !(c.conversationKey === card.conversationKey && c.activityId === card.activityId));
     list.push(card);
-    this.store.saveConversationRef(cardsKey(requestId), list.slice(-MAX_CARDS_PER_REQUEST));
+    await this.store.saveConversationRef(cardsKey(requestId), list.slice(-MAX_CARDS_PER_REQUEST));
   }
 
   /** Other durable state under its own key (approvals channels, who a request reached: approver-reach.ts). */
@@ -104,7 +107,7 @@ export class Conversations {
 
   /** Posts an activity into a stored conversation; the new activity's id, or undefined. */
   async send(conversationKey: string, activity: Partial<Activity>): Promise<string | undefined> {
-    const ref = this.ref(conversationKey);
+    const ref = await this.ref(conversationKey);
     if (!ref) {
       this.log.warn('conversation.unknown', { conversationKey });
       return undefined;
@@ -119,7 +122,7 @@ export class Conversations {
 
   /** Replaces a card in place for everyone. */
   async update(conversationKey: string, activityId: string, attachment: Attachment): Promise<void> {
-    const ref = this.ref(conversationKey);
+    const ref = await this.ref(conversationKey);
     if (!ref) return;
     await this.proactive.continue(ref, async (ctx) => {
       await ctx.updateActivity({ type: 'message', id: activityId, conversation: ref.conversation, attachments: [attachment] });

@@ -33,11 +33,14 @@ export interface RequestersPort {
   isRequester(actor: Actor): Promise<boolean>;
 }
 
-/** Durable key/value for conversation references (the request store). Survives restarts. */
+/**
+ * Durable key/value for conversation references (the state store). Survives restarts and is
+ * shared by every instance; a store may answer at once (SQLite) or with a Promise (PostgreSQL).
+ */
 export interface ConversationRefStore {
-  saveConversationRef(key: string, ref: unknown): void;
-  getConversationRef(key: string): unknown | undefined;
-  listConversationRefs(): { key: string; ref: unknown }[];
+  saveConversationRef(key: string, ref: unknown): Promise<void> | void;
+  getConversationRef(key: string): Promise<unknown> | unknown;
+  listConversationRefs(): Promise<{ key: string; ref: unknown }[]> | { key: string; ref: unknown }[];
 }
 
 /** Proactive messages: CloudAdapter.continueConversationAsync in production, a fake in tests. */

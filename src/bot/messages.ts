@@ -34,7 +34,7 @@ async function sendText(turn: Turn, text: string): Promise<void> {
 export async function sendRequestCard(turn: Turn, request: ChangeRequest, note?: string): Promise<void> {
   const card = requestCard(turn.t, request, { view: 'status', ...(note ? { note: { text: note, tone: 'plain' } } : {}) });
   const id = await sendCard(turn, card);
-  if (id) turn.conv.addCard(request.id, { conversationKey: turn.conversationKey, activityId: id, view: 'status', lang: turn.lang });
+  if (id) await turn.conv.addCard(request.id, { conversationKey: turn.conversationKey, activityId: id, view: 'status', lang: turn.lang });
 }
 
 export async function onCommand(turn: Turn, command: Command): Promise<void> {

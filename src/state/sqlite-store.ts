@@ -22,6 +22,7 @@ import type {
 } from '../requests/types';
 import { normalizeRequestId } from '../requests/request-id';
 import { runMigrations } from './migrations';
+import type { StoreProbe } from './probe';
 
 export interface StoreOptions {
   /** Clock for createdAt/updatedAt/expiresAt and audit times (tests inject one). */
@@ -34,6 +35,11 @@ export interface SqliteRequestStore extends RequestStore {
   /** The underlying connection, for tests and maintenance only. */
   readonly db: Database.Database;
   readonly path: string;
+  readonly kind: 'sqlite';
+  /** The file, for logs. */
+  readonly description: string;
+  /** One read: the database answers (for /healthz and /readyz). */
+  ping(): Promise<StoreProbe>;
   close(): void;
   /** Conversation references (synchronous; the bot's ConversationRefStore). */
   saveConversationRef(key: string, ref: unknown): void;
@@ -260,6 +266,13 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteReque
   const store: SqliteRequestStore = {
     db,
     path: fullPath,
+    kind: 'sqlite',
+    description: fullPath,
+    ping: async () => {
+      const started = performance.now();
+      const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
+      return { kind: 'sqlite', database: fullPath, schemaVersion: row.v ?? 0, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+    },
     create: async (input) => create.immediate(input),
     get: async (id) => {
       const row = getRow(id);

@@ -51,7 +51,7 @@ describe('bot/actions: card verbs', () => {
       assert.match(cardText(card), /Change request 12/);
       assert.match(cardText(card), /waiting for approval/i);
       assert.ok(!actionsOf(card).some((a) => a.verb === 'approve'), 'the requester gets no approve button');
-      assert.deepEqual(h.bot.conv.cards('12').map((c) => c.activityId), ['preflight-card']);
+      assert.deepEqual((await h.bot.conv.cards('12')).map((c) => c.activityId), ['preflight-card']);
       assert.equal(h.proactive.updated.length, 1);
       assert.equal(h.proactive.updated[0]!.activity.id, 'preflight-card');
     });
@@ -86,7 +86,7 @@ describe('bot/actions: card verbs', () => {
       assert.match(cardText(card), /Approved — running…/);
       assert.deepEqual(actionsOf(card), []);
       assert.equal(card.refresh, undefined);
-      assert.deepEqual(h.bot.conv.cards('12').map((c) => c.activityId), ['card-1']);
+      assert.deepEqual((await h.bot.conv.cards('12')).map((c) => c.activityId), ['card-1']);
     });
 
     it('run is an alias of approve', async () => {

@@ -207,7 +207,7 @@ describe('bot/messages: chat commands', () => {
       const h = harness();
       const [reply] = await h.say('status 12');
       assert.match(cardText(cardOf(reply!)), /Change request 12/);
-      assert.equal(h.bot.conv.cards('12').length, 1);
+      assert.equal((await h.bot.conv.cards('12')).length, 1);
     });
 
     it('status without a name asks which', async () => {

@@ -50,7 +50,7 @@ describe('bot/notifier', () => {
     );
     assert.match(cardText(personal), /Goedkeuring nodig/, 'Bob\'s chat is in Dutch');
     assert.deepEqual(
-      conv.cards('12').map((c) => [c.conversationKey, c.view]),
+      (await conv.cards('12')).map((c) => [c.conversationKey, c.view]),
       [
         ['conv:team-chat', 'status'],
         [`personal:${ids.bob}`, 'approval'],
@@ -78,8 +78,8 @@ describe('bot/notifier', () => {
 
   it('approved / started: every card of the request is updated in place, no notice', async () => {
     const { notifier, proactive, conv } = setup();
-    conv.addCard('12', { conversationKey: 'conv:team-chat', activityId: 'a1', view: 'status', lang: 'en' });
-    conv.addCard('12', { conversationKey: `personal:${ids.bob}`, activityId: 'a2', view: 'approval', lang: 'nl' });
+    await conv.addCard('12', { conversationKey: 'conv:team-chat', activityId: 'a1', view: 'status', lang: 'en' });
+    await conv.addCard('12', { conversationKey: `personal:${ids.bob}`, activityId: 'a2', view: 'approval', lang: 'nl' });
     await notifier.changed(changeRequest({ state: 'running', version: 3, approver: { id: ids.bob, tenantId: 't', name: 'Bob Bakker' } }), 'started');
     assert.equal(proactive.sent.length, 0);
     assert.deepEqual(
@@ -96,8 +96,8 @@ describe('bot/notifier', () => {
 
   it('progress updates the cards with Entra\'s processing state', async () => {
     const { notifier, proactive, conv } = setup();
-    conv.addCard('12', { conversationKey: 'conv:team-chat', activityId: 'a1', view: 'status', lang: 'en' });
-    conv.addCard('12', { conversationKey: `personal:${ids.bob}`, activityId: 'a2', view: 'status', lang: 'nl' });
+    await conv.addCard('12', { conversationKey: 'conv:team-chat', activityId: 'a1', view: 'status', lang: 'en' });
+    await conv.addCard('12', { conversationKey: `personal:${ids.bob}`, activityId: 'a2', view: 'status', lang: 'nl' });
     await notifier.progress(changeRequest({ state: 'running' }), { groupId: 'g', processingState: 'ProcessingInProgress', elapsedMs: 4200, polls: 3 });
     const en = cardText(proactive.updated[0]!.activity.attachments![0]!.content);
     assert.match(en, /Entra is processing the group: in progress \(4 s\)/, 'plain words, not the raw state');
@@ -113,7 +113,7 @@ describe('bot/notifier', () => {
     const proactive = new RecordingProactive();
     const conv = new Conversations(refs, proactive, silentLogger);
     refs.saveConversationRef('conv:c', ref('c', 'personal'));
-    conv.addCard('12', { conversationKey: 'conv:c', activityId: 'a1', view: 'status', lang: 'en' });
+    await conv.addCard('12', { conversationKey: 'conv:c', activityId: 'a1', view: 'status', lang: 'en' });
     let now = 0;
     const notifier = new BotNotifier(conv, fakeApprovers(), silentLogger, { progressEveryMs: 5000, now: () => now });
     const p = { groupId: 'g', processingState: 'X', elapsedMs: 1, polls: 1 };
@@ -187,7 +187,7 @@ describe('bot/notifier', () => {
 
   it('a failing channel never throws into the workflow', async () => {
     const { notifier, proactive, conv } = setup();
-    conv.addCard('12', { conversationKey: 'conv:team-chat', activityId: 'a1', view: 'status', lang: 'en' });
+    await conv.addCard('12', { conversationKey: 'conv:team-chat', activityId: 'a1', view: 'status', lang: 'en' });
     proactive.updateActivity = async () => {
       throw new Error('Teams is down');
     };

@@ -17,7 +17,7 @@ export const approve: ActionHandler<'approve'> = async (turn, data, info) => {
     }
     return cardResponse(refusalCard(turn, res, data.requestId, 'approve'));
   }
-  trackCard(turn, res.request, info);
+  await trackCard(turn, res.request, info);
   const running = res.request.state === 'approved' || res.request.state === 'running';
   return cardResponse(requestCard(turn.t, res.request, { view: running ? 'running' : 'status' }));
 };

@@ -13,6 +13,6 @@ export const cancel: ActionHandler<'cancel'> = async (turn, data, info) => {
   }
   const res = await turn.deps.requests.cancel(turn.actor, data.requestId, data.version, data.reason || undefined);
   if (!res.ok) return cardResponse(refusalCard(turn, res, data.requestId, 'cancel'));
-  trackCard(turn, res.request, info);
+  await trackCard(turn, res.request, info);
   return cardResponse(requestCard(turn.t, res.request, { view: 'status' }));
 };

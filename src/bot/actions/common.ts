@@ -10,9 +10,9 @@ import { refusalText } from '../refusals';
 type Refusal = Extract<WorkflowResult, { ok: false }>;
 
 /** Remember the clicked card as showing this request, so later changes update it in place. */
-export function trackCard(turn: Turn, request: ChangeRequest, info: InvokeInfo, view: 'status' | 'approval' = 'status'): void {
+export async function trackCard(turn: Turn, request: ChangeRequest, info: InvokeInfo, view: 'status' | 'approval' = 'status'): Promise<void> {
   if (!info.replyToId) return;
-  turn.conv.addCard(request.id, { conversationKey: turn.conversationKey, activityId: info.replyToId, view, lang: turn.lang });
+  await turn.conv.addCard(request.id, { conversationKey: turn.conversationKey, activityId: info.replyToId, view, lang: turn.lang });
 }
 
 /** Replace the clicked card for everyone (the invoke answer only replaces it for the clicker). */
@@ -38,7 +38,7 @@ export async function approverTeamsIds(turn: Turn, request: ChangeRequest): Prom
       const check = await turn.deps.approvers.canApprove({ id, tenantId: request.requester.tenantId }, request);
       if (check.ok) eligible.push(id);
     }
-    return turn.conv.teamsIds(eligible);
+    return await turn.conv.teamsIds(eligible);
   } catch (err) {
     turn.log.warn('approvers.list_failed', { error: String(err) });
     return [];

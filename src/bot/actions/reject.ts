@@ -7,6 +7,6 @@ import type { ActionHandler } from './types';
 export const reject: ActionHandler<'reject'> = async (turn, data, info) => {
   const res = await turn.deps.requests.reject(turn.actor, data.requestId, data.version, data.reason || undefined);
   if (!res.ok) return cardResponse(refusalCard(turn, res, data.requestId, 'reject'));
-  trackCard(turn, res.request, info);
+  await trackCard(turn, res.request, info);
   return cardResponse(requestCard(turn.t, res.request, { view: 'status' }));
 };

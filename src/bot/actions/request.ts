@@ -18,7 +18,7 @@ const requestedKey = (conversationKey: string, activityId: string) => `requested
 export const request: ActionHandler<'request'> = async (turn, data, info) => {
   if (!info.replyToId) return run(turn, data, info);
   const key = requestedKey(turn.conversationKey, info.replyToId);
-  const earlier = turn.deps.refs.getConversationRef(key) as { requestId?: string } | undefined;
+  const earlier = (await turn.deps.refs.getConversationRef(key)) as { requestId?: string } | undefined;
   if (earlier?.requestId) {
     const res = await turn.deps.requests.status(earlier.requestId, turn.actor);
     if (res.ok) return cardResponse(requestCard(turn.t, res.request, { view: 'status' }));
@@ -47,10 +47,10 @@ async function run(turn: Turn, data: ActionDataOf<'request'>, info: InvokeInfo):
     if (res.reason === 'blocked' && res.preflight) return cardResponse(preflightCard(t, res.preflight, spec));
     return cardResponse(refusalCard(turn, res, ''));
   }
-  if (info.replyToId) deps.refs.saveConversationRef(requestedKey(turn.conversationKey, info.replyToId), { requestId: res.request.id });
+  if (info.replyToId) await deps.refs.saveConversationRef(requestedKey(turn.conversationKey, info.replyToId), { requestId: res.request.id });
   // The notifier redraws this card with who was reached once the approval cards are out.
   const card = requestCard(t, res.request, { view: 'status', note: { text: t.request.requested(md(res.request.id)), tone: 'done' }, reach: [{ text: t.reach.asking, tone: 'info' }] });
-  trackCard(turn, res.request, info);
+  await trackCard(turn, res.request, info);
   updateForEveryone(turn, info, card);
   return cardResponse(card);
 }

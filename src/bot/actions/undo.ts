@@ -13,7 +13,7 @@ export const undo: ActionHandler<'undo'> = async (turn, data, info) => {
     if (res.reason === 'blocked' && res.preflight) return cardResponse(preflightCard(t, res.preflight));
     return cardResponse(refusalCard(turn, res, data.requestId, 'undo'));
   }
-  trackCard(turn, res.request, info);
+  await trackCard(turn, res.request, info);
   const note = { text: t.request.undoRequested(md(res.request.id), md(res.request.undoOf ?? data.requestId)), tone: 'done' as const };
   return cardResponse(requestCard(t, res.request, { view: 'status', note }));
 };

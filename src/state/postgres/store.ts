@@ -9,6 +9,7 @@ import type { ChangeSpec, PreflightResult } from '../../licensing/model';
 import type { Actor, AuditEntry, ChangeRequest, RequestFilter, RequestLease, RequestResult, RequestState, RequestStore, TransitionResult } from '../../requests/types';
 import { normalizeRequestId } from '../../requests/request-id';
 import { runPgMigrations } from './migrations';
+import type { StoreProbe } from '../probe';
 
 export interface PostgresStoreOptions {
   /** Clock for createdAt/updatedAt/expiresAt, audit times and notice claims (tests inject one). */
@@ -22,7 +23,7 @@ export interface PostgresRequestStore extends RequestStore {
   /** Where it points, without the password: postgres://user@host:port/database */
   readonly description: string;
   /** One round trip: the database answers (for /healthz and /readyz). */
-  ping(): Promise<{ database: string; schemaVersion: number; latencyMs: number }>;
+  ping(): Promise<StoreProbe>;
   saveConversationRef(key: string, ref: unknown): Promise<void>;
   getConversationRef(key: string): Promise<unknown | undefined>;
   listConversationRefs(): Promise<{ key: string; ref: unknown }[]>;
@@ -330,7 +331,7 @@ export async function openPostgresStore(config: PoolConfig, options: PostgresSto
     async ping() {
       const started = performance.now();
       const { rows } = await pool.query<{ db: string; v: number | null }>('SELECT current_database() AS db, (SELECT MAX(version) FROM schema_version) AS v');
-      return { database: rows[0]!.db, schemaVersion: rows[0]!.v ?? 0, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+      return { kind: 'postgres', database: rows[0]!.db, schemaVersion: rows[0]!.v ?? 0, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
     },
 
     async close() {
