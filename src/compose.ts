@@ -3,8 +3,14 @@
 // GRAPH_BASE_URL is unset, and the state store STATE_DB names. Only entry points import this file.
 import { connectGraph, type ConnectOptions, type GraphConnection } from './graph/connect';
 import { GraphConfigError, loopbackGraph, type GraphConfig } from './graph/config';
+import type { TokenCredential } from '@azure/identity';
+import { credentialFor } from './graph/client';
 import { openStore, type SqliteRequestStore } from './state/sqlite-store';
+import { openPostgresStore, type PostgresRequestStore } from './state/postgres/store';
+import { entraPassword } from './state/postgres/entra';
+import { poolConfig } from './state/postgres/settings';
 import type { Config } from './config';
+import type { Logger } from './log';
 
 /**
  * Connects to Graph as configured. Sandbox mode (GRAPH_BASE_URL unset): starts the sandbox tenant
@@ -35,10 +41,30 @@ export async function openGraph(graph: GraphConfig, opts: ConnectOptions = {}): 
   };
 }
 
+/** The store the app runs on: the request port, the conversation references, a probe and close. */
+export type StateStore = SqliteRequestStore | PostgresRequestStore;
+
 /**
- * The state store STATE_DB names: today a SQLite file. The one place a store is chosen; another
- * kind (e.g. STATE_DB=postgres://...) is one more branch here, implementing the same ports.
+ * The state store STATE_DB names: a SQLite file (a path, or nothing: the default file), or a
+ * PostgreSQL database (postgres:// or postgresql://) for two or more instances. Both implement
+ * the same ports; the PostgreSQL one signs in with a Microsoft Entra token when STATE_DB_AUTH=entra.
  */
-export async function openStateStore(config: Pick<Config, 'stateDb'>): Promise<SqliteRequestStore> {
-  return Promise.resolve(openStore(config.stateDb));
+export async function openStateStore(config: Pick<Config, 'stateDb' | 'postgres' | 'graph'>, log?: Logger): Promise<StateStore> {
+  if (!config.postgres) return openStore(config.stateDb);
+  const password =
+    config.postgres.auth === 'entra'
+      ? entraPassword(stateDbCredential(config.graph), { onToken: ({ expiresOn }) => log?.info('state.entra_token', { expiresOn, msg: `State database: new Entra token, valid until ${expiresOn}` }) })
+      : undefined;
+  return openPostgresStore(poolConfig(config.postgres, password));
+}
+
+/** STATE_DB_AUTH=entra: the app's own Graph credential when it has one, else the managed identity. */
+function stateDbCredential(graph: GraphConfig): TokenCredential {
+  if (graph.mode === 'graph') {
+    const own = credentialFor(graph.auth);
+    if (own) return own;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ManagedIdentityCredential } = require('@azure/identity') as typeof import('@azure/identity');
+  return new ManagedIdentityCredential();
 }

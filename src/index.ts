@@ -24,8 +24,21 @@ import type { DoctorPort } from './bot/deps';
 
 export { DEMO_LICENSE_ADMINS } from './config';
 
-/** How long GET /readyz waits for Graph. */
+/** How long GET /readyz waits for Graph and the state database. */
 const READY_BUDGET_MS = 3_000;
+
+/** `p`, or an error saying who did not answer within READY_BUDGET_MS. */
+async function within<T>(p: Promise<T>, who: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${who} did not answer within ${READY_BUDGET_MS / 1000} s`)), READY_BUDGET_MS);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface App {
   config: Config;
@@ -44,7 +57,7 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
   for (const secret of secretsFromEnv(env)) (log as Partial<AppLogger>).redactor?.add(secret);
   const config = loadConfig(env, { readCertificate: readBotCertificate });
   const graph = await openGraph(config.graph);
-  const store = await openStateStore(config).catch(async (err: unknown) => {
+  const store = await openStateStore(config, log).catch(async (err: unknown) => {
     await graph.close();
     throw err;
   });
@@ -104,23 +117,12 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
       localMode: config.localMode,
       log,
       processActivity: (req, res) => processHttp(adapter, req, res, (ctx) => bot.run(ctx), log),
-      health: async () => {
-        await store.get('1');
-        return { ok: true, detail: { store: store.path } };
-      },
-      // A real Graph read each time (the license service caches the organization), bounded so a
-      // throttled or hanging Graph answers the probe in time.
+      health: async () => ({ ok: true, detail: { store: await within(store.ping(), 'The state database') } }),
+      // A real Graph read and a database round trip each time (the license service caches the
+      // organization), bounded so a throttled or hanging Graph or database answers the probe in time.
       ready: async () => {
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`Graph did not answer within ${READY_BUDGET_MS / 1000} s`)), READY_BUDGET_MS);
-        });
-        try {
-          const org = await Promise.race([graph.gateway.organization(), late]);
-          return { ok: true, detail: { graph: graph.graphBaseUrl, tenant: org.displayName } };
-        } finally {
-          clearTimeout(timer);
-        }
+        const [org, db] = await Promise.all([within(graph.gateway.organization(), 'Graph'), within(store.ping(), 'The state database')]);
+        return { ok: true, detail: { graph: graph.graphBaseUrl, tenant: org.displayName, store: db } };
       },
     });
 
@@ -153,11 +155,11 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
       ? 'the approvers (REQUESTERS is not set)'
       : requests.requesters.entries.map((e) => `${e.kind}:${e.value}`).join(', ');
     log.info('app.state', {
-      store: store.path,
+      store: store.description,
       approvers: approversText,
       requesters: requestersText,
       instance: requests.workflow.instanceId,
-      msg: `State: ${store.path}; approvers: ${approversText}; requesters: ${requestersText}; instance ${requests.workflow.instanceId}`,
+      msg: `State: ${store.kind} ${store.description}; approvers: ${approversText}; requesters: ${requestersText}; instance ${requests.workflow.instanceId}`,
     });
 
     const r = requests;
@@ -176,13 +178,13 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
         await server.close();
         await bot.whenIdle();
         await r.close();
-        store.close();
+        await store.close();
         await graph.close();
       },
     };
   } catch (err) {
     await requests?.close(0).catch(() => undefined);
-    store.close();
+    await Promise.resolve(store.close()).catch(() => undefined);
     await graph.close().catch(() => undefined);
     throw err;
   }
