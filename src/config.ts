@@ -222,6 +222,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: LoadConfigOptions = {})
     () => parseApprovers(env.REQUESTERS ?? '', 'REQUESTERS'),
     () => (env.APPROVAL_TTL?.trim() ? parseDuration(env.APPROVAL_TTL, 'APPROVAL_TTL') : 0),
     () => (env.RECOVERY_SETTLE?.trim() ? parseDuration(env.RECOVERY_SETTLE, 'RECOVERY_SETTLE') : 0),
+    () => {
+      if (env.RUN_LEASE?.trim() && parseDuration(env.RUN_LEASE, 'RUN_LEASE') < 3_000) throw new Error('RUN_LEASE: at least 3s (it is renewed every third of it)');
+    },
     () => (env.GROUP_POLL_INTERVAL?.trim() ? parseDuration(env.GROUP_POLL_INTERVAL, 'GROUP_POLL_INTERVAL') : 0),
     () => parseBool(env.ALLOW_SELF_APPROVAL, 'ALLOW_SELF_APPROVAL'),
     () => (env.APPROVALS_CHANNEL?.trim() ? parseApprovalsChannel(env.APPROVALS_CHANNEL) : undefined),

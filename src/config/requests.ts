@@ -2,7 +2,7 @@
 // APPROVAL_TTL, RECOVERY_SETTLE) into a RequestConfig. Part of the one configuration loader
 // (src/config.ts); a bad value stops start-up with a message that names it.
 import { parseApprovers } from '../requests/approvers';
-import { DEFAULT_APPROVAL_TTL_MS, DEFAULT_RECOVERY_SETTLE_MS, type ApprovalsChannelSetting, type RequestConfig } from '../requests/config';
+import { DEFAULT_APPROVAL_TTL_MS, DEFAULT_RECOVERY_SETTLE_MS, DEFAULT_RUN_LEASE_MS, type ApprovalsChannelSetting, type RequestConfig } from '../requests/config';
 
 /** "24h", "90m", "30s", "2d", "1500ms", or a bare number of seconds. */
 export function parseDuration(value: string, name = 'duration'): number {
@@ -47,6 +47,7 @@ export function loadRequestConfig(env: NodeJS.ProcessEnv, defaultApprovers = '')
     approvalReminderMs: parseReminder(env.APPROVAL_REMINDER, approvalTtlMs),
     ...(approvalsChannel ? { approvalsChannel } : {}),
     ...(teamsAppId ? { teamsAppId } : {}),
+    leaseMs: env.RUN_LEASE?.trim() ? parseDuration(env.RUN_LEASE, 'RUN_LEASE') : DEFAULT_RUN_LEASE_MS,
   };
 }
 

@@ -4,6 +4,7 @@ import type { ApproverEntry } from './approvers';
 
 export const DEFAULT_APPROVAL_TTL_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_RECOVERY_SETTLE_MS = 10_000;
+export const DEFAULT_RUN_LEASE_MS = 120_000;
 
 export interface RequestConfig {
   approvers: ApproverEntry[];
@@ -25,6 +26,11 @@ export interface RequestConfig {
   approvalsChannel?: ApprovalsChannelSetting;
   /** TEAMS_APP_ID: the app's id in the organisation's Teams catalog, for installing it for approvers it cannot reach. */
   teamsAppId?: string;
+  /**
+   * RUN_LEASE: how long a running request's claim holds without renewal (default 2 min). After a
+   * crash on another host, the time until another instance takes the run over.
+   */
+  leaseMs: number;
 }
 
 export interface ApprovalsChannelSetting {

@@ -83,6 +83,7 @@ export function openRequests(opts: OpenRequestsOptions): OpenedRequests {
     ttlMs: config.approvalTtlMs,
     restartSettleMs: config.restartSettleMs,
     ...(config.approvalReminderMs ? { reminderMs: config.approvalReminderMs } : {}),
+    leaseMs: config.leaseMs,
     ...(opts.log ? { log: opts.log } : {}),
     ...opts.workflow,
     store,

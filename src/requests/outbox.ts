@@ -1,11 +1,20 @@
 // The notice outbox: every transition's notice goes to the RequestNotifier in order per request,
 // in the background, and is recorded as sent (notified_version) only once the notifier returns.
-// At start-up, whatever was owed when the process stopped is sent; a failing notifier never
-// breaks a run.
+// Several instances may share the store, so each version's notice is claimed there first
+// (claimNotice, kind "v<version>"): exactly one instance sends it. A claim whose sender dies lapses
+// after NOTICE_CLAIM_MS; one whose send fails is given back at once. Whatever is owed (the process
+// stopped, the send failed) is swept up at start-up and on the workflow's timer, by any instance.
+// A failing notifier never breaks a run.
 import type { TrackingProgress } from '../licensing/model';
 import type { WorkflowContext } from './context';
 import { errorMessage } from './errors';
 import type { AuditEntry, ChangeRequest, RequestEvent, RequestNotifier, RequestState } from './types';
+
+/** How long a claimed notice is left to its sender before another instance may send it. */
+export const NOTICE_CLAIM_MS = 60_000;
+
+/** The claim kind of a state change's notice: one per request version. */
+export const versionNotice = (version: number) => `v${version}`;
 
 export class NoticeOutbox {
   private readonly queues = new Map<string, Promise<void>>();
@@ -15,14 +24,25 @@ export class NoticeOutbox {
     private readonly notifier: RequestNotifier,
   ) {}
 
-  /** The notice of `request`'s transition to `event`, queued behind its earlier ones. */
-  notify(request: ChangeRequest, event: RequestEvent): void {
+  /** The notice of `request`'s transition to `event`, queued behind its earlier ones. `owed`: found by the sweep. */
+  notify(request: ChangeRequest, event: RequestEvent, owed = false): void {
     this.enqueue(
       request.id,
       async () => {
-        await this.notifier.changed(request, event);
-        // Recorded only once sent: a notice lost with the process is sent again at the next start.
-        await this.ctx.store.markNotified(request.id, request.version);
+        const { store, now, instanceId, log } = this.ctx;
+        const kind = versionNotice(request.version);
+        const claim = { owner: instanceId, until: new Date(now().getTime() + NOTICE_CLAIM_MS).toISOString() };
+        if (!(await store.claimNotice(request.id, kind, claim))) return; // sent, or being sent, by someone else
+        if (owed) log.info?.('notice.resent', { changeId: request.id, event, version: request.version, notifiedVersion: request.notifiedVersion ?? null });
+        try {
+          await this.notifier.changed(request, event);
+        } catch (err) {
+          await store.releaseNotice(request.id, kind, instanceId).catch(() => undefined);
+          throw err;
+        }
+        await store.markNoticeSent(request.id, kind);
+        // Recorded only once sent: a notice lost with the process is sent by the next sweep.
+        await store.markNotified(request.id, request.version);
       },
       event,
     );
@@ -47,17 +67,17 @@ export class NoticeOutbox {
   }
 
   /**
-   * Notices owed when this process starts: requests changed (within the approval time, or a day)
-   * whose last notice never went out because the process stopped first. Each gets the notice of
-   * where it stands now; the cards it updates show the current state anyway.
+   * Notices owed: requests changed (within the approval time, or a day) whose last notice never
+   * went out (the process stopped first, or the send failed). Each gets the notice of where it
+   * stands now, if no instance holds its claim; the cards it updates show the current state anyway.
+   * Run at start-up and on the workflow's timer.
    */
   async resendOwed(): Promise<void> {
-    const { store, now, ttlMs, log } = this.ctx;
+    const { store, now, ttlMs } = this.ctx;
     const since = new Date(now().getTime() - Math.max(ttlMs, 86_400_000)).toISOString();
     for (const r of await store.list({ unnotified: true, updatedSince: since })) {
-      const event = owedEvent(r, await store.audit(r.id));
-      log.info?.('notice.resent', { changeId: r.id, event, version: r.version, notifiedVersion: r.notifiedVersion ?? null });
-      this.notify(r, event);
+      if (this.queues.has(r.id)) continue; // this instance is sending its notices now
+      this.notify(r, owedEvent(r, await store.audit(r.id)), true);
     }
   }
 

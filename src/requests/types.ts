@@ -133,6 +133,8 @@ export interface RequestStore {
    */
   claimNotice(id: string, kind: string, claim: RequestLease): Promise<boolean>;
   markNoticeSent(id: string, kind: string): Promise<void>;
+  /** Gives an unsent claim back (its send failed): the next claimNotice, by anyone, gets it at once. */
+  releaseNotice(id: string, kind: string, owner: string): Promise<void>;
   /** Oldest first. */
   audit(requestId: string): Promise<AuditEntry[]>;
   appendAudit(requestId: string, actor: Actor | null, action: string, detail: Record<string, unknown>): Promise<void>;

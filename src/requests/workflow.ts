@@ -170,6 +170,8 @@ export class ChangeRequests {
         .then(() => this.remindDue())
         .catch((err) => log.error('requests.expire_failed', { error: errorMessage(err) }));
       this.reconcile().catch((err) => log.error('requests.reconcile_failed', { error: errorMessage(err) }));
+      // Notices another instance claimed and never sent (it died), or whose send failed.
+      this.outbox.resendOwed().catch((err) => log.error('requests.resend_failed', { error: errorMessage(err) }));
     }, opts.everyMs ?? 60_000);
     this.timer.unref();
     try {

@@ -155,6 +155,7 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteReque
       ON CONFLICT(request_id, kind) DO UPDATE SET owner = excluded.owner, claim_until = excluded.claim_until
       WHERE notices.sent_at IS NULL AND notices.claim_until < ?`),
     noticeSent: db.prepare('UPDATE notices SET sent_at = ? WHERE request_id = ? AND kind = ? AND sent_at IS NULL'),
+    noticeReleased: db.prepare(`UPDATE notices SET claim_until = '1970-01-01T00:00:00.000Z' WHERE request_id = ? AND kind = ? AND owner = ? AND sent_at IS NULL`),
   };
 
   const getRow = (id: string): RequestRow | undefined => {
@@ -296,6 +297,10 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteReque
     markNoticeSent: async (id, kind) => {
       const n = normalizeRequestId(id);
       if (n !== undefined) q.noticeSent.run(now().toISOString(), n, kind);
+    },
+    releaseNotice: async (id, kind, owner) => {
+      const n = normalizeRequestId(id);
+      if (n !== undefined) q.noticeReleased.run(n, kind, owner);
     },
     audit: async (requestId) => {
       const n = normalizeRequestId(requestId);

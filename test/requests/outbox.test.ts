@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { bob, carol } from './fakes';
-import { HOUR, WorkflowHarness } from './harness';
+import { alice, bob, carol, groupSpec, preflight } from './fakes';
+import { NOTICE_CLAIM_MS } from '../../src/requests/outbox';
+import { HOUR, ok, WorkflowHarness } from './harness';
 
 describe('requests: notice outbox', () => {
   let h: WorkflowHarness;
@@ -62,6 +63,51 @@ describe('requests: notice outbox', () => {
       await restarted.start();
       await restarted.whenIdle();
       assert.deepEqual(h.notifier.events(r.id).filter((e) => e === 'requested'), ['requested'], 'the failed first attempt only');
+    });
+  });
+
+  describe('several instances on one store', () => {
+    it('a notice owed is sent by exactly one of three instances sweeping at once', async () => {
+      h.notifier.fail = true;
+      const r = await h.ask();
+      await h.wf.whenIdle();
+      h.notifier.fail = false;
+      const instances = [h.make(), h.make(), h.make()];
+      await Promise.all(instances.map((w) => w.start()));
+      await Promise.all(instances.map((w) => w.whenIdle()));
+      assert.deepEqual(h.notifier.events(r.id), ['requested', 'requested'], 'the failed try, then one send');
+      assert.equal((await h.get(r.id)).notifiedVersion, 1);
+    });
+
+    it('an instance that claimed a notice and died: nobody sends it while its claim holds; another does once it lapses, once', async () => {
+      // A transition whose instance died before its notice went out: claimed, never sent.
+      const r = await h.store.create({ spec: groupSpec, preflight: preflight(), requester: alice, ttlMs: HOUR });
+      assert.equal(await h.store.claimNotice(r.id, 'v1', { owner: 'dead-instance', until: new Date(h.clock.t + NOTICE_CLAIM_MS).toISOString() }), true);
+      const other = h.make();
+      await other.start();
+      await other.whenIdle();
+      assert.deepEqual(h.notifier.events(r.id), [], 'the claim still holds');
+      h.clock.advance(NOTICE_CLAIM_MS + 1_000);
+      const third = h.make();
+      await Promise.all([other.start(), third.start()]);
+      await Promise.all([other.whenIdle(), third.whenIdle()]);
+      assert.deepEqual(h.notifier.events(r.id), ['requested']);
+      assert.equal((await h.get(r.id)).notifiedVersion, 1);
+    });
+
+    it("the timer sweeps for owed notices too, not only the start: a send that failed goes out on a later tick", async () => {
+      const w = h.make();
+      await w.start({ everyMs: 30 });
+      h.notifier.fail = true;
+      const r = ok(await w.request(alice, groupSpec, preflight(), 'conv-1'));
+      await w.whenIdle();
+      h.notifier.fail = false;
+      const deadline = Date.now() + 5_000;
+      while ((await h.get(r.id)).notifiedVersion !== 1 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+      w.stop();
+      await w.whenIdle();
+      assert.equal((await h.get(r.id)).notifiedVersion, 1);
+      assert.deepEqual(h.notifier.events(r.id), ['requested', 'requested']);
     });
   });
 });

@@ -183,6 +183,19 @@ export function describeRequestStore(name: string, open: (now: () => Date) => Pr
       assert.equal((await store.get(r.id))!.version, 1, 'no version bump');
     });
 
+    it('a claim given back unsent (its send failed) is claimable at once, by anyone; only its owner can give it back', async () => {
+      const r = await create();
+      const until = new Date(clock.t + 60_000).toISOString();
+      assert.equal(await store.claimNotice(r.id, 'v1', { owner: 'a', until }), true);
+      await store.releaseNotice(r.id, 'v1', 'b');
+      assert.equal(await store.claimNotice(r.id, 'v1', { owner: 'b', until }), false, 'not given back by someone else');
+      await store.releaseNotice(r.id, 'v1', 'a');
+      assert.equal(await store.claimNotice(r.id, 'v1', { owner: 'b', until }), true);
+      await store.markNoticeSent(r.id, 'v1');
+      await store.releaseNotice(r.id, 'v1', 'b');
+      assert.equal(await store.claimNotice(r.id, 'v1', { owner: 'c', until }), false, 'a sent notice stays sent');
+    });
+
     it('ids that are not ids find nothing and change nothing (quotes, SQL, huge numbers)', async () => {
       await create();
       for (const id of ["1' OR '1'='1", '1; DROP TABLE requests', '99999999999999999999', '1e3', 'NaN']) {

@@ -298,6 +298,11 @@ export async function openPostgresStore(config: PoolConfig, options: PostgresSto
       if (n !== undefined) await pool.query('UPDATE notices SET sent_at = $1 WHERE request_id = $2 AND kind = $3 AND sent_at IS NULL', [now().toISOString(), n, kind]);
     },
 
+    async releaseNotice(id, kind, owner) {
+      const n = normalizeRequestId(id);
+      if (n !== undefined) await pool.query(`UPDATE notices SET claim_until = '-infinity' WHERE request_id = $1 AND kind = $2 AND owner = $3 AND sent_at IS NULL`, [n, kind, owner]);
+    },
+
     async audit(requestId) {
       const n = normalizeRequestId(requestId);
       if (n === undefined) return [];
