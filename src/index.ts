@@ -126,7 +126,10 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
       },
     });
 
-    await requests.workflow.start();
+    // The timer that expires requests, takes over runs nobody renews and sends owed notices: every
+    // half lease (at most a minute), so a run is taken over within about 1.5 leases of its owner's
+    // last renewal.
+    await requests.workflow.start({ everyMs: Math.min(60_000, Math.max(1_000, Math.floor(config.requests.leaseMs / 2))) });
 
     log.info('app.listening', { url: `${server.url}/api/messages`, localMode: config.localMode, msg: `Plan Switch listening on ${server.url}/api/messages` });
     if (config.localMode) {

@@ -69,9 +69,11 @@ export interface OpenedRequests extends RequestPolicies {
   store: RequestStore;
   workflow: ChangeRequests;
   /**
-   * Stops the timers and waits up to `waitMs` (default 5 s) for work in hand. The store stays
-   * open: whoever opened it closes it. A group still being tracked is left 'running': its lease
-   * lapses and reconcile() finishes it after the restart (or in another process).
+   * A graceful stop (workflow.shutdown()): no new runs, a swap in progress finishes its writes,
+   * every run in hand gives its lease up (a group still being followed is taken over at once by
+   * another instance, or by the next start); waits up to `waitMs` (default 25 s, inside the 30 s
+   * Kubernetes and most supervisors give between SIGTERM and SIGKILL) for that. The store stays
+   * open: whoever opened it closes it.
    */
   close(waitMs?: number): Promise<void>;
 }
@@ -99,8 +101,8 @@ export function openRequests(opts: OpenRequestsOptions): OpenedRequests {
     approvers,
     requesters,
     workflow,
-    async close(waitMs = 5_000) {
-      workflow.stop();
+    async close(waitMs = 25_000) {
+      workflow.shutdown();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([workflow.whenIdle(), new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]);
       clearTimeout(timer);

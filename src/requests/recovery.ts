@@ -17,14 +17,13 @@ import type { ChangeRequest } from './types';
 export interface RecoveryOptions {
   /** Tells whether another lease owner is certainly gone (instance.ts ownerIsGone). */
   ownerIsGone: (owner: string, self: string) => boolean;
-  /** RECOVERY_SETTLE: how long after start-up a dead process's unrecorded swap is read back. */
+  /** RECOVERY_SETTLE: how long after its owner was found gone an unrecorded swap is read back. */
   restartSettleMs: number;
   /** approve()'s re-check budget: an approval younger than ten of these is being re-checked now. */
   recheckBudgetMs: number;
 }
 
 export class Recovery {
-  private readonly startedAt: number;
   private inFlight?: Promise<ChangeRequest[]>;
 
   constructor(
@@ -33,9 +32,7 @@ export class Recovery {
     private readonly runner: Runner,
     private readonly leases: Leases,
     private readonly opts: RecoveryOptions,
-  ) {
-    this.startedAt = ctx.now().getTime();
-  }
+  ) {}
 
   /** One recovery pass at a time: a call while one runs joins it. */
   reconcile(): Promise<ChangeRequest[]> {
@@ -118,8 +115,10 @@ export class Recovery {
       let current = req;
       let swap = req.result?.swap;
       if (!swap) {
-        // The dead process may have had writes in flight: let them land before reading back.
-        const wait = ownerGone ? this.startedAt + this.opts.restartSettleMs - now().getTime() : 0;
+        // The dead process may have had writes in flight: let them land before reading back. It
+        // was found gone just now (another instance may have died a moment ago), so wait from
+        // now; a lapsed lease has been silent for a whole lease already.
+        const wait = ownerGone ? this.opts.restartSettleMs : 0;
         if (wait > 0) {
           log.info?.('request.reconcile_settling', { changeId: req.id, waitMs: wait });
           await new Promise((r) => setTimeout(r, wait));
@@ -142,7 +141,7 @@ export class Recovery {
       log.error('request.reconcile_failed', { changeId: req.id, error: errorMessage(err) });
       return (await store.get(req.id).catch(() => undefined)) ?? req;
     } finally {
-      lease.release();
+      await lease.release();
     }
   }
 }

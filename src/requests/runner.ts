@@ -73,6 +73,8 @@ export class Runner {
       return res.request;
     }
 
+    // Stopping (a deployment): leave it approved for an instance that stays; never start a swap now.
+    if (this.leases.isStopping) return approved;
     const startedAt = now().toISOString();
     const res = await store.transition(
       approved.id,
@@ -137,7 +139,7 @@ export class Runner {
       // Left running: recovery reads Graph and finishes it once the lease lapses.
       return (await store.get(running.id).catch(() => undefined)) ?? running;
     } finally {
-      lease.release();
+      await lease.release();
     }
   }
 
@@ -149,6 +151,7 @@ export class Runner {
     let trackingError: string | undefined;
     const groupAccepted = swap.outcomes.some((o) => o.status === 'accepted' && o.principal.kind === 'group');
     if (groupAccepted) {
+      if (signal.aborted) return (await store.get(req.id)) ?? req; // stopping or taken over: another instance follows it
       try {
         tracking = await licenses.track(change, {
           ...this.trackOptions,

@@ -72,6 +72,7 @@ export class ChangeRequests {
   private readonly deadlines: Deadlines;
   private readonly outbox: NoticeOutbox;
   private readonly recovery: Recovery;
+  private readonly leases: Leases;
   private timer?: NodeJS.Timeout;
 
   constructor(deps: ChangeRequestsDeps) {
@@ -90,6 +91,7 @@ export class ChangeRequests {
     this.outbox = new NoticeOutbox(ctx, deps.notifier);
     this.deadlines = new Deadlines(ctx, this.outbox, deps.reminderMs);
     const leases = new Leases(ctx, deps.leaseMs ?? 120_000);
+    this.leases = leases;
     const runner = new Runner(ctx, this.outbox, leases, deps.trackOptions ?? {});
     this.recovery = new Recovery(ctx, this.outbox, runner, leases, {
       ownerIsGone: deps.ownerIsGone ?? ownerIsGone,
@@ -187,6 +189,16 @@ export class ChangeRequests {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /**
+   * A graceful stop (SIGTERM): no more timers, no new runs; a swap in progress finishes its writes
+   * and records them, and every run in hand gives its lease up so another instance (or the next
+   * start) takes it over at once instead of after the lease. Then wait with whenIdle().
+   */
+  shutdown(): void {
+    this.stop();
+    this.leases.handOverAll();
   }
 
   /** Resolves when every background run, re-check and notice started so far has finished. */

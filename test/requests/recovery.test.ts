@@ -74,7 +74,7 @@ describe('requests: recovery (start-up, other processes)', () => {
       assert.deepEqual(h.notifier.events(id).slice(-1), ['completed']);
     });
 
-    it('owner gone, no swap recorded: waits RECOVERY_SETTLE from start-up before reading Graph back', async () => {
+    it('owner gone, no swap recorded: waits RECOVERY_SETTLE from finding it gone before reading Graph back', async () => {
       const id = await leftRunning({}, usersChange([user(1)]));
       h.licenses.status.resolves({ principal: user(1), licenses: [{ plan: E3, assignedByGroup: null, disabledPlans: [] }] });
       const restarted = h.make({ ownerIsGone: () => true, restartSettleMs: 150 });
