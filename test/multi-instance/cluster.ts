@@ -93,6 +93,11 @@ export class Cluster {
     return p;
   }
 
+  /** Starts every instance that is not running (after a test killed one). */
+  async startMissing(): Promise<void> {
+    await Promise.all(this.instances.map((p, i) => (p ? undefined : this.startInstance(i))));
+  }
+
   /** SIGTERM (a graceful stop, as a deployment does) or SIGKILL (a crash); resolves once it exited. */
   async stopInstance(i: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     const p = this.instances[i];

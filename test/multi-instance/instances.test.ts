@@ -9,9 +9,31 @@
 //   - every instance's /readyz names the database it uses.
 import assert from 'node:assert/strict';
 import { withSandbox } from '../helpers/sandbox';
-import { actionsOf, assertSourceXorTarget, faultTenant, licenseWrites, upns, waitFor } from '../faults/support';
+import { actionsOf, assertSourceXorTarget, E1, E3, faultTenant, licenseWrites, upns, waitFor } from '../faults/support';
+import type { SandboxAccess } from '../helpers/sandbox';
 import { sleep } from '../helpers/wait';
 import { Cluster, type StoreKind } from './cluster';
+
+/** Of `users`, who holds the target plan: every one holds exactly one of source and target (one listing, not a read per user). */
+async function onTarget(sb: SandboxAccess, users: string[]): Promise<string[]> {
+  const want = new Set(users.map((u) => u.toLowerCase()));
+  const out: string[] = [];
+  let next: string | undefined = '/users?$select=userPrincipalName,assignedLicenses&$top=999';
+  while (next) {
+    const r: { status: number; body: any } = await sb.get(next);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    for (const u of r.body.value as { userPrincipalName: string; assignedLicenses: { skuId: string }[] }[]) {
+      if (!want.has(u.userPrincipalName.toLowerCase())) continue;
+      const skus = u.assignedLicenses.map((l) => l.skuId.toLowerCase());
+      const s = skus.includes(E1.toLowerCase());
+      const t = skus.includes(E3.toLowerCase());
+      assert.ok(s !== t, `${u.userPrincipalName} holds ${s && t ? 'both' : 'neither'}`);
+      if (t) out.push(u.userPrincipalName);
+    }
+    next = r.body['@odata.nextLink'];
+  }
+  return out;
+}
 
 const SETUPS: { store: StoreKind; instances: number }[] = [
   { store: 'postgres', instances: 2 },
@@ -24,7 +46,9 @@ for (const setup of SETUPS) {
     const sb = withSandbox(() => faultTenant({ bulk: 500, e3Seats: 600, salesMembers: 30 }), { resetEach: true });
     let cluster: Cluster | undefined;
 
-    beforeEach(async function () {
+    // One cluster (one database, its processes) for the suite; each test gets every instance up
+    // and a fresh tenant. Request ids go on across the tests.
+    before(async function () {
       this.timeout(60_000);
       cluster = await Cluster.start({
         ...setup,
@@ -33,23 +57,38 @@ for (const setup of SETUPS) {
         env: { RUN_LEASE: '6s' },
       });
     });
-    afterEach(async () => {
+    beforeEach(async function () {
+      this.timeout(60_000);
+      await cluster!.startMissing();
+    });
+    after(async () => {
       await cluster?.close();
       cluster = undefined;
     });
 
     /** Completion notices of request `id` in Sanne's chat. */
     const finishedNotices = (id: string) => cluster!.teams.toSanne().filter((t) => new RegExp(`Change request ${id} finished`).test(t));
+    /** The instance whose process holds the run lease of request `id` (waits for the swap to start). */
+    const runner = async (id: string): Promise<number> => {
+      const c = cluster!;
+      const lease = await waitFor('the run under way', async () => {
+        const { request, audit } = await c.read(id);
+        return actionsOf(audit).includes('swap-started') && request.lease ? request.lease : undefined;
+      });
+      const i = c.indexOfPid(Number(lease.owner.split(':')[1]));
+      assert.ok(i >= 0, `the lease owner ${lease.owner} is one of the instances`);
+      return i;
+    };
 
     it('/readyz of every instance names the database; fifty approve clicks spread over the instances: one approval, one write, one notice', async () => {
       const c = cluster!;
       for (const inst of c.instances) {
         const r = await fetch(`${inst!.url}/readyz`);
-        const body = (await r.json()) as { ok: boolean; detail: { store: { kind: string; database?: string; schemaVersion: number } } };
+        const body = (await r.json()) as { status: string; store: { kind: string; database: string; schemaVersion: number; latencyMs: number } };
         assert.equal(r.status, 200, JSON.stringify(body));
-        assert.equal(body.detail.store.kind, setup.store);
-        if (setup.store === 'postgres') assert.match(body.detail.store.database!, /^plan_switch_test_/);
-        assert.ok(body.detail.store.schemaVersion >= 3);
+        assert.equal(body.store.kind, setup.store);
+        assert.match(body.store.database, setup.store === 'postgres' ? /^plan_switch_test_/ : /state\.db$/);
+        assert.ok(body.store.schemaVersion >= 3);
       }
 
       const id = await c.teams.ask({ principal: { kind: 'group', group: 'Sales' }, from: 'E1', to: 'E3' });
@@ -68,22 +107,20 @@ for (const setup of SETUPS) {
       assert.equal(audit.filter((e) => e.action === 'swap-started').length, 1);
       const writes = await licenseWrites(sb);
       assert.deepEqual(writes.map((w) => w.path), [`/groups/${request.preflight.change.principal.id}/assignLicense`], 'one group write');
-      await sleep(1_500); // a second sender would have sent by now
+      await sleep(1_000); // a second sender would have sent by now
       assert.equal(finishedNotices(id).length, 1, 'one completion notice');
     });
 
     it('the instance running a group swap is killed: another finishes it from the database, one write, one notice', async () => {
       const c = cluster!;
-      await sb.behavior({ groupProcessingMs: 4_000 });
+      await sb.behavior({ groupProcessingMs: 2_500 });
       const members = upns('sales', 30);
       const id = await c.teams.ask({ principal: { kind: 'group', group: 'Sales' }, from: 'E1', to: 'E3' });
       await sb.clearRequests();
       assert.match(await c.teams.approve(id), /Approved — running/);
       await waitFor('the swap recorded', async () => actionsOf((await c.read(id)).audit).includes('swap-finished'));
       const running = (await c.read(id)).request;
-      const ownerPid = Number(running.lease!.owner.split(':')[1]);
-      const owner = c.indexOfPid(ownerPid);
-      assert.ok(owner >= 0, `the lease owner ${running.lease!.owner} is one of the instances`);
+      const owner = await runner(id);
       await c.stopInstance(owner, 'SIGKILL');
       const killedAt = Date.now();
       // One instance: there is no other, so it comes back (the restart path); two: the other one takes over.
@@ -101,7 +138,7 @@ for (const setup of SETUPS) {
       const { onTarget } = await assertSourceXorTarget(sb, members);
       assert.equal(onTarget.length, 30);
       assert.equal((await licenseWrites(sb)).length, 1, 'one group write in all, before the kill');
-      await sleep(1_500);
+      await sleep(1_000);
       assert.equal(finishedNotices(id).length, 1, 'one completion notice');
     });
 
@@ -109,16 +146,19 @@ for (const setup of SETUPS) {
       const c = cluster!;
       const users = upns('bulk', 500);
       const id = await c.teams.ask({ principal: { kind: 'users', users }, from: 'E1', to: 'E3' });
-      // Slow enough that the restart meets the swap half-way: 25 $batch requests, 4 at a time, 400 ms each.
-      await sb.behavior({ latencyMs: 400 });
+      // Slow enough that the restart meets the swap half-way: 25 $batch requests, 4 at a time, 250 ms each.
+      await sb.behavior({ latencyMs: 250 });
       await sb.clearRequests();
       assert.match(await c.teams.approve(id), /Approved — running/);
+      const owner = await runner(id);
       await waitFor('the first writes', async () => ((await licenseWrites(sb)).length >= 40 ? true : undefined), 30_000, 20);
-      for (let i = 0; i < c.instances.length; i++) {
-        await c.restartInstance(i);
-        if (i === 0) assert.ok((await licenseWrites(sb)).length > 0);
-      }
+      // The instance running the swap first (SIGTERM: it finishes what it writes, then exits), then the others.
+      const writesAtStop = (await licenseWrites(sb)).length;
+      await c.stopInstance(owner, 'SIGTERM');
+      assert.ok(writesAtStop < 500, `stopped in the middle of the swap (${writesAtStop} of 500 writes done)`);
       await sb.behavior({ latencyMs: 0 });
+      await c.startInstance(owner);
+      for (let i = 0; i < c.instances.length; i++) if (i !== owner) await c.restartInstance(i);
       const notice = await c.teams.notice(id, 0, 60_000);
       assert.match(notice, /Done/);
       const { request } = await c.read(id);
@@ -128,8 +168,7 @@ for (const setup of SETUPS) {
       for (const w of writes) perUser.set(w.path.toLowerCase(), (perUser.get(w.path.toLowerCase()) ?? 0) + 1);
       assert.equal(perUser.size, 500, 'every user written');
       assert.deepEqual([...new Set(perUser.values())], [1], 'no user written twice');
-      const { onTarget } = await assertSourceXorTarget(sb, users);
-      assert.equal(onTarget.length, 500);
+      assert.equal((await onTarget(sb, users)).length, 500);
       await sleep(1_000);
       assert.equal(finishedNotices(id).length, 1, 'one completion notice');
     });
