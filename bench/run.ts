@@ -5,11 +5,12 @@
 //   2. bulk swap of 200 and 2,000 users vs sequential calls, and with 429s     (bench/swap.ts)
 //   3. chat latency, message to preflight card, 200 messages                  (bench/chat.ts)
 //   4. group swap tracking, 10,000 members, groupProcessingMs 5,000           (bench/tracking.ts)
+//   5. two instances on PostgreSQL vs one on SQLite: chat commands, approvals  (bench/instances.ts)
 //
 // Every sandbox runs in a child process (the chat bench runs the whole bot in one), so this process
 // is only the client being measured. Graph benches use a sandbox latency of 20 ms per response.
 //
-//   node dist/bench/run.js [--only preflight,swap,chat,tracking] [--quick] [--out bench/results.json]
+//   node dist/bench/run.js [--only preflight,swap,chat,tracking,instances] [--quick] [--out bench/results.json]
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { benchChat, chatReport, CHAT_TARGET_P95_MS, type ChatResult } from './ch
 import { benchPreflight, LATENCY_MS, preflightReport, type PreflightRow } from './preflight';
 import { benchSwap, swapReport, type SwapRow } from './swap';
 import { benchTracking, trackingReport, type TrackingResult } from './tracking';
+import { benchInstances, instancesReport, instancesRows } from './instances';
 
 export interface TableRow {
   figure: string;
@@ -177,7 +179,7 @@ async function main(): Promise<void> {
     const i = process.argv.indexOf(name);
     return i >= 0 ? process.argv[i + 1] : undefined;
   };
-  const only = new Set((arg('--only') ?? 'preflight,swap,chat,tracking').split(','));
+  const only = new Set((arg('--only') ?? 'preflight,swap,chat,tracking,instances').split(','));
   const quick = process.argv.includes('--quick');
   const out = arg('--out') ?? join(__dirname, '..', '..', 'bench', 'results.json');
   const m = machine();
@@ -210,6 +212,12 @@ async function main(): Promise<void> {
     console.log(trackingReport(r), '\n');
     results.tracking = r;
     rows.push(...trackingRows(r));
+  }
+  if (only.has('instances')) {
+    const r = await benchInstances(quick ? { messages: 30, approvals: 10 } : {});
+    console.log(instancesReport(r), '\n');
+    results.instances = r;
+    rows.push(...instancesRows(r));
   }
   m.loadAfter = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const finished = new Date().toISOString();
