@@ -3,7 +3,7 @@
 // LicenseService, compared with the naive way (list the members, then GET each user).
 //
 // Targets: Graph requests <= ceil(N/999) + 5; wall <= 1.2 x pages x latency (pages = ceil(N/999));
-// CPU < 1 s; RSS < 400 MB at 100k.
+// CPU < 1.5 s (issue 16 part 4; was 1 s); RSS < 400 MB at 100k.
 //
 // The sandbox runs in a child process so CPU and RSS are the client's own. Reference data is
 // loaded before measuring (process start-up, not preflight work). The group is named as in chat
@@ -213,6 +213,15 @@ async function pagesFloor(sb: SandboxProcess, groupId: string): Promise<number> 
 }
 
 function pagesPipelined(sb: SandboxProcess, groupId: string): Promise<number> {
+  return pagePipelineMs(`${sb.graphBaseUrl}/groups/${groupId}/members?$select=${MEMBER_SELECT}&$top=${PAGE}`);
+}
+
+/**
+ * Every page of a collection read the way the gateway reads them but with no client work at all:
+ * node:http, the next page asked for as soon as the first bytes of the current one (with its
+ * nextLink) are in, bodies only drained. What the pages alone cost: the floor under a read.
+ */
+export function pagePipelineMs(firstUrl: string): Promise<number> {
   const agent = new http.Agent({ keepAlive: true });
   const t0 = performance.now();
   const bodies: Promise<void>[] = [];
@@ -233,7 +242,7 @@ function pagesPipelined(sb: SandboxProcess, groupId: string): Promise<number> {
           });
         })
         .on('error', reject);
-    get(`${sb.graphBaseUrl}/groups/${groupId}/members?$select=${MEMBER_SELECT}&$top=${PAGE}`);
+    get(firstUrl);
   });
 }
 
@@ -320,7 +329,7 @@ export async function benchPreflight(opts: { sizes?: number[]; latencyMs?: numbe
         wallTargetMs: round(wallTargetMs),
         wallOk: wallMs <= wallTargetMs,
         cpuMs: round(cpuMs),
-        cpuOk: cpuMs < 1000,
+        cpuOk: cpuMs < 1500,
         rssPeakMb: round(rssPeakMb),
         rssOk: members < 100_000 || rssPeakMb < 400,
         all: measured.map(toRun),

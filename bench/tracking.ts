@@ -21,7 +21,8 @@ import { loadConfig } from '../src/config';
 import { openRequests } from '../src/requests';
 import { openStore } from '../src/state/sqlite-store';
 import type { ChangeRequest, RequestEvent, RequestNotifier } from '../src/requests/types';
-import { benchGateway, LATENCY_MS, startSandboxProcess, type SandboxProcess } from './preflight';
+import { MEMBER_SELECT } from '../src/licensing/snapshot';
+import { benchGateway, LATENCY_MS, pagePipelineMs, startSandboxProcess, type SandboxProcess } from './preflight';
 
 const TENANT = '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';
 const ALICE = 'a11ce000-0000-4000-8000-0000000000a1';
@@ -56,9 +57,11 @@ export interface TrackingResult {
   groupProcessingMs: number;
   latencyMs: number;
   runs: TrackingRun[];
+  /** The group's user-member pages alone (measurePages). */
+  pagesAloneMs?: number;
 }
 
-function fixture(members: number, groupProcessingMs: number, latencyMs: number) {
+function fixture(members: number, groupProcessingMs: number, behavior: Record<string, number>) {
   return {
     tenant: { id: TENANT, displayName: 'Bench', defaultUsageLocation: 'NL' },
     subscriptions: [
@@ -71,7 +74,7 @@ function fixture(members: number, groupProcessingMs: number, latencyMs: number) 
     ],
     groups: [{ displayName: 'License Admins', id: ADMINS, members: ['alice@bench.example', 'bob@bench.example'] }],
     generate: [{ group: 'Big Group', count: members, upn: 'user{n}@bench.example', usageLocation: 'NL', groupLicenses: [{ sku: 'STANDARDPACK' }] }],
-    behavior: { groupProcessingMs, latencyMs },
+    behavior: { ...behavior, groupProcessingMs },
   };
 }
 
@@ -151,7 +154,7 @@ async function once(sb: SandboxProcess, label: string, pollIntervalMs: number | 
     const log = (await sb.control('GET', 'requests')) as LogEntry[];
     const top = log.filter((e) => !e.batch);
     const polls = top.filter((e) => e.method === 'GET' && /^\/groups\/[^/]+$/.test(e.path) && /licenseProcessingState/i.test(decodeURIComponent(e.query)));
-    const pages = top.filter((e) => e.method === 'GET' && /^\/groups\/[^/]+\/members$/i.test(e.path));
+    const pages = top.filter((e) => e.method === 'GET' && /^\/groups\/[^/]+\/members(\/microsoft\.graph\.user)?$/i.test(e.path));
     const tracking = notice?.result?.tracking;
     // Log times are the sandbox's arrival times (ms, same clock as Date.now here).
     const lastPoll = Date.parse(polls[polls.length - 1]?.at ?? '') - endedWall;
@@ -180,18 +183,39 @@ async function once(sb: SandboxProcess, label: string, pollIntervalMs: number | 
   }
 }
 
-export async function benchTracking(opts: { members?: number; groupProcessingMs?: number; latencyMs?: number } = {}): Promise<TrackingResult> {
+export async function benchTracking(
+  opts: {
+    members?: number;
+    groupProcessingMs?: number;
+    latencyMs?: number;
+    /** Sandbox behavior (latencyMs, latencyPerItemMs...) instead of latencyMs alone. */
+    behavior?: Record<string, number>;
+    /** Only the default (adaptive) polling. */
+    adaptiveOnly?: boolean;
+    /** Also time the group's user-member pages alone (bench/realistic.ts). */
+    measurePages?: boolean;
+  } = {},
+): Promise<TrackingResult> {
   const members = opts.members ?? 10_000;
   const groupProcessingMs = opts.groupProcessingMs ?? 5_000;
-  const latencyMs = opts.latencyMs ?? LATENCY_MS;
-  const sb = await startSandboxProcess(fixture(members, groupProcessingMs, latencyMs));
-  latencies.set(sb, latencyMs);
+  const behavior = opts.behavior ?? { latencyMs: opts.latencyMs ?? LATENCY_MS };
+  const latencyMs = behavior.latencyMs ?? 0;
+  const sb = await startSandboxProcess(fixture(members, groupProcessingMs, behavior), 300_000);
+  // A member page's own latency: the fixed part plus the per-item part of a full page.
+  latencies.set(sb, latencyMs + (behavior.latencyPerItemMs ?? 0) * 999);
   try {
     const runs: TrackingRun[] = [];
     runs.push(await once(sb, `adaptive (default: ${POLL_SHARE * 100}% of the time so far, ${MIN_POLL_MS / 1000}-${MAX_POLL_MS / 1000} s)`, undefined));
-    await sb.control('POST', 'reset');
-    runs.push(await once(sb, 'fixed 5 s (the previous default)', 5_000));
-    return { members, groupProcessingMs, latencyMs, runs };
+    if (!opts.adaptiveOnly) {
+      await sb.control('POST', 'reset');
+      runs.push(await once(sb, 'fixed 5 s (the previous default)', 5_000));
+    }
+    let pagesAloneMs: number | undefined;
+    if (opts.measurePages) {
+      const list = (await (await fetch(`${sb.graphBaseUrl}/groups?$filter=${encodeURIComponent("displayName eq 'Big Group'")}&$select=id`)).json()) as { value: { id: string }[] };
+      pagesAloneMs = await pagePipelineMs(`${sb.graphBaseUrl}/groups/${list.value[0]!.id}/members/microsoft.graph.user?$select=${MEMBER_SELECT}&$top=999`);
+    }
+    return { members, groupProcessingMs, latencyMs, runs, ...(pagesAloneMs !== undefined ? { pagesAloneMs } : {}) };
   } finally {
     await sb.close();
   }
