@@ -68,7 +68,7 @@ export class Cluster {
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
     try {
-      await Promise.all(cluster.instances.map((_, i) => cluster!.startInstance(i)));
+      for (let i = 0; i < cluster.instances.length; i++) await cluster.startInstance(i);
     } catch (err) {
       await cluster.close();
       throw err;
@@ -87,15 +87,22 @@ export class Cluster {
     };
   }
 
+  /** Starts instance `i` on a free port (again on another one when that port was taken in between). */
   async startInstance(i: number): Promise<BotProcess> {
-    const p = await startBotProcess(this.envFor());
-    this.instances[i] = p;
-    return p;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const p = await startBotProcess(this.envFor());
+        this.instances[i] = p;
+        return p;
+      } catch (err) {
+        if (attempt >= 3 || !/EADDRINUSE/.test(String(err))) throw err;
+      }
+    }
   }
 
   /** Starts every instance that is not running (after a test killed one). */
   async startMissing(): Promise<void> {
-    await Promise.all(this.instances.map((p, i) => (p ? undefined : this.startInstance(i))));
+    for (let i = 0; i < this.instances.length; i++) if (!this.instances[i]) await this.startInstance(i);
   }
 
   /** SIGTERM (a graceful stop, as a deployment does) or SIGKILL (a crash); resolves once it exited. */
