@@ -38,12 +38,32 @@ export function principalLabel(p: PrincipalRef): string {
   return p.userPrincipalName && p.userPrincipalName !== p.displayName ? `${p.displayName} (${p.userPrincipalName})` : p.displayName;
 }
 
-export function findingText(t: Messages, f: Finding): string {
+/** `extra`: facts about the card the text may refer to (e.g. `button: true` when it offers the fix as a button). */
+export function findingText(t: Messages, f: Finding, extra: Record<string, unknown> = {}): string {
   const render = t.findings[f.code];
-  return render ? render(escapeData(f.data ?? {})) : md(f.code);
+  return render ? render({ ...escapeData(f.data ?? {}), ...extra }) : md(f.code);
 }
 
-export function findingGroups(t: Messages, findings: Finding[]): PreflightView['groups'] {
+/** Findings that mean the change would move nobody: seats, users affected and services do not apply. */
+const NOTHING_TO_SWAP = new Set<Finding['code']>(['SOURCE_NOT_ASSIGNED', 'SAME_PLAN']);
+
+export function nothingToSwap(result: PreflightResult): boolean {
+  return result.blocked && result.findings.some((f) => f.severity === 'block' && NOTHING_TO_SWAP.has(f.code));
+}
+
+/**
+ * A group that holds no source plan itself while members hold it directly: the change that would
+ * work is moving those members as users. Their ids (or UPNs), when the finding names them.
+ */
+export function usersInstead(result: PreflightResult): string[] {
+  const f = result.findings.find((x) => x.code === 'SOURCE_NOT_ASSIGNED' && x.data?.group);
+  if (!f) return [];
+  const d = f.data ?? {};
+  const list = Array.isArray(d.directUsers) && d.directUsers.length ? d.directUsers : Array.isArray(d.suggestUsers) ? d.suggestUsers : [];
+  return list.filter((u): u is string => typeof u === 'string' && u.length > 0);
+}
+
+export function findingGroups(t: Messages, findings: Finding[], opts: { exclude?: string; button?: Finding['code'] } = {}): PreflightView['groups'] {
   const order: Severity[] = ['block', 'warn', 'info'];
   return order
     .map((sev) => ({
@@ -52,8 +72,9 @@ export function findingGroups(t: Messages, findings: Finding[]): PreflightView['
       items: findings
         .filter((f) => f.severity === sev)
         .map((f) => ({
-          text: findingText(t, f),
-          principals: nameList((f.principals ?? []).map(principalLabel), MAX_NAMES, t.common.andMore),
+          text: findingText(t, f, opts.button === f.code ? { button: true } : {}),
+          // The people a finding is about; the group being changed is not one of them.
+          principals: nameList((f.principals ?? []).filter((p) => p.id !== opts.exclude).map(principalLabel), MAX_NAMES, t.common.andMore),
         })),
     }))
     .filter((g) => g.items.length > 0);
@@ -82,16 +103,17 @@ export function resolvedSpec(change: ResolvedChange, original: ChangeSpec): Chan
  */
 export type SeatsShown = { kind: 'check' } | { kind: 'at-check' } | { kind: 'now'; plans: PlanInfo[] };
 
-export function changeFacts(t: Messages, c: ResolvedChange, seats: SeatsShown = { kind: 'check' }): Fact[] {
+/** `seats: 'none'`: the change would move nobody, so neither users affected nor seats are shown. */
+export function changeFacts(t: Messages, c: ResolvedChange, seats: SeatsShown | { kind: 'none' } = { kind: 'check' }): Fact[] {
   // A list of users has no name of its own: "8 users", said once and in the reader's language.
   const who = c.kind === 'users' ? t.common.users(c.affectedUsers) : `${md(principalLabel(c.principal))} · ${c.kind === 'group' ? t.common.group : t.common.user}`;
-  return [
+  const facts: Fact[] = [
     { title: t.preflight.who, value: who },
     { title: t.preflight.from, value: md(planLabel(c.from)) },
     { title: t.preflight.to, value: md(planLabel(c.to)) },
-    { title: t.preflight.affected, value: String(c.affectedUsers) },
-    seatsFact(t, c, seats),
   ];
+  if (seats.kind === 'none') return facts;
+  return [...facts, { title: t.preflight.affected, value: String(c.affectedUsers) }, seatsFact(t, c, seats)];
 }
 
 function seatsFact(t: Messages, c: ResolvedChange, seats: SeatsShown): Fact {
@@ -133,6 +155,8 @@ export function preflightCard(t: Messages, result: PreflightResult, spec?: Chang
   const c = result.change;
   const services = serviceFacts(t, c);
 
+  const moot = nothingToSwap(result);
+  const asUsers = c.kind === 'group' ? usersInstead(result) : [];
   const actions: CardAction[] = [];
   if (spec) {
     const exact = resolvedSpec(c, spec);
@@ -140,6 +164,11 @@ export function preflightCard(t: Messages, result: PreflightResult, spec?: Chang
     if (!result.blocked) {
       actions.push(action(t.preflight.requestApproval, 'request', { spec: specToData(exact) }, 'positive'));
     } else {
+      // The change that would work, one click away (the list is kept server-side when long: src/bot/choices.ts).
+      if (asUsers.length) {
+        const instead = { principal: { kind: 'users' as const, users: asUsers }, from: c.from.skuId, to: c.to.skuId };
+        actions.push(action(t.preflight.checkAsUsers(asUsers.length), 'preflight', specToData(instead), 'positive'));
+      }
       actions.push(action(t.preflight.recheck, 'preflight', specToData(exact)));
     }
     if (offersDirect) actions.push(action(t.preflight.includeDirect, 'preflight', specToData({ ...exact, includeDirectCopies: true })));
@@ -154,12 +183,13 @@ export function preflightCard(t: Messages, result: PreflightResult, spec?: Chang
       ? signed('block', t.preflight.blocked)
       : signed('done', result.counts.warn > 0 ? t.preflight.readyWithWarnings(result.counts.warn) : t.preflight.ready),
     bannerStyle: result.blocked ? 'attention' : result.counts.warn > 0 ? 'emphasis' : 'good',
-    facts: changeFacts(t, c),
-    services,
+    facts: changeFacts(t, c, moot ? { kind: 'none' } : { kind: 'check' }),
+    // Nothing would move: no services are kept, lost or gained.
+    services: moot ? [] : services,
     note: c.includeDirectCopies ? t.preflight.directIncluded : '',
     findingsTitle: t.preflight.findingsTitle,
     noFindings: result.findings.length ? '' : signed('done', t.preflight.noFindings),
-    groups: findingGroups(t, result.findings),
+    groups: findingGroups(t, result.findings, { ...(c.kind === 'group' ? { exclude: c.principal.id } : {}), ...(asUsers.length && spec ? { button: 'SOURCE_NOT_ASSIGNED' as const } : {}) }),
     actions,
   };
   return renderCard('preflight', view);

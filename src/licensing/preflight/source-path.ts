@@ -126,6 +126,8 @@ function groupWithoutSource(ctx: Ctx): void {
     directHolders: direct.length,
     // The members to name in a "move users ..." suggestion (all of them when there are few).
     suggestUsers: direct.length <= SUGGEST_MAX ? direct.map((r) => r.userPrincipalName ?? r.id) : [],
+    // All of them, by id: the card's "check moving them as users" button (kept server-side when long).
+    directUsers: direct.map((r) => r.id),
     // The plans as an admin types them, for that suggestion.
     from: input.source.aliases[0] ?? input.source.skuPartNumber,
     to: input.target.aliases[0] ?? input.target.skuPartNumber,
