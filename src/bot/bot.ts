@@ -1,6 +1,7 @@
 // The Teams bot: one gate for every activity (tenant, then the person), then one file per family
 // of activities: messages.ts (chat commands), actions/ (card actions by verb), search.ts
 // (type-ahead). Invokes are always answered, with a proper error when malformed.
+import { compactCard, MemoryChoiceStore, type ChoiceStore } from './choices';
 import { ActivityTypes, TeamsActivityHandler, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { PrincipalRef } from '../licensing/model';
 import type { Actor } from '../requests/types';
@@ -33,8 +34,11 @@ export class PlanSwitchBot extends TeamsActivityHandler {
   private readonly people = new Map<string, { person: PrincipalRef | null; until: number }>();
   private readonly tasks = new Set<Promise<void>>();
 
+  private readonly choices: ChoiceStore;
+
   constructor(private readonly deps: BotDeps) {
     super();
+    this.choices = deps.choices ?? new MemoryChoiceStore();
     this.log = deps.log ?? consoleLogger;
     this.conv = deps.conversations;
   }
@@ -123,6 +127,7 @@ export class PlanSwitchBot extends TeamsActivityHandler {
       lang,
       t: messagesFor(lang),
       conversationKey: convKey(ctx.activity.conversation.id),
+      choices: this.choices,
       later: (what, task) => this.later(what, task),
     };
   }
@@ -182,7 +187,9 @@ export class PlanSwitchBot extends TeamsActivityHandler {
       if (!(await allowed(turn, 'change'))) return errorResponse(403, 'Forbidden', t.refuse.notRequester);
       return onSearch(turn, a.value);
     }
-    return onCardAction(turn, a.value);
+    // Buttons of the card sent back carry choice ids, not long lists.
+    const res = await onCardAction(turn, a.value);
+    return res.body ? { ...res, body: compactCard(res.body, this.choices) } : res;
   }
 
   private async installed(ctx: TurnContext): Promise<void> {

@@ -6,6 +6,7 @@ import type { ChangeSpec, LicensePort, PreflightResult } from '../licensing/mode
 import type { Actor, ChangeRequest, WorkflowResult } from '../requests/types';
 import { createLogger, type Logger } from '../log';
 import type { DoctorReport } from '../doctor/model';
+import type { ChoiceStore } from './choices';
 import type { Conversations } from './conversations';
 import type { ApproverReach } from './approver-reach';
 
@@ -68,6 +69,8 @@ export interface BotDeps {
   refs: ConversationRefStore;
   /** The one Conversations of the app, shared with the notifier (src/bot/conversations.ts). */
   conversations: Conversations;
+  /** Where card buttons keep long user lists; default: in memory (src/bot/choices.ts). */
+  choices?: ChoiceStore;
   /** The only tenant whose activities are served (sandbox: the sandbox tenant; else MicrosoftAppTenantId). */
   tenantId: string;
   /** `doctor` in chat; absent: the bot says it is not available here. */

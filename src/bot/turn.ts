@@ -4,6 +4,7 @@ import type { PrincipalRef } from '../licensing/model';
 import type { Actor } from '../requests/types';
 import type { BotDeps, Logger } from './deps';
 import type { Conversations } from './conversations';
+import type { ChoiceStore } from './choices';
 import type { Messages } from './i18n';
 import type { Lang } from './parser';
 
@@ -19,6 +20,8 @@ export interface Turn {
   t: Messages;
   /** Key of this conversation's stored reference (conv:<id>). */
   conversationKey: string;
+  /** Long user lists kept server-side for card buttons (src/bot/choices.ts). */
+  choices: ChoiceStore;
   /** Work that must not delay the answer (card updates, notices). */
   later(what: string, task: () => Promise<void>): void;
 }

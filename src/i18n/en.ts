@@ -113,6 +113,7 @@ export const en = {
     tooLong: (n: number, max: number) => `That message is too long for a command (${n} characters; at most ${max}). Nothing was changed. Try for example: move group Sales to E3.`,
     generic: 'Something went wrong on my side. Nothing was changed; please try again in a moment.',
     graph: (msg: string) => `Microsoft Graph could not answer: ${msg}. Nothing was changed.`,
+    choiceExpired: 'This card has expired (its list of people is kept for a day, and not across a restart of the bot). Type the command again. Nothing was changed.',
     badCard: 'This card is damaged or out of date (its data is missing or invalid). Start again with "new". Nothing was changed.',
     unknownVerb: (verb: string) => `I don't know the card action "${verb}". Nothing was changed.`,
     malformedInvoke: 'The card action could not be read. Nothing was changed.',
@@ -187,6 +188,7 @@ export const en = {
     directIncluded: 'Direct copies of the source held by members are included in this change.',
     cancelled: 'Cancelled. Nothing was changed.',
     recheck: 'Check again',
+    checkAsUsers: (n: number) => (n === 1 ? 'Check this person as a user' : `Check these ${n} people as users`),
   },
 
   guide: {
@@ -387,8 +389,9 @@ export const en = {
       if (!d.group) return `The source plan is not assigned here, so there is nothing to swap. Remove them from the change.${list(d.notFound) ? ` Not found in the directory: ${list(d.notFound)}.` : ''}`;
       const direct = num(d.directHolders) ?? 0;
       const users = Array.isArray(d.suggestUsers) ? d.suggestUsers.filter((u): u is string => typeof u === 'string') : [];
-      const move =
-        users.length && str(d.from) && str(d.to)
+      const move = d.button
+        ? ': the first button below checks exactly that'
+        : users.length && str(d.from) && str(d.to)
           ? `: say "move ${users.length === 1 ? 'user' : 'users'} ${users.join(', ')} from ${str(d.from)} to ${str(d.to)}"`
           : ', in one message or with the command line (--users-file)';
       const parts = ['The group does not have the source plan, so there is nothing to swap on it.'];

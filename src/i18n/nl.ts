@@ -112,6 +112,7 @@ export const nl: Messages = {
     tooLong: (n: number, max: number) => `Dat bericht is te lang voor een opdracht (${n} tekens; hooguit ${max}). Er is niets gewijzigd. Probeer bijvoorbeeld: verplaats groep Verkoop naar E3.`,
     generic: 'Er ging bij mij iets mis. Er is niets gewijzigd; probeer het zo nog eens.',
     graph: (msg: string) => `Microsoft Graph kon niet antwoorden: ${msg}. Er is niets gewijzigd.`,
+    choiceExpired: 'Deze kaart is verlopen (de lijst met personen wordt een dag bewaard, en niet na een herstart van de bot). Typ de opdracht opnieuw. Er is niets gewijzigd.',
     badCard: 'Deze kaart is beschadigd of verouderd (de gegevens ontbreken of kloppen niet). Begin opnieuw met "nieuw". Er is niets gewijzigd.',
     unknownVerb: (verb: string) => `Ik ken de kaartactie "${verb}" niet. Er is niets gewijzigd.`,
     malformedInvoke: 'De kaartactie kon niet worden gelezen. Er is niets gewijzigd.',
@@ -181,10 +182,11 @@ export const nl: Messages = {
     readyWithWarnings: (n: number) => `Klaar, met ${plural(n, 'waarschuwing', 'waarschuwingen')} hieronder: lees ${n === 1 ? 'die' : 'ze'} en vraag dan een tweede beheerder om goedkeuring.`,
     requestApproval: 'Goedkeuring aanvragen',
     cancel: 'Annuleren',
-    includeDirect: 'Opnieuw controleren, inclusief rechtstreeks toegewezen kopieën',
+    includeDirect: 'Opnieuw, met rechtstreekse kopieën',
     directIncluded: 'Rechtstreeks toegewezen kopieën van het bronlicentieplan bij leden worden in deze wijziging meegenomen.',
     cancelled: 'Geannuleerd. Er is niets gewijzigd.',
     recheck: 'Opnieuw controleren',
+    checkAsUsers: (n: number) => (n === 1 ? 'Controleer als gebruiker' : `Controleer deze ${n} als gebruikers`),
   },
 
   guide: {
@@ -384,8 +386,9 @@ export const nl: Messages = {
       if (!d.group) return `Het bronlicentieplan is hier niet toegewezen, dus er valt niets te wisselen. Haal ze uit de wijziging.${list(d.notFound) ? ` Niet gevonden in de directory: ${list(d.notFound)}.` : ''}`;
       const direct = num(d.directHolders) ?? 0;
       const users = Array.isArray(d.suggestUsers) ? d.suggestUsers.filter((u): u is string => typeof u === 'string') : [];
-      const move =
-        users.length && str(d.from) && str(d.to)
+      const move = d.button
+        ? ': de eerste knop hieronder controleert precies dat'
+        : users.length && str(d.from) && str(d.to)
           ? `: zeg "verplaats ${users.length === 1 ? 'gebruiker' : 'gebruikers'} ${users.join(', ')} van ${str(d.from)} naar ${str(d.to)}"`
           : ', in één bericht of met de opdrachtregel (--users-file)';
       const parts = ['De groep heeft het bronlicentieplan niet, dus er valt op de groep niets te wisselen.'];

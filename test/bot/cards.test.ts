@@ -372,6 +372,34 @@ describe('bot/cards: templates and view models', () => {
     });
   });
 
+  describe('buttons', () => {
+    it('every button title fits a Teams card button in both languages (at most 36 characters, with 500 people)', () => {
+      for (const t of [en, nl]) {
+        const titles = [
+          t.preflight.requestApproval,
+          t.preflight.cancel,
+          t.preflight.includeDirect,
+          t.preflight.recheck,
+          t.preflight.checkAsUsers(1),
+          t.preflight.checkAsUsers(500),
+          t.request.approve,
+          t.request.reject,
+          t.request.cancelRequest,
+          t.request.undo,
+          t.request.refresh,
+          t.request.open,
+          t.lookup.choose,
+          t.guide.next,
+          t.guide.check,
+          t.guide.back,
+          t.help.startButton,
+          t.help.plansButton,
+        ];
+        for (const title of titles) assert.ok(title.length <= 36, `${t.lang}: "${title}" is ${title.length} characters`);
+      }
+    });
+  });
+
   describe('help card', () => {
     it('each command on its own line, so long examples are not squeezed into a narrow column', () => {
       for (const t of [en, nl]) {

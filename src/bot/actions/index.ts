@@ -17,6 +17,7 @@ import { reject } from './reject';
 import { request } from './request';
 import { undo } from './undo';
 import { allowed, verbAccess } from '../access';
+import { expandChoices } from '../choices';
 
 const handlers: { [V in Verb]: ActionHandler<V> } = { preflight, request, approve, run, reject, cancel, undo, refresh, guide };
 
@@ -46,7 +47,10 @@ export async function onCardAction(turn: Turn, value: unknown): Promise<InvokeRe
   const env = readEnvelope(turn, value);
   if (!env.ok) return env.response;
   if (!(await allowed(turn, verbAccess(env.verb)))) return cardResponse(errorCard(turn.t.refuse.notRequester));
-  const parsed = ActionData[env.verb].safeParse(env.data);
+  // A long list of users behind a choice id (src/bot/choices.ts) is put back before validation.
+  const expanded = expandChoices(env.data, turn.choices);
+  if (!expanded.ok) return cardResponse(errorCard(turn.t.errors.choiceExpired));
+  const parsed = ActionData[env.verb].safeParse(expanded.data);
   if (!parsed.success) {
     turn.log.warn('card.invalid_data', { verb: env.verb, issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) });
     return cardResponse(errorCard(turn.t.errors.badCard));

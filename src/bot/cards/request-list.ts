@@ -8,6 +8,8 @@ import { deciderFact, formatTime, personName } from './request';
 export interface RequestListView {
   title: string;
   empty: string;
+  /** "and 12 more" below the list, or ''. */
+  more: string;
   items: { text: string; detail: string; hasAction: boolean; buttonTitle: string; verb: string; data: Record<string, unknown> }[];
 }
 
@@ -29,11 +31,15 @@ function decisionLine(t: Messages, r: ChangeRequest): string {
   return short ? `${d.title} ${d.value}: ${md(short)}` : `${d.title} ${d.value}`;
 }
 
+/** A list card stays well under Teams' card size limit: the newest this many, then "and N more". */
+export const MAX_LIST_ITEMS = 25;
+
 export function requestListCard(t: Messages, kind: 'pending' | 'history', requests: ChangeRequest[]): AdaptiveCard {
   const view: RequestListView = {
     title: kind === 'pending' ? t.pending.title : t.history.title,
     empty: kind === 'pending' ? t.pending.empty : t.history.empty,
-    items: requests.map((r) => ({
+    more: requests.length > MAX_LIST_ITEMS ? t.common.andMore(requests.length - MAX_LIST_ITEMS) : '',
+    items: requests.slice(0, MAX_LIST_ITEMS).map((r) => ({
       text: requestLine(t, r),
       detail: [personName(r.requester), decisionLine(t, r), formatTime(r.updatedAt)].filter(Boolean).join(' · '),
       hasAction: true,
