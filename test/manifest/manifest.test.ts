@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateRawSync, inflateSync } from 'node:zlib';
-import { buildPackage, MANIFEST_DIR, packageEntries } from '../../scripts/package-manifest';
-import { colorIcon, crc32, outlineIcon, readPngHeader } from '../../scripts/png';
-import { zip } from '../../scripts/zip';
+import { crc32, inflateRawSync } from 'node:zlib';
+import { PNG } from 'pngjs';
+import { buildPackage, bundledSchema, ManifestInvalid, MANIFEST_DIR, packageEntries, pngSize, schemaProblems, zipEntries } from '../../scripts/package-manifest';
 import { parseCommand } from '../../src/bot/parser';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -13,7 +12,7 @@ const APP_ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const manifest = JSON.parse(readFileSync(join(MANIFEST_DIR, 'manifest.json'), 'utf8'));
 const dutch = JSON.parse(readFileSync(join(MANIFEST_DIR, 'nl-nl.json'), 'utf8'));
 
-/** Reads a ZIP (central directory, then each local entry), checking CRCs. */
+/** Reads a ZIP the way an unzipper does (central directory, then each local entry), checking CRCs: independent of the zip library. */
 function unzip(buf: Buffer): { name: string; data: Buffer }[] {
   const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   assert.ok(eocd >= 0, 'end of central directory');
@@ -36,31 +35,14 @@ function unzip(buf: Buffer): { name: string; data: Buffer }[] {
     const raw = buf.subarray(start, start + csize);
     const data = method === 8 ? inflateRawSync(raw) : Buffer.from(raw);
     assert.equal(data.length, size, `${name}: size`);
-    assert.equal(crc32(data), crc, `${name}: crc`);
+    assert.equal(crc32(data) >>> 0, crc, `${name}: crc`);
     out.push({ name, data });
     p += 46 + nlen + elen + clen;
   }
   return out;
 }
 
-/** RGBA pixels of a PNG written by scripts/png.ts (filter 0 rows). */
-function pixels(png: Buffer): { width: number; height: number; rgba: Buffer } {
-  const { width, height } = readPngHeader(png);
-  const idat: Buffer[] = [];
-  for (let p = 8; p < png.length; ) {
-    const len = png.readUInt32BE(p);
-    const type = png.toString('ascii', p + 4, p + 8);
-    if (type === 'IDAT') idat.push(png.subarray(p + 8, p + 8 + len));
-    p += 12 + len;
-  }
-  const raw = inflateSync(Buffer.concat(idat));
-  const rgba = Buffer.alloc(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    assert.equal(raw[y * (width * 4 + 1)], 0, 'filter type');
-    raw.copy(rgba, y * width * 4, y * (width * 4 + 1) + 1, (y + 1) * (width * 4 + 1));
-  }
-  return { width, height, rgba };
-}
+const icon = (name: string) => PNG.sync.read(readFileSync(join(MANIFEST_DIR, name)));
 
 describe('manifest: the Teams app package', () => {
   it('uses a current manifest schema (1.19 or later) and says so in $schema', () => {
@@ -128,37 +110,79 @@ describe('manifest: the Teams app package', () => {
     }
   });
 
-  describe('icons', () => {
-    it('color: 192x192 RGBA', () => {
-      assert.deepEqual(readPngHeader(colorIcon()), { width: 192, height: 192, bitDepth: 8, colorType: 6 });
-      const { rgba } = pixels(colorIcon());
-      const center = (96 * 192 + 96) * 4;
-      assert.equal(rgba[center + 3], 255, 'opaque in the middle');
+  describe('icons: designed PNGs committed in manifest/', () => {
+    it('color: 192x192, opaque in the middle, more than a flat fill', () => {
+      const png = icon('color.png');
+      assert.deepEqual([png.width, png.height], [192, 192]);
+      const at = (x: number, y: number) => png.data.readUInt32BE((y * png.width + x) * 4);
+      assert.equal(png.data[(96 * 192 + 96) * 4 + 3], 255, 'opaque in the middle');
+      const colours = new Set<number>();
+      for (let y = 0; y < 192; y += 4) for (let x = 0; x < 192; x += 4) colours.add(at(x, y));
+      assert.ok(colours.size > 20, `${colours.size} colours: a design, not a placeholder`);
     });
 
     it('outline: 32x32, white on transparent only', () => {
-      const png = outlineIcon();
-      assert.deepEqual(readPngHeader(png), { width: 32, height: 32, bitDepth: 8, colorType: 6 });
-      const { rgba } = pixels(png);
+      const png = icon('outline.png');
+      assert.deepEqual([png.width, png.height], [32, 32]);
       let opaque = 0;
       let transparent = 0;
-      for (let i = 0; i < rgba.length; i += 4) {
-        if (rgba[i + 3] === 0) transparent++;
+      for (let i = 0; i < png.data.length; i += 4) {
+        if (png.data[i + 3] === 0) transparent++;
         else {
           opaque++;
-          assert.deepEqual([rgba[i], rgba[i + 1], rgba[i + 2]], [255, 255, 255], 'only white');
+          assert.deepEqual([png.data[i], png.data[i + 1], png.data[i + 2]], [255, 255, 255], `only white (pixel ${i / 4})`);
         }
       }
       assert.ok(opaque > 50 && transparent > 400, `${opaque} drawn, ${transparent} transparent`);
     });
+
+    it('pngSize reads the header and refuses what is not a PNG', () => {
+      assert.deepEqual(pngSize(readFileSync(join(MANIFEST_DIR, 'outline.png'))), { width: 32, height: 32 });
+      assert.throws(() => pngSize(Buffer.from('GIF89a............................')), /not a PNG/);
+    });
+  });
+
+  describe('schema validation (offline, the schemas @microsoft/app-manifest bundles)', () => {
+    it('the manifest and its Dutch localization pass their schemas', async () => {
+      assert.deepEqual(await schemaProblems({ ...manifest, bots: [{ ...manifest.bots[0], botId: APP_ID }] }), []);
+      assert.deepEqual(await schemaProblems(dutch), []);
+      assert.equal((bundledSchema(manifest.$schema) as { properties: { manifestVersion: { const: string } } }).properties.manifestVersion.const, manifest.manifestVersion);
+    });
+
+    it('a broken manifest fails the package with the schema\'s own messages', async () => {
+      const broken = { ...manifest, name: { short: 'x'.repeat(40) }, accentColor: 'blue', bots: [{ ...manifest.bots[0], botId: APP_ID, scopes: ['everywhere'] }] };
+      const problems = await schemaProblems(broken);
+      assert.ok(problems.some((p) => p.startsWith('/name/short must NOT have more than 30 characters')), problems.join('\n'));
+      assert.ok(problems.some((p) => p.startsWith('/name must have required property \'full\'')), problems.join('\n'));
+      assert.ok(problems.some((p) => p.startsWith('/accentColor must match pattern')), problems.join('\n'));
+      assert.ok(problems.some((p) => p.startsWith('/bots/0/scopes/0 must be equal to one of the allowed values')), problems.join('\n'));
+      const dir = mkdtempSync(join(tmpdir(), 'plan-switch-manifest-'));
+      try {
+        const { writeFileSync, copyFileSync } = await import('node:fs');
+        for (const f of ['color.png', 'outline.png', 'nl-nl.json']) copyFileSync(join(MANIFEST_DIR, f), join(dir, f));
+        writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...broken, bots: [{ ...broken.bots[0], botId: '{{MicrosoftAppId}}' }] }));
+        await assert.rejects(packageEntries(APP_ID, dir), (err: unknown) => err instanceof ManifestInvalid && err.file === 'manifest.json' && /\/name\/short must NOT have more than 30 characters/.test(err.message));
+        // A localization value too long for its field: the localization schema says so.
+        writeFileSync(join(dir, 'manifest.json'), readFileSync(join(MANIFEST_DIR, 'manifest.json')));
+        writeFileSync(join(dir, 'nl-nl.json'), JSON.stringify({ ...dutch, 'name.short': 'x'.repeat(31) }));
+        await assert.rejects(packageEntries(APP_ID, dir), (err: unknown) => err instanceof ManifestInvalid && err.file === 'nl-nl.json' && /name\.short/.test(err.message));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('a $schema the package has no copy of is refused, not fetched', () => {
+      assert.throws(() => bundledSchema('https://developer.microsoft.com/json-schemas/teams/v9.99/MicrosoftTeams.schema.json'), /bundles no schema v9\.99/);
+      assert.throws(() => bundledSchema('https://example.com/schema.json'), /must name a Teams schema/);
+    });
   });
 
   describe('package', () => {
-    it('is a flat zip of manifest.json, the icons and nl-nl.json, with MicrosoftAppId put in', () => {
+    it('is a flat zip of manifest.json, the icons and nl-nl.json, with MicrosoftAppId put in', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'plan-switch-pkg-'));
       try {
         const out = join(dir, 'plan-switch.zip');
-        const r = buildPackage(APP_ID, out);
+        const r = await buildPackage(APP_ID, out);
         assert.equal(r.path, out);
         const entries = unzip(readFileSync(out));
         assert.deepEqual(entries.map((e) => e.name), ['manifest.json', 'color.png', 'outline.png', 'nl-nl.json']);
@@ -166,24 +190,26 @@ describe('manifest: the Teams app package', () => {
         const m = JSON.parse(entries[0]!.data.toString('utf8'));
         assert.equal(m.bots[0].botId, APP_ID);
         assert.ok(!entries[0]!.data.toString('utf8').includes('{{'), 'no placeholder left');
-        assert.deepEqual(readPngHeader(entries[1]!.data), { width: 192, height: 192, bitDepth: 8, colorType: 6 });
-        assert.deepEqual(readPngHeader(entries[2]!.data), { width: 32, height: 32, bitDepth: 8, colorType: 6 });
+        assert.deepEqual(entries[1]!.data, readFileSync(join(MANIFEST_DIR, 'color.png')), 'the committed icon, as it is');
+        assert.deepEqual(entries[2]!.data, readFileSync(join(MANIFEST_DIR, 'outline.png')));
         assert.deepEqual(JSON.parse(entries[3]!.data.toString('utf8')), dutch);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     });
 
-    it('refuses an app id that is not a GUID', () => {
-      assert.throws(() => packageEntries('not-a-guid'), /must be the bot's Entra application id/);
+    it('refuses an app id that is not a GUID', async () => {
+      await assert.rejects(packageEntries('not-a-guid'), /must be the bot's Entra application id/);
     });
 
-    it('the zip writer round-trips arbitrary content and refuses folders', () => {
+    it('the zip round-trips arbitrary content, is the same for the same input, and refuses folders', async () => {
       const data = Buffer.from('héllo '.repeat(1000));
-      const entries = unzip(zip([{ name: 'a.txt', data }, { name: 'empty', data: Buffer.alloc(0) }]));
+      const zipped = await zipEntries([{ name: 'a.txt', data }, { name: 'empty', data: Buffer.alloc(0) }]);
+      const entries = unzip(zipped);
       assert.deepEqual(entries[0]!.data, data);
       assert.equal(entries[1]!.data.length, 0);
-      assert.throws(() => zip([{ name: 'dir/a.txt', data }]), /flat/);
+      assert.deepEqual(await zipEntries([{ name: 'a.txt', data }, { name: 'empty', data: Buffer.alloc(0) }]), zipped, 'reproducible');
+      assert.throws(() => zipEntries([{ name: 'dir/a.txt', data }]), /flat/);
     });
   });
 });
