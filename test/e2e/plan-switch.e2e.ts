@@ -6,8 +6,10 @@
 //   approver   gets the approval card in their own chat with the bot and clicks Approve
 //   requester  sees the completion notice
 //
-// Screenshots of every step go to docs/screenshots/ (E2E_SCREENSHOTS overrides the folder).
-// Run: npm run test:e2e (builds, makes sure chromium is installed, runs this file only).
+// Screenshots of every step go to var/e2e-screenshots/ (ignored by git; E2E_SCREENSHOTS overrides
+// the folder), so a test run leaves the tracked docs/screenshots/ alone: `npm run screenshots`
+// runs the same test with E2E_SCREENSHOTS=docs/screenshots to refresh the README's pictures.
+// Run: npm run test:e2e (builds, makes sure chromium and an emoji font are installed, runs the e2e specs).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -29,7 +31,7 @@ import { launchBrowser, PlaygroundChat, type Browser } from './playground-ui';
 const REQUESTER = process.env.E2E_REQUESTER || 'sanne.devries@contoso.example';
 const APPROVER = process.env.E2E_APPROVER || 'pieter.bakker@contoso.example';
 const COMMAND = 'move group Sales to E3';
-const SHOTS = path.resolve(ROOT, process.env.E2E_SCREENSHOTS || 'docs/screenshots');
+const SHOTS = path.resolve(ROOT, process.env.E2E_SCREENSHOTS || 'var/e2e-screenshots');
 
 // What the cards say (src/bot/i18n/en.ts), kept loose on purpose.
 const T = {
@@ -246,5 +248,24 @@ describe('Plan Switch in Microsoft 365 Agents Playground (end to end)', function
     const assigned = group.assignedLicenses.map((l) => l.skuId);
     assert.ok(assigned.includes(skuId('ENTERPRISEPACK')!), `Sales has E3: ${JSON.stringify(assigned)}`);
     assert.ok(!assigned.includes(skuId('STANDARDPACK')!), `Sales no longer has E1: ${JSON.stringify(assigned)}`);
+  });
+
+  it('in Dutch, a blocked group offers the change that works as one button (Marketing: its members hold E1 directly)', async function () {
+    const shot = (name: string) => path.join(SHOTS, name);
+    await requester.send('verplaats groep Marketing van E1 naar E3');
+    const blocked = await requester.waitForCard(/Controle vooraf/, 60_000);
+    const text = await requester.text(blocked);
+    assert.match(text, /De groep heeft het bronlicentieplan niet/, text);
+    assert.doesNotMatch(text, /nodig|Services die blijven|Betrokken gebruikers/, `no figures that do not apply:\n${text}`);
+    const button = blocked.getByRole('button', { name: 'Controleer deze 8 als gebruikers', exact: true });
+    assert.equal(await button.count(), 1, 'the button for the change that works');
+    const box = await button.boundingBox();
+    await requester.screenshot(shot('07-blocked-nl.png'), blocked);
+    assert.ok(box && box.width > 0, 'the button is shown');
+    await requester.click(blocked, 'Controleer deze 8 als gebruikers');
+    const asUsers = requester.cards(/Controle vooraf/).last();
+    const second = await requester.waitForText(asUsers, /8 gebruikers/, 60_000);
+    assert.match(second, /Goedkeuring aanvragen/, second);
+    await requester.screenshot(shot('08-as-users-nl.png'), asUsers);
   });
 });
