@@ -1,7 +1,8 @@
 // The Teams bot: one gate for every activity (tenant, then the person), then one file per family
 // of activities: messages.ts (chat commands), actions/ (card actions by verb), search.ts
 // (type-ahead). Invokes are always answered, with a proper error when malformed.
-import { compactCard, MemoryChoiceStore, type ChoiceStore } from './choices';
+import { MemoryChoiceStore, type ChoiceStore } from './choices';
+import { clickLang, outgoingCard } from './card-data';
 import { ActivityTypes, TeamsActivityHandler, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { PrincipalRef } from '../licensing/model';
 import type { Actor } from '../requests/types';
@@ -170,7 +171,8 @@ export class PlanSwitchBot extends TeamsActivityHandler {
 
   private async invoke(ctx: TurnContext): Promise<InvokeResponse> {
     const a = ctx.activity;
-    const lang = pickLang(undefined, a.locale);
+    // A click answers in the clicked card's language; the client's locale otherwise.
+    const lang = clickLang(a.value) ?? pickLang(undefined, a.locale);
     const t = messagesFor(lang);
     if (a.name !== 'adaptiveCard/action' && a.name !== 'application/search') {
       return errorResponse(a.name ? 501 : 400, a.name ? 'NotSupported' : 'BadRequest', t.errors.malformedInvoke);
@@ -187,9 +189,9 @@ export class PlanSwitchBot extends TeamsActivityHandler {
       if (!(await allowed(turn, 'change'))) return errorResponse(403, 'Forbidden', t.refuse.notRequester);
       return onSearch(turn, a.value);
     }
-    // Buttons of the card sent back carry choice ids, not long lists.
+    // Buttons of the card sent back carry choice ids, not long lists, and the card's language.
     const res = await onCardAction(turn, a.value);
-    return res.body ? { ...res, body: compactCard(res.body, this.choices) } : res;
+    return res.body ? { ...res, body: outgoingCard(res.body, this.choices, lang) } : res;
   }
 
   private async installed(ctx: TurnContext): Promise<void> {

@@ -4,7 +4,7 @@ import type { ChangeRequest } from '../requests/types';
 import type { Command } from './parser';
 import type { Turn } from './turn';
 import { cardAttachment, md, type AdaptiveCard } from './cards/render';
-import { compactCard } from './choices';
+import { outgoingCard } from './card-data';
 import { helpCard } from './cards/help';
 import { guidePrincipalCard } from './cards/guide';
 import { plansCard } from './cards/plans';
@@ -22,7 +22,7 @@ import { onDoctor } from './doctor';
 const REQUEST_ID = /^#?\d{1,12}$/;
 
 async function sendCard(turn: Turn, card: AdaptiveCard): Promise<string | undefined> {
-  const attachment: Attachment = cardAttachment(compactCard(card, turn.choices));
+  const attachment: Attachment = cardAttachment(outgoingCard(card, turn.choices, turn.lang));
   const res = await turn.ctx.sendActivity({ type: 'message', attachments: [attachment] });
   return res?.id;
 }

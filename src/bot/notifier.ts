@@ -21,6 +21,7 @@ import { action } from './cards/common';
 import { specToData } from './actions/data';
 import { ApprovalsChannels } from './approvals-channels';
 import { ApproverReach, nobodyReached, reachLines } from './approver-reach';
+import { stampLang } from './card-data';
 
 const NOTICE_EVENTS: readonly RequestEvent[] = ['rejected', 'cancelled', 'expired', 'worsened', 'completed', 'failed', 'partial'];
 
@@ -132,7 +133,7 @@ export class BotNotifier implements RequestNotifier {
         ...(inChannel ? { showMyOptions: true } : {}),
       });
       try {
-        await this.conv.update(c.conversationKey, c.activityId, CardFactory.adaptiveCard(card));
+        await this.conv.update(c.conversationKey, c.activityId, CardFactory.adaptiveCard(stampLang(card, c.lang)));
       } catch (err) {
         this.log.warn('notice.card_update_failed', { changeId: r.id, conversationKey: c.conversationKey, error: String(err) });
       }
@@ -177,7 +178,8 @@ export class BotNotifier implements RequestNotifier {
 
   private async safeSend(key: string, card: ReturnType<typeof noticeCard>): Promise<string | undefined> {
     try {
-      return await this.conv.send(key, { type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+      // Clicks answer in the language the card is written in.
+      return await this.conv.send(key, { type: 'message', attachments: [CardFactory.adaptiveCard(stampLang(card, this.conv.langOf(key)))] });
     } catch (err) {
       this.log.warn('notice.send_failed', { conversationKey: key, error: String(err) });
       return undefined;

@@ -165,7 +165,7 @@ describe('bot/actions: card verbs', () => {
 
     it('cancel of a request goes through the workflow', async () => {
       const h = harness();
-      const res = await h.click('cancel', { requestId: '12', version: 1 });
+      const res = await h.click('cancel', { requestId: '12', version: 1, lang: 'en' });
       assert.equal(h.requests.cancel.callCount, 1);
       assert.match(cardText(cardOf(res)), /Cancelled/);
     });
@@ -186,7 +186,7 @@ describe('bot/actions: card verbs', () => {
         actionsOf(card).map((a) => a.verb),
         ['approve', 'reject'],
       );
-      assert.deepEqual(actionsOf(card)[0]!.data, { requestId: '12', version: 1 });
+      assert.deepEqual(actionsOf(card)[0]!.data, { requestId: '12', version: 1, lang: 'en' });
       assert.ok(card.body.some((b: any) => b.id === 'reason'));
       assert.deepEqual(card.refresh.userIds, ['29:bob']);
       assert.equal(card.refresh.action.verb, 'refresh');
@@ -229,7 +229,7 @@ describe('bot/actions: card verbs', () => {
         from.choices.map((c: any) => c.value),
         [E1.skuId, 'c7df2760-2c81-4ef7-b578-5b5392b571df'],
       );
-      assert.deepEqual(actionsOf(card)[0]!.data, { step: 'target', principal: { kind: 'user', id: ids.alice } });
+      assert.deepEqual(actionsOf(card)[0]!.data, { step: 'target', principal: { kind: 'user', id: ids.alice }, lang: 'en' });
     });
 
     it('source: the typed fallback looks the name up', async () => {
@@ -254,7 +254,7 @@ describe('bot/actions: card verbs', () => {
         ['Office 365 E3 (15 free)', 'Office 365 E5 (0 free)'],
       );
       const check = actionsOf(card).find((a) => a.verb === 'preflight')!;
-      assert.deepEqual(check.data, { principal: { kind: 'group', group: ids.sales }, from: E1.skuId });
+      assert.deepEqual(check.data, { principal: { kind: 'group', group: ids.sales }, from: E1.skuId, lang: 'en' });
     });
 
     it('target without a source asks for the source', async () => {

@@ -99,7 +99,7 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
     assert.ok(toPieter, 'an approval card went to the approver\'s personal chat');
     const approvalCard = toPieter.activity.attachments![0]!.content as any;
     const approveBtn = actionsOf(approvalCard).find((a) => a.verb === 'approve')!;
-    assert.deepEqual(approveBtn.data, { requestId: '1', version: 1 });
+    assert.deepEqual(approveBtn.data, { requestId: '1', version: 1, lang: 'en' });
     const inGroup = h.proactive.sent.find((s) => s.conversationId === 'sales-ops');
     assert.ok(inGroup, 'and one into the group chat, with refresh for the approvers');
     assert.ok((inGroup.activity.attachments![0]!.content as any).refresh.userIds.includes('29:pieter'));
@@ -224,6 +224,11 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
     const nlCard = cardOf(nl!);
     assert.ok(actionsOf(nlCard).some((a) => a.title === 'Controleer deze 8 als gebruikers'), JSON.stringify(actionsOf(nlCard).map((a) => a.title)));
     assert.match(cardText(nlCard), /de eerste knop hieronder controleert precies dat/);
+    // A click on a Dutch card answers in Dutch, whatever the client's locale says.
+    const nlButton = actionsOf(nlCard).find((a) => a.title === 'Controleer deze 8 als gebruikers')!;
+    const nlNext = cardText(cardOf(await h.click('preflight', nlButton.data, { who: SANNE, locale: 'en-US' })));
+    assert.match(nlNext, /Controle vooraf/);
+    assert.match(nlNext, /Wie\n8 gebruikers\n/);
     // A choice id the bot does not know (an old card after a restart, or forged): a clear answer, nothing checked.
     const forged = await h.click('preflight', { ...button.data, principal: { kind: 'users', choice: 'AAAAAAAAAAAAAAAAAAAAAAAA', count: 8 } }, { who: SANNE });
     assert.match(cardText(cardOf(forged)), /This card has expired/);

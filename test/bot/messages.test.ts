@@ -44,7 +44,7 @@ describe('bot/messages: chat commands', () => {
     assert.equal(picker.style, 'filtered');
     assert.deepEqual(picker['choices.data'], { type: 'Data.Query', dataset: 'principals' });
     assert.ok(card.body.find((b: any) => b.id === 'principalText' && b.type === 'Input.Text'));
-    assert.deepEqual(actionsOf(card)[0]!.data, { step: 'source' });
+    assert.deepEqual(actionsOf(card)[0]!.data, { step: 'source', lang: 'en' });
   });
 
   it('plans / licenties list the plans with free seats', async () => {
@@ -75,7 +75,7 @@ describe('bot/messages: chat commands', () => {
         ['request', 'cancel'],
       );
       // The button carries the change as checked: ids, not names.
-      assert.deepEqual(actions[0]!.data, { spec: { principal: { kind: 'group', group: ids.sales }, from: E1.skuId, to: E3.skuId } });
+      assert.deepEqual(actions[0]!.data, { spec: { principal: { kind: 'group', group: ids.sales }, from: E1.skuId, to: E3.skuId }, lang: 'en' });
       noWrites(h);
     });
 
@@ -232,7 +232,7 @@ describe('bot/messages: chat commands', () => {
       assert.equal(h.requests.pending.firstCall.args[0].id, ids.bob);
       const card = cardOf(reply!);
       assert.match(cardText(card), /Waiting for approval/);
-      assert.deepEqual(actionsOf(card)[0], { title: 'Open', verb: 'refresh', data: { requestId: '12' } });
+      assert.deepEqual(actionsOf(card)[0], { title: 'Open', verb: 'refresh', data: { requestId: '12', lang: 'en' } });
     });
 
     it('undo 12 / ongedaan maken 12 ask the workflow for the reverse', async () => {

@@ -40,7 +40,7 @@ describe('bot/notifier', () => {
     const teamCard = card(inTeam!);
     assert.deepEqual(teamCard.refresh.userIds, ['29:bob'], 'approvers only; not the requester');
     assert.equal(teamCard.refresh.action.verb, 'refresh');
-    assert.deepEqual(teamCard.refresh.action.data, { requestId: '12' });
+    assert.deepEqual(teamCard.refresh.action.data, { requestId: '12', lang: 'en' });
     assert.ok(!actionsOf(teamCard).some((a) => a.verb === 'approve'), 'the base card shows the status');
     assert.equal(inPersonal!.conversationId, 'bob-personal');
     const personal = card(inPersonal!);
