@@ -8,14 +8,14 @@ import type { Lang } from './parser';
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 
-/** `card` with the language stamped on every Action.Execute's data. */
+/** `card` with the language stamped on every Action.Execute's data that has none yet. */
 export function stampLang<T>(card: T, lang: Lang): T {
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);
     if (!isObj(v)) return v;
     const out: Obj = {};
     for (const [k, x] of Object.entries(v)) out[k] = walk(x);
-    if (out.type === 'Action.Execute') out.data = { ...(isObj(out.data) ? out.data : {}), lang };
+    if (out.type === 'Action.Execute') out.data = { lang, ...(isObj(out.data) ? out.data : {}) };
     return out;
   };
   return walk(card) as T;

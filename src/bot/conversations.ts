@@ -11,6 +11,7 @@ import { TurnContext, type Activity, type Attachment, type ConversationReference
 import type { ConversationRefStore, Logger, Proactive } from './deps';
 import type { Lang } from './parser';
 import { langFromLocale } from './i18n';
+import { stampLang } from './card-data';
 
 export const convKey = (conversationId: string) => `conv:${conversationId}`;
 export const personalKey = (aadObjectId: string) => `personal:${aadObjectId.toLowerCase()}`;
@@ -113,8 +114,11 @@ export class Conversations {
       return undefined;
     }
     let id: string | undefined;
+    // Cards answer a click in the conversation's language (src/bot/card-data.ts).
+    const lang = this.langOf(conversationKey);
+    const stamped = activity.attachments ? { ...activity, attachments: activity.attachments.map((a) => stampAttachment(a, lang)) } : activity;
     await this.proactive.continue(ref, async (ctx) => {
-      const res = await ctx.sendActivity(activity);
+      const res = await ctx.sendActivity(stamped);
       id = res?.id;
     });
     return id;
@@ -125,7 +129,11 @@ export class Conversations {
     const ref = await this.ref(conversationKey);
     if (!ref) return;
     await this.proactive.continue(ref, async (ctx) => {
-      await ctx.updateActivity({ type: 'message', id: activityId, conversation: ref.conversation, attachments: [attachment] });
+      await ctx.updateActivity({ type: 'message', id: activityId, conversation: ref.conversation, attachments: [stampAttachment(attachment, this.langOf(conversationKey))] });
     });
   }
+}
+
+function stampAttachment(a: Attachment, lang: Lang): Attachment {
+  return a.contentType === 'application/vnd.microsoft.card.adaptive' && a.content ? { ...a, content: stampLang(a.content, lang) } : a;
 }

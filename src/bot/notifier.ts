@@ -178,8 +178,7 @@ export class BotNotifier implements RequestNotifier {
 
   private async safeSend(key: string, card: ReturnType<typeof noticeCard>): Promise<string | undefined> {
     try {
-      // Clicks answer in the language the card is written in.
-      return await this.conv.send(key, { type: 'message', attachments: [CardFactory.adaptiveCard(stampLang(card, this.conv.langOf(key)))] });
+      return await this.conv.send(key, { type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
     } catch (err) {
       this.log.warn('notice.send_failed', { conversationKey: key, error: String(err) });
       return undefined;
