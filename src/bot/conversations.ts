@@ -115,7 +115,7 @@ export class Conversations {
     }
     let id: string | undefined;
     // Cards answer a click in the conversation's language (src/bot/card-data.ts).
-    const lang = this.langOf(conversationKey);
+    const lang = langFromLocale(ref.locale);
     const stamped = activity.attachments ? { ...activity, attachments: activity.attachments.map((a) => stampAttachment(a, lang)) } : activity;
     await this.proactive.continue(ref, async (ctx) => {
       const res = await ctx.sendActivity(stamped);
@@ -129,7 +129,7 @@ export class Conversations {
     const ref = await this.ref(conversationKey);
     if (!ref) return;
     await this.proactive.continue(ref, async (ctx) => {
-      await ctx.updateActivity({ type: 'message', id: activityId, conversation: ref.conversation, attachments: [stampAttachment(attachment, this.langOf(conversationKey))] });
+      await ctx.updateActivity({ type: 'message', id: activityId, conversation: ref.conversation, attachments: [stampAttachment(attachment, langFromLocale(ref.locale))] });
     });
   }
 }
