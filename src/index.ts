@@ -164,6 +164,13 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
       instance: requests.workflow.instanceId,
       msg: `State: ${store.kind} ${store.description}; approvers: ${approversText}; requesters: ${requestersText}; instance ${requests.workflow.instanceId}`,
     });
+    const rc = config.requests;
+    const reachText = [
+      rc.approvalsChannel ? `approvals channel ${rc.approvalsChannel.name ?? rc.approvalsChannel.conversationId} (APPROVALS_CHANNEL)` : 'approvals channels: those an approver adds the bot to',
+      rc.teamsAppId ? `installs the app for approvers it cannot reach (TEAMS_APP_ID ${rc.teamsAppId}; needs TeamsAppInstallation.ReadWriteSelfForUser.All)` : 'no proactive installation (TEAMS_APP_ID unset)',
+      rc.approvalReminderMs ? `one reminder after ${Math.round(rc.approvalReminderMs / 60_000)} min` : 'no reminder (APPROVAL_REMINDER=off)',
+    ].join('; ');
+    log.info('app.approver_reach', { approvalsChannel: rc.approvalsChannel ?? null, teamsAppId: rc.teamsAppId ?? null, reminderMs: rc.approvalReminderMs, msg: `Approvers: ${reachText}` });
 
     const r = requests;
     let closed = false;

@@ -60,6 +60,12 @@ export class ApprovalsChannels {
     if (dropped.includes(channel.conversationId)) await this.conv.write(DROPPED_KEY, dropped.filter((d) => d !== channel.conversationId));
     const next = [...stored.filter((c) => c.conversationId !== channel.conversationId), { ...known, ...channel }].slice(-MAX_CHANNELS);
     await this.conv.write(CHANNELS_KEY, next);
+    // Cards go in as new posts, not as replies to the installation event's message.
+    const ref = await this.conv.read<Record<string, unknown>>(channel.key);
+    if (ref && 'activityId' in ref) {
+      const { activityId: _, ...post } = ref;
+      await this.conv.write(channel.key, post);
+    }
     if (!known) this.log.info('approvals_channel.added', { conversationId: channel.conversationId, name: channel.name ?? null, addedBy: channel.addedBy ?? null });
     return !known;
   }

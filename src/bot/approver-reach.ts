@@ -54,6 +54,9 @@ export interface ApproverReachOptions {
 }
 
 const reachKey = (requestId: string) => `reach:${requestId}`;
+/** When the bot installed itself for this approver (its installation event should follow within minutes). */
+const installedKey = (aad: string) => `installed:${aad.toLowerCase()}`;
+const INSTALL_WAIT_MS = 15 * 60_000;
 
 /** The lines the requester's card shows about who was reached, in the reader's language. */
 export function reachLines(t: Messages, rec: ReachRecord | undefined): { text: string; tone: Tone }[] {
@@ -274,8 +277,12 @@ export class ApproverReach {
     }
     if (outcome === 'installed') {
       this.log.info('teams_app.installed', { approver: aad });
+      await this.conv.write(installedKey(aad), new Date().toISOString());
       return true;
     }
+    // Installed by us a moment ago for an earlier request: Teams' event is still on its way.
+    const since = await this.conv.read<string>(installedKey(aad));
+    if (outcome === 'already' && since && Date.now() - Date.parse(since) < INSTALL_WAIT_MS) return true;
     if (outcome === 'denied') {
       this.installDenied = true;
       this.log.warn('teams_app.install_denied', {

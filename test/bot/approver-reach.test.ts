@@ -40,7 +40,7 @@ interface World {
   proactive: RecordingProactive;
   refs: MemoryRefs;
   log: ReturnType<typeof recordingLog>;
-  installer: AppInstaller & { calls: string[] };
+  installer: AppInstaller & { calls: string[]; outcome: Awaited<ReturnType<AppInstaller['install']>> };
   /** Alice asks in her personal chat (in `lang`); her card there is tracked as card-1. */
   ask(over?: Partial<ChangeRequest>, lang?: 'en' | 'nl'): Promise<ChangeRequest>;
   /** The requester's card as last drawn for everyone. */
@@ -58,9 +58,10 @@ function world(opts: { install?: Awaited<ReturnType<AppInstaller['install']>>; c
   const calls: string[] = [];
   const installer = {
     calls,
-    install: async (id: string) => {
+    outcome: opts.install ?? ('denied' as Awaited<ReturnType<AppInstaller['install']>>),
+    async install(id: string) {
       calls.push(id);
-      return opts.install ?? 'denied';
+      return this.outcome;
     },
   };
   const names: Record<string, string> = { [HANNA.aadObjectId]: HANNA.name, [KEES.aadObjectId]: KEES.name };
@@ -160,6 +161,7 @@ describe('bot: approvers are always reached, and the requester is told who was',
       assert.ok(actionsOf(card).some((a) => a.title === 'Show my options' && a.verb === 'refresh'), 'a button for the approvers beyond 60');
       assert.ok(!actionsOf(card).some((a) => a.verb === 'approve'), 'everyone else sees the status');
       assert.match(w.requesterCard(), /Sent to Hanna Dubois and to the channel IT › Licenses\./);
+      assert.equal((w.refs.map.get(`conv:${CHANNEL}`) as { activityId?: string }).activityId, undefined, 'cards are new posts, not replies to the install message');
     });
 
     it('the channel alone reaches the approvers (Dutch): nobody is told to act', async () => {
@@ -225,9 +227,16 @@ describe('bot: approvers are always reached, and the requester is told who was',
       await opens(w, HANNA);
       const r = await w.ask();
       assert.deepEqual(w.installer.calls, [KEES.aadObjectId], 'only for whoever was not reachable');
+      assert.ok(w.refs.map.has(`installed:${KEES.aadObjectId}`));
       assert.match(w.requesterCard(), /Sent to Hanna Dubois\./);
       assert.match(w.requesterCard(), /Installing Plan Switch for Kees Hermans: the approval card follows as soon as Teams confirms/);
       assert.equal(w.sentTo('kees-chat').length, 0, 'nothing before Teams confirms');
+
+      // A second request before Teams confirms: Graph answers 409 (installed), the card is still on its way.
+      w.installer.outcome = 'already';
+      await w.ask({ id: '13' });
+      assert.match(w.requesterCard(), /Installing Plan Switch for Kees Hermans/);
+      w.installer.outcome = 'installed';
 
       w.h.requests.pending.resolves([r]);
       await opens(w, KEES);
