@@ -12,8 +12,10 @@ import { messagesFor, pickLang, type Messages } from './i18n';
 import { parseCommand, type Lang } from './parser';
 import { activityTenant, type Turn } from './turn';
 import { cardResponse, errorResponse } from './invoke';
-import { onCommand } from './messages';
-import { onCardAction } from './actions';
+import { commandJob, onCommand } from './messages';
+import { onCardAction, verbJob } from './actions';
+import { activityKey, MemoryDedupe, type ActivityDedupe } from './dedupe';
+import { DEFAULT_TIMING, Jobs } from './jobs';
 import { onSearch } from './search';
 import { errorCard } from './cards/notice';
 import { cardAttachment } from './cards/render';
@@ -26,6 +28,8 @@ const PERSON_TTL_MS = 5 * 60_000;
 /** Longest chat message read as a command. */
 export const MAX_TEXT_CHARS = 2_000;
 const UNKNOWN_PERSON_TTL_MS = 30_000;
+/** Invoke answers kept for a retried click (same activity id): Teams retries within seconds. */
+const INVOKE_ANSWERS_KEPT = 500;
 
 type Gate = { ok: true; actor: Actor; person: PrincipalRef } | { ok: false; why: 'tenant' | 'identity' | 'unknown' | 'error'; message?: string };
 
@@ -34,6 +38,9 @@ export class PlanSwitchBot extends TeamsActivityHandler {
   private readonly log: Logger;
   private readonly people = new Map<string, { person: PrincipalRef | null; until: number }>();
   private readonly tasks = new Set<Promise<void>>();
+  private readonly jobs: Jobs;
+  private readonly dedupe: ActivityDedupe;
+  private readonly invokeAnswers = new Map<string, Promise<InvokeResponse>>();
 
   private readonly choices: ChoiceStore;
 
@@ -42,6 +49,8 @@ export class PlanSwitchBot extends TeamsActivityHandler {
     this.choices = deps.choices ?? new MemoryChoiceStore();
     this.log = deps.log ?? consoleLogger;
     this.conv = deps.conversations;
+    this.dedupe = deps.dedupe ?? new MemoryDedupe();
+    this.jobs = new Jobs({ conv: this.conv, log: this.log, timing: { ...DEFAULT_TIMING, ...deps.timing }, later: (what, task) => this.later(what, task) });
   }
 
   /** Resolves when every background task (card updates, notices) started so far has finished. */
@@ -53,17 +62,24 @@ export class PlanSwitchBot extends TeamsActivityHandler {
     const a = ctx.activity;
     switch (a.type) {
       case ActivityTypes.Message:
+        if (!(await this.firstDelivery(a))) return;
         return this.message(ctx);
       case ActivityTypes.Invoke: {
-        let response: InvokeResponse;
-        try {
-          response = await this.invoke(ctx);
-        } catch (err) {
-          this.log.error('invoke.failed', { name: a.name, error: errorText(err) });
-          const t = messagesFor(pickLang(undefined, a.locale));
-          response = errorResponse(500, 'InternalError', t.errors.generic);
+        // A retried click gets the answer the first one got (or is getting), not a second run.
+        const key = activityKey(a);
+        let answer = key ? this.invokeAnswers.get(key) : undefined;
+        if (answer) this.log.info('turn.duplicate', { kind: 'invoke' });
+        else {
+          answer = this.invoke(ctx).catch((err) => {
+            this.log.error('invoke.failed', { name: a.name, error: errorText(err) });
+            return errorResponse(500, 'InternalError', messagesFor(pickLang(undefined, a.locale)).errors.generic);
+          });
+          if (key) {
+            this.invokeAnswers.set(key, answer);
+            if (this.invokeAnswers.size > INVOKE_ANSWERS_KEPT) this.invokeAnswers.delete(this.invokeAnswers.keys().next().value!);
+          }
         }
-        await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: response });
+        await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: await answer });
         return;
       }
       case ActivityTypes.ConversationUpdate:
@@ -72,6 +88,22 @@ export class PlanSwitchBot extends TeamsActivityHandler {
       default:
         return;
     }
+  }
+
+  /** False for a message Teams delivered again (same conversation and activity id). */
+  private async firstDelivery(a: TurnContext['activity']): Promise<boolean> {
+    const key = activityKey(a);
+    if (!key) return true;
+    try {
+      if (await this.dedupe.firstSeen(key)) return true;
+    } catch (err) {
+      // A dedupe store that cannot answer must not silence the bot: handle it (the workflow's
+      // compare-and-set still keeps every change to one run).
+      this.log.warn('turn.dedupe_failed', { error: errorText(err) });
+      return true;
+    }
+    this.log.info('turn.duplicate', { kind: 'message' });
+    return false;
   }
 
   private now(): number {
@@ -130,6 +162,10 @@ export class PlanSwitchBot extends TeamsActivityHandler {
       conversationKey: convKey(ctx.activity.conversation.id),
       choices: this.choices,
       later: (what, task) => this.later(what, task),
+      // In the turn until a job takes the turn over (jobs.ts).
+      send: async (activity) => (await ctx.sendActivity(activity))?.id,
+      progress: () => undefined,
+      signal: new AbortController().signal,
     };
   }
 
@@ -142,6 +178,7 @@ export class PlanSwitchBot extends TeamsActivityHandler {
   }
 
   private async message(ctx: TurnContext): Promise<void> {
+    const startedAt = Date.now();
     const a = ctx.activity;
     const raw = typeof a.text === 'string' ? a.text : '';
     // A command is a line or two; a wall of text is answered without being parsed.
@@ -161,15 +198,20 @@ export class PlanSwitchBot extends TeamsActivityHandler {
       return;
     }
     const turn = this.turn(ctx, gate, lang);
-    try {
-      await onCommand(turn, parsed.command);
-    } catch (err) {
-      this.log.error('message.failed', { error: errorText(err) });
-      await ctx.sendActivity({ attachments: [cardAttachment(errorCard(t.errors.generic))] });
-    }
+    await this.jobs.message(turn.conversationKey, ctx, t, { ...commandJob(t, parsed.command), startedAt }, async (io) => {
+      Object.assign(turn, { send: io.send, progress: io.progress, signal: io.signal });
+      try {
+        await onCommand(turn, parsed.command);
+      } catch (err) {
+        if (io.signal.aborted) return;
+        this.log.error('message.failed', { error: errorText(err) });
+        await turn.send({ attachments: [cardAttachment(errorCard(t.errors.generic))] });
+      }
+    });
   }
 
   private async invoke(ctx: TurnContext): Promise<InvokeResponse> {
+    const startedAt = Date.now();
     const a = ctx.activity;
     // A click answers in the clicked card's language; the client's locale otherwise.
     const lang = clickLang(a.value) ?? pickLang(undefined, a.locale);
@@ -190,8 +232,23 @@ export class PlanSwitchBot extends TeamsActivityHandler {
       return onSearch(turn, a.value);
     }
     // Buttons of the card sent back carry choice ids, not long lists, and the card's language.
-    const res = await onCardAction(turn, a.value);
-    return res.body ? { ...res, body: outgoingCard(res.body, this.choices, lang) } : res;
+    const act = async (): Promise<InvokeResponse> => {
+      const res = await onCardAction(turn, a.value);
+      return res.body ? { ...res, body: outgoingCard(res.body, this.choices, lang) } : res;
+    };
+    // A refresh (Teams asks for it by itself) is a read of the store: answered as it is, and it
+    // never stops a check. Every other click runs as a job.
+    const action = (a.value as { action?: { verb?: unknown }; trigger?: unknown } | undefined) ?? {};
+    const verb = typeof action.action?.verb === 'string' ? action.action.verb : '';
+    if (verb === 'refresh' || action.trigger === 'automatic') return act();
+    const replyToId = a.replyToId;
+    return this.jobs.invoke(turn.conversationKey, ctx, t, { ...verbJob(t, verb), startedAt, ...(replyToId ? { replyToId } : {}) }, (io) => {
+      Object.assign(turn, { send: io.send, progress: io.progress, signal: io.signal });
+      return act().catch((err) => {
+        this.log.error('invoke.failed', { name: a.name, verb, error: errorText(err) });
+        return errorResponse(500, 'InternalError', t.errors.generic);
+      });
+    });
   }
 
   private async installed(ctx: TurnContext): Promise<void> {

@@ -126,10 +126,17 @@ export class Conversations {
 
   /** Replaces a card in place for everyone. */
   async update(conversationKey: string, activityId: string, attachment: Attachment): Promise<void> {
+    await this.replace(conversationKey, activityId, { type: 'message', attachments: [attachment] });
+  }
+
+  /** Replaces a posted activity (a progress card becomes the answer). */
+  async replace(conversationKey: string, activityId: string, activity: Partial<Activity>): Promise<void> {
     const ref = await this.ref(conversationKey);
     if (!ref) return;
     await this.proactive.continue(ref, async (ctx) => {
-      await ctx.updateActivity({ type: 'message', id: activityId, conversation: ref.conversation, attachments: [stampAttachment(attachment, langFromLocale(ref.locale))] });
+      const lang = langFromLocale(ref.locale);
+      const stamped = activity.attachments ? { ...activity, attachments: activity.attachments.map((x) => stampAttachment(x, lang)) } : activity;
+      await ctx.updateActivity({ type: 'message', ...stamped, id: activityId, conversation: ref.conversation } as Partial<Activity>);
     });
   }
 }

@@ -9,6 +9,8 @@ import type { DoctorReport } from '../doctor/model';
 import type { ChoiceStore } from './choices';
 import type { Conversations } from './conversations';
 import type { ApproverReach } from './approver-reach';
+import type { ActivityDedupe } from './dedupe';
+import type { JobTiming } from './jobs';
 
 /** The request workflow as the bot uses it: src/requests/workflow.ts ChangeRequests. */
 export interface RequestsPort {
@@ -82,4 +84,8 @@ export interface BotDeps {
   reach?: ApproverReach;
   /** A request's reach changed after an installation event: redraw the requester's card (BotNotifier.reachChanged). */
   onReachChanged?(request: ChangeRequest): Promise<void>;
+  /** Recognises a message Teams delivered twice (default: a bounded memory in this process). */
+  dedupe?: ActivityDedupe;
+  /** When a turn stops waiting and how often progress is shown (jobs.ts; tests shorten them). */
+  timing?: Partial<JobTiming>;
 }

@@ -106,7 +106,7 @@ function sameName(a: string | undefined, b: string): boolean {
 /** Runs the preflight and renders it, or the card that explains why it could not run. */
 export async function preflightOrExplain(turn: Turn, spec: ChangeSpec): Promise<AdaptiveCard> {
   try {
-    const result = await turn.deps.licenses.preflight(spec);
+    const result = await turn.deps.licenses.preflight(spec, { onProgress: turn.progress, signal: turn.signal });
     return preflightCard(turn.t, result, spec);
   } catch (err) {
     if (isLicensingError(err)) return licensingErrorCard(turn, err, spec);

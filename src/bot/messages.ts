@@ -2,6 +2,8 @@
 import type { Attachment } from 'botbuilder';
 import type { ChangeRequest } from '../requests/types';
 import type { Command } from './parser';
+import type { Messages } from './i18n';
+import type { JobOptions } from './jobs';
 import type { Turn } from './turn';
 import { cardAttachment, md, type AdaptiveCard } from './cards/render';
 import { outgoingCard } from './card-data';
@@ -21,14 +23,31 @@ import { onDoctor } from './doctor';
 
 const REQUEST_ID = /^#?\d{1,12}$/;
 
+// Answers go through turn.send: in the turn while it lasts, proactively after (jobs.ts).
 async function sendCard(turn: Turn, card: AdaptiveCard): Promise<string | undefined> {
   const attachment: Attachment = cardAttachment(outgoingCard(card, turn.choices, turn.lang));
-  const res = await turn.ctx.sendActivity({ type: 'message', attachments: [attachment] });
-  return res?.id;
+  return turn.send({ type: 'message', attachments: [attachment] });
 }
 
 async function sendText(turn: Turn, text: string): Promise<void> {
-  await turn.ctx.sendActivity({ type: 'message', text, textFormat: 'markdown' });
+  await turn.send({ type: 'message', text, textFormat: 'markdown' });
+}
+
+/** What the progress card says while a command runs, and whether a newer command may stop it. */
+export function commandJob(t: Messages, command: Command): JobOptions {
+  switch (command.kind) {
+    case 'move': {
+      const p = command.principal;
+      return { title: p.kind === 'users' ? t.working.checkingChange : t.working.checking(md(p.name)), supersedable: true };
+    }
+    case 'status':
+      return { title: command.target ? t.working.lookingUp(md(command.target)) : t.working.busy, supersedable: true };
+    case 'undo':
+      // It asks for a change: it finishes even when another command follows.
+      return { title: t.working.busy, supersedable: false };
+    default:
+      return { title: t.working.busy, supersedable: true };
+  }
 }
 
 /** A request card in this conversation, remembered so it is updated in place later. */

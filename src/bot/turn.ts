@@ -1,6 +1,6 @@
 // One accepted activity: who is behind it, in which language to answer, and the shared services.
-import type { TurnContext } from 'botbuilder';
-import type { PrincipalRef } from '../licensing/model';
+import type { Activity, TurnContext } from 'botbuilder';
+import type { PrincipalRef, ReadProgress } from '../licensing/model';
 import type { Actor } from '../requests/types';
 import type { BotDeps, Logger } from './deps';
 import type { Conversations } from './conversations';
@@ -24,6 +24,12 @@ export interface Turn {
   choices: ChoiceStore;
   /** Work that must not delay the answer (card updates, notices). */
   later(what: string, task: () => Promise<void>): void;
+  /** Posts an activity in this chat: in the turn while it lasts, then proactively (jobs.ts). Never use ctx.sendActivity. */
+  send(activity: Partial<Activity>): Promise<string | undefined>;
+  /** How far a long read has come, for the progress card. */
+  progress(p: ReadProgress): void;
+  /** Aborted when a newer command in this chat supersedes the work. */
+  signal: AbortSignal;
 }
 
 /**

@@ -722,6 +722,11 @@ export class GraphGateway {
     return { users, groups, others, pages };
   }
 
+  /** About how many members a group has (GET /members/$count; an estimate: Graph counts eventually). */
+  async memberCount(groupId: string): Promise<number> {
+    return Number(await this.get<number>(`/groups/${enc(groupId)}/members/$count`, { ConsistencyLevel: 'eventual' }));
+  }
+
   /** Direct user members only, via /members/microsoft.graph.user (paged, $top=999). */
   async listGroupUserMembers(groupId: string, select = USER_SELECT): Promise<GraphUser[]> {
     const { items } = await this.getAll<Record<string, unknown>>(`/groups/${enc(groupId)}/members/microsoft.graph.user?$select=${select}&$top=${PAGE_SIZE}`);

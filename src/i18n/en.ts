@@ -383,6 +383,20 @@ export const en = {
     onlyApprovers: 'Only approvers and license administrators can run doctor.',
   },
 
+  /** Work that takes longer than a moment: the card shown meanwhile, updated in place. */
+  working: {
+    checking: (name: string) => `Checking ${name}…`,
+    checkingChange: 'Checking the change…',
+    lookingUp: (name: string) => `Looking up ${name}…`,
+    busy: 'Working on it…',
+    membersRead: (read: number, total?: number) =>
+      total !== undefined && total >= read
+        ? `${read.toLocaleString('en-US')} of about ${total.toLocaleString('en-US')} members read`
+        : `${read.toLocaleString('en-US')} members read`,
+    elapsed: (ms: number) => `Still working: ${duration(ms)} so far. This card changes into the answer.`,
+    superseded: 'Stopped: a newer command in this chat took over. Nothing was changed.',
+  },
+
   findings: {
     SAME_PLAN: (_d: D) => 'The source and the target are the same plan: there is nothing to swap.',
     SOURCE_NOT_ASSIGNED: (d: D) => {

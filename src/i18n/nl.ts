@@ -380,6 +380,20 @@ export const nl: Messages = {
     onlyApprovers: 'Alleen goedkeurders en licentiebeheerders kunnen doctor uitvoeren.',
   },
 
+  /** Werk dat langer duurt dan een moment: de kaart die intussen staat, ter plekke bijgewerkt. */
+  working: {
+    checking: (name: string) => `${name} controleren…`,
+    checkingChange: 'De wijziging controleren…',
+    lookingUp: (name: string) => `${name} opzoeken…`,
+    busy: 'Bezig…',
+    membersRead: (read: number, total?: number) =>
+      total !== undefined && total >= read
+        ? `${read.toLocaleString('nl-NL')} van ongeveer ${total.toLocaleString('nl-NL')} leden gelezen`
+        : `${read.toLocaleString('nl-NL')} leden gelezen`,
+    elapsed: (ms: number) => `Nog bezig: ${duration(ms)} tot nu toe. Deze kaart wordt straks het antwoord.`,
+    superseded: 'Gestopt: een nieuwere opdracht in deze chat heeft het overgenomen. Er is niets gewijzigd.',
+  },
+
   findings: {
     SAME_PLAN: (_d: D) => 'Het bron- en doellicentieplan zijn hetzelfde: er valt niets te wisselen.',
     SOURCE_NOT_ASSIGNED: (d: D) => {

@@ -250,12 +250,28 @@ export interface PrincipalStatus {
  * What the bot and the CLI call. Implemented by LicenseService (src/licensing/service.ts) over the
  * Graph gateway. Every method that is given bad input throws LicensingError and writes nothing.
  */
+/** How far a preflight's member read has come: members read, about how many there are, whose. */
+export interface ReadProgress {
+  read: number;
+  /** From a $count read: an estimate (it counts every member object, and it lags a little). */
+  total?: number;
+  /** The group's display name, once it is known. */
+  name?: string;
+}
+
+export interface PreflightOptions {
+  /** Called as pages of members arrive (and when the total is known); must not throw. */
+  onProgress?: (p: ReadProgress) => void;
+  /** Stops the member read (the preflight then fails with the abort). */
+  signal?: AbortSignal;
+}
+
 export interface LicensePort {
   listPlans(): Promise<PlanInfo[]>;
   resolvePlan(name: string): Promise<PlanInfo>;
   findPrincipals(query: string, opts?: { kind?: PrincipalKind; top?: number }): Promise<PrincipalMatch[]>;
   status(principal: PrincipalQuery): Promise<PrincipalStatus>;
-  preflight(spec: ChangeSpec): Promise<PreflightResult>;
+  preflight(spec: ChangeSpec, opts?: PreflightOptions): Promise<PreflightResult>;
   /** Runs the change as planned. Never called for a blocked preflight (throws BLOCKED). */
   swap(change: ResolvedChange): Promise<SwapResult>;
   /** Group swaps: follow Entra's background processing to the end. Never throws on timeout. */

@@ -14,6 +14,7 @@ import {
   type LicensePort,
   type MemberError,
   type PlanInfo,
+  type PreflightOptions,
   type PreflightResult,
   type PrincipalKind,
   type PrincipalMatch,
@@ -254,9 +255,9 @@ export class LicenseService implements LicensePort {
 
   // ------------------------------------------------------------------ the change
 
-  preflight(spec: ChangeSpec): Promise<PreflightResult> {
+  preflight(spec: ChangeSpec, opts: PreflightOptions = {}): Promise<PreflightResult> {
     return this.guard(async () => {
-      const input = await this.reader.preflightInput(spec);
+      const input = await this.reader.preflightInput(spec, opts);
       const result = runPreflight(input);
       const fp = fingerprint(result.change);
       if (result.blocked) {

@@ -10,7 +10,8 @@
 import { USER_SELECT, type GraphGateway } from '../graph/gateway';
 import type { GraphGroup, GraphOrganization, GraphSubscribedSku, GraphUser } from '../graph/types';
 import { Catalog, isSuite } from './catalog';
-import { LicensingError, type ChangeSpec, type PlanInfo, type PlanSummary, type PrincipalMatch, type PrincipalQuery, type PrincipalRef } from './model';
+import { MemberReadProgress } from './member-progress';
+import { LicensingError, type ChangeSpec, type PreflightOptions, type PlanInfo, type PlanSummary, type PrincipalMatch, type PrincipalQuery, type PrincipalRef } from './model';
 import type { PreflightInput } from './preflight';
 import { userFacts, type UserFacts } from './preflight/context';
 import type { ReferenceData } from '../reference/data';
@@ -437,7 +438,7 @@ export class SnapshotReader {
   }
 
   /** Everything runPreflight needs for one spec. */
-  async preflightInput(spec: ChangeSpec): Promise<PreflightInput> {
+  async preflightInput(spec: ChangeSpec, opts: PreflightOptions = {}): Promise<PreflightInput> {
     if (!spec || typeof spec !== 'object') throw new LicensingError('INVALID_INPUT', 'No change given.');
     if (typeof spec.to !== 'string' || !spec.to.trim()) throw new LicensingError('INVALID_INPUT', "No target plan given: say which plan to move to ('to E3').");
     const ctxP = this.tenantContext();
@@ -453,6 +454,7 @@ export class SnapshotReader {
       let membersP: Promise<Awaited<ReturnType<GraphGateway['listGroupMembers']>>> | undefined;
       let collector = new GroupNameCollector(this.gateway, guess ? [guess] : []);
       let prep = new MemberPrep(guess ?? '');
+      const progress = new MemberReadProgress(this.gateway, opts.onProgress);
       if (guess) {
         const [names, work] = [collector, prep];
         membersP = this.gateway.listGroupMembers(guess, {
@@ -461,8 +463,9 @@ export class SnapshotReader {
           onPage: (users) => {
             names.add(users);
             work.add(users);
+            progress.page(guess, users);
           },
-          signal: early.signal,
+          signal: opts.signal ? AbortSignal.any([early.signal, opts.signal]) : early.signal,
         });
         membersP.catch(() => undefined);
       }
@@ -490,9 +493,12 @@ export class SnapshotReader {
           onPage: (users) => {
             names.add(users);
             work.add(users);
+            progress.page(group.id, users);
           },
+          ...(opts.signal ? { signal: opts.signal } : {}),
         });
       }
+      progress.group(group.id, group.displayName);
       prep.plansKnown(source.skuId, target.skuId);
       const members = await membersP;
       const groupNames = await collector.names();

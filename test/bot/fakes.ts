@@ -295,6 +295,8 @@ export interface Harness {
   requesters: RequestersPort;
   refs: MemoryRefs;
   proactive: RecordingProactive;
+  /** The activity the harness would send (for specs that drive the adapter themselves). */
+  activity(type: string, opts?: ActivityOptions): Partial<Activity>;
   /** Sends a message as `who`; returns the bot's replies. */
   say(text: string, opts?: ActivityOptions): Promise<Partial<Activity>[]>;
   /** Sends an invoke; returns the invoke response. */
@@ -332,6 +334,8 @@ export interface ActivityOptions {
   conversationId?: string;
   conversationType?: 'personal' | 'groupChat' | 'channel';
   replyToId?: string;
+  /** The activity's id (Teams sends one; a repeat of an id is a redelivery). */
+  id?: string;
 }
 
 export function harness(over: Partial<BotDeps> & { proactive?: Proactive } = {}, approverOpts: { allowSelf?: boolean } = {}): Harness {
@@ -366,6 +370,7 @@ export function harness(over: Partial<BotDeps> & { proactive?: Proactive } = {},
       conversation: { id: opts.conversationId ?? 'conv-1', tenantId, conversationType: opts.conversationType ?? 'personal', isGroup: opts.conversationType === 'groupChat' } as never,
       channelData: { tenant: { id: opts.channelTenantId ?? tenantId } },
       ...(opts.replyToId ? { replyToId: opts.replyToId } : {}),
+      ...(opts.id ? { id: opts.id } : {}),
     };
   };
 
@@ -385,6 +390,7 @@ export function harness(over: Partial<BotDeps> & { proactive?: Proactive } = {},
     requesters,
     refs,
     proactive,
+    activity,
     say: (text, opts) => run({ ...activity('message', opts), text }),
     invoke: async (name, value, opts) => {
       const out = await run({ ...activity('invoke', opts), name, value } as Partial<Activity>);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { openStore } from '../../src/state/sqlite-store';
 import type { AuditEntry, ChangeRequest } from '../../src/requests/types';
 import { skuId, tenantFixture, type SandboxAccess, type TenantFixture } from '../helpers/sandbox';
-import { startConnector, type Connector } from '../helpers/connector';
+import { settledInvokeAnswer, startConnector, type Connector } from '../helpers/connector';
 import { freePort } from '../helpers/net';
 import { sleep, waitFor } from '../helpers/wait';
 import { activityText, cardText } from '../hostile/support';
@@ -91,7 +91,7 @@ export class Teams {
   async click(who: Who, conv: string, verb: string, data: unknown, replyToId = `card-${this.n + 1}`): Promise<any> {
     const r = await this.post(this.activity(who, conv, { type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } }));
     assert.equal(r.status, 200, JSON.stringify(r.body));
-    return r.body;
+    return settledInvokeAnswer(this.connector, conv, replyToId, r.body);
   }
 
   /** Sanne asks for `spec` (the bot runs its preflight) from her personal chat: the request id. */

@@ -69,3 +69,41 @@ export async function startConnector(opts: { onPosted?: (p: Posted) => void } = 
       }),
   };
 }
+
+/** A progress card (src/bot/jobs.ts): the bot answers it later by updating the same activity. */
+export const PROGRESS_CARD = /Still working: |Nog bezig: /;
+
+/**
+ * A click answered with a progress card (its answer was not ready within the turn's budget, as
+ * happens on a busy machine): the card the clicked activity `replyToId` was updated with once the
+ * answer was there. Any other answer is returned as it is.
+ */
+export async function settledInvokeAnswer(connector: Connector, conversationId: string, replyToId: string | undefined, answer: any, timeoutMs = 30_000): Promise<any> {
+  if (!PROGRESS_CARD.test(JSON.stringify(answer?.value ?? ''))) return answer;
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const update = connector
+      .to(conversationId)
+      .filter((p) => (replyToId ? p.method === 'PUT' && p.activityId === replyToId : true) && !PROGRESS_CARD.test(JSON.stringify(p.activity)))
+      .at(-1);
+    const card = update?.activity.attachments?.[0]?.content;
+    if (card) return { ...answer, value: card };
+    if (Date.now() > end) throw new Error(`no answer replaced the progress card of ${replyToId ?? 'the click'} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * What the bot said in a conversation once at least one thing was said and no progress card is
+ * left waiting for its answer (a progress card is later updated in place with the answer).
+ */
+export async function settledReplies(connector: Connector, conversationId: string, timeoutMs = 30_000): Promise<Posted[]> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const said = connector.to(conversationId);
+    const last = said.at(-1);
+    if (last && !PROGRESS_CARD.test(JSON.stringify(last.activity))) return said;
+    if (Date.now() > end) return said;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -12,7 +12,7 @@ import { startApp, type App } from '../../src/index';
 import { createLogger } from '../../src/log';
 import { withSandbox, type TenantFixture } from '../helpers/sandbox';
 import { CORPUS, DELETE, HOSTILE_NAMES, REQ, type ActivityCase, type CliCase, type RawCase, type Who } from './corpus';
-import { startConnector, type Connector } from '../helpers/connector';
+import { settledInvokeAnswer, settledReplies, startConnector, type Connector } from '../helpers/connector';
 import { freePort } from '../helpers/net';
 import { activityText, cardText, STACK } from './support';
 
@@ -83,13 +83,14 @@ describe('hostile input: /api/messages and the CLI (test/hostile/corpus.ts)', fu
     const conv = 'setup';
     const pre = await post(activity({ kind: 'activity', name: 'setup', text: 'move group Sales to E3', expect: { status: 200 } }, conv));
     assert.equal(pre.status, 200);
-    const [preflight] = await connector.waitFor(conv, 1);
+    await connector.waitFor(conv, 1);
+    const preflight = (await settledReplies(connector, conv)).at(-1);
     const button = findAction(preflight!.activity.attachments?.[0]?.content, 'request');
     assert.ok(button, `the preflight card offers "request": ${activityText(preflight!.activity)}`);
     const asked = await post(
       activity({ kind: 'activity', name: 'setup', type: 'invoke', invoke: { name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'request', data: button.data } } }, expect: { status: 200 } }, conv),
     );
-    assert.match(cardText(((await asked.json()) as { value: unknown }).value), /Change request 1\b/);
+    assert.match(cardText(((await settledInvokeAnswer(connector, conv, `card-${conv}`, await asked.json())) as { value: unknown }).value), /Change request 1\b/);
     await app.bot.whenIdle();
     await app.requests.workflow.whenIdle();
     assert.equal((await app.requests.store.get(REQ))?.state, 'pending');
@@ -198,7 +199,7 @@ describe('hostile input: /api/messages and the CLI (test/hostile/corpus.ts)', fu
     if (e.error) assert.match(JSON.parse(text).error.message, e.error, c.name);
     let answer = '';
     if (e.invoke) {
-      const body = JSON.parse(text) as { statusCode: number; type: string; value: any };
+      const body = (await settledInvokeAnswer(connector, conv, `card-${conv}`, JSON.parse(text))) as { statusCode: number; type: string; value: any };
       const type = { card: CARD_TYPE, error: ERROR_TYPE, search: SEARCH_TYPE }[e.invoke.type];
       assert.equal(body.type, type, `${c.name}: answered ${body.type}: ${text.slice(0, 300)}`);
       answer = e.invoke.type === 'card' ? cardText(body.value) : e.invoke.type === 'error' ? String(body.value?.message) : JSON.stringify(body.value);
@@ -206,7 +207,8 @@ describe('hostile input: /api/messages and the CLI (test/hostile/corpus.ts)', fu
       if (e.invoke.results !== undefined) assert.equal(body.value.results.length, e.invoke.results, c.name);
     }
     if (e.reply) {
-      const posted = await connector.waitFor(conv, 1, 5_000);
+      await connector.waitFor(conv, 1, 5_000);
+      const posted = await settledReplies(connector, conv);
       const said = posted.map((p) => activityText(p.activity)).join('\n---\n');
       assert.ok(posted.length > 0, `${c.name}: the bot answered in the conversation`);
       assert.match(said, e.reply, `${c.name}: ${said.slice(0, 500)}`);

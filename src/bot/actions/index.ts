@@ -18,6 +18,8 @@ import { request } from './request';
 import { undo } from './undo';
 import { allowed, verbAccess } from '../access';
 import { expandChoices } from '../choices';
+import type { Messages } from '../i18n';
+import type { JobOptions } from '../jobs';
 
 const handlers: { [V in Verb]: ActionHandler<V> } = { preflight, request, approve, run, reject, cancel, undo, refresh, guide };
 
@@ -60,3 +62,18 @@ export async function onCardAction(turn: Turn, value: unknown): Promise<InvokeRe
   return handler(turn, parsed.data as ActionDataOf<Verb>, info);
 }
 
+
+/** What the progress card says while a click's answer is on its way; only checks may be superseded. */
+export function verbJob(t: Messages, verb: string): JobOptions {
+  switch (verb) {
+    case 'preflight':
+      return { title: t.working.checkingChange, supersedable: true };
+    case 'guide':
+      return { title: t.working.busy, supersedable: true };
+    case 'request':
+      return { title: t.working.checkingChange, supersedable: false };
+    default:
+      // approve, reject, cancel, undo: decisions always finish.
+      return { title: t.working.busy, supersedable: false };
+  }
+}

@@ -36,7 +36,7 @@ async function run(turn: Turn, data: ActionDataOf<'request'>, info: InvokeInfo):
   const spec = specFromData(data.spec);
   let result;
   try {
-    result = await deps.licenses.preflight(spec);
+    result = await deps.licenses.preflight(spec, { onProgress: turn.progress });
   } catch (err) {
     if (isLicensingError(err)) return cardResponse(await licensingErrorCard(turn, err, spec));
     throw err;
