@@ -7,10 +7,10 @@ import { doctorCard } from './cards/doctor';
 export async function onDoctor(turn: Turn, group?: string): Promise<void> {
   const port = turn.deps.doctor;
   if (!port) {
-    await turn.ctx.sendActivity({ type: 'message', text: turn.t.doctor.unavailable });
+    await turn.send({ type: 'message', text: turn.t.doctor.unavailable });
     return;
   }
   const report = await port.run(group ? { group } : {});
   turn.log.info('doctor.run', { ok: report.ok, ms: report.ms });
-  await turn.ctx.sendActivity({ type: 'message', attachments: [cardAttachment(doctorCard(turn.t, report))] });
+  await turn.send({ type: 'message', attachments: [cardAttachment(doctorCard(turn.t, report))] });
 }
