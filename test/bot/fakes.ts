@@ -348,7 +348,9 @@ export function harness(over: Partial<BotDeps> & { proactive?: Proactive } = {},
   const proactive = (over.proactive ?? new RecordingProactive()) as RecordingProactive;
   const { proactive: _proactive, ...deps } = over;
   const conversations = new Conversations(refs, proactive, silentLogger);
-  const bot = new PlanSwitchBot({ tenantId: TENANT, log: silentLogger, ...deps, licenses, requests, approvers, requesters, refs, conversations });
+  // Answers stay in the turn however busy the machine is, unless a spec sets its own timing (the
+  // background path has its own specs: turns.test.ts).
+  const bot = new PlanSwitchBot({ tenantId: TENANT, log: silentLogger, timing: { answerWithinMs: 30_000 }, ...deps, licenses, requests, approvers, requesters, refs, conversations });
   const adapter = new TestAdapter(async (ctx) => {
     await bot.run(ctx);
   });
