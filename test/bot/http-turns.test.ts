@@ -1,5 +1,5 @@
 // The whole application (startApp: restify, CloudAdapter in local mode, the real license service)
-// on a sandbox that answers every Graph request 250 ms late, with a 4,000-member group: the HTTP
+// on a sandbox that answers every Graph request 250 ms late, with a 6,000-member group: the HTTP
 // request of a message returns before the check is done, the chat gets a progress card that is
 // updated in place and replaced by the preflight card, and Teams delivering the message again
 // changes nothing.
@@ -22,10 +22,10 @@ describe('bot over HTTP on a slow Graph: the turn returns, the answer follows', 
   this.timeout(60_000);
   const sb = withSandbox(
     tenantFixture('Contoso', { id: TENANT, domain: 'contoso.example' })
-      .sku('STANDARDPACK', 4_100)
-      .sku('ENTERPRISEPACK', 4_100)
+      .sku('STANDARDPACK', 6_100)
+      .sku('ENTERPRISEPACK', 6_100)
       .user('sanne', { id: SANNE, displayName: 'Sanne de Vries' })
-      .generate('Sales', 4_000, { prefix: 'sales', groupLicenses: ['STANDARDPACK'] })
+      .generate('Sales', 6_000, { prefix: 'sales', groupLicenses: ['STANDARDPACK'] })
       .build(),
   );
   let app: App;
@@ -79,7 +79,7 @@ describe('bot over HTTP on a slow Graph: the turn returns, the answer follows', 
       const after = said().slice(before);
       assert.deepEqual(after.filter((p) => p.method === 'POST').length, 1, 'one message in the chat: ' + after.map((p) => p.text).join(' | '));
       const updates = after.filter((p) => p.method === 'PUT');
-      assert.ok([progress, ...updates].some((p) => /[\d,]+ of about 4,00\d members read/.test(p.text)), [progress, ...updates].map((p) => p.text).join('\n---\n'));
+      assert.ok([progress, ...updates].some((p) => /[\d,]+ of about 6,00\d members read/.test(p.text)), [progress, ...updates].map((p) => p.text).join('\n---\n'));
       assert.match(updates.at(-1)!.text, /Preflight check/);
       assert.ok(turnMs < total / 2, `turn ${turnMs} ms, the whole check ${total} ms`);
     } finally {

@@ -1,5 +1,5 @@
 // The background turn on the real stack: the real LicenseService on a sandbox that answers every
-// Graph request 150 ms late, and a 4,000-member group. The turn returns within its budget, the
+// Graph request 250 ms late, and a 6,000-member group. The turn returns within its budget, the
 // progress card counts the members read against the $count total, and becomes the preflight card.
 import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
@@ -11,8 +11,8 @@ import type { Logger } from '../../src/log';
 import { cardOf, cardText, fakeRequesters, harness, TENANT, type Harness } from './fakes';
 
 const SANNE = 'a11ce000-0000-4000-8000-000000000001';
-const MEMBERS = 4_000;
-const LATENCY_MS = 150;
+const MEMBERS = 6_000;
+const LATENCY_MS = 250;
 
 describe('bot on a slow sandbox: no turn waits on Graph', function () {
   this.timeout(60_000);
@@ -69,7 +69,7 @@ describe('bot on a slow sandbox: no turn waits on Graph', function () {
     assert.match(cardText(cardOf(progress.activity)), /Checking Sales…/);
     const onCard = h.proactive.updated.filter((u) => u.activity.id === progress.id).map((u) => cardText(cardOf(u.activity)));
     const counts = [cardText(cardOf(progress.activity)), ...onCard];
-    assert.ok(counts.some((t) => /[\d,]+ of about 4,00\d members read/.test(t)), counts.join('\n---\n'));
+    assert.ok(counts.some((t) => /[\d,]+ of about 6,00\d members read/.test(t)), counts.join('\n---\n'));
     assert.match(onCard.at(-1)!, /Preflight check/);
     assert.match(onCard.at(-1)!, /Sales/);
     assert.equal(h.proactive.sent.length, 1, 'one card in the chat: the progress card that became the answer');
