@@ -192,22 +192,28 @@ export class PlanSwitchBot extends TeamsActivityHandler {
       await ctx.sendActivity(this.refusal(t, gate));
       return;
     }
-    await this.conv.remember(a, lang);
-    if (tooLong) {
-      await ctx.sendActivity(t.errors.tooLong(raw.length, MAX_TEXT_CHARS));
-      return;
-    }
-    const turn = this.turn(ctx, gate, lang);
-    await this.jobs.message(turn.conversationKey, ctx, t, { ...commandJob(t, parsed.command), startedAt }, async (io) => {
-      Object.assign(turn, { send: io.send, progress: io.progress, signal: io.signal });
-      try {
-        await onCommand(turn, parsed.command);
-      } catch (err) {
-        if (io.signal.aborted) return;
-        this.log.error('message.failed', { error: errorText(err) });
-        await turn.send({ attachments: [cardAttachment(errorCard(t.errors.generic))] });
+    // Stored while the command runs (this instance's reads of those keys wait for it); awaited
+    // before the turn ends, so another instance sending the next notice finds it.
+    const remembered = this.conv.remember(a, lang);
+    try {
+      if (tooLong) {
+        await ctx.sendActivity(t.errors.tooLong(raw.length, MAX_TEXT_CHARS));
+        return;
       }
-    });
+      const turn = this.turn(ctx, gate, lang);
+      await this.jobs.message(turn.conversationKey, ctx, t, { ...commandJob(t, parsed.command), startedAt }, async (io) => {
+        Object.assign(turn, { send: io.send, progress: io.progress, signal: io.signal });
+        try {
+          await onCommand(turn, parsed.command);
+        } catch (err) {
+          if (io.signal.aborted) return;
+          this.log.error('message.failed', { error: errorText(err) });
+          await turn.send({ attachments: [cardAttachment(errorCard(t.errors.generic))] });
+        }
+      });
+    } finally {
+      await remembered;
+    }
   }
 
   private async invoke(ctx: TurnContext): Promise<InvokeResponse> {

@@ -35,35 +35,62 @@ interface MemberInfo {
 const MAX_CARDS_PER_REQUEST = 50;
 
 export class Conversations {
+  /**
+   * This instance's writes still on their way (a database round trip each), by key: a read of
+   * that key waits for them, so a turn reads what it wrote while its writes overlap its work.
+   */
+  private readonly writing = new Map<string, Promise<void>>();
+
   constructor(
     private readonly store: ConversationRefStore,
     private readonly proactive: Proactive,
     private readonly log: Logger,
   ) {}
 
+  private save(key: string, value: unknown): Promise<void> {
+    const before = this.writing.get(key) ?? Promise.resolve();
+    const p = before.then(async () => {
+      await this.store.saveConversationRef(key, value);
+    });
+    this.writing.set(key, p);
+    const done = () => {
+      if (this.writing.get(key) === p) this.writing.delete(key);
+    };
+    p.then(done, done);
+    return p;
+  }
+
+  private async load(key: string): Promise<unknown> {
+    await this.writing.get(key)?.catch(() => undefined);
+    return this.store.getConversationRef(key);
+  }
+
   /**
-   * Called on every accepted activity. `lang` is the language the person was answered in. Awaited
-   * by the turn: with several instances, the next notice may be sent by another one.
+   * Called on every accepted activity. `lang` is the language the person was answered in. The
+   * turn starts it, does its work meanwhile (reads of these keys wait for it), and awaits it
+   * before it ends: with several instances, the next notice may be sent by another one.
    */
   async remember(activity: Partial<Activity>, lang: Lang): Promise<void> {
     try {
       const ref = TurnContext.getConversationReference(activity) as Partial<ConversationReference>;
       const withLang = { ...ref, locale: lang === 'nl' ? 'nl-NL' : activity.locale && !/^nl/i.test(activity.locale) ? activity.locale : 'en-US' };
-      if (activity.conversation?.id) await this.store.saveConversationRef(convKey(activity.conversation.id), withLang);
+      const writes: Promise<void>[] = [];
+      if (activity.conversation?.id) writes.push(this.save(convKey(activity.conversation.id), withLang));
       const aad = activity.from?.aadObjectId;
       if (aad && activity.from?.id) {
+        if (activity.conversation?.conversationType === 'personal') writes.push(this.save(personalKey(aad), withLang));
         const member: MemberInfo = { teamsId: activity.from.id, ...(activity.from.name ? { name: activity.from.name } : {}) };
-        const prev = (await this.store.getConversationRef(memberKey(aad))) as MemberInfo | undefined;
-        if (!prev || prev.teamsId !== member.teamsId || prev.name !== member.name) await this.store.saveConversationRef(memberKey(aad), member);
-        if (activity.conversation?.conversationType === 'personal') await this.store.saveConversationRef(personalKey(aad), withLang);
+        const prev = (await this.load(memberKey(aad))) as MemberInfo | undefined;
+        if (!prev || prev.teamsId !== member.teamsId || prev.name !== member.name) writes.push(this.save(memberKey(aad), member));
       }
+      await Promise.all(writes);
     } catch (err) {
       this.log.warn('conversation.store_failed', { error: String(err) });
     }
   }
 
   async ref(conversationKey: string): Promise<Partial<ConversationReference> | undefined> {
-    const r = await this.store.getConversationRef(conversationKey);
+    const r = await this.load(conversationKey);
     return r && typeof r === 'object' && (r as ConversationReference).conversation ? (r as Partial<ConversationReference>) : undefined;
   }
 
@@ -80,30 +107,30 @@ export class Conversations {
   async teamsIds(aadObjectIds: Iterable<string>): Promise<string[]> {
     const out: string[] = [];
     for (const id of aadObjectIds) {
-      const m = (await this.store.getConversationRef(memberKey(id))) as MemberInfo | undefined;
+      const m = (await this.load(memberKey(id))) as MemberInfo | undefined;
       if (m?.teamsId) out.push(m.teamsId);
     }
     return out;
   }
 
   async cards(requestId: string): Promise<CardInstance[]> {
-    const v = await this.store.getConversationRef(cardsKey(requestId));
+    const v = await this.load(cardsKey(requestId));
     return Array.isArray(v) ? (v as CardInstance[]) : [];
   }
 
   async addCard(requestId: string, card: CardInstance): Promise<void> {
     const list = (await this.cards(requestId)).filter((c) => !(c.conversationKey === card.conversationKey && c.activityId === card.activityId));
     list.push(card);
-    await this.store.saveConversationRef(cardsKey(requestId), list.slice(-MAX_CARDS_PER_REQUEST));
+    await this.save(cardsKey(requestId), list.slice(-MAX_CARDS_PER_REQUEST));
   }
 
   /** Other durable state under its own key (approvals channels, who a request reached: approver-reach.ts). */
   async read<T>(key: string): Promise<T | undefined> {
-    return (await this.store.getConversationRef(key)) as T | undefined;
+    return (await this.load(key)) as T | undefined;
   }
 
   async write(key: string, value: unknown): Promise<void> {
-    await this.store.saveConversationRef(key, value);
+    await this.save(key, value);
   }
 
   /** Posts an activity into a stored conversation; the new activity's id, or undefined. */
