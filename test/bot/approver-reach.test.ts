@@ -133,6 +133,9 @@ describe('bot: approvers are always reached, and the requester is told who was',
       const card = w.requesterCard();
       assert.match(card, /Sent to Hanna Dubois\./);
       assert.match(card, /Not reached: Kees Hermans/);
+      // Refresh (Alice's own click) keeps saying it.
+      const refreshed = await w.h.click('refresh', { requestId: '12' }, { who: 'alice', conversationId: 'alice-chat' });
+      assert.match(cardText(cardOf(refreshed)), /Sent to Hanna Dubois\./);
       assert.equal(w.sentTo('alice-chat').filter((t) => /No approver/.test(t)).length, 0, 'no alarm when someone was reached');
     });
 
