@@ -75,15 +75,17 @@ describe('graph gateway: reads', () => {
     assert.deepEqual(names, { [sales!.id.toLowerCase()]: 'Sales' });
   });
 
-  it('lists members once and splits users from nested groups', async () => {
+  it('lists user members through the user cast and nested groups through the group cast', async () => {
     const { gateway, stats } = testGateway(sb);
     const [sales] = await gateway.findGroups('Sales', 'exact');
     stats.httpRequests = 0;
+    await sb.clearRequests();
     const m = await gateway.listGroupMembers(sales!.id);
     assert.deepEqual(m.users.map((u) => u.userPrincipalName).sort(), ['alice@contoso.example', 'bob@contoso.example']);
     assert.deepEqual(m.groups.map((g) => g.displayName), ['Sales Interns']);
     assert.ok(m.users.every((u) => Array.isArray(u.licenseAssignmentStates)));
-    assert.equal(stats.httpRequests, 1);
+    assert.equal(stats.httpRequests, 2);
+    assert.deepEqual((await sb.requests()).map((r) => r.path.replace(sales!.id, '{id}')).sort(), ['/groups/{id}/members/microsoft.graph.group', '/groups/{id}/members/microsoft.graph.user']);
     assert.deepEqual((await gateway.listGroupUserMembers(sales!.id, 'id')).length, 2);
     assert.deepEqual((await gateway.listNestedGroups(sales!.id)).map((g) => g.displayName), ['Sales Interns']);
   });
@@ -143,7 +145,7 @@ describe('graph gateway: paging', () => {
     assert.equal(m.users.length, 2500);
     assert.equal(new Set(m.users.map((u) => u.id)).size, 2500);
     assert.equal(m.pages, 3);
-    const log = (await sb.requests()).filter((r) => r.path.includes('/members'));
+    const log = (await sb.requests()).filter((r) => r.path.endsWith('/members/microsoft.graph.user'));
     assert.equal(log.length, 3);
     assert.ok(log.every((r) => r.status === 200));
     assert.ok(m.users.every((u) => u.licenseAssignmentStates.length === 1 && u.licenseAssignmentStates[0]!.assignedByGroup === all!.id.toLowerCase()));

@@ -21,8 +21,8 @@ describe('gateway paging', () => {
       assert.equal(m.users.length, 2100);
       assert.equal(new Set(m.users.map((u) => u.id)).size, 2100);
       assert.deepEqual(m.users.slice(0, 999).map((u) => u.id), order.value.map((u: { id: string }) => u.id));
-      assert.equal(stats.httpRequests, 3);
-      assert.equal((await sb.requests()).length, 3);
+      assert.equal(stats.httpRequests, 4, 'three pages of users, one of nested groups');
+      assert.equal((await sb.requests()).filter((r) => r.path.endsWith('/microsoft.graph.user')).length, 3);
     }
   });
 
@@ -36,7 +36,7 @@ describe('gateway paging', () => {
     await assert.rejects(p);
     await sb.behavior({ latencyMs: 0 });
     // The second page may already have been asked for when the first one's head came in; never the third.
-    assert.ok((await sb.requests()).length <= 2);
+    assert.ok((await sb.requests()).filter((r) => r.path.endsWith('/microsoft.graph.user')).length <= 2);
     const before = new AbortController();
     before.abort();
     await assert.rejects(gateway.listGroupMembers(id, { signal: before.signal }), /abandoned/);

@@ -36,7 +36,7 @@ describe('group preflight: members read while the group is looked up', () => {
 
   const arrival = (log: RequestLogEntry[], test: (e: RequestLogEntry) => boolean) => Date.parse(log.find(test)!.at);
   const isLookup = (e: RequestLogEntry) => e.path === '/groups' && /displayName/.test(decodeURIComponent(e.query));
-  const isMembers = (id: string) => (e: RequestLogEntry) => e.path.toLowerCase() === `/groups/${id}/members`;
+  const isMembers = (id: string) => (e: RequestLogEntry) => e.path.toLowerCase() === `/groups/${id}/members/microsoft.graph.user`;
 
   it('a name seen before: the member read starts with the lookup; same result, same requests', async () => {
     await sb.behavior({ latencyMs: 300 });

@@ -264,6 +264,8 @@ describe('license service: request economy on a big group', () => {
     assert.equal(pf.change.affectedUsers, N);
     assert.ok(stats.httpRequests <= Math.ceil(N / 999) + 5, `${stats.httpRequests} requests`);
     const log = await sb.requests();
-    assert.equal(log.filter((r) => r.path.includes('/members')).length, Math.ceil(N / 999));
+    assert.equal(log.filter((r) => r.path.endsWith('/members/microsoft.graph.user')).length, Math.ceil(N / 999));
+    assert.equal(log.filter((r) => r.path.endsWith('/members/microsoft.graph.group')).length, 1, 'nested groups: one read of the group cast');
+    assert.ok(!log.some((r) => r.path.endsWith('/members')), 'never the untyped members collection');
   });
 });
