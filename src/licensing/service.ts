@@ -3,7 +3,7 @@
 // Every Graph failure surfaces as LicensingError('GRAPH_ERROR') with Graph's status and code in
 // data; nothing from the HTTP stack leaks out.
 import { GraphError } from '../graph/errors';
-import type { GraphGateway, WriteOutcome } from '../graph/gateway';
+import { UNSAFE_KEY, type GraphGateway, type WriteOutcome } from '../graph/gateway';
 import type { GraphUser } from '../graph/types';
 import { Catalog } from './catalog';
 import { explainAssignError } from './explain';
@@ -88,6 +88,8 @@ function fingerprint(change: ResolvedChange): string {
 
 export function graphFailure(err: unknown): LicensingError {
   const e = err instanceof GraphError ? err : new GraphError(0, 'Unknown', err instanceof Error ? err.message : String(err));
+  // A name that cannot be a path segment ("..", "a/b") was refused before any request: bad input.
+  if (e.code === UNSAFE_KEY) return new LicensingError('INVALID_INPUT', e.message, { code: e.code });
   return new LicensingError('GRAPH_ERROR', `Microsoft Graph: ${e.message}${e.code && !/^Http\d+$/.test(e.code) ? ` (${e.code})` : ''}`, {
     status: e.status,
     code: e.code,

@@ -85,10 +85,33 @@ export const RulesSchema = z
   })
   .strict();
 
+/** Graph-like quotas (Microsoft's identity limits for one app in one tenant); absent = no throttling. */
+export const ThrottleSchema = z
+  .object({
+    /** Requests (one resource unit each; $batch items count one by one) per 10 s. Default 8000 (a large tenant). */
+    resourceUnitsPer10s: z.number().int().min(1).max(1_000_000).optional(),
+    /** Writes (POST, PATCH, DELETE) per 150 s. Default 3000. */
+    writesPer150s: z.number().int().min(1).max(1_000_000).optional(),
+  })
+  .strict();
+
 export const BehaviorSchema = z
   .object({
     groupProcessingMs: z.number().int().min(0).max(600_000).optional(),
     latencyMs: z.number().int().min(0).max(60_000).optional(),
+    /** Added per item in an answer (members of a page, items of a $batch): a 999-member page costs more than one user. */
+    latencyPerItemMs: z.number().min(0).max(1_000).optional(),
+    /** A read within this time after a license change may return the state before it (directory replication). */
+    replicationLagMs: z.number().int().min(0).max(600_000).optional(),
+    /** A group reads as before its assignLicense until processing starts this long after it. */
+    processingStartMs: z.number().int().min(0).max(600_000).optional(),
+    /** User-only properties selected on the untyped /groups/{id}/members collection: left out (default) or returned. */
+    untypedMemberFields: z.enum(['omit', 'return']).optional(),
+    /** Order in which the items of a $batch run: shuffled (default, as Graph may) or as sent. */
+    batchOrder: z.enum(['shuffled', 'sequential']).optional(),
+    /** Seed of the $batch shuffle (same seed, same orders). Default 1. */
+    seed: z.number().int().optional(),
+    throttle: ThrottleSchema.optional(),
   })
   .strict();
 

@@ -61,9 +61,42 @@ export interface ResolvedFixture {
   users: ResolvedUser[];
   groups: ResolvedGroup[];
   rules: ResolvedRules;
-  behavior: { groupProcessingMs: number; latencyMs: number };
+  behavior: SandboxBehavior;
   /** roles null = every permission granted (the fixture gave no app.roles). */
   app: { id: string; roles: string[] | null };
+}
+
+/** Behaviour of the sandbox's Graph (fixture `behavior`, defaults filled in). */
+export interface SandboxBehavior {
+  groupProcessingMs: number;
+  latencyMs: number;
+  latencyPerItemMs: number;
+  replicationLagMs: number;
+  processingStartMs: number;
+  untypedMemberFields: 'omit' | 'return';
+  batchOrder: 'shuffled' | 'sequential';
+  seed: number;
+  /** null: no throttling. */
+  throttle: { resourceUnitsPer10s: number; writesPer150s: number } | null;
+}
+
+export const DEFAULT_THROTTLE = { resourceUnitsPer10s: 8000, writesPer150s: 3000 };
+
+/** The behaviour of a fixture's `behavior` (already checked by the schema), with the defaults. */
+export function resolveBehavior(b: Record<string, unknown>): SandboxBehavior {
+  const n = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? v : d);
+  const t = b.throttle && typeof b.throttle === 'object' ? (b.throttle as Record<string, unknown>) : undefined;
+  return {
+    groupProcessingMs: n(b.groupProcessingMs, DEFAULT_GROUP_PROCESSING_MS),
+    latencyMs: n(b.latencyMs, 0),
+    latencyPerItemMs: n(b.latencyPerItemMs, 0),
+    replicationLagMs: n(b.replicationLagMs, 0),
+    processingStartMs: n(b.processingStartMs, 0),
+    untypedMemberFields: b.untypedMemberFields === 'return' ? 'return' : 'omit',
+    batchOrder: b.batchOrder === 'sequential' ? 'sequential' : 'shuffled',
+    seed: n(b.seed, 1),
+    throttle: t ? { resourceUnitsPer10s: n(t.resourceUnitsPer10s, DEFAULT_THROTTLE.resourceUnitsPer10s), writesPer150s: n(t.writesPer150s, DEFAULT_THROTTLE.writesPer150s) } : null,
+  };
 }
 
 export type FixtureResult = { ok: true; fixture: ResolvedFixture } | { ok: false; problems: FixtureProblem[] };
@@ -425,7 +458,7 @@ function resolve(json: unknown, ref: ReferenceData, problems: FixtureProblem[]):
     users,
     groups,
     rules,
-    behavior: { groupProcessingMs: num(b.groupProcessingMs, DEFAULT_GROUP_PROCESSING_MS), latencyMs: num(b.latencyMs, 0) },
+    behavior: resolveBehavior(b),
     app,
   };
 }

@@ -80,8 +80,14 @@ export function handleGraphRequest(tenant: Tenant, req: GraphRequest): GraphResp
   }
 }
 
+/** `users('key')` (OData key syntax, quotes doubled inside) -> ['users', 'key']. */
+function keySegments(segs: string[]): string[] {
+  const m = segs.length ? /^(users|groups)\('((?:[^']|'')*)'\)$/i.exec(segs[0]!) : null;
+  return m ? [m[1]!, m[2]!.replace(/''/g, "'"), ...segs.slice(1)] : segs;
+}
+
 function route(tenant: Tenant, req: GraphRequest): GraphResponse {
-  const segs = req.path.split('/').filter(Boolean).map(decodeSegment);
+  const segs = keySegments(req.path.split('/').filter(Boolean).map(decodeSegment));
   const lower = segs.map((s) => s.toLowerCase());
   // /users/$count, /groups/{id}/members/microsoft.graph.user/$count ...: the collection's size.
   if (segs.length >= 2 && lower[lower.length - 1] === '$count') {
@@ -157,7 +163,7 @@ function usersRoute(tenant: Tenant, req: GraphRequest, segs: string[], lower: st
   }
   if (segs.length === 3 && lower[2] === 'memberof') {
     if (m !== 'GET') throw errors.methodNotAllowed();
-    return list(user.memberOf, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (g, sel) => directoryObjectJsonText(g, tenant, sel));
+    return list(user.memberOf, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (g, sel) => directoryObjectJsonText(g, tenant, sel, true));
   }
   throw errors.noRoute(req.path);
 }
@@ -197,7 +203,7 @@ function groupsRoute(tenant: Tenant, req: GraphRequest, segs: string[], lower: s
   }
   if (m !== 'GET') throw errors.methodNotAllowed();
   if (sub === 'members' && segs.length === 3) {
-    return list(group.members, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (o, sel) => directoryObjectJsonText(o, tenant, sel));
+    return list(group.members, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (o, sel) => directoryObjectJsonText(o, tenant, sel, true));
   }
   if (sub === 'members' && segs.length === 4 && (lower[3] === 'microsoft.graph.user' || lower[3] === 'microsoft.graph.group')) {
     // Cast segments narrow the members to one type, as in Graph.
@@ -209,7 +215,7 @@ function groupsRoute(tenant: Tenant, req: GraphRequest, segs: string[], lower: s
   }
   if (sub === 'memberswithlicenseerrors' && segs.length === 3) {
     const users: (UserRec | GroupRec)[] = tenant.membersWithLicenseErrors(group);
-    return list(users, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (o, sel) => directoryObjectJsonText(o, tenant, sel));
+    return list(users, req, memberQuerySupport(tenant), 'directoryObject', `${ctx}directoryObjects`, (o, sel) => directoryObjectJsonText(o, tenant, sel, true));
   }
   throw errors.noRoute(req.path);
 }

@@ -1,6 +1,11 @@
 // JSON as Graph returns it for users, groups, directory objects (members), subscribedSkus and the
-// organization, with $select applied: only the named properties plus id; licenseAssignmentStates
-// only when named (Graph leaves it out otherwise).
+// organization, with $select applied: only the named properties plus id. Without $select, Graph's
+// default property sets: the license properties (assignedLicenses, licenseAssignmentStates,
+// usageLocation, accountEnabled; a group's assignedLicenses and licenseProcessingState) come only
+// when selected. hasMembersWithLicenseErrors is never returned (it is for $filter only).
+// On the untyped members collections (/members, /memberOf, /membersWithLicenseErrors) a member
+// carries only its type's default properties, even when others are selected, unless the fixture
+// says behavior.untypedMemberFields: "return" (Graph's behaviour there is not documented).
 import { errors } from './graph-errors';
 import type { ResourceQuerySupport } from './odata';
 import type { GroupRec, LicenseState, SkuRec, Tenant, UserRec } from './tenant';
@@ -26,8 +31,8 @@ const USER_FIELDS: Record<string, Field<UserRec>> = {
   onPremisesSyncEnabled: () => null,
   companyName: () => null,
   assignedLicenses: (u, t) => t.assignedLicenses(u),
-  licenseAssignmentStates: (u) =>
-    u.states.map((s) => ({
+  licenseAssignmentStates: (u, t) =>
+    t.readStates(u).map((s) => ({
       assignedByGroup: s.assignedByGroup,
       disabledPlans: s.disabledPlans.slice(),
       error: s.error,
@@ -36,10 +41,10 @@ const USER_FIELDS: Record<string, Field<UserRec>> = {
       state: s.state,
     })),
 };
-/** Without $select: Graph's default user properties plus the licensing ones this project reads. */
+/** Without $select: Graph's default user properties (v1.0). */
 const USER_DEFAULT = [
   'id', 'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage',
-  'surname', 'userPrincipalName', 'usageLocation', 'accountEnabled', 'department', 'assignedLicenses',
+  'surname', 'userPrincipalName',
 ];
 
 const GROUP_FIELDS: Record<string, Field<GroupRec>> = {
@@ -55,14 +60,19 @@ const GROUP_FIELDS: Record<string, Field<GroupRec>> = {
   membershipRuleProcessingState: (g) => (g.groupTypes.includes('DynamicMembership') ? 'On' : null),
   onPremisesSyncEnabled: (g) => g.onPremisesSyncEnabled,
   visibility: () => null,
-  assignedLicenses: (g) => g.licenses.map((l) => ({ disabledPlans: l.disabledPlans.slice(), skuId: l.skuId })),
-  licenseProcessingState: (g) => ({ state: g.processingState }),
+  assignedLicenses: (g, t) => t.groupView(g).licenses.map((l) => ({ disabledPlans: l.disabledPlans.slice(), skuId: l.skuId })),
+  licenseProcessingState: (g, t) => ({ state: t.groupView(g).processingState }),
   hasMembersWithLicenseErrors: (g, t) => t.membersWithLicenseErrors(g).length > 0,
 };
+/** Without $select: Graph's default group properties (the licensing ones are $select-only). */
 const GROUP_DEFAULT = [
   'id', 'description', 'displayName', 'groupTypes', 'mail', 'mailEnabled', 'mailNickname', 'membershipRule',
-  'membershipRuleProcessingState', 'onPremisesSyncEnabled', 'securityEnabled', 'visibility', 'assignedLicenses', 'licenseProcessingState',
+  'membershipRuleProcessingState', 'onPremisesSyncEnabled', 'securityEnabled', 'visibility',
 ];
+/** Filter-only properties: accepted in $select, never in an answer. */
+const NEVER_RETURNED = new Set(['hasMembersWithLicenseErrors']);
+const USER_DEFAULT_SET = new Set(USER_DEFAULT);
+const GROUP_DEFAULT_SET = new Set(GROUP_DEFAULT);
 
 const canonical = (fields: Record<string, unknown>) => new Map(Object.keys(fields).map((k) => [k.toLowerCase(), k]));
 const USER_NAMES = canonical(USER_FIELDS);
@@ -86,9 +96,15 @@ function project<T>(obj: T, tenant: Tenant, fields: Record<string, Field<T>>, na
   out.id = fields.id(obj, tenant);
   for (const n of names) {
     const f = fields[n];
-    if (f && n !== 'id') out[n] = f(obj, tenant);
+    if (f && n !== 'id' && !NEVER_RETURNED.has(n)) out[n] = f(obj, tenant);
   }
   return out;
+}
+
+/** On an untyped collection (strict mode), only the default properties of the member's own type. */
+function untypedNames(select: string[] | undefined, defaults: Set<string>, mode: 'omit' | 'return'): string[] | undefined {
+  if (!select || mode === 'return') return select;
+  return select.filter((n) => defaults.has(n));
 }
 
 export function userJson(u: UserRec, tenant: Tenant, select?: string[]): Record<string, unknown> {
@@ -99,11 +115,15 @@ export function groupJson(g: GroupRec, tenant: Tenant, select?: string[]): Recor
   return project(g, tenant, GROUP_FIELDS, select ?? GROUP_DEFAULT);
 }
 
-/** A member as /members returns it: typed with @odata.type, properties of its own type only. */
-export function directoryObjectJson(o: UserRec | GroupRec, tenant: Tenant, select?: string[]): Record<string, unknown> {
+/**
+ * A member as a members collection returns it: typed with @odata.type, properties of its own type
+ * only. `untyped`: read through the untyped directoryObject collection (see the top of the file).
+ */
+export function directoryObjectJson(o: UserRec | GroupRec, tenant: Tenant, select?: string[], untyped = false): Record<string, unknown> {
+  const mode = untyped ? tenant.behavior.untypedMemberFields : 'return';
   return o.kind === 'user'
-    ? project(o, tenant, USER_FIELDS, select ?? USER_DEFAULT, { '@odata.type': '#microsoft.graph.user' })
-    : project(o, tenant, GROUP_FIELDS, select ?? GROUP_DEFAULT, { '@odata.type': '#microsoft.graph.group' });
+    ? project(o, tenant, USER_FIELDS, untypedNames(select, USER_DEFAULT_SET, mode) ?? USER_DEFAULT, { '@odata.type': '#microsoft.graph.user' })
+    : project(o, tenant, GROUP_FIELDS, untypedNames(select, GROUP_DEFAULT_SET, mode) ?? GROUP_DEFAULT, { '@odata.type': '#microsoft.graph.group' });
 }
 
 // Pages as text ---------------------------------------------------------------------------------
@@ -116,11 +136,12 @@ export function directoryObjectJson(o: UserRec | GroupRec, tenant: Tenant, selec
  */
 const userTexts = new WeakMap<UserRec, { states: readonly LicenseState[]; key: string; text: string }>();
 
-function cachedUserText(u: UserRec, key: string, build: () => Record<string, unknown>): string {
+function cachedUserText(u: UserRec, tenant: Tenant, key: string, build: () => Record<string, unknown>): string {
+  const states = tenant.readStates(u);
   const hit = userTexts.get(u);
-  if (hit && hit.states === u.states && hit.key === key) return hit.text;
+  if (hit && hit.states === states && hit.key === key) return hit.text;
   const text = JSON.stringify(build());
-  userTexts.set(u, { states: u.states, key, text });
+  userTexts.set(u, { states, key, text });
   return text;
 }
 
@@ -134,17 +155,18 @@ function selectKey(select: string[] | undefined): string {
 }
 
 export function userJsonText(u: UserRec, tenant: Tenant, select?: string[]): string {
-  return cachedUserText(u, `user:${selectKey(select)}`, () => userJson(u, tenant, select));
+  return cachedUserText(u, tenant, `user:${selectKey(select)}`, () => userJson(u, tenant, select));
 }
 
 export function groupJsonText(g: GroupRec, tenant: Tenant, select?: string[]): string {
   return JSON.stringify(groupJson(g, tenant, select));
 }
 
-export function directoryObjectJsonText(o: UserRec | GroupRec, tenant: Tenant, select?: string[]): string {
+export function directoryObjectJsonText(o: UserRec | GroupRec, tenant: Tenant, select?: string[], untyped = false): string {
+  const key = `${untyped ? `untyped-${tenant.behavior.untypedMemberFields}` : 'member'}:${selectKey(select)}`;
   return o.kind === 'user'
-    ? cachedUserText(o, `member:${selectKey(select)}`, () => directoryObjectJson(o, tenant, select))
-    : JSON.stringify(directoryObjectJson(o, tenant, select));
+    ? cachedUserText(o, tenant, key, () => directoryObjectJson(o, tenant, select, untyped))
+    : JSON.stringify(directoryObjectJson(o, tenant, select, untyped));
 }
 
 export function skuJson(s: SkuRec): Record<string, unknown> {

@@ -6,8 +6,12 @@
 //    (processGroup), each member independently, in member order, errors written into states.
 // Rules are evaluated so a fixture's existing state is never re-judged: only what a change adds
 // (new plans, or prerequisites it takes away) can fail it.
+//  - Reads go through readStates() / groupView(): with behavior.replicationLagMs a read within that
+//    time after a change still sees the version before it, and with behavior.processingStartMs a
+//    group reads as before its assignLicense until processing starts. The license logic itself
+//    always works on the current version.
 import { referenceData } from '../reference/data';
-import type { ResolvedFixture, ResolvedLicense, ResolvedSku } from './fixture';
+import type { ResolvedFixture, ResolvedLicense, ResolvedSku, SandboxBehavior } from './fixture';
 import { errors, GraphError } from './graph-errors';
 import { RuleBook, type LicenseProfile } from './rules';
 
@@ -41,6 +45,14 @@ export interface UserRec {
   states: LicenseState[];
   /** Groups the user is a direct member of (for reprocessLicenseAssignment). */
   memberOf: GroupRec[];
+  /** Earlier versions of `states` still shown to reads (replication lag), oldest first. */
+  past?: { visibleUntil: number; states: LicenseState[] }[];
+}
+
+/** What a read of a group sees of its licensing. */
+export interface GroupView {
+  licenses: ResolvedLicense[];
+  processingState: ProcessingState;
 }
 
 export interface GroupRec {
@@ -57,6 +69,8 @@ export interface GroupRec {
   /** Only the user members, in member order (what group licensing reaches). */
   userMembers: UserRec[];
   processingState: ProcessingState;
+  /** Earlier views still shown to reads (replication lag, processing not started), oldest first. */
+  past?: { visibleUntil: number; view: GroupView }[];
 }
 
 export interface SkuRec extends ResolvedSku {
@@ -78,7 +92,7 @@ export class Tenant {
   readonly users: UserRec[];
   readonly groups: GroupRec[];
   readonly rules: RuleBook;
-  behavior: { groupProcessingMs: number; latencyMs: number };
+  behavior: SandboxBehavior;
   /** The app's granted permissions (permissions.ts); roles null = all. */
   readonly app: { id: string; roles: readonly string[] | null };
 
@@ -88,6 +102,8 @@ export class Tenant {
   private readonly groupById = new Map<string, GroupRec>();
   private readonly timers = new Map<GroupRec, NodeJS.Timeout[]>();
   private closed = false;
+  /** True while the constructor processes the fixture (a steady state: nothing to replicate). */
+  private loading = true;
 
   constructor(fx: ResolvedFixture, now: string = new Date().toISOString()) {
     this.id = fx.tenant.id;
@@ -145,6 +161,7 @@ export class Tenant {
     });
     // Fully processed at load, as Entra would have it: groups in fixture order, members in order.
     for (const g of this.groups) if (g.licenses.length) this.processGroupMembers(g, now);
+    this.loading = false;
   }
 
   // Lookups ------------------------------------------------------------------------------------
@@ -160,10 +177,45 @@ export class Tenant {
     return this.skuById.get(skuId.toLowerCase());
   }
 
-  /** One entry per SKU held through at least one Active state; enabled plans are the union. */
+  /** The states a read sees now: the current ones, or an earlier version within the replication lag. */
+  readStates(user: UserRec, now = Date.now()): LicenseState[] {
+    const past = user.past;
+    if (!past) return user.states;
+    while (past.length && past[0]!.visibleUntil <= now) past.shift();
+    if (!past.length) {
+      user.past = undefined;
+      return user.states;
+    }
+    return past[0]!.states;
+  }
+
+  /** A group's licenses and processing state as a read sees them now. */
+  groupView(group: GroupRec, now = Date.now()): GroupView {
+    const past = group.past;
+    if (past) {
+      while (past.length && past[0]!.visibleUntil <= now) past.shift();
+      if (past.length) return past[0]!.view;
+      group.past = undefined;
+    }
+    return { licenses: group.licenses, processingState: group.processingState };
+  }
+
+  /** Keeps the group's current view visible to reads until `visibleUntil` (the change being made is not seen before). */
+  private holdGroupView(group: GroupRec, visibleUntil: number): void {
+    if (visibleUntil <= Date.now()) return;
+    (group.past ??= []).push({ visibleUntil, view: { licenses: group.licenses, processingState: group.processingState } });
+  }
+
+  /** Sets a group's processing state (reads see it after the replication lag). */
+  private setProcessingState(group: GroupRec, state: ProcessingState): void {
+    this.holdGroupView(group, Date.now() + this.behavior.replicationLagMs);
+    group.processingState = state;
+  }
+
+  /** One entry per SKU held through at least one Active state (as a read sees them); enabled plans are the union. */
   assignedLicenses(user: UserRec): { skuId: string; disabledPlans: string[] }[] {
     const out: { skuId: string; disabledPlans: string[] }[] = [];
-    for (const s of user.states) {
+    for (const s of this.readStates(user)) {
       if (!isActive(s)) continue;
       const prev = out.find((x) => x.skuId === s.skuId);
       if (!prev) out.push({ skuId: s.skuId, disabledPlans: s.disabledPlans.slice() });
@@ -172,9 +224,9 @@ export class Tenant {
     return out;
   }
 
-  /** Direct members in license error for this group. */
+  /** Direct members in license error for this group (as a read sees them). */
   membersWithLicenseErrors(group: GroupRec): UserRec[] {
-    return group.userMembers.filter((u) => u.states.some((s) => s.assignedByGroup === group.id && s.state === 'Error'));
+    return group.userMembers.filter((u) => this.readStates(u).some((s) => s.assignedByGroup === group.id && s.state === 'Error'));
   }
 
   // Direct assignment --------------------------------------------------------------------------
@@ -242,25 +294,40 @@ export class Tenant {
       group.licenses.map((l) => this.rules.profile(l.skuId, l.disabledPlans)),
       next.map((l) => this.rules.profile(l.skuId, l.disabledPlans)),
     );
+    // Reads see the group as it was until processing starts (processingStartMs) and the change
+    // has replicated (replicationLagMs).
+    const { processingStartMs: start, replicationLagMs: lag } = this.behavior;
+    this.holdGroupView(group, Date.now() + Math.max(start, lag));
     group.licenses = next.map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans.slice() }));
     this.scheduleProcessing(group);
   }
 
-  /** QueuedForProcessing now, ProcessingInProgress half way, members changed and Complete at the end. */
+  /**
+   * Processing starts after processingStartMs (at once by default): QueuedForProcessing, then
+   * ProcessingInProgress half way through groupProcessingMs, members changed and Complete at the end.
+   */
   scheduleProcessing(group: GroupRec): void {
     for (const t of this.timers.get(group) ?? []) clearTimeout(t);
-    group.processingState = 'QueuedForProcessing';
-    if (this.closed) return;
+    const start = this.behavior.processingStartMs;
     const total = this.behavior.groupProcessingMs;
-    const t1 = setTimeout(() => {
-      group.processingState = 'ProcessingInProgress';
-    }, Math.floor(total / 2));
-    const t2 = setTimeout(() => {
+    const timers: NodeJS.Timeout[] = [];
+    this.timers.set(group, timers);
+    const queue = () => this.setProcessingState(group, 'QueuedForProcessing');
+    if (start <= 0) queue();
+    if (this.closed) {
       this.timers.delete(group);
-      this.processGroupMembers(group, new Date().toISOString());
-      group.processingState = 'ProcessingComplete';
-    }, total);
-    this.timers.set(group, [t1, t2]);
+      if (start > 0) queue();
+      return;
+    }
+    if (start > 0) timers.push(setTimeout(queue, start));
+    timers.push(
+      setTimeout(() => this.setProcessingState(group, 'ProcessingInProgress'), start + Math.floor(total / 2)),
+      setTimeout(() => {
+        this.timers.delete(group);
+        this.processGroupMembers(group, new Date().toISOString());
+        this.setProcessingState(group, 'ProcessingComplete');
+      }, start + total),
+    );
   }
 
   /** True while any group change is still being processed. */
@@ -406,6 +473,9 @@ export class Tenant {
   /** Replaces a user's states, keeping seat counts right (one seat per user and held SKU). */
   private commit(user: UserRec, next: LicenseState[]): void {
     const prev = user.states;
+    if (prev === next) return;
+    const lag = this.behavior.replicationLagMs;
+    if (lag > 0 && !this.loading) (user.past ??= []).push({ visibleUntil: Date.now() + lag, states: prev });
     prev.forEach((s, i) => {
       if (s.state === 'Active' && firstActive(prev, s.skuId) === i && !holds(next, s.skuId)) this.skuById.get(s.skuId)!.consumed--;
     });

@@ -123,6 +123,8 @@ const cli = (name: string, argv: string[], code: number | number[], out: { stdou
 const HELP = /move group Sales to E3/;
 const NOT_UNDERSTOOD = /I didn't understand/;
 const NOT_FOUND = /can't find a user or group called/;
+/** A name refused before any Graph request because it would change the request's path. */
+const UNSAFE_NAME = (name: string) => new RegExp(`That doesn't work: '${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' cannot name a user`);
 const NO_PLAN = /The tenant has no plan called/;
 const OTHER_TENANT = /only serves its own organization/;
 const UNKNOWN_PERSON = /can't find you in this organization's directory/;
@@ -334,7 +336,12 @@ const commandCases: ActivityCase[] = [
   msg('$filter in a group name', "move group $filter=displayName eq 'Sales' to E3", replies(NOT_FOUND)),
   msg('query string in a group name', 'move group Sales&$top=999&$select=* to E3', replies(NOT_FOUND)),
   msg('URL-encoded quote in a group name', 'move group Sales%27%20or%201%20eq%201 to E3', replies(NOT_FOUND)),
-  msg('path traversal in a user name', 'move user ../../users/sanne.devries@contoso.example from E3 to E1', replies(NOT_FOUND)),
+  msg('path traversal in a user name', 'move user ../../users/sanne.devries@contoso.example from E3 to E1', replies(UNSAFE_NAME('../../users/sanne.devries@contoso.example'))),
+  msg('a user named ".." is looked up by name, never read as /users/..', 'move user .. from E3 to E1', replies(NOT_FOUND)),
+  msg('a user named "." is looked up by name, never read as /users/.', 'move user . from E3 to E1', replies(NOT_FOUND)),
+  msg('a user name with a backslash', 'status a\\b@contoso.example', replies(/That doesn't work: .* cannot name a user: it contains "\/" or/)),
+  msg('a UPN starting with $ is looked up as a user, not a system segment', 'status $count@contoso.example', replies(NOT_FOUND)),
+  msg('a UPN with # is sent whole', 'status a#b@contoso.example', replies(NOT_FOUND)),
   msg('double quotes around a hostile name', 'move group "Sales\\" or \\"1\\"=\\"1" to E3', replies(NOT_FOUND)),
   msg('OData in the plan name', "move group Sales to E3' or skuPartNumber ne '", replies(NO_PLAN)),
   msg('Adaptive Card expression as a group name', 'move group ${user.password} to E3', { ...replies(NOT_FOUND), literal: '${user.password}' }),
@@ -388,6 +395,8 @@ const cliCases: CliCase[] = [
   cli('empty user', ['status', '--user', '  '], 1, { stderr: /--user needs a value/ }),
   cli('two principals', ['preflight', '--user', 'a@b.c', '--group', 'Sales', '--to', 'E3'], 1, { stderr: /Give only one of/ }),
   cli('OData in a user', ['status', '--user', "' or 1 eq 1 or userPrincipalName eq '"], 1, { stderr: /plan-switch: .*(not found|can't find|No user|no user)/i }),
+  cli('a user named ".."', ['status', '--user', '..'], 1, { stderr: /'\.\.' cannot name a user/ }),
+  cli('a user name with a slash', ['preflight', '--user', 'x/../../groups', '--to', 'E3'], 1, { stderr: /'x\/\.\.\/\.\.\/groups' cannot name a user/ }),
   cli('OData in a group', ['status', '--group', "Sales' or displayName ne '"], 1, { stderr: /plan-switch: /i }),
   cli('${...} in a group', ['status', '--group', 'Ops ${user.password}'], 0, { stdout: /Ops \$\{user\.password\}/ }),
   cli('OData in the plan', ['preflight', '--group', 'Sales', '--to', "E3' or skuId ne '"], 1, { stderr: /plan/i }),

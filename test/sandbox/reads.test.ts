@@ -46,7 +46,7 @@ describe('sandbox Graph reads', () => {
 
   it('GET /users/{id|upn}: by id or UPN (any case); 404 in Graph shape', async () => {
     const byUpn = await sb.client().api('/users/ALICE@contoso.example').get();
-    const byId = await sb.client().api(`/users/${byUpn.id}`).get();
+    const byId = await sb.client().api(`/users/${byUpn.id}`).select('userPrincipalName,department,usageLocation,accountEnabled').get();
     assert.equal(byId.userPrincipalName, 'alice@contoso.example');
     assert.equal(byId.department, 'Sales');
     assert.equal(byId.usageLocation, 'NL');
@@ -57,10 +57,13 @@ describe('sandbox Graph reads', () => {
     assert.match(missing.body.error.message, /Resource 'nobody@contoso.example' does not exist/);
   });
 
-  it('$select: only the named fields plus id; licenseAssignmentStates only when selected', async () => {
+  it("$select: only the named fields plus id; without it Graph's default set, the license fields only when selected", async () => {
     const plain = await sb.client().api('/users/alice@contoso.example').get();
-    assert.ok('assignedLicenses' in plain);
-    assert.ok(!('licenseAssignmentStates' in plain), 'not without $select');
+    assert.deepEqual(
+      Object.keys(plain).filter((k) => !k.startsWith('@odata')).sort(),
+      ['businessPhones', 'displayName', 'givenName', 'id', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName'],
+    );
+    for (const f of ['assignedLicenses', 'licenseAssignmentStates', 'usageLocation', 'accountEnabled']) assert.ok(!(f in plain), `${f} not without $select`);
     const sel = await sb.client().api('/users/alice@contoso.example').select(['displayName', 'licenseAssignmentStates']).get();
     const keys = Object.keys(sel).filter((k) => !k.startsWith('@odata'));
     assert.deepEqual(keys.sort(), ['displayName', 'id', 'licenseAssignmentStates']);
