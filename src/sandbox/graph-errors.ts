@@ -1,6 +1,14 @@
-// Graph's error answers: `{ "error": { "code", "message" } }` with the status and, where Graph
-// gives one, its wording (found in public scripts, issues and the Entra docs), so code that
-// matches on messages behaves against the sandbox as against Graph.
+// Graph's error answers: `{ "error": { "code", "message", "innerError": { "date", "request-id",
+// "client-request-id" } } }` with the status and, where Graph gives one, its wording (found in
+// public scripts, issues and the Entra docs), so code that matches on messages behaves against the
+// sandbox as against Graph.
+import { randomUUID } from 'node:crypto';
+
+export interface InnerError {
+  date: string;
+  'request-id': string;
+  'client-request-id': string;
+}
 
 export class GraphError extends Error {
   constructor(
@@ -12,15 +20,15 @@ export class GraphError extends Error {
     super(message);
   }
 
-  body(): { error: { code: string; message: string; innerError: { date: string; 'request-id': string } } } {
-    return { error: { code: this.code, message: this.message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': requestId() } } };
+  /** Graph's body; `clientRequestId` echoes the caller's client-request-id header (Graph makes one up when absent). */
+  body(clientRequestId?: string): { error: { code: string; message: string; innerError: InnerError } } {
+    return { error: { code: this.code, message: this.message, innerError: innerError(clientRequestId) } };
   }
 }
 
-let counter = 0;
-function requestId(): string {
-  counter = (counter + 1) % 0xffffffff;
-  return `5a7d0b1e-0000-4000-8000-${counter.toString(16).padStart(12, '0')}`;
+/** Graph's innerError: the time (UTC, to the second, no zone), a fresh request-id, the client's request id. */
+export function innerError(clientRequestId?: string): InnerError {
+  return { date: new Date().toISOString().slice(0, 19), 'request-id': randomUUID(), 'client-request-id': clientRequestId || randomUUID() };
 }
 
 const bad = (message: string) => new GraphError(400, 'Request_BadRequest', message);
@@ -41,7 +49,7 @@ export const errors = {
   skuNotForUsers: (skuId: string) => bad(`License ${skuId} cannot be assigned to a user.`),
   addAndRemove: (skuId: string) => bad(`License ${skuId} cannot be added and removed in the same request.`),
   usageLocation: () => bad('License assignment cannot be done for user with invalid usage location.'),
-  noSeats: () => bad('License assignment failed because there are no available licenses.'),
+  noSeats: (skuId: string) => bad(`Subscription with SKU ${skuId} does not have any available licenses.`),
   mutuallyExclusive: (planIds: string[]) => bad(`License assignment failed because service plans ${planIds.join(',')} are mutually exclusive.`),
   dependency: (planId: string, requiredIds: string[]) =>
     bad(`License assignment failed because service plan ${planId} depends on the service plan(s) ${requiredIds.join(',')}.`),
@@ -66,6 +74,8 @@ export const errors = {
 
   // $batch
   batchTooLarge: () => new GraphError(400, 'BadRequest', 'Number of requests inside batch exceeds the limit of 20.'),
+  /** A $batch item url with the version in it ("/v1.0/users"): Graph reads "v1.0" as a resource. */
+  segmentNotFound: (segment: string) => new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`),
   batchInvalid: (detail: string) => new GraphError(400, 'BadRequest', `Invalid batch payload format. ${detail}`),
 
   // Faults injected by tests

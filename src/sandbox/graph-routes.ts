@@ -42,6 +42,8 @@ export interface GraphResponse {
   body?: unknown;
   /** The body already written as UTF-8 JSON (pages of collections); `body` then parses it when read. */
   bytes?: PooledBytes;
+  /** Objects in the answer (a page's items; absent: one), for behavior.latencyPerItemMs. */
+  items?: number;
 }
 
 const JSON_TYPE = 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8';
@@ -65,8 +67,10 @@ function jsonBytes(status: number, bytes: PooledBytes): GraphResponse {
   };
 }
 
-export function errorResponse(e: GraphError): GraphResponse {
-  return json(e.status, e.body(), e.headers);
+/** Graph's error answer; the request-id and client-request-id headers repeat the body's innerError. */
+export function errorResponse(e: GraphError, clientRequestId?: string): GraphResponse {
+  const body = e.body(clientRequestId);
+  return json(e.status, body, { ...e.headers, 'request-id': body.error.innerError['request-id'], 'client-request-id': body.error.innerError['client-request-id'] });
 }
 
 /** Runs one Graph request against the tenant; every failure becomes Graph's error JSON. */
@@ -74,9 +78,10 @@ export function handleGraphRequest(tenant: Tenant, req: GraphRequest): GraphResp
   try {
     return route(tenant, req);
   } catch (e) {
-    if (e instanceof GraphError) return errorResponse(e);
+    const cid = req.headers['client-request-id'];
+    if (e instanceof GraphError) return errorResponse(e, cid);
     // A sandbox bug must not look like a tenant answer nor stop the server.
-    return errorResponse(new GraphError(500, 'InternalServerError', `Sandbox error: ${(e as Error).message}`));
+    return errorResponse(new GraphError(500, 'InternalServerError', `Sandbox error: ${(e as Error).message}`), cid);
   }
 }
 
@@ -87,7 +92,11 @@ function keySegments(segs: string[]): string[] {
 }
 
 function route(tenant: Tenant, req: GraphRequest): GraphResponse {
-  const segs = keySegments(req.path.split('/').filter(Boolean).map(decodeSegment));
+  const raw = req.path.split('/').filter(Boolean).map(decodeSegment);
+  // "$..." after /users or /groups is a system segment ($count, $ref...), never a key: a UPN that
+  // starts with "$" must use the key form /users('$x').
+  if (raw.length >= 2 && /^(users|groups)$/i.test(raw[0]!) && raw[1]!.startsWith('$') && raw[1]!.toLowerCase() !== '$count') throw errors.segmentNotFound(raw[1]!);
+  const segs = keySegments(raw);
   const lower = segs.map((s) => s.toLowerCase());
   // /users/$count, /groups/{id}/members/microsoft.graph.user/$count ...: the collection's size.
   if (segs.length >= 2 && lower[lower.length - 1] === '$count') {
@@ -236,7 +245,9 @@ function list<T>(
     if ((req.headers['consistencylevel'] ?? '').toLowerCase() !== 'eventual') throw errors.countNeedsConsistency();
     return { status: 200, headers: { 'Content-Type': 'text/plain' }, body: String(matching.length) };
   }
-  return jsonBytes(200, pageBytes(matching, q, req.url, context, (x) => serialize(x, select)));
+  const res = jsonBytes(200, pageBytes(matching, q, req.url, context, (x) => serialize(x, select)));
+  res.items = Math.max(0, Math.min(matching.length, q.offset + q.top) - q.offset);
+  return res;
 }
 
 /** The assignLicense body: both lists required (Graph refuses a missing removeLicenses), GUIDs only. */

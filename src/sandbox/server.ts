@@ -1,14 +1,17 @@
 // The HTTP side (plain node:http): Graph under /v1.0 with latency, faults and the request log, and
 // the test controls under /_sandbox. Any failure is answered in Graph's error shape; the server
 // keeps serving whatever a request contained.
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { runBatch } from './batch';
+import { runBatch, seededRandom } from './batch';
 import { graphPath, Faults, RequestLog, type RequestLogEntry } from './faults';
-import type { FixtureResult } from './fixture';
+import { resolveBehavior, type FixtureResult, type SandboxBehavior } from './fixture';
+import { BehaviorSchema, schemaProblems } from './fixture-schema';
 import { errors, GraphError } from './graph-errors';
 import { errorResponse, handleGraphRequest, type GraphResponse } from './graph-routes';
 import { sandboxAccessToken } from './permissions';
 import { Tenant } from './tenant';
+import { Throttle } from './throttle';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -16,10 +19,14 @@ export class SandboxHost {
   tenant: Tenant;
   readonly faults = new Faults();
   readonly log = new RequestLog();
+  private readonly throttle = new Throttle();
+  /** Orders the items of each $batch (behavior.batchOrder "shuffled"), seeded by behavior.seed. */
+  private random: () => number;
 
   /** `reload` re-reads the fixture (its file, if it came from one) for POST /_sandbox/reset. */
   constructor(tenant: Tenant, private readonly reload: () => FixtureResult) {
     this.tenant = tenant;
+    this.random = seededRandom(tenant.behavior.seed);
   }
 
   /** Rebuilds the tenant from the fixture; faults and the request log start empty again. */
@@ -30,6 +37,8 @@ export class SandboxHost {
     this.tenant = new Tenant(result.fixture);
     this.faults.clear();
     this.log.clear();
+    this.throttle.reset();
+    this.random = seededRandom(this.tenant.behavior.seed);
     return result;
   }
 
@@ -69,23 +78,33 @@ export class SandboxHost {
       out = errorResponse(new GraphError(404, 'Request_ResourceNotFound', `Only Graph v1.0 is served here (${url.origin}/v1.0).`));
     } else {
       const headers = lowerHeaders(req.headers);
+      const cid = headers['client-request-id'];
       const pathAndQuery = sdkNextLinkPath(url.pathname.replace(/^\/v1\.0/i, '')) + url.search;
       if (/^\/\$batch\/?$/i.test(url.pathname.replace(/^\/v1\.0/i, ''))) {
         const taken = this.faults.take(method, '/$batch');
         const fault = taken?.withhold ? undefined : taken;
+        const b = this.tenant.behavior;
         out = fault
-          ? faultResponse(fault.status, fault.retryAfterSeconds)
+          ? faultResponse(fault.status, fault.retryAfterSeconds, cid)
           : method !== 'POST'
-            ? errorResponse(errors.methodNotAllowed())
-            : runBatch(body, malformed, (sub) => this.graph(sub.method, sub.path, url.origin, sub.headers, sub.body, false, true));
+            ? errorResponse(errors.methodNotAllowed(), cid)
+            : runBatch(body, malformed, (sub) => this.graph(sub.method, sub.path, url.origin, { ...sub.headers, 'client-request-id': sub.headers['client-request-id'] ?? cid }, sub.body, false, true), {
+                ...(b.batchOrder === 'shuffled' ? { pick: (n: number) => Math.floor(this.random() * n) } : {}),
+                ...(cid ? { clientRequestId: cid } : {}),
+              });
         this.logEntry(method, '/$batch', url.search, out.status, at, false, !!fault);
       } else {
         out = this.graph(method, pathAndQuery, url.origin, headers, body, malformed, false, at);
       }
+      // Every answer names its request as Graph does (an error's ids are those of its innerError).
+      out.headers['request-id'] ??= randomUUID();
+      out.headers['client-request-id'] ??= cid ?? randomUUID();
     }
     // latencyMs is added to every Graph answer, as the fixture spec says: it models the network
-    // on top of the sandbox's own work (which stands in for Graph's server time).
-    const latency = this.tenant.behavior.latencyMs;
+    // on top of the sandbox's own work (which stands in for Graph's server time); latencyPerItemMs
+    // per object in the answer (a page's members, a batch's items) models Graph's own work.
+    const { latencyMs, latencyPerItemMs } = this.tenant.behavior;
+    const latency = latencyMs + latencyPerItemMs * (out.items ?? 1);
     if (latency > 0) await sleep(latency);
     send(res, out);
   }
@@ -102,17 +121,28 @@ export class SandboxHost {
     at = new Date().toISOString(),
   ): GraphResponse {
     const [path, query = ''] = splitQuery(pathAndQuery);
+    const cid = headers['client-request-id'];
+    // Graph's own quotas first: a throttled request does nothing (and meets no injected fault).
+    const throttledFor = this.throttle.take(method.toUpperCase(), this.tenant.behavior.throttle);
+    if (throttledFor !== undefined) {
+      const res = errorResponse(errors.throttled(throttledFor), cid);
+      this.logEntry(method, path, query, res.status, at, batch, false);
+      return res;
+    }
     const fault = this.faults.take(method, path);
     let res: GraphResponse;
     if (fault?.withhold) {
       const url = new URL(`${origin}/v1.0${path}${query ? `?${query}` : ''}`);
       res = withholdFields(handleGraphRequest(this.tenant, { method, path, url, headers, body, malformed }), fault.withhold);
     } else if (fault && !fault.hideSuccess) {
-      res = faultResponse(fault.status, fault.retryAfterSeconds);
+      res = faultResponse(fault.status, fault.retryAfterSeconds, cid);
     } else {
       const url = new URL(`${origin}/v1.0${path}${query ? `?${query}` : ''}`);
       res = handleGraphRequest(this.tenant, { method, path, url, headers, body, malformed });
-      if (fault) res = faultResponse(fault.status, fault.retryAfterSeconds);
+      if (fault) {
+        res.bytes?.release();
+        res = faultResponse(fault.status, fault.retryAfterSeconds, cid);
+      }
     }
     this.logEntry(method, path, query, res.status, at, batch, !!fault);
     return res;
@@ -165,12 +195,17 @@ export class SandboxHost {
         return ok(200, { tenant: tenantInfo(this.tenant), behavior: this.tenant.behavior, processing: this.tenant.processing, faults: this.faults.list().length, requests: this.log.all().length });
       case 'POST behavior':
       case 'PATCH behavior': {
-        const b = (body ?? {}) as Record<string, unknown>;
-        for (const k of Object.keys(b)) {
-          if (k !== 'latencyMs' && k !== 'groupProcessingMs') return bad(`unknown field "${k}"`);
-          if (typeof b[k] !== 'number' || (b[k] as number) < 0) return bad(`${k} must be a number of 0 or more`);
-        }
-        Object.assign(this.tenant.behavior, b);
+        // Any field of the fixture's behavior, checked as the fixture is; null throttle = off.
+        const b = { ...((body ?? {}) as Record<string, unknown>) };
+        const off = b.throttle === null;
+        if (off) delete b.throttle;
+        const parsed = BehaviorSchema.safeParse(b);
+        if (!parsed.success) return bad(schemaProblems(parsed.error).map((p) => `${p.path}: ${p.message}`).join('; '));
+        const resolved = resolveBehavior(b);
+        const target = this.tenant.behavior as unknown as Record<string, unknown>;
+        for (const k of Object.keys(b) as (keyof SandboxBehavior)[]) target[k] = resolved[k];
+        if (off) this.tenant.behavior.throttle = null;
+        if ('seed' in b) this.random = seededRandom(this.tenant.behavior.seed);
         return ok(200, this.tenant.behavior);
       }
       default:
@@ -212,8 +247,8 @@ function withholdFields(res: GraphResponse, fields: readonly string[]): GraphRes
   return { status: res.status, headers: res.headers, body: copy };
 }
 
-function faultResponse(status: number, retryAfterSeconds?: number): GraphResponse {
-  return errorResponse(status === 429 ? errors.throttled(retryAfterSeconds ?? 1) : errors.serverError(status, retryAfterSeconds));
+function faultResponse(status: number, retryAfterSeconds?: number, clientRequestId?: string): GraphResponse {
+  return errorResponse(status === 429 ? errors.throttled(retryAfterSeconds ?? 1) : errors.serverError(status, retryAfterSeconds), clientRequestId);
 }
 
 /**

@@ -257,7 +257,7 @@ export class Tenant {
     const heldBefore = new Set(before.filter(isActive).map((s) => s.skuId));
     for (const skuId of adding.keys()) {
       const sku = this.skuById.get(skuId)!;
-      if (!heldBefore.has(skuId) && sku.consumed >= sku.enabled) throw errors.noSeats();
+      if (!heldBefore.has(skuId) && sku.consumed >= sku.enabled) throw errors.noSeats(skuId);
     }
 
     const active = after.filter(isActive);

@@ -24,6 +24,8 @@ import { referenceData } from '../../src/reference/data';
 import { startSandbox, type FaultSpec, type RequestLogEntry, type RunningSandbox, type TenantFixture } from '../../src/sandbox/index';
 
 export type { TenantFixture, FaultSpec, RequestLogEntry, RunningSandbox };
+/** A fixture's `behavior` as written (every field optional). */
+export type FixtureBehavior = NonNullable<TenantFixture['behavior']>;
 
 // Graph client ---------------------------------------------------------------------------------
 
@@ -61,7 +63,7 @@ export interface SandboxAccess {
   /** Reloads the fixture: the tenant as it was at start; faults and request log emptied. */
   reset(): Promise<void>;
   /** Changes latency or group processing time of the running sandbox. */
-  behavior(b: { latencyMs?: number; groupProcessingMs?: number }): Promise<void>;
+  behavior(b: FixtureBehavior | (Omit<FixtureBehavior, 'throttle'> & { throttle: null })): Promise<void>;
   /** Polls the group until licenseProcessingState is ProcessingComplete (default 5 s). */
   waitForGroup(groupId: string, timeoutMs?: number): Promise<void>;
 }
@@ -207,7 +209,7 @@ export class FixtureBuilder {
   private readonly generated: FixtureGenerate[] = [];
   private readonly exclusive: string[][] = [];
   private readonly dependencies: { plan: string; requiresAnyOf: string[] }[] = [];
-  private behaviorValue: { groupProcessingMs?: number; latencyMs?: number } = { groupProcessingMs: 50 };
+  private behaviorValue: FixtureBehavior = { groupProcessingMs: 50 };
 
   constructor(
     private readonly tenant: { id?: string; displayName: string; defaultUsageLocation?: string | null },
@@ -276,7 +278,7 @@ export class FixtureBuilder {
     return this;
   }
 
-  behavior(b: { groupProcessingMs?: number; latencyMs?: number }): this {
+  behavior(b: FixtureBehavior): this {
     this.behaviorValue = { ...this.behaviorValue, ...b };
     return this;
   }

@@ -87,7 +87,7 @@ describe('sandbox: POST /users/{id}/assignLicense', () => {
     assert.equal(f.message, 'License assignment cannot be done for user with invalid usage location.');
   });
 
-  it('no seat left: "no available licenses"; the failed call changes nothing (all or nothing)', async () => {
+  it('no seat left: Graph\'s "Subscription with SKU … does not have any available licenses"; the failed call changes nothing (all or nothing)', async () => {
     await assign('bare', { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [] }); // 2 of 3
     await assign('nola', { addLicenses: [], removeLicenses: [] }).catch(() => undefined);
     const f0 = await graphFailure(assign('gina', { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [] }));
@@ -96,7 +96,7 @@ describe('sandbox: POST /users/{id}/assignLicense', () => {
     assert.equal(await seats(E3), 3);
     const e1 = await seats(E1);
     const f = await graphFailure(assign('dora', { addLicenses: [{ skuId: E3, disabledPlans: [] }, { skuId: PROJECT, disabledPlans: [] }], removeLicenses: [E1] }));
-    assert.equal(f.message, 'License assignment failed because there are no available licenses.');
+    assert.equal(f.message, `Subscription with SKU ${E3} does not have any available licenses.`);
     assert.equal(await seats(E1), e1, 'E1 not removed');
     assert.equal(await seats(PROJECT), 1, 'Project not added');
   });
