@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { GraphConfigError, isLoopbackHost, splitBaseUrl, type GraphAuth, type GraphConfig } from '../graph/config';
+import { authorityHostFor, GraphConfigError, isLoopbackHost, splitBaseUrl, type GraphAuth, type GraphConfig } from '../graph/config';
 
 export const DEFAULT_SANDBOX_PORT = 3979;
 export const DEFAULT_SANDBOX_TENANT = 'data/demo-tenant.json';
@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   AZURE_CLIENT_ID: z.string().trim().optional(),
   AZURE_CLIENT_SECRET: z.string().optional(),
   AZURE_CLIENT_CERTIFICATE_PATH: z.string().trim().optional(),
+  /** Sign-in authority, when the national cloud is not one authorityHostFor() knows. */
+  AZURE_AUTHORITY_HOST: z.string().trim().optional(),
 });
 
 function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
@@ -77,7 +79,18 @@ export function loadGraphConfig(env: NodeJS.ProcessEnv): GraphConfig {
   }
   if (split.url.protocol !== 'https:') problems.push('GRAPH_BASE_URL: a non-loopback Graph endpoint must use https');
 
-  const auth = readAuth(e, problems);
+  let authorityHost = authorityHostFor(split.url.hostname);
+  if (e.AZURE_AUTHORITY_HOST) {
+    let a: URL | undefined;
+    try {
+      a = new URL(e.AZURE_AUTHORITY_HOST);
+    } catch {
+      /* reported below */
+    }
+    if (!a || a.protocol !== 'https:') problems.push('AZURE_AUTHORITY_HOST: must be an https URL such as https://login.microsoftonline.us');
+    else authorityHost = a.origin;
+  }
+  const auth = readAuth(e, problems, authorityHost);
   if (problems.length || !auth) {
     if (!auth && !problems.length) {
       problems.push(
@@ -89,7 +102,9 @@ export function loadGraphConfig(env: NodeJS.ProcessEnv): GraphConfig {
   return { mode: 'graph', baseUrl, host: split.host, version: split.version, auth, scope: `${split.url.origin}/.default` };
 }
 
-function readAuth(e: z.infer<typeof EnvSchema>, problems: string[]): Exclude<GraphAuth, { kind: 'none' }> | undefined {
+function readAuth(e: z.infer<typeof EnvSchema>, problems: string[], authorityHost?: string): Exclude<GraphAuth, { kind: 'none' }> | undefined {
+  // National clouds sign in at their own authority (authorityHostFor in src/graph/config.ts).
+  const authority = authorityHost ? { authorityHost } : {};
   if (e.AZURE_CLIENT_ID !== undefined && !GUIDISH.test(e.AZURE_CLIENT_ID)) problems.push('AZURE_CLIENT_ID: must be an application (client) id, a GUID');
   if (e.GRAPH_AUTH === 'managed-identity') {
     return { kind: 'managed-identity', ...(e.AZURE_CLIENT_ID ? { clientId: e.AZURE_CLIENT_ID } : {}) };
@@ -112,12 +127,12 @@ function readAuth(e: z.infer<typeof EnvSchema>, problems: string[]): Exclude<Gra
   if (wantsSecret) {
     if (!e.AZURE_CLIENT_SECRET) problems.push('AZURE_CLIENT_SECRET: required with GRAPH_AUTH=client-secret');
     if (problems.length) return undefined;
-    return { kind: 'client-secret', tenantId: e.AZURE_TENANT_ID!, clientId: e.AZURE_CLIENT_ID!, clientSecret: e.AZURE_CLIENT_SECRET! };
+    return { kind: 'client-secret', tenantId: e.AZURE_TENANT_ID!, clientId: e.AZURE_CLIENT_ID!, clientSecret: e.AZURE_CLIENT_SECRET!, ...authority };
   }
   if (!e.AZURE_CLIENT_CERTIFICATE_PATH) problems.push('AZURE_CLIENT_CERTIFICATE_PATH: required with GRAPH_AUTH=certificate');
   else if (!existsSync(e.AZURE_CLIENT_CERTIFICATE_PATH)) problems.push('AZURE_CLIENT_CERTIFICATE_PATH: file not found');
   if (problems.length) return undefined;
-  return { kind: 'certificate', tenantId: e.AZURE_TENANT_ID!, clientId: e.AZURE_CLIENT_ID!, certificatePath: e.AZURE_CLIENT_CERTIFICATE_PATH! };
+  return { kind: 'certificate', tenantId: e.AZURE_TENANT_ID!, clientId: e.AZURE_CLIENT_ID!, certificatePath: e.AZURE_CLIENT_CERTIFICATE_PATH!, ...authority };
 }
 
 

@@ -164,16 +164,20 @@ export class TokenCredentialAuthProvider implements AuthenticationProvider {
 /** Loopback sandboxes check no token (and the client sends none over http); this one never leaves the process. */
 export const loopbackAuthProvider: AuthenticationProvider = { getAccessToken: async () => 'sandbox' };
 
-export function credentialFor(auth: GraphAuth): TokenCredential | undefined {
+type IdentityLib = Pick<typeof import('@azure/identity'), 'ClientCertificateCredential' | 'ClientSecretCredential' | 'ManagedIdentityCredential'>;
+
+/** The @azure/identity credential for `auth`. `lib`: the library (a spec passes look-alikes to see the options). */
+export function credentialFor(auth: GraphAuth, lib?: IdentityLib): TokenCredential | undefined {
   if (auth.kind === 'none') return undefined;
   // Loaded only for real Graph: the sandbox and the CLI's --help start faster without it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential } = require('@azure/identity') as typeof import('@azure/identity');
+  const { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential } = lib ?? (require('@azure/identity') as typeof import('@azure/identity'));
+  // National clouds sign in at their own authority (config.ts: authorityHostFor).
   switch (auth.kind) {
     case 'client-secret':
-      return new ClientSecretCredential(auth.tenantId, auth.clientId, auth.clientSecret);
+      return new ClientSecretCredential(auth.tenantId, auth.clientId, auth.clientSecret, auth.authorityHost ? { authorityHost: auth.authorityHost } : {});
     case 'certificate':
-      return new ClientCertificateCredential(auth.tenantId, auth.clientId, { certificatePath: auth.certificatePath });
+      return new ClientCertificateCredential(auth.tenantId, auth.clientId, { certificatePath: auth.certificatePath }, auth.authorityHost ? { authorityHost: auth.authorityHost } : {});
     case 'managed-identity':
       return auth.clientId ? new ManagedIdentityCredential({ clientId: auth.clientId }) : new ManagedIdentityCredential();
   }

@@ -7,8 +7,8 @@
 // The environment is read in one place, src/config.ts (src/config/graph.ts for these variables).
 
 export type GraphAuth =
-  | { kind: 'client-secret'; tenantId: string; clientId: string; clientSecret: string }
-  | { kind: 'certificate'; tenantId: string; clientId: string; certificatePath: string }
+  | { kind: 'client-secret'; tenantId: string; clientId: string; clientSecret: string; authorityHost?: string }
+  | { kind: 'certificate'; tenantId: string; clientId: string; certificatePath: string; authorityHost?: string }
   | { kind: 'managed-identity'; clientId?: string }
   | { kind: 'none' };
 
@@ -22,6 +22,18 @@ export class GraphConfigError extends Error {
     super(`Graph configuration is invalid: ${problems.join('; ')}`);
     this.name = 'GraphConfigError';
   }
+}
+
+/**
+ * The Microsoft Entra sign-in host of the cloud that serves `graphHost` (a token from the global
+ * cloud is refused by a national cloud's Graph): US Government (L4 and DoD) and China. undefined:
+ * the global cloud (login.microsoftonline.com, @azure/identity's default).
+ */
+export function authorityHostFor(graphHost: string): string | undefined {
+  const h = graphHost.toLowerCase();
+  if (h === 'graph.microsoft.us' || h === 'dod-graph.microsoft.us') return 'https://login.microsoftonline.us';
+  if (h === 'microsoftgraph.chinacloudapi.cn') return 'https://login.chinacloudapi.cn';
+  return undefined;
 }
 
 /** 127.0.0.0/8, ::1 and localhost. */
@@ -58,7 +70,7 @@ export function describeGraphConfig(cfg: GraphConfig): string {
       const how =
         cfg.auth.kind === 'managed-identity'
           ? `managed identity${cfg.auth.clientId ? ` (client ${cfg.auth.clientId})` : ''}`
-          : `${cfg.auth.kind} for app ${cfg.auth.clientId} in tenant ${cfg.auth.tenantId}`;
+          : `${cfg.auth.kind} for app ${cfg.auth.clientId} in tenant ${cfg.auth.tenantId}${cfg.auth.authorityHost ? ` (sign-in at ${cfg.auth.authorityHost})` : ''}`;
       return `Microsoft Graph at ${cfg.baseUrl} with ${how}`;
     }
   }

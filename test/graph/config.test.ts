@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential } from '@azure/identity';
 import { credentialFor, GRAPH_SCOPE, TokenCredentialAuthProvider } from '../../src/graph/client';
-import { describeGraphConfig, GraphConfigError, isLoopbackHost, splitBaseUrl } from '../../src/graph/config';
+import { authorityHostFor, describeGraphConfig, GraphConfigError, isLoopbackHost, splitBaseUrl } from '../../src/graph/config';
 import { loadGraphConfig } from '../../src/config';
 
 const TENANT = '8f0c1f6e-1111-4222-8333-444455556666';
@@ -27,6 +27,7 @@ describe('graph config', () => {
   writeFileSync(fixture, '{}');
   const cert = join(dir, 'cert.pem');
   writeFileSync(cert, 'not a real certificate');
+  const cert_ = () => cert;
 
   it('starts the sandbox when GRAPH_BASE_URL is unset, on 3979 by default', () => {
     const cfg = loadGraphConfig({ SANDBOX_TENANT: fixture });
@@ -97,6 +98,47 @@ describe('graph config', () => {
       (({ host, version }) => ({ host, version }))(splitBaseUrl('https://graph.microsoft.us/beta')),
       { host: 'https://graph.microsoft.us/', version: 'beta' },
     );
+  });
+
+  it('national clouds: the sign-in authority and the token scope follow GRAPH_BASE_URL', () => {
+    const creds = { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CLIENT, AZURE_CLIENT_SECRET: SECRET };
+    const cases: [string, string | undefined][] = [
+      ['https://graph.microsoft.com/v1.0', undefined],
+      ['https://graph.microsoft.us/v1.0', 'https://login.microsoftonline.us'],
+      ['https://dod-graph.microsoft.us/v1.0', 'https://login.microsoftonline.us'],
+      ['https://microsoftgraph.chinacloudapi.cn/v1.0', 'https://login.chinacloudapi.cn'],
+    ];
+    for (const [url, authority] of cases) {
+      const cfg = loadGraphConfig({ ...creds, GRAPH_BASE_URL: url });
+      assert.equal(cfg.mode, 'graph');
+      if (cfg.mode !== 'graph' || cfg.auth.kind !== 'client-secret') return assert.fail(url);
+      assert.equal(cfg.auth.authorityHost, authority, url);
+      assert.equal(cfg.scope, `${new URL(url).origin}/.default`);
+      assert.equal(authorityHostFor(new URL(url).hostname), authority);
+    }
+    const cert = loadGraphConfig({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CLIENT, AZURE_CLIENT_CERTIFICATE_PATH: cert_(), GRAPH_BASE_URL: 'https://graph.microsoft.us/v1.0' });
+    assert.equal(cert.mode === 'graph' && cert.auth.kind === 'certificate' ? cert.auth.authorityHost : '', 'https://login.microsoftonline.us');
+    const other = loadGraphConfig({ ...creds, GRAPH_BASE_URL: 'https://graph.example.cloud/v1.0', AZURE_AUTHORITY_HOST: 'https://login.example.cloud/' });
+    assert.equal(other.mode === 'graph' && other.auth.kind === 'client-secret' ? other.auth.authorityHost : '', 'https://login.example.cloud', 'another cloud: AZURE_AUTHORITY_HOST');
+    assert.match(configError({ ...creds, GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0', AZURE_AUTHORITY_HOST: 'http://login.example' }).message, /AZURE_AUTHORITY_HOST: must be an https URL/);
+    assert.match(describeGraphConfig(loadGraphConfig({ ...creds, GRAPH_BASE_URL: 'https://graph.microsoft.us/v1.0' })), /sign-in at https:\/\/login\.microsoftonline\.us/);
+  });
+
+  it('the credential is built with the authority host of the cloud', () => {
+    const seen: unknown[][] = [];
+    const fake = (name: string) =>
+      class {
+        constructor(...args: unknown[]) {
+          seen.push([name, ...args]);
+        }
+      };
+    const lib = { ClientSecretCredential: fake('secret'), ClientCertificateCredential: fake('cert'), ManagedIdentityCredential: fake('mi') } as unknown as Parameters<typeof credentialFor>[1];
+    credentialFor({ kind: 'client-secret', tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, authorityHost: 'https://login.chinacloudapi.cn' }, lib);
+    credentialFor({ kind: 'certificate', tenantId: TENANT, clientId: CLIENT, certificatePath: cert, authorityHost: 'https://login.microsoftonline.us' }, lib);
+    credentialFor({ kind: 'client-secret', tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }, lib);
+    assert.deepEqual(seen[0]!.at(-1), { authorityHost: 'https://login.chinacloudapi.cn' });
+    assert.deepEqual(seen[1]!.at(-1), { authorityHost: 'https://login.microsoftonline.us' });
+    assert.deepEqual(seen[2]!.at(-1), {}, 'the global cloud: the library default');
   });
 
   it('builds the @azure/identity credential for each kind, and the auth provider asks for the Graph scope', async () => {
