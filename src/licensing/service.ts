@@ -31,7 +31,7 @@ import { runPreflight } from './preflight';
 import { referenceData, type ReferenceData } from '../reference/data';
 import { GUID_RE, groupDetail, groupRefOf, planSummary, SnapshotReader, userRefOf, type TenantContext } from './snapshot';
 import { reverseSpec } from './swap-plan';
-import { evaluateGroupOutcome, isProcessingFinished } from './tracking';
+import { evaluateGroupOutcome, isProcessingFinished, unprocessedMembers, userShowsChange } from './tracking';
 import { explainMemberError } from './explain';
 
 export interface LicenseServiceOptions {
@@ -48,6 +48,13 @@ export interface LicenseServiceOptions {
 }
 
 const DEFAULT_TRACK_TIMEOUT_MS = 60 * 60_000;
+/**
+ * Reads that may predate a write (replication) are repeated this many times at most, with
+ * pollDelay() between them: a group's members after processing, users after a direct change.
+ */
+export const STALE_READ_ATTEMPTS = 5;
+/** Wait before the n-th repeat of such a read: 0.25 s, doubling (3.75 s for all four repeats). */
+export const staleReadDelay = (attempt: number): number => 250 * 2 ** (attempt - 1);
 
 /** Adaptive polling of a group's processing: never more often than this... */
 export const MIN_POLL_MS = 500;
@@ -106,8 +113,9 @@ export class LicenseService implements LicensePort {
   private skuCache?: { at: number; ctx: Promise<TenantContext> };
   /** Fingerprints of changes a preflight found blocked (bounded). */
   private readonly blocked = new Set<string>();
-  /** When the swap of a change started, for track()'s "updated after the change". */
+  /** When the swap of a change started, for track()'s "updated after the change", and who was changed. */
   private readonly swapStarted = new Map<string, string>();
+  private readonly swapChanged = new Map<string, Set<string>>();
 
   constructor(
     readonly gateway: GraphGateway,
@@ -341,6 +349,8 @@ export class LicenseService implements LicensePort {
         i = j;
       }
       const failed = outcomes.filter((o) => o.status === 'failed');
+      this.swapChanged.set(fp, new Set(outcomes.filter((o) => o.status !== 'failed').map((o) => o.principal.id.toLowerCase())));
+      if (this.swapChanged.size > 500) this.swapChanged.delete(this.swapChanged.keys().next().value!);
       return {
         kind: change.kind,
         outcomes,
@@ -359,31 +369,54 @@ export class LicenseService implements LicensePort {
       const started0 = this.swapStarted.get(fingerprint(change));
       const since = opts.since ?? (started0 ? new Date(Date.parse(started0) - 60_000).toISOString() : undefined);
       const started = Date.now();
-      if (change.kind !== 'group') return this.trackUsers(change, started);
-
-      const groupId = change.principal.id;
       const fixed = opts.pollIntervalMs ?? this.pollIntervalMs;
       const timeout = Math.max(0, opts.timeoutMs ?? this.trackTimeoutMs);
+      if (change.kind !== 'group') return this.trackUsers(change, started, timeout, opts.signal);
+
+      // A finished state counts only when processing was seen to start after the write, or every
+      // member's state is newer than it: right after assignLicense Graph may still answer with the
+      // group as it was (processing not started yet, or a replica behind), "ProcessingComplete"
+      // from the last change, and trusting that read would report "done, nobody changed".
+      const groupId = change.principal.id;
       let polls = 0;
       let state = 'Unknown';
       let finished = false;
+      let seenStart = false;
+      let members: GraphUser[] | undefined;
       for (;;) {
         state = (await this.gateway.groupProcessingState(groupId)) ?? 'Unknown';
         polls++;
         const elapsedMs = Date.now() - started;
         await opts.onProgress?.({ groupId, processingState: state, elapsedMs, polls });
-        if (isProcessingFinished(state)) {
+        if (!isProcessingFinished(state)) seenStart = true;
+        else if (seenStart) {
           finished = true;
           break;
+        } else {
+          // Finished without a start seen: believe it only when the members show the change.
+          members = (await this.gateway.listGroupUserMembers(groupId)) as GraphUser[];
+          if (!unprocessedMembers({ groupId, change, members, ...(since ? { since } : {}) }).length) {
+            finished = true;
+            break;
+          }
         }
         const wait = pollDelay(elapsedMs, fixed);
         if (opts.signal?.aborted || elapsedMs + wait > timeout) break;
         await sleep(wait, opts.signal);
         if (opts.signal?.aborted) break;
       }
-      // Read the members even on timeout: what is done so far is worth reporting.
-      const members = await this.gateway.listGroupMembers(groupId);
-      const outcome = evaluateGroupOutcome({ groupId, change, members: members.users, ...(since ? { since } : {}) });
+      // Read the members even on timeout: what is done so far is worth reporting. After a finished
+      // state they are read again (a few times, within the timeout) while some still show a state
+      // older than the write: a replica behind, not a member Entra skipped.
+      if (!members || seenStart) members = await this.gateway.listGroupUserMembers(groupId);
+      for (let attempt = 1; finished && attempt < STALE_READ_ATTEMPTS && !opts.signal?.aborted; attempt++) {
+        if (!unprocessedMembers({ groupId, change, members, ...(since ? { since } : {}) }).length) break;
+        const wait = staleReadDelay(attempt);
+        if (Date.now() - started + wait > timeout) break;
+        await sleep(wait, opts.signal);
+        members = await this.gateway.listGroupUserMembers(groupId);
+      }
+      const outcome = evaluateGroupOutcome({ groupId, change, members, ...(since ? { since } : {}) });
       return {
         groupId,
         outcome: !finished ? 'timeout' : /^processingcomplete$/i.test(state) ? 'complete' : 'failed',
@@ -398,10 +431,25 @@ export class LicenseService implements LicensePort {
     });
   }
 
-  /** User changes are synchronous: one re-read of the users says where each one stands. */
-  private async trackUsers(change: ResolvedChange, started: number): Promise<TrackingReport> {
+  /**
+   * User changes are synchronous, but a read right after them may come from a replica that has not
+   * seen them: the users this service changed are re-read (a few times, within the timeout) until
+   * each shows its change.
+   */
+  private async trackUsers(change: ResolvedChange, started: number, timeout: number, signal?: AbortSignal): Promise<TrackingReport> {
     const ids = change.assignments.map((a) => a.principal.id);
-    const { users } = await this.gateway.getUsers(ids);
+    const changed = this.swapChanged.get(fingerprint(change));
+    let { users } = await this.gateway.getUsers(ids);
+    for (let attempt = 1; attempt < STALE_READ_ATTEMPTS && !signal?.aborted; attempt++) {
+      const behind = users.filter((u) => (changed ? changed.has(u.id.toLowerCase()) : true) && !userShowsChange(u, change));
+      if (!behind.length) break;
+      const wait = staleReadDelay(attempt);
+      if (Date.now() - started + wait > timeout) break;
+      await sleep(wait, signal);
+      const again = await this.gateway.getUsers(behind.map((u) => u.id));
+      const fresh = new Map(again.users.map((u) => [u.id.toLowerCase(), u]));
+      users = users.map((u) => fresh.get(u.id.toLowerCase()) ?? u);
+    }
     const target = change.to.skuId.toLowerCase();
     const source = change.from.skuId.toLowerCase();
     const done: PrincipalRef[] = [];

@@ -69,6 +69,39 @@ export function evaluateGroupOutcome(input: { groupId: string; change: ResolvedC
   return { done, errors, stillHoldingSource };
 }
 
+/**
+ * Members whose state does not yet show that Entra processed this group's change: no state for the
+ * target from this group, or one last updated before `since` (the write). A read of them may
+ * predate the write (directory replication), so it cannot say they are done, or not.
+ */
+export function unprocessedMembers(input: { groupId: string; change: ResolvedChange; members: GraphUser[]; since?: string }): GraphUser[] {
+  const groupId = input.groupId.toLowerCase();
+  const target = input.change.to.skuId.toLowerCase();
+  const sinceMs = input.since ? Date.parse(input.since) : NaN;
+  const out: GraphUser[] = [];
+  for (const m of input.members) {
+    let seen = false;
+    for (const s of m.licenseAssignmentStates ?? []) {
+      if (lc(s.skuId) !== target || !s.assignedByGroup || lc(s.assignedByGroup) !== groupId) continue;
+      if (Number.isNaN(sinceMs) || atOrAfter(s.lastUpdatedDateTime, sinceMs)) seen = true;
+    }
+    if (!seen) out.push(m);
+  }
+  return out;
+}
+
+/**
+ * Does a user's read show the direct change? It holds the target directly (or its direct target
+ * state is in error) and no longer holds the source directly. A read that does not may predate the
+ * write.
+ */
+export function userShowsChange(u: GraphUser, change: ResolvedChange): boolean {
+  const target = change.to.skuId.toLowerCase();
+  const source = change.from.skuId.toLowerCase();
+  const direct = u.licenseAssignmentStates.filter((s) => !s.assignedByGroup);
+  return direct.some((s) => lc(s.skuId) === target) && !direct.some((s) => lc(s.skuId) === source);
+}
+
 const FINISHED = new Set(['processingcomplete', 'processingfailed']);
 const UNFINISHED = new Set(['queuedforprocessing', 'processinginprogress']);
 
