@@ -24,7 +24,7 @@ describe('tracking: never done from a read that could predate the write', () => 
   const sb = withSandbox(fixture(), { resetEach: true });
 
   it('a group that reads as before its write until processing starts: the tracker waits for processing, then every member is done', async () => {
-    await sb.behavior({ processingStartMs: 700, groupProcessingMs: 300 });
+    await sb.behavior({ processingStartMs: 2000, groupProcessingMs: 300 });
     const svc = service(sb);
     const pf = await svc.preflight({ principal: { kind: 'group', group: 'Sales' }, from: 'E1', to: 'E3' });
     assert.equal(pf.blocked, false);

@@ -180,18 +180,19 @@ describe('sandbox, strict like Graph: throttling, replication lag, late processi
   });
 
   it('behavior.replicationLagMs: a read right after a write still shows the state before it, then the new one', async () => {
-    await sb.behavior({ replicationLagMs: 400 });
+    await sb.behavior({ replicationLagMs: 1500 });
     const r = await sb.post('/users/carl@contoso.example/assignLicense', addE3);
     assert.equal(r.status, 200);
     assert.deepEqual(await carl(), [], 'stale');
     const users = (await sb.get('/users?$select=userPrincipalName,assignedLicenses&$top=999')).body.value;
     assert.deepEqual(users.find((m: { userPrincipalName: string }) => m.userPrincipalName === 'carl@contoso.example').assignedLicenses, [], 'lists too');
-    await new Promise((res) => setTimeout(res, 450));
+    await new Promise((res) => setTimeout(res, 1600));
     assert.deepEqual(await carl(), [E3]);
   });
 
   it('behavior.processingStartMs: the group reads as before its assignLicense until processing starts', async () => {
-    await sb.behavior({ processingStartMs: 400, groupProcessingMs: 200 });
+    // Processing then takes long enough that a loaded machine still finds it under way.
+    await sb.behavior({ processingStartMs: 1500, groupProcessingMs: 10_000 });
     const id = await salesId();
     const state = async () => (await sb.get(`/groups/${id}?$select=assignedLicenses,licenseProcessingState`)).body;
     const r = await sb.post(`/groups/${id}/assignLicense`, { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [E1] });
@@ -199,15 +200,14 @@ describe('sandbox, strict like Graph: throttling, replication lag, late processi
     const before = await state();
     assert.deepEqual(before.licenseProcessingState, { state: 'ProcessingComplete' }, 'still the state before the write');
     assert.deepEqual(before.assignedLicenses.map((l: { skuId: string }) => l.skuId), [E1]);
-    await new Promise((res) => setTimeout(res, 450));
+    await new Promise((res) => setTimeout(res, 1600));
     const started = await state();
     assert.notEqual(started.licenseProcessingState.state, 'ProcessingComplete', 'processing has started');
     assert.deepEqual(started.assignedLicenses.map((l: { skuId: string }) => l.skuId), [E3]);
-    await sb.waitForGroup(id);
   });
 
   it('behavior.latencyPerItemMs: a 999-member page costs more than a one-user read', async () => {
-    await sb.behavior({ latencyMs: 0, latencyPerItemMs: 0.5 });
+    await sb.behavior({ latencyMs: 0, latencyPerItemMs: 1 });
     const all = (await sb.get(`/groups?$filter=${encodeURIComponent("displayName eq 'All Staff'")}&$select=id`)).body.value[0].id;
     let t = Date.now();
     await sb.get('/users/alice@contoso.example');
@@ -216,8 +216,8 @@ describe('sandbox, strict like Graph: throttling, replication lag, late processi
     const page = await sb.get(`/groups/${all}/members/microsoft.graph.user?$select=id&$top=999`);
     const many = Date.now() - t;
     assert.equal(page.body.value.length, 999);
-    assert.ok(many >= 480, `999 members: ${many} ms`);
-    assert.ok(one < many / 4, `one user: ${one} ms`);
+    assert.ok(many >= 990, `999 members: ${many} ms`);
+    assert.ok(one < many / 3, `one user: ${one} ms`);
   });
 });
 
