@@ -20,7 +20,7 @@ const fixture = (untyped: 'omit' | 'return') =>
     .user('hash#tag', { licenses: [] })
     .group('Sales', { members: ['alice', 'group:Interns'], licenses: ['STANDARDPACK'] })
     .group('Interns', { members: [] })
-    .generate('Bulk', 110, { prefix: 'bulk', licenses: ['STANDARDPACK'] })
+    .generate('Bulk', 160, { prefix: 'bulk', licenses: ['STANDARDPACK'] })
     .behavior({ untypedMemberFields: untyped })
     .build();
 
@@ -97,16 +97,18 @@ describe('graph gateway under Graph-like throttling', () => {
 
   it("429s with Retry-After from Graph's own quota: waited out, read back, never written twice", async function () {
     this.timeout(30_000);
-    // Real waits: the quota refills with time (100 units per 10 s: 10 a second).
+    // Real waits: the write quota refills with time (150 per 150 s: one a second). 153 writes: the
+    // last few are throttled; each is read back, then written when a write is free again.
     const stats = newStats();
     const host = `${sb.url}/`;
     const client = createGraphClient({ host, version: 'v1.0', stats, retry: { baseDelayMs: 50 } });
-    const gateway = new GraphGateway(client, host, { stats, retry: { baseDelayMs: 50 } });
+    const gateway = new GraphGateway(client, host, { stats, retry: { baseDelayMs: 50 }, maxAttempts: 10 });
     const ids = (await sb.get('/users?$select=id,userPrincipalName&$top=999')).body.value
       .filter((u: { userPrincipalName: string }) => u.userPrincipalName.startsWith('bulk'))
       .map((u: { id: string }) => u.id);
-    assert.equal(ids.length, 110);
-    await sb.behavior({ throttle: { resourceUnitsPer10s: 100 } });
+    assert.equal(ids.length, 160);
+    ids.splice(153);
+    await sb.behavior({ throttle: { writesPer150s: 150 } });
     await sb.clearRequests();
     const out = await gateway.assignUserLicenses(ids.map((userId: string) => ({ userId, body: { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [E1] } })));
     await sb.behavior({ throttle: null });
@@ -114,7 +116,7 @@ describe('graph gateway under Graph-like throttling', () => {
     assert.ok(stats.throttled > 0, 'Graph throttled some');
     const log = await sb.requests();
     const applied = log.filter((r) => r.batch && r.method === 'POST' && r.status === 200);
-    assert.equal(applied.length, 110, 'each user written once');
+    assert.equal(applied.length, 153, 'each user written once');
     const throttled = log.filter((r) => r.batch && r.method === 'POST' && r.status === 429).map((r) => r.path);
     for (const path of throttled) {
       const i = log.findIndex((r) => r.path === path && r.status === 429);
