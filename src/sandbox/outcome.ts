@@ -49,7 +49,8 @@ export class OutcomeSandbox {
     const r = validateFixture(fixture);
     if (!r.ok) throw new Error(`invalid fixture:\n${formatProblems(r.problems)}`);
     const tenant = new Tenant(r.fixture);
-    tenant.behavior = { groupProcessingMs: 0, latencyMs: 0 };
+    // Immediate and current: no processing time, no late start, no replication lag, no throttling.
+    tenant.behavior = { ...tenant.behavior, groupProcessingMs: 0, latencyMs: 0, latencyPerItemMs: 0, processingStartMs: 0, replicationLagMs: 0, throttle: null };
     return new OutcomeSandbox(tenant);
   }
 
