@@ -229,7 +229,7 @@ async function storeOps(rounds: number): Promise<InstancesResult['store']> {
           (times[name]![op] ??= []).push(performance.now() - t0);
         };
         await time('get', () => st.get(r.id));
-        await time('saveConversationRef', () => st.saveConversationRef(`conv:bench-${i}`, { conversation: { id: `c${i}` }, serviceUrl: 'https://smba.example/' }));
+        await time('saveConversationRef', () => st.saveConversation(`conv:bench-${i}`, { conversation: { id: `c${i}` }, serviceUrl: 'https://smba.example/' }));
         await time('transition', () => st.transition(r.id, { from: ['pending'], version: 1 }, 'cancelled', { id: 'a', tenantId: 't' }));
       }
     }

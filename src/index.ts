@@ -102,7 +102,6 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
       requests: requests.workflow,
       approvers: requests.approvers,
       requesters: requests.requesters,
-      refs: store,
       conversations,
       tenantId,
       log,

@@ -5,28 +5,16 @@
 // Kept in the durable conversation store, so a restart (or another instance) knows them.
 import type { ConversationReference } from 'botbuilder';
 import type { ApprovalsChannelSetting } from '../requests/config';
+import type { ApprovalsChannel, StoredConversation } from '../requests/conversation-store';
 import type { Conversations } from './conversations';
 import { convKey } from './conversations';
 import type { Logger } from './deps';
 import type { Messages } from './i18n';
 import { md } from './cards/render';
 
-const CHANNELS_KEY = 'approvals:channels';
-/** The configured channel was dropped (removed, refused): not used again until the bot is added there. */
-const DROPPED_KEY = 'approvals:dropped';
 const MAX_CHANNELS = 10;
 
-export interface ApprovalsChannel {
-  /** conv:<conversation id> */
-  key: string;
-  conversationId: string;
-  kind: 'channel' | 'groupChat';
-  /** "IT › Licenses" (team › channel) or the group chat's topic, when Teams told us. */
-  name?: string;
-  /** Entra id of the approver who added the bot there; absent for APPROVALS_CHANNEL. */
-  addedBy?: string;
-  configured?: boolean;
-}
+export type { ApprovalsChannel };
 
 /** Teams answered that the bot may not post there any more (removed, or the conversation is gone). */
 export function isRefusedPost(err: unknown): boolean {
@@ -43,10 +31,10 @@ export class ApprovalsChannels {
   ) {}
 
   async list(): Promise<ApprovalsChannel[]> {
-    const stored = ((await this.conv.read<ApprovalsChannel[]>(CHANNELS_KEY)) ?? []).filter((c) => c && typeof c.key === 'string');
+    const stored = await this.conv.store.approvalsChannels();
     const c = this.configured;
     if (!c || stored.some((s) => s.conversationId === c.conversationId)) return stored;
-    const dropped = (await this.conv.read<string[]>(DROPPED_KEY)) ?? [];
+    const dropped = await this.conv.store.droppedChannels();
     if (dropped.includes(c.conversationId)) return stored;
     const kind = /@thread\.v2$/i.test(c.conversationId) ? 'groupChat' : 'channel';
     return [{ key: convKey(c.conversationId), conversationId: c.conversationId, kind, ...(c.name ? { name: c.name } : {}), configured: true }, ...stored];
@@ -54,17 +42,17 @@ export class ApprovalsChannels {
 
   /** Remembers a channel; false when it was known already. */
   async add(channel: ApprovalsChannel): Promise<boolean> {
-    const stored = (await this.conv.read<ApprovalsChannel[]>(CHANNELS_KEY)) ?? [];
+    const stored = await this.conv.store.approvalsChannels();
     const known = stored.find((c) => c.conversationId === channel.conversationId);
-    const dropped = (await this.conv.read<string[]>(DROPPED_KEY)) ?? [];
-    if (dropped.includes(channel.conversationId)) await this.conv.write(DROPPED_KEY, dropped.filter((d) => d !== channel.conversationId));
+    const dropped = await this.conv.store.droppedChannels();
+    if (dropped.includes(channel.conversationId)) await this.conv.store.saveDroppedChannels(dropped.filter((d) => d !== channel.conversationId));
     const next = [...stored.filter((c) => c.conversationId !== channel.conversationId), { ...known, ...channel }].slice(-MAX_CHANNELS);
-    await this.conv.write(CHANNELS_KEY, next);
+    await this.conv.store.saveApprovalsChannels(next);
     // Cards go in as new posts, not as replies to the installation event's message.
-    const ref = await this.conv.read<Record<string, unknown>>(channel.key);
+    const ref = await this.conv.store.conversation(channel.key);
     if (ref && 'activityId' in ref) {
       const { activityId: _, ...post } = ref;
-      await this.conv.write(channel.key, post);
+      await this.conv.store.saveConversation(channel.key, post);
     }
     if (!known) this.log.info('approvals_channel.added', { conversationId: channel.conversationId, name: channel.name ?? null, addedBy: channel.addedBy ?? null });
     return !known;
@@ -75,11 +63,11 @@ export class ApprovalsChannels {
     const all = await this.list();
     const channel = all.find((c) => c.conversationId === conversationId);
     if (!channel) return undefined;
-    const stored = (await this.conv.read<ApprovalsChannel[]>(CHANNELS_KEY)) ?? [];
-    await this.conv.write(CHANNELS_KEY, stored.filter((c) => c.conversationId !== conversationId));
+    const stored = await this.conv.store.approvalsChannels();
+    await this.conv.store.saveApprovalsChannels(stored.filter((c) => c.conversationId !== conversationId));
     if (channel.configured) {
-      const dropped = (await this.conv.read<string[]>(DROPPED_KEY)) ?? [];
-      await this.conv.write(DROPPED_KEY, [...new Set([...dropped, conversationId])]);
+      const dropped = await this.conv.store.droppedChannels();
+      await this.conv.store.saveDroppedChannels([...new Set([...dropped, conversationId])]);
     }
     this.log.warn('approvals_channel.dropped', {
       conversationId,
@@ -100,10 +88,10 @@ export class ApprovalsChannels {
     if (await this.conv.ref(channel.key)) return true;
     if (!template?.serviceUrl || !template.conversation) return false;
     const { activityId: _a, user: _u, ...base } = template as Partial<ConversationReference> & { activityId?: string };
-    await this.conv.write(channel.key, {
+    await this.conv.store.saveConversation(channel.key, {
       ...base,
       conversation: { id: channel.conversationId, conversationType: channel.kind, isGroup: true, tenantId: template.conversation.tenantId },
-    });
+    } as StoredConversation);
     return true;
   }
 }

@@ -11,8 +11,10 @@
 // (reach:<id>), so every later rendering of the requester's card says it.
 import { CardFactory, type ConversationReference } from 'botbuilder';
 import type { ChangeRequest } from '../requests/types';
+import type { Person, ReachRecord } from '../requests/conversation-store';
+import { eligibleApprovers } from '../requests/approvers';
 import type { ApproversPort, Logger } from './deps';
-import { memberKey, type Conversations } from './conversations';
+import type { Conversations } from './conversations';
 import { channelLabel, isRefusedPost, type ApprovalsChannel, type ApprovalsChannels } from './approvals-channels';
 import { messagesFor, type Messages } from './i18n';
 import { formatTime, requestCard } from './cards/request';
@@ -30,32 +32,13 @@ export interface Directory {
   displayName(id: string): Promise<string | undefined>;
 }
 
-export interface Person {
-  id: string;
-  name: string;
-}
-
-export interface ReachRecord {
-  /** Approval card delivered in their personal chat. */
-  people: Person[];
-  /** Approvals channels and group chats the card was posted in. */
-  places: Pick<ApprovalsChannel, 'conversationId' | 'kind' | 'name'>[];
-  /** The app is being installed for them; the card follows Teams' installation event. */
-  installing: Person[];
-  /** Eligible approvers the bot could not reach. */
-  unreached: Person[];
-  /** Nobody at all may approve it (APPROVERS empty, or only the requester). */
-  noApprovers?: boolean;
-}
+export type { Person, ReachRecord };
 
 export interface ApproverReachOptions {
   installer?: AppInstaller;
   directory?: Directory;
 }
 
-const reachKey = (requestId: string) => `reach:${requestId}`;
-/** When the bot installed itself for this approver (its installation event should follow within minutes). */
-const installedKey = (aad: string) => `installed:${aad.toLowerCase()}`;
 const INSTALL_WAIT_MS = 15 * 60_000;
 
 /** The lines the requester's card shows about who was reached, in the reader's language. */
@@ -89,16 +72,12 @@ export class ApproverReach {
   ) {}
 
   /** Entra ids of everyone who may approve this request (not the requester unless self-approval is on). */
-  async eligible(r: ChangeRequest): Promise<string[]> {
-    const out: string[] = [];
-    for (const id of await this.approvers.approverIds()) {
-      if ((await this.approvers.canApprove({ id, tenantId: r.requester.tenantId }, r)).ok) out.push(id);
-    }
-    return out;
+  eligible(r: ChangeRequest): Promise<string[]> {
+    return eligibleApprovers(this.approvers, r);
   }
 
   async record(requestId: string): Promise<ReachRecord | undefined> {
-    return this.conv.read<ReachRecord>(reachKey(requestId));
+    return this.conv.store.reach(requestId);
   }
 
   /** Sends the approval cards of a new request and records who they reached. */
@@ -108,7 +87,7 @@ export class ApproverReach {
     if (!approvers.length) {
       this.log.warn('notice.no_approvers', { changeId: r.id });
       rec.noApprovers = true;
-      await this.conv.write(reachKey(r.id), rec);
+      await this.conv.store.saveReach(r.id, rec);
       return rec;
     }
     const teamsIds = await this.conv.teamsIds(approvers);
@@ -158,7 +137,7 @@ export class ApproverReach {
         rec.places.push(place(ch));
       }
     }
-    await this.conv.write(reachKey(r.id), rec);
+    await this.conv.store.saveReach(r.id, rec);
     this.log.info('request.reach', {
       changeId: r.id,
       people: rec.people.length,
@@ -187,7 +166,7 @@ export class ApproverReach {
       next.people = [...next.people, person];
       next.installing = next.installing.filter((p) => !same(p.id, aad));
       next.unreached = next.unreached.filter((p) => !same(p.id, aad));
-      await this.conv.write(reachKey(r.id), next);
+      await this.conv.store.saveReach(r.id, next);
       this.log.info('request.reach_after_install', { changeId: r.id, approver: aad });
       changed.push(r);
     }
@@ -277,11 +256,11 @@ export class ApproverReach {
     }
     if (outcome === 'installed') {
       this.log.info('teams_app.installed', { approver: aad });
-      await this.conv.write(installedKey(aad), new Date().toISOString());
+      await this.conv.store.saveInstalledAt(aad, new Date().toISOString());
       return true;
     }
     // Installed by us a moment ago for an earlier request: Teams' event is still on its way.
-    const since = await this.conv.read<string>(installedKey(aad));
+    const since = await this.conv.store.installedAt(aad);
     if (outcome === 'already' && since && Date.now() - Date.parse(since) < INSTALL_WAIT_MS) return true;
     if (outcome === 'denied') {
       this.installDenied = true;
@@ -297,7 +276,7 @@ export class ApproverReach {
   }
 
   private async person(aad: string): Promise<Person> {
-    const met = await this.conv.read<{ name?: string }>(memberKey(aad));
+    const met = await this.conv.store.member(aad);
     let name = met?.name;
     if (!name && this.opts.directory) name = await this.opts.directory.displayName(aad).catch(() => undefined);
     return { id: aad, name: name || aad };

@@ -1,68 +1,59 @@
-// Conversation references and where each request's cards are shown, kept in the durable store so
-// completion notices and card updates survive a restart.
-//
-// Keys:  conv:<conversation id>     the reference of every conversation the bot has seen
-//        personal:<aad object id>   a user's personal chat with the bot (approver notices)
-//        member:<aad object id>     the user's Teams id (29:...) for refresh userIds
-//        cards:<request id>         the card activities that show a request, to update in place
-//        reach:<request id>         who its approval request reached (approver-reach.ts)
-//        approvals:channels         the approvals channels and group chats (approvals-channels.ts)
+// Conversation references and where each request's cards are shown, kept in the durable store
+// (the ConversationStore port, src/requests/conversation-store.ts) so completion notices and card
+// updates survive a restart. What it keeps:
+//   conversations  every conversation the bot has seen (conv:<id>), and each person's own chat
+//                  with it (personal:<aad object id>) for approver notices
+//   members        a person's Teams id (29:...) for refresh userIds
+//   cards          the card activities that show a request, to update in place
+//   requests from cards  the request an "ask for approval" click created
 import { TurnContext, type Activity, type Attachment, type ConversationReference } from 'botbuilder';
-import type { ConversationRefStore, Logger, Proactive } from './deps';
+import type { CardInstance, ConversationStore, MemberInfo, StoredConversation } from '../requests/conversation-store';
+import type { Logger, Proactive } from './deps';
 import type { Lang } from './parser';
 import { langFromLocale } from './i18n';
 import { stampLang } from './card-data';
 
+export type { CardInstance };
+
 export const convKey = (conversationId: string) => `conv:${conversationId}`;
 export const personalKey = (aadObjectId: string) => `personal:${aadObjectId.toLowerCase()}`;
-export const memberKey = (aadObjectId: string) => `member:${aadObjectId.toLowerCase()}`;
-export const cardsKey = (requestId: string) => `cards:${requestId}`;
-
-export interface CardInstance {
-  conversationKey: string;
-  activityId: string;
-  /** approval: shown to an approver in their personal chat; status: everyone else. */
-  view: 'status' | 'approval';
-  /** The language the card was written in. */
-  lang: Lang;
-}
-
-interface MemberInfo {
-  teamsId: string;
-  name?: string;
-}
 
 const MAX_CARDS_PER_REQUEST = 50;
+/** Names of records for the write-then-read ordering below (conversations go by their key). */
+const memberRecord = (aadObjectId: string) => `member:${aadObjectId.toLowerCase()}`;
+const cardsRecord = (requestId: string) => `cards:${requestId}`;
 
 export class Conversations {
   /**
-   * This instance's writes still on their way (a database round trip each), by key: a read of
-   * that key waits for them, so a turn reads what it wrote while its writes overlap its work.
+   * This instance's writes still on their way (a database round trip each), by record: a read of
+   * that record waits for them, so a turn reads what it wrote while its writes overlap its work.
    */
   private readonly writing = new Map<string, Promise<void>>();
+  /** addCard is read, change, write: one at a time per request in this process. */
+  private readonly cardWrites = new Map<string, Promise<void>>();
 
+  /** `store`: the typed records, for the bot modules that keep records of their own (approver-reach.ts, approvals-channels.ts). */
   constructor(
-    private readonly store: ConversationRefStore,
+    readonly store: ConversationStore,
     private readonly proactive: Proactive,
     private readonly log: Logger,
   ) {}
 
-  private save(key: string, value: unknown): Promise<void> {
-    const before = this.writing.get(key) ?? Promise.resolve();
-    const p = before.then(async () => {
-      await this.store.saveConversationRef(key, value);
-    });
-    this.writing.set(key, p);
+  /** Runs a write of `record`; later reads of the record in this instance wait for it. */
+  private save(record: string, write: () => Promise<void>): Promise<void> {
+    const before = this.writing.get(record) ?? Promise.resolve();
+    const p = before.then(write);
+    this.writing.set(record, p);
     const done = () => {
-      if (this.writing.get(key) === p) this.writing.delete(key);
+      if (this.writing.get(record) === p) this.writing.delete(record);
     };
     p.then(done, done);
     return p;
   }
 
-  private async load(key: string): Promise<unknown> {
-    await this.writing.get(key)?.catch(() => undefined);
-    return this.store.getConversationRef(key);
+  private async load<T>(record: string, read: () => Promise<T>): Promise<T> {
+    await this.writing.get(record)?.catch(() => undefined);
+    return read();
   }
 
   /**
@@ -73,15 +64,16 @@ export class Conversations {
   async remember(activity: Partial<Activity>, lang: Lang): Promise<void> {
     try {
       const ref = TurnContext.getConversationReference(activity) as Partial<ConversationReference>;
-      const withLang = { ...ref, locale: lang === 'nl' ? 'nl-NL' : activity.locale && !/^nl/i.test(activity.locale) ? activity.locale : 'en-US' };
+      const withLang = { ...ref, locale: lang === 'nl' ? 'nl-NL' : activity.locale && !/^nl/i.test(activity.locale) ? activity.locale : 'en-US' } as unknown as StoredConversation;
       const writes: Promise<void>[] = [];
-      if (activity.conversation?.id) writes.push(this.save(convKey(activity.conversation.id), withLang));
+      const saveConversation = (key: string) => writes.push(this.save(key, () => this.store.saveConversation(key, withLang)));
+      if (activity.conversation?.id) saveConversation(convKey(activity.conversation.id));
       const aad = activity.from?.aadObjectId;
       if (aad && activity.from?.id) {
-        if (activity.conversation?.conversationType === 'personal') writes.push(this.save(personalKey(aad), withLang));
+        if (activity.conversation?.conversationType === 'personal') saveConversation(personalKey(aad));
         const member: MemberInfo = { teamsId: activity.from.id, ...(activity.from.name ? { name: activity.from.name } : {}) };
-        const prev = (await this.load(memberKey(aad))) as MemberInfo | undefined;
-        if (!prev || prev.teamsId !== member.teamsId || prev.name !== member.name) writes.push(this.save(memberKey(aad), member));
+        const prev = await this.load(memberRecord(aad), () => this.store.member(aad));
+        if (!prev || prev.teamsId !== member.teamsId || prev.name !== member.name) writes.push(this.save(memberRecord(aad), () => this.store.saveMember(aad, member)));
       }
       await Promise.all(writes);
     } catch (err) {
@@ -90,8 +82,7 @@ export class Conversations {
   }
 
   async ref(conversationKey: string): Promise<Partial<ConversationReference> | undefined> {
-    const r = await this.load(conversationKey);
-    return r && typeof r === 'object' && (r as ConversationReference).conversation ? (r as Partial<ConversationReference>) : undefined;
+    return (await this.load(conversationKey, () => this.store.conversation(conversationKey))) as Partial<ConversationReference> | undefined;
   }
 
   async langOf(conversationKey: string): Promise<Lang> {
@@ -107,30 +98,38 @@ export class Conversations {
   async teamsIds(aadObjectIds: Iterable<string>): Promise<string[]> {
     const out: string[] = [];
     for (const id of aadObjectIds) {
-      const m = (await this.load(memberKey(id))) as MemberInfo | undefined;
+      const m = await this.load(memberRecord(id), () => this.store.member(id));
       if (m?.teamsId) out.push(m.teamsId);
     }
     return out;
   }
 
-  async cards(requestId: string): Promise<CardInstance[]> {
-    const v = await this.load(cardsKey(requestId));
-    return Array.isArray(v) ? (v as CardInstance[]) : [];
+  cards(requestId: string): Promise<CardInstance[]> {
+    return this.load(cardsRecord(requestId), () => this.store.cards(requestId));
   }
 
-  async addCard(requestId: string, card: CardInstance): Promise<void> {
-    const list = (await this.cards(requestId)).filter((c) => !(c.conversationKey === card.conversationKey && c.activityId === card.activityId));
-    list.push(card);
-    await this.save(cardsKey(requestId), list.slice(-MAX_CARDS_PER_REQUEST));
+  addCard(requestId: string, card: CardInstance): Promise<void> {
+    const write = async () => {
+      const list = (await this.cards(requestId)).filter((c) => !(c.conversationKey === card.conversationKey && c.activityId === card.activityId));
+      list.push(card);
+      await this.save(cardsRecord(requestId), () => this.store.saveCards(requestId, list.slice(-MAX_CARDS_PER_REQUEST)));
+    };
+    const next = (this.cardWrites.get(requestId) ?? Promise.resolve()).then(write, write);
+    const settled = next.catch(() => undefined);
+    this.cardWrites.set(requestId, settled);
+    void settled.then(() => {
+      if (this.cardWrites.get(requestId) === settled) this.cardWrites.delete(requestId);
+    });
+    return next;
   }
 
-  /** Other durable state under its own key (approvals channels, who a request reached: approver-reach.ts). */
-  async read<T>(key: string): Promise<T | undefined> {
-    return (await this.load(key)) as T | undefined;
+  /** The request an "ask for approval" click on this card created (a Teams retry gets the same answer). */
+  requestFromCard(conversationKey: string, activityId: string): Promise<string | undefined> {
+    return this.store.requestFromCard(conversationKey, activityId);
   }
 
-  async write(key: string, value: unknown): Promise<void> {
-    await this.save(key, value);
+  saveRequestFromCard(conversationKey: string, activityId: string, requestId: string): Promise<void> {
+    return this.store.saveRequestFromCard(conversationKey, activityId, requestId);
   }
 
   /** Posts an activity into a stored conversation; the new activity's id, or undefined. */

@@ -36,15 +36,8 @@ export interface RequestersPort {
   isRequester(actor: Actor): Promise<boolean>;
 }
 
-/**
- * Durable key/value for conversation references (the state store). Survives restarts and is
- * shared by every instance; a store may answer at once (SQLite) or with a Promise (PostgreSQL).
- */
-export interface ConversationRefStore {
-  saveConversationRef(key: string, ref: unknown): Promise<void> | void;
-  getConversationRef(key: string): Promise<unknown> | unknown;
-  listConversationRefs(): Promise<{ key: string; ref: unknown }[]> | { key: string; ref: unknown }[];
-}
+/** The conversation state the bot keeps (a state store implements it): src/requests/conversation-store.ts. */
+export type { ConversationStore } from '../requests/conversation-store';
 
 /** Proactive messages: CloudAdapter.continueConversationAsync in production, a fake in tests. */
 export interface Proactive {
@@ -68,7 +61,6 @@ export interface BotDeps {
   approvers: ApproversPort;
   /** License administrators: preflight, request, undo, guide and search need it; status, history and pending need it or approver. */
   requesters: RequestersPort;
-  refs: ConversationRefStore;
   /** The one Conversations of the app, shared with the notifier (src/bot/conversations.ts). */
   conversations: Conversations;
   /** Where card buttons keep long user lists; default: in memory (src/bot/choices.ts). */

@@ -86,6 +86,21 @@ export function parseApprovers(value: string | readonly string[] | undefined, se
   return out;
 }
 
+/**
+ * Entra ids of everyone who may approve this request: the approvers, less the requester unless
+ * self-approval is on. Whom the notifier asks and whose card refresh shows the buttons.
+ */
+export async function eligibleApprovers(
+  policy: { approverIds(): Promise<Set<string>>; canApprove(actor: Actor, request?: Pick<ChangeRequest, 'requester' | 'id'>): Promise<{ ok: boolean }> },
+  request: Pick<ChangeRequest, 'requester' | 'id'>,
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const id of await policy.approverIds()) {
+    if ((await policy.canApprove({ id, tenantId: request.requester.tenantId }, request)).ok) out.push(id);
+  }
+  return out;
+}
+
 export class ApproverPolicy {
   readonly entries: readonly ApproverEntry[];
   readonly allowSelfApproval: boolean;

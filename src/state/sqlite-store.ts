@@ -21,6 +21,8 @@ import type {
   TransitionResult,
 } from '../requests/types';
 import { normalizeRequestId } from '../requests/request-id';
+import type { ConversationStore } from '../requests/conversation-store';
+import { conversationRecords } from './conversation-records';
 import { runMigrations } from './migrations';
 import type { StoreProbe } from './probe';
 
@@ -31,7 +33,8 @@ export interface StoreOptions {
   busyTimeoutMs?: number;
 }
 
-export interface SqliteRequestStore extends RequestStore {
+/** The request store and the bot's conversation state, in one SQLite file. */
+export interface SqliteRequestStore extends RequestStore, ConversationStore {
   /** The underlying connection, for tests and maintenance only. */
   readonly db: Database.Database;
   readonly path: string;
@@ -41,10 +44,6 @@ export interface SqliteRequestStore extends RequestStore {
   /** One read: the database answers (for /healthz and /readyz). */
   ping(): Promise<StoreProbe>;
   close(): void;
-  /** Conversation references (synchronous; the bot's ConversationRefStore). */
-  saveConversationRef(key: string, ref: unknown): void;
-  getConversationRef(key: string): unknown | undefined;
-  listConversationRefs(): { key: string; ref: unknown }[];
 }
 
 interface RequestRow {
@@ -150,7 +149,6 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteReque
     saveRef: db.prepare(`INSERT INTO conversation_refs (key, ref, updated_at) VALUES (?, ?, ?)
       ON CONFLICT(key) DO UPDATE SET ref = excluded.ref, updated_at = excluded.updated_at`),
     getRef: db.prepare('SELECT ref FROM conversation_refs WHERE key = ?'),
-    listRefs: db.prepare('SELECT key, ref FROM conversation_refs ORDER BY key'),
     claimNew: db.prepare(`INSERT INTO notices (request_id, kind, owner, claim_until) VALUES (?, ?, ?, ?)
       ON CONFLICT(request_id, kind) DO UPDATE SET owner = excluded.owner, claim_until = excluded.claim_until
       WHERE notices.sent_at IS NULL AND notices.claim_until < ?`),
@@ -310,15 +308,15 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteReque
       const n = normalizeRequestId(requestId) ?? requestId;
       q.audit.run(n, now().toISOString(), actorJson(actor), action, null, null, JSON.stringify(detail ?? {}));
     },
-    saveConversationRef: (key, ref) => {
-      q.saveRef.run(key, JSON.stringify(ref), now().toISOString());
-    },
-    getConversationRef: (key) => {
-      const row = q.getRef.get(key) as { ref: string } | undefined;
-      return row ? (JSON.parse(row.ref) as unknown) : undefined;
-    },
-    listConversationRefs: () =>
-      (q.listRefs.all() as { key: string; ref: string }[]).map((r) => ({ key: r.key, ref: JSON.parse(r.ref) as unknown })),
+    ...conversationRecords({
+      put: (key, value) => {
+        q.saveRef.run(key, JSON.stringify(value), now().toISOString());
+      },
+      get: (key) => {
+        const row = q.getRef.get(key) as { ref: string } | undefined;
+        return row ? (JSON.parse(row.ref) as unknown) : undefined;
+      },
+    }),
     close: () => {
       if (db.open) db.close();
     },

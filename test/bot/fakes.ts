@@ -16,7 +16,8 @@ import {
   type ResolvedChange,
 } from '../../src/licensing/model';
 import type { Actor, ChangeRequest, RequestState, WorkflowResult } from '../../src/requests/types';
-import type { ApproversPort, BotDeps, ConversationRefStore, Proactive, RequestersPort, RequestsPort } from '../../src/bot/deps';
+import type { ApproversPort, BotDeps, ConversationStore, Proactive, RequestersPort, RequestsPort } from '../../src/bot/deps';
+import { conversationRecords } from '../../src/state/conversation-records';
 import { silentLogger } from '../../src/bot/deps';
 import { PlanSwitchBot } from '../../src/bot/bot';
 import { Conversations } from '../../src/bot/conversations';
@@ -241,16 +242,33 @@ export function fakeRequesters(list: string[] = [ids.alice, ids.bob]): Requester
   return { isRequester: sinon.stub().callsFake(async (a: Actor) => a.tenantId === TENANT && set.has(a.id)) };
 }
 
-export class MemoryRefs implements ConversationRefStore {
+/** ConversationStore in memory, over the same rows (and keys) as the database's conversation_refs. */
+export class MemoryRefs implements ConversationStore {
   readonly map = new Map<string, unknown>();
+  private readonly records = conversationRecords({ get: (key) => this.map.get(key), put: (key, value) => this.saveConversationRef(key, value) });
+  readonly saveConversation = this.records.saveConversation;
+  readonly conversation = this.records.conversation;
+  readonly saveMember = this.records.saveMember;
+  readonly member = this.records.member;
+  readonly saveCards = this.records.saveCards;
+  readonly cards = this.records.cards;
+  readonly saveRequestFromCard = this.records.saveRequestFromCard;
+  readonly requestFromCard = this.records.requestFromCard;
+  readonly saveReach = this.records.saveReach;
+  readonly reach = this.records.reach;
+  readonly saveApprovalsChannels = this.records.saveApprovalsChannels;
+  readonly approvalsChannels = this.records.approvalsChannels;
+  readonly saveDroppedChannels = this.records.saveDroppedChannels;
+  readonly droppedChannels = this.records.droppedChannels;
+  readonly saveInstalledAt = this.records.saveInstalledAt;
+  readonly installedAt = this.records.installedAt;
+
+  /** A raw row, as the table holds it (specs seed and read these). */
   saveConversationRef(key: string, ref: unknown): void {
     this.map.set(key, JSON.parse(JSON.stringify(ref)));
   }
   getConversationRef(key: string): unknown {
     return this.map.get(key);
-  }
-  listConversationRefs(): { key: string; ref: unknown }[] {
-    return [...this.map].map(([key, ref]) => ({ key, ref }));
   }
 }
 
@@ -338,7 +356,7 @@ export interface ActivityOptions {
   id?: string;
 }
 
-export function harness(over: Partial<BotDeps> & { proactive?: Proactive } = {}, approverOpts: { allowSelf?: boolean } = {}): Harness {
+export function harness(over: Partial<BotDeps> & { proactive?: Proactive; refs?: ConversationStore } = {}, approverOpts: { allowSelf?: boolean } = {}): Harness {
   // Fakes unless the caller passes real ones (the integration specs): the harness exposes whichever is used.
   const licenses = (over.licenses ?? fakeLicenses()) as FakeLicenses;
   const requests = (over.requests ?? fakeRequests()) as FakeRequests;
@@ -346,11 +364,11 @@ export function harness(over: Partial<BotDeps> & { proactive?: Proactive } = {},
   const requesters = over.requesters ?? fakeRequesters();
   const refs = (over.refs ?? new MemoryRefs()) as MemoryRefs;
   const proactive = (over.proactive ?? new RecordingProactive()) as RecordingProactive;
-  const { proactive: _proactive, ...deps } = over;
+  const { proactive: _proactive, refs: _refs, ...deps } = over;
   const conversations = new Conversations(refs, proactive, silentLogger);
   // Answers stay in the turn however busy the machine is, unless a spec sets its own timing (the
   // background path has its own specs: turns.test.ts).
-  const bot = new PlanSwitchBot({ tenantId: TENANT, log: silentLogger, timing: { answerWithinMs: 30_000 }, ...deps, licenses, requests, approvers, requesters, refs, conversations });
+  const bot = new PlanSwitchBot({ tenantId: TENANT, log: silentLogger, timing: { answerWithinMs: 30_000 }, ...deps, licenses, requests, approvers, requesters, conversations });
   const adapter = new TestAdapter(async (ctx) => {
     await bot.run(ctx);
   });

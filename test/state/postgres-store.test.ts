@@ -71,14 +71,18 @@ describe('state: PostgreSQL request store, beyond the port', function () {
     assert.deepEqual((await store.audit(r.id)).map((e) => e.action), ['requested', 'note']);
   });
 
-  it('keeps conversation references (upsert), lists them by key in byte order, NUL and all', async () => {
-    await store.saveConversationRef('user:b', { conversation: { id: 'c2' } });
-    await store.saveConversationRef('user:B', { conversation: { id: 'c0' } });
-    await store.saveConversationRef('user:a', { conversation: { id: 'c1' } });
-    await store.saveConversationRef('user:a', { conversation: { id: 'c3' }, name: 'Zo\u00eb \u0000 <b>' });
-    assert.deepEqual(await store.getConversationRef('user:a'), { conversation: { id: 'c3' }, name: 'Zo\u00eb \u0000 <b>' });
-    assert.equal(await store.getConversationRef('nope'), undefined);
-    assert.deepEqual((await store.listConversationRefs()).map((r) => r.key), ['user:B', 'user:a', 'user:b'], 'the order SQLite gives');
+  it('keeps the conversation state (upsert), each kind on its own, odd text and all', async () => {
+    await store.saveConversation('conv:b', { conversation: { id: 'c2' } });
+    await store.saveConversation('conv:a', { conversation: { id: 'c1' } });
+    await store.saveConversation('conv:a', { conversation: { id: 'c3' }, name: 'Zo\u00eb \u0000 <b>' });
+    await store.saveMember('AAD-1', { teamsId: '29:one' });
+    await store.saveCards('7', [{ conversationKey: 'conv:a', activityId: 'act-1', view: 'approval', lang: 'nl' }]);
+    await store.saveRequestFromCard('conv:a', 'act-9', '7');
+    assert.deepEqual(await store.conversation('conv:a'), { conversation: { id: 'c3' }, name: 'Zo\u00eb \u0000 <b>' });
+    assert.equal(await store.conversation('nope'), undefined);
+    assert.deepEqual(await store.member('aad-1'), { teamsId: '29:one' });
+    assert.equal((await store.cards('7'))[0]!.lang, 'nl');
+    assert.equal(await store.requestFromCard('conv:a', 'act-9'), '7');
   });
 });
 

@@ -73,20 +73,35 @@ describe('state: SQLite request store', () => {
     assert.equal((await store.audit(r.id)).length, 2);
   });
 
-  it('keeps conversation references (upsert) and lists them, across a reopen', () => {
-    store.saveConversationRef('user:a', { conversation: { id: 'c1' } });
-    store.saveConversationRef('user:b', { conversation: { id: 'c2' } });
-    store.saveConversationRef('user:a', { conversation: { id: 'c3' } });
-    assert.deepEqual(store.getConversationRef('user:a'), { conversation: { id: 'c3' } });
-    assert.equal(store.getConversationRef('nope'), undefined);
-    assert.deepEqual(store.listConversationRefs(), [
-      { key: 'user:a', ref: { conversation: { id: 'c3' } } },
-      { key: 'user:b', ref: { conversation: { id: 'c2' } } },
-    ]);
+  it('keeps the conversation state (upsert), each kind on its own, across a reopen', async () => {
+    await store.saveConversation('conv:a', { conversation: { id: 'c1' } });
+    await store.saveConversation('personal:b', { conversation: { id: 'c2' }, locale: 'nl-NL' });
+    await store.saveConversation('conv:a', { conversation: { id: 'c3' } });
+    await store.saveMember('AAD-1', { teamsId: '29:one', name: 'One' });
+    await store.saveCards('7', [{ conversationKey: 'conv:a', activityId: 'act-1', view: 'status', lang: 'en' }]);
+    await store.saveRequestFromCard('conv:a', 'act-9', '7');
+    assert.deepEqual(await store.conversation('conv:a'), { conversation: { id: 'c3' } });
+    assert.equal(await store.conversation('nope'), undefined);
+    assert.deepEqual(await store.member('aad-1'), { teamsId: '29:one', name: 'One' }, 'object ids in any case');
+    assert.equal(await store.member('aad-2'), undefined);
+    assert.deepEqual(await store.cards('8'), []);
+    assert.equal(await store.requestFromCard('conv:a', 'act-8'), undefined);
     const path = store.path;
     store.close();
     store = openStore(path, { now: clock.now });
-    assert.deepEqual(store.getConversationRef('user:b'), { conversation: { id: 'c2' } });
+    assert.deepEqual(await store.conversation('personal:b'), { conversation: { id: 'c2' }, locale: 'nl-NL' });
+    assert.deepEqual((await store.cards('7')).map((c) => c.activityId), ['act-1']);
+    assert.equal(await store.requestFromCard('conv:a', 'act-9'), '7');
+  });
+
+  it('reads the conversation rows databases already hold (same keys as before the typed store)', async () => {
+    const put = store.db.prepare('INSERT INTO conversation_refs (key, ref, updated_at) VALUES (?, ?, ?)');
+    put.run('member:aad-3', JSON.stringify({ teamsId: '29:three' }), clock.now().toISOString());
+    put.run('cards:9', JSON.stringify([{ conversationKey: 'conv:x', activityId: 'a', view: 'approval', lang: 'nl' }]), clock.now().toISOString());
+    put.run('requested:conv:x:a', JSON.stringify({ requestId: '9' }), clock.now().toISOString());
+    assert.deepEqual(await store.member('AAD-3'), { teamsId: '29:three' });
+    assert.equal((await store.cards('9'))[0]!.lang, 'nl');
+    assert.equal(await store.requestFromCard('conv:x', 'a'), '9');
   });
 
   it('works in memory for quick tests', async () => {

@@ -1,5 +1,6 @@
 // Helpers shared by the verb handlers.
 import type { ChangeRequest, WorkflowResult } from '../../requests/types';
+import { eligibleApprovers } from '../../requests/approvers';
 import type { Turn } from '../turn';
 import type { InvokeInfo } from './types';
 import { cardAttachment, type AdaptiveCard } from '../cards/render';
@@ -32,13 +33,7 @@ export function refusalCard(turn: Turn, res: Refusal, id: string, action?: 'appr
 /** Teams ids of the people who may approve `request` (for refresh userIds). */
 export async function approverTeamsIds(turn: Turn, request: ChangeRequest): Promise<string[]> {
   try {
-    const ids = await turn.deps.approvers.approverIds();
-    const eligible: string[] = [];
-    for (const id of ids) {
-      const check = await turn.deps.approvers.canApprove({ id, tenantId: request.requester.tenantId }, request);
-      if (check.ok) eligible.push(id);
-    }
-    return await turn.conv.teamsIds(eligible);
+    return await turn.conv.teamsIds(await eligibleApprovers(turn.deps.approvers, request));
   } catch (err) {
     turn.log.warn('approvers.list_failed', { error: String(err) });
     return [];

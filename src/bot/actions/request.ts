@@ -13,14 +13,13 @@ import type { ActionHandler, InvokeInfo } from './types';
 
 /** Teams retries a slow invoke: the same click (same card) gets the same answer, never a second request. */
 const inFlight = new Map<string, Promise<InvokeResponse>>();
-const requestedKey = (conversationKey: string, activityId: string) => `requested:${conversationKey}:${activityId}`;
 
 export const request: ActionHandler<'request'> = async (turn, data, info) => {
   if (!info.replyToId) return run(turn, data, info);
-  const key = requestedKey(turn.conversationKey, info.replyToId);
-  const earlier = (await turn.deps.refs.getConversationRef(key)) as { requestId?: string } | undefined;
-  if (earlier?.requestId) {
-    const res = await turn.deps.requests.status(earlier.requestId, turn.actor);
+  const key = `${turn.conversationKey}:${info.replyToId}`;
+  const earlier = await turn.conv.requestFromCard(turn.conversationKey, info.replyToId);
+  if (earlier) {
+    const res = await turn.deps.requests.status(earlier, turn.actor);
     if (res.ok) return cardResponse(requestCard(turn.t, res.request, { view: 'status' }));
   }
   let p = inFlight.get(key);
@@ -47,7 +46,7 @@ async function run(turn: Turn, data: ActionDataOf<'request'>, info: InvokeInfo):
     if (res.reason === 'blocked' && res.preflight) return cardResponse(preflightCard(t, res.preflight, spec));
     return cardResponse(refusalCard(turn, res, ''));
   }
-  if (info.replyToId) await deps.refs.saveConversationRef(requestedKey(turn.conversationKey, info.replyToId), { requestId: res.request.id });
+  if (info.replyToId) await turn.conv.saveRequestFromCard(turn.conversationKey, info.replyToId, res.request.id);
   // The notifier redraws this card with who was reached once the approval cards are out.
   const card = requestCard(t, res.request, { view: 'status', note: { text: t.request.requested(md(res.request.id)), tone: 'done' }, reach: [{ text: t.reach.asking, tone: 'info' }] });
   await trackCard(turn, res.request, info);

@@ -10,13 +10,16 @@ import type { Actor, AuditEntry, ChangeRequest, RequestFilter, RequestLease, Req
 import { normalizeRequestId } from '../../requests/request-id';
 import { runPgMigrations } from './migrations';
 import type { StoreProbe } from '../probe';
+import type { ConversationStore } from '../../requests/conversation-store';
+import { conversationRecords } from '../conversation-records';
 
 export interface PostgresStoreOptions {
   /** Clock for createdAt/updatedAt/expiresAt, audit times and notice claims (tests inject one). */
   now?: () => Date;
 }
 
-export interface PostgresRequestStore extends RequestStore {
+/** The request store and the bot's conversation state, in one PostgreSQL database. */
+export interface PostgresRequestStore extends RequestStore, ConversationStore {
   readonly kind: 'postgres';
   /** The pool, for tests, the health probe and maintenance only. */
   readonly pool: Pool;
@@ -24,9 +27,6 @@ export interface PostgresRequestStore extends RequestStore {
   readonly description: string;
   /** One round trip: the database answers (for /healthz and /readyz). */
   ping(): Promise<StoreProbe>;
-  saveConversationRef(key: string, ref: unknown): Promise<void>;
-  getConversationRef(key: string): Promise<unknown | undefined>;
-  listConversationRefs(): Promise<{ key: string; ref: unknown }[]>;
   close(): Promise<void>;
 }
 
@@ -315,23 +315,19 @@ export async function openPostgresStore(config: PoolConfig, options: PostgresSto
       await pool.query(AUDIT_INSERT, [n, now().toISOString(), actorJson(actor), action, null, null, JSON.stringify(detail ?? {})]);
     },
 
-    async saveConversationRef(key, ref) {
-      await pool.query(
-        `INSERT INTO conversation_refs (key, ref, updated_at) VALUES ($1, $2, $3)
-         ON CONFLICT (key) DO UPDATE SET ref = EXCLUDED.ref, updated_at = EXCLUDED.updated_at`,
-        [key, JSON.stringify(ref), now().toISOString()],
-      );
-    },
-
-    async getConversationRef(key) {
-      const { rows } = await pool.query<{ ref: string }>('SELECT ref FROM conversation_refs WHERE key = $1', [key]);
-      return rows[0] ? (JSON.parse(rows[0].ref) as unknown) : undefined;
-    },
-
-    async listConversationRefs() {
-      const { rows } = await pool.query<{ key: string; ref: string }>('SELECT key, ref FROM conversation_refs ORDER BY key COLLATE "C"');
-      return rows.map((r) => ({ key: r.key, ref: JSON.parse(r.ref) as unknown }));
-    },
+    ...conversationRecords({
+      async put(key, value) {
+        await pool.query(
+          `INSERT INTO conversation_refs (key, ref, updated_at) VALUES ($1, $2, $3)
+           ON CONFLICT (key) DO UPDATE SET ref = EXCLUDED.ref, updated_at = EXCLUDED.updated_at`,
+          [key, JSON.stringify(value), now().toISOString()],
+        );
+      },
+      async get(key) {
+        const { rows } = await pool.query<{ ref: string }>('SELECT ref FROM conversation_refs WHERE key = $1', [key]);
+        return rows[0] ? (JSON.parse(rows[0].ref) as unknown) : undefined;
+      },
+    }),
 
     async ping() {
       const started = performance.now();
