@@ -12,6 +12,7 @@ import { parseApprovers } from './requests/approvers';
 import { loadGraphConfig } from './config/graph';
 import { loadRequestConfig, parseApprovalsChannel, parseBool, parseDuration, parseReminder, parseTeamsAppId } from './config/requests';
 import { DEFAULT_APPROVAL_TTL_MS } from './requests/config';
+import { isGuid } from './guid';
 
 export { loadGraphConfig, loadSandboxEnv } from './config/graph';
 
@@ -44,7 +45,6 @@ function safeDuration(v: string | undefined): number | undefined {
   }
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const empty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
 const optionalText = z.preprocess(empty, z.string().optional());
@@ -117,7 +117,7 @@ function crossChecks(env: NodeJS.ProcessEnv): string[] {
   /** The variable's name is in every message. */
   const issue = (_variable: string, message: string) => out.push(message);
   if (e.MicrosoftAppId) {
-    if (!GUID.test(e.MicrosoftAppId)) issue('MicrosoftAppId', 'MicrosoftAppId must be the bot\'s Entra application id (a GUID)');
+    if (!isGuid(e.MicrosoftAppId)) issue('MicrosoftAppId', 'MicrosoftAppId must be the bot\'s Entra application id (a GUID)');
     if (!e.MicrosoftAppType) issue('MicrosoftAppType', 'MicrosoftAppType is required with MicrosoftAppId (SingleTenant, MultiTenant or UserAssignedMSI)');
     if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword && !e.MicrosoftAppCertificatePath)
       issue('MicrosoftAppPassword', 'MicrosoftAppPassword (the bot\'s client secret) or MicrosoftAppCertificatePath (a PEM with its certificate and key) is required with MicrosoftAppId');
@@ -137,7 +137,7 @@ function crossChecks(env: NodeJS.ProcessEnv): string[] {
         `HOST=${e.HOST} is refused in local mode: without MicrosoftAppId the bot checks no tokens, so it only listens on 127.0.0.1`,
       );
   }
-  if (e.MicrosoftAppTenantId && !GUID.test(e.MicrosoftAppTenantId)) issue('MicrosoftAppTenantId', 'MicrosoftAppTenantId must be a GUID');
+  if (e.MicrosoftAppTenantId && !isGuid(e.MicrosoftAppTenantId)) issue('MicrosoftAppTenantId', 'MicrosoftAppTenantId must be a GUID');
   if (e.GRAPH_BASE_URL && !isLoopbackUrl(e.GRAPH_BASE_URL) && !e.MicrosoftAppTenantId)
     issue('MicrosoftAppTenantId', 'MicrosoftAppTenantId is required with a real GRAPH_BASE_URL: it is the only tenant whose activities are accepted');
   return out;

@@ -8,8 +8,8 @@ import type { Turn } from './turn';
 import { specToData } from './actions/data';
 import { chooseCard, type ChooseOption } from './cards/choose';
 import { md, type AdaptiveCard } from './cards/render';
+import { isGuid } from '../guid';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function matchLabel(m: { displayName: string; userPrincipalName?: string }): string {
   return m.userPrincipalName && m.userPrincipalName !== m.displayName ? `${m.displayName} (${m.userPrincipalName})` : m.displayName;
@@ -42,7 +42,7 @@ export async function resolveTarget(turn: Turn, target: PrincipalTarget, next?: 
     case 'users':
       return { query: { kind: 'users', users: target.names } };
     case 'user':
-      if (target.name.includes('@') || GUID.test(target.name)) return { query: { kind: 'user', user: target.name } };
+      if (target.name.includes('@') || isGuid(target.name)) return { query: { kind: 'user', user: target.name } };
       return pick(turn, target.name, 'user', next);
     case 'any':
       if (target.name.includes('@')) return { query: { kind: 'user', user: target.name } };

@@ -5,14 +5,14 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { authorityHostFor, GraphConfigError, isLoopbackHost, splitBaseUrl, type GraphAuth, type GraphConfig } from '../graph/config';
+import { GUID_PATTERN, isGuid } from '../guid';
 
 export const DEFAULT_SANDBOX_PORT = 3979;
 export const DEFAULT_SANDBOX_TENANT = 'data/demo-tenant.json';
 /** Project root (dist/src/config -> ../../..). Relative SANDBOX_TENANT paths resolve from the working directory first, then from here. */
 export const PROJECT_ROOT = join(__dirname, '..', '..', '..');
 
-const GUIDISH = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TENANT = z.string().regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9.-]+\.[a-z]{2,})$/i);
+const TENANT = z.string().regex(new RegExp(`^(${GUID_PATTERN}|[a-z0-9.-]+\\.[a-z]{2,})$`, 'i'));
 
 const EnvSchema = z.object({
   GRAPH_BASE_URL: z.string().trim().optional(),
@@ -105,7 +105,7 @@ export function loadGraphConfig(env: NodeJS.ProcessEnv): GraphConfig {
 function readAuth(e: z.infer<typeof EnvSchema>, problems: string[], authorityHost?: string): Exclude<GraphAuth, { kind: 'none' }> | undefined {
   // National clouds sign in at their own authority (authorityHostFor in src/graph/config.ts).
   const authority = authorityHost ? { authorityHost } : {};
-  if (e.AZURE_CLIENT_ID !== undefined && !GUIDISH.test(e.AZURE_CLIENT_ID)) problems.push('AZURE_CLIENT_ID: must be an application (client) id, a GUID');
+  if (e.AZURE_CLIENT_ID !== undefined && !isGuid(e.AZURE_CLIENT_ID)) problems.push('AZURE_CLIENT_ID: must be an application (client) id, a GUID');
   if (e.GRAPH_AUTH === 'managed-identity') {
     return { kind: 'managed-identity', ...(e.AZURE_CLIENT_ID ? { clientId: e.AZURE_CLIENT_ID } : {}) };
   }

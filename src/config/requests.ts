@@ -3,6 +3,7 @@
 // (src/config.ts); a bad value stops start-up with a message that names it.
 import { parseApprovers } from '../requests/approvers';
 import { DEFAULT_APPROVAL_TTL_MS, DEFAULT_RECOVERY_SETTLE_MS, DEFAULT_RUN_LEASE_MS, type ApprovalsChannelSetting, type RequestConfig } from '../requests/config';
+import { isGuid } from '../guid';
 
 /** "24h", "90m", "30s", "2d", "1500ms", or a bare number of seconds. */
 export function parseDuration(value: string, name = 'duration'): number {
@@ -88,11 +89,10 @@ export function parseApprovalsChannel(value: string): ApprovalsChannelSetting {
   );
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** TEAMS_APP_ID: the app's id in the Teams app catalog (a GUID; the manifest id for a sideloaded app, the catalog's own id for an org-store app). */
 export function parseTeamsAppId(value: string): string {
   const v = value.trim();
-  if (!GUID.test(v)) throw new Error(`TEAMS_APP_ID: ${JSON.stringify(v.slice(0, 60))} is not an app id (a GUID from the Teams admin center, Manage apps)`);
+  if (!isGuid(v)) throw new Error(`TEAMS_APP_ID: ${JSON.stringify(v.slice(0, 60))} is not an app id (a GUID from the Teams admin center, Manage apps)`);
   return v;
 }

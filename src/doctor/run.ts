@@ -7,6 +7,7 @@ import { classify, skipped, type Answer, type CallSpec } from './classify';
 import type { CallCheck, DoctorReport, Subject } from './model';
 import { checkRoles, extraRoles } from './permissions';
 import { decodeAccessToken } from './token';
+import { isGuid } from '../guid';
 
 /** What the doctor needs from Graph: raw answers and the app's access token (src/graph/doctor-reads.ts). */
 export interface DoctorGraph {
@@ -24,7 +25,6 @@ export interface DoctorOptions {
   now?: () => number;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const enc = encodeURIComponent;
 const literal = (s: string) => enc(`'${s.replace(/'/g, "''")}'`);
 const SEARCH_SELECT = 'id,userPrincipalName,displayName,department,usageLocation,accountEnabled';
@@ -96,7 +96,7 @@ export async function runDoctor(graph: DoctorGraph, opts: DoctorOptions = {}): P
   // The group: named (by id or name) or the first one holding a license.
   let group: Subject | undefined;
   const named = opts.group?.trim();
-  if (named && !GUID.test(named)) {
+  if (named && !isGuid(named)) {
     const found = await run(CALLS.findGroup, () => graph.get(`/groups?$filter=displayName%20eq%20${literal(named)}&$select=${GROUP_SELECT}&$top=25`));
     const g = items(found.answer)[0];
     if (g && typeof g.id === 'string') group = { id: g.id, displayName: nameOf(g, g.id), chosen: 'named' };
@@ -119,7 +119,7 @@ export async function runDoctor(graph: DoctorGraph, opts: DoctorOptions = {}): P
     const one = await run(CALLS.group, () => graph.get(`/groups/${gid}?$select=${GROUP_SELECT}`));
     const g = rec(one.answer.body);
     if (one.check.status === 'ok' && g?.displayName) group.displayName = String(g.displayName);
-    if (named && GUID.test(named) && one.check.status === 'ok') {
+    if (named && isGuid(named) && one.check.status === 'ok') {
       // Named by id: the by-name search is still a read the product makes (chat names groups).
       await run(CALLS.findGroup, () => graph.get(`/groups?$filter=displayName%20eq%20${literal(group!.displayName)}&$select=${GROUP_SELECT}&$top=25`));
     }

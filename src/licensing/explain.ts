@@ -1,6 +1,7 @@
 // Graph's license errors in plain words, with what to do about them. Pure string mapping.
+import { GUID_PATTERN } from '../guid';
 
-const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const GUID = new RegExp(GUID_PATTERN, 'gi');
 
 function plans(message: string): string {
   // "service plans SHAREPOINTSTANDARD, SHAREPOINTENTERPRISE are mutually exclusive" -> the names.

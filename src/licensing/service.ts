@@ -29,7 +29,9 @@ import {
 } from './model';
 import { runPreflight } from './preflight';
 import { referenceData, type ReferenceData } from '../reference/data';
-import { GUID_RE, groupDetail, groupRefOf, planSummary, SnapshotReader, userRefOf, type TenantContext } from './snapshot';
+import { groupDetail, planSummary, SnapshotReader, type TenantContext } from './snapshot';
+import { groupRef, userRef } from './principal-ref';
+import { GUID_RE } from '../guid';
 import { reverseSpec } from './swap-plan';
 import { evaluateGroupOutcome, isProcessingFinished, unprocessedMembers, userShowsChange } from './tracking';
 import { explainMemberError } from './explain';
@@ -185,8 +187,8 @@ export class LicenseService implements LicensePort {
       if (GUID_RE.test(q)) {
         const [u, g] = await Promise.all([wantUsers ? this.gateway.getUser(q) : null, wantGroups ? this.gateway.getGroup(q) : null]);
         const out: PrincipalMatch[] = [];
-        if (u) out.push({ ...userRefOf(u), ...(u.department ? { detail: u.department } : {}) });
-        if (g) out.push({ ...groupRefOf(g), detail: groupDetail(g) });
+        if (u) out.push({ ...userRef(u), ...(u.department ? { detail: u.department } : {}) });
+        if (g) out.push({ ...groupRef(g), detail: groupDetail(g) });
         return out;
       }
       const [users, groups] = await Promise.all([
@@ -195,8 +197,8 @@ export class LicenseService implements LicensePort {
       ]);
       const lower = q.toLowerCase();
       const matches: PrincipalMatch[] = [
-        ...users.map((u) => ({ ...userRefOf(u), ...(u.department ? { detail: u.department } : {}) })),
-        ...groups.map((g) => ({ ...groupRefOf(g), detail: groupDetail(g) })),
+        ...users.map((u) => ({ ...userRef(u), ...(u.department ? { detail: u.department } : {}) })),
+        ...groups.map((g) => ({ ...groupRef(g), detail: groupDetail(g) })),
       ];
       const exact = (m: PrincipalMatch) => m.displayName.toLowerCase() === lower || (m.userPrincipalName ?? '').toLowerCase() === lower;
       matches.sort((a, b) => Number(exact(b)) - Number(exact(a)) || a.displayName.localeCompare(b.displayName));
@@ -209,7 +211,7 @@ export class LicenseService implements LicensePort {
       const q = (idOrUpn ?? '').trim();
       if (!q) return null;
       const u = await this.gateway.getUser(q, 'id,userPrincipalName,displayName');
-      return u ? userRefOf(u) : null;
+      return u ? userRef(u) : null;
     });
   }
 
@@ -234,7 +236,7 @@ export class LicenseService implements LicensePort {
           ? user.licenseAssignmentStates
           : user.assignedLicenses.map((l) => ({ skuId: l.skuId, assignedByGroup: null, state: 'Active', error: null, disabledPlans: l.disabledPlans, lastUpdatedDateTime: null }));
         return {
-          principal: userRefOf(user),
+          principal: userRef(user),
           licenses: states.map((s) => ({
             plan: planSummary(ctx.catalog, this.ref, s.skuId),
             assignedByGroup: s.assignedByGroup,
@@ -252,7 +254,7 @@ export class LicenseService implements LicensePort {
           this.gateway.membersWithLicenseErrors(group.id, 'id'),
         ]);
         return {
-          principal: groupRefOf(group),
+          principal: groupRef(group),
           licenses: group.assignedLicenses.map((l) => ({ plan: planSummary(ctx.catalog, this.ref, l.skuId), assignedByGroup: null, disabledPlans: l.disabledPlans })),
           processingState: group.licenseProcessingState?.state ?? 'Unknown',
           memberCount: members.length,
@@ -461,10 +463,10 @@ export class LicenseService implements LicensePort {
       const holdsSource = u.licenseAssignmentStates.some((s) => s.skuId === source) || u.assignedLicenses.some((l) => l.skuId === source);
       if (t && !direct.some((s) => s.skuId === source)) {
         const err = t.error && !/^none$/i.test(t.error) ? t.error : /error/i.test(String(t.state)) ? 'Other' : undefined;
-        if (err) errors.push({ principal: userRefOf(u), error: err, message: explainMemberError(err) });
-        else done.push(userRefOf(u));
+        if (err) errors.push({ principal: userRef(u), error: err, message: explainMemberError(err) });
+        else done.push(userRef(u));
       }
-      if (holdsSource) stillHoldingSource.push(userRefOf(u));
+      if (holdsSource) stillHoldingSource.push(userRef(u));
     }
     return {
       groupId: change.principal.id,

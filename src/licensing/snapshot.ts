@@ -11,20 +11,15 @@ import { USER_SELECT, type GraphGateway } from '../graph/gateway';
 import type { GraphGroup, GraphOrganization, GraphSubscribedSku, GraphUser } from '../graph/types';
 import { Catalog, isSuite } from './catalog';
 import { MemberReadProgress } from './member-progress';
-import { LicensingError, type ChangeSpec, type PreflightOptions, type PlanInfo, type PlanSummary, type PrincipalMatch, type PrincipalQuery, type PrincipalRef } from './model';
+import { LicensingError, type ChangeSpec, type PreflightOptions, type PlanInfo, type PlanSummary, type PrincipalMatch, type PrincipalQuery } from './model';
 import type { PreflightInput } from './preflight';
 import { userFacts, type UserFacts } from './preflight/context';
 import type { ReferenceData } from '../reference/data';
+import { GUID_RE } from '../guid';
+import { groupRef, userRef } from './principal-ref';
 
-export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ERROR_STATES = new Set(['error', 'activewitherror']);
 
-export function userRefOf(u: Pick<GraphUser, 'id' | 'displayName' | 'userPrincipalName'>): PrincipalRef {
-  return { kind: 'user', id: u.id, displayName: u.displayName || u.userPrincipalName || u.id, userPrincipalName: u.userPrincipalName };
-}
-export function groupRefOf(g: { id: string; displayName: string }): PrincipalRef {
-  return { kind: 'group', id: g.id, displayName: g.displayName || g.id };
-}
 
 export function groupDetail(g: Pick<GraphGroup, 'securityEnabled' | 'groupTypes' | 'onPremisesSyncEnabled'>): string {
   const bits: string[] = [];
@@ -312,7 +307,7 @@ export class SnapshotReader {
     const prefix = q.includes('@') ? q.split('@')[0]! : q;
     const suggestions: PrincipalMatch[] = GUID_RE.test(q)
       ? []
-      : (await this.gateway.searchUsers(prefix, 5)).map((s) => ({ ...userRefOf(s), ...(s.department ? { detail: s.department } : {}) }));
+      : (await this.gateway.searchUsers(prefix, 5)).map((s) => ({ ...userRef(s), ...(s.department ? { detail: s.department } : {}) }));
     throw new LicensingError('PRINCIPAL_UNKNOWN', `No user '${q}' in this tenant${suggestions.length ? `. Did you mean: ${suggestions.map((s) => s.userPrincipalName).join(', ')}?` : '.'}`, {
       query: q,
       kind: 'user',
@@ -337,7 +332,7 @@ export class SnapshotReader {
       return exact[0]!;
     }
     if (exact.length > 1) {
-      const candidates: PrincipalMatch[] = exact.map((g) => ({ ...groupRefOf(g), detail: groupDetail(g) }));
+      const candidates: PrincipalMatch[] = exact.map((g) => ({ ...groupRef(g), detail: groupDetail(g) }));
       throw new LicensingError('PRINCIPAL_AMBIGUOUS', `${exact.length} groups are called '${q}': use the object id (${exact.map((g) => g.id).join(', ')}).`, {
         query: q,
         kind: 'group',
@@ -345,7 +340,7 @@ export class SnapshotReader {
       });
     }
     const suggestions: PrincipalMatch[] = (await this.gateway.findGroups(q.slice(0, Math.max(1, Math.min(q.length, 3))), 'prefix', 5)).map((g) => ({
-      ...groupRefOf(g),
+      ...groupRef(g),
       detail: groupDetail(g),
     }));
     throw new LicensingError('PRINCIPAL_UNKNOWN', `No group '${q}' in this tenant${suggestions.length ? `. Did you mean: ${suggestions.map((s) => s.displayName).join(', ')}?` : '.'}`, {
@@ -514,7 +509,7 @@ export class SnapshotReader {
           kind: 'group',
           group,
           members: members.users,
-          nestedGroups: members.groups.map(groupRefOf),
+          nestedGroups: members.groups.map(groupRef),
           membersWithErrors: prep.errors,
         },
         groupNames,

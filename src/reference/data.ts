@@ -5,10 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { GUID_RE } from '../guid';
 
 export const DATA_DIR = join(__dirname, '..', '..', '..', 'data');
 
-const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+const guid = z.string().regex(GUID_RE);
 
 const SkuRow = z.object({
   product_name: z.string().min(1),

@@ -5,6 +5,7 @@
 // object id too. Membership is resolved through the LicensePort and cached for a short while.
 import type { LicensePort } from '../licensing/model';
 import type { Actor, ChangeRequest } from './types';
+import { isGuid } from '../guid';
 
 export type ApproverEntry =
   | { kind: 'upn'; value: string }
@@ -31,7 +32,6 @@ export interface ApproverPolicyOptions {
   log?: { warn(message: string, meta?: Record<string, unknown>): void };
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** "No such group" as the LicensePort reports it: PRINCIPAL_UNKNOWN, or a Graph 404. */
 function isNotFound(err: unknown): boolean {
@@ -63,9 +63,9 @@ export function parseApprovers(value: string | readonly string[] | undefined, se
     if (prefixed) {
       const kind = prefixed[1].toLowerCase() as 'user' | 'group';
       const v = prefixed[2].trim();
-      if (kind === 'group' && GUID.test(v)) entry = { kind, value: v.toLowerCase() };
-      else if (kind === 'user' && (GUID.test(v) || v.includes('@'))) entry = { kind, value: v.toLowerCase() };
-    } else if (GUID.test(t)) entry = { kind: 'id', value: t.toLowerCase() };
+      if (kind === 'group' && isGuid(v)) entry = { kind, value: v.toLowerCase() };
+      else if (kind === 'user' && (isGuid(v) || v.includes('@'))) entry = { kind, value: v.toLowerCase() };
+    } else if (isGuid(t)) entry = { kind: 'id', value: t.toLowerCase() };
     else if (/^[^@\s]+@[^@\s]+$/.test(t)) entry = { kind: 'upn', value: t.toLowerCase() };
     if (!entry) {
       bad.push(t);
@@ -184,7 +184,7 @@ export class ApproverPolicy {
     await Promise.all(
       this.entries.map(async (e) => {
         try {
-          if (e.kind === 'upn' || (e.kind === 'user' && !GUID.test(e.value))) {
+          if (e.kind === 'upn' || (e.kind === 'user' && !isGuid(e.value))) {
             const user = await this.licenses.resolveUser(e.value);
             if (user) add(user.id);
             else this.log?.warn('approvers.no_such_user', { setting: this.setting, entry: e.value });

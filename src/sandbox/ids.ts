@@ -6,11 +6,7 @@ import { createHash } from 'node:crypto';
 /** Fixed namespace of the sandbox (itself a v5 UUID of "plan-switch-sandbox" in the URL namespace). */
 const NAMESPACE = Buffer.from('3f1c7a52a1e95d0b8c4a6e2f9b7d1c30', 'hex');
 
-export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isGuid(s: unknown): s is string {
-  return typeof s === 'string' && GUID_RE.test(s);
-}
+export { GUID_RE, isGuid } from '../guid';
 
 /** Version-5 UUID of `kind:name` (name compared case-insensitively, as Entra compares UPNs). */
 export function nameBasedId(kind: 'user' | 'group' | 'tenant', name: string): string {
