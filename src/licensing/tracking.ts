@@ -4,13 +4,11 @@ import type { GraphUser } from '../graph/types';
 import type { MemberError, PrincipalRef, ResolvedChange } from './model';
 import { explainMemberError } from './explain';
 import { lc } from './preflight/context';
+import { userRef } from './principal-ref';
 
 const ERROR_STATES = new Set(['error', 'activewitherror']);
 const NO_ERROR = new Set(['', 'none']);
 
-export function userRef(u: GraphUser): PrincipalRef {
-  return { kind: 'user', id: u.id, displayName: u.displayName || u.userPrincipalName || u.id, userPrincipalName: u.userPrincipalName };
-}
 
 function atOrAfter(ts: string | null | undefined, since: number | undefined): boolean {
   if (since === undefined || !ts) return true; // no timestamp to compare: do not hold it against the member

@@ -2,7 +2,8 @@
 // disabledPlans, and the services kept / lost / gained.
 import type { Assignment, PlanSummary, PrincipalRef, ResolvedChange } from '../model';
 import { carryOverServices, describeServices, type CarryOverResult } from '../swap-plan';
-import { groupRef, uniqueById, userFacts, type PreflightInput, type UserFacts } from './context';
+import { groupRef } from '../principal-ref';
+import { uniqueById, userFacts, type PreflightInput, type UserFacts } from './context';
 
 export interface BuiltChange {
   change: ResolvedChange;

@@ -6,6 +6,7 @@ import { isSuite, type Catalog } from '../catalog';
 import type { ChangeSpec, Finding, FindingCode, PlanInfo, PrincipalRef, ResolvedChange, Severity } from '../model';
 import type { ReferenceData } from '../../reference/data';
 import type { CarryOverResult } from '../swap-plan';
+import { userRef } from '../principal-ref';
 
 export interface PreflightInput {
   spec: ChangeSpec;
@@ -84,13 +85,7 @@ export interface Ctx {
   keptSourceClash(f: UserFacts): boolean;
 }
 
-export function userRef(u: GraphUser): PrincipalRef {
-  return { kind: 'user', id: u.id, displayName: u.displayName || u.userPrincipalName || u.id, userPrincipalName: u.userPrincipalName };
-}
 
-export function groupRef(g: { id: string; displayName: string }): PrincipalRef {
-  return { kind: 'group', id: g.id, displayName: g.displayName || g.id };
-}
 
 /**
  * The first of each id, in order: the same user listed twice (a pasted list, an overlapping page)

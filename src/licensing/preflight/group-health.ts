@@ -4,7 +4,8 @@
 //   MEMBERS_IN_ERROR  warn  members already in Error / ActiveWithError for this group (from
 //                           membersWithLicenseErrors and the members' own states), counted by error.
 import type { PrincipalRef } from '../model';
-import { lc, userRef, type Ctx } from './context';
+import { lc, type Ctx } from './context';
+import { userRef } from '../principal-ref';
 
 export function checkGroupHealth(ctx: Ctx): void {
   const subject = ctx.input.subject;

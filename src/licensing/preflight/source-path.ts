@@ -19,7 +19,8 @@
 //                                nothing to move, and no call is planned. (With a source named, see
 //                                TARGET_ALREADY_ASSIGNED in seats.ts.)
 import type { PrincipalRef } from '../model';
-import { groupRef, lc, uniqueById, type Ctx, type UserFacts } from './context';
+import { groupRef } from '../principal-ref';
+import { lc, uniqueById, type Ctx, type UserFacts } from './context';
 
 export function checkSamePlan(ctx: Ctx): boolean {
   const { source, target } = ctx.input;
