@@ -1,6 +1,6 @@
 // A LicensingError as a card the admin can act on (choose a plan or a principal, suggestions, the
 // tenant's plans), and the preflight run with that fallback. Name resolution is in names.ts.
-import { LicensingError, type ChangeSpec, type PlanInfo, type PlanSummary, type PrincipalMatch } from '../licensing/model';
+import { isLicensingError, type LicensingError, type ChangeSpec, type PlanInfo, type PlanSummary, type PrincipalMatch } from '../licensing/model';
 import type { Messages } from './i18n';
 import type { Turn } from './turn';
 import { specToData } from './actions/data';
@@ -11,9 +11,8 @@ import { preflightCard } from './cards/preflight';
 import { md, type AdaptiveCard } from './cards/render';
 import { matchLabel, preflightWith, principalChoiceCard, principalUnknownCard, type NextStep } from './names';
 
-export function isLicensingError(err: unknown): err is LicensingError {
-  return err instanceof LicensingError || (err instanceof Error && err.name === 'LicensingError' && 'code' in err);
-}
+/** Defined once, beside LicensingError (src/licensing/model.ts). */
+export { isLicensingError };
 
 /** What a choose-card option does: re-run the preflight with one piece replaced. */
 function withSpec(spec: ChangeSpec | undefined, patch: Partial<ChangeSpec>): Pick<ChooseOption, 'verb' | 'data'> {

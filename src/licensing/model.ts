@@ -227,6 +227,11 @@ export class LicensingError extends Error {
   }
 }
 
+/** A LicensingError, also when it crossed a module boundary as a plain Error with its name and code. */
+export function isLicensingError(err: unknown): err is LicensingError {
+  return err instanceof LicensingError || (err instanceof Error && err.name === 'LicensingError' && 'code' in err);
+}
+
 /** Current licensing of one principal, for `status` and for choosing a source plan. */
 export interface PrincipalStatus {
   principal: PrincipalRef;
