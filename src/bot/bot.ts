@@ -23,6 +23,8 @@ import { isLicensingError } from './error-card';
 import { md } from './cards/render';
 import { allowed } from './access';
 import { onInstallation } from './installation';
+// Log fields take the logger's errorText ("Name: message", first line only), as every log line does.
+import { errorText } from '../log';
 
 const PERSON_TTL_MS = 5 * 60_000;
 /** Longest chat message read as a command. */
@@ -261,8 +263,4 @@ export class PlanSwitchBot extends TeamsActivityHandler {
     await onInstallation(ctx, { deps: this.deps, conv: this.conv, log: this.log, later: (what, task) => this.later(what, task) });
   }
 
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
