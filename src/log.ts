@@ -40,10 +40,6 @@ export function withLogContext<T>(fields: LogContext, fn: () => T): T {
   return context.run(merged, fn);
 }
 
-export function currentLogContext(): LogContext | undefined {
-  return context.getStore();
-}
-
 const REDACTED = '[redacted]';
 /** Field names whose values are never written. */
 const SECRET_KEY = /(pass(word|phrase)?|secret|token|authori[sz]ation|assertion|credential|cookie|api[-_]?key|private[-_]?key|signature|connection[-_]?string)$/i;

@@ -15,10 +15,6 @@ export function errorResponse(status: number, code: string, message: string): In
   return { status, body: { statusCode: status, type: ERROR_TYPE, value: { code, message } } };
 }
 
-export function messageResponse(text: string): InvokeResponse {
-  return { status: 200, body: { statusCode: 200, type: MESSAGE_TYPE, value: text } };
-}
-
 export function searchResponse(results: { title: string; value: string }[]): InvokeResponse {
   return { status: 200, body: { statusCode: 200, type: SEARCH_TYPE, value: { results } } };
 }

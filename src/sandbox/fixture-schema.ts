@@ -1,4 +1,4 @@
-// The fixture file format (shared/spec/tenant-fixture.md), as zod schemas. Every object is
+// The fixture file format (docs/tenant-fixture.md), as zod schemas. Every object is
 // `.strict()` so a misspelt or unknown field is reported by name instead of being ignored: outside
 // acceptance checks write their own fixtures and must learn about a typo at start-up.
 import { z } from 'zod';
