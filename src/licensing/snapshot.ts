@@ -56,31 +56,9 @@ export function membersInError(members: GraphUser[], groupId: string): GraphUser
   return out;
 }
 
-/** Memo of the (few) distinct state / error strings: Graph repeats "Active" / "None" for every member. */
-const errorMemo = new Map<unknown, Map<unknown, boolean>>();
-// The last pair asked about: consecutive members nearly always repeat it (no map look-up then).
-let lastState: unknown;
-let lastError: unknown;
-let lastInError = false;
+/** A license state that did not take: Error / ActiveWithError, or any error other than None. */
 function stateInError(state: unknown, error: string | null | undefined): boolean {
-  if (state === lastState && error === lastError && state !== undefined) return lastInError;
-  lastState = state;
-  lastError = error;
-  return (lastInError = stateInErrorMemo(state, error));
-}
-function stateInErrorMemo(state: unknown, error: string | null | undefined): boolean {
-  let byError = errorMemo.get(state);
-  if (!byError) {
-    if (errorMemo.size > 1000) errorMemo.clear();
-    errorMemo.set(state, (byError = new Map()));
-  }
-  let r = byError.get(error);
-  if (r === undefined) {
-    r = ERROR_STATES.has(String(state).toLowerCase()) || !!(error && !/^none$/i.test(error));
-    if (byError.size > 1000) byError.clear();
-    byError.set(error, r);
-  }
-  return r;
+  return ERROR_STATES.has(String(state).toLowerCase()) || !!(error && !/^none$/i.test(error));
 }
 
 /**
@@ -190,18 +168,11 @@ class GroupNameCollector {
     for (const id of skip) this.seen.add(id.toLowerCase());
   }
 
-  /** The last raw group id looked at by add() / hint(): members repeat the same few (skipped by one comparison). */
-  private lastAdded?: string;
-  private lastHinted?: string;
-
   add(users: GraphUser[]): void {
     const fresh: string[] = [];
     for (const u of users) {
       for (const s of u.licenseAssignmentStates ?? []) {
-        const raw = s.assignedByGroup;
-        if (raw && raw === this.lastAdded) continue;
-        const g = raw?.toLowerCase();
-        if (g) this.lastAdded = raw!;
+        const g = s.assignedByGroup?.toLowerCase();
         if (g && !this.seen.has(g)) {
           this.seen.add(g);
           fresh.push(g);
@@ -222,8 +193,7 @@ class GroupNameCollector {
       if (!Array.isArray(states)) continue;
       for (const s of states as { assignedByGroup?: unknown }[]) {
         const raw = s?.assignedByGroup;
-        if (typeof raw !== 'string' || raw === this.lastHinted) continue;
-        this.lastHinted = raw;
+        if (typeof raw !== 'string') continue;
         const g = raw.toLowerCase();
         if (g && GUID_RE.test(g) && !this.seen.has(g)) {
           this.seen.add(g);

@@ -103,27 +103,9 @@ export function uniqueById<T extends { id: string }>(items: T[]): T[] {
   return out.length === items.length ? items : out;
 }
 
-/** Lower-cases ids (skuIds, group ids) once per distinct string: Graph repeats the same few ids across 100k users. */
-const lowerMemo = new Map<string, string>();
+/** Ids compared as Graph treats them: case-insensitively. */
 export function lc(id: string): string {
-  let l = lowerMemo.get(id);
-  if (l === undefined) {
-    l = id.toLowerCase();
-    if (lowerMemo.size > 50_000) lowerMemo.clear();
-    lowerMemo.set(id, l);
-  }
-  return l;
-}
-
-/** lc() for group ids, remembering the last one: consecutive members mostly get licenses from the same group. */
-let lastGroup: string | undefined;
-let lastGroupLc = '';
-function lcGroup(id: string): string {
-  if (id !== lastGroup) {
-    lastGroupLc = lc(id);
-    lastGroup = id;
-  }
-  return lastGroupLc;
+  return id.toLowerCase();
 }
 
 /** Shared empty list: most users hold the source from one place, so most lists stay empty. Never pushed to. */
@@ -175,10 +157,10 @@ export function userFacts(u: GraphUser, sourceId: string, targetId: string): Use
     // Normalised users hold lower-case skuIds already: an equal string needs no lower-casing.
     const sku = s.skuId === sourceId ? sourceId : s.skuId === targetId ? targetId : lc(s.skuId);
     if (sku === sourceId) {
-      if (s.assignedByGroup) f.sourceGroups = withGroup(f.sourceGroups, lcGroup(s.assignedByGroup));
+      if (s.assignedByGroup) f.sourceGroups = withGroup(f.sourceGroups, lc(s.assignedByGroup));
       else f.sourceDirect = s.disabledPlans ?? [];
     } else if (sku === targetId) {
-      if (s.assignedByGroup) f.targetGroups = withGroup(f.targetGroups, lcGroup(s.assignedByGroup));
+      if (s.assignedByGroup) f.targetGroups = withGroup(f.targetGroups, lc(s.assignedByGroup));
       else f.targetDirect = true;
     }
   }

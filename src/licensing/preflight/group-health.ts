@@ -23,33 +23,12 @@ export function checkGroupHealth(ctx: Ctx): void {
     seen.set(ref.id, { ref, error });
     byError[error] = (byError[error] ?? 0) + 1;
   };
-  // What a (state, error) pair means, worked out once per distinct pair: the same few strings
-  // ("Active", "None") repeat for every member.
-  const meaning = new Map<string | null | undefined, Map<string | null | undefined, string | null>>();
-  // And the last pair asked about, which the next member nearly always repeats.
-  let lastState: string | null | undefined;
-  let lastError: string | null | undefined;
-  let lastMeaning: string | null = null;
-  let asked = false;
+  // What a member's (state, error) pair means: the error to report, or null when the license took.
   const errorOf = (state: string | null | undefined, error: string | null | undefined): string | null => {
-    if (asked && state === lastState && error === lastError) return lastMeaning;
-    asked = true;
-    lastState = state;
-    lastError = error;
-    return (lastMeaning = meaningOf(state, error));
-  };
-  const meaningOf = (state: string | null | undefined, error: string | null | undefined): string | null => {
-    let byError = meaning.get(state);
-    if (!byError) meaning.set(state, (byError = new Map()));
-    let r = byError.get(error);
-    if (r === undefined) {
-      const st = (state ?? '').toLowerCase();
-      const e = (error ?? '').trim();
-      const hasError = !!e && e.toLowerCase() !== 'none';
-      r = st === 'error' || st === 'activewitherror' || hasError ? (hasError ? e : 'Other') : null;
-      byError.set(error, r);
-    }
-    return r;
+    const st = (state ?? '').toLowerCase();
+    const e = (error ?? '').trim();
+    const hasError = !!e && e.toLowerCase() !== 'none';
+    return st === 'error' || st === 'activewitherror' || hasError ? (hasError ? e : 'Other') : null;
   };
   const fromThisGroup = (u: (typeof subject.members)[number]): string | undefined => {
     for (const s of u.licenseAssignmentStates ?? []) {
