@@ -498,7 +498,7 @@ export const en = {
       'The group contains other groups: licenses reach direct members only, so the members of those groups get nothing from this group, before or after the swap.',
     GROUP_PROCESSING: (d: D) => `Entra ID is still processing an earlier license change for this group${str(d.state) ? ` (${processing(str(d.state)!)})` : ''}. Wait until it finishes.`,
     MEMBERS_IN_ERROR: (d: D) =>
-      `Some members already have license errors from this group${errors(d.byError) ? ` (${errors(d.byError)})` : ''}. Fix those first, or they stay in error after the swap.`,
+      `Some members already have license errors from this group${errors(d.byError) ? ` (${errors(d.byError)})` : ''}. The swap applies the group's new license to them too: an error the old plan caused (a clash with it) goes with it, any other stays until its cause is fixed; the other findings say what applies to them.`,
     TARGET_ALREADY_HELD: (d: D) => {
       const plan = name(d.target) ?? 'the target plan';
       const where = [d.group ? 'on the group itself' : '', d.direct ? 'directly' : '', list(d.groups) ? `from the group ${list(d.groups)}` : ''].filter(Boolean).join(' and ');

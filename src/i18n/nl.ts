@@ -497,7 +497,7 @@ export const nl: Messages = {
       'De groep bevat andere groepen: licenties gaan alleen naar directe leden, dus de leden van die groepen krijgen via deze groep niets, voor of na de wissel.',
     GROUP_PROCESSING: (d: D) => `Entra ID verwerkt nog een eerdere licentiewijziging van deze groep${str(d.state) ? ` (${processing(str(d.state)!)})` : ''}. Wacht tot dat klaar is.`,
     MEMBERS_IN_ERROR: (d: D) =>
-      `Sommige leden hebben al een licentiefout via deze groep${errors(d.byError) ? ` (${errors(d.byError)})` : ''}. Los die eerst op, anders blijven ze na de wissel in fout.`,
+      `Sommige leden hebben al een licentiefout via deze groep${errors(d.byError) ? ` (${errors(d.byError)})` : ''}. De wissel past het nieuwe licentieplan van de groep ook op hen toe: een fout die door het oude licentieplan kwam (een conflict ermee) verdwijnt daarmee, elke andere blijft tot de oorzaak is opgelost; de andere bevindingen zeggen wat voor hen geldt.`,
     TARGET_ALREADY_HELD: (d: D) => {
       const plan = name(d.target) ?? 'het doellicentieplan';
       const where = [d.group ? 'op de groep zelf' : '', d.direct ? 'rechtstreeks toegewezen' : '', list(d.groups) ? `via de groep ${list(d.groups)}` : ''].filter(Boolean).join(' en ');

@@ -171,11 +171,13 @@ async function apply(sb: OutcomeSandbox, service: LicenseService, pf: PreflightR
     else for (const id of affected) fail(id, { reason, via: 'call' });
   }
   for (const id of affected) for (const reason of newErrors(before.get(id)!, out.after.get(id)!)) fail(id, { reason, via: 'group' });
-  // A member whose license from the changed group is in error after it (still, or anew) did not get the change.
+  // A member whose new license from the changed group is in error after it (still, or anew) did not get the change.
   if (c.kind === 'group') {
     for (const id of affected) {
       if (out.failed.has(id)) continue;
-      for (const l of out.after.get(id)!.licenses) if (l.assignedByGroup === c.principal.id && l.state !== 'Active') fail(id, { reason: l.error === 'None' ? 'Other' : (l.error as Reason), via: 'group' });
+      for (const l of out.after.get(id)!.licenses) {
+        if (l.assignedByGroup === c.principal.id && l.skuId === c.to.skuId && l.state !== 'Active') fail(id, { reason: l.error === 'None' ? 'Other' : (l.error as Reason), via: 'group' });
+      }
     }
   }
   return out;
@@ -221,7 +223,7 @@ export async function runCase(c: Case): Promise<CaseResult> {
         continue;
       }
       for (const { reason, via } of failures) {
-        // A member already in error from this group was told they would stay in error.
+        // A member already in error from this group was told about it (MEMBERS_IN_ERROR).
         const explains = via === 'group' ? [...EXPLAINS[reason], 'MEMBERS_IN_ERROR'] : EXPLAINS[reason];
         if (!naming.some((f) => explains.includes(f.code))) problems.push(`${byName(id)} failed with ${reason} (${via}), which no finding about them gave (${naming.map((f) => f.code).join(', ')})`);
       }
@@ -242,15 +244,37 @@ export async function runCase(c: Case): Promise<CaseResult> {
       }
     }
 
+    // The seats figure: the people who newly hold the target are the seats the card said were needed.
+    const target = pf.change.to.skuId;
+    const holdsIn = (m: Map<string, PersonState>, id: string) => !!m.get(id)?.licenses.some((l) => l.skuId === target && l.state === 'Active');
+    const newHolders = [...r.affected].filter((id) => !holdsIn(r.before, id) && holdsIn(r.after, id)).length;
+    if (!r.failed.size && newHolders !== pf.change.seats.needed) problems.push(`seats: the card said ${pf.change.seats.needed} needed, ${newHolders} people newly hold ${pf.change.to.displayName}`);
+    if (r.failed.size && newHolders > pf.change.seats.needed) problems.push(`seats: the card said ${pf.change.seats.needed} needed, yet ${newHolders} people newly hold ${pf.change.to.displayName}`);
+    // What the warnings say people will hold afterwards.
+    for (const f of findings) {
+      for (const p of f.principals) {
+        if (p.kind !== 'user' || r.failed.has(p.id) || !r.after.has(p.id)) continue;
+        const held = (sku: string, group?: boolean) => r.after.get(p.id)!.licenses.some((l) => l.skuId === sku && l.state === 'Active' && (group === undefined || !!l.assignedByGroup === group));
+        if (f.code === 'SUITE_STACKED' && !(held(target) && held((f.data.sku as { skuId: string }).skuId))) problems.push(`SUITE_STACKED: ${p.displayName} does not hold both ${pf.change.to.displayName} and ${(f.data.sku as { displayName: string }).displayName}`);
+        if (f.code === 'SOURCE_INHERITED' && f.data.keepsGroupCopy && !(held(target) && held(pf.change.from.skuId, true))) problems.push(`SOURCE_INHERITED: ${p.displayName} was to keep the group's ${pf.change.from.displayName} beside ${pf.change.to.displayName}`);
+        if (f.code === 'TARGET_ALREADY_ASSIGNED' && f.severity === 'info' && !holdsIn(r.before, p.id)) problems.push(`TARGET_ALREADY_ASSIGNED: ${p.displayName} did not hold ${pf.change.to.displayName}`);
+      }
+    }
+
     // Services: the union over the people the change went through for, against the card's lists.
-    // Not counted: those it failed for, and those the card told it would fail or stay in error for.
+    // Not counted: those it failed for, and those the card told it would fail for.
     const toldFail = new Set(
       findings
-        .filter((f) => f.code === 'MEMBERS_IN_ERROR' || (f.code === 'SOURCE_ALSO_ELSEWHERE' && f.data.clash === true) || (f.code === 'DEPENDENCY_BROKEN' && f.data.directCopyRemoval) || (f.code === 'USAGE_LOCATION_MISSING' && f.severity === 'warn'))
+        .filter((f) => (f.code === 'SOURCE_ALSO_ELSEWHERE' && f.data.clash === true) || (f.code === 'DEPENDENCY_BROKEN' && f.data.directCopyRemoval) || (f.code === 'USAGE_LOCATION_MISSING' && f.severity === 'warn'))
         .flatMap((f) => f.principals.map((p) => p.id)),
     );
     // "May clash" (an add-on's bundled plan): the card counts them in; if Graph refused them after all, its lists may say more than happened.
-    const mayFail = new Set(findings.filter((f) => f.code === 'MUTUALLY_EXCLUSIVE' && f.severity === 'warn').flatMap((f) => f.principals.map((p) => p.id)));
+    // (Named on the group: its own licenses may clash, for every member.)
+    const mayFail = new Set(
+      findings
+        .filter((f) => f.code === 'MUTUALLY_EXCLUSIVE' && f.severity === 'warn')
+        .flatMap((f) => f.principals.flatMap((p) => (p.kind === 'group' ? [...r.affected] : [p.id]))),
+    );
     const refusedMay = [...mayFail].some((id) => r.failed.has(id));
     const keys = inPlay(sb, [pf.change.from.skuId, pf.change.to.skuId]);
     const union: Delta = { kept: new Set(), lost: new Set(), gained: new Set(), upgraded: new Set(), downgraded: new Set() };

@@ -114,8 +114,9 @@ export function generateCase(seed: number): Case {
   }
   b.behavior({ groupProcessingMs: 0 });
 
-  // The change: a user, a list of users or a group; the source named or not.
-  const spec: ChangeSpec = { principal: { kind: 'user', user: '' }, to: r.pick(skus) };
+  // The change: a user, a list of users or a group; the source named or not; mostly a target
+  // other than the source (the same plan now and then).
+  const spec: ChangeSpec = { principal: { kind: 'user', user: '' }, to: '' };
   const k = r.next();
   if (k < 0.4) spec.principal = { kind: 'user', user: `${r.pick(users)}@oracle.example` };
   else if (k < 0.6) spec.principal = { kind: 'users', users: r.some(users, 2, 4).map((u) => `${u}@oracle.example`) };
@@ -128,7 +129,9 @@ export function generateCase(seed: number): Case {
     const p = spec.principal;
     const names = p.kind === 'user' ? [p.user.split('@')[0]!] : p.kind === 'users' ? p.users.map((u) => u.split('@')[0]!) : [p.group];
     const holds = [...new Set(names.flatMap((n) => held.get(n) ?? []))];
-    spec.from = holds.length && r.chance(0.8) ? r.pick(holds) : r.pick(skus);
+    spec.from = holds.length && r.chance(0.85) ? r.pick(holds) : r.pick(skus);
   }
+  const others = skus.filter((x) => x !== spec.from);
+  spec.to = others.length && r.chance(0.95) ? r.pick(others) : r.pick(skus);
   return { seed, fixture: b.build(), spec, users, groups };
 }

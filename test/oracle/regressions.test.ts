@@ -7,6 +7,7 @@ import type { ChangeSpec, PreflightResult } from '../../src/licensing/model';
 import { LicenseService } from '../../src/licensing/service';
 import { OutcomeSandbox } from '../../src/sandbox/outcome';
 import { tenantFixture, type TenantFixture } from '../helpers/sandbox';
+import { en } from '../../src/i18n/en';
 
 async function run(fx: TenantFixture, spec: ChangeSpec, applyIt = true) {
   const sb = OutcomeSandbox.fromFixture(fx);
@@ -103,5 +104,18 @@ describe('outcome oracle: regressions', () => {
     assert.ok(!pf.change.servicesUpgraded!.some((u) => u.startsWith('Exchange Online mailbox')), pf.change.servicesUpgraded!.join('; '));
     assert.ok(pf.change.servicesKept.includes('Exchange Online mailbox'));
     assert.ok(pf.change.servicesUpgraded!.some((u) => u.startsWith('SharePoint Online / OneDrive')));
+  });
+  it('a member in error from the group today is not told they stay in error: an error the old plan caused goes with it', async () => {
+    // Hal holds E3 directly, so E1 from Staff clashes and is in error; Staff moves to E3.
+    const fx = tenantFixture('Contoso')
+      .sku('STANDARDPACK', 5).sku('ENTERPRISEPACK', 5)
+      .user('hal', { licenses: ['ENTERPRISEPACK'] })
+      .group('Staff', { members: ['hal'], licenses: ['STANDARDPACK'] })
+      .build();
+    const { pf, states } = await run(fx, { principal: { kind: 'group', group: 'Staff' }, from: 'E1', to: 'E3' });
+    const f = pf.findings.find((x) => x.code === 'MEMBERS_IN_ERROR')!;
+    assert.doesNotMatch(en.findings.MEMBERS_IN_ERROR(f.data), /stay in error after the swap/);
+    assert.match(en.findings.MEMBERS_IN_ERROR(f.data), /an error the old plan caused \(a clash with it\) goes with it/);
+    assert.ok(states('hal').includes('ENTERPRISEPACK@Staff:Active'), states('hal').join());
   });
 });

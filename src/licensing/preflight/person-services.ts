@@ -5,13 +5,14 @@
 // about count (those of any plan of the source or the target). The card's lists are the union over
 // the people the change goes through for: not those whose new license will fail (a copy of the
 // source kept elsewhere that clashes with the target; their own copy's removal refused; no usage
-// location anywhere) or who are in error from the group today (MEMBERS_IN_ERROR: they stay so).
+// location anywhere). A member in error from the group today is not left out for that: the new
+// license is applied to them afresh (the oracle found most such errors clear with the old plan).
 // Worked out once per distinct licence picture: the members of a big group repeat a few.
 import type { GraphLicenseAssignmentState } from '../../graph/types';
 import type { PrincipalRef, ServicePlanInfo } from '../model';
 import { diffServices, serviceKey, type CarryOverResult } from '../swap-plan';
 import { directRemovalBreaks } from './conflicts';
-import { lc, stateActive, type Ctx, type UserFacts } from './context';
+import { lc, type Ctx, type UserFacts } from './context';
 
 export type ServiceDelta = Omit<CarryOverResult, 'disabledPlans'>;
 
@@ -48,10 +49,7 @@ function statesOf(f: UserFacts): State[] {
 /** Will the group's new license fail for this member (so the change does not go through for them)? */
 export function failsForMember(ctx: Ctx, f: UserFacts): boolean {
   if (ctx.keptSourceClash(f) || directRemovalBreaks(ctx, f).length) return true;
-  if (!f.user.usageLocation && !ctx.input.tenant.countryLetterCode) return true;
-  // In error from this group today: MEMBERS_IN_ERROR tells them they stay so until it is fixed.
-  for (const s of f.user.licenseAssignmentStates ?? []) if (s.assignedByGroup && lc(s.assignedByGroup) === ctx.groupId && !stateActive(s)) return true;
-  return false;
+  return !f.user.usageLocation && !ctx.input.tenant.countryLetterCode;
 }
 
 export function personServices(ctx: Ctx): PersonServices {
