@@ -10,7 +10,6 @@
 import { CardFactory } from 'botbuilder';
 import type { PlanInfo, TrackingProgress } from '../licensing/model';
 import type { ChangeRequest, RequestEvent, RequestNotifier } from '../requests/types';
-import { eligibleApprovers } from '../requests/approvers';
 import type { ApproversPort, Logger } from './deps';
 import type { Conversations } from './conversations';
 import { messagesFor } from './i18n';

@@ -62,7 +62,7 @@ export function parseReminder(value: string | undefined, ttlMs: number): number 
   return ms;
 }
 
-const CONVERSATION_ID = /^19:[A-Za-z0-9_.\-]+@thread\.(?:tacv2|skype|v2)$/;
+const CONVERSATION_ID = /^19:[A-Za-z0-9_.-]+@thread\.(?:tacv2|skype|v2)$/;
 
 /**
  * APPROVALS_CHANNEL: the channel's (or group chat's) Teams id, 19:...@thread.tacv2, or the link

@@ -66,7 +66,10 @@ async function main(): Promise<void> {
     const sb = await startSandbox({ fixture: args.tenant, port: args.port, host: args.host });
     console.log(`Sandbox tenant "${sb.tenant.displayName}" on ${sb.graphBaseUrl}`);
     const stop = () => {
-      sb.close().then(() => process.exit(0));
+      sb.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

@@ -122,7 +122,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
 
   // restify's own errors (body parser, routing) as { error: { code, message } }, no stack.
-  server.on('restifyError', (req: restify.Request, res: restify.Response, err: any, cb: () => void) => {
+  // restify's error object: its toJSON/toString are replaced so the answer carries no internals.
+  type RestifyError = Parameters<typeof publicError>[0] & { toJSON?: () => unknown; toString: () => string };
+  server.on('restifyError', (req: restify.Request, res: restify.Response, err: RestifyError, cb: () => void) => {
     const e = publicError(err ?? {});
     const body = { error: { code: e.code, message: e.message } };
     err.toJSON = () => body;
