@@ -1,7 +1,7 @@
 // `plan-switch doctor`: opens Graph as the product does (same environment, same client), runs the
 // read-only checks of src/doctor and prints them (text, or --json). Exit 0 when everything the
 // product needs works, 1 otherwise.
-import { en } from '../bot/i18n';
+import { en } from '../i18n';
 import type { DoctorGraph } from '../doctor/run';
 import type { CliOptions } from './args';
 import { doctorText } from './doctor-format';
