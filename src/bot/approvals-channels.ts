@@ -3,7 +3,7 @@
 // when an approver adds the bot there (installation.ts) or named by APPROVALS_CHANNEL; it is
 // dropped, with a log line, when the bot is removed there or Teams refuses a post (403/404).
 // Kept in the durable conversation store, so a restart (or another instance) knows them.
-import type { ConversationReference } from 'botbuilder';
+import type { ConversationReference } from './sdk';
 import type { ApprovalsChannelSetting } from '../requests/config';
 import type { ApprovalsChannel, StoredConversation } from '../requests/conversation-store';
 import type { Conversations } from './conversations';

@@ -9,7 +9,7 @@
 // everyone and Approve/Reject to approvers (refresh userIds, and "Show my options" because Teams
 // refreshes automatically for at most 60 people). What was reached is kept per request
 // (reach:<id>), so every later rendering of the requester's card says it.
-import { CardFactory, type ConversationReference } from 'botbuilder';
+import { CardFactory, type ConversationReference } from './sdk';
 import type { ChangeRequest } from '../requests/types';
 import type { Person, ReachRecord } from '../requests/conversation-store';
 import { eligibleApprovers } from '../requests/approvers';

@@ -3,7 +3,7 @@
 // (type-ahead). Invokes are always answered, with a proper error when malformed.
 import { MemoryChoiceStore, type ChoiceStore } from './choices';
 import { clickLang, outgoingCard } from './card-data';
-import { ActivityTypes, TeamsActivityHandler, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { ActivityTypes, TeamsActivityHandler, type InvokeResponse, type TurnContext } from './sdk';
 import type { PrincipalRef } from '../licensing/model';
 import type { Actor } from '../requests/types';
 import { consoleLogger, type BotDeps, type Logger } from './deps';

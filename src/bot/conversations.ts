@@ -6,7 +6,7 @@
 //   members        a person's Teams id (29:...) for refresh userIds
 //   cards          the card activities that show a request, to update in place
 //   requests from cards  the request an "ask for approval" click created
-import { TurnContext, type Activity, type Attachment, type ConversationReference } from 'botbuilder';
+import { TurnContext, type Activity, type Attachment, type ConversationReference } from './sdk';
 import type { CardInstance, ConversationStore, MemberInfo, StoredConversation } from '../requests/conversation-store';
 import type { Logger, Proactive } from './deps';
 import type { Lang } from './parser';

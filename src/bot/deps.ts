@@ -1,7 +1,7 @@
 // What the bot needs from the rest of the application, as narrow interfaces. The composition
 // root (src/index.ts) passes the real LicenseService, ChangeRequests, store and Conversations; tests
 // pass fakes. The bot never reaches Graph or HTTP itself.
-import type { ConversationReference, TurnContext } from 'botbuilder';
+import type { ConversationReference, TurnContext } from './sdk';
 import type { ChangeSpec, LicensePort, PreflightResult } from '../licensing/model';
 import type { Actor, ChangeRequest, WorkflowResult } from '../requests/types';
 import { createLogger, type Logger } from '../log';

@@ -8,7 +8,7 @@
 //                   is posted there from now on
 //   removed         an approvals channel is dropped, with a log line and a notice to the approvers
 // Teams sends both activities for one installation; what is said is said once.
-import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
+import { ActivityTypes, type Activity, type TurnContext } from './sdk';
 import type { ChangeRequest } from '../requests/types';
 import type { ApproverReach } from './approver-reach';
 import { channelLabel, type ApprovalsChannel } from './approvals-channels';

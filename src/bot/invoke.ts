@@ -1,5 +1,5 @@
 // Invoke answers in the shapes Teams expects (Universal Actions and type-ahead search).
-import type { InvokeResponse } from 'botbuilder';
+import type { InvokeResponse } from './sdk';
 import type { AdaptiveCard } from './cards/render';
 
 export const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';

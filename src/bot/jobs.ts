@@ -16,7 +16,7 @@
 //
 // Log events (for the bench): turn.answered { kind, ms, background }, turn.progress_shown { ms },
 // turn.result_shown { ms }, turn.superseded.
-import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
+import type { Activity, InvokeResponse, TurnContext } from './sdk';
 import type { ReadProgress } from '../licensing/model';
 import type { Conversations } from './conversations';
 import type { Logger } from './deps';

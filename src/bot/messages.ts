@@ -1,5 +1,5 @@
 // Chat commands: one message, one answer (a card or a sentence). Parsing is in parser.ts.
-import type { Attachment } from 'botbuilder';
+import type { Attachment } from './sdk';
 import type { ChangeRequest } from '../requests/types';
 import type { Command } from './parser';
 import type { Messages } from './i18n';

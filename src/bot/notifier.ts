@@ -7,7 +7,7 @@
 //   decided/finished  a notice in the request's conversation (completion: members done, in error
 //               and why, what next)
 // Conversation references come from the durable store, so this works after a restart.
-import { CardFactory } from 'botbuilder';
+import { CardFactory } from './sdk';
 import type { PlanInfo, TrackingProgress } from '../licensing/model';
 import type { ChangeRequest, RequestEvent, RequestNotifier } from '../requests/types';
 import type { ApproversPort, Logger } from './deps';

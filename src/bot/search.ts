@@ -1,6 +1,6 @@
 // Type-ahead search (invoke application/search) for the guided card's principal picker
 // (Input.ChoiceSet, choices.data Data.Query dataset "principals").
-import type { InvokeResponse } from 'botbuilder';
+import type { InvokeResponse } from './sdk';
 import { z } from 'zod';
 import type { Turn } from './turn';
 import { errorResponse, searchResponse } from './invoke';

@@ -1,5 +1,5 @@
 // One accepted activity: who is behind it, in which language to answer, and the shared services.
-import type { Activity, TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from './sdk';
 import type { PrincipalRef, ReadProgress } from '../licensing/model';
 import type { Actor } from '../requests/types';
 import type { BotDeps, Logger } from './deps';

@@ -1,7 +1,7 @@
 // Card actions (Action.Execute -> invoke adaptiveCard/action), routed by verb, teams-ai style:
 // the envelope and then the verb's data are validated with zod before a handler runs, so missing
 // or forged data gets a clear answer and changes nothing.
-import type { InvokeResponse } from 'botbuilder';
+import type { InvokeResponse } from '../sdk';
 import { z } from 'zod';
 import { cardResponse, errorResponse } from '../invoke';
 import { errorCard } from '../cards/notice';

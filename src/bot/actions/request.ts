@@ -1,6 +1,6 @@
 // verb "request": ask for approval. The preflight runs again (the tenant may have changed since the
 // card was drawn); the request starts pending and the approvers are asked by the notifier.
-import type { InvokeResponse } from 'botbuilder';
+import type { InvokeResponse } from '../sdk';
 import { cardResponse } from '../invoke';
 import { preflightCard } from '../cards/preflight';
 import { requestCard } from '../cards/request';

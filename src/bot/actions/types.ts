@@ -1,4 +1,4 @@
-import type { InvokeResponse } from 'botbuilder';
+import type { InvokeResponse } from '../sdk';
 import type { Turn } from '../turn';
 import type { ActionDataOf, Verb } from './data';
 

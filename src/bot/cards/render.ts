@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'adaptivecards-templating';
-import { CardFactory, type Attachment } from 'botbuilder';
+import { CardFactory, type Attachment } from '../sdk';
 
 /** Repository root: dist/src/bot/cards -> ../../../.. */
 export const CARDS_DIR = join(__dirname, '..', '..', '..', '..', 'cards');
