@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { LicensingError, type Finding, type PlanInfo, type PreflightResult, type PrincipalRef } from '../../src/licensing/model';
 import { en, nl } from '../../src/bot/i18n';
 import { compactCard, expandChoices, INLINE_USERS, MemoryChoiceStore } from '../../src/bot/choices';
-import { preflightCard } from '../../src/bot/cards/preflight';
 import { requestCard } from '../../src/bot/cards/request';
 import { resultCard } from '../../src/bot/cards/result';
 import { requestListCard } from '../../src/bot/cards/request-list';

@@ -3,7 +3,7 @@
 // progress card counts the members read against the $count total, and becomes the preflight card.
 import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
-import { skuId, tenantFixture, withSandbox } from '../helpers/sandbox';
+import { tenantFixture, withSandbox } from '../helpers/sandbox';
 import { connectGraph, type GraphConnection } from '../../src/graph/connect';
 import { loopbackGraph } from '../../src/graph/config';
 import { LicenseService } from '../../src/licensing/service';

@@ -81,6 +81,7 @@ describe('e2e: the bot in the Microsoft 365 Agents Playground', function () {
       await new Promise((r) => setTimeout(r, 200));
     }
     // Node 20 has WebSocket only behind a flag; botbuilder brings `ws`.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- Node 20 has no global WebSocket: the ws package
     const WS = ((globalThis as any).WebSocket as any) ?? require('ws');
     const sock = new WS(`ws://127.0.0.1:${pgPort}/_ws_conversation/v1/conversations/stream`);
     await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { catalog, defaultSkus, forUser, SKU, user } from '../builders';
-import { finding, none, run, names, text } from './helpers';
+import { finding, none, run, text } from './helpers';
 
 const e1User = () => user({ licenses: [{ sku: SKU.E1 }] });
 const withE3 = (o: { capabilityStatus?: string; appliesTo?: string }) => catalog(defaultSkus({ [SKU.E3]: o }));
