@@ -9,7 +9,7 @@ import type { ApprovalsChannel, StoredConversation } from '../requests/conversat
 import type { Conversations } from './conversations';
 import { convKey } from './conversations';
 import type { Logger } from './deps';
-import type { Messages } from './i18n';
+import type { Messages } from '../i18n';
 import { md } from './cards/render';
 
 const MAX_CHANNELS = 10;

@@ -16,7 +16,7 @@ import { eligibleApprovers } from '../requests/approvers';
 import type { ApproversPort, Logger } from './deps';
 import type { Conversations } from './conversations';
 import { channelLabel, isRefusedPost, type ApprovalsChannel, type ApprovalsChannels } from './approvals-channels';
-import { messagesFor, type Messages } from './i18n';
+import { messagesFor, type Messages } from '../i18n';
 import { formatTime, requestCard } from './cards/request';
 import { noticeCard } from './cards/notice';
 import { md, type AdaptiveCard } from './cards/render';

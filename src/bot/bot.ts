@@ -8,7 +8,7 @@ import type { PrincipalRef } from '../licensing/model';
 import type { Actor } from '../requests/types';
 import { consoleLogger, type BotDeps, type Logger } from './deps';
 import { convKey, type Conversations } from './conversations';
-import { messagesFor, pickLang, type Messages } from './i18n';
+import { messagesFor, pickLang, type Messages } from '../i18n';
 import { parseCommand, type Lang } from './parser';
 import { activityTenant, type Turn } from './turn';
 import { cardResponse, errorResponse } from './invoke';

@@ -10,7 +10,7 @@ import { TurnContext, type Activity, type Attachment, type ConversationReference
 import type { CardInstance, ConversationStore, MemberInfo, StoredConversation } from '../requests/conversation-store';
 import type { Logger, Proactive } from './deps';
 import type { Lang } from './parser';
-import { langFromLocale } from './i18n';
+import { langFromLocale } from '../i18n';
 import { stampLang } from './card-data';
 
 export type { CardInstance };

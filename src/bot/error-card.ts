@@ -1,7 +1,7 @@
 // A LicensingError as a card the admin can act on (choose a plan or a principal, suggestions, the
 // tenant's plans), and the preflight run with that fallback. Name resolution is in names.ts.
 import { isLicensingError, type LicensingError, type ChangeSpec, type PlanInfo, type PlanSummary, type PrincipalMatch } from '../licensing/model';
-import type { Messages } from './i18n';
+import type { Messages } from '../i18n';
 import type { Turn } from './turn';
 import { specToData } from './actions/data';
 import { chooseCard, type ChooseOption } from './cards/choose';

@@ -15,7 +15,7 @@ import { channelLabel, type ApprovalsChannel } from './approvals-channels';
 import type { Conversations } from './conversations';
 import { convKey } from './conversations';
 import type { BotDeps, Logger } from './deps';
-import { messagesFor, pickLang } from './i18n';
+import { messagesFor, pickLang } from '../i18n';
 import { activityTenant } from './turn';
 import { helpCard } from './cards/help';
 import { noticeCard } from './cards/notice';

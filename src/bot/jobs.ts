@@ -20,7 +20,7 @@ import type { Activity, InvokeResponse, TurnContext } from './sdk';
 import type { ReadProgress } from '../licensing/model';
 import type { Conversations } from './conversations';
 import type { Logger } from './deps';
-import type { Messages } from './i18n';
+import type { Messages } from '../i18n';
 import { CARD_TYPE, ERROR_TYPE, cardResponse } from './invoke';
 import { cardAttachment, type AdaptiveCard } from './cards/render';
 import { errorCard, noticeCard } from './cards/notice';

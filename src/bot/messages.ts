@@ -2,7 +2,7 @@
 import type { Attachment } from './sdk';
 import type { ChangeRequest } from '../requests/types';
 import type { Command } from './parser';
-import type { Messages } from './i18n';
+import type { Messages } from '../i18n';
 import type { JobOptions } from './jobs';
 import type { Turn } from './turn';
 import { cardAttachment, md, type AdaptiveCard } from './cards/render';

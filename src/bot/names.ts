@@ -2,7 +2,7 @@
 // bare name is looked up among users and groups; several or no matches become a card to choose
 // from. Errors that come back from the license service are turned into cards in error-card.ts.
 import type { ChangeSpec, PrincipalMatch, PrincipalQuery } from '../licensing/model';
-import type { Messages } from './i18n';
+import type { Messages } from '../i18n';
 import type { PrincipalTarget } from './parser';
 import type { Turn } from './turn';
 import { specToData } from './actions/data';

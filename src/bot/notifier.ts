@@ -12,7 +12,7 @@ import type { PlanInfo, TrackingProgress } from '../licensing/model';
 import type { ChangeRequest, RequestEvent, RequestNotifier } from '../requests/types';
 import type { ApproversPort, Logger } from './deps';
 import type { Conversations } from './conversations';
-import { messagesFor } from './i18n';
+import { messagesFor } from '../i18n';
 import { noticeCard } from './cards/notice';
 import { progressText, requestCard } from './cards/request';
 import { resultCard } from './cards/result';

@@ -1,6 +1,6 @@
 // The workflow's refusals in the admin's language (the workflow's own message is plain English).
 import type { WorkflowResult } from '../requests/types';
-import type { Messages } from './i18n';
+import type { Messages } from '../i18n';
 import { md } from './cards/render';
 
 type Refusal = Extract<WorkflowResult, { ok: false }>;

@@ -5,7 +5,7 @@ import type { Actor } from '../requests/types';
 import type { BotDeps, Logger } from './deps';
 import type { Conversations } from './conversations';
 import type { ChoiceStore } from './choices';
-import type { Messages } from './i18n';
+import type { Messages } from '../i18n';
 import type { Lang } from './parser';
 
 export interface Turn {

@@ -1,5 +1,5 @@
 // `plan-switch doctor` as text: the report (src/doctor) in the words of the message tables
-// (src/bot/i18n), so the CLI and the chat card say the same thing.
+// (src/i18n), so the CLI and the chat card say the same thing.
 import type { Messages } from '../i18n';
 import type { DoctorReport } from '../doctor/model';
 import { callFix, callState, permissionState, problemCount } from '../doctor/phrases';

@@ -4,7 +4,7 @@
 /** required: the product does not work without it. optional: a feature is off without it. */
 export type Need = 'required' | 'optional';
 
-/** What an optional permission or read turns on (message keys in src/bot/i18n "doctor.feature"). */
+/** What an optional permission or read turns on (message keys in src/i18n "doctor.feature"). */
 export type Feature = 'assign' | 'readUsers' | 'readGroups' | 'readOrganization' | 'readPlans' | 'setUsageLocation' | 'installForApprovers' | 'progressTotal';
 
 export interface PermissionCheck {

@@ -1,5 +1,5 @@
 // A doctor report's lines in words: shared by the CLI text (src/cli/doctor-format.ts) and the chat
-// card (src/bot/cards/doctor.ts); the words themselves are in the message tables (src/bot/i18n).
+// card (src/bot/cards/doctor.ts); the words themselves are in the message tables (src/i18n).
 import type { Messages } from '../i18n';
 import type { CallCheck, DoctorReport, PermissionCheck } from './model';
 

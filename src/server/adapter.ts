@@ -14,7 +14,7 @@ import { CertificateServiceClientCredentialsFactory } from 'botframework-connect
 import type { Config } from '../config';
 import type { Proactive } from '../bot/deps';
 import { errorText, type Logger } from '../log';
-import { langFromLocale, messagesFor } from '../bot/i18n';
+import { langFromLocale, messagesFor } from '../i18n';
 
 /** CloudAdapter whose turn runs without its HTTP glue: CloudAdapter.process() prints errors with
  * their stack on the console and answers the error's own message (a URL, SDK internals). */

@@ -3,7 +3,7 @@
 // lists of names on cards stop after a few with "and N more".
 import assert from 'node:assert/strict';
 import { LicensingError, type Finding, type PlanInfo, type PreflightResult, type PrincipalRef } from '../../src/licensing/model';
-import { en, nl } from '../../src/bot/i18n';
+import { en, nl } from '../../src/i18n';
 import { compactCard, expandChoices, INLINE_USERS, MemoryChoiceStore } from '../../src/bot/choices';
 import { requestCard } from '../../src/bot/cards/request';
 import { resultCard } from '../../src/bot/cards/result';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FINDING_CODES, type PrincipalRef } from '../../src/licensing/model';
-import { en, nl } from '../../src/bot/i18n';
+import { en, nl } from '../../src/i18n';
 import { CARD_NAMES, CARDS_DIR, md, renderCard } from '../../src/bot/cards/render';
 import { helpCard } from '../../src/bot/cards/help';
 import { plansCard } from '../../src/bot/cards/plans';

@@ -13,7 +13,7 @@ import { BotNotifier } from '../../src/bot/notifier';
 import { Conversations } from '../../src/bot/conversations';
 import { silentLogger } from '../../src/bot/deps';
 import { actionsOf, cardOf, cardText, harness, type Harness } from './fakes';
-import { en, nl } from '../../src/bot/i18n';
+import { en, nl } from '../../src/i18n';
 import { preflightCard } from '../../src/bot/cards/preflight';
 
 const DEMO = join(__dirname, '..', '..', '..', 'data', 'demo-tenant.json');

@@ -15,7 +15,7 @@ import { BotNotifier } from '../../src/bot/notifier';
 import { Conversations } from '../../src/bot/conversations';
 import { silentLogger } from '../../src/bot/deps';
 import { cardOf, cardText, harness, type Harness } from './fakes';
-import { en, nl } from '../../src/bot/i18n';
+import { en, nl } from '../../src/i18n';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const DEMO = join(ROOT, 'data', 'demo-tenant.json');

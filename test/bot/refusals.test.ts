@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { refusalText } from '../../src/bot/refusals';
-import { en, nl } from '../../src/bot/i18n';
+import { en, nl } from '../../src/i18n';
 
 describe('bot: refusals in the admin\'s language', () => {
   it('says nobody can approve when no approvers are configured, in English and Dutch', () => {

@@ -1,7 +1,7 @@
 // The preflight card's service lists say what changes: an edition upgrade or downgrade within a
 // family is shown as such (not "kept"), in English and Dutch, and the undo card says the reverse.
 import assert from 'node:assert/strict';
-import { en, nl } from '../../src/bot/i18n';
+import { en, nl } from '../../src/i18n';
 import { preflightCard } from '../../src/bot/cards/preflight';
 import { LicenseService } from '../../src/licensing/service';
 import { tenantFixture, withSandbox } from '../helpers/sandbox';

@@ -33,7 +33,7 @@ const APPROVER = process.env.E2E_APPROVER || 'pieter.bakker@contoso.example';
 const COMMAND = 'move group Sales to E3';
 const SHOTS = path.resolve(ROOT, process.env.E2E_SCREENSHOTS || 'var/e2e-screenshots');
 
-// What the cards say (src/bot/i18n/en.ts), kept loose on purpose.
+// What the cards say (src/i18n/en.ts), kept loose on purpose.
 const T = {
   preflight: /Preflight check/,
   requestApproval: 'Request approval',

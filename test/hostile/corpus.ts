@@ -119,7 +119,7 @@ const cli = (name: string, argv: string[], code: number | number[], out: { stdou
   ...(file !== undefined ? { file } : {}),
 });
 
-// Answers, as the bot words them (src/bot/i18n/en.ts).
+// Answers, as the bot words them (src/i18n/en.ts).
 const HELP = /move group Sales to E3/;
 const NOT_UNDERSTOOD = /I didn't understand/;
 const NOT_FOUND = /can't find a user or group called/;

@@ -18,7 +18,7 @@ import { request } from './request';
 import { undo } from './undo';
 import { allowed, verbAccess } from '../access';
 import { expandChoices } from '../choices';
-import type { Messages } from '../i18n';
+import type { Messages } from '../../i18n';
 import type { JobOptions } from '../jobs';
 
 const handlers: { [V in Verb]: ActionHandler<V> } = { preflight, request, approve, run, reject, cancel, undo, refresh, guide };

@@ -1,7 +1,7 @@
 // The doctor card: the same report as `plan-switch doctor` (src/doctor), for approvers in chat.
 import type { DoctorReport } from '../../doctor/model';
 import { callFix, callState, permissionState, problemCount } from '../../doctor/phrases';
-import type { Messages } from '../i18n';
+import type { Messages } from '../../i18n';
 import { signed, toneLine, type ToneLine } from './common';
 import { md, renderCard, type AdaptiveCard } from './render';
 

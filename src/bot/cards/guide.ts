@@ -1,7 +1,7 @@
 // The guided card, three screens: who (type-ahead picker + typed fallback), from which current
 // plan, to which assignable plan (free seats shown).
 import type { PlanInfo, PrincipalRef, PrincipalStatus } from '../../licensing/model';
-import type { Messages } from '../i18n';
+import type { Messages } from '../../i18n';
 import { md, plain, renderCard, type AdaptiveCard } from './render';
 import { planLabel } from './plans';
 

@@ -1,4 +1,4 @@
-import type { Messages } from '../i18n';
+import type { Messages } from '../../i18n';
 import { renderCard, type AdaptiveCard } from './render';
 import { action, type CardAction, type Fact } from './common';
 

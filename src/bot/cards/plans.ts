@@ -1,5 +1,5 @@
 import type { PlanInfo } from '../../licensing/model';
-import type { Messages } from '../i18n';
+import type { Messages } from '../../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
 import { signed } from './common';
 

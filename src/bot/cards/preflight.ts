@@ -1,7 +1,7 @@
 // The preflight card: who, from, to, users affected, seats, services kept and lost, and every
 // finding grouped by severity in plain words with the principals it names.
 import type { ChangeSpec, Finding, PlanInfo, PreflightResult, PrincipalRef, ResolvedChange, Severity } from '../../licensing/model';
-import type { Messages } from '../i18n';
+import type { Messages } from '../../i18n';
 import { specToData } from '../actions/data';
 import { md, nameList, renderCard, type AdaptiveCard } from './render';
 import { action, SEVERITY_TONE, signed, TONE_STYLE, type CardAction, type ContainerStyle, type Fact } from './common';

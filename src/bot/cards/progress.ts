@@ -2,7 +2,7 @@
 // members read"), updated in place and then replaced by the answer; and what it says when a newer
 // command in the chat took over. Built on the notice template: no buttons, nothing to click.
 import type { ReadProgress } from '../../licensing/model';
-import type { Messages } from '../i18n';
+import type { Messages } from '../../i18n';
 import { noticeCard } from './notice';
 import { md, type AdaptiveCard } from './render';
 

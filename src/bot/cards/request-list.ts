@@ -1,6 +1,6 @@
 // `pending` and `history`: requests as a list, each with a button to open it.
 import type { ChangeRequest } from '../../requests/types';
-import type { Messages } from '../i18n';
+import type { Messages } from '../../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
 import { planLabel } from './plans';
 import { deciderFact, formatTime, personName } from './request';

@@ -3,7 +3,7 @@
 //   approval  what an approver sees: Approve / Reject with an optional reason
 //   running   the instant answer to a click that starts work: no live buttons
 import type { ChangeRequest } from '../../requests/types';
-import type { Messages } from '../i18n';
+import type { Messages } from '../../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
 import type { PlanInfo, TrackingProgress } from '../../licensing/model';
 import { action, SEVERITY_TONE, toneLine, type CardAction, type ContainerStyle, type Fact, type Tone, type ToneLine } from './common';

@@ -2,7 +2,7 @@
 // and what to do next.
 import type { ChangeRequest } from '../../requests/types';
 import type { PlanInfo } from '../../licensing/model';
-import type { Messages } from '../i18n';
+import type { Messages } from '../../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
 import { action, signed, TONE_STYLE, type CardAction, type ContainerStyle, type Fact, type Tone } from './common';
 import { changeFacts, MAX_NAMES, principalLabel } from './preflight';
