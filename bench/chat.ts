@@ -35,7 +35,8 @@ export interface ChatResult {
   cardTitle: string;
 }
 
-const isCard = (a: Record<string, any>) => Array.isArray(a.attachments) && a.attachments.some((x: { contentType?: string }) => x.contentType === 'application/vnd.microsoft.card.adaptive');
+const isCard = (a: Record<string, any>) =>
+  Array.isArray(a.attachments) && a.attachments.some((x: { contentType?: string }) => x.contentType === 'application/vnd.microsoft.card.adaptive');
 
 function firstText(a: Record<string, any>): string {
   const card = a.attachments?.find((x: { contentType?: string }) => x.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
@@ -43,10 +44,11 @@ function firstText(a: Record<string, any>): string {
     if (!el || typeof el !== 'object') return undefined;
     if (el.type === 'TextBlock' && typeof el.text === 'string') return el.text;
     for (const k of ['body', 'items', 'columns']) {
-      if (Array.isArray(el[k])) for (const c of el[k]) {
-        const t = walk(c);
-        if (t) return t;
-      }
+      if (Array.isArray(el[k]))
+        for (const c of el[k]) {
+          const t = walk(c);
+          if (t) return t;
+        }
     }
     return undefined;
   };
@@ -87,7 +89,10 @@ export async function benchChat(opts: { messages?: number } = {}): Promise<ChatR
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`the bot exited while starting:\n${output}`);
-      const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) throw new Error(`the bot did not start in 60 s:\n${output}`);
       await new Promise((r) => setTimeout(r, 50));

@@ -61,7 +61,8 @@ function percentile(xs: number[], p: number): number {
   return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
 }
 
-const isCard = (a: Record<string, any>) => Array.isArray(a.attachments) && a.attachments.some((x: { contentType?: string }) => x.contentType === 'application/vnd.microsoft.card.adaptive');
+const isCard = (a: Record<string, any>) =>
+  Array.isArray(a.attachments) && a.attachments.some((x: { contentType?: string }) => x.contentType === 'application/vnd.microsoft.card.adaptive');
 const textOf = (a: Record<string, any>) => `${a.text ?? ''} ${JSON.stringify(a.attachments ?? [])}`;
 
 interface Rig {
@@ -237,7 +238,13 @@ async function storeOps(rounds: number): Promise<InstancesResult['store']> {
     for (const op of ops) {
       const s = times.sqlite![op]!;
       const p = times.postgres![op]!;
-      out.push({ op, sqliteP50Ms: round2(percentile(s, 50)), sqliteP95Ms: round2(percentile(s, 95)), postgresP50Ms: round2(percentile(p, 50)), postgresP95Ms: round2(percentile(p, 95)) });
+      out.push({
+        op,
+        sqliteP50Ms: round2(percentile(s, 50)),
+        sqliteP95Ms: round2(percentile(s, 95)),
+        postgresP50Ms: round2(percentile(p, 50)),
+        postgresP95Ms: round2(percentile(p, 95)),
+      });
     }
     return out;
   } finally {
@@ -276,7 +283,12 @@ export interface InstancesRow {
 export function instancesRows(r: InstancesResult): InstancesRow[] {
   const rows: InstancesRow[] = [];
   for (const s of r.setups) {
-    rows.push({ figure: `${label(s)}: chat command to preflight card, p50 / p95 (${s.chat.messages} messages)`, value: `${s.chat.p50Ms} / ${s.chat.p95Ms} ms`, target: '-', met: '-' });
+    rows.push({
+      figure: `${label(s)}: chat command to preflight card, p50 / p95 (${s.chat.messages} messages)`,
+      value: `${s.chat.p50Ms} / ${s.chat.p95Ms} ms`,
+      target: '-',
+      met: '-',
+    });
     rows.push({
       figure: `${label(s)}: ${s.approvals.requests} approvals at once: click answered p50 / p95; approval to completion notice p50 / p95`,
       value: `${s.approvals.clickP50Ms} / ${s.approvals.clickP95Ms} ms; ${s.approvals.noticeP50Ms} / ${s.approvals.noticeP95Ms} ms; all in ${s.approvals.allDoneMs} ms`,
@@ -284,8 +296,19 @@ export function instancesRows(r: InstancesResult): InstancesRow[] {
       met: s.approvals.noticesPerRequest.every((n) => n === 1) ? 'met' : 'not met',
     });
   }
-  rows.push({ figure: 'PostgreSQL (2 instances) vs SQLite (1): added p95 per chat command (messages alternating between the two)', value: `${r.addedChatP95Ms} ms`, target: `< ${ADDED_P95_TARGET_MS} ms`, met: r.addedChatP95Ok ? 'met' : 'not met' });
-  for (const o of r.store) rows.push({ figure: `store call ${o.op}, p50 / p95: SQLite vs PostgreSQL (loopback)`, value: `${o.sqliteP50Ms} / ${o.sqliteP95Ms} ms vs ${o.postgresP50Ms} / ${o.postgresP95Ms} ms`, target: '-', met: '-' });
+  rows.push({
+    figure: 'PostgreSQL (2 instances) vs SQLite (1): added p95 per chat command (messages alternating between the two)',
+    value: `${r.addedChatP95Ms} ms`,
+    target: `< ${ADDED_P95_TARGET_MS} ms`,
+    met: r.addedChatP95Ok ? 'met' : 'not met',
+  });
+  for (const o of r.store)
+    rows.push({
+      figure: `store call ${o.op}, p50 / p95: SQLite vs PostgreSQL (loopback)`,
+      value: `${o.sqliteP50Ms} / ${o.sqliteP95Ms} ms vs ${o.postgresP50Ms} / ${o.postgresP95Ms} ms`,
+      target: '-',
+      met: '-',
+    });
   return rows;
 }
 

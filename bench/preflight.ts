@@ -235,10 +235,11 @@ export function pagePipelineMs(firstUrl: string): Promise<number> {
             if (next !== null) return;
             next = /"@odata\.nextLink":"([^"]+)"/.exec(chunk.toString('latin1', 0, Math.min(chunk.length, 4096)))?.[1];
             if (next) get(next);
-            else void Promise.all(bodies).then(() => {
-              agent.destroy();
-              resolve(performance.now() - t0);
-            });
+            else
+              void Promise.all(bodies).then(() => {
+                agent.destroy();
+                resolve(performance.now() - t0);
+              });
           });
         })
         .on('error', reject);
@@ -292,7 +293,12 @@ export async function benchPreflight(opts: { sizes?: number[]; latencyMs?: numbe
         const summary = { groupId: value.change.principal.id, findings: value.findings.map((f) => `${f.code}:${f.severity}`).join(' ') };
         return { m, summary, served: ((await sb.control('GET', 'requests')) as unknown[]).length, requests: stats.httpRequests };
       };
-      const toRun = (r: Awaited<ReturnType<typeof run>>): PreflightRun => ({ requests: r.requests, wallMs: round(r.m.wallMs), cpuMs: round(r.m.cpuMs), rssPeakMb: round(r.m.rssPeakMb) });
+      const toRun = (r: Awaited<ReturnType<typeof run>>): PreflightRun => ({
+        requests: r.requests,
+        wallMs: round(r.m.wallMs),
+        cpuMs: round(r.m.cpuMs),
+        rssPeakMb: round(r.m.rssPeakMb),
+      });
 
       // 1. The first preflight of the big group after start; the service learns the name.
       const a = benchGateway(sb);

@@ -112,7 +112,13 @@ async function startBot(graphBaseUrl: string, dir: string): Promise<BotProcess> 
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the bot exited while starting:\n${output}`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) throw new Error(`the bot did not start in 120 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -137,10 +143,12 @@ function firstText(a: Activity): string {
   const walk = (el: any): string | undefined => {
     if (!el || typeof el !== 'object') return undefined;
     if (el.type === 'TextBlock' && typeof el.text === 'string') return el.text;
-    for (const k of ['body', 'items', 'columns']) if (Array.isArray(el[k])) for (const c of el[k]) {
-      const t = walk(c);
-      if (t) return t;
-    }
+    for (const k of ['body', 'items', 'columns'])
+      if (Array.isArray(el[k]))
+        for (const c of el[k]) {
+          const t = walk(c);
+          if (t) return t;
+        }
     return undefined;
   };
   return walk(card) ?? (typeof a.text === 'string' ? a.text : '');
@@ -204,7 +212,12 @@ class Chat {
       channelData: { tenant: { id: TENANT } },
     };
     try {
-      const res = await fetch(`${this.botUrl}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(activity), signal: AbortSignal.timeout(60_000) });
+      const res = await fetch(`${this.botUrl}/api/messages`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(activity),
+        signal: AbortSignal.timeout(60_000),
+      });
       await res.text();
       sent.status = res.status;
     } catch {
@@ -273,8 +286,14 @@ export function userPagesUrl(sb: SandboxProcess, id: string): string {
 export async function benchRealistic(opts: { quick?: boolean } = {}): Promise<RealisticResult> {
   const quick = !!opts.quick;
   const sizes: Size[] = quick
-    ? [{ name: 'Sales', members: 3_000, upn: 's{n}@bench.example' }, { name: 'All Staff', members: 10_000, upn: 'a{n}@bench.example' }]
-    : [{ name: 'Sales', members: 30_000, upn: 's{n}@bench.example' }, { name: 'All Staff', members: 100_000, upn: 'a{n}@bench.example' }];
+    ? [
+        { name: 'Sales', members: 3_000, upn: 's{n}@bench.example' },
+        { name: 'All Staff', members: 10_000, upn: 'a{n}@bench.example' },
+      ]
+    : [
+        { name: 'Sales', members: 30_000, upn: 's{n}@bench.example' },
+        { name: 'All Staff', members: 100_000, upn: 'a{n}@bench.example' },
+      ];
   const notes: string[] = [];
   if (!perItemSupported()) notes.push('behavior.latencyPerItemMs is not in this build: 250 ms per answer, no per-item cost');
 
@@ -361,7 +380,10 @@ export async function benchRealistic(opts: { quick?: boolean } = {}): Promise<Re
       const k = t.text.replace(/Sales|All Staff/, 'X').replace(/alice@bench\.example|Warm/, 'Y');
       byCommand[k] = Math.max(byCommand[k] ?? 0, round(t.turnMs));
     }
-    const p99 = percentile(times.map((t) => t.turnMs), 99);
+    const p99 = percentile(
+      times.map((t) => t.turnMs),
+      99,
+    );
     await sb.close();
     sbOpen = false;
 
@@ -375,7 +397,14 @@ export async function benchRealistic(opts: { quick?: boolean } = {}): Promise<Re
       const intervalAtEnd = Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, POLL_SHARE * (run.approvalToNoticeMs - run.noticeAfterEndMs)));
       const pagesAloneMs = r.pagesAloneMs ?? NaN;
       const targetMs = intervalAtEnd + pagesAloneMs;
-      tracking.push({ ...run, members: s.members, pagesAloneMs: round(pagesAloneMs), pollIntervalAtEndMs: round(intervalAtEnd), targetMs: round(targetMs), ok: run.noticeAfterEndMs <= targetMs });
+      tracking.push({
+        ...run,
+        members: s.members,
+        pagesAloneMs: round(pagesAloneMs),
+        pollIntervalAtEndMs: round(intervalAtEnd),
+        targetMs: round(targetMs),
+        ok: run.noticeAfterEndMs <= targetMs,
+      });
     }
 
     return {
@@ -384,7 +413,12 @@ export async function benchRealistic(opts: { quick?: boolean } = {}): Promise<Re
       notes,
       turns: {
         messages: times.length,
-        p50Ms: round(percentile(times.map((t) => t.turnMs), 50)),
+        p50Ms: round(
+          percentile(
+            times.map((t) => t.turnMs),
+            50,
+          ),
+        ),
         p99Ms: round(p99),
         maxMs: round(Math.max(...times.map((t) => t.turnMs))),
         noAnswer: turns.filter((t) => t.status === 0 || t.status >= 400).length,
@@ -392,7 +426,13 @@ export async function benchRealistic(opts: { quick?: boolean } = {}): Promise<Re
         byCommand,
       },
       cards,
-      service: { members: big.members, wallMs: median(serviceRuns.map((r) => r.wallMs)), cpuMs: median(serviceRuns.map((r) => r.cpuMs)), pagesAloneMs: round(median(pagesAlone)), runs: serviceRuns },
+      service: {
+        members: big.members,
+        wallMs: median(serviceRuns.map((r) => r.wallMs)),
+        cpuMs: median(serviceRuns.map((r) => r.cpuMs)),
+        pagesAloneMs: round(median(pagesAlone)),
+        runs: serviceRuns,
+      },
       tracking,
     };
   } finally {
@@ -409,7 +449,9 @@ export function realisticReport(r: RealisticResult): string {
     `realistic profile: ${r.latencyMs} ms per Graph answer${r.latencyPerItemMs !== null ? ` + ${r.latencyPerItemMs} ms per item` : ''}; whole bot in a child process`,
     ...r.notes.map((n) => `  note: ${n}`),
     `  turns answered: p50 ${r.turns.p50Ms} ms, p99 ${r.turns.p99Ms} ms, max ${r.turns.maxMs} ms over ${r.turns.messages} messages (${r.turns.noAnswer} without an answer) (target p99 < ${TURN_TARGET_MS} ms: ${ok(r.turns.p99Ok)})`,
-    `    slowest per command: ${Object.entries(r.turns.byCommand).map(([k, v]) => `${k} ${v} ms`).join('; ')}`,
+    `    slowest per command: ${Object.entries(r.turns.byCommand)
+      .map(([k, v]) => `${k} ${v} ms`)
+      .join('; ')}`,
   ];
   for (const c of r.cards) {
     lines.push(

@@ -54,7 +54,9 @@ const ms = (x: number) => (x >= 10_000 ? `${n(Math.round(x / 100) / 10)} s` : `$
 export const SPECIAL_PATHS = {
   decidedOn:
     'realistic profile, 100,000 members: the license service preflight took 29.9 s wall against 28.2 s for the member pages alone (2026-12-04 run). All client work together is 1.7 s, 5.7 % of the wall time, so no single path can save 10 %.',
-  removed: ['last-value memos in src/licensing/snapshot.ts (state/error pair, last group id), src/licensing/preflight/context.ts (lc() memo, last group) and group-health.ts (pair memo): plain code'],
+  removed: [
+    'last-value memos in src/licensing/snapshot.ts (state/error pair, last group id), src/licensing/preflight/context.ts (lc() memo, last group) and group-health.ts (pair memo): plain code',
+  ],
   pendingRemoval: [
     'src/graph/page-parser.ts (incremental page parser) -> JSON.parse of each page: saves CPU at 20 ms per answer, invisible at 250 ms; left until the gateway split (graph-real) lands',
     'Interner (string interning, last-value slots, shared license lists) in the member read -> plain normalisation: same reason, same wait',
@@ -192,7 +194,9 @@ export function realisticRows(r: RealisticResult): TableRow[] {
   const profile = `realistic (${r.latencyMs} ms per answer${r.latencyPerItemMs !== null ? ` + ${r.latencyPerItemMs} ms per item` : ', no per-item cost in this build'})`;
   const out: TableRow[] = [
     {
-      figure: `${profile}: message turn answered, p99 of ${r.turns.messages} messages (slowest: ${Object.entries(r.turns.byCommand).map(([k, v]) => `${k} ${ms(v)}`).join('; ')})`,
+      figure: `${profile}: message turn answered, p99 of ${r.turns.messages} messages (slowest: ${Object.entries(r.turns.byCommand)
+        .map(([k, v]) => `${k} ${ms(v)}`)
+        .join('; ')})`,
       value: `${ms(r.turns.p99Ms)} (p50 ${ms(r.turns.p50Ms)}${r.turns.noAnswer ? `; ${r.turns.noAnswer} without an answer` : ''})`,
       target: `< ${ms(TURN_TARGET_MS)}`,
       met: met(r.turns.p99Ok),
@@ -200,7 +204,12 @@ export function realisticRows(r: RealisticResult): TableRow[] {
   ];
   for (const c of r.cards) {
     const size = `realistic, group of ${n(c.members)}`;
-    out.push({ figure: `${size}: first progress on screen (message to the first reply; worst of ${c.runs.length})`, value: ms(c.firstReplyMs), target: `< ${ms(PROGRESS_TARGET_MS)}`, met: met(c.progressOk) });
+    out.push({
+      figure: `${size}: first progress on screen (message to the first reply; worst of ${c.runs.length})`,
+      value: ms(c.firstReplyMs),
+      target: `< ${ms(PROGRESS_TARGET_MS)}`,
+      met: met(c.progressOk),
+    });
     out.push({
       figure: `${size}: preflight card vs the member pages alone, same run (medians of ${c.runs.length})`,
       value: `${ms(c.preflightCardMs)} vs ${ms(c.pagesAloneMs)}: ${c.ratio}x`,

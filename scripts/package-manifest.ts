@@ -140,7 +140,9 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     const r = await buildPackage(appId.trim());
-    console.log(`Teams app package: ${relative(process.cwd(), r.path) || r.path} (${r.bytes} bytes: ${r.entries.join(', ')}); manifest and localization valid against the bundled schema.`);
+    console.log(
+      `Teams app package: ${relative(process.cwd(), r.path) || r.path} (${r.bytes} bytes: ${r.entries.join(', ')}); manifest and localization valid against the bundled schema.`,
+    );
     return 0;
   } catch (err) {
     console.error(`npm run package failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       });
       children.push(second);
       console.log(`  Approver's playground: http://localhost:${second.port}  (signed in as ${cfg.currentUser.name})`);
-      console.log('  Open the approver\'s Personal Chat once first, so the bot knows where to send approval cards.');
+      console.log("  Open the approver's Personal Chat once first, so the bot knows where to send approval cards.");
     }
     console.log(`  Try: move group Sales to E3        (Ctrl+C stops the bot and the playground)\n`);
     for (const c of children.slice(1)) {

@@ -53,7 +53,9 @@ export async function openStateStore(config: Pick<Config, 'stateDb' | 'postgres'
   if (!config.postgres) return openStore(config.stateDb);
   const password =
     config.postgres.auth === 'entra'
-      ? entraPassword(stateDbCredential(config.graph), { onToken: ({ expiresOn }) => log?.info('state.entra_token', { expiresOn, msg: `State database: new Entra token, valid until ${expiresOn}` }) })
+      ? entraPassword(stateDbCredential(config.graph), {
+          onToken: ({ expiresOn }) => log?.info('state.entra_token', { expiresOn, msg: `State database: new Entra token, valid until ${expiresOn}` }),
+        })
       : undefined;
   return openPostgresStore(poolConfig(config.postgres, password));
 }

@@ -45,7 +45,6 @@ function safeDuration(v: string | undefined): number | undefined {
   }
 }
 
-
 const empty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
 const optionalText = z.preprocess(empty, z.string().optional());
 const port = (name: string, dflt: number) =>
@@ -65,36 +64,35 @@ const port = (name: string, dflt: number) =>
       }),
   );
 
-const EnvSchema = z
-  .object({
-    PORT: port('PORT', 3978),
-    HOST: optionalText,
-    MicrosoftAppId: optionalText,
-    MicrosoftAppPassword: optionalText,
-    MicrosoftAppCertificatePath: optionalText,
-    MicrosoftAppTenantId: optionalText,
-    MicrosoftAppType: z.preprocess(
-      empty,
-      z
-        .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
-          error: 'MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI (or empty for local mode)',
-        })
-        .optional(),
-    ),
-    // Graph (GRAPH_BASE_URL, AZURE_*, SANDBOX_*) is checked by src/graph/config.ts and the
-    // workflow's settings (STATE_DB, APPROVERS, REQUESTERS, ALLOW_SELF_APPROVAL, APPROVAL_TTL) by
-    // src/requests/config.ts; loadConfig() collects their problems with these.
-    GRAPH_BASE_URL: optionalText,
-    // src/log.ts reads these itself; checked here so a typo is reported with the rest.
-    LOG_FORMAT: z.preprocess(
-      (v) => (typeof empty(v) === 'string' ? (empty(v) as string).toLowerCase() : empty(v)),
-      z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' }).optional(),
-    ),
-    LOG_LEVEL: z.preprocess(
-      (v) => (typeof empty(v) === 'string' ? (empty(v) as string).toLowerCase() : empty(v)),
-      z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).optional(),
-    ),
-  });
+const EnvSchema = z.object({
+  PORT: port('PORT', 3978),
+  HOST: optionalText,
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppCertificatePath: optionalText,
+  MicrosoftAppTenantId: optionalText,
+  MicrosoftAppType: z.preprocess(
+    empty,
+    z
+      .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
+        error: 'MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI (or empty for local mode)',
+      })
+      .optional(),
+  ),
+  // Graph (GRAPH_BASE_URL, AZURE_*, SANDBOX_*) is checked by src/graph/config.ts and the
+  // workflow's settings (STATE_DB, APPROVERS, REQUESTERS, ALLOW_SELF_APPROVAL, APPROVAL_TTL) by
+  // src/requests/config.ts; loadConfig() collects their problems with these.
+  GRAPH_BASE_URL: optionalText,
+  // src/log.ts reads these itself; checked here so a typo is reported with the rest.
+  LOG_FORMAT: z.preprocess(
+    (v) => (typeof empty(v) === 'string' ? (empty(v) as string).toLowerCase() : empty(v)),
+    z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' }).optional(),
+  ),
+  LOG_LEVEL: z.preprocess(
+    (v) => (typeof empty(v) === 'string' ? (empty(v) as string).toLowerCase() : empty(v)),
+    z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).optional(),
+  ),
+});
 
 type BotEnv = z.infer<typeof EnvSchema>;
 
@@ -117,10 +115,13 @@ function crossChecks(env: NodeJS.ProcessEnv): string[] {
   /** The variable's name is in every message. */
   const issue = (_variable: string, message: string) => out.push(message);
   if (e.MicrosoftAppId) {
-    if (!isGuid(e.MicrosoftAppId)) issue('MicrosoftAppId', 'MicrosoftAppId must be the bot\'s Entra application id (a GUID)');
+    if (!isGuid(e.MicrosoftAppId)) issue('MicrosoftAppId', "MicrosoftAppId must be the bot's Entra application id (a GUID)");
     if (!e.MicrosoftAppType) issue('MicrosoftAppType', 'MicrosoftAppType is required with MicrosoftAppId (SingleTenant, MultiTenant or UserAssignedMSI)');
     if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword && !e.MicrosoftAppCertificatePath)
-      issue('MicrosoftAppPassword', 'MicrosoftAppPassword (the bot\'s client secret) or MicrosoftAppCertificatePath (a PEM with its certificate and key) is required with MicrosoftAppId');
+      issue(
+        'MicrosoftAppPassword',
+        "MicrosoftAppPassword (the bot's client secret) or MicrosoftAppCertificatePath (a PEM with its certificate and key) is required with MicrosoftAppId",
+      );
     if (e.MicrosoftAppPassword && e.MicrosoftAppCertificatePath)
       issue('MicrosoftAppCertificatePath', 'MicrosoftAppPassword and MicrosoftAppCertificatePath are both set: the bot uses one credential, set only one');
     if (e.MicrosoftAppType === 'UserAssignedMSI' && e.MicrosoftAppCertificatePath)
@@ -132,10 +133,7 @@ function crossChecks(env: NodeJS.ProcessEnv): string[] {
     if (e.MicrosoftAppCertificatePath) issue('MicrosoftAppId', 'MicrosoftAppCertificatePath is set but MicrosoftAppId is empty: set both, or neither for local mode');
     if (e.MicrosoftAppType) issue('MicrosoftAppId', 'MicrosoftAppType is set but MicrosoftAppId is empty: set both, or neither for local mode');
     if (e.HOST && !isLoopbackHost(e.HOST))
-      issue(
-        'HOST',
-        `HOST=${e.HOST} is refused in local mode: without MicrosoftAppId the bot checks no tokens, so it only listens on 127.0.0.1`,
-      );
+      issue('HOST', `HOST=${e.HOST} is refused in local mode: without MicrosoftAppId the bot checks no tokens, so it only listens on 127.0.0.1`);
   }
   if (e.MicrosoftAppTenantId && !isGuid(e.MicrosoftAppTenantId)) issue('MicrosoftAppTenantId', 'MicrosoftAppTenantId must be a GUID');
   if (e.GRAPH_BASE_URL && !isLoopbackUrl(e.GRAPH_BASE_URL) && !e.MicrosoftAppTenantId)

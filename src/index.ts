@@ -153,9 +153,7 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
       : requests.approvers.entries.length
         ? requests.approvers.entries.map((e) => `${e.kind}:${e.value}`).join(', ')
         : 'none configured (APPROVERS): nobody can approve';
-    const requestersText = requests.requesters.fromApprovers
-      ? 'the approvers (REQUESTERS is not set)'
-      : requests.requesters.entries.map((e) => `${e.kind}:${e.value}`).join(', ');
+    const requestersText = requests.requesters.fromApprovers ? 'the approvers (REQUESTERS is not set)' : requests.requesters.entries.map((e) => `${e.kind}:${e.value}`).join(', ');
     log.info('app.state', {
       store: store.description,
       approvers: approversText,
@@ -165,11 +163,20 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
     });
     const rc = config.requests;
     const reachText = [
-      rc.approvalsChannel ? `approvals channel ${rc.approvalsChannel.name ?? rc.approvalsChannel.conversationId} (APPROVALS_CHANNEL)` : 'approvals channels: those an approver adds the bot to',
-      rc.teamsAppId ? `installs the app for approvers it cannot reach (TEAMS_APP_ID ${rc.teamsAppId}; needs TeamsAppInstallation.ReadWriteSelfForUser.All)` : 'no proactive installation (TEAMS_APP_ID unset)',
+      rc.approvalsChannel
+        ? `approvals channel ${rc.approvalsChannel.name ?? rc.approvalsChannel.conversationId} (APPROVALS_CHANNEL)`
+        : 'approvals channels: those an approver adds the bot to',
+      rc.teamsAppId
+        ? `installs the app for approvers it cannot reach (TEAMS_APP_ID ${rc.teamsAppId}; needs TeamsAppInstallation.ReadWriteSelfForUser.All)`
+        : 'no proactive installation (TEAMS_APP_ID unset)',
       rc.approvalReminderMs ? `one reminder after ${Math.round(rc.approvalReminderMs / 60_000)} min` : 'no reminder (APPROVAL_REMINDER=off)',
     ].join('; ');
-    log.info('app.approver_reach', { approvalsChannel: rc.approvalsChannel ?? null, teamsAppId: rc.teamsAppId ?? null, reminderMs: rc.approvalReminderMs, msg: `Approvers: ${reachText}` });
+    log.info('app.approver_reach', {
+      approvalsChannel: rc.approvalsChannel ?? null,
+      teamsAppId: rc.teamsAppId ?? null,
+      reminderMs: rc.approvalReminderMs,
+      msg: `Approvers: ${reachText}`,
+    });
 
     const r = requests;
     let closed = false;
@@ -205,7 +212,9 @@ async function main(): Promise<void> {
   captureConsole(log);
   // Node's own warnings (restify's DEP0111 among them) as log lines, not free text on stderr.
   process.removeAllListeners('warning');
-  process.on('warning', (w) => (w.name === 'DeprecationWarning' ? log.debug : log.warn)('process.warning', { name: w.name, code: (w as { code?: string }).code, message: w.message }));
+  process.on('warning', (w) =>
+    (w.name === 'DeprecationWarning' ? log.debug : log.warn)('process.warning', { name: w.name, code: (w as { code?: string }).code, message: w.message }),
+  );
   // A stray rejected promise is logged and the bot keeps serving; a thrown exception nobody caught
   // may have left anything half done: log it and exit (the supervisor restarts the bot, and the
   // workflow finishes what was running from the state database).

@@ -22,7 +22,10 @@ describe('log: one line per event', () => {
     assert.equal(JSON.parse(lines[1]!.line).changeId, undefined);
     assert.ok(!lines[1]!.line.includes('\n'));
     assert.deepEqual(JSON.parse(lines[2]!.line), { ts: '2026-01-02T03:04:05.678Z', level: 'error', event: 'outside' });
-    assert.deepEqual(lines.map((l) => l.level), ['info', 'warn', 'error']);
+    assert.deepEqual(
+      lines.map((l) => l.level),
+      ['info', 'warn', 'error'],
+    );
   });
 
   it('fields cannot overwrite ts, level or event', () => {
@@ -75,6 +78,9 @@ describe('log: one line per event', () => {
     const { log, lines } = capture({ format: 'json', level: 'warn' });
     log.info('quiet');
     log.warn('loud');
-    assert.deepEqual(lines.map((l) => JSON.parse(l.line).event), ['loud']);
+    assert.deepEqual(
+      lines.map((l) => JSON.parse(l.line).event),
+      ['loud'],
+    );
   });
 });

@@ -47,7 +47,14 @@ export function reachLines(t: Messages, rec: ReachRecord | undefined): { text: s
   if (rec.noApprovers) return [{ text: t.reach.noneConfigured, tone: 'block' }];
   const names = (people: Person[]) => people.map((p) => md(p.name));
   const out: { text: string; tone: Tone }[] = [];
-  if (rec.people.length || rec.places.length) out.push({ text: t.reach.sentTo(names(rec.people), rec.places.map((p) => channelLabel(t, p))), tone: 'done' });
+  if (rec.people.length || rec.places.length)
+    out.push({
+      text: t.reach.sentTo(
+        names(rec.people),
+        rec.places.map((p) => channelLabel(t, p)),
+      ),
+      tone: 'done',
+    });
   if (rec.installing.length) out.push({ text: t.reach.installing(t.reach.list(names(rec.installing))), tone: 'info' });
   if (!rec.people.length && !rec.places.length && !rec.installing.length) out.push({ text: t.reach.nobody(t.reach.orList(names(rec.unreached))), tone: 'block' });
   else if (rec.unreached.length) out.push({ text: t.reach.notReached(t.reach.list(names(rec.unreached))), tone: 'warn' });

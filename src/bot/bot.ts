@@ -262,5 +262,4 @@ export class PlanSwitchBot extends TeamsActivityHandler {
   private async installed(ctx: TurnContext): Promise<void> {
     await onInstallation(ctx, { deps: this.deps, conv: this.conv, log: this.log, later: (what, task) => this.later(what, task) });
   }
-
 }

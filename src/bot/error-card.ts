@@ -80,7 +80,12 @@ export async function licensingErrorCard(turn: Turn, err: LicensingError, spec?:
         } catch {
           /* the card still says why */
         }
-        return chooseCard({ title: t.lookup.sourceNone(md(who)), buttonTitle: t.lookup.choose, options: planOptions(t, plans, spec, 'from'), footer: plans.length ? '' : md(err.message) });
+        return chooseCard({
+          title: t.lookup.sourceNone(md(who)),
+          buttonTitle: t.lookup.choose,
+          options: planOptions(t, plans, spec, 'from'),
+          footer: plans.length ? '' : md(err.message),
+        });
       }
       return chooseCard({
         title: t.lookup.sourceAmbiguous(md(who)),

@@ -254,7 +254,14 @@ export class Jobs {
   async invoke(key: string, ctx: TurnContext, t: Messages, opts: JobOptions & { replyToId?: string }, work: (io: JobIO) => Promise<InvokeResponse>): Promise<InvokeResponse> {
     const job = this.start(key, ctx, t, opts);
     const done = work(job);
-    const first = await Promise.race([done.then(() => 'done' as const, () => 'done' as const), this.timer(job), job.whenSuperseded]);
+    const first = await Promise.race([
+      done.then(
+        () => 'done' as const,
+        () => 'done' as const,
+      ),
+      this.timer(job),
+      job.whenSuperseded,
+    ]);
     if (first === 'done') {
       await job.finish();
       this.end(job);

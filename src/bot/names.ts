@@ -10,7 +10,6 @@ import { chooseCard, type ChooseOption } from './cards/choose';
 import { md, type AdaptiveCard } from './cards/render';
 import { isGuid } from '../guid';
 
-
 export function matchLabel(m: { displayName: string; userPrincipalName?: string }): string {
   return m.userPrincipalName && m.userPrincipalName !== m.displayName ? `${m.displayName} (${m.userPrincipalName})` : m.displayName;
 }
@@ -81,4 +80,3 @@ export function principalUnknownCard(t: Messages, name: string, suggestions: Pri
     options: principalOptions(t, suggestions, next),
   });
 }
-

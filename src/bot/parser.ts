@@ -134,13 +134,35 @@ function trimFiller(tokens: Token[], isName = false): Token[] {
 /** Surname particles ("van der Meer", "van den Berg", "ter Horst", "'t Hart"), lower case. */
 const PARTICLES = new Set(['van', 'de', 'der', 'den', 'het', "'t", 't', 'ter', 'ten', 'te', 'in', 'op', "'s", 'vander', 'vanden', 'la', 'le', 'du', 'von', 'zu', 'el', 'al']);
 /** Words that start license plan names, never surnames: "van Office 365 E1", "van Business Basic". */
-const PLAN_WORDS = new Set(['office', 'microsoft', 'm365', 'o365', 'business', 'enterprise', 'exchange', 'project', 'visio', 'teams', 'power', 'dynamics', 'windows', 'standard', 'basic', 'premium', 'apps', 'plan']);
+const PLAN_WORDS = new Set([
+  'office',
+  'microsoft',
+  'm365',
+  'o365',
+  'business',
+  'enterprise',
+  'exchange',
+  'project',
+  'visio',
+  'teams',
+  'power',
+  'dynamics',
+  'windows',
+  'standard',
+  'basic',
+  'premium',
+  'apps',
+  'plan',
+]);
 
 /** Looks like a plan, not a surname: a digit (E1, Office 365 E3), a SKU part number (STANDARDPACK) or a plan word. */
 function looksLikePlan(tokens: Token[]): boolean {
   const words = tokens.filter((t) => !PARTICLES.has(lower(t) ?? ''));
   if (!words.length) return false;
-  return words.some((t) => t.quoted || /\d/.test(t.text) || t.text.includes('_') || (t.text.length > 1 && t.text === t.text.toUpperCase() && /[A-Z]/.test(t.text))) || PLAN_WORDS.has(words[0]!.text.toLowerCase());
+  return (
+    words.some((t) => t.quoted || /\d/.test(t.text) || t.text.includes('_') || (t.text.length > 1 && t.text === t.text.toUpperCase() && /[A-Z]/.test(t.text))) ||
+    PLAN_WORDS.has(words[0]!.text.toLowerCase())
+  );
 }
 
 /**
@@ -264,7 +286,7 @@ export function parseCommand(input: string): Parsed {
       return { command: { kind: 'help' }, lang: w0 === 'help' ? undefined : 'en' };
     case 'hulp':
     case 'commando':
-    case 'commando\'s':
+    case "commando's":
     case 'opdrachten':
       return { command: { kind: 'help' }, lang: 'nl' };
     case 'new':

@@ -96,7 +96,8 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
   const lang = v.lang === undefined ? 'en' : v.lang.trim().toLowerCase();
   if (lang !== 'en' && lang !== 'nl') throw new UsageError(`--lang must be en or nl, not '${v.lang}'.`);
   if (!first) return { command: 'help', json: !!v.json, lang, help: true, yes: false, wait: true };
-  if (!(COMMANDS as readonly string[]).includes(first)) throw new UsageError(`Unknown command '${first}'. Commands: ${COMMANDS.filter((c) => c !== 'help').join(', ')} (see plan-switch --help).`);
+  if (!(COMMANDS as readonly string[]).includes(first))
+    throw new UsageError(`Unknown command '${first}'. Commands: ${COMMANDS.filter((c) => c !== 'help').join(', ')} (see plan-switch --help).`);
   const command = first as Command;
   if (command === 'help') return { command, json: false, lang, help: true, yes: false, wait: true };
   if (positionals.length > 1) throw new UsageError(`Unexpected argument '${positionals[1]}'.`);
@@ -121,7 +122,12 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
   if (given.length !== 1) throw new UsageError(given.length ? `Give only one of ${allowedPrincipals}.` : `Say who: ${allowedPrincipals}.`);
   const empty = given.find((k) => !String(v[k]).trim());
   if (empty) throw new UsageError(`--${empty} needs a value.`);
-  opts.principal = v.group !== undefined ? { kind: 'group', group: v.group.trim() } : v.user !== undefined ? { kind: 'user', user: v.user.trim() } : { kind: 'users', users: readUsersFile(v['users-file']!, readFile) };
+  opts.principal =
+    v.group !== undefined
+      ? { kind: 'group', group: v.group.trim() }
+      : v.user !== undefined
+        ? { kind: 'user', user: v.user.trim() }
+        : { kind: 'users', users: readUsersFile(v['users-file']!, readFile) };
 
   if (command === 'status') return opts;
 

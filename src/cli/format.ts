@@ -6,7 +6,11 @@ import { en, type Messages } from '../i18n';
 export function table(headers: string[], rows: string[][], alignRight: number[] = []): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const cell = (s: string, i: number) => (alignRight.includes(i) ? s.padStart(widths[i]!) : s.padEnd(widths[i]!));
-  const line = (r: string[]) => r.map((c, i) => cell(c ?? '', i)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => cell(c ?? '', i))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -42,7 +46,9 @@ export function preflightText(r: PreflightResult, t: Messages = en): string {
   out.push(`Users affected: ${c.affectedUsers}; seats needed ${c.seats.needed}, available ${c.seats.available}`);
   const groups = c.assignments.filter((a) => a.principal.kind === 'group').length;
   const users = c.assignments.length - groups;
-  out.push(`Calls: ${[groups ? `${groups} group assignLicense` : '', users ? `${users} user assignLicense` : ''].filter(Boolean).join(' + ') || 'none'}${c.includeDirectCopies ? ' (direct copies included)' : ''}`);
+  out.push(
+    `Calls: ${[groups ? `${groups} group assignLicense` : '', users ? `${users} user assignLicense` : ''].filter(Boolean).join(' + ') || 'none'}${c.includeDirectCopies ? ' (direct copies included)' : ''}`,
+  );
   if (c.servicesKept.length) out.push(`Services kept: ${c.servicesKept.join(', ')}`);
   if (c.servicesGained.length) out.push(`Services gained: ${c.servicesGained.join(', ')}`);
   if (c.servicesUpgraded?.length) out.push(`Services upgraded: ${c.servicesUpgraded.join('; ')}`);
@@ -89,7 +95,15 @@ export function trackingText(t: TrackingReport): string {
 export function plansText(plans: PlanInfo[]): string {
   const rows = [...plans]
     .sort((a, b) => a.displayName.localeCompare(b.displayName))
-    .map((p) => [p.displayName, p.skuPartNumber, p.aliases.slice(0, 2).join(', '), String(p.enabled), String(p.consumed), String(p.available), p.capabilityStatus + (p.appliesTo !== 'User' ? ` (${p.appliesTo})` : '')]);
+    .map((p) => [
+      p.displayName,
+      p.skuPartNumber,
+      p.aliases.slice(0, 2).join(', '),
+      String(p.enabled),
+      String(p.consumed),
+      String(p.available),
+      p.capabilityStatus + (p.appliesTo !== 'User' ? ` (${p.appliesTo})` : ''),
+    ]);
   return table(['Plan', 'Part number', 'Also called', 'Enabled', 'Consumed', 'Available', 'Status'], rows, [3, 4, 5]);
 }
 
@@ -97,7 +111,15 @@ export function statusText(s: PrincipalStatus): string {
   const out: string[] = [who(s.principal)];
   if (s.principal.kind === 'group') {
     out.push(`Processing state: ${s.processingState ?? 'Unknown'}; members: ${s.memberCount ?? '?'}; members with license errors: ${s.membersInError ?? 0}`);
-    out.push(s.licenses.length ? table(['Plan', 'Disabled services'], s.licenses.map((l) => [plan(l.plan), String(l.disabledPlans.length)]), [1]) : 'No licenses assigned to the group.');
+    out.push(
+      s.licenses.length
+        ? table(
+            ['Plan', 'Disabled services'],
+            s.licenses.map((l) => [plan(l.plan), String(l.disabledPlans.length)]),
+            [1],
+          )
+        : 'No licenses assigned to the group.',
+    );
     return out.join('\n');
   }
   if (!s.licenses.length) {
@@ -107,7 +129,13 @@ export function statusText(s: PrincipalStatus): string {
   out.push(
     table(
       ['Plan', 'From', 'State', 'Error', 'Disabled services'],
-      s.licenses.map((l) => [plan(l.plan), l.assignedByGroup ? `group ${l.assignedByGroupName ?? l.assignedByGroup}` : 'direct', l.state ?? '', l.error ?? '', String(l.disabledPlans.length)]),
+      s.licenses.map((l) => [
+        plan(l.plan),
+        l.assignedByGroup ? `group ${l.assignedByGroupName ?? l.assignedByGroup}` : 'direct',
+        l.state ?? '',
+        l.error ?? '',
+        String(l.disabledPlans.length),
+      ]),
       [4],
     ),
   );

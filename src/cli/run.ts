@@ -144,7 +144,9 @@ async function swap(opts: CliOptions, service: LicensePort, io: CliIO): Promise<
       return EXIT_ERROR;
     }
     const c = preflight.change;
-    const answer = await io.ask(`Swap ${c.principal.displayName} from ${c.from.displayName} to ${c.to.displayName} (${c.affectedUsers} user${c.affectedUsers === 1 ? '' : 's'})? [y/N] `);
+    const answer = await io.ask(
+      `Swap ${c.principal.displayName} from ${c.from.displayName} to ${c.to.displayName} (${c.affectedUsers} user${c.affectedUsers === 1 ? '' : 's'})? [y/N] `,
+    );
     if (!/^y(es)?$/i.test(answer.trim())) {
       io.stderr('plan-switch: cancelled; nothing was changed.');
       return EXIT_ERROR;
@@ -172,6 +174,9 @@ async function swap(opts: CliOptions, service: LicensePort, io: CliIO): Promise<
   }
   if (opts.json) io.stdout(json({ ...pick(preflight, opts.lang), result, ...(tracking ? { tracking } : {}) }));
   const failed = result.failed.length > 0 || (tracking ? tracking.errors.length > 0 || tracking.outcome === 'failed' : false);
-  if (failed) io.stderr(`plan-switch: the change did not go through for everyone (${result.failed.length} refused${tracking ? `, ${tracking.errors.length} in error after processing` : ''}).`);
+  if (failed)
+    io.stderr(
+      `plan-switch: the change did not go through for everyone (${result.failed.length} refused${tracking ? `, ${tracking.errors.length} in error after processing` : ''}).`,
+    );
   return failed ? EXIT_ERROR : EXIT_OK;
 }

@@ -135,7 +135,6 @@ function readAuth(e: z.infer<typeof EnvSchema>, problems: string[], authorityHos
   return { kind: 'certificate', tenantId: e.AZURE_TENANT_ID!, clientId: e.AZURE_CLIENT_ID!, certificatePath: e.AZURE_CLIENT_CERTIFICATE_PATH!, ...authority };
 }
 
-
 /** SANDBOX_TENANT and SANDBOX_PORT for the standalone sandbox (`npm run sandbox`); its flags override them. */
 export function loadSandboxEnv(env: NodeJS.ProcessEnv): { tenant?: string; port?: number } {
   const tenant = env.SANDBOX_TENANT?.trim();

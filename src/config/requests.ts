@@ -89,7 +89,6 @@ export function parseApprovalsChannel(value: string): ApprovalsChannelSetting {
   );
 }
 
-
 /** TEAMS_APP_ID: the app's id in the Teams app catalog (a GUID; the manifest id for a sideloaded app, the catalog's own id for an org-store app). */
 export function parseTeamsAppId(value: string): string {
   const v = value.trim();

@@ -51,4 +51,3 @@ export function readPostgresSettings(env: StateDbEnv): { settings?: PostgresSett
   if (problems.length || !auth) return { problems };
   return { settings: { connectionString: stateDb, auth, poolMax }, problems };
 }
-

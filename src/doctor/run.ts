@@ -32,18 +32,87 @@ const field = (s: string) => s.split(',');
 
 /** The reads, as the product makes them (same $select, page size and headers). */
 export const CALLS = {
-  organization: { call: 'organization', need: 'required', permission: 'Organization.Read.All', shape: 'collection', request: 'GET /organization?$select=id,displayName,countryLetterCode', fields: field('id,displayName,countryLetterCode') },
-  subscribedSkus: { call: 'subscribedSkus', need: 'required', permission: 'LicenseAssignment.Read.All', shape: 'collection', request: 'GET /subscribedSkus', fields: field('skuId,skuPartNumber,prepaidUnits,consumedUnits,servicePlans,appliesTo,capabilityStatus') },
-  findGroup: { call: 'findGroup', need: 'required', permission: 'GroupMember.Read.All', shape: 'collection', request: `GET /groups?$filter=displayName eq '…'&$select=${GROUP_SELECT}`, fields: field(GROUP_SELECT) },
+  organization: {
+    call: 'organization',
+    need: 'required',
+    permission: 'Organization.Read.All',
+    shape: 'collection',
+    request: 'GET /organization?$select=id,displayName,countryLetterCode',
+    fields: field('id,displayName,countryLetterCode'),
+  },
+  subscribedSkus: {
+    call: 'subscribedSkus',
+    need: 'required',
+    permission: 'LicenseAssignment.Read.All',
+    shape: 'collection',
+    request: 'GET /subscribedSkus',
+    fields: field('skuId,skuPartNumber,prepaidUnits,consumedUnits,servicePlans,appliesTo,capabilityStatus'),
+  },
+  findGroup: {
+    call: 'findGroup',
+    need: 'required',
+    permission: 'GroupMember.Read.All',
+    shape: 'collection',
+    request: `GET /groups?$filter=displayName eq '…'&$select=${GROUP_SELECT}`,
+    fields: field(GROUP_SELECT),
+  },
   group: { call: 'group', need: 'required', permission: 'GroupMember.Read.All', shape: 'entity', request: `GET /groups/{id}?$select=${GROUP_SELECT}`, fields: field(GROUP_SELECT) },
-  groupUsers: { call: 'groupUsers', need: 'required', permission: 'GroupMember.Read.All', shape: 'collection', request: `GET /groups/{id}/members/microsoft.graph.user?$select=${MEMBER_SELECT}&$top=999`, fields: field(MEMBER_SELECT) },
-  nestedGroups: { call: 'nestedGroups', need: 'required', permission: 'GroupMember.Read.All', shape: 'collection', request: 'GET /groups/{id}/members/microsoft.graph.group?$select=id,displayName&$top=999', fields: field('id,displayName') },
-  memberCount: { call: 'memberCount', need: 'optional', permission: 'GroupMember.Read.All', shape: 'count', request: 'GET /groups/{id}/members/microsoft.graph.user/$count (ConsistencyLevel: eventual)' },
-  membersWithLicenseErrors: { call: 'membersWithLicenseErrors', need: 'required', permission: 'GroupMember.Read.All', shape: 'collection', request: `GET /groups/{id}/membersWithLicenseErrors?$select=${USER_SELECT}&$top=999`, fields: field(USER_SELECT) },
+  groupUsers: {
+    call: 'groupUsers',
+    need: 'required',
+    permission: 'GroupMember.Read.All',
+    shape: 'collection',
+    request: `GET /groups/{id}/members/microsoft.graph.user?$select=${MEMBER_SELECT}&$top=999`,
+    fields: field(MEMBER_SELECT),
+  },
+  nestedGroups: {
+    call: 'nestedGroups',
+    need: 'required',
+    permission: 'GroupMember.Read.All',
+    shape: 'collection',
+    request: 'GET /groups/{id}/members/microsoft.graph.group?$select=id,displayName&$top=999',
+    fields: field('id,displayName'),
+  },
+  memberCount: {
+    call: 'memberCount',
+    need: 'optional',
+    permission: 'GroupMember.Read.All',
+    shape: 'count',
+    request: 'GET /groups/{id}/members/microsoft.graph.user/$count (ConsistencyLevel: eventual)',
+  },
+  membersWithLicenseErrors: {
+    call: 'membersWithLicenseErrors',
+    need: 'required',
+    permission: 'GroupMember.Read.All',
+    shape: 'collection',
+    request: `GET /groups/{id}/membersWithLicenseErrors?$select=${USER_SELECT}&$top=999`,
+    fields: field(USER_SELECT),
+  },
   user: { call: 'user', need: 'required', permission: 'User.Read.All', shape: 'entity', request: `GET /users/{id}?$select=${USER_SELECT}`, fields: field(USER_SELECT) },
-  findUsers: { call: 'findUsers', need: 'required', permission: 'User.Read.All', shape: 'collection', request: `GET /users?$filter=startswith(displayName,'…')&$select=${SEARCH_SELECT}&$top=10`, fields: field(SEARCH_SELECT) },
-  batch: { call: 'batch', need: 'required', permission: 'User.Read.All', shape: 'batch', request: `POST /$batch [GET /users/{id}?$select=${USER_SELECT}]`, fields: field(USER_SELECT) },
-  teamsApps: { call: 'teamsApps', need: 'optional', permission: 'TeamsAppInstallation.ReadWriteSelfForUser.All', shape: 'collection', request: 'GET /users/{id}/teamwork/installedApps?$expand=teamsApp', fields: field('id') },
+  findUsers: {
+    call: 'findUsers',
+    need: 'required',
+    permission: 'User.Read.All',
+    shape: 'collection',
+    request: `GET /users?$filter=startswith(displayName,'…')&$select=${SEARCH_SELECT}&$top=10`,
+    fields: field(SEARCH_SELECT),
+  },
+  batch: {
+    call: 'batch',
+    need: 'required',
+    permission: 'User.Read.All',
+    shape: 'batch',
+    request: `POST /$batch [GET /users/{id}?$select=${USER_SELECT}]`,
+    fields: field(USER_SELECT),
+  },
+  teamsApps: {
+    call: 'teamsApps',
+    need: 'optional',
+    permission: 'TeamsAppInstallation.ReadWriteSelfForUser.All',
+    shape: 'collection',
+    request: 'GET /users/{id}/teamwork/installedApps?$expand=teamsApp',
+    fields: field('id'),
+  },
 } satisfies Record<string, CallSpec>;
 
 type Rec = Record<string, unknown>;
@@ -169,7 +238,10 @@ export async function runDoctor(graph: DoctorGraph, opts: DoctorOptions = {}): P
     for (const spec of [CALLS.findUsers, CALLS.batch, CALLS.teamsApps]) calls.push(skipped(spec));
   }
 
-  report.ok = report.signIn.ok && report.permissions.every((p) => p.granted || p.need === 'optional') && calls.every((c) => c.need === 'optional' || c.status === 'ok' || c.status === 'skipped');
+  report.ok =
+    report.signIn.ok &&
+    report.permissions.every((p) => p.granted || p.need === 'optional') &&
+    calls.every((c) => c.need === 'optional' || c.status === 'ok' || c.status === 'skipped');
   report.ms = now() - started;
   return report;
 }

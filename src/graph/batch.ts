@@ -99,4 +99,3 @@ export async function batchRead(http: GraphHttp, requests: BatchRequest[]): Prom
   });
   return answers;
 }
-

@@ -110,7 +110,10 @@ export class ReadRetryHandler implements Middleware {
   private next?: Middleware;
   private readonly policy: Required<RetryPolicy>;
 
-  constructor(policy: RetryPolicy = {}, private readonly stats: GraphStats = newStats()) {
+  constructor(
+    policy: RetryPolicy = {},
+    private readonly stats: GraphStats = newStats(),
+  ) {
     this.policy = resolvedPolicy(policy);
   }
 
@@ -132,8 +135,7 @@ export class ReadRetryHandler implements Middleware {
       if (failure) failure = networkError(failure);
       const status = failure ? 0 : (context.response?.status ?? 0);
       if (status === 429) this.stats.throttled++;
-      const retryable =
-        read && attempt <= this.policy.maxRetries && (failure ? !(failure as NetworkError).permanent : isTransientStatus(status));
+      const retryable = read && attempt <= this.policy.maxRetries && (failure ? !(failure as NetworkError).permanent : isTransientStatus(status));
       if (!retryable) {
         if (failure) throw failure;
         return;
@@ -177,7 +179,12 @@ export function credentialFor(auth: GraphAuth, lib?: IdentityLib): TokenCredenti
     case 'client-secret':
       return new ClientSecretCredential(auth.tenantId, auth.clientId, auth.clientSecret, auth.authorityHost ? { authorityHost: auth.authorityHost } : {});
     case 'certificate':
-      return new ClientCertificateCredential(auth.tenantId, auth.clientId, { certificatePath: auth.certificatePath }, auth.authorityHost ? { authorityHost: auth.authorityHost } : {});
+      return new ClientCertificateCredential(
+        auth.tenantId,
+        auth.clientId,
+        { certificatePath: auth.certificatePath },
+        auth.authorityHost ? { authorityHost: auth.authorityHost } : {},
+      );
     case 'managed-identity':
       return auth.clientId ? new ManagedIdentityCredential({ clientId: auth.clientId }) : new ManagedIdentityCredential();
   }

@@ -47,7 +47,10 @@ export async function groupProcessingState(http: GraphHttp, id: string): Promise
 export async function groupNames(http: GraphHttp, ids: string[]): Promise<Record<string, string>> {
   const unique = [...new Set(ids.map((i) => i.toLowerCase()))];
   if (!unique.length) return {};
-  const answers = await batchRead(http, unique.map((id) => ({ id, method: 'GET', url: `${groupPath(id)}?$select=id,displayName` })));
+  const answers = await batchRead(
+    http,
+    unique.map((id) => ({ id, method: 'GET', url: `${groupPath(id)}?$select=id,displayName` })),
+  );
   const out: Record<string, string> = {};
   for (const id of unique) {
     const a = answers.get(id)!;

@@ -7,14 +7,7 @@ export interface GraphAssignedLicense {
 
 export type LicenseAssignmentStateValue = 'Active' | 'ActiveWithError' | 'Disabled' | 'Error' | string;
 export type LicenseAssignmentError =
-  | 'None'
-  | 'CountViolation'
-  | 'MutuallyExclusiveViolation'
-  | 'DependencyViolation'
-  | 'ProhibitedInUsageLocationViolation'
-  | 'UniquenessViolation'
-  | 'Other'
-  | string;
+  'None' | 'CountViolation' | 'MutuallyExclusiveViolation' | 'DependencyViolation' | 'ProhibitedInUsageLocationViolation' | 'UniquenessViolation' | 'Other' | string;
 
 export interface GraphLicenseAssignmentState {
   skuId: string;

@@ -24,15 +24,14 @@ export async function getUser(http: GraphHttp, idOrUpn: string, select = USER_SE
 }
 
 /** Many users by id or UPN through $batch. `notFound` keeps the caller's spelling. */
-export async function getUsers(
-  http: GraphHttp,
-  idsOrUpns: string[],
-  select = USER_SELECT,
-): Promise<{ users: GraphUser[]; notFound: string[]; byQuery: Map<string, GraphUser> }> {
+export async function getUsers(http: GraphHttp, idsOrUpns: string[], select = USER_SELECT): Promise<{ users: GraphUser[]; notFound: string[]; byQuery: Map<string, GraphUser> }> {
   const unique = [...new Set(idsOrUpns.map((s) => s.trim()).filter(Boolean))];
   // Every key is checked before the first request goes out.
   const urls = unique.map((q) => `${userPath(q)}?$select=${select}`);
-  const answers = await batchRead(http, urls.map((url, i) => ({ id: String(i), method: 'GET', url })));
+  const answers = await batchRead(
+    http,
+    urls.map((url, i) => ({ id: String(i), method: 'GET', url })),
+  );
   const fields = selectedFields(select);
   const users: GraphUser[] = [];
   const seen = new Set<string>();

@@ -25,10 +25,7 @@ export type WriteOutcome =
  * Did `body` take effect on a principal? Everything it adds is held (directly, for users: from
  * licenseAssignmentStates with assignedByGroup null) and nothing it removes is held directly.
  */
-export function writeApplied(
-  held: { assignedLicenses: GraphAssignedLicense[]; licenseAssignmentStates?: GraphLicenseAssignmentState[] },
-  body: AssignLicenseBody,
-): boolean {
+export function writeApplied(held: { assignedLicenses: GraphAssignedLicense[]; licenseAssignmentStates?: GraphLicenseAssignmentState[] }, body: AssignLicenseBody): boolean {
   const states = held.licenseAssignmentStates;
   const direct =
     states && states.length
@@ -54,19 +51,29 @@ function unconfirmed(writeError: GraphError, readError: unknown): GraphError {
  */
 export function assignUserLicense(http: GraphHttp, userId: string, body: AssignLicenseBody): Promise<WriteOutcome> {
   const path = `${userPath(userId)}/assignLicense`;
-  return writeWithVerify(http, userId, () => http.post(path, body), async () => {
-    const u = await getUser(http, userId, VERIFY_USER_SELECT);
-    return u !== null && writeApplied(u, body);
-  });
+  return writeWithVerify(
+    http,
+    userId,
+    () => http.post(path, body),
+    async () => {
+      const u = await getUser(http, userId, VERIFY_USER_SELECT);
+      return u !== null && writeApplied(u, body);
+    },
+  );
 }
 
 /** POST /groups/{id}/assignLicense (202: Entra processes the members afterwards). Same re-read rule, on the group's assignedLicenses. */
 export function assignGroupLicense(http: GraphHttp, groupId: string, body: AssignLicenseBody): Promise<WriteOutcome> {
   const path = `${groupPath(groupId)}/assignLicense`;
-  return writeWithVerify(http, groupId, () => http.post(path, body), async () => {
-    const g = await getGroup(http, groupId, 'id,assignedLicenses');
-    return g !== null && writeApplied({ assignedLicenses: g.assignedLicenses }, body);
-  });
+  return writeWithVerify(
+    http,
+    groupId,
+    () => http.post(path, body),
+    async () => {
+      const g = await getGroup(http, groupId, 'id,assignedLicenses');
+      return g !== null && writeApplied({ assignedLicenses: g.assignedLicenses }, body);
+    },
+  );
 }
 
 async function writeWithVerify(http: GraphHttp, id: string, send: () => Promise<unknown>, applied: () => Promise<boolean>): Promise<WriteOutcome> {
@@ -126,7 +133,10 @@ export async function assignUserLicenses(http: GraphHttp, items: { userId: strin
       for (const it of group) attempts.set(it.userId, (attempts.get(it.userId) ?? 0) + 1);
       let responses: BatchResponse[];
       try {
-        responses = await sendBatch(http, group.map((it) => ({ id: it.userId, method: 'POST', url: it.url, body: it.body })));
+        responses = await sendBatch(
+          http,
+          group.map((it) => ({ id: it.userId, method: 'POST', url: it.url, body: it.body })),
+        );
       } catch (err) {
         const e = toGraphError(err);
         if (e.status === 429) http.stats.throttled++;
@@ -161,7 +171,11 @@ export async function assignUserLicenses(http: GraphHttp, items: { userId: strin
     let check: Awaited<ReturnType<typeof getUsers>> | undefined;
     let readError: unknown;
     try {
-      check = await getUsers(http, uncertain.map((u) => u.item.userId), VERIFY_USER_SELECT);
+      check = await getUsers(
+        http,
+        uncertain.map((u) => u.item.userId),
+        VERIFY_USER_SELECT,
+      );
     } catch (err) {
       readError = err;
     }

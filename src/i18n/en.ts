@@ -6,7 +6,9 @@ type D = Record<string, unknown>;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const list = (v: unknown): string | undefined =>
-  Array.isArray(v) && v.length ? v.map((x) => (typeof x === 'string' ? x : (x as { displayName?: string; name?: string })?.displayName ?? (x as { name?: string })?.name ?? String(x))).join(', ') : undefined;
+  Array.isArray(v) && v.length
+    ? v.map((x) => (typeof x === 'string' ? x : ((x as { displayName?: string; name?: string })?.displayName ?? (x as { name?: string })?.name ?? String(x)))).join(', ')
+    : undefined;
 const name = (v: unknown): string | undefined => (v && typeof v === 'object' ? str((v as { displayName?: unknown }).displayName) : str(v));
 const errors = (v: unknown): string | undefined =>
   v && typeof v === 'object' && Object.keys(v).length
@@ -70,7 +72,7 @@ export const en = {
       ['move group Sales to E3', 'move a group to another plan'],
       ['move user alice@contoso.example from E1 to E3', 'move one user'],
       ['move Sales to E3', 'I look the name up (user or group)'],
-      ['plans', 'the tenant\'s plans and free seats'],
+      ['plans', "the tenant's plans and free seats"],
       ['status Sales', 'current licenses of a user or group, or of a request'],
       ['pending', 'requests waiting for approval'],
       ['history', 'recent changes'],
@@ -85,8 +87,9 @@ export const en = {
 
   refuse: {
     otherTenant: 'Plan Switch only serves its own organization. Activities from another tenant are refused; nothing was changed.',
-    unknownPerson: 'Sorry, I can\'t find you in this organization\'s directory, so I can\'t act on your behalf. Ask your license administrator to check your account. Nothing was changed.',
-    noIdentity: 'I can\'t tell who you are (the message has no Entra object id), so I can\'t act on it. Nothing was changed.',
+    unknownPerson:
+      "Sorry, I can't find you in this organization's directory, so I can't act on your behalf. Ask your license administrator to check your account. Nothing was changed.",
+    noIdentity: "I can't tell who you are (the message has no Entra object id), so I can't act on it. Nothing was changed.",
     notAllowed: 'You are not allowed to do that. Nothing was changed.',
     notRequester:
       'Sorry, only license administrators can check, request or undo license changes, or look at their status and history. Nothing was changed. If you need a change, please ask your license administrator. "help" and "plans" are open to everyone.',
@@ -133,7 +136,8 @@ export const en = {
     suggestions: 'Did you mean one of these?',
     noSuggestions: 'Check the spelling, or type part of the name in "new".',
     principalAmbiguous: (name: string) => `More than one user or group matches "${name}". Which one do you mean?`,
-    sourceNone: (name: string) => `I can't tell which plan ${name} should leave: none of them holds one I can move from, or they are not in the directory. Pick the plan to replace; the check then says who was not found.`,
+    sourceNone: (name: string) =>
+      `I can't tell which plan ${name} should leave: none of them holds one I can move from, or they are not in the directory. Pick the plan to replace; the check then says who was not found.`,
     sourceAmbiguous: (name: string) => `${name} has more than one plan. Which plan should be replaced?`,
     invalidInput: (msg: string) => `That doesn't work: ${msg}`,
     choose: 'Choose',
@@ -320,8 +324,7 @@ export const en = {
     title: 'Plan Switch doctor: is this tenant ready?',
     graph: (url: string) => `Graph: ${url}`,
     signedIn: (appId: string, tenantId: string) => `Signed in as app ${appId} in tenant ${tenantId}.`,
-    signInFailed: (error: string) =>
-      `Sign-in failed: ${error}. Check AZURE_TENANT_ID, AZURE_CLIENT_ID and the client secret or certificate (docs/deploy.md, section 1).`,
+    signInFailed: (error: string) => `Sign-in failed: ${error}. Check AZURE_TENANT_ID, AZURE_CLIENT_ID and the client secret or certificate (docs/deploy.md, section 1).`,
     tenant: (name: string, id: string) => `Tenant: ${name} (${id})`,
     permissionsHeading: "Application permissions (the access token's roles claim)",
     granted: 'granted',
@@ -373,7 +376,7 @@ export const en = {
         `Fix: Graph leaves out fields the app may not read. Check that User.Read.All and GroupMember.Read.All are granted (without User.Read.All, Graph lists members with little more than their id). Plan Switch never reads a missing ${fields} as "none": group checks fail until Graph returns it.`,
       header: (header: string) => `Fix: this read needs the request header ${header} (an advanced query). Plan Switch sends it; if a proxy strips headers, let this one through.`,
       notFound: 'Fix: name an existing group with --group (display name or object id) and user with --user (UPN or object id).',
-      failed: 'Fix: see Graph\'s message. After 429 (throttled) or 5xx (unavailable), run doctor again in a minute.',
+      failed: "Fix: see Graph's message. After 429 (throttled) or 5xx (unavailable), run doctor again in a minute.",
     },
     verdictOk: 'Everything Plan Switch needs works.',
     verdictBad: (n: number) => `${n === 1 ? '1 thing' : `${n} things`} Plan Switch needs ${n === 1 ? 'does' : 'do'} not work: see the fixes above.`,
@@ -400,7 +403,8 @@ export const en = {
   findings: {
     SAME_PLAN: (_d: D) => 'The source and the target are the same plan: there is nothing to swap.',
     SOURCE_NOT_ASSIGNED: (d: D) => {
-      if (!d.group) return `The source plan is not assigned here, so there is nothing to swap. Remove them from the change.${list(d.notFound) ? ` Not found in the directory: ${list(d.notFound)}.` : ''}`;
+      if (!d.group)
+        return `The source plan is not assigned here, so there is nothing to swap. Remove them from the change.${list(d.notFound) ? ` Not found in the directory: ${list(d.notFound)}.` : ''}`;
       const direct = num(d.directHolders) ?? 0;
       const users = Array.isArray(d.suggestUsers) ? d.suggestUsers.filter((u): u is string => typeof u === 'string') : [];
       const move = d.button
@@ -409,7 +413,10 @@ export const en = {
           ? `: say "move ${users.length === 1 ? 'user' : 'users'} ${users.join(', ')} from ${str(d.from)} to ${str(d.to)}"`
           : ', in one message or with the command line (--users-file)';
       const parts = ['The group does not have the source plan, so there is nothing to swap on it.'];
-      if (direct) parts.push(`${direct === 1 ? 'One member holds' : `${direct} members hold`} it directly: move ${direct === 1 ? 'that user on their own' : 'them as users'} instead${move}.`);
+      if (direct)
+        parts.push(
+          `${direct === 1 ? 'One member holds' : `${direct} members hold`} it directly: move ${direct === 1 ? 'that user on their own' : 'them as users'} instead${move}.`,
+        );
       if (list(d.otherGroups)) parts.push(`Members also get it from the group ${list(d.otherGroups)}: change that group instead.`);
       return parts.join(' ');
     },
@@ -438,13 +445,16 @@ export const en = {
             : 'They already have the target plan: they need no new license.',
     SEATS_SHORT: (d: D) => {
       const disabled = num(d.disabledAccounts);
-      const accounts = disabled ? ` ${disabled === 1 ? 'One of them is a disabled account, which still uses' : `${disabled} of them are disabled accounts, which still use`} a license.` : '';
+      const accounts = disabled
+        ? ` ${disabled === 1 ? 'One of them is a disabled account, which still uses' : `${disabled} of them are disabled accounts, which still use`} a license.`
+        : '';
       return `Not enough licenses: ${num(d.needed) ?? '?'} needed, ${num(d.available) ?? '?'} available${num(d.short) ? ` (${num(d.short)} short)` : ''}. Licenses freed from the source plan don't count.${accounts} Buy or free licenses first.`;
     },
     TARGET_NOT_ACTIVE: (d: D) => {
       const status = str(d.capabilityStatus);
       if (d.unusable) return `The target subscription is ${status ?? 'not active'}: its licenses can't be assigned. Renew or reactivate it first.`;
-      if (status?.toLowerCase() === 'warning') return 'The target subscription is in its grace period (Warning): it has expired or is about to, and stops working unless it is renewed.';
+      if (status?.toLowerCase() === 'warning')
+        return 'The target subscription is in its grace period (Warning): it has expired or is about to, and stops working unless it is renewed.';
       return `The target subscription is not active${status ? ` (${status})` : ''}. Check it in the Microsoft 365 admin center.`;
     },
     TARGET_NOT_ASSIGNABLE: (d: D) => `The target plan is a ${str(d.appliesTo) ?? 'non-user'} subscription and can't be assigned to users or groups.`,
@@ -458,7 +468,8 @@ export const en = {
     DEPENDENCY_BROKEN: (d: D) => {
       const plan = str(d.planLabel) ?? str(d.plan) ?? 'A service';
       const needs = list(d.requiresLabels ?? d.requiresAnyOf)?.replace(/, ([^,]*)$/, ' or $1') ?? 'another service';
-      if (d.directCopyRemoval) return `Their own copy of ${name(d.sku) ?? 'the old plan'} is removed before the group's: the group's copy needs ${needs} for its ${plan}, which only their own copy gives, so Microsoft refuses that removal and they keep their own copy. Leave their direct copies out of this change, or enable ${needs} in the group's license first.`;
+      if (d.directCopyRemoval)
+        return `Their own copy of ${name(d.sku) ?? 'the old plan'} is removed before the group's: the group's copy needs ${needs} for its ${plan}, which only their own copy gives, so Microsoft refuses that removal and they keep their own copy. Leave their direct copies out of this change, or enable ${needs} in the group's license first.`;
       return d.targetOwnPlan
         ? `The new plan's ${plan} needs ${needs}, which would be off: Microsoft will refuse it. Keep one of them enabled.`
         : `${name(d.sku) ? `${name(d.sku)}'s ` : ''}${plan} needs ${needs}, which the source plan provides today and the new plan, as set up, doesn't. Keep that service enabled in the new plan${name(d.sku) ? `, or enable it in ${name(d.sku)}` : ''}.`;
@@ -467,7 +478,10 @@ export const en = {
       const removed = num(d.removed) ?? 0;
       const swapped = num(d.swapped) ?? 0;
       const parts = ['This undo changes the group only.'];
-      if (removed) parts.push(`${plural(removed, 'member', 'members')} also had the old plan directly; those copies were removed and are not put back: they get the old plan from the group again, with the group's services.`);
+      if (removed)
+        parts.push(
+          `${plural(removed, 'member', 'members')} also had the old plan directly; those copies were removed and are not put back: they get the old plan from the group again, with the group's services.`,
+        );
       if (swapped) parts.push(`${plural(swapped, 'member keeps', 'members keep')} the new plan on their own copy: undo them as users.`);
       return parts.join(' ');
     },
@@ -481,7 +495,9 @@ export const en = {
         down ? `they get a smaller edition of ${down}` : '',
         direct ? `members whose own copy of the old plan this change removes lose ${direct}: the group's new plan has it turned off, as its old plan did` : '',
       ].filter(Boolean);
-      return parts.length ? `${parts.join('; ').replace(/^./, (c) => c.toUpperCase())}. This can mean loss of service or data.` : 'Some services would be lost or downgraded: see the list above.';
+      return parts.length
+        ? `${parts.join('; ').replace(/^./, (c) => c.toUpperCase())}. This can mean loss of service or data.`
+        : 'Some services would be lost or downgraded: see the list above.';
     },
     USAGE_LOCATION_MISSING: (d: D): string =>
       d.direct
@@ -496,7 +512,8 @@ export const en = {
     GROUP_NOT_SECURITY: (_d: D) => 'Only security groups can hold licenses, and this group is not one. Use a security group, or enable security on this group.',
     NESTED_GROUPS: (_d: D) =>
       'The group contains other groups: licenses reach direct members only, so the members of those groups get nothing from this group, before or after the swap.',
-    GROUP_PROCESSING: (d: D) => `Entra ID is still processing an earlier license change for this group${str(d.state) ? ` (${processing(str(d.state)!)})` : ''}. Wait until it finishes.`,
+    GROUP_PROCESSING: (d: D) =>
+      `Entra ID is still processing an earlier license change for this group${str(d.state) ? ` (${processing(str(d.state)!)})` : ''}. Wait until it finishes.`,
     MEMBERS_IN_ERROR: (d: D) =>
       `Some members already have license errors from this group${errors(d.byError) ? ` (${errors(d.byError)})` : ''}. The swap applies the group's new license to them too: an error the old plan caused (a clash with it) goes with it, any other stays until its cause is fixed; the other findings say what applies to them.`,
     TARGET_ALREADY_HELD: (d: D) => {

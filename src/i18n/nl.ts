@@ -6,7 +6,9 @@ type D = Record<string, unknown>;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const list = (v: unknown): string | undefined =>
-  Array.isArray(v) && v.length ? v.map((x) => (typeof x === 'string' ? x : (x as { displayName?: string; name?: string })?.displayName ?? (x as { name?: string })?.name ?? String(x))).join(', ') : undefined;
+  Array.isArray(v) && v.length
+    ? v.map((x) => (typeof x === 'string' ? x : ((x as { displayName?: string; name?: string })?.displayName ?? (x as { name?: string })?.name ?? String(x)))).join(', ')
+    : undefined;
 const name = (v: unknown): string | undefined => (v && typeof v === 'object' ? str((v as { displayName?: unknown }).displayName) : str(v));
 const errors = (v: unknown): string | undefined =>
   v && typeof v === 'object' && Object.keys(v).length
@@ -63,7 +65,8 @@ export const nl: Messages = {
 
   help: {
     title: 'Plan Switch',
-    intro: 'Ik verplaats een gebruiker of groep van het ene Microsoft 365-licentieplan naar het andere in één gecombineerde wissel, zodat niemand service verliest. Een tweede beheerder keurt elke wijziging goed.',
+    intro:
+      'Ik verplaats een gebruiker of groep van het ene Microsoft 365-licentieplan naar het andere in één gecombineerde wissel, zodat niemand service verliest. Een tweede beheerder keurt elke wijziging goed.',
     commandsTitle: 'Opdrachten',
     commands: [
       ['verplaats groep Verkoop naar E3', 'een groep naar een ander licentieplan'],
@@ -84,7 +87,8 @@ export const nl: Messages = {
 
   refuse: {
     otherTenant: 'Plan Switch werkt alleen voor de eigen organisatie. Activiteiten van een andere tenant worden geweigerd; er is niets gewijzigd.',
-    unknownPerson: 'Sorry, ik kan u niet vinden in de directory van deze organisatie, dus ik kan niet namens u handelen. Vraag uw licentiebeheerder uw account te controleren. Er is niets gewijzigd.',
+    unknownPerson:
+      'Sorry, ik kan u niet vinden in de directory van deze organisatie, dus ik kan niet namens u handelen. Vraag uw licentiebeheerder uw account te controleren. Er is niets gewijzigd.',
     noIdentity: 'Ik kan niet zien wie u bent (het bericht heeft geen Entra-object-id), dus ik kan er niets mee. Er is niets gewijzigd.',
     notAllowed: 'U mag dat niet doen. Er is niets gewijzigd.',
     notRequester:
@@ -109,7 +113,8 @@ export const nl: Messages = {
   },
 
   errors: {
-    tooLong: (n: number, max: number) => `Dat bericht is te lang voor een opdracht (${n} tekens; hooguit ${max}). Er is niets gewijzigd. Probeer bijvoorbeeld: verplaats groep Verkoop naar E3.`,
+    tooLong: (n: number, max: number) =>
+      `Dat bericht is te lang voor een opdracht (${n} tekens; hooguit ${max}). Er is niets gewijzigd. Probeer bijvoorbeeld: verplaats groep Verkoop naar E3.`,
     generic: 'Er ging bij mij iets mis. Er is niets gewijzigd; probeer het zo nog eens.',
     graph: (msg: string) => `Microsoft Graph kon niet antwoorden: ${msg}. Er is niets gewijzigd.`,
     choiceExpired: 'Deze kaart is verlopen (de lijst met personen wordt een dag bewaard, en niet na een herstart van de bot). Typ de opdracht opnieuw. Er is niets gewijzigd.',
@@ -132,7 +137,8 @@ export const nl: Messages = {
     suggestions: 'Bedoelt u een van deze?',
     noSuggestions: 'Controleer de spelling, of typ een deel van de naam in "nieuw".',
     principalAmbiguous: (name: string) => `Meer dan één gebruiker of groep past bij "${name}". Welke bedoelt u?`,
-    sourceNone: (name: string) => `Ik kan niet zien welk licentieplan ${name} moet verlaten: geen van hen heeft er een dat ik kan verplaatsen, of ze staan niet in de directory. Kies het licentieplan dat vervangen moet worden; de controle zegt dan wie niet gevonden is.`,
+    sourceNone: (name: string) =>
+      `Ik kan niet zien welk licentieplan ${name} moet verlaten: geen van hen heeft er een dat ik kan verplaatsen, of ze staan niet in de directory. Kies het licentieplan dat vervangen moet worden; de controle zegt dan wie niet gevonden is.`,
     sourceAmbiguous: (name: string) => `${name} heeft meer dan één licentieplan. Welk licentieplan moet worden vervangen?`,
     invalidInput: (msg: string) => `Dat kan niet: ${msg}`,
     choose: 'Kiezen',
@@ -179,7 +185,8 @@ export const nl: Messages = {
     noFindings: 'Geen problemen gevonden.',
     blocked: 'Deze wijziging kan niet worden uitgevoerd totdat de blokkerende bevindingen zijn opgelost.',
     ready: 'Klaar: vraag een tweede beheerder om goedkeuring.',
-    readyWithWarnings: (n: number) => `Klaar, met ${plural(n, 'waarschuwing', 'waarschuwingen')} hieronder: lees ${n === 1 ? 'die' : 'ze'} en vraag dan een tweede beheerder om goedkeuring.`,
+    readyWithWarnings: (n: number) =>
+      `Klaar, met ${plural(n, 'waarschuwing', 'waarschuwingen')} hieronder: lees ${n === 1 ? 'die' : 'ze'} en vraag dan een tweede beheerder om goedkeuring.`,
     requestApproval: 'Goedkeuring aanvragen',
     cancel: 'Annuleren',
     includeDirect: 'Opnieuw, met rechtstreekse kopieën',
@@ -285,8 +292,10 @@ export const nl: Messages = {
   },
 
   result: {
-    membersJoined: (n: number) => `${n === 1 ? '1 lid is' : `${n} leden zijn`} na de controle lid geworden van de groep en ${n === 1 ? 'heeft' : 'hebben'} het nieuwe licentieplan ook via de groep gekregen.`,
-    resumed: 'De bot is opnieuw gestart terwijl deze wijziging liep. Hij heeft de wijziging weer opgepakt en in Microsoft Graph nagelezen wat er was gebeurd; er is niets dubbel verstuurd.',
+    membersJoined: (n: number) =>
+      `${n === 1 ? '1 lid is' : `${n} leden zijn`} na de controle lid geworden van de groep en ${n === 1 ? 'heeft' : 'hebben'} het nieuwe licentieplan ook via de groep gekregen.`,
+    resumed:
+      'De bot is opnieuw gestart terwijl deze wijziging liep. Hij heeft de wijziging weer opgepakt en in Microsoft Graph nagelezen wat er was gebeurd; er is niets dubbel verstuurd.',
     title: (id: string) => `Wijzigingsaanvraag ${id} is klaar`,
     completed: 'Klaar: alle leden hebben het nieuwe licentieplan.',
     failed: 'De wijziging is mislukt.',
@@ -317,8 +326,7 @@ export const nl: Messages = {
     title: 'Plan Switch-diagnose: is deze tenant klaar?',
     graph: (url: string) => `Graph: ${url}`,
     signedIn: (appId: string, tenantId: string) => `Aangemeld als app ${appId} in tenant ${tenantId}.`,
-    signInFailed: (error: string) =>
-      `Aanmelden mislukt: ${error}. Controleer AZURE_TENANT_ID, AZURE_CLIENT_ID en het clientgeheim of certificaat (docs/deploy.md, sectie 1).`,
+    signInFailed: (error: string) => `Aanmelden mislukt: ${error}. Controleer AZURE_TENANT_ID, AZURE_CLIENT_ID en het clientgeheim of certificaat (docs/deploy.md, sectie 1).`,
     tenant: (name: string, id: string) => `Tenant: ${name} (${id})`,
     permissionsHeading: 'Toepassingsmachtigingen (de claim roles in het toegangstoken)',
     granted: 'verleend',
@@ -368,7 +376,8 @@ export const nl: Messages = {
         `Oplossing: verleen de toepassingsmachtiging ${permission} (Microsoft Entra-beheercentrum > App-registraties > API-machtigingen > Een machtiging toevoegen > Microsoft Graph > Toepassingsmachtigingen), kies Beheerderstoestemming verlenen en voer doctor opnieuw uit.`,
       field: (fields: string) =>
         `Oplossing: Graph laat velden weg die de app niet mag lezen. Controleer of User.Read.All en GroupMember.Read.All zijn verleend (zonder User.Read.All geeft Graph van leden weinig meer dan hun id). Plan Switch leest een ontbrekend ${fields} nooit als "geen": groepscontroles mislukken tot Graph het teruggeeft.`,
-      header: (header: string) => `Oplossing: deze leesactie heeft de header ${header} nodig (een geavanceerde query). Plan Switch stuurt hem mee; laat hem door als een proxy headers weghaalt.`,
+      header: (header: string) =>
+        `Oplossing: deze leesactie heeft de header ${header} nodig (een geavanceerde query). Plan Switch stuurt hem mee; laat hem door als een proxy headers weghaalt.`,
       notFound: 'Oplossing: noem een bestaande groep met --group (weergavenaam of object-id) en gebruiker met --user (UPN of object-id).',
       failed: 'Oplossing: zie de melding van Graph. Na 429 (beperkt) of 5xx (niet beschikbaar): voer doctor over een minuut opnieuw uit.',
     },
@@ -397,7 +406,8 @@ export const nl: Messages = {
   findings: {
     SAME_PLAN: (_d: D) => 'Het bron- en doellicentieplan zijn hetzelfde: er valt niets te wisselen.',
     SOURCE_NOT_ASSIGNED: (d: D) => {
-      if (!d.group) return `Het bronlicentieplan is hier niet toegewezen, dus er valt niets te wisselen. Haal ze uit de wijziging.${list(d.notFound) ? ` Niet gevonden in de directory: ${list(d.notFound)}.` : ''}`;
+      if (!d.group)
+        return `Het bronlicentieplan is hier niet toegewezen, dus er valt niets te wisselen. Haal ze uit de wijziging.${list(d.notFound) ? ` Niet gevonden in de directory: ${list(d.notFound)}.` : ''}`;
       const direct = num(d.directHolders) ?? 0;
       const users = Array.isArray(d.suggestUsers) ? d.suggestUsers.filter((u): u is string => typeof u === 'string') : [];
       const move = d.button
@@ -406,7 +416,10 @@ export const nl: Messages = {
           ? `: zeg "verplaats ${users.length === 1 ? 'gebruiker' : 'gebruikers'} ${users.join(', ')} van ${str(d.from)} naar ${str(d.to)}"`
           : ', in één bericht of met de opdrachtregel (--users-file)';
       const parts = ['De groep heeft het bronlicentieplan niet, dus er valt op de groep niets te wisselen.'];
-      if (direct) parts.push(`${direct === 1 ? 'Eén lid heeft' : `${direct} leden hebben`} het rechtstreeks toegewezen: verplaats ${direct === 1 ? 'die gebruiker afzonderlijk' : 'hen als afzonderlijke gebruikers'}${move}.`);
+      if (direct)
+        parts.push(
+          `${direct === 1 ? 'Eén lid heeft' : `${direct} leden hebben`} het rechtstreeks toegewezen: verplaats ${direct === 1 ? 'die gebruiker afzonderlijk' : 'hen als afzonderlijke gebruikers'}${move}.`,
+        );
       if (list(d.otherGroups)) parts.push(`Leden krijgen het ook via de groep ${list(d.otherGroups)}: wijzig die groep.`);
       return parts.join(' ');
     },
@@ -435,16 +448,20 @@ export const nl: Messages = {
             : 'Zij hebben het doellicentieplan al: er is geen nieuwe licentie nodig.',
     SEATS_SHORT: (d: D) => {
       const disabled = num(d.disabledAccounts);
-      const accounts = disabled ? ` ${disabled === 1 ? 'Eén daarvan is een uitgeschakeld account, dat wel' : `${disabled} daarvan zijn uitgeschakelde accounts, die wel`} een licentie gebruik${disabled === 1 ? 't' : 'en'}.` : '';
+      const accounts = disabled
+        ? ` ${disabled === 1 ? 'Eén daarvan is een uitgeschakeld account, dat wel' : `${disabled} daarvan zijn uitgeschakelde accounts, die wel`} een licentie gebruik${disabled === 1 ? 't' : 'en'}.`
+        : '';
       return `Niet genoeg beschikbare licenties: ${num(d.needed) ?? '?'} nodig, ${num(d.available) ?? '?'} beschikbaar${num(d.short) ? ` (${num(d.short)} tekort)` : ''}. Licenties die het bronlicentieplan vrijmaakt, tellen niet mee.${accounts} Koop er meer bij of maak er eerst vrij.`;
     },
     TARGET_NOT_ACTIVE: (d: D) => {
       const status = str(d.capabilityStatus);
       if (d.unusable) return `Het doelabonnement is ${status ?? 'niet actief'}: de licenties ervan kunnen niet worden toegewezen. Verleng of heractiveer het eerst.`;
-      if (status?.toLowerCase() === 'warning') return 'Het doelabonnement is in de respijtperiode (Warning): het is verlopen of verloopt bijna, en werkt niet meer als het niet wordt verlengd.';
+      if (status?.toLowerCase() === 'warning')
+        return 'Het doelabonnement is in de respijtperiode (Warning): het is verlopen of verloopt bijna, en werkt niet meer als het niet wordt verlengd.';
       return `Het doelabonnement is niet actief${status ? ` (${status})` : ''}. Controleer het in het Microsoft 365-beheercentrum.`;
     },
-    TARGET_NOT_ASSIGNABLE: (d: D) => `Het doellicentieplan is een abonnement voor ${str(d.appliesTo) ?? 'iets anders dan gebruikers'} en kan niet aan gebruikers of groepen worden toegewezen.`,
+    TARGET_NOT_ASSIGNABLE: (d: D) =>
+      `Het doellicentieplan is een abonnement voor ${str(d.appliesTo) ?? 'iets anders dan gebruikers'} en kan niet aan gebruikers of groepen worden toegewezen.`,
     MUTUALLY_EXCLUSIVE: (d: D) => {
       const sku = name(d.sku) ?? 'een ander licentieplan';
       const services = list(Array.isArray(d.plans) ? d.plans.map((p) => (p as { service?: string }).service ?? '').filter(Boolean) : d.plans);
@@ -455,7 +472,8 @@ export const nl: Messages = {
     DEPENDENCY_BROKEN: (d: D) => {
       const plan = str(d.planLabel) ?? str(d.plan) ?? 'Een serviceplan';
       const needs = list(d.requiresLabels ?? d.requiresAnyOf)?.replace(/, ([^,]*)$/, ' of $1') ?? 'een ander serviceplan';
-      if (d.directCopyRemoval) return `Hun eigen kopie van ${name(d.sku) ?? 'het oude licentieplan'} wordt vóór die van de groep verwijderd: de kopie van de groep heeft ${needs} nodig voor ${plan}, en alleen hun eigen kopie levert dat, dus Microsoft weigert die verwijdering en zij houden hun eigen kopie. Laat hun rechtstreeks toegewezen kopieën buiten deze wijziging, of schakel ${needs} eerst in de groepslicentie in.`;
+      if (d.directCopyRemoval)
+        return `Hun eigen kopie van ${name(d.sku) ?? 'het oude licentieplan'} wordt vóór die van de groep verwijderd: de kopie van de groep heeft ${needs} nodig voor ${plan}, en alleen hun eigen kopie levert dat, dus Microsoft weigert die verwijdering en zij houden hun eigen kopie. Laat hun rechtstreeks toegewezen kopieën buiten deze wijziging, of schakel ${needs} eerst in de groepslicentie in.`;
       return d.targetOwnPlan
         ? `${plan} van het nieuwe licentieplan heeft ${needs} nodig, dat uit zou staan: Microsoft weigert dat. Laat een van beide ingeschakeld.`
         : `${plan}${name(d.sku) ? ` van ${name(d.sku)}` : ''} heeft ${needs} nodig; het bronlicentieplan levert dat nu, het nieuwe licentieplan zoals ingesteld niet. Laat die service ingeschakeld in het nieuwe licentieplan${name(d.sku) ? `, of schakel haar in ${name(d.sku)} in` : ''}.`;
@@ -464,7 +482,10 @@ export const nl: Messages = {
       const removed = num(d.removed) ?? 0;
       const swapped = num(d.swapped) ?? 0;
       const parts = ['Dit ongedaan maken wijzigt alleen de groep.'];
-      if (removed) parts.push(`${plural(removed, 'lid had', 'leden hadden')} het oude licentieplan ook rechtstreeks toegewezen; die kopieën zijn weggehaald en komen niet terug: zij krijgen het oude licentieplan weer via de groep, met de serviceplannen van de groep.`);
+      if (removed)
+        parts.push(
+          `${plural(removed, 'lid had', 'leden hadden')} het oude licentieplan ook rechtstreeks toegewezen; die kopieën zijn weggehaald en komen niet terug: zij krijgen het oude licentieplan weer via de groep, met de serviceplannen van de groep.`,
+        );
       if (swapped) parts.push(`${plural(swapped, 'lid houdt', 'leden houden')} het nieuwe licentieplan op de eigen kopie: maak dat per gebruiker ongedaan.`);
       return parts.join(' ');
     },
@@ -476,7 +497,9 @@ export const nl: Messages = {
       const parts = [
         other ? `zij verliezen ${other}: het nieuwe licentieplan heeft die service niet` : '',
         down ? `zij krijgen een kleinere editie van ${down}` : '',
-        direct ? `leden van wie deze wijziging hun eigen rechtstreeks toegewezen kopie van het oude licentieplan weghaalt, verliezen ${direct}: in het nieuwe licentieplan van de groep staat die uit, net als in het oude` : '',
+        direct
+          ? `leden van wie deze wijziging hun eigen rechtstreeks toegewezen kopie van het oude licentieplan weghaalt, verliezen ${direct}: in het nieuwe licentieplan van de groep staat die uit, net als in het oude`
+          : '',
       ].filter(Boolean);
       return parts.length
         ? `${parts.join('; ').replace(/^./, (c) => c.toUpperCase())}. Dit kan leiden tot verlies van service of gegevens.`
@@ -492,15 +515,19 @@ export const nl: Messages = {
       'De groep wordt on-premises beheerd en gesynchroniseerd: het lidmaatschap wordt daar beheerd en wijzigingen komen met vertraging door. De wissel wijzigt alleen de licentie van de groep, niet de leden.',
     GROUP_DYNAMIC: (d: D) =>
       `De groep heeft dynamisch groepslidmaatschap${str(d.membershipRule) ? `, met de regel ${str(d.membershipRule)}` : ''}: leden komen en gaan volgens de regel, en wie lid is krijgt het nieuwe licentieplan.`,
-    GROUP_NOT_SECURITY: (_d: D) => 'Alleen beveiligingsgroepen kunnen licenties hebben, en deze groep is er geen. Gebruik een beveiligingsgroep, of schakel beveiliging in voor deze groep.',
+    GROUP_NOT_SECURITY: (_d: D) =>
+      'Alleen beveiligingsgroepen kunnen licenties hebben, en deze groep is er geen. Gebruik een beveiligingsgroep, of schakel beveiliging in voor deze groep.',
     NESTED_GROUPS: (_d: D) =>
       'De groep bevat andere groepen: licenties gaan alleen naar directe leden, dus de leden van die groepen krijgen via deze groep niets, voor of na de wissel.',
-    GROUP_PROCESSING: (d: D) => `Entra ID verwerkt nog een eerdere licentiewijziging van deze groep${str(d.state) ? ` (${processing(str(d.state)!)})` : ''}. Wacht tot dat klaar is.`,
+    GROUP_PROCESSING: (d: D) =>
+      `Entra ID verwerkt nog een eerdere licentiewijziging van deze groep${str(d.state) ? ` (${processing(str(d.state)!)})` : ''}. Wacht tot dat klaar is.`,
     MEMBERS_IN_ERROR: (d: D) =>
       `Sommige leden hebben al een licentiefout via deze groep${errors(d.byError) ? ` (${errors(d.byError)})` : ''}. De wissel past het nieuwe licentieplan van de groep ook op hen toe: een fout die door het oude licentieplan kwam (een conflict ermee) verdwijnt daarmee, elke andere blijft tot de oorzaak is opgelost; de andere bevindingen zeggen wat voor hen geldt.`,
     TARGET_ALREADY_HELD: (d: D) => {
       const plan = name(d.target) ?? 'het doellicentieplan';
-      const where = [d.group ? 'op de groep zelf' : '', d.direct ? 'rechtstreeks toegewezen' : '', list(d.groups) ? `via de groep ${list(d.groups)}` : ''].filter(Boolean).join(' en ');
+      const where = [d.group ? 'op de groep zelf' : '', d.direct ? 'rechtstreeks toegewezen' : '', list(d.groups) ? `via de groep ${list(d.groups)}` : '']
+        .filter(Boolean)
+        .join(' en ');
       return `Zij hebben ${plan} al${where ? ` (${where})` : ''}: er valt niets te verplaatsen en er wordt niets uitgevoerd. Wilt u toch een ander licentieplan ermee vervangen, noem dat plan dan ("van ...").`;
     },
     SUITE_STACKED: (d: D) => {

@@ -41,7 +41,12 @@ export const ALIASES: Readonly<Record<string, readonly string[]>> = {
 
 /** Lower case, one space between words, punctuation other than + reduced to spaces. */
 export function normalizeName(s: string): string {
-  return s.normalize('NFKC').toLowerCase().replace(/[\u2010-\u2015]/g, '-').replace(/[^a-z0-9+]+/g, ' ').trim();
+  return s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u2010-\u2015]/g, '-')
+    .replace(/[^a-z0-9+]+/g, ' ')
+    .trim();
 }
 /** Letters and digits only: "m365-e3", "M365E3" and "M365 E3" meet here. */
 function compact(s: string): string {
@@ -94,7 +99,11 @@ export class Catalog {
   private readonly servicePlanById = new Map<string, ServicePlanInfo>();
   private readonly servicePlanByName = new Map<string, ServicePlanInfo>();
 
-  private constructor(plans: PlanInfo[], private readonly ref: ReferenceData, published: Map<string, string[]>) {
+  private constructor(
+    plans: PlanInfo[],
+    private readonly ref: ReferenceData,
+    published: Map<string, string[]>,
+  ) {
     this.list = plans;
     for (const p of plans) {
       this.bySkuId.set(p.skuId.toLowerCase(), p);
@@ -184,11 +193,10 @@ export class Catalog {
       );
     }
     const candidates = this.list.map(summary);
-    throw new LicensingError(
-      'PLAN_UNKNOWN',
-      `No plan called '${raw}' in this tenant. Plans: ${candidates.length ? candidates.map(describe).join('; ') : '(none)'}.`,
-      { name: raw, candidates },
-    );
+    throw new LicensingError('PLAN_UNKNOWN', `No plan called '${raw}' in this tenant. Plans: ${candidates.length ? candidates.map(describe).join('; ') : '(none)'}.`, {
+      name: raw,
+      candidates,
+    });
   }
 
   private match(raw: string): PlanInfo[] {
@@ -201,8 +209,10 @@ export class Catalog {
     let best = Infinity;
     let found: PlanInfo[] = [];
     const consider = (level: Level, p: PlanInfo) => {
-      if (level < best) { best = level; found = [p]; }
-      else if (level === best && !found.includes(p)) found.push(p);
+      if (level < best) {
+        best = level;
+        found = [p];
+      } else if (level === best && !found.includes(p)) found.push(p);
     };
     for (const k of this.keys) {
       if (k.plan.skuPartNumber.toUpperCase() === upper) consider(Level.PartNumber, k.plan);

@@ -6,7 +6,13 @@ const GUID = new RegExp(GUID_PATTERN, 'gi');
 function plans(message: string): string {
   // "service plans SHAREPOINTSTANDARD, SHAREPOINTENTERPRISE are mutually exclusive" -> the names.
   const m = message.match(/service plans? (.+?) (?:are mutually exclusive|depends? on)/i);
-  return m ? m[1]!.replace(GUID, '').replace(/\(\s*\)/g, '').replace(/\s+,/g, ',').trim() : '';
+  return m
+    ? m[1]!
+        .replace(GUID, '')
+        .replace(/\(\s*\)/g, '')
+        .replace(/\s+,/g, ',')
+        .trim()
+    : '';
 }
 
 /** A refused assignLicense call (Graph code + message) explained for an admin. */
@@ -35,7 +41,11 @@ export function explainAssignError(graphCode: string, graphMessage: string): str
   if (/throttl|too ?many ?requests|\b429\b|rate limit/.test(text)) {
     return 'Microsoft Graph is throttling requests right now. Nothing was changed by this call; wait a few minutes and run it again.';
   }
-  if (/disabledplans|disabled plan|service ?plan.*(invalid|not (?:part|valid))|invalid (?:service )?plan|subscription.*not found|invalid license|license.*(?:not valid|invalid)|sku.*(?:invalid|does not exist)/.test(text)) {
+  if (
+    /disabledplans|disabled plan|service ?plan.*(invalid|not (?:part|valid))|invalid (?:service )?plan|subscription.*not found|invalid license|license.*(?:not valid|invalid)|sku.*(?:invalid|does not exist)/.test(
+      text,
+    )
+  ) {
     return "Graph didn't accept the plan or one of its services: the plan may not be in this tenant any more, or a service to disable isn't part of it. Refresh the plans list and check the services chosen, then try again.";
   }
   if (/request_resourcenotfound|resource.*not found|does not exist|not ?found|\b404\b/.test(text)) {
@@ -54,7 +64,7 @@ export function explainMemberError(error: string): string {
     case 'countviolation':
       return 'Not enough licenses: the group could not give this member the plan because none were left. Buy or free licenses; Entra retries the member when licenses become available (or reprocess the user).';
     case 'mutuallyexclusiveviolation':
-      return "The plan clashes with another license the member holds (for example the old plan held directly or from another group). Remove the other license, then reprocess the user.";
+      return 'The plan clashes with another license the member holds (for example the old plan held directly or from another group). Remove the other license, then reprocess the user.';
     case 'dependencyviolation':
       return 'Another license of the member needs a service the group no longer provides. Enable that service in the group license or change the dependent license, then reprocess the user.';
     case 'prohibitedinusagelocationviolation':

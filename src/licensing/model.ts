@@ -204,15 +204,7 @@ export interface PrincipalMatch extends PrincipalRef {
   detail?: string;
 }
 
-export type LicensingErrorCode =
-  | 'PLAN_UNKNOWN'
-  | 'PLAN_AMBIGUOUS'
-  | 'PRINCIPAL_UNKNOWN'
-  | 'PRINCIPAL_AMBIGUOUS'
-  | 'SOURCE_AMBIGUOUS'
-  | 'INVALID_INPUT'
-  | 'BLOCKED'
-  | 'GRAPH_ERROR';
+export type LicensingErrorCode = 'PLAN_UNKNOWN' | 'PLAN_AMBIGUOUS' | 'PRINCIPAL_UNKNOWN' | 'PRINCIPAL_AMBIGUOUS' | 'SOURCE_AMBIGUOUS' | 'INVALID_INPUT' | 'BLOCKED' | 'GRAPH_ERROR';
 
 /** An error a person can act on: the bot and the CLI show `message` (or render from code + data). */
 export class LicensingError extends Error {

@@ -249,10 +249,7 @@ export class LicenseService implements LicensePort {
       }
       if (principal?.kind === 'group') {
         const [group, ctx] = await Promise.all([this.reader.group(principal.group), this.tenantContext()]);
-        const [members, inError] = await Promise.all([
-          this.gateway.listGroupUserMembers(group.id, 'id'),
-          this.gateway.membersWithLicenseErrors(group.id, 'id'),
-        ]);
+        const [members, inError] = await Promise.all([this.gateway.listGroupUserMembers(group.id, 'id'), this.gateway.membersWithLicenseErrors(group.id, 'id')]);
         return {
           principal: groupRef(group),
           licenses: group.assignedLicenses.map((l) => ({ plan: planSummary(ctx.catalog, this.ref, l.skuId), assignedByGroup: null, disabledPlans: l.disabledPlans })),
@@ -293,7 +290,8 @@ export class LicenseService implements LicensePort {
     const seen = new Set<string>();
     for (const a of change.assignments) {
       if (!a?.principal?.id || (a.principal.kind !== 'user' && a.principal.kind !== 'group')) throw bad('an assignment names no user or group');
-      if (!Array.isArray(a.addLicenses) || !Array.isArray(a.removeLicenses) || (!a.addLicenses.length && !a.removeLicenses.length)) throw bad(`the assignment for ${a.principal.displayName || a.principal.id} changes nothing`);
+      if (!Array.isArray(a.addLicenses) || !Array.isArray(a.removeLicenses) || (!a.addLicenses.length && !a.removeLicenses.length))
+        throw bad(`the assignment for ${a.principal.displayName || a.principal.id} changes nothing`);
       if (a.addLicenses.some((l) => !l?.skuId || !Array.isArray(l.disabledPlans))) throw bad('a license to add has no skuId');
       const key = `${a.principal.kind}:${a.principal.id.toLowerCase()}`;
       if (seen.has(key)) throw bad(`${a.principal.displayName || a.principal.id} appears twice`);

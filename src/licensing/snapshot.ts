@@ -20,7 +20,6 @@ import { groupRef, userRef } from './principal-ref';
 
 const ERROR_STATES = new Set(['error', 'activewitherror']);
 
-
 export function groupDetail(g: Pick<GraphGroup, 'securityEnabled' | 'groupTypes' | 'onPremisesSyncEnabled'>): string {
   const bits: string[] = [];
   if ((g.groupTypes ?? []).includes('Unified')) bits.push('Microsoft 365');
@@ -244,16 +243,15 @@ export interface TenantContext {
   catalog: Catalog;
 }
 
-export type ResolvedPrincipal =
-  | { kind: 'user'; user: GraphUser }
-  | { kind: 'group'; group: GraphGroup }
-  | { kind: 'users'; users: GraphUser[]; notFound: string[] };
+export type ResolvedPrincipal = { kind: 'user'; user: GraphUser } | { kind: 'group'; group: GraphGroup } | { kind: 'users'; users: GraphUser[]; notFound: string[] };
 
 /**
  * What the preflight reads of every member: the user fields less department (no check uses it,
  * and at 100,000 members every field is megabytes to decode and parse).
  */
-export const MEMBER_SELECT = USER_SELECT.split(',').filter((f) => f !== 'department').join(',');
+export const MEMBER_SELECT = USER_SELECT.split(',')
+  .filter((f) => f !== 'department')
+  .join(',');
 
 /** How many group names -> ids a reader remembers (for reading members while the name is looked up). */
 const KNOWN_GROUP_NAMES = 500;
@@ -278,11 +276,15 @@ export class SnapshotReader {
     const suggestions: PrincipalMatch[] = GUID_RE.test(q)
       ? []
       : (await this.gateway.searchUsers(prefix, 5)).map((s) => ({ ...userRef(s), ...(s.department ? { detail: s.department } : {}) }));
-    throw new LicensingError('PRINCIPAL_UNKNOWN', `No user '${q}' in this tenant${suggestions.length ? `. Did you mean: ${suggestions.map((s) => s.userPrincipalName).join(', ')}?` : '.'}`, {
-      query: q,
-      kind: 'user',
-      suggestions,
-    });
+    throw new LicensingError(
+      'PRINCIPAL_UNKNOWN',
+      `No user '${q}' in this tenant${suggestions.length ? `. Did you mean: ${suggestions.map((s) => s.userPrincipalName).join(', ')}?` : '.'}`,
+      {
+        query: q,
+        kind: 'user',
+        suggestions,
+      },
+    );
   }
 
   /** A group by object id or exact display name; PRINCIPAL_UNKNOWN / PRINCIPAL_AMBIGUOUS otherwise. */
@@ -313,11 +315,15 @@ export class SnapshotReader {
       ...groupRef(g),
       detail: groupDetail(g),
     }));
-    throw new LicensingError('PRINCIPAL_UNKNOWN', `No group '${q}' in this tenant${suggestions.length ? `. Did you mean: ${suggestions.map((s) => s.displayName).join(', ')}?` : '.'}`, {
-      query: q,
-      kind: 'group',
-      suggestions,
-    });
+    throw new LicensingError(
+      'PRINCIPAL_UNKNOWN',
+      `No group '${q}' in this tenant${suggestions.length ? `. Did you mean: ${suggestions.map((s) => s.displayName).join(', ')}?` : '.'}`,
+      {
+        query: q,
+        kind: 'group',
+        suggestions,
+      },
+    );
   }
 
   async users(queries: string[]): Promise<{ users: GraphUser[]; notFound: string[] }> {
@@ -337,7 +343,7 @@ export class SnapshotReader {
         if (!Array.isArray(query.users)) break;
         return { kind: 'users', ...(await this.users(query.users)) };
     }
-    throw new LicensingError('INVALID_INPUT', "The change must name a user, a group, or a list of users.");
+    throw new LicensingError('INVALID_INPUT', 'The change must name a user, a group, or a list of users.');
   }
 
   /**

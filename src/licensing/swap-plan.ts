@@ -171,14 +171,19 @@ export function diffServices(before: readonly ServicePlanInfo[], after: readonly
   const downgraded: string[] = [];
   for (const [key, ks] of srcOn) {
     const t = tgtOn.get(key);
-    if (!t) { lost.push(ks[0]!.label); continue; }
+    if (!t) {
+      lost.push(ks[0]!.label);
+      continue;
+    }
     const sBest = ks.reduce((a, b) => (b.tier > a.tier ? b : a));
     const tBest = t.reduce((a, b) => (b.tier > a.tier ? b : a));
-    if (tBest.tier === sBest.tier) { kept.push(ks[0]!.label); continue; }
+    if (tBest.tier === sBest.tier) {
+      kept.push(ks[0]!.label);
+      continue;
+    }
     // Several editions share one friendly name ("Power Apps for Office 365"): then the plan
     // names are the only thing that tells the editions apart.
-    const [from, to] =
-      sBest.plan.friendlyName === tBest.plan.friendlyName ? [sBest.plan.name, tBest.plan.name] : [sBest.plan.friendlyName, tBest.plan.friendlyName];
+    const [from, to] = sBest.plan.friendlyName === tBest.plan.friendlyName ? [sBest.plan.name, tBest.plan.name] : [sBest.plan.friendlyName, tBest.plan.friendlyName];
     (tBest.tier > sBest.tier ? upgraded : downgraded).push(`${sBest.label}: ${from} -> ${to}`);
   }
   for (const [key, ks] of tgtOn) if (!srcOn.has(key)) gained.push(ks[0]!.label);

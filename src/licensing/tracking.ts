@@ -9,7 +9,6 @@ import { userRef } from './principal-ref';
 const ERROR_STATES = new Set(['error', 'activewitherror']);
 const NO_ERROR = new Set(['', 'none']);
 
-
 function atOrAfter(ts: string | null | undefined, since: number | undefined): boolean {
   if (since === undefined || !ts) return true; // no timestamp to compare: do not hold it against the member
   const t = Date.parse(ts);

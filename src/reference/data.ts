@@ -92,18 +92,27 @@ export function parseCsv(text: string): Record<string, string>[] {
     const c = text[i];
     if (quoted) {
       if (c === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
       } else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); field = '';
+      row.push(field);
+      field = '';
       if (row.length > 1 || row[0] !== '') rows.push(row);
       row = [];
     } else field += c;
   }
-  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
   const [header, ...body] = rows;
   if (!header) return [];
   const names = header.map((h) => h.replace(/^\uFEFF/, '').trim());
@@ -149,11 +158,23 @@ export function loadReferenceData(dir: string = DATA_DIR): ReferenceData {
   }
   for (const a of aliasRows) {
     const sku = skusById.get(a.sku_id.toLowerCase());
-    if (sku && a.other_spellings_published_by_microsoft) sku.otherNames.push(...a.other_spellings_published_by_microsoft.split(';').map((s) => s.trim()).filter(Boolean));
+    if (sku && a.other_spellings_published_by_microsoft)
+      sku.otherNames.push(
+        ...a.other_spellings_published_by_microsoft
+          .split(';')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
   }
   const familyByPlanName = new Map<string, ServiceFamilyEntry>();
   for (const f of familyRows) {
-    familyByPlanName.set(f.service_plan_name.toUpperCase(), { family: f.family, tier: f.tier, planName: f.service_plan_name, planId: f.service_plan_id.toLowerCase(), friendlyName: f.service_plan_friendly_name });
+    familyByPlanName.set(f.service_plan_name.toUpperCase(), {
+      family: f.family,
+      tier: f.tier,
+      planName: f.service_plan_name,
+      planId: f.service_plan_id.toLowerCase(),
+      friendlyName: f.service_plan_friendly_name,
+    });
   }
   return { skusById, skusByPartNumber, plansById, plansByName, familyByPlanName, rules: rulesParsed.data };
 }

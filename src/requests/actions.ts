@@ -251,10 +251,6 @@ export class RequestActions {
   private casRefusal(current: ChangeRequest, cardVersion: number | undefined): Refusal {
     if (current.state === 'expired') return refuseExpired(current);
     if (current.state !== 'pending') return refuse('already_decided', describeState(current), current);
-    return refuse(
-      'stale',
-      `This card is out of date (version ${cardVersion ?? '?'}, the request is at version ${current.version}); here is the current one.`,
-      current,
-    );
+    return refuse('stale', `This card is out of date (version ${cardVersion ?? '?'}, the request is at version ${current.version}); here is the current one.`, current);
   }
 }

@@ -13,9 +13,7 @@ export type ApproverEntry =
   | { kind: 'user'; value: string } // `user:` prefix: UPN or object id
   | { kind: 'group'; value: string }; // `group:` prefix: group object id
 
-export type ApprovalCheck =
-  | { ok: true }
-  | { ok: false; reason: 'wrong_tenant' | 'not_approver' | 'own_request'; message: string; noApproversConfigured?: true };
+export type ApprovalCheck = { ok: true } | { ok: false; reason: 'wrong_tenant' | 'not_approver' | 'own_request'; message: string; noApproversConfigured?: true };
 
 export interface ApproverPolicyOptions {
   /** APPROVERS: comma/semicolon/space separated list, or already split. */
@@ -32,17 +30,10 @@ export interface ApproverPolicyOptions {
   log?: { warn(message: string, meta?: Record<string, unknown>): void };
 }
 
-
 /** "No such group" as the LicensePort reports it: PRINCIPAL_UNKNOWN, or a Graph 404. */
 function isNotFound(err: unknown): boolean {
   const e = err as { code?: unknown; status?: unknown; data?: { status?: unknown; code?: unknown } };
-  return (
-    e?.code === 'PRINCIPAL_UNKNOWN' ||
-    e?.code === 'INVALID_INPUT' ||
-    e?.status === 404 ||
-    e?.data?.status === 404 ||
-    e?.data?.code === 'Request_ResourceNotFound'
-  );
+  return e?.code === 'PRINCIPAL_UNKNOWN' || e?.code === 'INVALID_INPUT' || e?.status === 404 || e?.data?.status === 404 || e?.data?.code === 'Request_ResourceNotFound';
 }
 
 export function sameId(a: string | undefined | null, b: string | undefined | null): boolean {

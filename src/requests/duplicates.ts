@@ -8,7 +8,9 @@ import type { Actor, ChangeRequest, RequestStore } from './types';
 /** What makes two changes the same: who, from which plan to which, and with which members. */
 export function changeKey(change: ResolvedChange): string {
   const who = change.assignments.map((a) => `${a.principal.kind}:${a.principal.id.toLowerCase()}`).sort();
-  return [change.kind, change.principal.id.toLowerCase(), change.from.skuId.toLowerCase(), change.to.skuId.toLowerCase(), change.includeDirectCopies ? 'direct' : '', ...who].join('|');
+  return [change.kind, change.principal.id.toLowerCase(), change.from.skuId.toLowerCase(), change.to.skuId.toLowerCase(), change.includeDirectCopies ? 'direct' : '', ...who].join(
+    '|',
+  );
 }
 
 /** The requester's pending, unexpired request for the same change (and the same undo), if any. */
@@ -21,10 +23,10 @@ export async function findDuplicatePending(
   const key = changeKey(change);
   const now = opts.now.getTime();
   return (await store.list({ states: ['pending'], requesterId: requester.id })).find(
-      (r) =>
-        r.requester.tenantId.toLowerCase() === requester.tenantId.toLowerCase() &&
-        Date.parse(r.expiresAt) > now &&
-        (r.undoOf ?? undefined) === (opts.undoOf ?? undefined) &&
-        changeKey(r.preflight.change) === key,
-    );
+    (r) =>
+      r.requester.tenantId.toLowerCase() === requester.tenantId.toLowerCase() &&
+      Date.parse(r.expiresAt) > now &&
+      (r.undoOf ?? undefined) === (opts.undoOf ?? undefined) &&
+      changeKey(r.preflight.change) === key,
+  );
 }

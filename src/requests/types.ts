@@ -3,17 +3,7 @@
 // activity (Actor), never from card data.
 import type { ChangeSpec, PreflightResult, SwapResult, TrackingReport, TrackingProgress } from '../licensing/model';
 
-export const REQUEST_STATES = [
-  'pending',
-  'approved',
-  'running',
-  'completed',
-  'failed',
-  'partial',
-  'rejected',
-  'cancelled',
-  'expired',
-] as const;
+export const REQUEST_STATES = ['pending', 'approved', 'running', 'completed', 'failed', 'partial', 'rejected', 'cancelled', 'expired'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 export const FINAL_STATES: readonly RequestState[] = ['completed', 'failed', 'partial', 'rejected', 'cancelled', 'expired'];
 
@@ -87,9 +77,7 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
-export type TransitionResult =
-  | { ok: true; request: ChangeRequest }
-  | { ok: false; reason: 'unknown' | 'state' | 'version'; request?: ChangeRequest };
+export type TransitionResult = { ok: true; request: ChangeRequest } | { ok: false; reason: 'unknown' | 'state' | 'version'; request?: ChangeRequest };
 
 /**
  * The store port: durable requests, their audit trail, run leases and the notice outbox. SQLite
@@ -99,14 +87,7 @@ export type TransitionResult =
  * processes, two instances) exactly one wins.
  */
 export interface RequestStore {
-  create(input: {
-    spec: ChangeSpec;
-    preflight: PreflightResult;
-    requester: Actor;
-    ttlMs: number;
-    undoOf?: string;
-    conversationKey?: string;
-  }): Promise<ChangeRequest>;
+  create(input: { spec: ChangeSpec; preflight: PreflightResult; requester: Actor; ttlMs: number; undoOf?: string; conversationKey?: string }): Promise<ChangeRequest>;
   /** By id as people type it ("12", "#12", "R12"); undefined when there is none. */
   get(id: string): Promise<ChangeRequest | undefined>;
   transition(
@@ -161,30 +142,10 @@ export interface RequestNotifier {
   reminder?(request: ChangeRequest): Promise<void>;
 }
 
-export type RequestEvent =
-  | 'requested'
-  | 'approved'
-  | 'rejected'
-  | 'cancelled'
-  | 'expired'
-  | 'started'
-  | 'worsened'
-  | 'completed'
-  | 'failed'
-  | 'partial';
+export type RequestEvent = 'requested' | 'approved' | 'rejected' | 'cancelled' | 'expired' | 'started' | 'worsened' | 'completed' | 'failed' | 'partial';
 
 /** Why the workflow refused an action. The bot renders its own text from this; `message` is plain English. */
-export type RefusalReason =
-  | 'unknown'
-  | 'not_approver'
-  | 'not_requester'
-  | 'own_request'
-  | 'already_decided'
-  | 'expired'
-  | 'stale'
-  | 'wrong_tenant'
-  | 'blocked'
-  | 'not_allowed';
+export type RefusalReason = 'unknown' | 'not_approver' | 'not_requester' | 'own_request' | 'already_decided' | 'expired' | 'stale' | 'wrong_tenant' | 'blocked' | 'not_allowed';
 
 /** Every ChangeRequests action answers with this; user errors never throw. */
 export type WorkflowResult =

@@ -91,7 +91,8 @@ export function runBatch(body: unknown, malformed: boolean, execute: (sub: Batch
       const headers: Record<string, string | undefined> = {};
       if (o.headers && typeof o.headers === 'object') for (const [k, v] of Object.entries(o.headers)) headers[k.toLowerCase()] = String(v);
       const dependsOn = Array.isArray(o.dependsOn) ? o.dependsOn.map(String) : [];
-      for (const d of dependsOn) if (!requests.some((x) => String((x as Record<string, unknown>)?.id) === d)) throw errors.batchInvalid(`Request '${id}' depends on unknown request '${d}'.`);
+      for (const d of dependsOn)
+        if (!requests.some((x) => String((x as Record<string, unknown>)?.id) === d)) throw errors.batchInvalid(`Request '${id}' depends on unknown request '${d}'.`);
       let b = o.body;
       // Bodies may come as JSON text (or base64 for binary, which Graph's licensing never takes).
       if (typeof b === 'string' && /json/i.test(headers['content-type'] ?? 'application/json')) {

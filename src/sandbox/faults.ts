@@ -61,7 +61,8 @@ export class Faults {
     const withhold = o.withhold;
     if (withhold !== undefined) {
       if (!Array.isArray(withhold) || !withhold.length || withhold.some((f) => typeof f !== 'string' || !f)) return 'withhold must be a list of property names';
-      if (o.status !== undefined || o.hideSuccess !== undefined || o.retryAfterSeconds !== undefined) return 'withhold serves the request: leave status, hideSuccess and retryAfterSeconds out';
+      if (o.status !== undefined || o.hideSuccess !== undefined || o.retryAfterSeconds !== undefined)
+        return 'withhold serves the request: leave status, hideSuccess and retryAfterSeconds out';
     } else if (typeof o.status !== 'number' || !Number.isInteger(o.status) || o.status < 400 || o.status > 599) return 'status must be 429, 500 or 503 (any 4xx/5xx is accepted)';
     if (o.times !== undefined && (typeof o.times !== 'number' || !Number.isInteger(o.times) || o.times < 1)) return 'times must be a whole number of 1 or more';
     if (o.retryAfterSeconds !== undefined && (typeof o.retryAfterSeconds !== 'number' || o.retryAfterSeconds < 0)) return 'retryAfterSeconds must be 0 or more';

@@ -79,9 +79,7 @@ export const GenerateSchema = z
 export const RulesSchema = z
   .object({
     mutuallyExclusive: z.array(z.array(z.string().min(1)).min(2, 'a mutually exclusive set names at least two plans')).optional(),
-    dependencies: z
-      .array(z.object({ plan: z.string().min(1), requiresAnyOf: z.array(z.string().min(1)).min(1) }).strict())
-      .optional(),
+    dependencies: z.array(z.object({ plan: z.string().min(1), requiresAnyOf: z.array(z.string().min(1)).min(1) }).strict()).optional(),
   })
   .strict();
 

@@ -153,8 +153,7 @@ const obj = (v: unknown): Raw | undefined => (v && typeof v === 'object' && !Arr
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 const num = (v: unknown, dflt: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : dflt);
-const country = (v: unknown): string | null | undefined =>
-  v === null ? null : typeof v === 'string' && /^[A-Za-z]{2}$/.test(v) ? v.toUpperCase() : undefined;
+const country = (v: unknown): string | null | undefined => (v === null ? null : typeof v === 'string' && /^[A-Za-z]{2}$/.test(v) ? v.toUpperCase() : undefined);
 
 function dedupe(problems: FixtureProblem[]): FixtureProblem[] {
   const seen = new Set<string>();

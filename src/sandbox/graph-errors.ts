@@ -34,8 +34,7 @@ export function innerError(clientRequestId?: string): InnerError {
 const bad = (message: string) => new GraphError(400, 'Request_BadRequest', message);
 
 export const errors = {
-  notFound: (id: string) =>
-    new GraphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`),
+  notFound: (id: string) => new GraphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`),
   noRoute: (path: string) => new GraphError(400, 'BadRequest', `Resource not found for the segment '${path.split('?')[0].split('/').filter(Boolean).pop() ?? path}'.`),
   methodNotAllowed: () => new GraphError(405, 'Request_BadRequest', 'The requested method is not allowed for this resource.'),
   malformedJson: () => new GraphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'),
@@ -51,8 +50,7 @@ export const errors = {
   usageLocation: () => bad('License assignment cannot be done for user with invalid usage location.'),
   noSeats: (skuId: string) => bad(`Subscription with SKU ${skuId} does not have any available licenses.`),
   mutuallyExclusive: (planIds: string[]) => bad(`License assignment failed because service plans ${planIds.join(',')} are mutually exclusive.`),
-  dependency: (planId: string, requiredIds: string[]) =>
-    bad(`License assignment failed because service plan ${planId} depends on the service plan(s) ${requiredIds.join(',')}.`),
+  dependency: (planId: string, requiredIds: string[]) => bad(`License assignment failed because service plan ${planId} depends on the service plan(s) ${requiredIds.join(',')}.`),
   inherited: () => bad('User license is inherited from a group membership and it cannot be removed directly from the user.'),
   userLacksLicense: () => bad('User does not have a corresponding license.'),
   groupLacksLicense: () => bad('Group does not have a corresponding license.'),

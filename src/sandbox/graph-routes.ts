@@ -193,7 +193,7 @@ function groupsRoute(tenant: Tenant, req: GraphRequest, segs: string[], lower: s
     // { "@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}" }
     if (m !== 'POST') throw errors.methodNotAllowed();
     const ref = (req.body as { '@odata.id'?: unknown } | undefined)?.['@odata.id'];
-    const id = typeof ref === 'string' ? ref.split('/').pop() ?? '' : '';
+    const id = typeof ref === 'string' ? (ref.split('/').pop() ?? '') : '';
     const user = id ? tenant.user(id) : undefined;
     if (!user) throw errors.notFound(id);
     tenant.addMember(group, user);
@@ -245,7 +245,10 @@ function list<T>(
     if ((req.headers['consistencylevel'] ?? '').toLowerCase() !== 'eventual') throw errors.countNeedsConsistency();
     return { status: 200, headers: { 'Content-Type': 'text/plain' }, body: String(matching.length) };
   }
-  const res = jsonBytes(200, pageBytes(matching, q, req.url, context, (x) => serialize(x, select)));
+  const res = jsonBytes(
+    200,
+    pageBytes(matching, q, req.url, context, (x) => serialize(x, select)),
+  );
   res.items = Math.max(0, Math.min(matching.length, q.offset + q.top) - q.offset);
   return res;
 }

@@ -16,8 +16,10 @@ interface Args {
 }
 
 function usage(): string {
-  return 'usage: node dist/src/sandbox/main.js [--tenant FILE] [--port N] [--host 127.0.0.1]\n' +
-    `  defaults: --tenant $SANDBOX_TENANT or ${DEMO_TENANT}; --port $SANDBOX_PORT or ${DEFAULT_PORT}`;
+  return (
+    'usage: node dist/src/sandbox/main.js [--tenant FILE] [--port N] [--host 127.0.0.1]\n' +
+    `  defaults: --tenant $SANDBOX_TENANT or ${DEMO_TENANT}; --port $SANDBOX_PORT or ${DEFAULT_PORT}`
+  );
 }
 
 /** `defaults`: SANDBOX_TENANT and SANDBOX_PORT as src/config.ts read them; the flags override them. */

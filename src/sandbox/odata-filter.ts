@@ -103,7 +103,7 @@ export function parseFilter(text: string): FilterExpr {
     return parts;
   };
   // `any(` after a slash starts a lambda rather than a property segment.
-  const isLambda = (at: number) => isWord(tokens[at], 'any') || isWord(tokens[at], 'all') ? tokens[at + 1]?.t === 'punc' && tokens[at + 1].v === '(' : false;
+  const isLambda = (at: number) => (isWord(tokens[at], 'any') || isWord(tokens[at], 'all') ? tokens[at + 1]?.t === 'punc' && tokens[at + 1].v === '(' : false);
 
   const literal = (): Literal => {
     const tok = tokens[pos++];

@@ -49,7 +49,10 @@ export function option(params: URLSearchParams, name: string): string | undefine
 export function parseSelect(params: URLSearchParams): string[] | undefined {
   const raw = option(params, 'select');
   if (raw === undefined) return undefined;
-  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return list.length ? list : undefined;
 }
 
@@ -90,9 +93,7 @@ function parseSearch(raw: string, support: ResourceQuerySupport<unknown>): Searc
       else if (word !== 'AND') {
         const colon = word.indexOf(':');
         throw errors.searchSyntax(
-          colon >= 0
-            ? `character ':' is not valid at position ${i + colon} in '${text}'.`
-            : `search clause '${word}' must be written "property:term" in double quotes.`,
+          colon >= 0 ? `character ':' is not valid at position ${i + colon} in '${text}'.` : `search clause '${word}' must be written "property:term" in double quotes.`,
         );
       }
       i += word.length;
@@ -105,7 +106,13 @@ function parseSearch(raw: string, support: ResourceQuerySupport<unknown>): Searc
     if (colon <= 0) throw errors.searchProperty(clause);
     const prop = clause.slice(0, colon).trim();
     if (!support.searchable.has(prop.toLowerCase())) throw errors.searchProperty(prop);
-    groups[groups.length - 1].push({ prop, term: clause.slice(colon + 1).trim().toLowerCase() });
+    groups[groups.length - 1].push({
+      prop,
+      term: clause
+        .slice(colon + 1)
+        .trim()
+        .toLowerCase(),
+    });
     i = end + 1;
   }
   const any = groups.filter((g) => g.length);

@@ -42,10 +42,7 @@ const USER_FIELDS: Record<string, Field<UserRec>> = {
     })),
 };
 /** Without $select: Graph's default user properties (v1.0). */
-const USER_DEFAULT = [
-  'id', 'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage',
-  'surname', 'userPrincipalName',
-];
+const USER_DEFAULT = ['id', 'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName'];
 
 const GROUP_FIELDS: Record<string, Field<GroupRec>> = {
   id: (g) => g.id,
@@ -66,8 +63,18 @@ const GROUP_FIELDS: Record<string, Field<GroupRec>> = {
 };
 /** Without $select: Graph's default group properties (the licensing ones are $select-only). */
 const GROUP_DEFAULT = [
-  'id', 'description', 'displayName', 'groupTypes', 'mail', 'mailEnabled', 'mailNickname', 'membershipRule',
-  'membershipRuleProcessingState', 'onPremisesSyncEnabled', 'securityEnabled', 'visibility',
+  'id',
+  'description',
+  'displayName',
+  'groupTypes',
+  'mail',
+  'mailEnabled',
+  'mailNickname',
+  'membershipRule',
+  'membershipRuleProcessingState',
+  'onPremisesSyncEnabled',
+  'securityEnabled',
+  'visibility',
 ];
 /** Filter-only properties: accepted in $select, never in an answer. */
 const NEVER_RETURNED = new Set(['hasMembersWithLicenseErrors']);
@@ -209,7 +216,20 @@ function reader<T>(fields: Record<string, Field<T>>, names: Map<string, string>,
 export function userQuerySupport(tenant: Tenant): ResourceQuerySupport<UserRec> {
   return {
     typeName: 'User',
-    filterable: lower(['id', 'userPrincipalName', 'displayName', 'mail', 'department', 'usageLocation', 'accountEnabled', 'givenName', 'surname', 'jobTitle', 'userType', 'onPremisesSyncEnabled']),
+    filterable: lower([
+      'id',
+      'userPrincipalName',
+      'displayName',
+      'mail',
+      'department',
+      'usageLocation',
+      'accountEnabled',
+      'givenName',
+      'surname',
+      'jobTitle',
+      'userType',
+      'onPremisesSyncEnabled',
+    ]),
     filterCollections: lower(['assignedLicenses']),
     searchable: lower(['displayName', 'userPrincipalName', 'mail', 'givenName', 'surname']),
     sortable: lower(['displayName', 'userPrincipalName']),

@@ -26,7 +26,11 @@ export class RuleBook {
   private readonly profiles = new Map<string, LicenseProfile>();
   private readonly skus = new Map<string, { sku: ResolvedSku; nameById: Map<string, string>; idByName: Map<string, string> }>();
 
-  constructor(rules: ResolvedRules, skus: ResolvedSku[], private readonly fallbackIdByName: (name: string) => string | undefined) {
+  constructor(
+    rules: ResolvedRules,
+    skus: ResolvedSku[],
+    private readonly fallbackIdByName: (name: string) => string | undefined,
+  ) {
     rules.mutuallyExclusive.forEach((set, i) => {
       for (const name of new Set(set)) {
         const list = this.setsByPlan.get(name) ?? [];

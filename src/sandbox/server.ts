@@ -24,7 +24,10 @@ export class SandboxHost {
   private random: () => number;
 
   /** `reload` re-reads the fixture (its file, if it came from one) for POST /_sandbox/reset. */
-  constructor(tenant: Tenant, private readonly reload: () => FixtureResult) {
+  constructor(
+    tenant: Tenant,
+    private readonly reload: () => FixtureResult,
+  ) {
     this.tenant = tenant;
     this.random = seededRandom(tenant.behavior.seed);
   }
@@ -88,10 +91,15 @@ export class SandboxHost {
           ? faultResponse(fault.status, fault.retryAfterSeconds, cid)
           : method !== 'POST'
             ? errorResponse(errors.methodNotAllowed(), cid)
-            : runBatch(body, malformed, (sub) => this.graph(sub.method, sub.path, url.origin, { ...sub.headers, 'client-request-id': sub.headers['client-request-id'] ?? cid }, sub.body, false, true), {
-                ...(b.batchOrder === 'shuffled' ? { pick: (n: number) => Math.floor(this.random() * n) } : {}),
-                ...(cid ? { clientRequestId: cid } : {}),
-              });
+            : runBatch(
+                body,
+                malformed,
+                (sub) => this.graph(sub.method, sub.path, url.origin, { ...sub.headers, 'client-request-id': sub.headers['client-request-id'] ?? cid }, sub.body, false, true),
+                {
+                  ...(b.batchOrder === 'shuffled' ? { pick: (n: number) => Math.floor(this.random() * n) } : {}),
+                  ...(cid ? { clientRequestId: cid } : {}),
+                },
+              );
         this.logEntry(method, '/$batch', url.search, out.status, at, false, !!fault);
       } else {
         out = this.graph(method, pathAndQuery, url.origin, headers, body, malformed, false, at);
@@ -158,7 +166,10 @@ export class SandboxHost {
 
   /** Test controls: not Graph, never delayed, never logged, never faulted. */
   private control(method: string, url: URL, body: unknown, malformed: boolean): GraphResponse {
-    const what = url.pathname.replace(/^\/_sandbox\/?/i, '').replace(/\/$/, '').toLowerCase();
+    const what = url.pathname
+      .replace(/^\/_sandbox\/?/i, '')
+      .replace(/\/$/, '')
+      .toLowerCase();
     const ok = (status: number, b?: unknown): GraphResponse => ({ status, headers: { 'Content-Type': 'application/json' }, body: b });
     const bad = (message: string) => ok(400, { error: { code: 'BadRequest', message } });
     if (malformed) return bad('body is not valid JSON');
@@ -192,7 +203,13 @@ export class SandboxHost {
         // An app-only token whose roles claim is the fixture's app.roles (permissions.ts).
         return ok(200, { token_type: 'Bearer', expires_in: 3599, access_token: sandboxAccessToken(this.tenant) });
       case 'GET state':
-        return ok(200, { tenant: tenantInfo(this.tenant), behavior: this.tenant.behavior, processing: this.tenant.processing, faults: this.faults.list().length, requests: this.log.all().length });
+        return ok(200, {
+          tenant: tenantInfo(this.tenant),
+          behavior: this.tenant.behavior,
+          processing: this.tenant.processing,
+          faults: this.faults.list().length,
+          requests: this.log.all().length,
+        });
       case 'POST behavior':
       case 'PATCH behavior': {
         // Any field of the fixture's behavior, checked as the fixture is; null throttle = off.
@@ -200,7 +217,12 @@ export class SandboxHost {
         const off = b.throttle === null;
         if (off) delete b.throttle;
         const parsed = BehaviorSchema.safeParse(b);
-        if (!parsed.success) return bad(schemaProblems(parsed.error).map((p) => `${p.path}: ${p.message}`).join('; '));
+        if (!parsed.success)
+          return bad(
+            schemaProblems(parsed.error)
+              .map((p) => `${p.path}: ${p.message}`)
+              .join('; '),
+          );
         const resolved = resolveBehavior(b);
         const target = this.tenant.behavior as unknown as Record<string, unknown>;
         for (const k of Object.keys(b) as (keyof SandboxBehavior)[]) target[k] = resolved[k];
@@ -210,7 +232,10 @@ export class SandboxHost {
       }
       default:
         return ok(404, {
-          error: { code: 'NotFound', message: `No sandbox control ${method} ${url.pathname}. Try GET|DELETE /_sandbox/requests, GET|POST|DELETE /_sandbox/faults, POST /_sandbox/reset, GET /_sandbox/state, POST /_sandbox/behavior, POST /_sandbox/token.` },
+          error: {
+            code: 'NotFound',
+            message: `No sandbox control ${method} ${url.pathname}. Try GET|DELETE /_sandbox/requests, GET|POST|DELETE /_sandbox/faults, POST /_sandbox/reset, GET /_sandbox/state, POST /_sandbox/behavior, POST /_sandbox/token.`,
+          },
         });
     }
   }

@@ -24,12 +24,7 @@ export function installedAppIds(tenant: Tenant, user: UserRec): string[] {
   return [...appsOf(tenant, user)];
 }
 
-export function installedAppsRoute(
-  tenant: Tenant,
-  user: UserRec,
-  req: { method: string; body?: unknown; malformed?: boolean },
-  ctx: string,
-): { status: number; body?: unknown } {
+export function installedAppsRoute(tenant: Tenant, user: UserRec, req: { method: string; body?: unknown; malformed?: boolean }, ctx: string): { status: number; body?: unknown } {
   const apps = appsOf(tenant, user);
   const m = req.method.toUpperCase();
   if (m === 'GET') {

@@ -16,12 +16,7 @@ import { errors, GraphError } from './graph-errors';
 import { RuleBook, type LicenseProfile } from './rules';
 
 export type ProcessingState = 'QueuedForProcessing' | 'ProcessingInProgress' | 'ProcessingComplete';
-export type LicenseError =
-  | 'None'
-  | 'CountViolation'
-  | 'MutuallyExclusiveViolation'
-  | 'DependencyViolation'
-  | 'ProhibitedInUsageLocationViolation';
+export type LicenseError = 'None' | 'CountViolation' | 'MutuallyExclusiveViolation' | 'DependencyViolation' | 'ProhibitedInUsageLocationViolation';
 
 /** States are replaced, never edited in place (their disabledPlans lists may be shared). */
 export interface LicenseState {
@@ -124,7 +119,14 @@ export class Tenant {
       usageLocation: u.usageLocation,
       accountEnabled: u.accountEnabled,
       department: u.department,
-      states: u.licenses.map((l) => ({ skuId: l.skuId, assignedByGroup: null, state: 'Active' as const, error: 'None' as const, disabledPlans: l.disabledPlans, lastUpdatedDateTime: now })),
+      states: u.licenses.map((l) => ({
+        skuId: l.skuId,
+        assignedByGroup: null,
+        state: 'Active' as const,
+        error: 'None' as const,
+        disabledPlans: l.disabledPlans,
+        lastUpdatedDateTime: now,
+      })),
       memberOf: [],
     }));
     for (const u of this.users) {
@@ -270,7 +272,10 @@ export class Tenant {
         throw errors.mutuallyExclusive([profile.idByName.get(c.planName)!, other.idByName.get(c.otherName)!]);
       }
     }
-    this.checkNewDependencies(before.filter(isActive).map((s) => this.profileOf(s)), active.map((s) => this.profileOf(s)));
+    this.checkNewDependencies(
+      before.filter(isActive).map((s) => this.profileOf(s)),
+      active.map((s) => this.profileOf(s)),
+    );
     this.commit(user, after);
   }
 
@@ -345,7 +350,8 @@ export class Tenant {
    * new member: with the group's processing when one is pending, else at once.
    */
   addMember(group: GroupRec, user: UserRec, now = new Date().toISOString()): void {
-    if (group.members.includes(user)) throw new GraphError(400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'.");
+    if (group.members.includes(user))
+      throw new GraphError(400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'.");
     group.members.push(user);
     group.userMembers.push(user);
     user.memberOf.push(group);
@@ -358,7 +364,10 @@ export class Tenant {
     this.timers.delete(group);
     for (const u of group.userMembers) {
       u.memberOf = u.memberOf.filter((g) => g !== group);
-      this.commit(u, u.states.filter((s) => s.assignedByGroup !== group.id));
+      this.commit(
+        u,
+        u.states.filter((s) => s.assignedByGroup !== group.id),
+      );
     }
     for (const g of this.groups) {
       const i = g.members.indexOf(group);
@@ -411,7 +420,7 @@ export class Tenant {
     }
     // Prerequisites must be enabled on the user from some Active source; dropping one license can
     // break another, so repeat until nothing changes.
-    for (let changed = dependents; changed; ) {
+    for (let changed = dependents; changed;) {
       changed = false;
       const unmet = this.rules.unmetDependencies(otherProfiles.concat(accepted));
       for (const r of results) {
@@ -427,11 +436,7 @@ export class Tenant {
       const old = mine.find((s) => s.skuId === r.lic.skuId);
       const state: LicenseState['state'] = r.error === 'None' ? 'Active' : 'Error';
       const same = old && old.state === state && old.error === r.error && sameList(old.disabledPlans, r.lic.disabledPlans);
-      next.push(
-        same
-          ? old
-          : { skuId: r.lic.skuId, assignedByGroup: group.id, state, error: r.error, disabledPlans: r.lic.disabledPlans, lastUpdatedDateTime: now },
-      );
+      next.push(same ? old : { skuId: r.lic.skuId, assignedByGroup: group.id, state, error: r.error, disabledPlans: r.lic.disabledPlans, lastUpdatedDateTime: now });
     }
     this.commit(user, next);
   }
@@ -467,7 +472,10 @@ export class Tenant {
     const broken = this.rules.unmetDependencies(after).find((u) => !old.has(u.plan));
     if (!broken) return;
     const skuIds = after.map((p) => p.skuId);
-    throw errors.dependency(this.rules.planId(broken.plan, [broken.skuId]), broken.requiresAnyOf.map((n) => this.rules.planId(n, skuIds)));
+    throw errors.dependency(
+      this.rules.planId(broken.plan, [broken.skuId]),
+      broken.requiresAnyOf.map((n) => this.rules.planId(n, skuIds)),
+    );
   }
 
   /** Replaces a user's states, keeping seat counts right (one seat per user and held SKU). */

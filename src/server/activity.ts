@@ -41,7 +41,7 @@ export function activityProblem(body: unknown, opts: { localMode: boolean }): st
   if (!INBOUND_TYPES.has(a.type)) return `Activities of type "${a.type.slice(0, 40)}" are not accepted.`;
   if (!optStr(a.id, MAX_FIELD)) return 'activity.id must be a string.';
   if (!optStr(a.channelId, 64)) return 'activity.channelId must be a string.';
-  if (!str(a.serviceUrl, 2048)) return 'activity.serviceUrl is required (the channel\'s URL).';
+  if (!str(a.serviceUrl, 2048)) return "activity.serviceUrl is required (the channel's URL).";
   let url: URL;
   try {
     url = new URL(a.serviceUrl);

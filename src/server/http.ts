@@ -107,13 +107,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     reviver: (_key: string, value: unknown) => (typeof value === 'string' ? wellFormed(value) : value),
   } as restify.plugins.JsonBodyParserOptions);
   const jsonOnly = (req: restify.Request, res: restify.Response, next: restify.Next) => {
-    const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const type = String(req.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
       res.send(415, { error: { code: 'UnsupportedMediaType', message: 'Send the activity as application/json.' } });
       return next(false);
     }
     // Channels do not compress what they send; a compressed (or claimed-compressed) body is not read.
-    const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    const encoding = String(req.headers['content-encoding'] ?? 'identity')
+      .trim()
+      .toLowerCase();
     if (encoding !== 'identity' && encoding !== '') {
       res.send(415, { error: { code: 'UnsupportedMediaType', message: 'Send the activity uncompressed (no Content-Encoding).' } });
       return next(false);

@@ -100,8 +100,7 @@ export function runMigrations(db: Database.Database, migrations: readonly Migrat
     const current = row.v ?? 0;
     if (current > latestKnown) {
       throw new Error(
-        `The state database is at schema version ${current}, newer than this build knows (${latestKnown}). ` +
-          'Run a newer Plan Switch or point STATE_DB at another file.',
+        `The state database is at schema version ${current}, newer than this build knows (${latestKnown}). ` + 'Run a newer Plan Switch or point STATE_DB at another file.',
       );
     }
     const applied: number[] = [];
@@ -117,9 +116,9 @@ export function runMigrations(db: Database.Database, migrations: readonly Migrat
 }
 
 export function schemaVersions(db: Database.Database): { version: number; name: string; appliedAt: string }[] {
-  return (db.prepare('SELECT version, name, applied_at AS appliedAt FROM schema_version ORDER BY version').all() as {
+  return db.prepare('SELECT version, name, applied_at AS appliedAt FROM schema_version ORDER BY version').all() as {
     version: number;
     name: string;
     appliedAt: string;
-  }[]);
+  }[];
 }

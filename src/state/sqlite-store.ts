@@ -9,17 +9,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ChangeSpec, PreflightResult } from '../licensing/model';
-import type {
-  Actor,
-  AuditEntry,
-  ChangeRequest,
-  RequestLease,
-  RequestResult,
-  RequestState,
-  RequestFilter,
-  RequestStore,
-  TransitionResult,
-} from '../requests/types';
+import type { Actor, AuditEntry, ChangeRequest, RequestLease, RequestResult, RequestState, RequestFilter, RequestStore, TransitionResult } from '../requests/types';
 import { normalizeRequestId } from '../requests/request-id';
 import type { ConversationStore } from '../requests/conversation-store';
 import { conversationRecords } from './conversation-records';
@@ -219,7 +209,7 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteReque
       }
       if (patch.lease !== undefined || to !== 'running') {
         // A lease only means something while running: leaving 'running' always drops it.
-        const lease = to === 'running' ? patch.lease ?? null : null;
+        const lease = to === 'running' ? (patch.lease ?? null) : null;
         sets.push('lease_owner = @lease_owner', 'lease_until = @lease_until');
         params.lease_owner = lease?.owner ?? null;
         params.lease_until = lease?.until ?? null;
@@ -277,8 +267,7 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteReque
       const row = getRow(id);
       return row ? toRequest(row) : undefined;
     },
-    transition: async (id, expect, to, actor, patch, detail, action) =>
-      transition.immediate(id, expect, to, actor, patch, detail, action),
+    transition: async (id, expect, to, actor, patch, detail, action) => transition.immediate(id, expect, to, actor, patch, detail, action),
     list: async (filter) => list(filter),
     markNotified: async (id, version) => {
       const n = normalizeRequestId(id);

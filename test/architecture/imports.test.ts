@@ -43,7 +43,10 @@ function offending(folder: string | ((file: string) => boolean), bad: (imp: stri
   const mine = typeof folder === 'string' ? inFolder(folder) : folder;
   return sources.filter((s) => mine(s.file)).flatMap((s) => s.imports.filter(bad).map((i) => `${s.file} -> ${i}`));
 }
-const any = (...folders: string[]) => (imp: string) => folders.some((f) => (f.startsWith('pkg:') ? imp === f || imp.startsWith(`${f}/`) : inFolder(f)(imp)));
+const any =
+  (...folders: string[]) =>
+  (imp: string) =>
+    folders.some((f) => (f.startsWith('pkg:') ? imp === f || imp.startsWith(`${f}/`) : inFolder(f)(imp)));
 
 /** The entry points: the only readers of the environment, and the only users of the composition root. */
 const ENTRY_POINTS = ['index.ts', 'cli/main.ts', 'cli/run.ts', 'sandbox/main.ts'];
@@ -61,7 +64,10 @@ describe('architecture: which folder may import which (docs/architecture.md)', (
   });
 
   it('src/graph talks to Graph and depends on nothing of the app (never its test double, the sandbox)', () => {
-    assert.deepEqual(offending('graph', (i) => !i.startsWith('pkg:') && !inFolder('graph')(i) && i !== 'guid.ts'), []);
+    assert.deepEqual(
+      offending('graph', (i) => !i.startsWith('pkg:') && !inFolder('graph')(i) && i !== 'guid.ts'),
+      [],
+    );
   });
 
   it('src/requests sees its stores through ports: never src/state, nor the bot, server, Graph or sandbox', () => {
@@ -77,17 +83,35 @@ describe('architecture: which folder may import which (docs/architecture.md)', (
   });
 
   it('src/sandbox reads only the reference data (and the GUID pattern); its entry point also reads the configuration', () => {
-    assert.deepEqual(offending((f) => inFolder('sandbox')(f) && f !== 'sandbox/main.ts', (i) => !i.startsWith('pkg:') && !inFolder('sandbox')(i) && !inFolder('reference')(i) && i !== 'guid.ts'), []);
+    assert.deepEqual(
+      offending(
+        (f) => inFolder('sandbox')(f) && f !== 'sandbox/main.ts',
+        (i) => !i.startsWith('pkg:') && !inFolder('sandbox')(i) && !inFolder('reference')(i) && i !== 'guid.ts',
+      ),
+      [],
+    );
   });
 
-  it('the leaves import nothing of the app: src/reference, src/guid.ts, src/i18n (only the finding codes\' types)', () => {
-    assert.deepEqual(offending('reference', (i) => !i.startsWith('pkg:') && !inFolder('reference')(i) && i !== 'guid.ts'), []);
-    assert.deepEqual(offending('guid.ts', (i) => !i.startsWith('pkg:')), []);
-    assert.deepEqual(offending('i18n', (i) => !i.startsWith('pkg:') && !inFolder('i18n')(i) && i !== 'licensing/model.ts'), []);
+  it("the leaves import nothing of the app: src/reference, src/guid.ts, src/i18n (only the finding codes' types)", () => {
+    assert.deepEqual(
+      offending('reference', (i) => !i.startsWith('pkg:') && !inFolder('reference')(i) && i !== 'guid.ts'),
+      [],
+    );
+    assert.deepEqual(
+      offending('guid.ts', (i) => !i.startsWith('pkg:')),
+      [],
+    );
+    assert.deepEqual(
+      offending('i18n', (i) => !i.startsWith('pkg:') && !inFolder('i18n')(i) && i !== 'licensing/model.ts'),
+      [],
+    );
   });
 
   it('the configuration depends on no server or bot code (the entry point passes the certificate reader)', () => {
-    assert.deepEqual(offending((f) => f === 'config.ts' || inFolder('config')(f), any('server', 'bot', 'compose.ts', ...BOT_FRAMEWORK)), []);
+    assert.deepEqual(
+      offending((f) => f === 'config.ts' || inFolder('config')(f), any('server', 'bot', 'compose.ts', ...BOT_FRAMEWORK)),
+      [],
+    );
   });
 
   it('the CLI never loads the bot (nor botbuilder)', () => {
@@ -95,11 +119,20 @@ describe('architecture: which folder may import which (docs/architecture.md)', (
   });
 
   it('only the entry points (the bot, the CLI and its commands) use the composition root (src/compose.ts)', () => {
-    assert.deepEqual(offending((f) => !ENTRY_POINTS.includes(f) && !inFolder('cli')(f), (i) => i === 'compose.ts'), []);
+    assert.deepEqual(
+      offending(
+        (f) => !ENTRY_POINTS.includes(f) && !inFolder('cli')(f),
+        (i) => i === 'compose.ts',
+      ),
+      [],
+    );
   });
 
   it('Bot Framework is imported only in src/server and src/bot/sdk.ts (the edge that moves to the Agents SDK)', () => {
-    assert.deepEqual(offending((f) => !inFolder('server')(f) && f !== 'bot/sdk.ts', any(...BOT_FRAMEWORK)), []);
+    assert.deepEqual(
+      offending((f) => !inFolder('server')(f) && f !== 'bot/sdk.ts', any(...BOT_FRAMEWORK)),
+      [],
+    );
   });
 
   it('nothing but the entry points reads process.env', () => {

@@ -51,7 +51,10 @@ describe('bot/actions: card verbs', () => {
       assert.match(cardText(card), /Change request 12/);
       assert.match(cardText(card), /waiting for approval/i);
       assert.ok(!actionsOf(card).some((a) => a.verb === 'approve'), 'the requester gets no approve button');
-      assert.deepEqual((await h.bot.conv.cards('12')).map((c) => c.activityId), ['preflight-card']);
+      assert.deepEqual(
+        (await h.bot.conv.cards('12')).map((c) => c.activityId),
+        ['preflight-card'],
+      );
       assert.equal(h.proactive.updated.length, 1);
       assert.equal(h.proactive.updated[0]!.activity.id, 'preflight-card');
     });
@@ -86,7 +89,10 @@ describe('bot/actions: card verbs', () => {
       assert.match(cardText(card), /Approved — running…/);
       assert.deepEqual(actionsOf(card), []);
       assert.equal(card.refresh, undefined);
-      assert.deepEqual((await h.bot.conv.cards('12')).map((c) => c.activityId), ['card-1']);
+      assert.deepEqual(
+        (await h.bot.conv.cards('12')).map((c) => c.activityId),
+        ['card-1'],
+      );
     });
 
     it('run is an alias of approve', async () => {
@@ -133,7 +139,7 @@ describe('bot/actions: card verbs', () => {
       assert.match(text, /Change request 12/);
     });
 
-    it('the approver\'s own retry shows where it stands, not an error', async () => {
+    it("the approver's own retry shows where it stands, not an error", async () => {
       const h = harness();
       const r = changeRequest({ state: 'running', version: 3, approver: { id: ids.bob, tenantId: 't', name: 'Bob Bakker' } });
       h.requests.approve.resolves({ ok: false, reason: 'already_decided', message: 'already', request: r });
@@ -407,7 +413,7 @@ describe('bot/actions: card verbs', () => {
       assert.equal(h.licenses.findPrincipals.callCount, 0);
     });
 
-    it('approve still gets the approvers\' answer (not one of the approvers)', async () => {
+    it("approve still gets the approvers' answer (not one of the approvers)", async () => {
       const h = harness();
       h.requests.approve.resolves({ ok: false, reason: 'not_approver', message: 'You are not one of the approvers for license changes.', request: changeRequest() });
       const res = await h.click('approve', { requestId: '12', version: 1 }, { who: 'carol' });

@@ -112,7 +112,7 @@ describe('bot: approvers are always reached, and the requester is told who was',
       assert.match(w.requesterCard(), expected);
       assert.doesNotMatch(w.requesterCard(), /Sent to/);
       const notices = w.sentTo('alice-chat').filter((t) => expected.test(t));
-      assert.equal(notices.length, 1, 'one notice in the requester\'s chat');
+      assert.equal(notices.length, 1, "one notice in the requester's chat");
     });
 
     it('in Dutch', async () => {
@@ -129,7 +129,10 @@ describe('bot: approvers are always reached, and the requester is told who was',
       await w.ask();
       const toHanna = w.proactive.sent.filter((s) => s.conversationId === 'hanna-chat' && actionsOf(s.activity.attachments?.[0]?.content).some((a) => a.verb === 'approve'));
       assert.equal(toHanna.length, 1);
-      assert.deepEqual(actionsOf(toHanna[0]!.activity.attachments![0]!.content).map((a) => a.verb), ['approve', 'reject']);
+      assert.deepEqual(
+        actionsOf(toHanna[0]!.activity.attachments![0]!.content).map((a) => a.verb),
+        ['approve', 'reject'],
+      );
       const card = w.requesterCard();
       assert.match(card, /Sent to Hanna Dubois\./);
       assert.match(card, /Not reached: Kees Hermans/);
@@ -161,7 +164,10 @@ describe('bot: approvers are always reached, and the requester is told who was',
       assert.ok(post, 'posted in the channel');
       const card = post.activity.attachments![0]!.content;
       assert.deepEqual(card.refresh.userIds, ['29:hanna'], 'Approve/Reject refreshed for the approvers Teams knows');
-      assert.ok(actionsOf(card).some((a) => a.title === 'Show my options' && a.verb === 'refresh'), 'a button for the approvers beyond 60');
+      assert.ok(
+        actionsOf(card).some((a) => a.title === 'Show my options' && a.verb === 'refresh'),
+        'a button for the approvers beyond 60',
+      );
       assert.ok(!actionsOf(card).some((a) => a.verb === 'approve'), 'everyone else sees the status');
       assert.match(w.requesterCard(), /Sent to Hanna Dubois and to the channel IT › Licenses\./);
       assert.equal((w.refs.map.get(`conv:${CHANNEL}`) as { activityId?: string }).activityId, undefined, 'cards are new posts, not replies to the install message');
@@ -179,7 +185,10 @@ describe('bot: approvers are always reached, and the requester is told who was',
       const w = world();
       await w.h.install({ who: 'carol', scope: 'groupChat', conversationId: '19:other@thread.v2', topic: 'Lunch' });
       await w.h.install({ who: KEES, scope: 'groupChat', conversationId: '19:approvers@thread.v2', topic: 'License approvers' });
-      assert.deepEqual((await w.reach.channels.list()).map((c) => c.conversationId), ['19:approvers@thread.v2']);
+      assert.deepEqual(
+        (await w.reach.channels.list()).map((c) => c.conversationId),
+        ['19:approvers@thread.v2'],
+      );
       await w.ask();
       assert.match(w.requesterCard(), /Sent to the group chat License approvers\./);
     });
@@ -225,7 +234,7 @@ describe('bot: approvers are always reached, and the requester is told who was',
   });
 
   describe('proactive installation', () => {
-    it('with the permission: installs for the approvers it cannot reach, then sends the card on Teams\' installation event', async () => {
+    it("with the permission: installs for the approvers it cannot reach, then sends the card on Teams' installation event", async () => {
       const w = world({ install: 'installed' });
       await opens(w, HANNA);
       const r = await w.ask();
@@ -303,4 +312,3 @@ describe('bot: approvers are always reached, and the requester is told who was',
     });
   });
 });
-

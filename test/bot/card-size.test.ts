@@ -24,7 +24,12 @@ const people: PrincipalRef[] = Array.from({ length: N }, (_, i) => ({
 const upns = people.map((p) => p.userPrincipalName!);
 
 /** 28 plans, as a large tenant has. */
-const plans: PlanInfo[] = Array.from({ length: 28 }, (_, i) => ({ ...E3, skuId: `${String(i).padStart(8, '0')}-1111-4000-8000-000000000000`, skuPartNumber: `SKU_NUMBER_${i}`, displayName: `Microsoft 365 Plan With A Long Name ${i}` }));
+const plans: PlanInfo[] = Array.from({ length: 28 }, (_, i) => ({
+  ...E3,
+  skuId: `${String(i).padStart(8, '0')}-1111-4000-8000-000000000000`,
+  skuPartNumber: `SKU_NUMBER_${i}`,
+  displayName: `Microsoft 365 Plan With A Long Name ${i}`,
+}));
 
 /** A preflight result for a list of users, as the service returns it. */
 function usersResult(r: PreflightResult): PreflightResult {
@@ -82,21 +87,34 @@ describe('bot: every card stays under 20 KB with 500 people', () => {
 
   it('request, result and history cards name a few of the 500 and say how many more', () => {
     const spec = { principal: { kind: 'users' as const, users: upns }, from: E1.skuId, to: E3.skuId };
-    const r = changeRequest(
-      {
-        spec,
-        preflight: usersResult(preflightResult({ ...spec, principal: { kind: 'user', user: ids.alice } }, { affectedUsers: N })),
-        state: 'partial',
-        approver: actors.bob,
-        result: {
-          swap: { kind: 'users', outcomes: [], changed: people.slice(0, 250), failed: people.slice(250).map((p) => ({ principal: p, status: 'failed' as const, reason: 'CountViolation: not enough licenses '.repeat(3) })), startedAt: '', finishedAt: '' },
-          reason: 'x'.repeat(1000),
+    const r = changeRequest({
+      spec,
+      preflight: usersResult(preflightResult({ ...spec, principal: { kind: 'user', user: ids.alice } }, { affectedUsers: N })),
+      state: 'partial',
+      approver: actors.bob,
+      result: {
+        swap: {
+          kind: 'users',
+          outcomes: [],
+          changed: people.slice(0, 250),
+          failed: people.slice(250).map((p) => ({ principal: p, status: 'failed' as const, reason: 'CountViolation: not enough licenses '.repeat(3) })),
+          startedAt: '',
+          finishedAt: '',
         },
+        reason: 'x'.repeat(1000),
       },
-    );
+    });
     r.preflight.findings = [finding('USAGE_LOCATION_MISSING', 'warn', people, { count: N })];
     for (const t of [en, nl]) {
-      const cards = { request: requestCard(t, r, { view: 'status' }), result: resultCard(t, r), history: requestListCard(t, 'history', Array.from({ length: 50 }, () => r)) };
+      const cards = {
+        request: requestCard(t, r, { view: 'status' }),
+        result: resultCard(t, r),
+        history: requestListCard(
+          t,
+          'history',
+          Array.from({ length: 50 }, () => r),
+        ),
+      };
       for (const [name, card] of Object.entries(cards)) assert.ok(size(card) < LIMIT, `${t.lang} ${name}: ${size(card)} bytes`);
       assert.ok(JSON.stringify(cards.history).includes(t.common.andMore(25)), 'the list says how many more');
     }
@@ -104,7 +122,10 @@ describe('bot: every card stays under 20 KB with 500 people', () => {
 
   it('without the choice store the same plan-choice card would not fit: the measure is real', () => {
     const data = { principal: { kind: 'users', users: upns }, to: 'E3' };
-    const raw = { type: 'AdaptiveCard', actions: plans.slice(0, 10).map((p) => ({ type: 'Action.Execute', verb: 'preflight', title: p.displayName, data: { ...data, from: p.skuId } })) };
+    const raw = {
+      type: 'AdaptiveCard',
+      actions: plans.slice(0, 10).map((p) => ({ type: 'Action.Execute', verb: 'preflight', title: p.displayName, data: { ...data, from: p.skuId } })),
+    };
     assert.ok(size(raw) > 28_000, `${size(raw)} bytes with the list in every button`);
     const store = new MemoryChoiceStore();
     const compact = compactCard(raw, store);

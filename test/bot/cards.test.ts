@@ -64,7 +64,12 @@ function allCards(name = 'Member') {
     'request-running': requestCard(en, changeRequest({ state: 'approved' }), { view: 'running' }),
     result: resultCard(en, done),
     list: requestListCard(en, 'history', [changeRequest(), done]),
-    'principal-status': principalStatusCard(en, { principal: { kind: 'group', id: 'g', displayName: 'Sales' }, licenses: [], processingState: 'ProcessingComplete', memberCount: 3 }),
+    'principal-status': principalStatusCard(en, {
+      principal: { kind: 'group', id: 'g', displayName: 'Sales' },
+      licenses: [],
+      processingState: 'ProcessingComplete',
+      memberCount: 3,
+    }),
     'guide-principal': guidePrincipalCard(en),
     'guide-source': guideSourceCard(en, { principal: { kind: 'group', id: 'g', displayName: 'Sales' }, licenses: [{ plan: E1, assignedByGroup: null, disabledPlans: [] }] }),
     'guide-target': guideTargetCard(en, { kind: 'group', id: 'g', displayName: 'Sales' }, E1, PLANS),
@@ -119,9 +124,12 @@ describe('bot/cards: templates and view models', () => {
 
     it('on the preflight card names are escaped, links and date functions broken, and "${…}" kept literally', () => {
       const spec = { principal: { kind: 'group' as const, group: 'g' }, to: E3.skuId };
-      const pf = preflightResult({ principal: { kind: 'group', group: 'f0000000-0000-4000-8000-00000000000f' }, to: 'E3' }, {
-        findings: [finding('MEMBERS_IN_ERROR', 'warn', [evilUser(1)])],
-      });
+      const pf = preflightResult(
+        { principal: { kind: 'group', group: 'f0000000-0000-4000-8000-00000000000f' }, to: 'E3' },
+        {
+          findings: [finding('MEMBERS_IN_ERROR', 'warn', [evilUser(1)])],
+        },
+      );
       pf.change.principal = { kind: 'group', id: 'g', displayName: EVIL };
       const text = cardText(preflightCard(en, pf, spec));
       assert.ok(text.includes('${evil}'), 'the expression is shown as typed');
@@ -182,7 +190,10 @@ describe('bot/cards: templates and view models', () => {
       const extra = {
         notice: noticeCard({ text: 'x', tone: 'warn' }),
         error: noticeCard({ text: 'x', tone: 'block' }),
-        plans: plansCard(en, PLANS.map((p, i) => ({ ...p, available: i }))),
+        plans: plansCard(
+          en,
+          PLANS.map((p, i) => ({ ...p, available: i })),
+        ),
       };
       for (const [name, card] of Object.entries({ ...allCards(), ...extra })) {
         for (const c of coloured(card)) {
@@ -237,7 +248,7 @@ describe('bot/cards: templates and view models', () => {
   });
 
   describe('request card', () => {
-    it('a change to a list of users is named in the reader\'s language, in history lines and on the card', () => {
+    it("a change to a list of users is named in the reader's language, in history lines and on the card", () => {
       const r = changeRequest();
       const c = r.preflight!.change;
       Object.assign(c, { kind: 'users', principal: { kind: 'user', id: 'users:3', displayName: '3 users' }, affectedUsers: 3 });
@@ -251,9 +262,27 @@ describe('bot/cards: templates and view models', () => {
     it('names who decided with a label that matches the decision, and their reason, in both languages', () => {
       const bob = actors.bob;
       const cases = [
-        [{ state: 'rejected', approver: bob, result: { reason: 'not this quarter' } }, 'Rejected by\nBob Bakker', 'Afgewezen door\nBob Bakker', 'Reason given by Bob Bakker: not this quarter', 'Reden van Bob Bakker: not this quarter'],
-        [{ state: 'cancelled', result: { cancelledBy: actors.alice, reason: 'wrong group' } }, 'Cancelled by\nAlice de Vries', 'Geannuleerd door\nAlice de Vries', 'Reason given by Alice de Vries: wrong group', 'Reden van Alice de Vries: wrong group'],
-        [{ state: 'completed', approver: bob, result: { reason: 'budget approved by finance' } }, 'Approved by\nBob Bakker', 'Goedgekeurd door\nBob Bakker', 'Reason given by Bob Bakker: budget approved by finance', 'Reden van Bob Bakker: budget approved by finance'],
+        [
+          { state: 'rejected', approver: bob, result: { reason: 'not this quarter' } },
+          'Rejected by\nBob Bakker',
+          'Afgewezen door\nBob Bakker',
+          'Reason given by Bob Bakker: not this quarter',
+          'Reden van Bob Bakker: not this quarter',
+        ],
+        [
+          { state: 'cancelled', result: { cancelledBy: actors.alice, reason: 'wrong group' } },
+          'Cancelled by\nAlice de Vries',
+          'Geannuleerd door\nAlice de Vries',
+          'Reason given by Alice de Vries: wrong group',
+          'Reden van Alice de Vries: wrong group',
+        ],
+        [
+          { state: 'completed', approver: bob, result: { reason: 'budget approved by finance' } },
+          'Approved by\nBob Bakker',
+          'Goedgekeurd door\nBob Bakker',
+          'Reason given by Bob Bakker: budget approved by finance',
+          'Reden van Bob Bakker: budget approved by finance',
+        ],
         [{ state: 'expired' }, 'Decision\nnobody decided before {{DATE(', 'Besluit\nniemand heeft vóór {{DATE(', undefined, undefined],
       ] as const;
       for (const [over, enFact, nlFact, enReason, nlReason] of cases) {
@@ -265,11 +294,15 @@ describe('bot/cards: templates and view models', () => {
         if (over.state !== 'completed') assert.doesNotMatch(e, /Approved by/, `${over.state} never says approved`);
         if (enReason) assert.ok(e.includes(enReason) && n.includes(nlReason!), e);
         const line = cardText(requestListCard(en, 'history', [r]));
-        if (enReason) assert.ok(line.includes(over.state === 'cancelled' ? 'Cancelled by Alice de Vries: wrong group' : `by Bob Bakker: ${(over as { result: { reason: string } }).result.reason}`), line);
+        if (enReason)
+          assert.ok(
+            line.includes(over.state === 'cancelled' ? 'Cancelled by Alice de Vries: wrong group' : `by Bob Bakker: ${(over as { result: { reason: string } }).result.reason}`),
+            line,
+          );
       }
     });
 
-    it('the check\'s seat figures are labelled as such once the change ran; the seats read afterwards replace them', () => {
+    it("the check's seat figures are labelled as such once the change ran; the seats read afterwards replace them", () => {
       const r = changeRequest({ state: 'completed', approver: actors.bob });
       assert.match(cardText(requestCard(en, changeRequest(), { view: 'status' })), /Seats\n/);
       assert.match(cardText(requestCard(en, r, { view: 'status' })), /Seats at the check\n/);
@@ -288,7 +321,7 @@ describe('bot/cards: templates and view models', () => {
       assert.ok(!JSON.stringify(requestCard(en, changeRequest({ state: 'completed' }), { view: 'status' })).includes('"id":"reason"'));
     });
 
-    it('the approver\'s view says they can decide; nobody is told to wait for someone else', () => {
+    it("the approver's view says they can decide; nobody is told to wait for someone else", () => {
       for (const [t, says] of [
         [en, 'You can approve or reject this change.'],
         [nl, 'U kunt deze wijziging goedkeuren of afwijzen.'],
@@ -310,8 +343,13 @@ describe('bot/cards: templates and view models', () => {
       assert.equal(text.match(re)?.length, 2);
     });
 
-    it('Entra\'s processing state in plain words, elapsed time humanly', () => {
-      const words = { QueuedForProcessing: ['queued', 'in de wachtrij'], ProcessingInProgress: ['in progress', 'bezig'], ProcessingComplete: ['finished', 'klaar'], ProcessingFailed: ['failed', 'mislukt'] };
+    it("Entra's processing state in plain words, elapsed time humanly", () => {
+      const words = {
+        QueuedForProcessing: ['queued', 'in de wachtrij'],
+        ProcessingInProgress: ['in progress', 'bezig'],
+        ProcessingComplete: ['finished', 'klaar'],
+        ProcessingFailed: ['failed', 'mislukt'],
+      };
       for (const [raw, [e, n]] of Object.entries(words)) {
         assert.equal(en.common.processingState(raw), e);
         assert.equal(nl.common.processingState(raw), n);
@@ -322,7 +360,9 @@ describe('bot/cards: templates and view models', () => {
       assert.equal(progressText(en, { processingState: 'Odd_State', elapsedMs: 0 }), 'Entra is processing the group: Odd\\_State (0 s).', 'unknown values are escaped');
       assert.equal(en.common.duration(3_900_000), '1 h 5 min');
       assert.equal(nl.common.duration(7_200_000), '2 uur');
-      const status = cardText(principalStatusCard(nl, { principal: { kind: 'group', id: 'g', displayName: 'Verkoop' }, licenses: [], processingState: 'ProcessingComplete', memberCount: 1 }));
+      const status = cardText(
+        principalStatusCard(nl, { principal: { kind: 'group', id: 'g', displayName: 'Verkoop' }, licenses: [], processingState: 'ProcessingComplete', memberCount: 1 }),
+      );
       assert.match(status, /Licentieverwerking: klaar · 1 direct lid/);
       assert.match(en.findings.GROUP_PROCESSING({ state: 'QueuedForProcessing' }), /\(queued\)/);
     });
@@ -362,8 +402,15 @@ describe('bot/cards: templates and view models', () => {
         state: 'completed',
         result: {
           tracking: {
-            groupId: 'g', outcome: 'complete', processingState: 'ProcessingComplete', done: [], errors: [],
-            stillHoldingSource: [evilUser(1, 'Jan')], polls: 1, elapsedMs: 1, finishedAt: 'z',
+            groupId: 'g',
+            outcome: 'complete',
+            processingState: 'ProcessingComplete',
+            done: [],
+            errors: [],
+            stillHoldingSource: [evilUser(1, 'Jan')],
+            polls: 1,
+            elapsedMs: 1,
+            finishedAt: 'z',
           },
         },
       });
@@ -441,7 +488,21 @@ describe('bot/cards: templates and view models', () => {
       const pf = preflightResult(spec);
       pf.change.servicesLost = ['Yammer'];
       const text = cardText(preflightCard(en, pf, spec));
-      for (const s of ['Who', 'Sales', 'From', 'Office 365 E1', 'To', 'Office 365 E3', 'Users affected', '11', 'Seats', 'Services kept', 'Exchange Online', 'Services lost', 'Yammer']) {
+      for (const s of [
+        'Who',
+        'Sales',
+        'From',
+        'Office 365 E1',
+        'To',
+        'Office 365 E3',
+        'Users affected',
+        '11',
+        'Seats',
+        'Services kept',
+        'Exchange Online',
+        'Services lost',
+        'Yammer',
+      ]) {
         assert.ok(text.includes(s), s);
       }
     });
@@ -477,8 +538,18 @@ describe('bot/cards: templates and view models', () => {
     });
 
     it('a group without the source plan: both languages say how to move its members, with a command the parser reads back', () => {
-      const data = { group: true, directHolders: 2, suggestUsers: ['anouk@contoso.example', 'bas@contoso.example'], from: 'E1', to: 'E3', otherGroups: [{ id: 'hr', displayName: 'HR', members: 1 }] };
-      for (const [t, lang] of [[en, 'en'], [nl, 'nl']] as const) {
+      const data = {
+        group: true,
+        directHolders: 2,
+        suggestUsers: ['anouk@contoso.example', 'bas@contoso.example'],
+        from: 'E1',
+        to: 'E3',
+        otherGroups: [{ id: 'hr', displayName: 'HR', members: 1 }],
+      };
+      for (const [t, lang] of [
+        [en, 'en'],
+        [nl, 'nl'],
+      ] as const) {
         const text = t.findings.SOURCE_NOT_ASSIGNED(data);
         assert.doesNotMatch(text, /Remove them from the change|Haal ze uit de wijziging/, lang);
         assert.match(text, /HR/, lang);
@@ -489,8 +560,14 @@ describe('bot/cards: templates and view models', () => {
         assert.deepEqual(parsed.command, { kind: 'move', principal: { kind: 'users', names: data.suggestUsers }, from: 'E1', to: 'E3' });
       }
       // Too many to spell out: how, without a list.
-      assert.match(en.findings.SOURCE_NOT_ASSIGNED({ group: true, directHolders: 40, suggestUsers: [] }), /40 members hold it directly: move them as users instead, in one message or with the command line \(--users-file\)/);
-      assert.match(nl.findings.SOURCE_NOT_ASSIGNED({ group: true, directHolders: 1, suggestUsers: ['a@x.nl'], from: 'E1', to: 'E3' }), /Eén lid heeft het rechtstreeks toegewezen: verplaats die gebruiker afzonderlijk: zeg "verplaats gebruiker a@x\.nl van E1 naar E3"/);
+      assert.match(
+        en.findings.SOURCE_NOT_ASSIGNED({ group: true, directHolders: 40, suggestUsers: [] }),
+        /40 members hold it directly: move them as users instead, in one message or with the command line \(--users-file\)/,
+      );
+      assert.match(
+        nl.findings.SOURCE_NOT_ASSIGNED({ group: true, directHolders: 1, suggestUsers: ['a@x.nl'], from: 'E1', to: 'E3' }),
+        /Eén lid heeft het rechtstreeks toegewezen: verplaats die gebruiker afzonderlijk: zeg "verplaats gebruiker a@x\.nl van E1 naar E3"/,
+      );
     });
 
     it('services lost with removed direct copies are explained as such, not as missing from the plan', () => {
@@ -502,9 +579,25 @@ describe('bot/cards: templates and view models', () => {
       assert.match(en.findings.SERVICES_LOST({ lost: ['Defender for Office 365'], downgraded: [] }), /They lose Defender for Office 365: the new plan has no such service/);
     });
 
-    it('Dutch uses Microsoft\'s terms', () => {
-      const all = JSON.stringify(shape(nl)) + Object.values(nl.findings).map((f) => f({})).join(' ') + JSON.stringify(nl);
-      for (const term of ['licentieplan', 'goedkeuring aanvragen', 'Goedkeuren', 'Afwijzen', 'Annuleren', 'gebruikslocatie', 'groepslicentie', 'rechtstreeks toegewezen', 'beschikbare licenties', 'licentieconflict']) {
+    it("Dutch uses Microsoft's terms", () => {
+      const all =
+        JSON.stringify(shape(nl)) +
+        Object.values(nl.findings)
+          .map((f) => f({}))
+          .join(' ') +
+        JSON.stringify(nl);
+      for (const term of [
+        'licentieplan',
+        'goedkeuring aanvragen',
+        'Goedkeuren',
+        'Afwijzen',
+        'Annuleren',
+        'gebruikslocatie',
+        'groepslicentie',
+        'rechtstreeks toegewezen',
+        'beschikbare licenties',
+        'licentieconflict',
+      ]) {
         assert.ok(all.toLowerCase().includes(term.toLowerCase()), term);
       }
     });

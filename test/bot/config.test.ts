@@ -43,7 +43,14 @@ describe('config: environment checked at start-up', () => {
   });
 
   it('every problem at once, each naming its variable, never a secret', () => {
-    const p = problems({ PORT: 'eighty', MicrosoftAppId: 'not-a-guid', MicrosoftAppPassword: 'hunter2', MicrosoftAppType: 'Weird', APPROVAL_TTL: 'soon', APPROVERS: 'not an approver!' });
+    const p = problems({
+      PORT: 'eighty',
+      MicrosoftAppId: 'not-a-guid',
+      MicrosoftAppPassword: 'hunter2',
+      MicrosoftAppType: 'Weird',
+      APPROVAL_TTL: 'soon',
+      APPROVERS: 'not an approver!',
+    });
     const all = p.join('\n');
     for (const name of ['PORT', 'MicrosoftAppId', 'MicrosoftAppType', 'APPROVAL_TTL', 'APPROVERS']) assert.match(all, new RegExp(name));
     assert.doesNotMatch(all, /hunter2/);
@@ -63,7 +70,13 @@ describe('config: environment checked at start-up', () => {
   it('a real Graph needs the tenant whose activities are accepted', () => {
     const p = problems({ GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0', AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: APP, AZURE_CLIENT_SECRET: 'x' });
     assert.ok(p.some((x) => /MicrosoftAppTenantId is required with a real GRAPH_BASE_URL/.test(x)));
-    const c = loadConfig({ GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0', AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: APP, AZURE_CLIENT_SECRET: 'x', MicrosoftAppTenantId: TENANT });
+    const c = loadConfig({
+      GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0',
+      AZURE_TENANT_ID: TENANT,
+      AZURE_CLIENT_ID: APP,
+      AZURE_CLIENT_SECRET: 'x',
+      MicrosoftAppTenantId: TENANT,
+    });
     assert.equal(c.sandboxMode, false);
   });
 

@@ -13,13 +13,21 @@ import { cardOf, cardText, harness } from './fakes';
 describe('bot: doctor in chat', function () {
   this.timeout(20_000);
   const sb = withSandbox({
-    ...tenantFixture('Contoso').sku('STANDARDPACK', 5).user('m1', { licenses: ['STANDARDPACK'] }).group('Sales', { members: ['m1'], licenses: ['STANDARDPACK'] }).build(),
+    ...tenantFixture('Contoso')
+      .sku('STANDARDPACK', 5)
+      .user('m1', { licenses: ['STANDARDPACK'] })
+      .group('Sales', { members: ['m1'], licenses: ['STANDARDPACK'] })
+      .build(),
     app: { roles: ['LicenseAssignment.ReadWrite.All', 'GroupMember.Read.All', 'Organization.Read.All'] },
   });
   const port = (): DoctorPort & { run: sinon.SinonSpy } => {
     const conn = connectGraph(loopbackGraph(sb.graphBaseUrl));
     const raw = new RawGraphReads(conn.client);
-    return { run: sinon.spy((opts: { group?: string }) => runDoctor({ graphBaseUrl: conn.graphBaseUrl, accessToken: () => conn.accessToken(), get: (p, h) => raw.get(p, h), post: (p, b) => raw.post(p, b) }, opts)) };
+    return {
+      run: sinon.spy((opts: { group?: string }) =>
+        runDoctor({ graphBaseUrl: conn.graphBaseUrl, accessToken: () => conn.accessToken(), get: (p, h) => raw.get(p, h), post: (p, b) => raw.post(p, b) }, opts),
+      ),
+    };
   };
 
   it('an approver gets the card naming the missing permission and the fix', async () => {

@@ -172,7 +172,9 @@ export function fakeLicenses(): FakeLicenses {
   f.swap = sinon.stub().rejects(new Error('swap must not be called by the bot')) as never;
   f.track = sinon.stub().rejects(new Error('track must not be called by the bot')) as never;
   f.reverse = sinon.stub().throws(new Error('reverse must not be called by the bot')) as never;
-  f.resolveUser = sinon.stub().callsFake(async (id: string) => Object.values(people).find((p) => p.id === id.toLowerCase() || p.userPrincipalName === id.toLowerCase()) ?? null) as never;
+  f.resolveUser = sinon
+    .stub()
+    .callsFake(async (id: string) => Object.values(people).find((p) => p.id === id.toLowerCase() || p.userPrincipalName === id.toLowerCase()) ?? null) as never;
   f.groupMemberIds = sinon.stub().resolves([]) as never;
   f.tenant = sinon.stub().resolves({ id: TENANT, displayName: 'Contoso', defaultUsageLocation: 'NL' }) as never;
   return f;
@@ -202,20 +204,28 @@ export type FakeRequests = { [K in keyof RequestsPort]: sinon.SinonStub & Reques
 export function fakeRequests(): FakeRequests {
   const ok = (request: ChangeRequest): WorkflowResult => ({ ok: true, request });
   return {
-    request: sinon.stub().callsFake(async (actor: Actor, spec: ChangeSpec, preflight: PreflightResult, conversationKey?: string) =>
-      ok(changeRequest({ requester: actor, spec, preflight, ...(conversationKey ? { conversationKey } : {}) }, spec)),
-    ) as never,
-    approve: sinon.stub().callsFake(async (actor: Actor, id: string, version?: number) => ok(changeRequest({ id, version: (version ?? 1) + 1, state: 'approved', approver: actor }))) as never,
-    reject: sinon.stub().callsFake(async (actor: Actor, id: string, version?: number, reason?: string) =>
-      ok(changeRequest({ id, version: (version ?? 1) + 1, state: 'rejected', approver: actor, ...(reason ? { result: { reason } } : {}) })),
-    ) as never,
+    request: sinon
+      .stub()
+      .callsFake(async (actor: Actor, spec: ChangeSpec, preflight: PreflightResult, conversationKey?: string) =>
+        ok(changeRequest({ requester: actor, spec, preflight, ...(conversationKey ? { conversationKey } : {}) }, spec)),
+      ) as never,
+    approve: sinon
+      .stub()
+      .callsFake(async (actor: Actor, id: string, version?: number) => ok(changeRequest({ id, version: (version ?? 1) + 1, state: 'approved', approver: actor }))) as never,
+    reject: sinon
+      .stub()
+      .callsFake(async (actor: Actor, id: string, version?: number, reason?: string) =>
+        ok(changeRequest({ id, version: (version ?? 1) + 1, state: 'rejected', approver: actor, ...(reason ? { result: { reason } } : {}) })),
+      ) as never,
     cancel: sinon.stub().callsFake(async (_actor: Actor, id: string, version?: number) => ok(changeRequest({ id, version: (version ?? 1) + 1, state: 'cancelled' }))) as never,
-    undo: sinon.stub().callsFake(async (actor: Actor, id: string, conversationKey?: string) =>
-      ok(changeRequest({ id: '13', requester: actor, undoOf: id, ...(conversationKey ? { conversationKey } : {}) })),
-    ) as never,
-    status: sinon.stub().callsFake(async (id: string) =>
-      id === '12' ? ok(changeRequest()) : ({ ok: false, reason: 'unknown', message: `There is no request ${id}.` } as WorkflowResult),
-    ) as never,
+    undo: sinon
+      .stub()
+      .callsFake(async (actor: Actor, id: string, conversationKey?: string) =>
+        ok(changeRequest({ id: '13', requester: actor, undoOf: id, ...(conversationKey ? { conversationKey } : {}) })),
+      ) as never,
+    status: sinon
+      .stub()
+      .callsFake(async (id: string) => (id === '12' ? ok(changeRequest()) : ({ ok: false, reason: 'unknown', message: `There is no request ${id}.` } as WorkflowResult))) as never,
     history: sinon.stub().callsFake(async () => [changeRequest({ id: '11', state: 'completed' as RequestState }), changeRequest()]) as never,
     pending: sinon.stub().callsFake(async () => [changeRequest()]) as never,
   };
@@ -387,7 +397,12 @@ export function harness(over: Partial<BotDeps> & { proactive?: Proactive; refs?:
       locale: opts.locale ?? 'en-US',
       from,
       recipient: { id: '28:plan-switch', name: 'Plan Switch' },
-      conversation: { id: opts.conversationId ?? 'conv-1', tenantId, conversationType: opts.conversationType ?? 'personal', isGroup: opts.conversationType === 'groupChat' } as never,
+      conversation: {
+        id: opts.conversationId ?? 'conv-1',
+        tenantId,
+        conversationType: opts.conversationType ?? 'personal',
+        isGroup: opts.conversationType === 'groupChat',
+      } as never,
       channelData: { tenant: { id: opts.channelTenantId ?? tenantId } },
       ...(opts.replyToId ? { replyToId: opts.replyToId } : {}),
       ...(opts.id ? { id: opts.id } : {}),
@@ -426,7 +441,11 @@ export function harness(over: Partial<BotDeps> & { proactive?: Proactive; refs?:
       const teamId = `19:team-${opts.conversationId ?? 'conv-1'}`;
       const channelData =
         scope === 'channel'
-          ? { tenant: { id: opts.tenantId ?? TENANT }, team: { id: teamId, name: opts.team ?? 'IT' }, channel: { id: opts.conversationId ?? 'conv-1', ...(opts.channel ? { name: opts.channel } : {}) } }
+          ? {
+              tenant: { id: opts.tenantId ?? TENANT },
+              team: { id: teamId, name: opts.team ?? 'IT' },
+              channel: { id: opts.conversationId ?? 'conv-1', ...(opts.channel ? { name: opts.channel } : {}) },
+            }
           : base.channelData;
       const bot = base.recipient!;
       const replies: Partial<Activity>[] = [];

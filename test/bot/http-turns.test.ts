@@ -56,7 +56,8 @@ describe('bot over HTTP on a slow Graph: the turn returns, the answer follows', 
     channelData: { tenant: { id: TENANT } },
   });
   const post = (a: unknown) => fetch(`${app.server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a) });
-  const said = () => connector.to('sanne-chat').map((p) => ({ method: p.method, id: p.activityId, text: cardText(p.activity.attachments?.[0]?.content) || String(p.activity.text ?? '') }));
+  const said = () =>
+    connector.to('sanne-chat').map((p) => ({ method: p.method, id: p.activityId, text: cardText(p.activity.attachments?.[0]?.content) || String(p.activity.text ?? '') }));
 
   it('move group Sales to E3: 200 before the check is done; a progress card, updated, becomes the preflight card; a redelivery is ignored', async () => {
     assert.equal((await post(message('m0', 'help'))).status, 200); // Sanne is known to the gate now
@@ -70,7 +71,14 @@ describe('bot over HTTP on a slow Graph: the turn returns, the answer follows', 
       assert.equal(res.status, 200);
       assert.equal(connector.to('sanne-chat').length, before, 'the HTTP turn ended before anything was said');
 
-      const progress = await waitFor('the progress card', () => said().slice(before).find((p) => p.method === 'POST'), 10_000);
+      const progress = await waitFor(
+        'the progress card',
+        () =>
+          said()
+            .slice(before)
+            .find((p) => p.method === 'POST'),
+        10_000,
+      );
       assert.match(progress.text, /Checking Sales…/);
       // Teams delivers the same message again while the check runs: 200, nothing more.
       assert.equal((await post(message('m1', 'move group Sales to E3'))).status, 200);
@@ -79,7 +87,10 @@ describe('bot over HTTP on a slow Graph: the turn returns, the answer follows', 
       const after = said().slice(before);
       assert.deepEqual(after.filter((p) => p.method === 'POST').length, 1, 'one message in the chat: ' + after.map((p) => p.text).join(' | '));
       const updates = after.filter((p) => p.method === 'PUT');
-      assert.ok([progress, ...updates].some((p) => /[\d,]+ of about 6,00\d members read/.test(p.text)), [progress, ...updates].map((p) => p.text).join('\n---\n'));
+      assert.ok(
+        [progress, ...updates].some((p) => /[\d,]+ of about 6,00\d members read/.test(p.text)),
+        [progress, ...updates].map((p) => p.text).join('\n---\n'),
+      );
       assert.match(updates.at(-1)!.text, /Preflight check/);
       assert.ok(turnMs < total / 2, `turn ${turnMs} ms, the whole check ${total} ms`);
     } finally {

@@ -41,7 +41,16 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
     const tmp = harness();
     const conv = new Conversations(store, tmp.proactive, silentLogger);
     const notifier = new BotNotifier(conv, approvers, silentLogger, { progressEveryMs: 0, plans: () => licenses.listPlans() });
-    workflow = new ChangeRequests({ store, licenses, approvers, notifier, tenantId: TENANT, ttlMs: 3_600_000, recheckBudgetMs: 0, trackOptions: { pollIntervalMs: 25, timeoutMs: 10_000 } });
+    workflow = new ChangeRequests({
+      store,
+      licenses,
+      approvers,
+      notifier,
+      tenantId: TENANT,
+      ttlMs: 3_600_000,
+      recheckBudgetMs: 0,
+      trackOptions: { pollIntervalMs: 25, timeoutMs: 10_000 },
+    });
     const requesters = new RequesterPolicy({ requesters: `group:${LICENSE_ADMINS}`, fromApprovers: true, tenantId: TENANT, licenses });
     h = harness({ licenses, requests: workflow, approvers, requesters, refs: store, proactive: tmp.proactive, tenantId: TENANT });
   });
@@ -96,7 +105,7 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
     await settle();
 
     const toPieter = h.proactive.sent.find((s) => s.conversationId === 'pieter-chat');
-    assert.ok(toPieter, 'an approval card went to the approver\'s personal chat');
+    assert.ok(toPieter, "an approval card went to the approver's personal chat");
     const approvalCard = toPieter.activity.attachments![0]!.content as any;
     const approveBtn = actionsOf(approvalCard).find((a) => a.verb === 'approve')!;
     assert.deepEqual(approveBtn.data, { requestId: '1', version: 1, lang: 'en' });
@@ -122,7 +131,10 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
     assert.ok(group.licenses.some((l) => l.plan.skuId === E3));
 
     const notice = h.proactive.sent.filter((s) => s.conversationId === 'sales-ops').map((s) => cardText(s.activity.attachments![0]!.content));
-    assert.ok(notice.some((t) => /Change request 1 finished/.test(t) && /members done/.test(t)), notice.join('\n---\n'));
+    assert.ok(
+      notice.some((t) => /Change request 1 finished/.test(t) && /members done/.test(t)),
+      notice.join('\n---\n'),
+    );
     // Every card showing the request was updated in place along the way.
     assert.ok(h.proactive.updated.some((u) => u.activity.id === toPieter.id));
     assert.ok(h.proactive.updated.some((u) => u.activity.id === 'pre-1'));
@@ -222,7 +234,10 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
     assert.doesNotMatch(second, /The source plan is not assigned here/);
     const [nl] = await h.say('verplaats groep Marketing van E1 naar E3', { who: SANNE });
     const nlCard = cardOf(nl!);
-    assert.ok(actionsOf(nlCard).some((a) => a.title === 'Controleer deze 8 als gebruikers'), JSON.stringify(actionsOf(nlCard).map((a) => a.title)));
+    assert.ok(
+      actionsOf(nlCard).some((a) => a.title === 'Controleer deze 8 als gebruikers'),
+      JSON.stringify(actionsOf(nlCard).map((a) => a.title)),
+    );
     assert.match(cardText(nlCard), /de eerste knop hieronder controleert precies dat/);
     // A click on a Dutch card answers in Dutch, whatever the client's locale says.
     const nlButton = actionsOf(nlCard).find((a) => a.title === 'Controleer deze 8 als gebruikers')!;
@@ -271,6 +286,9 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
   it('type-ahead search finds sandbox users and groups', async () => {
     const res = await h.invoke('application/search', { queryText: 'Sales', dataset: 'principals' }, { who: SANNE });
     const values = res.body.value.results.map((r: any) => r.title);
-    assert.ok(values.some((t: string) => /^Sales/.test(t)), values.join(', '));
+    assert.ok(
+      values.some((t: string) => /^Sales/.test(t)),
+      values.join(', '),
+    );
   });
 });

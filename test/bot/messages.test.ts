@@ -131,7 +131,7 @@ describe('bot/messages: chat commands', () => {
       assert.equal(h.licenses.preflight.callCount, 0);
     });
 
-    it('an unknown plan lists the tenant\'s plans, each a choice', async () => {
+    it("an unknown plan lists the tenant's plans, each a choice", async () => {
       const h = harness();
       const [reply] = await h.say('move group Sales to E9');
       const card = cardOf(reply!);
@@ -195,7 +195,7 @@ describe('bot/messages: chat commands', () => {
   });
 
   describe('status, history, pending, undo', () => {
-    it('status Sales shows the group\'s licenses', async () => {
+    it("status Sales shows the group's licenses", async () => {
       const h = harness();
       const [reply] = await h.say('status Sales');
       const text = cardText(cardOf(reply!));
@@ -267,7 +267,17 @@ describe('bot/messages: chat commands', () => {
 
   describe('a user with no rights (not in REQUESTERS or APPROVERS)', () => {
     const carol = 'carol' as const;
-    for (const text of ['move group Sales to E3', 'move user bob@contoso.example from E1 to E3', 'move group Sales', 'new', 'undo 12', 'status 12', 'status Sales', 'history', 'pending']) {
+    for (const text of [
+      'move group Sales to E3',
+      'move user bob@contoso.example from E1 to E3',
+      'move group Sales',
+      'new',
+      'undo 12',
+      'status 12',
+      'status Sales',
+      'history',
+      'pending',
+    ]) {
       it(`"${text}": a polite refusal, nothing looked up or changed`, async () => {
         const h = harness();
         const replies = await h.say(text, { who: carol });

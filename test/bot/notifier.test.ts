@@ -30,7 +30,7 @@ function setup() {
 const card = (a: { activity: any }) => a.activity.attachments[0].content;
 
 describe('bot/notifier', () => {
-  it('requested: an approval card in the request\'s conversation (refresh for approvers) and in each approver\'s personal chat', async () => {
+  it("requested: an approval card in the request's conversation (refresh for approvers) and in each approver's personal chat", async () => {
     const { notifier, proactive, conv } = setup();
     const r = changeRequest({ conversationKey: 'conv:team-chat' });
     await notifier.changed(r, 'requested');
@@ -48,7 +48,7 @@ describe('bot/notifier', () => {
       actionsOf(personal).map((a) => a.verb),
       ['approve', 'reject'],
     );
-    assert.match(cardText(personal), /Goedkeuring nodig/, 'Bob\'s chat is in Dutch');
+    assert.match(cardText(personal), /Goedkeuring nodig/, "Bob's chat is in Dutch");
     assert.deepEqual(
       (await conv.cards('12')).map((c) => [c.conversationKey, c.view]),
       [
@@ -58,7 +58,7 @@ describe('bot/notifier', () => {
     );
   });
 
-  it('requested from the requester\'s own personal chat: no second card there, only the approvers\' chats', async () => {
+  it("requested from the requester's own personal chat: no second card there, only the approvers' chats", async () => {
     const { notifier, proactive, refs } = setup();
     refs.saveConversationRef('conv:alice-personal', ref('alice-personal', 'personal'));
     await notifier.changed(changeRequest({ conversationKey: 'conv:alice-personal' }), 'requested');
@@ -94,7 +94,7 @@ describe('bot/notifier', () => {
     assert.match(cardText(bobs), /Wordt uitgevoerd/i);
   });
 
-  it('progress updates the cards with Entra\'s processing state', async () => {
+  it("progress updates the cards with Entra's processing state", async () => {
     const { notifier, proactive, conv } = setup();
     await conv.addCard('12', { conversationKey: 'conv:team-chat', activityId: 'a1', view: 'status', lang: 'en' });
     await conv.addCard('12', { conversationKey: `personal:${ids.bob}`, activityId: 'a2', view: 'status', lang: 'nl' });
@@ -166,7 +166,7 @@ describe('bot/notifier', () => {
     );
   });
 
-  it('rejected: a notice with the reason in the request\'s conversation', async () => {
+  it("rejected: a notice with the reason in the request's conversation", async () => {
     const { notifier, proactive } = setup();
     await notifier.changed(
       changeRequest({ conversationKey: 'conv:team-chat', state: 'rejected', approver: { id: ids.bob, tenantId: 't', name: 'Bob Bakker' }, result: { reason: 'Not this quarter' } }),

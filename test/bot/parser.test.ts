@@ -129,7 +129,12 @@ describe('bot/parser', () => {
       assert.deepEqual(cmd('verplaats gebruiker Lucas van der Meer naar E3'), { kind: 'move', principal: { kind: 'user', name: 'Lucas van der Meer' }, to: 'E3' });
       assert.deepEqual(cmd('verplaats Thijs ter Horst van E1 naar E3'), { kind: 'move', principal: { kind: 'any', name: 'Thijs ter Horst' }, from: 'E1', to: 'E3' });
       assert.deepEqual(cmd("move Sterre 't Hart from E1 to E3"), { kind: 'move', principal: { kind: 'any', name: "Sterre 't Hart" }, from: 'E1', to: 'E3' });
-      assert.deepEqual(cmd('verplaats Jeroen van Dijk van Office 365 E5 naar E3'), { kind: 'move', principal: { kind: 'any', name: 'Jeroen van Dijk' }, from: 'Office 365 E5', to: 'E3' });
+      assert.deepEqual(cmd('verplaats Jeroen van Dijk van Office 365 E5 naar E3'), {
+        kind: 'move',
+        principal: { kind: 'any', name: 'Jeroen van Dijk' },
+        from: 'Office 365 E5',
+        to: 'E3',
+      });
       assert.deepEqual(cmd('verplaats gebruikers Tess van Vliet en Gijs van Beek van E1 naar E3'), {
         kind: 'move',
         principal: { kind: 'users', names: ['Tess van Vliet', 'Gijs van Beek'] },
@@ -140,7 +145,12 @@ describe('bot/parser', () => {
     it('"van" followed by a plan is still the source', () => {
       assert.deepEqual(cmd('verplaats Jan van E1 naar E3'), { kind: 'move', principal: { kind: 'any', name: 'Jan' }, from: 'E1', to: 'E3' });
       assert.deepEqual(cmd('verplaats Verkoop van Business Basic naar E3'), { kind: 'move', principal: { kind: 'any', name: 'Verkoop' }, from: 'Business Basic', to: 'E3' });
-      assert.deepEqual(cmd('verplaats Anna van STANDARDPACK naar ENTERPRISEPACK'), { kind: 'move', principal: { kind: 'any', name: 'Anna' }, from: 'STANDARDPACK', to: 'ENTERPRISEPACK' });
+      assert.deepEqual(cmd('verplaats Anna van STANDARDPACK naar ENTERPRISEPACK'), {
+        kind: 'move',
+        principal: { kind: 'any', name: 'Anna' },
+        from: 'STANDARDPACK',
+        to: 'ENTERPRISEPACK',
+      });
     });
     it('an article before "groep" or a labelled group name is still filler', () => {
       assert.deepEqual(cmd('verplaats de groep Verkoop naar E3'), { kind: 'move', principal: { kind: 'group', name: 'Verkoop' }, to: 'E3' });

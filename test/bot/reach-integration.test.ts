@@ -44,7 +44,16 @@ describe('bot on the sandbox tenant: the day Plan Switch is installed, approvers
       directory: { displayName: async (id) => (await licenses.resolveUser(id))?.displayName },
     });
     const notifier = new BotNotifier(conv, approvers, silentLogger, { progressEveryMs: 0, reach });
-    workflow = new ChangeRequests({ store, licenses, approvers, notifier, tenantId: TENANT, ttlMs: 3_600_000, recheckBudgetMs: 0, trackOptions: { pollIntervalMs: 25, timeoutMs: 10_000 } });
+    workflow = new ChangeRequests({
+      store,
+      licenses,
+      approvers,
+      notifier,
+      tenantId: TENANT,
+      ttlMs: 3_600_000,
+      recheckBudgetMs: 0,
+      trackOptions: { pollIntervalMs: 25, timeoutMs: 10_000 },
+    });
     const requesters = new RequesterPolicy({ requesters: `group:${LICENSE_ADMINS}`, fromApprovers: true, tenantId: TENANT, licenses });
     h = harness({ licenses, requests: workflow, approvers, requesters, refs: store, proactive, tenantId: TENANT, reach, onReachChanged: (r) => notifier.reachChanged(r) });
   });

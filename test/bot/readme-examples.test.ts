@@ -48,7 +48,13 @@ function helpExamples(): { text: string; lang: 'en' | 'nl' }[] {
     [nl, 'nl'],
   ] as const) {
     for (const [cmd] of t.help.commands) out.push({ text: cmd, lang });
-    out.push({ text: t.help.dutchHint.slice(t.help.dutchHint.indexOf(':') + 1).trim().replace(/\.$/, ''), lang: lang === 'en' ? 'nl' : 'en' });
+    out.push({
+      text: t.help.dutchHint
+        .slice(t.help.dutchHint.indexOf(':') + 1)
+        .trim()
+        .replace(/\.$/, ''),
+      lang: lang === 'en' ? 'nl' : 'en',
+    });
   }
   return out;
 }

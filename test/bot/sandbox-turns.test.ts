@@ -69,7 +69,10 @@ describe('bot on a slow sandbox: no turn waits on Graph', function () {
     assert.match(cardText(cardOf(progress.activity)), /Checking Sales…/);
     const onCard = h.proactive.updated.filter((u) => u.activity.id === progress.id).map((u) => cardText(cardOf(u.activity)));
     const counts = [cardText(cardOf(progress.activity)), ...onCard];
-    assert.ok(counts.some((t) => /[\d,]+ of about 6,00\d members read/.test(t)), counts.join('\n---\n'));
+    assert.ok(
+      counts.some((t) => /[\d,]+ of about 6,00\d members read/.test(t)),
+      counts.join('\n---\n'),
+    );
     assert.match(onCard.at(-1)!, /Preflight check/);
     assert.match(onCard.at(-1)!, /Sales/);
     assert.equal(h.proactive.sent.length, 1, 'one card in the chat: the progress card that became the answer');

@@ -66,7 +66,11 @@ describe('server: HTTP transport', () => {
   it('only JSON is read: other content types 415, bodies over the limit 413', async () => {
     const form = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'type=message' });
     assert.equal(form.status, 415);
-    const big = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...activity, text: 'x'.repeat(400_000) }) });
+    const big = await fetch(`${server.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...activity, text: 'x'.repeat(400_000) }),
+    });
     assert.equal(big.status, 413);
     assert.equal(((await big.json()) as any).error.code, 'PayloadTooLarge');
   });

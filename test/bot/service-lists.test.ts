@@ -25,7 +25,11 @@ function fact(card: unknown, title: string): string | undefined {
 
 describe('preflight card: services upgraded and downgraded', () => {
   const sb = withSandbox(
-    tenantFixture('Contoso').sku('STANDARDPACK', 5).sku('ENTERPRISEPACK', 5).user('alice', { licenses: ['STANDARDPACK'] }).build(),
+    tenantFixture('Contoso')
+      .sku('STANDARDPACK', 5)
+      .sku('ENTERPRISEPACK', 5)
+      .user('alice', { licenses: ['STANDARDPACK'] })
+      .build(),
   );
 
   it('E1 -> E3 lists the richer editions as upgraded, the undo lists them as downgraded, in both languages', async () => {

@@ -60,7 +60,10 @@ describe('bot: no turn waits on the license service', function () {
     assert.match(cardText(cardOf(sent[0]!.activity)), /Checking Sales…/);
     const updates = h.proactive.updated.filter((u) => u.activity.id === sent[0]!.id);
     const said = texts(updates);
-    assert.ok(said.some((t) => /\d,\d{3} of about 7,992 members read/.test(t)), said.join('\n---\n'));
+    assert.ok(
+      said.some((t) => /\d,\d{3} of about 7,992 members read/.test(t)),
+      said.join('\n---\n'),
+    );
     assert.match(said.at(-1)!, /Preflight check/, 'the progress card became the answer');
     assert.equal(said.filter((t) => /Preflight check/.test(t)).length, 1);
   });
@@ -106,7 +109,11 @@ describe('bot: no turn waits on the license service', function () {
   it('a retried click (same activity id) gets the first answer, and the action runs once', async () => {
     const h = harness({ timing: TIMING });
     const spec = { spec: { principal: { kind: 'group', group: 'f0000000-0000-4000-8000-00000000000f' }, from: 'E1', to: 'E3' } };
-    const click = { ...h.activity('invoke', { id: 'click-1', replyToId: 'card-1' }), name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'request', data: spec }, trigger: 'manual' } };
+    const click = {
+      ...h.activity('invoke', { id: 'click-1', replyToId: 'card-1' }),
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: 'request', data: spec }, trigger: 'manual' },
+    };
     await turn(h, click);
     const first = h.adapter.activeQueue.find((x) => x.type === 'invokeResponse')!;
     h.adapter.activeQueue.splice(0);
@@ -137,7 +144,7 @@ describe('bot: no turn waits on the license service', function () {
     assert.ok(!all.some((t) => /Preflight check/.test(t)), 'the superseded check never answers');
   });
 
-  it('two admins\' long checks in two chats run side by side', async () => {
+  it("two admins' long checks in two chats run side by side", async () => {
     const h = harness({ timing: TIMING });
     const seen = slowPreflight(h, 8, 100); // 800 ms each
     await Promise.all([
@@ -148,7 +155,10 @@ describe('bot: no turn waits on the license service', function () {
     assert.ok(seen.overlapped, 'the two checks ran at the same time');
     for (const chat of ['chat-alice', 'chat-bob']) {
       const said = texts([...h.proactive.sent, ...h.proactive.updated].filter((x) => x.conversationId === chat));
-      assert.ok(said.some((t) => /Preflight check/.test(t)), `${chat}: ${said.join(' | ')}`);
+      assert.ok(
+        said.some((t) => /Preflight check/.test(t)),
+        `${chat}: ${said.join(' | ')}`,
+      );
       assert.ok(!said.some((t) => /took over/.test(t)), `${chat} was not superseded`);
     }
   });
@@ -156,14 +166,24 @@ describe('bot: no turn waits on the license service', function () {
   it('a slow card action: the click is answered at once with the progress card, which then becomes the answer', async () => {
     const h = harness({ timing: TIMING });
     slowPreflight(h, 6, 100);
-    const click = { ...h.activity('invoke', { replyToId: 'guided-card' }), name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'preflight', data: { principal: { kind: 'group', group: 'f0000000-0000-4000-8000-00000000000f' }, from: 'E1', to: 'E3' } }, trigger: 'manual' } };
+    const click = {
+      ...h.activity('invoke', { replyToId: 'guided-card' }),
+      name: 'adaptiveCard/action',
+      value: {
+        action: { type: 'Action.Execute', verb: 'preflight', data: { principal: { kind: 'group', group: 'f0000000-0000-4000-8000-00000000000f' }, from: 'E1', to: 'E3' } },
+        trigger: 'manual',
+      },
+    };
     await h.adapter.processActivity(click);
     assert.equal(h.proactive.updated.length, 0, 'answered before the check was done');
     const answer = h.adapter.activeQueue.find((x) => x.type === 'invokeResponse')!.value as never;
     assert.match(cardText(cardOf(answer)), /Checking the change…|Checking Sales…/);
     await h.bot.whenIdle();
     const onCard = texts(h.proactive.updated.filter((u) => u.activity.id === 'guided-card'));
-    assert.ok(onCard.some((t) => /members read/.test(t)), onCard.join('\n---\n'));
+    assert.ok(
+      onCard.some((t) => /members read/.test(t)),
+      onCard.join('\n---\n'),
+    );
     assert.match(onCard.at(-1)!, /Preflight check/);
   });
 
@@ -174,6 +194,9 @@ describe('bot: no turn waits on the license service', function () {
     await h.bot.whenIdle();
     const said = texts([...h.proactive.sent, ...h.proactive.updated]);
     assert.match(said[0]!, /Sales controleren…/);
-    assert.ok(said.some((t) => /\d\.\d{3} van ongeveer 5\.994 leden gelezen/.test(t)), said.join('\n---\n'));
+    assert.ok(
+      said.some((t) => /\d\.\d{3} van ongeveer 5\.994 leden gelezen/.test(t)),
+      said.join('\n---\n'),
+    );
   });
 });

@@ -28,7 +28,6 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   });
 }
 
-
 function oneCleanLine(stderr: string): void {
   const lines = stderr.trim().split('\n');
   assert.equal(lines.length, 1, stderr);
@@ -125,11 +124,17 @@ describe('plan-switch CLI (node dist/src/cli/main.js)', function () {
     const r = await cli(['swap', '--user', 'alice@contoso.example', '--from', 'E1', '--to', 'E3', '--yes', '--json'], env());
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual(out.result.outcomes.map((o: { status: string }) => o.status), ['changed']);
+    assert.deepEqual(
+      out.result.outcomes.map((o: { status: string }) => o.status),
+      ['changed'],
+    );
     assert.equal(out.tracking.done.length, 1);
     assert.equal((await assignWrites()).length, 1);
     const u = (await sb.get('/users/alice@contoso.example?$select=assignedLicenses')).body;
-    assert.deepEqual(u.assignedLicenses.map((l: { skuId: string }) => l.skuId), [E3]);
+    assert.deepEqual(
+      u.assignedLicenses.map((l: { skuId: string }) => l.skuId),
+      [E3],
+    );
   });
 
   it('swap --yes on a group waits for Entra to process the members', async () => {
@@ -137,8 +142,11 @@ describe('plan-switch CLI (node dist/src/cli/main.js)', function () {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Accepted by Entra/);
     assert.match(r.stdout, /Processing complete: 2 done, 0 in error/);
-    const g = (await sb.get('/groups?$filter=displayName eq \'Sales\'&$select=assignedLicenses')).body.value[0];
-    assert.deepEqual(g.assignedLicenses.map((l: { skuId: string }) => l.skuId), [E3]);
+    const g = (await sb.get("/groups?$filter=displayName eq 'Sales'&$select=assignedLicenses")).body.value[0];
+    assert.deepEqual(
+      g.assignedLicenses.map((l: { skuId: string }) => l.skuId),
+      [E3],
+    );
   });
 
   it('--users-file: one UPN per line, # comments', async () => {
@@ -222,7 +230,10 @@ describe('plan-switch CLI in process', () => {
     const code = await runCli(['swap', '--user', 'bob@contoso.example', '--from', 'E1', '--to', 'E3'], t);
     assert.equal(code, 0, t.err.join('\n'));
     const u = (await sb.get('/users/bob@contoso.example?$select=assignedLicenses')).body;
-    assert.deepEqual(u.assignedLicenses.map((l: { skuId: string }) => l.skuId), [E3]);
+    assert.deepEqual(
+      u.assignedLicenses.map((l: { skuId: string }) => l.skuId),
+      [E3],
+    );
   });
 });
 
@@ -239,7 +250,10 @@ describe('plan-switch argument parsing', () => {
   });
 
   it('reads users files', () => {
-    assert.deepEqual(readUsersFile('x', () => ' a@x.example \n# c\nb@x.example # note\n'), ['a@x.example', 'b@x.example']);
+    assert.deepEqual(
+      readUsersFile('x', () => ' a@x.example \n# c\nb@x.example # note\n'),
+      ['a@x.example', 'b@x.example'],
+    );
     assert.throws(() => readUsersFile('x', () => '# only comments\n'), /names no users/);
   });
 });

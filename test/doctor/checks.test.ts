@@ -7,7 +7,14 @@ import { classify, type CallSpec } from '../../src/doctor/classify';
 import { ASKED_PERMISSIONS, checkRoles, extraRoles } from '../../src/doctor/permissions';
 import { decodeAccessToken } from '../../src/doctor/token';
 
-const spec: CallSpec = { call: 'groupUsers', need: 'required', request: 'GET x', permission: 'GroupMember.Read.All', shape: 'collection', fields: ['id', 'licenseAssignmentStates'] };
+const spec: CallSpec = {
+  call: 'groupUsers',
+  need: 'required',
+  request: 'GET x',
+  permission: 'GroupMember.Read.All',
+  shape: 'collection',
+  fields: ['id', 'licenseAssignmentStates'],
+};
 
 describe('doctor checks', () => {
   it('reads app id, tenant and roles from a token without trusting it', () => {
@@ -39,16 +46,17 @@ describe('doctor checks', () => {
     const header = classify({ ...spec, shape: 'count' }, { status: 400, body: { error: { code: 'Request_BadRequest', message: '$count is not currently supported.' } } }, 5);
     assert.deepEqual([header.status, header.header], ['headerWanted', 'ConsistencyLevel: eventual']);
     assert.equal(classify(spec, { status: 503, body: {} }, 5).status, 'failed');
-    const batch = classify({ ...spec, shape: 'batch' }, { status: 200, body: { responses: [{ id: '1', status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'x' } } }] } }, 5);
+    const batch = classify(
+      { ...spec, shape: 'batch' },
+      { status: 200, body: { responses: [{ id: '1', status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'x' } } }] } },
+      5,
+    );
     assert.equal(batch.status, 'missingPermission', 'a refusal inside $batch counts');
   });
 
   it("matches docs/deploy.md's permission table, required and optional alike", () => {
     const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'deploy.md'), 'utf8');
     const rows = [...doc.matchAll(/^\| `([A-Za-z.]+)` \| (required|optional) \|/gm)].map((m) => [m[1], m[2]]);
-    assert.deepEqual(
-      rows.sort(),
-      ASKED_PERMISSIONS.map((p) => [p.permission, p.need]).sort(),
-    );
+    assert.deepEqual(rows.sort(), ASKED_PERMISSIONS.map((p) => [p.permission, p.need]).sort());
   });
 });

@@ -65,7 +65,10 @@ describe('plan-switch doctor (CLI against the sandbox)', function () {
       assert.equal(rep.group?.chosen, 'named');
       assert.equal(rep.user?.displayName, 'Alice');
       assert.ok(rep.calls.find((c) => c.call === 'groupUsers')?.status === 'ok');
-      assert.ok(rep.calls.every((c) => c.need === 'optional' || c.status === 'ok'), JSON.stringify(rep.calls.filter((c) => c.status !== 'ok')));
+      assert.ok(
+        rep.calls.every((c) => c.need === 'optional' || c.status === 'ok'),
+        JSON.stringify(rep.calls.filter((c) => c.status !== 'ok')),
+      );
     });
 
     it('catches a field Graph did not return, names it and the fix, exits 1', async () => {

@@ -280,17 +280,12 @@ export async function startPlayground(opts: {
   const env: NodeJS.ProcessEnv = { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' };
   if (opts.configPath) env.M365_AGENTS_PLAYGROUND_CONFIG_PATH = opts.configPath;
   if (opts.devLogFile) env.M365_AGENTS_PLAYGROUND_LOGFILE = opts.devLogFile;
-  const child = startChild(
-    opts.name ?? 'playground',
-    process.execPath,
-    [PLAYGROUND_CLI(), '-e', opts.endpoint, '-c', 'msteams', '-p', String(opts.port), '--disable-telemetry'],
-    {
-      env,
-      cwd: opts.cwd ?? ROOT,
-      ...(opts.logFile ? { logFile: opts.logFile } : {}),
-      ...(opts.echo !== undefined ? { echo: opts.echo } : {}),
-    },
-  );
+  const child = startChild(opts.name ?? 'playground', process.execPath, [PLAYGROUND_CLI(), '-e', opts.endpoint, '-c', 'msteams', '-p', String(opts.port), '--disable-telemetry'], {
+    env,
+    cwd: opts.cwd ?? ROOT,
+    ...(opts.logFile ? { logFile: opts.logFile } : {}),
+    ...(opts.echo !== undefined ? { echo: opts.echo } : {}),
+  });
   let port: number;
   try {
     const m = await child.waitForOutput(/Listening on (\d+)/, 30_000);
@@ -346,11 +341,20 @@ export function configAs(live: PlaygroundLiveConfig, who: string): PlaygroundCon
       name: team?.name ?? 'Team',
       aadGroupId: team?.aadGroupId ?? '00000000-0000-0000-0000-000000000000',
       // The General channel's id is the team's; only the other one belongs in the file.
-      channels: (team?.channels ?? []).filter((c) => c.id !== team?.id).slice(0, 1).map((c) => ({ id: c.id, name: c.name })),
+      channels: (team?.channels ?? [])
+        .filter((c) => c.id !== team?.id)
+        .slice(0, 1)
+        .map((c) => ({ id: c.id, name: c.name })),
     },
   };
 }
 
 export function slug(s: string): string {
-  return s.toLowerCase().replace(/@.*$/, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'user';
+  return (
+    s
+      .toLowerCase()
+      .replace(/@.*$/, '')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'user'
+  );
 }

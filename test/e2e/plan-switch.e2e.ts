@@ -94,7 +94,18 @@ describe('Plan Switch in Microsoft 365 Agents Playground (end to end)', function
 
     // The bot in local mode on the demo tenant, with its own sandbox and state on free ports.
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const k of ['GRAPH_BASE_URL', 'SANDBOX_TENANT', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'HOST', 'APPROVERS', 'REQUESTERS', 'ALLOW_SELF_APPROVAL']) {
+    for (const k of [
+      'GRAPH_BASE_URL',
+      'SANDBOX_TENANT',
+      'MicrosoftAppId',
+      'MicrosoftAppPassword',
+      'MicrosoftAppType',
+      'MicrosoftAppTenantId',
+      'HOST',
+      'APPROVERS',
+      'REQUESTERS',
+      'ALLOW_SELF_APPROVAL',
+    ]) {
       delete env[k];
     }
     sandbox = `http://127.0.0.1:${sandboxPort}/v1.0`;
@@ -107,8 +118,7 @@ describe('Plan Switch in Microsoft 365 Agents Playground (end to end)', function
     });
 
     // People of the demo tenant, as the playground will present them to the bot.
-    const person = async (upn: string) =>
-      playgroundUser(await graph<GraphUser>(sandbox, `/users/${encodeURIComponent(upn)}?$select=id,displayName,userPrincipalName`));
+    const person = async (upn: string) => playgroundUser(await graph<GraphUser>(sandbox, `/users/${encodeURIComponent(upn)}?$select=id,displayName,userPrincipalName`));
     const req = await person(REQUESTER);
     const app = await person(APPROVER);
     const others = (await graph<{ value: GraphUser[] }>(sandbox, '/users?$top=20&$select=id,displayName,userPrincipalName')).value
@@ -222,7 +232,7 @@ describe('Plan Switch in Microsoft 365 Agents Playground (end to end)', function
     assert.match(text, new RegExp(requester.who), `the approval card says who asked:\n${text}`);
     assert.match(text, /Sales/);
     await approver.screenshot(shot('04-approval-card.png'), approvalCard);
-    step('approval card in the approver\'s chat');
+    step("approval card in the approver's chat");
 
     await approver.click(approvalCard, T.approve);
     const decided = approver.cards(new RegExp(`Change request ${id}(?!\\d)`)).last();

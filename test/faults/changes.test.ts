@@ -19,7 +19,9 @@ describe('faults: the tenant changes under a request', function () {
     assert.deepEqual((await app.bot.read(id)).request.preflight.change.seats, { needed: 30, available: 35 });
     // Another admin, outside the bot, gives E3 to ten people.
     for (const u of [...upns('other', 5), ...upns('bulk', 5)]) {
-      const body = u.startsWith('other') ? { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [] } : { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [E1] };
+      const body = u.startsWith('other')
+        ? { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [] }
+        : { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [E1] };
       assert.equal((await sb.post(`/users/${u}/assignLicense`, body)).status, 200);
     }
     await sb.clearRequests();
@@ -79,7 +81,7 @@ describe('faults: the tenant changes under a request', function () {
     assert.match(notice, /The change failed/);
   });
 
-  it('the group gone when the write arrives (404 on assignLicense): failed with Graph\'s answer, nothing else written', async () => {
+  it("the group gone when the write arrives (404 on assignLicense): failed with Graph's answer, nothing else written", async () => {
     const id = await app.bot.teams.ask(sales);
     await sb.clearRequests();
     await sb.fault({ method: 'POST', path: '/groups/*/assignLicense', status: 404, times: 1 });
@@ -90,7 +92,11 @@ describe('faults: the tenant changes under a request', function () {
     assert.equal(failed.length, 1);
     assert.deepEqual(actionsOf((await app.bot.read(id)).audit), ['requested', 'approved', 'started', 'swap-started', 'swap-finished', 'failed']);
     const writes = await licenseWrites(sb);
-    assert.deepEqual(writes.map((w) => w.status), [404], 'one write, refused, not repeated');
+    assert.deepEqual(
+      writes.map((w) => w.status),
+      [404],
+      'one write, refused, not repeated',
+    );
     assert.equal((await assertSourceXorTarget(sb, upns('sales', 30))).onSource.length, 30);
     assert.match(await app.bot.teams.notice(id), /The change failed/);
   });

@@ -43,8 +43,14 @@ describe('faults: Graph failing while a swap runs (sandbox fault injection)', fu
     assert.deepEqual(actionsOf((await app.bot.read(id)).audit), [...RAN, 'completed']);
     const per = await writesPerUser();
     assert.equal(per.size, 50);
-    assert.equal([...per.values()].reduce((n, e) => n + e.faulted, 0), 30);
-    assert.ok([...per.values()].every((e) => e.ok === 1), 'each user took effect exactly once');
+    assert.equal(
+      [...per.values()].reduce((n, e) => n + e.faulted, 0),
+      30,
+    );
+    assert.ok(
+      [...per.values()].every((e) => e.ok === 1),
+      'each user took effect exactly once',
+    );
     const { onTarget } = await assertSourceXorTarget(sb, upns('bulk', 50));
     assert.equal(onTarget.length, 50);
     assert.match(await app.bot.teams.notice(id), /Done/);
@@ -58,8 +64,15 @@ describe('faults: Graph failing while a swap runs (sandbox fault injection)', fu
     const final = await app.bot.settled(id);
     assert.equal(final.state, 'completed');
     const per = await writesPerUser();
-    assert.equal([...per.values()].reduce((n, e) => n + e.all, 0), 50, 'one write per user, the hidden ones included');
-    assert.equal([...per.values()].reduce((n, e) => n + e.faulted, 0), 10);
+    assert.equal(
+      [...per.values()].reduce((n, e) => n + e.all, 0),
+      50,
+      'one write per user, the hidden ones included',
+    );
+    assert.equal(
+      [...per.values()].reduce((n, e) => n + e.faulted, 0),
+      10,
+    );
     assert.equal((await assertSourceXorTarget(sb, upns('bulk', 50))).onTarget.length, 50);
     assert.deepEqual(actionsOf((await app.bot.read(id)).audit), [...RAN, 'completed']);
   });
@@ -79,7 +92,7 @@ describe('faults: Graph failing while a swap runs (sandbox fault injection)', fu
     assert.deepEqual(actionsOf((await app.bot.read(id)).audit), [...RAN, 'completed']);
   });
 
-  it('503 then 500 on a single user\'s write: re-read after each, sent again, done once', async () => {
+  it("503 then 500 on a single user's write: re-read after each, sent again, done once", async () => {
     const id = await app.bot.teams.ask(solo);
     await sb.clearRequests();
     await sb.fault({ method: 'POST', path: '/users/*/assignLicense', status: 503, times: 1, retryAfterSeconds: 0 });
@@ -87,7 +100,10 @@ describe('faults: Graph failing while a swap runs (sandbox fault injection)', fu
     await app.bot.teams.approve(id);
     const final = await app.bot.settled(id);
     assert.equal(final.state, 'completed');
-    assert.deepEqual((await licenseWrites(sb)).map((w) => w.status), [503, 500, 200]);
+    assert.deepEqual(
+      (await licenseWrites(sb)).map((w) => w.status),
+      [503, 500, 200],
+    );
     await assertSourceXorTarget(sb, [`solo@${DOMAIN}`]);
     assert.deepEqual(actionsOf((await app.bot.read(id)).audit), [...RAN, 'completed']);
     assert.match(await app.bot.teams.notice(id), /Done/);
@@ -127,7 +143,7 @@ describe('faults: Graph failing while a swap runs (sandbox fault injection)', fu
     assert.match(notice, /could not be checked again/);
   });
 
-  it('a write that keeps failing (500 with every attempt): failed after the attempts, the user keeps the source, Graph\'s answer reported', async () => {
+  it("a write that keeps failing (500 with every attempt): failed after the attempts, the user keeps the source, Graph's answer reported", async () => {
     const id = await app.bot.teams.ask(solo);
     await sb.clearRequests();
     await sb.fault({ method: 'POST', path: '/users/*/assignLicense', status: 500, times: 100, retryAfterSeconds: 0 });

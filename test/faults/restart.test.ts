@@ -9,20 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withSandbox } from '../helpers/sandbox';
 import { startConnector, type Connector } from '../helpers/connector';
-import {
-  actionsOf,
-  ADMINS,
-  assertSourceXorTarget,
-  DOMAIN,
-  faultTenant,
-  licenseWrites,
-  readRequest,
-  startBotProcess,
-  Teams,
-  upns,
-  waitFor,
-  type BotProcess,
-} from './support';
+import { actionsOf, ADMINS, assertSourceXorTarget, DOMAIN, faultTenant, licenseWrites, readRequest, startBotProcess, Teams, upns, waitFor, type BotProcess } from './support';
 
 describe('faults: the bot killed during a swap, then restarted', function () {
   this.timeout(120_000);
@@ -70,8 +57,11 @@ describe('faults: the bot killed during a swap, then restarted', function () {
     const killed = await readRequest(db, id);
     assert.equal(killed.request.state, 'running');
     assert.match(killed.request.lease!.owner, new RegExp(`:${firstPid}:`));
-    assert.ok(Date.parse(killed.request.lease!.until) - Date.now() > 60_000, 'the dead process\'s lease has well over a minute to run');
-    assert.equal((await sb.get(`/groups/${killed.request.preflight.change.principal.id}?$select=licenseProcessingState`)).body.licenseProcessingState.state !== 'ProcessingComplete', true);
+    assert.ok(Date.parse(killed.request.lease!.until) - Date.now() > 60_000, "the dead process's lease has well over a minute to run");
+    assert.equal(
+      (await sb.get(`/groups/${killed.request.preflight.change.principal.id}?$select=licenseProcessingState`)).body.licenseProcessingState.state !== 'ProcessingComplete',
+      true,
+    );
     await assertSourceXorTarget(sb, members); // mid-processing: each member on one plan or the other
 
     const restartedAt = Date.now();
@@ -97,7 +87,11 @@ describe('faults: the bot killed during a swap, then restarted', function () {
     const { onTarget } = await assertSourceXorTarget(sb, members);
     assert.equal(onTarget.length, 30);
     const writes = await licenseWrites(sb);
-    assert.deepEqual(writes.map((w) => w.path), [`/groups/${request.preflight.change.principal.id}/assignLicense`], 'one group write in all, before the kill');
+    assert.deepEqual(
+      writes.map((w) => w.path),
+      [`/groups/${request.preflight.change.principal.id}/assignLicense`],
+      'one group write in all, before the kill',
+    );
     const claimedLog = bot.logs().find((l) => l.event === 'request.reconcile_claimed');
     assert.equal(claimedLog?.changeId, id);
     assert.equal(claimedLog?.why, 'owner-gone');
@@ -150,7 +144,10 @@ describe('faults: the bot killed during a swap, then restarted', function () {
     assert.equal(after.length, landed.length, 'the restart wrote nothing (the swap is never sent again)');
     const perUser = new Map<string, number>();
     for (const w of after) perUser.set(w.path, (perUser.get(w.path) ?? 0) + 1);
-    assert.ok([...perUser.values()].every((n) => n === 1), 'no user written twice');
+    assert.ok(
+      [...perUser.values()].every((n) => n === 1),
+      'no user written twice',
+    );
   });
   it('killed right after the approval, while the re-check reads Graph: the restart re-checks and runs it at once, once', async () => {
     bot = await startBotProcess(env());
@@ -172,7 +169,11 @@ describe('faults: the bot killed during a swap, then restarted', function () {
     assert.equal(request.state, 'completed');
     assert.deepEqual(actionsOf(audit), ['requested', 'approved', 'started', 'swap-started', 'swap-finished', 'completed']);
     assert.equal((audit.find((e) => e.action === 'started')!.detail.resumed as { why: string }).why, 'approver-gone');
-    assert.deepEqual((await licenseWrites(sb)).map((w) => w.status), [200], 'one write, by the restarted bot');
+    assert.deepEqual(
+      (await licenseWrites(sb)).map((w) => w.status),
+      [200],
+      'one write, by the restarted bot',
+    );
     await assertSourceXorTarget(sb, [`solo@${DOMAIN}`]);
   });
 });

@@ -89,7 +89,9 @@ export class Teams {
 
   /** A card button: the invoke's answer ({ statusCode, type, value: card }). */
   async click(who: Who, conv: string, verb: string, data: unknown, replyToId = `card-${this.n + 1}`): Promise<any> {
-    const r = await this.post(this.activity(who, conv, { type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } }));
+    const r = await this.post(
+      this.activity(who, conv, { type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } }),
+    );
     assert.equal(r.status, 200, JSON.stringify(r.body));
     return settledInvokeAnswer(this.connector, conv, replyToId, r.body);
   }
@@ -156,7 +158,16 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
   void exited.then(() => running.delete(child));
   const url = `http://127.0.0.1:${port}`;
   await Promise.race([
-    waitFor(`the bot on ${url}`, () => fetch(`${url}/healthz`).then((r) => r.ok || undefined, () => undefined), 30_000, 50),
+    waitFor(
+      `the bot on ${url}`,
+      () =>
+        fetch(`${url}/healthz`).then(
+          (r) => r.ok || undefined,
+          () => undefined,
+        ),
+      30_000,
+      50,
+    ),
     exited.then((code) => {
       throw new Error(`the bot exited (${code}) while starting:\n${out}`);
     }),
@@ -217,9 +228,7 @@ export async function assertSourceXorTarget(sb: SandboxAccess, users: string[], 
 
 /** assignLicense calls in the sandbox log (inside $batch or not), with their status. */
 export async function licenseWrites(sb: SandboxAccess): Promise<{ path: string; status: number; fault: boolean }[]> {
-  return (await sb.requests())
-    .filter((r) => r.method === 'POST' && /\/assignLicense$/i.test(r.path))
-    .map((r) => ({ path: r.path, status: r.status, fault: !!r.fault }));
+  return (await sb.requests()).filter((r) => r.method === 'POST' && /\/assignLicense$/i.test(r.path)).map((r) => ({ path: r.path, status: r.status, fault: !!r.fault }));
 }
 
 /** The audit actions of a request, oldest first. */
@@ -290,10 +299,14 @@ export async function startInProcess(sb: SandboxAccess, connector: Connector, di
     logs,
     read,
     async settled(id, timeoutMs = 30_000) {
-      const final = await waitFor(`request ${id} to finish`, async () => {
-        const r = await app.requests.store.get(id);
-        return r && ['completed', 'failed', 'partial', 'rejected', 'cancelled', 'expired'].includes(r.state) ? r : undefined;
-      }, timeoutMs);
+      const final = await waitFor(
+        `request ${id} to finish`,
+        async () => {
+          const r = await app.requests.store.get(id);
+          return r && ['completed', 'failed', 'partial', 'rejected', 'cancelled', 'expired'].includes(r.state) ? r : undefined;
+        },
+        timeoutMs,
+      );
       await app.requests.workflow.whenIdle();
       await app.bot.whenIdle();
       return final;

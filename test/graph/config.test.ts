@@ -94,10 +94,7 @@ describe('graph config', () => {
   it('recognises loopback hosts and splits base URLs', () => {
     assert.ok(isLoopbackHost('127.0.0.1') && isLoopbackHost('localhost') && isLoopbackHost('[::1]'));
     assert.ok(!isLoopbackHost('graph.microsoft.com') && !isLoopbackHost('10.0.0.1') && !isLoopbackHost('127.example.com'));
-    assert.deepEqual(
-      (({ host, version }) => ({ host, version }))(splitBaseUrl('https://graph.microsoft.us/beta')),
-      { host: 'https://graph.microsoft.us/', version: 'beta' },
-    );
+    assert.deepEqual((({ host, version }) => ({ host, version }))(splitBaseUrl('https://graph.microsoft.us/beta')), { host: 'https://graph.microsoft.us/', version: 'beta' });
   });
 
   it('national clouds: the sign-in authority and the token scope follow GRAPH_BASE_URL', () => {
@@ -119,8 +116,15 @@ describe('graph config', () => {
     const cert = loadGraphConfig({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CLIENT, AZURE_CLIENT_CERTIFICATE_PATH: cert_(), GRAPH_BASE_URL: 'https://graph.microsoft.us/v1.0' });
     assert.equal(cert.mode === 'graph' && cert.auth.kind === 'certificate' ? cert.auth.authorityHost : '', 'https://login.microsoftonline.us');
     const other = loadGraphConfig({ ...creds, GRAPH_BASE_URL: 'https://graph.example.cloud/v1.0', AZURE_AUTHORITY_HOST: 'https://login.example.cloud/' });
-    assert.equal(other.mode === 'graph' && other.auth.kind === 'client-secret' ? other.auth.authorityHost : '', 'https://login.example.cloud', 'another cloud: AZURE_AUTHORITY_HOST');
-    assert.match(configError({ ...creds, GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0', AZURE_AUTHORITY_HOST: 'http://login.example' }).message, /AZURE_AUTHORITY_HOST: must be an https URL/);
+    assert.equal(
+      other.mode === 'graph' && other.auth.kind === 'client-secret' ? other.auth.authorityHost : '',
+      'https://login.example.cloud',
+      'another cloud: AZURE_AUTHORITY_HOST',
+    );
+    assert.match(
+      configError({ ...creds, GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0', AZURE_AUTHORITY_HOST: 'http://login.example' }).message,
+      /AZURE_AUTHORITY_HOST: must be an https URL/,
+    );
     assert.match(describeGraphConfig(loadGraphConfig({ ...creds, GRAPH_BASE_URL: 'https://graph.microsoft.us/v1.0' })), /sign-in at https:\/\/login\.microsoftonline\.us/);
   });
 
@@ -132,7 +136,9 @@ describe('graph config', () => {
           seen.push([name, ...args]);
         }
       };
-    const lib = { ClientSecretCredential: fake('secret'), ClientCertificateCredential: fake('cert'), ManagedIdentityCredential: fake('mi') } as unknown as Parameters<typeof credentialFor>[1];
+    const lib = { ClientSecretCredential: fake('secret'), ClientCertificateCredential: fake('cert'), ManagedIdentityCredential: fake('mi') } as unknown as Parameters<
+      typeof credentialFor
+    >[1];
     credentialFor({ kind: 'client-secret', tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, authorityHost: 'https://login.chinacloudapi.cn' }, lib);
     credentialFor({ kind: 'certificate', tenantId: TENANT, clientId: CLIENT, certificatePath: cert, authorityHost: 'https://login.microsoftonline.us' }, lib);
     credentialFor({ kind: 'client-secret', tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET }, lib);

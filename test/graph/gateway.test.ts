@@ -39,7 +39,10 @@ describe('graph gateway: reads', () => {
     const alice = await gateway.getUser('alice@contoso.example');
     assert.ok(alice);
     assert.equal(alice.department, 'Sales');
-    assert.deepEqual(alice.assignedLicenses.map((l) => l.skuId), [E1]);
+    assert.deepEqual(
+      alice.assignedLicenses.map((l) => l.skuId),
+      [E1],
+    );
     assert.ok(alice.licenseAssignmentStates.some((s) => s.assignedByGroup === null && s.skuId === E1));
     assert.ok(alice.licenseAssignmentStates.some((s) => s.assignedByGroup !== null && s.skuId === E1));
     const byId = await gateway.getUser(alice.id);
@@ -58,7 +61,10 @@ describe('graph gateway: reads', () => {
   it('searches users by name or UPN prefix and finds groups by exact name or prefix', async () => {
     const { gateway } = testGateway(sb);
     assert.deepEqual((await gateway.searchUsers('al', 10)).map((u) => u.userPrincipalName).sort(), ['alan@contoso.example', 'alice@contoso.example']);
-    assert.deepEqual((await gateway.findGroups('sales', 'exact')).map((g) => g.displayName), ['Sales']);
+    assert.deepEqual(
+      (await gateway.findGroups('sales', 'exact')).map((g) => g.displayName),
+      ['Sales'],
+    );
     assert.deepEqual((await gateway.findGroups('Sales', 'prefix')).map((g) => g.displayName).sort(), ['Sales', 'Sales Interns']);
     assert.deepEqual(await gateway.findGroups("O'Brien's", 'exact'), []);
   });
@@ -68,7 +74,10 @@ describe('graph gateway: reads', () => {
     const [sales] = await gateway.findGroups('Sales', 'exact');
     const g = await gateway.getGroup(sales!.id);
     assert.equal(g?.securityEnabled, true);
-    assert.deepEqual(g?.assignedLicenses.map((l) => l.skuId), [E1]);
+    assert.deepEqual(
+      g?.assignedLicenses.map((l) => l.skuId),
+      [E1],
+    );
     assert.equal(await gateway.groupProcessingState(sales!.id), 'ProcessingComplete');
     assert.equal(await gateway.getGroup('00000000-0000-0000-0000-000000000000'), null);
     const names = await gateway.groupNames([sales!.id, '00000000-0000-0000-0000-000000000000']);
@@ -82,12 +91,21 @@ describe('graph gateway: reads', () => {
     await sb.clearRequests();
     const m = await gateway.listGroupMembers(sales!.id);
     assert.deepEqual(m.users.map((u) => u.userPrincipalName).sort(), ['alice@contoso.example', 'bob@contoso.example']);
-    assert.deepEqual(m.groups.map((g) => g.displayName), ['Sales Interns']);
+    assert.deepEqual(
+      m.groups.map((g) => g.displayName),
+      ['Sales Interns'],
+    );
     assert.ok(m.users.every((u) => Array.isArray(u.licenseAssignmentStates)));
     assert.equal(stats.httpRequests, 2);
-    assert.deepEqual((await sb.requests()).map((r) => r.path.replace(sales!.id, '{id}')).sort(), ['/groups/{id}/members/microsoft.graph.group', '/groups/{id}/members/microsoft.graph.user']);
+    assert.deepEqual((await sb.requests()).map((r) => r.path.replace(sales!.id, '{id}')).sort(), [
+      '/groups/{id}/members/microsoft.graph.group',
+      '/groups/{id}/members/microsoft.graph.user',
+    ]);
     assert.deepEqual((await gateway.listGroupUserMembers(sales!.id, 'id')).length, 2);
-    assert.deepEqual((await gateway.listNestedGroups(sales!.id)).map((g) => g.displayName), ['Sales Interns']);
+    assert.deepEqual(
+      (await gateway.listNestedGroups(sales!.id)).map((g) => g.displayName),
+      ['Sales Interns'],
+    );
   });
 
   it('retries reads on 500 and 503, honouring Retry-After', async () => {
@@ -99,7 +117,10 @@ describe('graph gateway: reads', () => {
     assert.equal(waits[0], 2000);
     assert.equal(waits.length, 2);
     const log = (await sb.requests()).filter((r) => r.method === 'GET' && r.path.includes('/users/'));
-    assert.deepEqual(log.map((r) => r.status), [503, 500, 200]);
+    assert.deepEqual(
+      log.map((r) => r.status),
+      [503, 500, 200],
+    );
   });
 
   it('retries only the throttled requests inside a read $batch', async () => {
@@ -179,7 +200,10 @@ describe('graph gateway: writes', () => {
     const out = await gateway.assignUserLicense(id!, swapBody);
     assert.deepEqual(out, { id, ok: true, verified: false, attempts: 1 });
     const u = await gateway.getUser(id!);
-    assert.deepEqual(u!.assignedLicenses.map((l) => l.skuId), [E3]);
+    assert.deepEqual(
+      u!.assignedLicenses.map((l) => l.skuId),
+      [E3],
+    );
   });
 
   it('returns a refusal as an outcome, without retrying it', async () => {
@@ -199,9 +223,15 @@ describe('graph gateway: writes', () => {
     assert.deepEqual(out, { id, ok: true, verified: true, attempts: 1 });
     assert.deepEqual(waits, [2000]);
     const calls = assignCalls(await sb.requests());
-    assert.deepEqual(calls.map((c) => c.status), [429]);
+    assert.deepEqual(
+      calls.map((c) => c.status),
+      [429],
+    );
     const u = await gateway.getUser(id!);
-    assert.deepEqual(u!.assignedLicenses.map((l) => l.skuId), [E3]);
+    assert.deepEqual(
+      u!.assignedLicenses.map((l) => l.skuId),
+      [E3],
+    );
   });
 
   it('a 500 or 503 on a write that did not happen: re-reads, then writes again', async () => {
@@ -213,7 +243,10 @@ describe('graph gateway: writes', () => {
     const out = await gateway.assignUserLicense(b!, swapBody);
     assert.equal(out.ok && out.attempts, 2);
     const calls = assignCalls(await sb.requests());
-    assert.deepEqual(calls.map((c) => c.status), [500, 200, 503, 200]);
+    assert.deepEqual(
+      calls.map((c) => c.status),
+      [500, 200, 503, 200],
+    );
     // The re-read before each second attempt.
     const reads = (await sb.requests()).filter((r) => r.method === 'GET' && (r.path.endsWith(a!) || r.path.endsWith(b!)));
     assert.ok(reads.length >= 2);
@@ -238,7 +271,10 @@ describe('graph gateway: writes', () => {
     stats.httpRequests = 0;
     const outcomes = await gateway.assignUserLicenses(userIds.map((userId) => ({ userId, body: swapBody })));
     assert.equal(outcomes.length, 45);
-    assert.ok(outcomes.every((o) => o.ok), JSON.stringify(outcomes.filter((o) => !o.ok)));
+    assert.ok(
+      outcomes.every((o) => o.ok),
+      JSON.stringify(outcomes.filter((o) => !o.ok)),
+    );
     assert.equal(outcomes.filter((o) => o.ok && o.verified).length, 3);
     const log = await sb.requests();
     const applied = assignCalls(log).filter((c) => c.status === 200);
@@ -276,14 +312,20 @@ describe('graph gateway: writes', () => {
     assert.equal(one.ok, false);
     assert.ok(!one.ok && one.error.code === 'Unconfirmed' && /may or may not/.test(one.error.message));
     const many = await gateway.assignUserLicenses([b!, c!].map((userId) => ({ userId, body: swapBody })));
-    assert.deepEqual(many.map((o) => !o.ok && o.error.code), ['Unconfirmed', 'Unconfirmed']);
+    assert.deepEqual(
+      many.map((o) => !o.ok && o.error.code),
+      ['Unconfirmed', 'Unconfirmed'],
+    );
     await sb.clearFaults();
     assert.equal(assignCalls(await sb.requests()).length, 3);
   });
 
   it('reads a top-level nextLink ahead of the value array, and nothing else', () => {
     const b = (o: unknown) => Buffer.from(typeof o === 'string' ? o : JSON.stringify(o));
-    assert.equal(peekNextLink(b({ '@odata.context': 'x', '@odata.nextLink': 'https://graph.microsoft.com/v1.0/groups/1/members?$skiptoken=a\\/b', value: [] })), 'https://graph.microsoft.com/v1.0/groups/1/members?$skiptoken=a\\/b');
+    assert.equal(
+      peekNextLink(b({ '@odata.context': 'x', '@odata.nextLink': 'https://graph.microsoft.com/v1.0/groups/1/members?$skiptoken=a\\/b', value: [] })),
+      'https://graph.microsoft.com/v1.0/groups/1/members?$skiptoken=a\\/b',
+    );
     assert.equal(peekNextLink(b('{"value":[{"@odata.nextLink":"inner"}],"@odata.nextLink":"late"}')), undefined);
     assert.equal(peekNextLink(b('{"@odata.context":"x","value":[]}')), undefined);
     assert.equal(peekNextLink(b('{"a":{"@odata.nextLink":"nested"},"value":[]}')), undefined);
@@ -295,8 +337,30 @@ describe('graph gateway: writes', () => {
     const states = (list: [string, string | null][]) =>
       list.map(([sku, g]) => ({ skuId: sku, assignedByGroup: g, state: 'Active', error: null, disabledPlans: [], lastUpdatedDateTime: null }));
     assert.ok(writeApplied({ assignedLicenses: [], licenseAssignmentStates: states([[E3, null]]) }, swapBody));
-    assert.ok(!writeApplied({ assignedLicenses: [], licenseAssignmentStates: states([[E3, 'g'], [E1, null]]) }, swapBody));
+    assert.ok(
+      !writeApplied(
+        {
+          assignedLicenses: [],
+          licenseAssignmentStates: states([
+            [E3, 'g'],
+            [E1, null],
+          ]),
+        },
+        swapBody,
+      ),
+    );
     assert.ok(!writeApplied({ assignedLicenses: [], licenseAssignmentStates: states([[E3, 'g']]) }, swapBody));
-    assert.ok(writeApplied({ assignedLicenses: [], licenseAssignmentStates: states([[E3, null], [E1, 'g']]) }, swapBody));
+    assert.ok(
+      writeApplied(
+        {
+          assignedLicenses: [],
+          licenseAssignmentStates: states([
+            [E3, null],
+            [E1, 'g'],
+          ]),
+        },
+        swapBody,
+      ),
+    );
   });
 });

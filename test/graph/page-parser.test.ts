@@ -103,7 +103,12 @@ describe('page parser (graph pages in chunks)', () => {
         // Damage: drop, repeat or insert a byte somewhere.
         const at = Math.floor(r() * text.length);
         const what = r();
-        text = what < 0.33 ? text.slice(0, at) + text.slice(at + 1) : what < 0.66 ? text.slice(0, at) + text[at] + text.slice(at) : text.slice(0, at) + ',]}"\\'[Math.floor(r() * 5)] + text.slice(at);
+        text =
+          what < 0.33
+            ? text.slice(0, at) + text.slice(at + 1)
+            : what < 0.66
+              ? text.slice(0, at) + text[at] + text.slice(at)
+              : text.slice(0, at) + ',]}"\\'[Math.floor(r() * 5)] + text.slice(at);
       }
       same(text, randomCuts(r, Buffer.byteLength(text)), 1 + Math.floor(r() * 200));
     }
@@ -136,7 +141,10 @@ describe('page parser (graph pages in chunks)', () => {
     p.push(Buffer.from(JSON.stringify({ '@odata.nextLink': 'n', value })));
     assert.deepStrictEqual((p.end() as { value: unknown[] }).value, value);
     assert.ok(pieces.length >= 5, `pieces: ${pieces}`);
-    assert.equal(pieces.reduce((a, b) => a + b, 0), 40);
+    assert.equal(
+      pieces.reduce((a, b) => a + b, 0),
+      40,
+    );
   });
 
   it('onItems sees each run as soon as it is parsed, in order, and its failures change nothing', () => {

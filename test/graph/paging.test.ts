@@ -5,7 +5,12 @@ import { testGateway } from './support';
 // Paged reads ask for the next page as soon as the first bytes of the current one are in (the
 // nextLink comes before "value"), and stop asking when their caller gives up on them.
 describe('gateway paging', () => {
-  const sb = withSandbox(tenantFixture('Contoso').sku('STANDARDPACK', 3000).generate('All Staff', 2100, { groupLicenses: ['STANDARDPACK'] }).build());
+  const sb = withSandbox(
+    tenantFixture('Contoso')
+      .sku('STANDARDPACK', 3000)
+      .generate('All Staff', 2100, { groupLicenses: ['STANDARDPACK'] })
+      .build(),
+  );
   const groupId = async () => (await sb.get(`/groups?$filter=${encodeURIComponent("displayName eq 'All Staff'")}`)).body.value[0].id as string;
 
   it('every member once, in order, one request per page, big pages and small', async () => {
@@ -20,7 +25,10 @@ describe('gateway paging', () => {
       assert.deepEqual(seen, [10_999, 20_999, 30_102]);
       assert.equal(m.users.length, 2100);
       assert.equal(new Set(m.users.map((u) => u.id)).size, 2100);
-      assert.deepEqual(m.users.slice(0, 999).map((u) => u.id), order.value.map((u: { id: string }) => u.id));
+      assert.deepEqual(
+        m.users.slice(0, 999).map((u) => u.id),
+        order.value.map((u: { id: string }) => u.id),
+      );
       assert.equal(stats.httpRequests, 4, 'three pages of users, one of nested groups');
       assert.equal((await sb.requests()).filter((r) => r.path.endsWith('/microsoft.graph.user')).length, 3);
     }
@@ -42,8 +50,11 @@ describe('gateway paging', () => {
     await assert.rejects(gateway.listGroupMembers(id, { signal: before.signal }), /abandoned/);
   });
 
-  it('an error page is still Graph\'s error, status and code', async () => {
+  it("an error page is still Graph's error, status and code", async () => {
     const { gateway } = testGateway(sb);
-    await assert.rejects(gateway.listGroupMembers('00000000-0000-4000-8000-0000000000ff'), (e: { status: number; code: string }) => e.status === 404 && e.code === 'Request_ResourceNotFound');
+    await assert.rejects(
+      gateway.listGroupMembers('00000000-0000-4000-8000-0000000000ff'),
+      (e: { status: number; code: string }) => e.status === 404 && e.code === 'Request_ResourceNotFound',
+    );
   });
 });

@@ -38,9 +38,15 @@ for (const untyped of ['omit', 'return'] as const) {
     it('group members come with their license states and nested groups apart, whatever the untyped collection does', async () => {
       const { gateway } = testGateway(sb);
       const m = await gateway.listGroupMembers(await sales());
-      assert.deepEqual(m.users.map((u) => u.userPrincipalName), ['alice@contoso.example']);
+      assert.deepEqual(
+        m.users.map((u) => u.userPrincipalName),
+        ['alice@contoso.example'],
+      );
       assert.equal(m.users[0]!.licenseAssignmentStates.length, 2, 'direct and from Sales');
-      assert.deepEqual(m.groups.map((g) => g.displayName), ['Interns']);
+      assert.deepEqual(
+        m.groups.map((g) => g.displayName),
+        ['Interns'],
+      );
     });
 
     it("a property Graph leaves out fails the read with what to check, never read as 'no licenses'", async () => {
@@ -84,8 +90,14 @@ for (const untyped of ['omit', 'return'] as const) {
       assert.equal((await gateway.getUsers(['$dollar@contoso.example'])).users.length, 1);
       assert.equal((await gateway.getUser('hash#tag@contoso.example'))?.userPrincipalName, 'hash#tag@contoso.example');
       const urls = (await sb.requests()).map((r) => r.url);
-      assert.ok(urls.some((u) => u.startsWith("/v1.0/users('%24dollar%40contoso.example')")), urls.join(' '));
-      assert.ok(urls.some((u) => u.includes('hash%23tag')), urls.join(' '));
+      assert.ok(
+        urls.some((u) => u.startsWith("/v1.0/users('%24dollar%40contoso.example')")),
+        urls.join(' '),
+      );
+      assert.ok(
+        urls.some((u) => u.includes('hash%23tag')),
+        urls.join(' '),
+      );
       const w = await gateway.assignUserLicense('$dollar@contoso.example', { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [E1] });
       assert.equal(w.ok, true);
     });
@@ -112,7 +124,10 @@ describe('graph gateway under Graph-like throttling', () => {
     await sb.clearRequests();
     const out = await gateway.assignUserLicenses(ids.map((userId: string) => ({ userId, body: { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [E1] } })));
     await sb.behavior({ throttle: null });
-    assert.ok(out.every((o) => o.ok), JSON.stringify(out.filter((o) => !o.ok)[0]));
+    assert.ok(
+      out.every((o) => o.ok),
+      JSON.stringify(out.filter((o) => !o.ok)[0]),
+    );
     assert.ok(stats.throttled > 0, 'Graph throttled some');
     const log = await sb.requests();
     const applied = log.filter((r) => r.batch && r.method === 'POST' && r.status === 200);

@@ -28,7 +28,10 @@ describe('graph: installing the Teams app for a person (POST /users/{id}/teamwor
       const again = await installAppForUser(graph.client, hanna, APP);
       assert.equal(again.outcome, 'already');
       const listed = await sb.get(`/users/${hanna}/teamwork/installedApps?$expand=teamsApp`);
-      assert.deepEqual(listed.body.value.map((a: any) => a.teamsApp.id), [APP]);
+      assert.deepEqual(
+        listed.body.value.map((a: any) => a.teamsApp.id),
+        [APP],
+      );
       const kees = await userId(sb, 'kees');
       assert.deepEqual((await sb.get(`/users/${kees}/teamwork/installedApps`)).body.value, [], 'only for her');
     });

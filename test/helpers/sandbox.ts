@@ -293,7 +293,10 @@ export class FixtureBuilder {
 
 /** Starts a fixture: tenant `displayName` (default usage location NL, domain from the name). */
 export function tenantFixture(displayName = 'Contoso', opts: { id?: string; defaultUsageLocation?: string | null; domain?: string } = {}): FixtureBuilder {
-  const tenant: { id?: string; displayName: string; defaultUsageLocation?: string | null } = { displayName, defaultUsageLocation: opts.defaultUsageLocation === undefined ? 'NL' : opts.defaultUsageLocation };
+  const tenant: { id?: string; displayName: string; defaultUsageLocation?: string | null } = {
+    displayName,
+    defaultUsageLocation: opts.defaultUsageLocation === undefined ? 'NL' : opts.defaultUsageLocation,
+  };
   if (opts.id) tenant.id = opts.id;
   return new FixtureBuilder(tenant, opts.domain ?? `${displayName.toLowerCase().replace(/[^a-z0-9]+/g, '')}.example`);
 }

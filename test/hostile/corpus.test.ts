@@ -88,7 +88,16 @@ describe('hostile input: /api/messages and the CLI (test/hostile/corpus.ts)', fu
     const button = findAction(preflight!.activity.attachments?.[0]?.content, 'request');
     assert.ok(button, `the preflight card offers "request": ${activityText(preflight!.activity)}`);
     const asked = await post(
-      activity({ kind: 'activity', name: 'setup', type: 'invoke', invoke: { name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'request', data: button.data } } }, expect: { status: 200 } }, conv),
+      activity(
+        {
+          kind: 'activity',
+          name: 'setup',
+          type: 'invoke',
+          invoke: { name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'request', data: button.data } } },
+          expect: { status: 200 },
+        },
+        conv,
+      ),
     );
     assert.match(cardText(((await settledInvokeAnswer(connector, conv, `card-${conv}`, await asked.json())) as { value: unknown }).value), /Change request 1\b/);
     await app.bot.whenIdle();
@@ -215,7 +224,11 @@ describe('hostile input: /api/messages and the CLI (test/hostile/corpus.ts)', fu
     }
     if (e.noReply) {
       await new Promise((r) => setTimeout(r, 100));
-      assert.deepEqual(connector.to(conv).map((p) => activityText(p.activity)), [], `${c.name}: nothing said`);
+      assert.deepEqual(
+        connector.to(conv).map((p) => activityText(p.activity)),
+        [],
+        `${c.name}: nothing said`,
+      );
     }
     const everything = text + JSON.stringify(connector.to(conv).map((p) => p.activity));
     assert.doesNotMatch(everything, STACK, `${c.name}: no stack trace in what the bot said`);
@@ -224,7 +237,7 @@ describe('hostile input: /api/messages and the CLI (test/hostile/corpus.ts)', fu
   }
 
   activityCases.forEach((c, i) => {
-    it(`${c.kind === 'raw' ? 'http' : c.type ?? 'message'}: ${c.name}`, async () => {
+    it(`${c.kind === 'raw' ? 'http' : (c.type ?? 'message')}: ${c.name}`, async () => {
       const conv = `hostile-${++n}`;
       if (c.kind === 'raw') await runRaw(c);
       else await runActivity(c, conv);
@@ -286,7 +299,10 @@ describe('hostile input: /api/messages and the CLI (test/hostile/corpus.ts)', fu
     it('no Graph write happened (sandbox request log: reads only)', async () => {
       const log = await sb.requests();
       const writes = log.filter((r) => r.method !== 'GET' && !(r.path === '/$batch' && !r.batch));
-      assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), []);
+      assert.deepEqual(
+        writes.map((w) => `${w.method} ${w.path}`),
+        [],
+      );
       assert.ok(log.length > 0, 'the corpus did read the tenant');
     });
 
@@ -296,7 +312,10 @@ describe('hostile input: /api/messages and the CLI (test/hostile/corpus.ts)', fu
       assert.equal(r.version, 1);
       const actions = (await app.requests.store.audit(REQ)).map((e) => e.action);
       assert.equal(actions[0], 'requested');
-      assert.ok(actions.slice(1).every((a) => a === 'refused'), actions.join(', '));
+      assert.ok(
+        actions.slice(1).every((a) => a === 'refused'),
+        actions.join(', '),
+      );
       assert.equal((await app.requests.store.list({})).length, 1, 'no other request was created');
     });
 

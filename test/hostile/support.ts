@@ -25,4 +25,5 @@ export function activityText(a: Record<string, any>): string {
 }
 
 /** What a leaked stack trace or runtime error looks like. */
-export const STACK = /(\bat\s+(?:async\s+)?[\w.$<>[\]]+\s+\(|\bat\s+(?:async\s+)?(?:file:\/\/)?\/[\w./-]+:\d+|node:internal|\.(?:js|ts):\d+:\d+|\b(?:Type|Reference|Range|Syntax)Error\b|Cannot read propert)/;
+export const STACK =
+  /(\bat\s+(?:async\s+)?[\w.$<>[\]]+\s+\(|\bat\s+(?:async\s+)?(?:file:\/\/)?\/[\w./-]+:\d+|node:internal|\.(?:js|ts):\d+:\d+|\b(?:Type|Reference|Range|Syntax)Error\b|Cannot read propert)/;

@@ -108,7 +108,10 @@ describe('licensing/catalog', () => {
       const e = throwsCode(() => c.resolve('E5'), 'PLAN_UNKNOWN');
       assert.match(e.message, /No plan called 'E5' in this tenant\. Plans: Office 365 E1 \(STANDARDPACK\); Office 365 E3 \(ENTERPRISEPACK\)/);
       assert.equal(e.data.name, 'E5');
-      assert.deepEqual((e.data.candidates as PlanSummary[]).map((p) => p.skuPartNumber), ['STANDARDPACK', 'ENTERPRISEPACK']);
+      assert.deepEqual(
+        (e.data.candidates as PlanSummary[]).map((p) => p.skuPartNumber),
+        ['STANDARDPACK', 'ENTERPRISEPACK'],
+      );
     });
     it('an unknown name lists every tenant plan', () => {
       const e = throwsCode(() => full.resolve('Enterprise Gold'), 'PLAN_UNKNOWN');

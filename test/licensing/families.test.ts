@@ -49,7 +49,8 @@ describe('reference data: service families', () => {
         for (const p of skus[a]!.servicePlans) {
           if (familyOf(p.name) || !d.lost.includes(p.friendlyName || p.name)) continue;
           const sibling = gained.get(namesake(p.friendlyName));
-          if (sibling) left.add(`${p.name} (${p.friendlyName}) is lost while ${sibling} (${familyOf(sibling)}) is gained, e.g. ${skus[a]!.skuPartNumber} -> ${skus[b]!.skuPartNumber}`);
+          if (sibling)
+            left.add(`${p.name} (${p.friendlyName}) is lost while ${sibling} (${familyOf(sibling)}) is gained, e.g. ${skus[a]!.skuPartNumber} -> ${skus[b]!.skuPartNumber}`);
         }
       }
     }

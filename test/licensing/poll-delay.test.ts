@@ -28,7 +28,12 @@ describe('following a group swap: how often the processing state is read', () =>
 
   describe('against the sandbox', () => {
     const sb = withSandbox(
-      tenantFixture('Contoso').sku('STANDARDPACK', 20).sku('ENTERPRISEPACK', 20).generate('Sales', 5, { groupLicenses: ['STANDARDPACK'] }).behavior({ groupProcessingMs: 1_500, latencyMs: 0 }).build(),
+      tenantFixture('Contoso')
+        .sku('STANDARDPACK', 20)
+        .sku('ENTERPRISEPACK', 20)
+        .generate('Sales', 5, { groupLicenses: ['STANDARDPACK'] })
+        .behavior({ groupProcessingMs: 1_500, latencyMs: 0 })
+        .build(),
     );
 
     it('without an interval the service reads soon and then less often, and reports soon after processing ends', async () => {

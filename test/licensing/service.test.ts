@@ -55,16 +55,25 @@ describe('license service against the sandbox', () => {
     assert.equal(pf.change.assignments.length, 1);
     await sb.clearRequests();
     const res = await svc.swap(pf.change);
-    assert.deepEqual(res.outcomes.map((o) => o.status), ['changed']);
+    assert.deepEqual(
+      res.outcomes.map((o) => o.status),
+      ['changed'],
+    );
     assert.equal(writes(await sb.requests()).length, 1);
     const u = (await sb.get('/users/alice@contoso.example?$select=assignedLicenses')).body;
-    assert.deepEqual(u.assignedLicenses.map((l: { skuId: string }) => l.skuId), [E3]);
+    assert.deepEqual(
+      u.assignedLicenses.map((l: { skuId: string }) => l.skuId),
+      [E3],
+    );
     const disabled: string[] = u.assignedLicenses[0].disabledPlans;
     assert.ok(disabled.includes(planId('YAMMER_ENTERPRISE')));
     assert.ok(disabled.includes(planId('FORMS_PLAN_E3')));
     const report = await svc.track(pf.change);
     assert.equal(report.outcome, 'complete');
-    assert.deepEqual(report.done.map((d) => d.userPrincipalName), ['alice@contoso.example']);
+    assert.deepEqual(
+      report.done.map((d) => d.userPrincipalName),
+      ['alice@contoso.example'],
+    );
     // Undo: the exact reverse.
     const back = svc.reverse(pf.change);
     assert.equal(back.to, E1);
@@ -128,7 +137,10 @@ describe('license service against the sandbox', () => {
     assert.ok((await gateway.assignUserLicense(amy!.id, { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [E5, E1] })).ok);
     await sb.clearRequests();
     const res = await svc.swap(pf.change);
-    assert.deepEqual(res.outcomes.map((o) => o.status), ['accepted']);
+    assert.deepEqual(
+      res.outcomes.map((o) => o.status),
+      ['accepted'],
+    );
     const report = await svc.track(pf.change, { onProgress: (p) => void progress.push(p.processingState) });
     assert.equal(report.outcome, 'complete');
     assert.equal(report.processingState, 'ProcessingComplete');
@@ -140,7 +152,7 @@ describe('license service against the sandbox', () => {
     assert.equal(writes(await sb.requests()).length, 1);
   });
 
-  it('group swap with includeDirectCopies swaps the members\' direct copies too; without, the member ends in error', async () => {
+  it("group swap with includeDirectCopies swaps the members' direct copies too; without, the member ends in error", async () => {
     const { svc } = service(sb);
     const spec: ChangeSpec = { principal: { kind: 'group', group: 'Mixed' }, from: 'E1', to: 'E3' };
     const plain = await svc.preflight(spec);
@@ -148,9 +160,15 @@ describe('license service against the sandbox', () => {
     const pf = await svc.preflight({ ...spec, includeDirectCopies: true });
     assert.equal(pf.blocked, false, JSON.stringify(pf.findings));
     // The member's direct copy goes first (remove only: the group keeps them served), then the group.
-    assert.deepEqual(pf.change.assignments.map((a) => a.principal.kind), ['user', 'group']);
+    assert.deepEqual(
+      pf.change.assignments.map((a) => a.principal.kind),
+      ['user', 'group'],
+    );
     const res = await svc.swap(pf.change);
-    assert.deepEqual(res.outcomes.map((o) => o.status), ['changed', 'accepted']);
+    assert.deepEqual(
+      res.outcomes.map((o) => o.status),
+      ['changed', 'accepted'],
+    );
     const report = await svc.track(pf.change);
     assert.equal(report.outcome, 'complete');
     assert.deepEqual(report.errors, []);
@@ -165,7 +183,10 @@ describe('license service against the sandbox', () => {
     const r2 = await svc2.track(pf2.change);
     assert.equal(r2.errors.length, 1);
     assert.equal(r2.errors[0]!.error, 'MutuallyExclusiveViolation');
-    assert.deepEqual(r2.stillHoldingSource.map((d) => d.userPrincipalName), ['dan@contoso.example']);
+    assert.deepEqual(
+      r2.stillHoldingSource.map((d) => d.userPrincipalName),
+      ['dan@contoso.example'],
+    );
   });
 
   it('a list of users goes through $batch; unknown names block with their names', async () => {
@@ -179,7 +200,10 @@ describe('license service against the sandbox', () => {
     assert.equal(pf.change.assignments.length, 3);
     stats.httpRequests = 0;
     const res = await svc.swap(pf.change);
-    assert.deepEqual(res.outcomes.map((o) => o.status), ['changed', 'changed', 'changed']);
+    assert.deepEqual(
+      res.outcomes.map((o) => o.status),
+      ['changed', 'changed', 'changed'],
+    );
     assert.equal(stats.httpRequests, 1);
     const report = await svc.track(pf.change);
     assert.equal(report.done.length, 3);
@@ -214,7 +238,10 @@ describe('license service against the sandbox', () => {
     assert.deepEqual(plans.map((p) => p.skuPartNumber).sort(), ['ENTERPRISEPACK', 'ENTERPRISEPREMIUM', 'STANDARDPACK']);
     assert.equal((await svc.resolvePlan('e3')).skuId, E3);
     const st = await svc.status({ kind: 'user', user: 'inh@contoso.example' });
-    assert.deepEqual(st.licenses.map((l) => [l.plan.skuPartNumber, l.assignedByGroupName]), [['STANDARDPACK', 'Mixed']]);
+    assert.deepEqual(
+      st.licenses.map((l) => [l.plan.skuPartNumber, l.assignedByGroupName]),
+      [['STANDARDPACK', 'Mixed']],
+    );
     const gs = await svc.status({ kind: 'group', group: 'Sales' });
     assert.equal(gs.memberCount, 3);
     assert.equal(gs.processingState, 'ProcessingComplete');
@@ -222,7 +249,10 @@ describe('license service against the sandbox', () => {
     const found = await svc.findPrincipals('a', { top: 5 });
     assert.ok(found.some((f) => f.userPrincipalName === 'alice@contoso.example' && f.detail === 'Sales'));
     const groups = await svc.findPrincipals('Sa', { kind: 'group' });
-    assert.deepEqual(groups.map((g) => g.displayName), ['Sales', 'Sales Interns']);
+    assert.deepEqual(
+      groups.map((g) => g.displayName),
+      ['Sales', 'Sales Interns'],
+    );
     // Type-ahead reads one page, however many groups match.
     await sb.clearRequests();
     assert.equal((await svc.findPrincipals('S', { kind: 'group', top: 1 })).length, 1);

@@ -26,14 +26,17 @@ describe('preflight: source inference', () => {
   const user = (u: string, to: string, from?: string): ChangeSpec => ({ principal: { kind: 'user', user: `${u}@contoso.example` }, to, ...(from ? { from } : {}) });
   const codes = (r: PreflightResult) => r.findings.map((f) => `${f.severity}:${f.code}`);
 
-  it("move Jan to E3, who has E3 through Sales: says he has it already and plans nothing (not a swap of his Audio Conferencing)", async () => {
+  it('move Jan to E3, who has E3 through Sales: says he has it already and plans nothing (not a swap of his Audio Conferencing)', async () => {
     const r = await svc().preflight(user('jan.devries', 'E3'));
     assert.equal(r.blocked, true);
     assert.deepEqual(codes(r), ['block:TARGET_ALREADY_HELD']);
     assert.deepEqual(r.change.assignments, []);
     assert.notEqual(r.change.from.skuPartNumber, 'MCOMEETADV');
     const f = r.findings[0]!;
-    assert.deepEqual((f.data.groups as { displayName: string }[]).map((g) => g.displayName), ['Sales']);
+    assert.deepEqual(
+      (f.data.groups as { displayName: string }[]).map((g) => g.displayName),
+      ['Sales'],
+    );
     assert.match(en.findings.TARGET_ALREADY_HELD(f.data), /already have Office 365 E3 \(from the group Sales\): there is nothing to move/);
     assert.match(nl.findings.TARGET_ALREADY_HELD(f.data), /Zij hebben Office 365 E3 al \(via de groep Sales\)/);
   });
@@ -51,19 +54,26 @@ describe('preflight: source inference', () => {
   });
 
   it('a user with only an add-on is asked which plan to leave (the add-on is offered, not picked)', async () => {
-    const err = await svc().preflight(user('saskia', 'E3')).then(
-      () => assert.fail('expected SOURCE_AMBIGUOUS'),
-      (e: unknown) => e as LicensingError,
-    );
+    const err = await svc()
+      .preflight(user('saskia', 'E3'))
+      .then(
+        () => assert.fail('expected SOURCE_AMBIGUOUS'),
+        (e: unknown) => e as LicensingError,
+      );
     assert.equal(err.code, 'SOURCE_AMBIGUOUS');
-    assert.deepEqual((err.data.candidates as { skuPartNumber: string }[]).map((c) => c.skuPartNumber), ['MCOMEETADV']);
+    assert.deepEqual(
+      (err.data.candidates as { skuPartNumber: string }[]).map((c) => c.skuPartNumber),
+      ['MCOMEETADV'],
+    );
   });
 
   it('an add-on target never takes a suite as its source unless named', async () => {
-    const err = await svc().preflight(user('piet', 'MCOMEETADV')).then(
-      () => assert.fail('expected SOURCE_AMBIGUOUS'),
-      (e: unknown) => e as LicensingError,
-    );
+    const err = await svc()
+      .preflight(user('piet', 'MCOMEETADV'))
+      .then(
+        () => assert.fail('expected SOURCE_AMBIGUOUS'),
+        (e: unknown) => e as LicensingError,
+      );
     assert.equal(err.code, 'SOURCE_AMBIGUOUS');
   });
 
@@ -92,7 +102,10 @@ describe('preflight: source inference', () => {
     assert.equal(f.severity, 'warn');
     assert.equal((f.data.sku as { skuPartNumber: string }).skuPartNumber, 'ENTERPRISEPACK');
     assert.equal(f.data.seats, 1);
-    assert.deepEqual(f.principals.map((p) => p.displayName), ['Jan de Vries']);
+    assert.deepEqual(
+      f.principals.map((p) => p.displayName),
+      ['Jan de Vries'],
+    );
     assert.match(en.findings.SUITE_STACKED(f.data), /keep Office 365 E3 \(from the group Sales\): two suites paid for.*1 Office 365 E3 license in use beside Office 365 E5/);
     assert.match(nl.findings.SUITE_STACKED(f.data), /houden Office 365 E3 \(via de groep Sales\): twee pakketten/);
   });

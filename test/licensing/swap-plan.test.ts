@@ -3,13 +3,7 @@ import { LicensingError, type ResolvedChange } from '../../src/licensing/model';
 import { carryOverServices, reverseSpec } from '../../src/licensing/swap-plan';
 import { catalog, planId, planIds, ref, SKU, subscribedSku } from './builders';
 
-const cat = catalog([
-  subscribedSku(SKU.E1),
-  subscribedSku(SKU.E3),
-  subscribedSku(SKU.E5),
-  subscribedSku(SKU.M365_E3),
-  subscribedSku(SKU.BUSINESS_PREMIUM),
-]);
+const cat = catalog([subscribedSku(SKU.E1), subscribedSku(SKU.E3), subscribedSku(SKU.E5), subscribedSku(SKU.M365_E3), subscribedSku(SKU.BUSINESS_PREMIUM)]);
 const E1 = cat.resolve('E1');
 const E3 = cat.resolve('E3');
 const E5 = cat.resolve('E5');
@@ -28,7 +22,10 @@ describe('licensing/swap-plan', () => {
       // The richer editions E3 brings are upgrades, not "kept".
       assert.ok(r.upgraded.includes('SharePoint Online / OneDrive: SharePoint (Plan 1) -> SharePoint (Plan 2)'), r.upgraded.join('; '));
       assert.ok(r.upgraded.includes('Exchange Online mailbox: Exchange Online (Plan 1) -> Exchange Online (Plan 2)'), r.upgraded.join('; '));
-      assert.ok(r.upgraded.some((u) => u.startsWith('Office apps: ') && u.endsWith(' -> Microsoft 365 Apps for enterprise')), r.upgraded.join('; '));
+      assert.ok(
+        r.upgraded.some((u) => u.startsWith('Office apps: ') && u.endsWith(' -> Microsoft 365 Apps for enterprise')),
+        r.upgraded.join('; '),
+      );
       for (const u of r.upgraded) assert.ok(!r.kept.includes(u.split(': ')[0]!), `${u} is not also kept`);
       assert.ok(r.kept.includes('Microsoft Teams'));
       assert.deepEqual(r.downgraded, []);
@@ -51,7 +48,11 @@ describe('licensing/swap-plan', () => {
     });
 
     it('only ever disables plans of the target', () => {
-      const r = carry(E1, E3, E1.servicePlans.map((p) => p.id));
+      const r = carry(
+        E1,
+        E3,
+        E1.servicePlans.map((p) => p.id),
+      );
       const ids = new Set(E3.servicePlans.map((p) => p.id));
       assert.ok(r.disabledPlans.every((id) => ids.has(id)));
       // everything off in E1: E3 keeps it off where there is a counterpart; only new services are on.
@@ -67,7 +68,10 @@ describe('licensing/swap-plan', () => {
         assert.ok(r.lost.includes(s), `lost ${s}: ${r.lost.join(', ')}`);
       }
       assert.ok(!r.kept.includes('Office apps'), 'a smaller edition is not "kept"');
-      assert.ok(r.downgraded.some((d) => d.startsWith('Office apps: Microsoft 365 Apps for enterprise -> ')), r.downgraded.join('; '));
+      assert.ok(
+        r.downgraded.some((d) => d.startsWith('Office apps: Microsoft 365 Apps for enterprise -> ')),
+        r.downgraded.join('; '),
+      );
       assert.deepEqual(r.upgraded, []);
       assert.ok(r.downgraded.some((d) => d.startsWith('SharePoint Online / OneDrive')));
       assert.deepEqual(r.disabledPlans, []);
@@ -179,7 +183,12 @@ describe('licensing/swap-plan', () => {
         principal: { kind: 'group', id: 'g1', displayName: 'Sales' },
         assignments: [
           { principal: { kind: 'user', id: 'u2', displayName: 'Bob' }, addLicenses: [], removeLicenses: [E1.skuId], previousDisabledPlans: ['x'] },
-          { principal: { kind: 'group', id: 'g1', displayName: 'Sales' }, addLicenses: [{ skuId: E3.skuId, disabledPlans: [] }], removeLicenses: [E1.skuId], previousDisabledPlans: [] },
+          {
+            principal: { kind: 'group', id: 'g1', displayName: 'Sales' },
+            addLicenses: [{ skuId: E3.skuId, disabledPlans: [] }],
+            removeLicenses: [E1.skuId],
+            previousDisabledPlans: [],
+          },
         ],
       });
       assert.deepEqual(g.principal, { kind: 'group', group: 'g1' });
@@ -191,7 +200,12 @@ describe('licensing/swap-plan', () => {
         ...base,
         kind: 'users',
         principal: { kind: 'user', id: 'users:2', displayName: '2 users' },
-        assignments: ['a', 'b'].map((id) => ({ principal: { kind: 'user' as const, id, displayName: id }, addLicenses: [{ skuId: E3.skuId, disabledPlans: [] }], removeLicenses: [E1.skuId], previousDisabledPlans: [] })),
+        assignments: ['a', 'b'].map((id) => ({
+          principal: { kind: 'user' as const, id, displayName: id },
+          addLicenses: [{ skuId: E3.skuId, disabledPlans: [] }],
+          removeLicenses: [E1.skuId],
+          previousDisabledPlans: [],
+        })),
       });
       assert.deepEqual(u.principal, { kind: 'users', users: ['a', 'b'] });
       assert.equal(u.from, E3.skuId);

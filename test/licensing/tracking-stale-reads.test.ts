@@ -32,7 +32,10 @@ describe('tracking: never done from a read that could predate the write', () => 
     const states: string[] = [];
     const report = await svc.track(pf.change, { onProgress: (p) => void states.push(p.processingState) });
     assert.equal(states[0], 'ProcessingComplete', 'the first read is the state before the write');
-    assert.ok(states.some((s) => s !== 'ProcessingComplete'), 'processing was seen to start');
+    assert.ok(
+      states.some((s) => s !== 'ProcessingComplete'),
+      'processing was seen to start',
+    );
     assert.equal(report.outcome, 'complete');
     assert.deepEqual(report.done.map((p) => p.userPrincipalName).sort(), ['m1@contoso.example', 'm2@contoso.example', 'm3@contoso.example']);
   });
@@ -59,7 +62,10 @@ describe('tracking: never done from a read that could predate the write', () => 
     assert.deepEqual(report.done.map((p) => p.userPrincipalName).sort(), ['d1@contoso.example', 'd2@contoso.example']);
     assert.ok((await sb.requests()).filter((r) => r.method === 'GET' && r.batch).length > 2, 'read more than once');
     const d1 = (await sb.get('/users/d1@contoso.example?$select=assignedLicenses')).body.assignedLicenses;
-    assert.deepEqual(d1.map((l: { skuId: string }) => l.skuId), [E3]);
+    assert.deepEqual(
+      d1.map((l: { skuId: string }) => l.skuId),
+      [E3],
+    );
   });
 
   it('the same group swap on a Graph without lag still takes one member read', async () => {

@@ -149,19 +149,34 @@ describe('manifest: the Teams app package', () => {
       assert.equal((bundledSchema(manifest.$schema) as { properties: { manifestVersion: { const: string } } }).properties.manifestVersion.const, manifest.manifestVersion);
     });
 
-    it('a broken manifest fails the package with the schema\'s own messages', async () => {
+    it("a broken manifest fails the package with the schema's own messages", async () => {
       const broken = { ...manifest, name: { short: 'x'.repeat(40) }, accentColor: 'blue', bots: [{ ...manifest.bots[0], botId: APP_ID, scopes: ['everywhere'] }] };
       const problems = await schemaProblems(broken);
-      assert.ok(problems.some((p) => p.startsWith('/name/short must NOT have more than 30 characters')), problems.join('\n'));
-      assert.ok(problems.some((p) => p.startsWith('/name must have required property \'full\'')), problems.join('\n'));
-      assert.ok(problems.some((p) => p.startsWith('/accentColor must match pattern')), problems.join('\n'));
-      assert.ok(problems.some((p) => p.startsWith('/bots/0/scopes/0 must be equal to one of the allowed values')), problems.join('\n'));
+      assert.ok(
+        problems.some((p) => p.startsWith('/name/short must NOT have more than 30 characters')),
+        problems.join('\n'),
+      );
+      assert.ok(
+        problems.some((p) => p.startsWith("/name must have required property 'full'")),
+        problems.join('\n'),
+      );
+      assert.ok(
+        problems.some((p) => p.startsWith('/accentColor must match pattern')),
+        problems.join('\n'),
+      );
+      assert.ok(
+        problems.some((p) => p.startsWith('/bots/0/scopes/0 must be equal to one of the allowed values')),
+        problems.join('\n'),
+      );
       const dir = mkdtempSync(join(tmpdir(), 'plan-switch-manifest-'));
       try {
         const { writeFileSync, copyFileSync } = await import('node:fs');
         for (const f of ['color.png', 'outline.png', 'nl-nl.json']) copyFileSync(join(MANIFEST_DIR, f), join(dir, f));
         writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...broken, bots: [{ ...broken.bots[0], botId: '{{MicrosoftAppId}}' }] }));
-        await assert.rejects(packageEntries(APP_ID, dir), (err: unknown) => err instanceof ManifestInvalid && err.file === 'manifest.json' && /\/name\/short must NOT have more than 30 characters/.test(err.message));
+        await assert.rejects(
+          packageEntries(APP_ID, dir),
+          (err: unknown) => err instanceof ManifestInvalid && err.file === 'manifest.json' && /\/name\/short must NOT have more than 30 characters/.test(err.message),
+        );
         // A localization value too long for its field: the localization schema says so.
         writeFileSync(join(dir, 'manifest.json'), readFileSync(join(MANIFEST_DIR, 'manifest.json')));
         writeFileSync(join(dir, 'nl-nl.json'), JSON.stringify({ ...dutch, 'name.short': 'x'.repeat(31) }));
@@ -185,7 +200,10 @@ describe('manifest: the Teams app package', () => {
         const r = await buildPackage(APP_ID, out);
         assert.equal(r.path, out);
         const entries = unzip(readFileSync(out));
-        assert.deepEqual(entries.map((e) => e.name), ['manifest.json', 'color.png', 'outline.png', 'nl-nl.json']);
+        assert.deepEqual(
+          entries.map((e) => e.name),
+          ['manifest.json', 'color.png', 'outline.png', 'nl-nl.json'],
+        );
         for (const e of entries) assert.ok(!e.name.includes('/'), 'flat');
         const m = JSON.parse(entries[0]!.data.toString('utf8'));
         assert.equal(m.bots[0].botId, APP_ID);
@@ -204,11 +222,21 @@ describe('manifest: the Teams app package', () => {
 
     it('the zip round-trips arbitrary content, is the same for the same input, and refuses folders', async () => {
       const data = Buffer.from('héllo '.repeat(1000));
-      const zipped = await zipEntries([{ name: 'a.txt', data }, { name: 'empty', data: Buffer.alloc(0) }]);
+      const zipped = await zipEntries([
+        { name: 'a.txt', data },
+        { name: 'empty', data: Buffer.alloc(0) },
+      ]);
       const entries = unzip(zipped);
       assert.deepEqual(entries[0]!.data, data);
       assert.equal(entries[1]!.data.length, 0);
-      assert.deepEqual(await zipEntries([{ name: 'a.txt', data }, { name: 'empty', data: Buffer.alloc(0) }]), zipped, 'reproducible');
+      assert.deepEqual(
+        await zipEntries([
+          { name: 'a.txt', data },
+          { name: 'empty', data: Buffer.alloc(0) },
+        ]),
+        zipped,
+        'reproducible',
+      );
       assert.throws(() => zipEntries([{ name: 'dir/a.txt', data }]), /flat/);
     });
   });

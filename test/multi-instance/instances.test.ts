@@ -97,7 +97,8 @@ for (const setup of SETUPS) {
       const answers = await Promise.all(Array.from({ length: 50 }, () => c.teams.click('pieter', 'pieter-chat', 'approve', { requestId: id, version: 1 })));
       assert.equal(answers.length, 50);
       if (setup.instances > 1) {
-        for (const inst of c.instances) assert.ok((c.proxy.served.get(inst!.url) ?? 0) - (served.get(inst!.url) ?? 0) >= 10, `clicks reached every instance: ${JSON.stringify([...c.proxy.served])}`);
+        for (const inst of c.instances)
+          assert.ok((c.proxy.served.get(inst!.url) ?? 0) - (served.get(inst!.url) ?? 0) >= 10, `clicks reached every instance: ${JSON.stringify([...c.proxy.served])}`);
       }
       const notice = await c.teams.notice(id, 0, 30_000);
       assert.match(notice, /Done/);
@@ -106,7 +107,11 @@ for (const setup of SETUPS) {
       assert.equal(audit.filter((e) => e.action === 'approved').length, 1, 'one approval in the audit trail');
       assert.equal(audit.filter((e) => e.action === 'swap-started').length, 1);
       const writes = await licenseWrites(sb);
-      assert.deepEqual(writes.map((w) => w.path), [`/groups/${request.preflight.change.principal.id}/assignLicense`], 'one group write');
+      assert.deepEqual(
+        writes.map((w) => w.path),
+        [`/groups/${request.preflight.change.principal.id}/assignLicense`],
+        'one group write',
+      );
       await sleep(1_000); // a second sender would have sent by now
       assert.equal(finishedNotices(id).length, 1, 'one completion notice');
     });

@@ -176,7 +176,8 @@ async function apply(sb: OutcomeSandbox, service: LicenseService, pf: PreflightR
     for (const id of affected) {
       if (out.failed.has(id)) continue;
       for (const l of out.after.get(id)!.licenses) {
-        if (l.assignedByGroup === c.principal.id && l.skuId === c.to.skuId && l.state !== 'Active') fail(id, { reason: l.error === 'None' ? 'Other' : (l.error as Reason), via: 'group' });
+        if (l.assignedByGroup === c.principal.id && l.skuId === c.to.skuId && l.state !== 'Active')
+          fail(id, { reason: l.error === 'None' ? 'Other' : (l.error as Reason), via: 'group' });
       }
     }
   }
@@ -212,7 +213,8 @@ export async function runCase(c: Case): Promise<CaseResult> {
       return { seed: c.seed, verdict: 'applied', codes, problems };
     }
     // Nobody outside the change changes.
-    for (const [id, p] of r.after) if (!r.affected.has(id) && stateKey(p) !== stateKey(r.before.get(id)!)) problems.push(`${p.displayName} is not part of the change, yet their licenses changed`);
+    for (const [id, p] of r.after)
+      if (!r.affected.has(id) && stateKey(p) !== stateKey(r.before.get(id)!)) problems.push(`${p.displayName} is not part of the change, yet their licenses changed`);
 
     const findings = pf.findings;
     // Failures: only where a finding named the person, with a reason it gives.
@@ -225,7 +227,8 @@ export async function runCase(c: Case): Promise<CaseResult> {
       for (const { reason, via } of failures) {
         // A member already in error from this group was told about it (MEMBERS_IN_ERROR).
         const explains = via === 'group' ? [...EXPLAINS[reason], 'MEMBERS_IN_ERROR'] : EXPLAINS[reason];
-        if (!naming.some((f) => explains.includes(f.code))) problems.push(`${byName(id)} failed with ${reason} (${via}), which no finding about them gave (${naming.map((f) => f.code).join(', ')})`);
+        if (!naming.some((f) => explains.includes(f.code)))
+          problems.push(`${byName(id)} failed with ${reason} (${via}), which no finding about them gave (${naming.map((f) => f.code).join(', ')})`);
       }
     }
     // Failures the card promised.
@@ -248,16 +251,22 @@ export async function runCase(c: Case): Promise<CaseResult> {
     const target = pf.change.to.skuId;
     const holdsIn = (m: Map<string, PersonState>, id: string) => !!m.get(id)?.licenses.some((l) => l.skuId === target && l.state === 'Active');
     const newHolders = [...r.affected].filter((id) => !holdsIn(r.before, id) && holdsIn(r.after, id)).length;
-    if (!r.failed.size && newHolders !== pf.change.seats.needed) problems.push(`seats: the card said ${pf.change.seats.needed} needed, ${newHolders} people newly hold ${pf.change.to.displayName}`);
-    if (r.failed.size && newHolders > pf.change.seats.needed) problems.push(`seats: the card said ${pf.change.seats.needed} needed, yet ${newHolders} people newly hold ${pf.change.to.displayName}`);
+    if (!r.failed.size && newHolders !== pf.change.seats.needed)
+      problems.push(`seats: the card said ${pf.change.seats.needed} needed, ${newHolders} people newly hold ${pf.change.to.displayName}`);
+    if (r.failed.size && newHolders > pf.change.seats.needed)
+      problems.push(`seats: the card said ${pf.change.seats.needed} needed, yet ${newHolders} people newly hold ${pf.change.to.displayName}`);
     // What the warnings say people will hold afterwards.
     for (const f of findings) {
       for (const p of f.principals) {
         if (p.kind !== 'user' || r.failed.has(p.id) || !r.after.has(p.id)) continue;
-        const held = (sku: string, group?: boolean) => r.after.get(p.id)!.licenses.some((l) => l.skuId === sku && l.state === 'Active' && (group === undefined || !!l.assignedByGroup === group));
-        if (f.code === 'SUITE_STACKED' && !(held(target) && held((f.data.sku as { skuId: string }).skuId))) problems.push(`SUITE_STACKED: ${p.displayName} does not hold both ${pf.change.to.displayName} and ${(f.data.sku as { displayName: string }).displayName}`);
-        if (f.code === 'SOURCE_INHERITED' && f.data.keepsGroupCopy && !(held(target) && held(pf.change.from.skuId, true))) problems.push(`SOURCE_INHERITED: ${p.displayName} was to keep the group's ${pf.change.from.displayName} beside ${pf.change.to.displayName}`);
-        if (f.code === 'TARGET_ALREADY_ASSIGNED' && f.severity === 'info' && !holdsIn(r.before, p.id)) problems.push(`TARGET_ALREADY_ASSIGNED: ${p.displayName} did not hold ${pf.change.to.displayName}`);
+        const held = (sku: string, group?: boolean) =>
+          r.after.get(p.id)!.licenses.some((l) => l.skuId === sku && l.state === 'Active' && (group === undefined || !!l.assignedByGroup === group));
+        if (f.code === 'SUITE_STACKED' && !(held(target) && held((f.data.sku as { skuId: string }).skuId)))
+          problems.push(`SUITE_STACKED: ${p.displayName} does not hold both ${pf.change.to.displayName} and ${(f.data.sku as { displayName: string }).displayName}`);
+        if (f.code === 'SOURCE_INHERITED' && f.data.keepsGroupCopy && !(held(target) && held(pf.change.from.skuId, true)))
+          problems.push(`SOURCE_INHERITED: ${p.displayName} was to keep the group's ${pf.change.from.displayName} beside ${pf.change.to.displayName}`);
+        if (f.code === 'TARGET_ALREADY_ASSIGNED' && f.severity === 'info' && !holdsIn(r.before, p.id))
+          problems.push(`TARGET_ALREADY_ASSIGNED: ${p.displayName} did not hold ${pf.change.to.displayName}`);
       }
     }
 
@@ -265,15 +274,18 @@ export async function runCase(c: Case): Promise<CaseResult> {
     // Not counted: those it failed for, and those the card told it would fail for.
     const toldFail = new Set(
       findings
-        .filter((f) => (f.code === 'SOURCE_ALSO_ELSEWHERE' && f.data.clash === true) || (f.code === 'DEPENDENCY_BROKEN' && f.data.directCopyRemoval) || (f.code === 'USAGE_LOCATION_MISSING' && f.severity === 'warn'))
+        .filter(
+          (f) =>
+            (f.code === 'SOURCE_ALSO_ELSEWHERE' && f.data.clash === true) ||
+            (f.code === 'DEPENDENCY_BROKEN' && f.data.directCopyRemoval) ||
+            (f.code === 'USAGE_LOCATION_MISSING' && f.severity === 'warn'),
+        )
         .flatMap((f) => f.principals.map((p) => p.id)),
     );
     // "May clash" (an add-on's bundled plan): the card counts them in; if Graph refused them after all, its lists may say more than happened.
     // (Named on the group: its own licenses may clash, for every member.)
     const mayFail = new Set(
-      findings
-        .filter((f) => f.code === 'MUTUALLY_EXCLUSIVE' && f.severity === 'warn')
-        .flatMap((f) => f.principals.flatMap((p) => (p.kind === 'group' ? [...r.affected] : [p.id]))),
+      findings.filter((f) => f.code === 'MUTUALLY_EXCLUSIVE' && f.severity === 'warn').flatMap((f) => f.principals.flatMap((p) => (p.kind === 'group' ? [...r.affected] : [p.id]))),
     );
     const refusedMay = [...mayFail].some((id) => r.failed.has(id));
     const keys = inPlay(sb, [pf.change.from.skuId, pf.change.to.skuId]);
@@ -351,10 +363,13 @@ function checkBlocked(sb: OutcomeSandbox, pf: PreflightResult, out: BlockedOutco
   const a = out.applied;
   const groupCallFailed = !!a?.swap?.failed.some((o) => o.principal.kind === 'group');
   const keys = inPlay(sb, [source, target]);
-  const lostService = !!a && !a.refused && [...a.affected].some((id) => {
-    const d = delta(a.before.get(id)!, a.after.get(id)!, keys);
-    return d.lost.size > 0 || d.downgraded.size > 0;
-  });
+  const lostService =
+    !!a &&
+    !a.refused &&
+    [...a.affected].some((id) => {
+      const d = delta(a.before.get(id)!, a.after.get(id)!, keys);
+      return d.lost.size > 0 || d.downgraded.size > 0;
+    });
   const users = (f: Finding) => f.principals.filter((p) => p.kind === 'user');
   let justified = 0;
   for (const f of blocks) {
@@ -368,7 +383,10 @@ function checkBlocked(sb: OutcomeSandbox, pf: PreflightResult, out: BlockedOutco
         break;
       case 'TARGET_ALREADY_HELD':
         for (const p of f.principals) {
-          const ok = p.kind === 'group' ? !!sb.tenant.group(p.id)?.licenses.some((l) => l.skuId === target) : holds(p.id, target) || statesOf(p.id).some((s) => s.skuId === target && !s.assignedByGroup);
+          const ok =
+            p.kind === 'group'
+              ? !!sb.tenant.group(p.id)?.licenses.some((l) => l.skuId === target)
+              : holds(p.id, target) || statesOf(p.id).some((s) => s.skuId === target && !s.assignedByGroup);
           premise(ok, `${p.displayName} does not hold ${pf.change.to.displayName}`);
         }
         break;
@@ -382,11 +400,18 @@ function checkBlocked(sb: OutcomeSandbox, pf: PreflightResult, out: BlockedOutco
           const fromGroup = statesOf(p.id).some((s) => s.skuId === source && s.assignedByGroup && s.state === 'Active');
           const direct = statesOf(p.id).some((s) => s.skuId === source && !s.assignedByGroup);
           // Only a group's copy: nothing the swap can remove. A direct copy too: the swap must fail for them.
-          premise(fromGroup && (!direct || !a || !!a.refused || a.failed.has(p.id)), `${p.displayName}: ${fromGroup ? 'the swap of their own copy went through' : 'no copy from a group'}`);
+          premise(
+            fromGroup && (!direct || !a || !!a.refused || a.failed.has(p.id)),
+            `${p.displayName}: ${fromGroup ? 'the swap of their own copy went through' : 'no copy from a group'}`,
+          );
         }
         break;
       case 'TARGET_ALREADY_ASSIGNED': // overwrites a direct copy of the target
-        for (const p of users(f)) premise(statesOf(p.id).some((s) => s.skuId === target && !s.assignedByGroup), `${p.displayName} holds no direct ${pf.change.to.displayName}`);
+        for (const p of users(f))
+          premise(
+            statesOf(p.id).some((s) => s.skuId === target && !s.assignedByGroup),
+            `${p.displayName} holds no direct ${pf.change.to.displayName}`,
+          );
         break;
       case 'TARGET_NOT_ACTIVE':
         premise(sb.tenant.sku(target)?.capabilityStatus !== 'Enabled', 'the subscription is Enabled');
@@ -402,7 +427,10 @@ function checkBlocked(sb: OutcomeSandbox, pf: PreflightResult, out: BlockedOutco
         break;
       case 'SEATS_SHORT': {
         const sku = out.seats.get(target);
-        premise(!!sku && sku.enabled - sku.consumed < (f.data.needed as number) && users(f).every((p) => !holds(p.id, target)), `seats: ${sku?.enabled} bought, ${sku?.consumed} used, ${String(f.data.needed)} said needed`);
+        premise(
+          !!sku && sku.enabled - sku.consumed < (f.data.needed as number) && users(f).every((p) => !holds(p.id, target)),
+          `seats: ${sku?.enabled} bought, ${sku?.consumed} used, ${String(f.data.needed)} said needed`,
+        );
         break;
       }
       default: {
@@ -415,7 +443,10 @@ function checkBlocked(sb: OutcomeSandbox, pf: PreflightResult, out: BlockedOutco
         // Stands on the outcome. Graph names one broken rule per call, so any failure of a person it
         // names (or of the group's call) bears it out; a clean run with no loss proves it false.
         const reason = BLOCK_REASON[f.code];
-        if (!a || a.refused) { justified++; break; }
+        if (!a || a.refused) {
+          justified++;
+          break;
+        }
         const named = users(f);
         const hit = groupCallFailed || (named.length ? named.some((p) => a.failed.has(p.id)) : a.failed.size > 0);
         if (hit || lostService) justified++;

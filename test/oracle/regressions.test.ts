@@ -27,7 +27,8 @@ describe('outcome oracle: regressions', () => {
   it("a group's copy in error is not a copy held: no false 'will fail', and the member is counted", async () => {
     // Dan holds Business Premium directly, so M365 E3 from Old Sales and from Sales is in error for him.
     const fx = tenantFixture('Contoso')
-      .sku('SPB', 5).sku('SPE_E3', 5)
+      .sku('SPB', 5)
+      .sku('SPE_E3', 5)
       .user('dan', { licenses: ['SPB'] })
       .group('Old Sales', { members: ['dan'], licenses: ['SPE_E3'] })
       .group('Sales', { members: ['dan'], licenses: ['SPE_E3'] })
@@ -40,7 +41,8 @@ describe('outcome oracle: regressions', () => {
   it('the clash is judged on the kept copy as it is: a copy with the clashing plan off does not fail the target', async () => {
     // Bea keeps Business Standard from Other with SharePoint off: E3 from Team does not clash with it.
     const fx = tenantFixture('Contoso')
-      .sku('O365_BUSINESS_PREMIUM', 5).sku('ENTERPRISEPACK', 5)
+      .sku('O365_BUSINESS_PREMIUM', 5)
+      .sku('ENTERPRISEPACK', 5)
       .user('bea', {})
       .group('Other', { members: ['bea'], licenses: [{ sku: 'O365_BUSINESS_PREMIUM', disabledPlans: ['SHAREPOINTSTANDARD'] }] })
       .group('Team', { members: ['bea'], licenses: [{ sku: 'O365_BUSINESS_PREMIUM', disabledPlans: ['SHAREPOINTSTANDARD'] }] })
@@ -53,7 +55,8 @@ describe('outcome oracle: regressions', () => {
 
   it('a user holding the source directly and from a group, with no clash: a warning, and the swap works', async () => {
     const fx = tenantFixture('Contoso')
-      .sku('ENTERPRISEPACK', 5).sku('ENTERPRISEPREMIUM', 5)
+      .sku('ENTERPRISEPACK', 5)
+      .sku('ENTERPRISEPREMIUM', 5)
       .user('cas', { licenses: ['ENTERPRISEPACK'] })
       .group('Sales', { members: ['cas'], licenses: ['ENTERPRISEPACK'] })
       .build();
@@ -69,7 +72,9 @@ describe('outcome oracle: regressions', () => {
   it("including direct copies: a removal Graph refuses (the group's copy needs a plan only the own copy gives) is foretold", async () => {
     // Eve's own Project Plan 3 has SharePoint on; the group's copy has it off, and its Project Online needs it.
     const fx = tenantFixture('Contoso')
-      .sku('PROJECTPROFESSIONAL', 5).sku('STANDARDPACK', 5).sku('ENTERPRISEPACK', 5)
+      .sku('PROJECTPROFESSIONAL', 5)
+      .sku('STANDARDPACK', 5)
+      .sku('ENTERPRISEPACK', 5)
       .user('eve', { licenses: ['STANDARDPACK', 'PROJECTPROFESSIONAL'] })
       .group('Planners', { members: ['eve'], licenses: [{ sku: 'PROJECTPROFESSIONAL', disabledPlans: ['SHAREPOINTENTERPRISE'] }] })
       .build();
@@ -77,13 +82,22 @@ describe('outcome oracle: regressions', () => {
     const { pf, res } = await run(fx, spec);
     const f = pf.findings.find((x) => x.code === 'DEPENDENCY_BROKEN' && x.data.directCopyRemoval);
     assert.ok(f, codes(pf).join());
-    assert.deepEqual(f.principals.map((p) => p.displayName), ['Eve']);
-    if (res) assert.ok(res.failed.some((o) => o.principal.displayName === 'Eve' && /depends on/.test(o.graphMessage ?? '')), JSON.stringify(res.failed));
+    assert.deepEqual(
+      f.principals.map((p) => p.displayName),
+      ['Eve'],
+    );
+    if (res)
+      assert.ok(
+        res.failed.some((o) => o.principal.displayName === 'Eve' && /depends on/.test(o.graphMessage ?? '')),
+        JSON.stringify(res.failed),
+      );
   });
 
   it('services are counted on the whole person: Audio Conferencing held as an add-on is kept when E5 goes', async () => {
     const fx = tenantFixture('Contoso')
-      .sku('ENTERPRISEPREMIUM', 5).sku('ENTERPRISEPACK', 5).sku('MCOMEETADV', 5)
+      .sku('ENTERPRISEPREMIUM', 5)
+      .sku('ENTERPRISEPACK', 5)
+      .sku('MCOMEETADV', 5)
       .user('fay', { licenses: ['ENTERPRISEPREMIUM', 'MCOMEETADV'] })
       .build();
     const { pf } = await run(fx, { principal: { kind: 'user', user: 'fay@contoso.example' }, from: 'E5', to: 'E3' }, false);
@@ -96,7 +110,9 @@ describe('outcome oracle: regressions', () => {
   it('an edition someone already has from elsewhere is not an upgrade for them', async () => {
     // Gus has Exchange Online (Plan 2) on its own: E1 -> E3 brings him no better mailbox.
     const fx = tenantFixture('Contoso')
-      .sku('STANDARDPACK', 5).sku('ENTERPRISEPACK', 5).sku('EXCHANGEENTERPRISE', 5)
+      .sku('STANDARDPACK', 5)
+      .sku('ENTERPRISEPACK', 5)
+      .sku('EXCHANGEENTERPRISE', 5)
       .user('gus', { licenses: ['EXCHANGEENTERPRISE'] })
       .group('Staff', { members: ['gus'], licenses: ['STANDARDPACK'] })
       .build();
@@ -108,7 +124,8 @@ describe('outcome oracle: regressions', () => {
   it('a member in error from the group today is not told they stay in error: an error the old plan caused goes with it', async () => {
     // Hal holds E3 directly, so E1 from Staff clashes and is in error; Staff moves to E3.
     const fx = tenantFixture('Contoso')
-      .sku('STANDARDPACK', 5).sku('ENTERPRISEPACK', 5)
+      .sku('STANDARDPACK', 5)
+      .sku('ENTERPRISEPACK', 5)
       .user('hal', { licenses: ['ENTERPRISEPACK'] })
       .group('Staff', { members: ['hal'], licenses: ['STANDARDPACK'] })
       .build();

@@ -19,7 +19,12 @@ async function main(): Promise<void> {
     else if (done % 500 === 0) console.log(`  ${done} cases...`);
   });
   console.log(`${s.cases} cases in ${(s.ms / 1000).toFixed(1)} s (${(s.ms / s.cases).toFixed(1)} ms each): ${JSON.stringify(s.verdicts)}`);
-  console.log(`findings seen: ${Object.entries(s.codes).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  console.log(
+    `findings seen: ${Object.entries(s.codes)
+      .sort((a, b) => b[1] - a[1])
+      .map(([c, n]) => `${c} ${n}`)
+      .join(', ')}`,
+  );
   if (s.failures.length) {
     console.log(`\n${s.failures.length} case(s) disagree with their card:`);
     for (const f of s.failures) console.log(`  ${describeFailure(f)}`);

@@ -55,7 +55,7 @@ describe('requests: actions (four eyes)', () => {
       assert.deepEqual(answered.approver, bob);
       await h.wf.whenIdle();
 
-      const done = (await h.get(r.id));
+      const done = await h.get(r.id);
       assert.equal(done.state, 'completed');
       assert.equal(h.licenses.swap.callCount, 1);
       assert.deepEqual(h.licenses.swap.firstCall.args[0], fresh.change);
@@ -67,7 +67,7 @@ describe('requests: actions (four eyes)', () => {
       assert.deepEqual(done.result?.trackingTotals, { done: 2, errors: 0, stillHoldingSource: 0 });
       assert.equal(done.lease, undefined);
       assert.deepEqual(h.notifier.events(r.id), ['requested', 'approved', 'started', 'progress', 'completed']);
-      assert.deepEqual((await h.actions(r.id)), ['requested', 'approved', 'started', 'swap-started', 'swap-finished', 'completed']);
+      assert.deepEqual(await h.actions(r.id), ['requested', 'approved', 'started', 'swap-started', 'swap-finished', 'completed']);
       const swapEntry = (await h.store.audit(r.id)).find((e) => e.action === 'swap-finished')!;
       assert.deepEqual(swapEntry.detail.outcomes, [{ principal: { kind: 'group', id: fresh.change.principal.id, displayName: 'Sales' }, status: 'accepted' }]);
       assert.deepEqual((await h.store.audit(r.id)).find((e) => e.action === 'approved')!.actor, bob);
@@ -91,7 +91,7 @@ describe('requests: actions (four eyes)', () => {
       assert.equal(reason(res), 'not_approver');
       assert.equal(!res.ok && res.request?.state, 'pending');
       assert.equal((await h.get(r.id)).state, 'pending');
-      assert.deepEqual((await h.actions(r.id)), ['requested', 'refused']);
+      assert.deepEqual(await h.actions(r.id), ['requested', 'refused']);
     });
 
     it('refuses the requester approving their own request', async () => {
@@ -233,15 +233,21 @@ describe('requests: actions (four eyes)', () => {
       ok(await h.wf.approve(bob, c.id, 1));
       await h.wf.whenIdle();
       h.clock.advance(HOUR / 2);
-      assert.deepEqual((await h.wf.expireDue()).map((r) => r.id), [a.id]);
-      assert.deepEqual((await h.wf.expireDue()), []);
+      assert.deepEqual(
+        (await h.wf.expireDue()).map((r) => r.id),
+        [a.id],
+      );
+      assert.deepEqual(await h.wf.expireDue(), []);
       assert.equal((await h.get(b.id)).state, 'pending');
       assert.equal((await h.get(c.id)).state, 'completed');
       h.clock.advance(HOUR / 2);
-      assert.deepEqual((await h.wf.expireDue()).map((r) => r.id), [b.id]);
+      assert.deepEqual(
+        (await h.wf.expireDue()).map((r) => r.id),
+        [b.id],
+      );
       await h.wf.whenIdle();
       assert.deepEqual(h.notifier.events(a.id), ['requested', 'expired']);
-      assert.deepEqual((await h.actions(a.id)), ['requested', 'expired']);
+      assert.deepEqual(await h.actions(a.id), ['requested', 'expired']);
     });
 
     it('status shows an overdue request as expired', async () => {
@@ -261,18 +267,30 @@ describe('requests: actions (four eyes)', () => {
       const b = await h.ask(bob);
       h.clock.advance(HOUR / 2);
       const c = await h.ask(carol);
-      assert.deepEqual((await h.wf.pending(bob)).map((r) => r.id), [c.id, a.id]);
-      assert.deepEqual((await h.wf.pending(alice)).map((r) => r.id), [c.id, b.id]);
+      assert.deepEqual(
+        (await h.wf.pending(bob)).map((r) => r.id),
+        [c.id, a.id],
+      );
+      assert.deepEqual(
+        (await h.wf.pending(alice)).map((r) => r.id),
+        [c.id, b.id],
+      );
       assert.deepEqual(await h.wf.pending(carol), []);
       assert.deepEqual(await h.wf.pending({ ...bob, tenantId: OTHER_TENANT }), []);
       h.clock.advance(HOUR / 2);
-      assert.deepEqual((await h.wf.pending(bob)).map((r) => r.id), [c.id]);
+      assert.deepEqual(
+        (await h.wf.pending(bob)).map((r) => r.id),
+        [c.id],
+      );
     });
 
     it('history lists newest first with a limit', async () => {
       for (let i = 0; i < 5; i++) await h.ask(alice, preflight(usersChange([user(i)])));
-      assert.deepEqual((await h.wf.history(3)).map((r) => r.id), ['5', '4', '3']);
-      assert.deepEqual((await h.wf.history(10, { requesterId: bob.id })), []);
+      assert.deepEqual(
+        (await h.wf.history(3)).map((r) => r.id),
+        ['5', '4', '3'],
+      );
+      assert.deepEqual(await h.wf.history(10, { requesterId: bob.id }), []);
     });
   });
 
@@ -282,7 +300,7 @@ describe('requests: actions (four eyes)', () => {
       const r = await h.ask(alice, preflight(change));
       ok(await h.wf.approve(bob, r.id, 1));
       await h.wf.whenIdle();
-      return (await h.get(r.id));
+      return await h.get(r.id);
     };
 
     it('a completed change gets a new pending request for its reverse, after a fresh preflight', async () => {
@@ -336,7 +354,10 @@ describe('requests: actions (four eyes)', () => {
       assert.equal(orig.state, 'partial');
       ok(await h.wf.undo(alice, orig.id));
       const reversedChange = h.licenses.reverse.firstCall.args[0];
-      assert.deepEqual(reversedChange.assignments.map((a) => a.principal.id), [user(1).id, user(3).id]);
+      assert.deepEqual(
+        reversedChange.assignments.map((a) => a.principal.id),
+        [user(1).id, user(3).id],
+      );
     });
   });
 });

@@ -68,7 +68,9 @@ describe('requests: approvers policy', () => {
 
     it('a listed group counts by its members, not as a user itself; a Graph 404 means "not a group"', async () => {
       const { policy, licenses } = make({ approvers: `${ids.approversGroup}, ${ids.carol}` });
-      licenses.groupMemberIds.withArgs(ids.carol).rejects(Object.assign(new Error('Microsoft Graph: not found'), { name: 'LicensingError', code: 'GRAPH_ERROR', data: { status: 404 } }));
+      licenses.groupMemberIds
+        .withArgs(ids.carol)
+        .rejects(Object.assign(new Error('Microsoft Graph: not found'), { name: 'LicensingError', code: 'GRAPH_ERROR', data: { status: 404 } }));
       assert.deepEqual([...(await policy.approverIds())].sort(), [ids.carol, ids.dave].sort());
       assert.deepEqual(await policy.canApprove(carol, request), { ok: true });
     });

@@ -16,9 +16,7 @@ describe('requests: what got worse between request and approval', () => {
 
   it('seats gone below what is needed', () => {
     const now = preflight(groupChange({ seats: { needed: 12, available: 9 } }), [...base.findings, finding('SEATS_SHORT', 'block', [], { needed: 12, available: 9 })]);
-    assert.deepEqual(worsenedBetween(base, now), [
-      'Not enough Office 365 E3 seats any more: 9 available, 12 needed (there were 15 available for 10 when it was requested).',
-    ]);
+    assert.deepEqual(worsenedBetween(base, now), ['Not enough Office 365 E3 seats any more: 9 available, 12 needed (there were 15 available for 10 when it was requested).']);
   });
 
   it('a new blocking problem and a new warning', () => {
@@ -40,7 +38,9 @@ describe('requests: what got worse between request and approval', () => {
 
   it('the same warning about more people', () => {
     const now = preflight(groupChange(), [finding('SERVICES_LOST', 'warn', [user(1), user(4), user(5)], yammer)]);
-    assert.deepEqual(worsenedBetween(base, now), ['They lose Yammer: the new plan has no such service. This can mean loss of service or data (2 more people affected than when it was requested: 3, was 1)']);
+    assert.deepEqual(worsenedBetween(base, now), [
+      'They lose Yammer: the new plan has no such service. This can mean loss of service or data (2 more people affected than when it was requested: 3, was 1)',
+    ]);
   });
 
   it('a different change than the one approved', () => {

@@ -17,7 +17,10 @@ describe('requests: deadlines (expiry and the one reminder)', () => {
     h.clock.advance(HOUR / 2 - 1000);
     assert.deepEqual(await h.wf.remindDue(), []);
     h.clock.advance(1000);
-    assert.deepEqual((await h.wf.remindDue()).map((x) => x.id), [r.id]);
+    assert.deepEqual(
+      (await h.wf.remindDue()).map((x) => x.id),
+      [r.id],
+    );
     assert.deepEqual(await h.wf.remindDue(), [], 'once');
     await h.wf.whenIdle();
     assert.equal(reminders(r.id), 1);
@@ -25,7 +28,7 @@ describe('requests: deadlines (expiry and the one reminder)', () => {
     await restarted.start();
     await restarted.whenIdle();
     assert.equal(reminders(r.id), 1, 'a restart sends no second reminder');
-    assert.equal((await h.get(r.id)).version, 1, 'a reminder is no transition: the approvers\' cards stay valid');
+    assert.equal((await h.get(r.id)).version, 1, "a reminder is no transition: the approvers' cards stay valid");
   });
 
   it('two instances at once: one reminder', async () => {
@@ -48,7 +51,10 @@ describe('requests: deadlines (expiry and the one reminder)', () => {
     assert.deepEqual(await h.wf.remindDue(), [], 'its claim still holds');
     h.clock.advance(5 * 60_000 + 1);
     const restarted = h.make({ reminderMs: HOUR / 2 });
-    assert.deepEqual((await restarted.remindDue()).map((x) => x.id), [r.id]);
+    assert.deepEqual(
+      (await restarted.remindDue()).map((x) => x.id),
+      [r.id],
+    );
     await restarted.whenIdle();
     assert.equal(reminders(r.id), 2, 'the failed attempt and the one that went out');
     h.clock.advance(5 * 60_000 + 1);

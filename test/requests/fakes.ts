@@ -1,16 +1,7 @@
 // Test doubles for the request workflow: a fake LicensePort with sinon stubs, preflight builders,
 // a recording notifier and a controllable clock.
 import sinon from 'sinon';
-import type {
-  ChangeSpec,
-  Finding,
-  LicensePort,
-  PreflightResult,
-  PrincipalRef,
-  ResolvedChange,
-  SwapResult,
-  TrackingReport,
-} from '../../src/licensing/model';
+import type { ChangeSpec, Finding, LicensePort, PreflightResult, PrincipalRef, ResolvedChange, SwapResult, TrackingReport } from '../../src/licensing/model';
 import type { Actor, ChangeRequest, RequestEvent, RequestNotifier } from '../../src/requests/types';
 
 export const TENANT = '11111111-1111-4111-8111-111111111111';
@@ -52,9 +43,7 @@ export function groupChange(over: Partial<ResolvedChange> = {}): ResolvedChange 
     principal: salesGroup,
     from: E1,
     to: E3,
-    assignments: [
-      { principal: salesGroup, addLicenses: [{ skuId: E3.skuId, disabledPlans: [] }], removeLicenses: [E1.skuId], previousDisabledPlans: [] },
-    ],
+    assignments: [{ principal: salesGroup, addLicenses: [{ skuId: E3.skuId, disabledPlans: [] }], removeLicenses: [E1.skuId], previousDisabledPlans: [] }],
     affectedUsers: 10,
     seats: { needed: 10, available: 15 },
     servicesKept: ['Exchange Online'],
@@ -136,13 +125,11 @@ export function fakeLicenses(opts: { preflight?: PreflightResult } = {}): Stubbe
     preflight: sinon.stub().callsFake(async () => structuredClone(pf)),
     swap: sinon.stub().callsFake(async (change: ResolvedChange) => swapResult(change)),
     track: sinon.stub().callsFake(async () => trackingReport()),
-    reverse: sinon.stub().callsFake(
-      (change: ResolvedChange): ChangeSpec => ({
-        principal: change.kind === 'group' ? { kind: 'group', group: change.principal.id } : { kind: 'users', users: change.assignments.map((a) => a.principal.id) },
-        from: change.to.skuId,
-        to: change.from.skuId,
-      }),
-    ),
+    reverse: sinon.stub().callsFake((change: ResolvedChange): ChangeSpec => ({
+      principal: change.kind === 'group' ? { kind: 'group', group: change.principal.id } : { kind: 'users', users: change.assignments.map((a) => a.principal.id) },
+      from: change.to.skuId,
+      to: change.from.skuId,
+    })),
     resolveUser: sinon.stub().callsFake(async (q: string) => users[q.toLowerCase()] ?? null),
     groupMemberIds: sinon.stub().callsFake(async (id: string) => {
       const m = groups[id.toLowerCase()];

@@ -62,7 +62,11 @@ describe('requests: notice outbox', () => {
       const restarted = h.make();
       await restarted.start();
       await restarted.whenIdle();
-      assert.deepEqual(h.notifier.events(r.id).filter((e) => e === 'requested'), ['requested'], 'the failed first attempt only');
+      assert.deepEqual(
+        h.notifier.events(r.id).filter((e) => e === 'requested'),
+        ['requested'],
+        'the failed first attempt only',
+      );
     });
   });
 
@@ -95,7 +99,7 @@ describe('requests: notice outbox', () => {
       assert.equal((await h.get(r.id)).notifiedVersion, 1);
     });
 
-    it("the timer sweeps for owed notices too, not only the start: a send that failed goes out on a later tick", async () => {
+    it('the timer sweeps for owed notices too, not only the start: a send that failed goes out on a later tick', async () => {
       const w = h.make();
       await w.start({ everyMs: 30 });
       h.notifier.fail = true;

@@ -29,8 +29,17 @@ describe('config: reaching approvers (APPROVAL_REMINDER, APPROVALS_CHANNEL, TEAM
     assert.equal(parseTeamsAppId(' 5f0e0d0c-0b0a-4909-8807-060504030201 '), '5f0e0d0c-0b0a-4909-8807-060504030201');
     assert.throws(() => parseTeamsAppId('plan-switch'), /TEAMS_APP_ID/);
     const problems = configProblems({ TEAMS_APP_ID: 'plan-switch', APPROVALS_CHANNEL: 'general', APPROVAL_REMINDER: 'sometimes' });
-    assert.ok(problems.some((p) => p.startsWith('TEAMS_APP_ID')), problems.join('\n'));
-    assert.ok(problems.some((p) => p.startsWith('APPROVALS_CHANNEL')), problems.join('\n'));
-    assert.ok(problems.some((p) => p.startsWith('APPROVAL_REMINDER')), problems.join('\n'));
+    assert.ok(
+      problems.some((p) => p.startsWith('TEAMS_APP_ID')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p.startsWith('APPROVALS_CHANNEL')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p.startsWith('APPROVAL_REMINDER')),
+      problems.join('\n'),
+    );
   });
 });

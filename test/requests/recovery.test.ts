@@ -31,7 +31,10 @@ describe('requests: recovery (start-up, other processes)', () => {
       const id = await leftRunning({ swap: swapResult(groupChange()), startedAt: 'x' });
       h.clock.advance(61_000);
       const out = await h.wf.reconcile();
-      assert.deepEqual(out.map((r) => [r.id, r.state]), [[id, 'completed']]);
+      assert.deepEqual(
+        out.map((r) => [r.id, r.state]),
+        [[id, 'completed']],
+      );
       assert.equal(h.licenses.swap.callCount, 0);
       assert.equal(h.licenses.track.callCount, 1);
       assert.deepEqual((await h.actions(id)).slice(-2), ['reconcile-claimed', 'completed']);
@@ -45,7 +48,7 @@ describe('requests: recovery (start-up, other processes)', () => {
       h.licenses.status.callsFake(async () => ({ principal: user(1), licenses: [{ plan: E3, assignedByGroup: null, disabledPlans: [] }] }));
       h.clock.advance(61_000);
       await h.wf.reconcile();
-      const r = (await h.get(id));
+      const r = await h.get(id);
       assert.equal(r.state, 'completed');
       assert.equal(r.result?.recovered, true);
       assert.equal(h.licenses.swap.callCount, 0);
@@ -65,7 +68,10 @@ describe('requests: recovery (start-up, other processes)', () => {
       const id = await leftRunning({ swap: swapResult(groupChange()), startedAt: 'x' });
       const restarted = h.make({ ownerIsGone: (owner) => owner === 'dead-process' });
       const out = await restarted.reconcile();
-      assert.deepEqual(out.map((r) => [r.id, r.state]), [[id, 'completed']]);
+      assert.deepEqual(
+        out.map((r) => [r.id, r.state]),
+        [[id, 'completed']],
+      );
       assert.equal(h.licenses.swap.callCount, 0);
       const claim = (await h.store.audit(id)).find((e) => e.action === 'reconcile-claimed')!;
       assert.equal(claim.detail.why, 'owner-gone');

@@ -30,7 +30,7 @@ describe('requests: runner (re-check, swap once, record)', () => {
       await h.wf.whenIdle();
       assert.equal(h.licenses.swap.callCount, 0);
       assert.deepEqual(h.notifier.events(r.id), ['requested', 'approved', 'worsened']);
-      assert.deepEqual((await h.actions(r.id)), ['requested', 'approved', 'worsened']);
+      assert.deepEqual(await h.actions(r.id), ['requested', 'approved', 'worsened']);
     });
 
     it('fails (without a swap) when the re-check cannot run', async () => {
@@ -63,7 +63,7 @@ describe('requests: runner (re-check, swap once, record)', () => {
       const r = await h.ask(alice, preflight(change));
       ok(await h.wf.approve(bob, r.id, 1));
       await h.wf.whenIdle();
-      return (await h.get(r.id));
+      return await h.get(r.id);
     };
 
     it('users: every call changed -> completed, no tracking', async () => {
@@ -129,7 +129,10 @@ describe('requests: runner (re-check, swap once, record)', () => {
       assert.equal(done.state, 'partial');
       assert.equal(done.result?.recovered, true);
       assert.match(done.result?.error ?? '', /socket hang up/);
-      assert.deepEqual(done.result?.swap?.changed.map((p) => p.id), [user(1).id]);
+      assert.deepEqual(
+        done.result?.swap?.changed.map((p) => p.id),
+        [user(1).id],
+      );
       assert.equal(h.licenses.swap.callCount, 1);
     });
 

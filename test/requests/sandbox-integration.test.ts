@@ -114,7 +114,10 @@ describe('requests: workflow against the sandbox tenant (real LicenseService)', 
     await sb.clearRequests();
     const res = ok(await wf.approve(bob, r.id, r.version));
     assert.equal(res.state, 'failed');
-    assert.ok(res.result?.worsened?.some((l) => /2 available, 3 needed/.test(l)), JSON.stringify(res.result?.worsened));
+    assert.ok(
+      res.result?.worsened?.some((l) => /2 available, 3 needed/.test(l)),
+      JSON.stringify(res.result?.worsened),
+    );
     assert.equal((await assignCalls()).length, 0);
     assert.deepEqual(await groupSkus(), [E1]);
   });
@@ -138,7 +141,15 @@ describe('requests: workflow against the sandbox tenant (real LicenseService)', 
     const r = ok(await wf.request(alice, spec, pf));
     // The process that ran it got as far as the swap, then died before recording it.
     await store.transition(r.id, { from: ['pending'] }, 'approved', bob, { approver: bob });
-    await store.transition(r.id, { from: ['approved'] }, 'running', null, { lease: { owner: 'gone', until: new Date(Date.now() - 1).toISOString() }, result: { startedAt: new Date().toISOString() } }, {}, 'started');
+    await store.transition(
+      r.id,
+      { from: ['approved'] },
+      'running',
+      null,
+      { lease: { owner: 'gone', until: new Date(Date.now() - 1).toISOString() }, result: { startedAt: new Date().toISOString() } },
+      {},
+      'started',
+    );
     await licenses.swap(pf.change);
     await sb.clearRequests();
 
@@ -167,7 +178,7 @@ describe('requests: undo of a group change that included direct copies (sandbox)
     { resetEach: true },
   );
 
-  it('the undo request says Ben\'s direct copy is not put back; run, the group is on E1 again and Ben has it from the group', async () => {
+  it("the undo request says Ben's direct copy is not put back; run, the group is on E1 again and Ben has it from the group", async () => {
     const setup = await workflowOn(sb);
     const { licenses, store, wf } = setup;
     try {
@@ -179,13 +190,19 @@ describe('requests: undo of a group change that included direct copies (sandbox)
       const u = ok(await wf.undo(alice, r.id));
       const note = u.preflight.findings.find((f) => f.code === 'DIRECT_COPIES_NOT_RESTORED');
       assert.ok(note, u.preflight.findings.map((f) => f.code).join(', '));
-      assert.deepEqual(note.principals.map((p) => p.userPrincipalName ?? p.displayName), ['ben@contoso.example']);
+      assert.deepEqual(
+        note.principals.map((p) => p.userPrincipalName ?? p.displayName),
+        ['ben@contoso.example'],
+      );
       assert.equal(u.preflight.blocked, false);
       ok(await wf.approve(bob, u.id, u.version));
       await wf.whenIdle();
       assert.equal((await store.get(u.id))!.state, 'completed', JSON.stringify((await store.get(u.id))!.result));
       const ben = (await sb.get('/users/ben@contoso.example?$select=licenseAssignmentStates')).body.licenseAssignmentStates as { skuId: string; assignedByGroup: string | null }[];
-      assert.deepEqual(ben.map((s) => [s.skuId, s.assignedByGroup]), [[E1, ids.sales]]);
+      assert.deepEqual(
+        ben.map((s) => [s.skuId, s.assignedByGroup]),
+        [[E1, ids.sales]],
+      );
     } finally {
       await setup.close();
     }

@@ -48,14 +48,24 @@ describe('requests: a graceful stop hands runs over', () => {
     assert.equal(h.licenses.swap.callCount, 1);
     const claim = (await h.store.audit(r.id)).find((e) => e.action === 'reconcile-claimed')!;
     assert.equal(claim.detail.why, 'lease-lapsed', 'taken over because the lease was given up, not waited out');
-    assert.deepEqual(h.notifier.events(r.id).filter((e) => e === 'completed'), ['completed']);
+    assert.deepEqual(
+      h.notifier.events(r.id).filter((e) => e === 'completed'),
+      ['completed'],
+    );
   });
 
   it('a swap that is writing finishes and is recorded; an approval that comes in while stopping is left for another instance', async () => {
     let release!: () => void;
     h.licenses.swap.callsFake(async (change: ResolvedChange) => {
       await new Promise<void>((res) => (release = res));
-      return { kind: change.kind, outcomes: change.assignments.map((a) => ({ principal: a.principal, status: 'changed' as const })), changed: change.assignments.map((a) => a.principal), failed: [], startedAt: new Date(h.clock.t).toISOString(), finishedAt: new Date(h.clock.t).toISOString() };
+      return {
+        kind: change.kind,
+        outcomes: change.assignments.map((a) => ({ principal: a.principal, status: 'changed' as const })),
+        changed: change.assignments.map((a) => a.principal),
+        failed: [],
+        startedAt: new Date(h.clock.t).toISOString(),
+        finishedAt: new Date(h.clock.t).toISOString(),
+      };
     });
     const change = usersChange([user(1), user(2)]);
     h.licenses.preflight.resolves(preflight(change));

@@ -30,7 +30,10 @@ describe('sandbox: $batch, faults, request log, reset, latency', () => {
         headers: { 'Content-Type': 'application/json' },
       }),
     });
-    const versioned = await sb.client().api('/$batch').post(await new BatchRequestContent([step('v', sb.graphBaseUrl, 'u5')]).getContent());
+    const versioned = await sb
+      .client()
+      .api('/$batch')
+      .post(await new BatchRequestContent([step('v', sb.graphBaseUrl, 'u5')]).getContent());
     const v = new BatchResponseContent(versioned).getResponseById('v');
     assert.equal(v.status, 400);
     assert.equal(((await v.json()) as { error: { message: string } }).error.message, "Resource not found for the segment 'v1.0'.");
@@ -44,7 +47,10 @@ describe('sandbox: $batch, faults, request log, reset, latency', () => {
       }),
     }));
     const content = new BatchRequestContent(steps);
-    const res = await sb.client().api('/$batch').post(await content.getContent());
+    const res = await sb
+      .client()
+      .api('/$batch')
+      .post(await content.getContent());
     const out = new BatchResponseContent(res);
     assert.equal(out.getResponseById('1').status, 200);
     assert.equal(out.getResponseById('2').status, 200);
@@ -66,7 +72,10 @@ describe('sandbox: $batch, faults, request log, reset, latency', () => {
     });
     assert.equal(res.status, 200);
     const byId = Object.fromEntries(res.body.responses.map((r: { id: string }) => [r.id, r]));
-    assert.deepEqual(['a', 'b', 'c', 'd', 'e'].map((id) => byId[id].status), [200, 200, 400, 404, 424]);
+    assert.deepEqual(
+      ['a', 'b', 'c', 'd', 'e'].map((id) => byId[id].status),
+      [200, 200, 400, 404, 424],
+    );
     assert.equal(byId.a.body.displayName, 'U1');
     assert.equal(byId.c.body.error.message, "Resource not found for the segment 'v1.0'.");
     assert.deepEqual(await licensesOf('u3'), [E1]);
@@ -80,7 +89,17 @@ describe('sandbox: $batch, faults, request log, reset, latency', () => {
     const twenty = await sb.post('/$batch', { requests: requests.slice(0, 20) });
     assert.equal(twenty.status, 200);
     assert.equal(twenty.body.responses.length, 20);
-    for (const bad of ['{ nope', {}, { requests: [{ id: '1', url: '/users' }] }, { requests: [{ id: '1', method: 'GET', url: '/users' }, { id: '1', method: 'GET', url: '/users' }] }]) {
+    for (const bad of [
+      '{ nope',
+      {},
+      { requests: [{ id: '1', url: '/users' }] },
+      {
+        requests: [
+          { id: '1', method: 'GET', url: '/users' },
+          { id: '1', method: 'GET', url: '/users' },
+        ],
+      },
+    ]) {
       const r = await sb.post('/$batch', bad);
       assert.equal(r.status, 400, JSON.stringify(bad));
     }
@@ -89,7 +108,13 @@ describe('sandbox: $batch, faults, request log, reset, latency', () => {
   it('faults apply inside batches: a throttled request is a 429 with Retry-After inside a 200', async () => {
     await sb.fault({ method: 'POST', path: '/users/*/assignLicense', status: 429, times: 2, retryAfterSeconds: 7 });
     const res = await sb.post('/$batch', {
-      requests: ['u1', 'u2', 'u3'].map((u, i) => ({ id: String(i), method: 'POST', url: `/users/${u}@contoso.example/assignLicense`, body: swapBody, headers: { 'Content-Type': 'application/json' } })),
+      requests: ['u1', 'u2', 'u3'].map((u, i) => ({
+        id: String(i),
+        method: 'POST',
+        url: `/users/${u}@contoso.example/assignLicense`,
+        body: swapBody,
+        headers: { 'Content-Type': 'application/json' },
+      })),
     });
     assert.equal(res.status, 200);
     const byId = Object.fromEntries(res.body.responses.map((r: { id: string }) => [r.id, r]));
@@ -120,7 +145,10 @@ describe('sandbox: $batch, faults, request log, reset, latency', () => {
     assert.ok(Date.now() - t0 >= 950, 'waited the Retry-After second');
     assert.deepEqual(await licensesOf('u4'), [E3]);
     const calls = (await sb.requests()).filter((e) => e.path.endsWith('/assignLicense'));
-    assert.deepEqual(calls.map((e) => e.status), [429, 200]);
+    assert.deepEqual(
+      calls.map((e) => e.status),
+      [429, 200],
+    );
     assert.equal(calls[0].fault, true);
     assert.ok(!Number.isNaN(Date.parse(calls[0].at)));
   });
@@ -145,7 +173,11 @@ describe('sandbox: $batch, faults, request log, reset, latency', () => {
   it('fault specs are validated', async () => {
     const res = await fetch(`${sb.url}/_sandbox/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ path: '/x', status: 200 }) });
     assert.equal(res.status, 400);
-    const unknown = await fetch(`${sb.url}/_sandbox/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ path: '/x', status: 429, colour: 1 }) });
+    const unknown = await fetch(`${sb.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ path: '/x', status: 429, colour: 1 }),
+    });
     assert.equal(unknown.status, 400);
   });
 

@@ -31,7 +31,10 @@ describe('sandbox: the demo tenant (data/demo-tenant.json)', () => {
     const ids = { 'sanne.devries': '001', 'pieter.bakker': '002', 'fatima.elamrani': '003' };
     for (const [name, n] of Object.entries(ids)) assert.equal((await user(`${name}@contoso.example`)).id, `a11ce000-0000-4000-8000-000000000${n}`);
     const admins = await c().api('/groups/a11ce000-0000-4000-8000-000000000100/members').select('userPrincipalName').get();
-    assert.deepEqual(admins.value.map((m: { userPrincipalName: string }) => m.userPrincipalName), ['sanne.devries@contoso.example', 'pieter.bakker@contoso.example', 'fatima.elamrani@contoso.example']);
+    assert.deepEqual(
+      admins.value.map((m: { userPrincipalName: string }) => m.userPrincipalName),
+      ['sanne.devries@contoso.example', 'pieter.bakker@contoso.example', 'fatima.elamrani@contoso.example'],
+    );
     const parts = (await skus()).map((s) => s.skuPartNumber).sort();
     assert.deepEqual(parts, ['ENTERPRISEPACK', 'ENTERPRISEPREMIUM', 'MCOMEETADV', 'PROJECTPROFESSIONAL', 'STANDARDPACK', 'WORKPLACE_ANALYTICS']);
   });
@@ -52,7 +55,10 @@ describe('sandbox: the demo tenant (data/demo-tenant.json)', () => {
   it('has the awkward cases: E1 direct + Sales, no usage location, Project on E1 SharePoint, Workplace Analytics, synced, dynamic, nested', async () => {
     const sales = await group('Sales');
     const jan = await user('jan.devries@contoso.example');
-    assert.deepEqual(jan.licenseAssignmentStates.filter((s: { skuId: string }) => s.skuId === E1).map((s: { assignedByGroup: string | null }) => s.assignedByGroup), [null, sales.id]);
+    assert.deepEqual(
+      jan.licenseAssignmentStates.filter((s: { skuId: string }) => s.skuId === E1).map((s: { assignedByGroup: string | null }) => s.assignedByGroup),
+      [null, sales.id],
+    );
     const joost = await user('joost.vandam@contoso.example');
     assert.equal(joost.usageLocation, null);
     assert.equal(joost.department, 'Marketing');
@@ -61,7 +67,9 @@ describe('sandbox: the demo tenant (data/demo-tenant.json)', () => {
     assert.deepEqual(project.disabledPlans, [planId('SHAREPOINTENTERPRISE')]);
     const sophie = await user('sophie.vandenberg@contoso.example');
     assert.deepEqual(sophie.assignedLicenses.map((l: { skuId: string }) => l.skuId).sort(), [E3, skuId('WORKPLACE_ANALYTICS')].sort());
-    const finance = await c().api(`/groups/${(await group('Finance (AD sync)')).id}`).get();
+    const finance = await c()
+      .api(`/groups/${(await group('Finance (AD sync)')).id}`)
+      .get();
     assert.equal(finance.onPremisesSyncEnabled, true);
     const eng = await group('Engineering');
     assert.deepEqual(eng.groupTypes, ['DynamicMembership']);
@@ -73,12 +81,19 @@ describe('sandbox: the demo tenant (data/demo-tenant.json)', () => {
   it('speaks Dutch too: Verkoop holds E1 for its members (surnames with particles), Anna and Alice hold E1 directly', async () => {
     const verkoop = await group('Verkoop');
     const members = await c().api(`/groups/${verkoop.id}/members`).select('displayName').get();
-    assert.deepEqual(members.value.map((m: { displayName: string }) => m.displayName).sort(), ["Noor van den Bosch", "Sterre 't Hart", 'Thijs ter Horst']);
+    assert.deepEqual(members.value.map((m: { displayName: string }) => m.displayName).sort(), ['Noor van den Bosch', "Sterre 't Hart", 'Thijs ter Horst']);
     const noor = await user('noor.vandenbosch@contoso.nl');
-    assert.deepEqual(noor.licenseAssignmentStates.map((s: { skuId: string; assignedByGroup: string | null }) => [s.skuId, s.assignedByGroup]), [[E1, verkoop.id]]);
+    assert.deepEqual(
+      noor.licenseAssignmentStates.map((s: { skuId: string; assignedByGroup: string | null }) => [s.skuId, s.assignedByGroup]),
+      [[E1, verkoop.id]],
+    );
     for (const upn of ['anna@contoso.nl', 'alice@contoso.example']) {
       const u = await user(upn);
-      assert.deepEqual(u.licenseAssignmentStates.map((s: { skuId: string; assignedByGroup: string | null }) => [s.skuId, s.assignedByGroup]), [[E1, null]], upn);
+      assert.deepEqual(
+        u.licenseAssignmentStates.map((s: { skuId: string; assignedByGroup: string | null }) => [s.skuId, s.assignedByGroup]),
+        [[E1, null]],
+        upn,
+      );
     }
   });
 
@@ -89,8 +104,14 @@ describe('sandbox: the demo tenant (data/demo-tenant.json)', () => {
     assert.equal(r.status, 202);
     await sb.waitForGroup(sales.id);
     const errors = await c().api(`/groups/${sales.id}/membersWithLicenseErrors`).select('userPrincipalName').get();
-    assert.deepEqual(errors.value.map((u: { userPrincipalName: string }) => u.userPrincipalName), ['jan.devries@contoso.example']);
+    assert.deepEqual(
+      errors.value.map((u: { userPrincipalName: string }) => u.userPrincipalName),
+      ['jan.devries@contoso.example'],
+    );
     const emma = await user('emma.janssen@contoso.example');
-    assert.deepEqual(emma.assignedLicenses.map((l: { skuId: string }) => l.skuId), [E3]);
+    assert.deepEqual(
+      emma.assignedLicenses.map((l: { skuId: string }) => l.skuId),
+      [E3],
+    );
   });
 });

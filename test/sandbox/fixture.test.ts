@@ -22,14 +22,35 @@ describe('sandbox fixture validation', () => {
       subscriptions: [
         { sku: 'STANDARDPACK', enabled: 60 },
         { sku: 'ENTERPRISEPACK', enabled: 25, warning: 0, suspended: 0, capabilityStatus: 'Enabled' },
-        { sku: 'CONTOSO_ADDON', skuId: '11111111-2222-4333-8444-555555555555', appliesTo: 'User', servicePlans: [{ name: 'CONTOSO_PLAN', id: '11111111-2222-4333-8444-666666666666' }], enabled: 5 },
+        {
+          sku: 'CONTOSO_ADDON',
+          skuId: '11111111-2222-4333-8444-555555555555',
+          appliesTo: 'User',
+          servicePlans: [{ name: 'CONTOSO_PLAN', id: '11111111-2222-4333-8444-666666666666' }],
+          enabled: 5,
+        },
         { sku: 'ENTERPRISEPREMIUM' },
       ],
       users: [
-        { upn: 'alice@contoso.example', displayName: 'Alice de Vries', usageLocation: 'NL', accountEnabled: true, department: 'Sales', licenses: [{ sku: 'STANDARDPACK', disabledPlans: ['YAMMER_ENTERPRISE'] }] },
+        {
+          upn: 'alice@contoso.example',
+          displayName: 'Alice de Vries',
+          usageLocation: 'NL',
+          accountEnabled: true,
+          department: 'Sales',
+          licenses: [{ sku: 'STANDARDPACK', disabledPlans: ['YAMMER_ENTERPRISE'] }],
+        },
       ],
       groups: [
-        { displayName: 'Sales', securityEnabled: true, groupTypes: [], membershipRule: null, onPremisesSyncEnabled: null, members: ['alice@contoso.example', 'group:Sales Interns'], licenses: [{ sku: 'STANDARDPACK', disabledPlans: [] }] },
+        {
+          displayName: 'Sales',
+          securityEnabled: true,
+          groupTypes: [],
+          membershipRule: null,
+          onPremisesSyncEnabled: null,
+          members: ['alice@contoso.example', 'group:Sales Interns'],
+          licenses: [{ sku: 'STANDARDPACK', disabledPlans: [] }],
+        },
         { displayName: 'Sales Interns' },
       ],
       generate: [{ group: 'All Staff', count: 3, upn: 'user{n}@contoso.example', usageLocation: 'NL', groupLicenses: [{ sku: 'STANDARDPACK' }] }],
@@ -43,15 +64,29 @@ describe('sandbox fixture validation', () => {
     assert.equal(fx.skus[0].skuId, skuId('STANDARDPACK'));
     assert.equal(fx.skus[0].id, `8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f_${skuId('STANDARDPACK')}`);
     assert.equal(fx.users[0].licenses[0].disabledPlans[0], '7547a3fe-08ee-4ccb-b430-5077c5041653', 'plan names become plan ids');
-    assert.deepEqual(fx.users.slice(1).map((u) => [u.upn, u.displayName]), [['user1@contoso.example', 'User 1'], ['user2@contoso.example', 'User 2'], ['user3@contoso.example', 'User 3']]);
+    assert.deepEqual(
+      fx.users.slice(1).map((u) => [u.upn, u.displayName]),
+      [
+        ['user1@contoso.example', 'User 1'],
+        ['user2@contoso.example', 'User 2'],
+        ['user3@contoso.example', 'User 3'],
+      ],
+    );
     const allStaff = fx.groups.find((g) => g.displayName === 'All Staff')!;
     assert.equal(allStaff.members.length, 3);
     assert.equal(allStaff.licenses[0].skuId, skuId('STANDARDPACK'));
-    assert.deepEqual(fx.groups[0].members.map((m) => m.kind), ['user', 'group']);
+    assert.deepEqual(
+      fx.groups[0].members.map((m) => m.kind),
+      ['user', 'group'],
+    );
   });
 
   it('derives ids deterministically from the UPN or display name, and keeps given ids', () => {
-    const fx = { tenant: { displayName: 'T' }, users: [{ upn: 'Bob@T.example' }, { upn: 'eve@t.example', id: 'A11CE000-0000-4000-8000-000000000001' }], groups: [{ displayName: 'Sales' }] };
+    const fx = {
+      tenant: { displayName: 'T' },
+      users: [{ upn: 'Bob@T.example' }, { upn: 'eve@t.example', id: 'A11CE000-0000-4000-8000-000000000001' }],
+      groups: [{ displayName: 'Sales' }],
+    };
     const a = validateFixture(fx);
     const b = validateFixture(JSON.parse(JSON.stringify(fx)));
     assert.ok(a.ok && b.ok);
@@ -71,7 +106,12 @@ describe('sandbox fixture validation', () => {
       extra: true,
     });
     const paths = problems.map((p) => `${p.path}: ${p.message}`);
-    for (const expected of ['tenant.colour: unknown field "colour"', 'users[0].licenses[0].disabled: unknown field "disabled"', 'subscriptions[0].seats: unknown field "seats"', 'extra: unknown field "extra"']) {
+    for (const expected of [
+      'tenant.colour: unknown field "colour"',
+      'users[0].licenses[0].disabled: unknown field "disabled"',
+      'subscriptions[0].seats: unknown field "seats"',
+      'extra: unknown field "extra"',
+    ]) {
       assert.ok(paths.includes(expected), `missing "${expected}" in ${JSON.stringify(paths)}`);
     }
   });
@@ -79,7 +119,11 @@ describe('sandbox fixture validation', () => {
   it('lists every cross-reference problem at once', () => {
     const problems = problemsOf({
       tenant: { displayName: 'T', defaultUsageLocation: 'NLD' },
-      subscriptions: [{ sku: 'NOT_A_SKU', enabled: 1 }, { sku: 'CUSTOM_ONLY_PLANS', servicePlans: [{ name: 'X', id: '11111111-2222-4333-8444-555555555555' }] }, { sku: 'STANDARDPACK', enabled: -1 }],
+      subscriptions: [
+        { sku: 'NOT_A_SKU', enabled: 1 },
+        { sku: 'CUSTOM_ONLY_PLANS', servicePlans: [{ name: 'X', id: '11111111-2222-4333-8444-555555555555' }] },
+        { sku: 'STANDARDPACK', enabled: -1 },
+      ],
       users: [
         { upn: 'a@t.example', licenses: [{ sku: 'ENTERPRISEPACK' }, { sku: 'STANDARDPACK', disabledPlans: ['NO_SUCH_PLAN'] }] },
         { upn: 'A@t.example' },
@@ -137,7 +181,11 @@ describe('sandbox fixture validation', () => {
   });
 
   it('the builder makes fixtures the validator accepts', () => {
-    const fx = tenantFixture('Fabrikam').sku('STANDARDPACK', 2).user('alice', { licenses: ['STANDARDPACK'] }).group('Sales', { members: ['alice'] }).build();
+    const fx = tenantFixture('Fabrikam')
+      .sku('STANDARDPACK', 2)
+      .user('alice', { licenses: ['STANDARDPACK'] })
+      .group('Sales', { members: ['alice'] })
+      .build();
     const r = validateFixture(fx);
     assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
     assert.equal(r.fixture.users[0].upn, 'alice@fabrikam.example');

@@ -35,7 +35,10 @@ describe('sandbox: group licensing', () => {
   const states = async (user: string): Promise<{ assignedLicenses: { skuId: string }[]; licenseAssignmentStates: State[] }> =>
     c().api(`/users/${user}@contoso.example`).select('assignedLicenses,licenseAssignmentStates').get();
   const seats = async (sku: string) => ((await c().api('/subscribedSkus').get()).value as { skuId: string; consumedUnits: number }[]).find((s) => s.skuId === sku)!.consumedUnits;
-  const swap = (groupId: string, add: string, remove: string[]) => c().api(`/groups/${groupId}/assignLicense`).post({ addLicenses: [{ skuId: add, disabledPlans: [] }], removeLicenses: remove });
+  const swap = (groupId: string, add: string, remove: string[]) =>
+    c()
+      .api(`/groups/${groupId}/assignLicense`)
+      .post({ addLicenses: [{ skuId: add, disabledPlans: [] }], removeLicenses: remove });
 
   it('group E1 -> E3 with a member who also holds E1 directly: that member ends E1-only with E3 in MutuallyExclusiveViolation', async () => {
     const sales = await group('Sales');
@@ -49,17 +52,34 @@ describe('sandbox: group licensing', () => {
     await sb.waitForGroup(sales.id);
 
     const both = await states('both');
-    assert.deepEqual(both.assignedLicenses.map((l) => l.skuId), [E1], 'user stays E1 (direct)');
+    assert.deepEqual(
+      both.assignedLicenses.map((l) => l.skuId),
+      [E1],
+      'user stays E1 (direct)',
+    );
     const direct = both.licenseAssignmentStates.filter((s) => s.assignedByGroup === null);
     const fromSales = both.licenseAssignmentStates.filter((s) => s.assignedByGroup === sales.id);
-    assert.deepEqual(direct.map((s) => [s.skuId, s.state]), [[E1, 'Active']]);
-    assert.deepEqual(fromSales.map((s) => [s.skuId, s.state, s.error]), [[E3, 'Error', 'MutuallyExclusiveViolation']], "the group's E1 is gone; its E3 is in error");
+    assert.deepEqual(
+      direct.map((s) => [s.skuId, s.state]),
+      [[E1, 'Active']],
+    );
+    assert.deepEqual(
+      fromSales.map((s) => [s.skuId, s.state, s.error]),
+      [[E3, 'Error', 'MutuallyExclusiveViolation']],
+      "the group's E1 is gone; its E3 is in error",
+    );
     assert.ok(fromSales[0].lastUpdatedDateTime >= t0);
 
     for (const u of ['s2', 's3']) {
       const s = await states(u);
-      assert.deepEqual(s.assignedLicenses.map((l) => l.skuId), [E3]);
-      assert.deepEqual(s.licenseAssignmentStates.map((x) => [x.skuId, x.assignedByGroup, x.state, x.error]), [[E3, sales.id, 'Active', 'None']]);
+      assert.deepEqual(
+        s.assignedLicenses.map((l) => l.skuId),
+        [E3],
+      );
+      assert.deepEqual(
+        s.licenseAssignmentStates.map((x) => [x.skuId, x.assignedByGroup, x.state, x.error]),
+        [[E3, sales.id, 'Active', 'None']],
+      );
       assert.ok(s.licenseAssignmentStates[0].lastUpdatedDateTime >= t0);
     }
     assert.deepEqual((await states('n1')).licenseAssignmentStates, [], 'nested group members are not licensed through the parent');
@@ -67,7 +87,10 @@ describe('sandbox: group licensing', () => {
     assert.equal(await seats(E3), e3Before + 2, 'an errored state takes no seat');
 
     const errors = await c().api(`/groups/${sales.id}/membersWithLicenseErrors`).get();
-    assert.deepEqual(errors.value.map((u: { userPrincipalName: string; '@odata.type': string }) => [u['@odata.type'], u.userPrincipalName]), [['#microsoft.graph.user', 'both@contoso.example']]);
+    assert.deepEqual(
+      errors.value.map((u: { userPrincipalName: string; '@odata.type': string }) => [u['@odata.type'], u.userPrincipalName]),
+      [['#microsoft.graph.user', 'both@contoso.example']],
+    );
     const g = await c().api(`/groups/${sales.id}`).select('hasMembersWithLicenseErrors,licenseProcessingState').get();
     assert.ok(!('hasMembersWithLicenseErrors' in g), 'filter-only: never returned on a GET');
     const inError = await c().api('/groups').filter('hasMembersWithLicenseErrors eq true').select('id').get();
@@ -109,14 +132,22 @@ describe('sandbox: group licensing', () => {
     assert.deepEqual(outcome, ['Active/None', 'Active/None', 'Active/None', 'Active/None', 'Error/CountViolation']);
     assert.equal(await seats(E3), 5);
     const errors = await c().api(`/groups/${big.id}/membersWithLicenseErrors`).select('userPrincipalName').get();
-    assert.deepEqual(errors.value.map((u: { userPrincipalName: string }) => u.userPrincipalName), ['b5@contoso.example']);
+    assert.deepEqual(
+      errors.value.map((u: { userPrincipalName: string }) => u.userPrincipalName),
+      ['b5@contoso.example'],
+    );
 
     // Free a seat and reprocess the member in error: it becomes Active.
-    await c().api('/users/e3holder@contoso.example/assignLicense').post({ addLicenses: [], removeLicenses: [E3] });
+    await c()
+      .api('/users/e3holder@contoso.example/assignLicense')
+      .post({ addLicenses: [], removeLicenses: [E3] });
     const still = (await states('b5')).licenseAssignmentStates[0];
     assert.equal(still.error, 'CountViolation', 'no automatic reprocessing');
     await c().api('/users/b5@contoso.example/reprocessLicenseAssignment').post({});
-    assert.deepEqual((await states('b5')).assignedLicenses.map((l: { skuId: string }) => l.skuId), [E3]);
+    assert.deepEqual(
+      (await states('b5')).assignedLicenses.map((l: { skuId: string }) => l.skuId),
+      [E3],
+    );
     const after = (await states('b5')).licenseAssignmentStates[0];
     assert.deepEqual([after.state, after.error], ['Active', 'None']);
     assert.equal(await seats(E3), 5);
@@ -130,7 +161,13 @@ describe('sandbox: group licensing', () => {
     assert.match(alone.body.error.message, new RegExp(`service plan ${planId('WORKPLACE_ANALYTICS')} depends on the service plan\\(s\\)`));
     const g = await c().api(`/groups/${big.id}`).select('assignedLicenses,licenseProcessingState').get();
     assert.deepEqual(g.assignedLicenses, [], 'nothing changed');
-    const together = await sb.post(`/groups/${big.id}/assignLicense`, { addLicenses: [{ skuId: E1, disabledPlans: [] }, { skuId: WPA, disabledPlans: [] }], removeLicenses: [] });
+    const together = await sb.post(`/groups/${big.id}/assignLicense`, {
+      addLicenses: [
+        { skuId: E1, disabledPlans: [] },
+        { skuId: WPA, disabledPlans: [] },
+      ],
+      removeLicenses: [],
+    });
     assert.equal(together.status, 202);
     await sb.waitForGroup(big.id);
     assert.deepEqual((await states('b1')).assignedLicenses.map((l) => l.skuId).sort(), [E1, WPA].sort());
@@ -157,7 +194,10 @@ describe('sandbox: group licensing', () => {
     await sb.post(`/groups/${sales.id}/assignLicense`, { addLicenses: [], removeLicenses: [E1] });
     await sb.waitForGroup(sales.id);
     assert.deepEqual((await states('s2')).licenseAssignmentStates, []);
-    assert.deepEqual((await states('both')).licenseAssignmentStates.map((s) => s.assignedByGroup), [null]);
+    assert.deepEqual(
+      (await states('both')).licenseAssignmentStates.map((s) => s.assignedByGroup),
+      [null],
+    );
     assert.equal(await seats(E1), e1 - 2);
   });
 });
@@ -182,28 +222,61 @@ describe('sandbox: group licensing at load and per-member rule errors', () => {
 
   it('the tenant is fully processed at load: excess members in CountViolation in member order', async () => {
     // E1 has 2 seats: e1direct holds one directly, "first" takes the last; "second" and "third" are over.
-    assert.deepEqual(await states('first'), [[E1, 'Active', 'None'], [WPA, 'Active', 'None'], [E3, 'Error', 'MutuallyExclusiveViolation']]);
-    assert.deepEqual(await states('second'), [[E1, 'Error', 'CountViolation'], [WPA, 'Error', 'DependencyViolation'], [E3, 'Active', 'None']]);
-    assert.deepEqual(await states('third'), [[E1, 'Error', 'CountViolation'], [WPA, 'Error', 'DependencyViolation'], [E3, 'Active', 'None']]);
-    assert.deepEqual(await states('e1direct'), [[E1, 'Active', 'None'], [E3, 'Error', 'MutuallyExclusiveViolation']]);
+    assert.deepEqual(await states('first'), [
+      [E1, 'Active', 'None'],
+      [WPA, 'Active', 'None'],
+      [E3, 'Error', 'MutuallyExclusiveViolation'],
+    ]);
+    assert.deepEqual(await states('second'), [
+      [E1, 'Error', 'CountViolation'],
+      [WPA, 'Error', 'DependencyViolation'],
+      [E3, 'Active', 'None'],
+    ]);
+    assert.deepEqual(await states('third'), [
+      [E1, 'Error', 'CountViolation'],
+      [WPA, 'Error', 'DependencyViolation'],
+      [E3, 'Active', 'None'],
+    ]);
+    assert.deepEqual(await states('e1direct'), [
+      [E1, 'Active', 'None'],
+      [E3, 'Error', 'MutuallyExclusiveViolation'],
+    ]);
   });
 
   it('no usage location and no tenant default: ProhibitedInUsageLocationViolation', async () => {
-    assert.deepEqual(await states('nowhere'), [[E1, 'Error', 'ProhibitedInUsageLocationViolation'], [WPA, 'Error', 'ProhibitedInUsageLocationViolation']]);
+    assert.deepEqual(await states('nowhere'), [
+      [E1, 'Error', 'ProhibitedInUsageLocationViolation'],
+      [WPA, 'Error', 'ProhibitedInUsageLocationViolation'],
+    ]);
     const analytics = (await sb.client().api('/groups').filter("displayName eq 'Analytics'").get()).value[0];
     const errs = await sb.client().api(`/groups/${analytics.id}/membersWithLicenseErrors`).select('userPrincipalName').get();
-    assert.deepEqual(errs.value.map((u: { userPrincipalName: string }) => u.userPrincipalName.split('@')[0]), ['second', 'third', 'nowhere']);
+    assert.deepEqual(
+      errs.value.map((u: { userPrincipalName: string }) => u.userPrincipalName.split('@')[0]),
+      ['second', 'third', 'nowhere'],
+    );
     const filtered = await sb.client().api('/groups').filter('hasMembersWithLicenseErrors eq true').select('displayName').get();
-    assert.deepEqual(filtered.value.map((g: { displayName: string }) => g.displayName), ['Analytics', 'E3 group']);
+    assert.deepEqual(
+      filtered.value.map((g: { displayName: string }) => g.displayName),
+      ['Analytics', 'E3 group'],
+    );
   });
 });
 
 describe('sandbox: a user without usage location under group licensing takes the tenant default', () => {
-  const sb = withSandbox(tenantFixture('Contoso').sku('STANDARDPACK', 5).user('nola', { usageLocation: null }).group('All', { members: ['nola'], licenses: ['STANDARDPACK'] }).build());
+  const sb = withSandbox(
+    tenantFixture('Contoso')
+      .sku('STANDARDPACK', 5)
+      .user('nola', { usageLocation: null })
+      .group('All', { members: ['nola'], licenses: ['STANDARDPACK'] })
+      .build(),
+  );
 
   it('is licensed through the group; its own usageLocation stays null', async () => {
     const u = await sb.client().api('/users/nola@contoso.example').select('usageLocation,assignedLicenses').get();
     assert.equal(u.usageLocation, null);
-    assert.deepEqual(u.assignedLicenses.map((l: { skuId: string }) => l.skuId), [E1]);
+    assert.deepEqual(
+      u.assignedLicenses.map((l: { skuId: string }) => l.skuId),
+      [E1],
+    );
   });
 });

@@ -48,6 +48,15 @@ describe('sandbox: group membership and deletion (POST /groups/{id}/members/$ref
     assert.deepEqual(await skus('ann@contoso.example'), []);
     const after = (await sb.get('/subscribedSkus')).body.value.find((s: { skuId: string }) => s.skuId === E1).consumedUnits;
     assert.equal(after, before - 2);
-    assert.equal((await fetch(`${sb.graphBaseUrl}/groups/${sales}/assignLicense`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ addLicenses: [], removeLicenses: [E1] }) })).status, 404);
+    assert.equal(
+      (
+        await fetch(`${sb.graphBaseUrl}/groups/${sales}/assignLicense`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ addLicenses: [], removeLicenses: [E1] }),
+        })
+      ).status,
+      404,
+    );
   });
 });

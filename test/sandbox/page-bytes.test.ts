@@ -26,7 +26,14 @@ describe('sandbox page bodies (pageBytes)', () => {
   };
 
   it('writes what JSON.stringify writes: context, count, nextLink, value; escapes and non-ASCII text', () => {
-    const items = Array.from({ length: 7 }, (_, i) => ({ id: `u${i}`, displayName: i % 2 ? 'Zoë "Z" Postma\n' : 'Seán O\'Brien \u2028', licenses: [{ skuId: 'x', disabledPlans: [] }], n: i, on: i > 3, none: null }));
+    const items = Array.from({ length: 7 }, (_, i) => ({
+      id: `u${i}`,
+      displayName: i % 2 ? 'Zoë "Z" Postma\n' : "Seán O'Brien \u2028",
+      licenses: [{ skuId: 'x', disabledPlans: [] }],
+      n: i,
+      on: i > 3,
+      none: null,
+    }));
     const { q, out } = page(items, '$top=3&$count=true', { consistencylevel: 'eventual' });
     const text = out.bytes.toString('utf8');
     const parsed = JSON.parse(text);

@@ -26,7 +26,7 @@ describe('sandbox: application permissions (fixture app.roles)', () => {
     it('serves every route and hands out a token listing all the permissions docs/deploy.md asks for', async () => {
       assert.equal((await sb.get('/users/alice@contoso.example')).status, 200);
       assert.equal((await sb.get('/organization')).status, 200);
-      const t = await (await fetch(`${sb.url}/_sandbox/token`, { method: 'POST' })).json() as any;
+      const t = (await (await fetch(`${sb.url}/_sandbox/token`, { method: 'POST' })).json()) as any;
       assert.equal(t.token_type, 'Bearer');
       const c = claimsOf(t.access_token);
       assert.equal(c.tid, sb.sandbox.tenant.id);
@@ -41,7 +41,7 @@ describe('sandbox: application permissions (fixture app.roles)', () => {
     const sb = withSandbox({ ...base(), app: { id: appId, roles: ['User.Read.All', 'LicenseAssignment.ReadWrite.All'] } }, { resetEach: true });
 
     it("answers a group read with Graph's 403 Authorization_RequestDenied and innerError", async () => {
-      const r = await sb.get('/groups?$filter=displayName eq \'Sales\'');
+      const r = await sb.get("/groups?$filter=displayName eq 'Sales'");
       assert.equal(r.status, 403);
       assert.equal(r.body.error.code, 'Authorization_RequestDenied');
       assert.equal(r.body.error.message, 'Insufficient privileges to complete the operation.');
@@ -67,7 +67,7 @@ describe('sandbox: application permissions (fixture app.roles)', () => {
     });
 
     it('puts exactly the granted roles and the app id in the token', async () => {
-      const t = await (await fetch(`${sb.url}/_sandbox/token`)).json() as any;
+      const t = (await (await fetch(`${sb.url}/_sandbox/token`)).json()) as any;
       const c = claimsOf(t.access_token);
       assert.deepEqual(c.roles, ['User.Read.All', 'LicenseAssignment.ReadWrite.All']);
       assert.equal(c.appid, appId);

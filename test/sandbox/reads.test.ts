@@ -60,7 +60,9 @@ describe('sandbox Graph reads', () => {
   it("$select: only the named fields plus id; without it Graph's default set, the license fields only when selected", async () => {
     const plain = await sb.client().api('/users/alice@contoso.example').get();
     assert.deepEqual(
-      Object.keys(plain).filter((k) => !k.startsWith('@odata')).sort(),
+      Object.keys(plain)
+        .filter((k) => !k.startsWith('@odata'))
+        .sort(),
       ['businessPhones', 'displayName', 'givenName', 'id', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName'],
     );
     for (const f of ['assignedLicenses', 'licenseAssignmentStates', 'usageLocation', 'accountEnabled']) assert.ok(!(f in plain), `${f} not without $select`);
@@ -70,7 +72,10 @@ describe('sandbox Graph reads', () => {
     const sales = (await sb.client().api('/groups').filter("displayName eq 'Sales'").get()).value[0];
     assert.deepEqual(
       sel.licenseAssignmentStates.map((s: { assignedByGroup: string | null; state: string; error: string }) => [s.assignedByGroup, s.state, s.error]),
-      [[null, 'Active', 'None'], [sales.id, 'Active', 'None']],
+      [
+        [null, 'Active', 'None'],
+        [sales.id, 'Active', 'None'],
+      ],
     );
     for (const s of sel.licenseAssignmentStates) assert.match(s.lastUpdatedDateTime, /^\d{4}-\d\d-\d\dT/);
     const unknown = await sb.get('/users/alice@contoso.example?$select=displayName,shoeSize');
@@ -86,7 +91,8 @@ describe('sandbox Graph reads', () => {
 
   it('$filter on users: startswith, any(skuId), doubled quotes; a bad filter is a Graph 400', async () => {
     const c = sb.client();
-    const names = async (filter: string) => ((await c.api('/users').filter(filter).select('displayName').top(999).get()).value as { displayName: string }[]).map((u) => u.displayName);
+    const names = async (filter: string) =>
+      ((await c.api('/users').filter(filter).select('displayName').top(999).get()).value as { displayName: string }[]).map((u) => u.displayName);
     assert.deepEqual(await names("startswith(displayName,'alice')"), ['Alice de Vries']);
     assert.deepEqual(await names("startswith(userPrincipalName,'bob@')"), ['Bob Jansen']);
     assert.deepEqual(await names("startswith(displayName,'Seán O''B')"), ["Seán O'Brien"]);
@@ -94,7 +100,7 @@ describe('sandbox Graph reads', () => {
     assert.deepEqual(await names(`assignedLicenses/any(l:l/skuId eq ${E3})`), ["Seán O'Brien"]);
     assert.deepEqual((await names(`assignedLicenses/any(x:x/skuId eq ${E1})`)).sort(), ['Alice de Vries', 'Bob Jansen']);
     assert.deepEqual(await names("startswith(displayName,'Carol') or department eq 'Sales'"), ['Alice de Vries', 'Carol Bakker']);
-    for (const bad of ["startswith(displayName,'x'", "displayName eq", "startswith(displayName,'it''s)", "))(("]) {
+    for (const bad of ["startswith(displayName,'x'", 'displayName eq', "startswith(displayName,'it''s)", '))((']) {
       const r = await sb.get(`/users?$filter=${encodeURIComponent(bad)}`);
       assert.equal(r.status, 400, bad);
       assert.equal(r.body.error.code, 'BadRequest');
@@ -114,10 +120,16 @@ describe('sandbox Graph reads', () => {
     assert.match(refused.body.error.message, /ConsistencyLevel: eventual/);
     const found = await sb.get(`${q}&$count=true`, { ConsistencyLevel: 'eventual' });
     assert.equal(found.status, 200);
-    assert.deepEqual(found.body.value.map((u: { displayName: string }) => u.displayName), ['Bob Jansen']);
+    assert.deepEqual(
+      found.body.value.map((u: { displayName: string }) => u.displayName),
+      ['Bob Jansen'],
+    );
     assert.equal(found.body['@odata.count'], 1);
     const sdk = await sb.client().api('/users').header('ConsistencyLevel', 'eventual').search('"displayName:de vries"').get();
-    assert.deepEqual(sdk.value.map((u: { displayName: string }) => u.displayName), ['Alice de Vries']);
+    assert.deepEqual(
+      sdk.value.map((u: { displayName: string }) => u.displayName),
+      ['Alice de Vries'],
+    );
     const unquoted = await sb.get('/users?$search=displayName:jan', { ConsistencyLevel: 'eventual' });
     assert.equal(unquoted.status, 400);
     const noEventualCount = await sb.get('/users?$count=true');
@@ -131,9 +143,15 @@ describe('sandbox Graph reads', () => {
 
   it('GET /groups with $filter eq / startswith; group fields', async () => {
     const eq = await sb.client().api('/groups').filter("displayName eq 'sales'").get();
-    assert.deepEqual(eq.value.map((g: { displayName: string }) => g.displayName), ['Sales']);
+    assert.deepEqual(
+      eq.value.map((g: { displayName: string }) => g.displayName),
+      ['Sales'],
+    );
     const sw = await sb.client().api('/groups').filter("startswith(displayName,'Sales')").get();
-    assert.deepEqual(sw.value.map((g: { displayName: string }) => g.displayName), ['Sales', 'Sales Interns']);
+    assert.deepEqual(
+      sw.value.map((g: { displayName: string }) => g.displayName),
+      ['Sales', 'Sales Interns'],
+    );
     const dyn = (await sb.client().api('/groups').filter("displayName eq 'Dynamic Staff'").get()).value[0];
     assert.deepEqual(dyn.groupTypes, ['DynamicMembership']);
     assert.equal(dyn.membershipRule, 'user.department -eq "Sales"');
@@ -151,11 +169,18 @@ describe('sandbox Graph reads', () => {
     const all = await sb.client().api(`/groups/${sales.id}/members`).select('id,displayName,userPrincipalName').get();
     assert.deepEqual(
       all.value.map((m: Record<string, string>) => [m['@odata.type'], m.displayName]),
-      [['#microsoft.graph.user', 'Alice de Vries'], ['#microsoft.graph.user', 'Bob Jansen'], ['#microsoft.graph.group', 'Sales Interns']],
+      [
+        ['#microsoft.graph.user', 'Alice de Vries'],
+        ['#microsoft.graph.user', 'Bob Jansen'],
+        ['#microsoft.graph.group', 'Sales Interns'],
+      ],
     );
     assert.ok(!('userPrincipalName' in all.value[2]), 'a group has no userPrincipalName');
     const users = await sb.client().api(`/groups/${sales.id}/members/microsoft.graph.user`).select('displayName').get();
-    assert.deepEqual(users.value.map((m: { displayName: string }) => m.displayName), ['Alice de Vries', 'Bob Jansen']);
+    assert.deepEqual(
+      users.value.map((m: { displayName: string }) => m.displayName),
+      ['Alice de Vries', 'Bob Jansen'],
+    );
     const interns = (await sb.client().api('/groups').filter("displayName eq 'Sales Interns'").get()).value[0];
     const carol = await sb.client().api('/users/carol@contoso.example').select('assignedLicenses').get();
     assert.deepEqual(carol.assignedLicenses, [], 'a nested group is not licensed through its parent');

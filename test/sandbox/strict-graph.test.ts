@@ -53,7 +53,10 @@ describe('sandbox, strict like Graph: property sets and member collections', () 
     assert.equal(cast.length, 2);
     assert.ok(cast.every((u: Record<string, unknown>) => Array.isArray(u.licenseAssignmentStates)));
     const groups = (await sb.get(`/groups/${id}/members/microsoft.graph.group?$select=id,displayName`)).body.value;
-    assert.deepEqual(groups.map((g: { displayName: string }) => g.displayName), ['Interns']);
+    assert.deepEqual(
+      groups.map((g: { displayName: string }) => g.displayName),
+      ['Interns'],
+    );
     const errors = (await sb.get(`/groups/${id}/membersWithLicenseErrors?$select=id,licenseAssignmentStates`)).body.value;
     assert.deepEqual(errors, [], 'the same rule on membersWithLicenseErrors (nobody in error here)');
   });
@@ -116,14 +119,27 @@ describe('sandbox, strict like Graph: $batch', () => {
 
   it('items run in a shuffled order, the same for the same seed; "sequential" runs them as sent', async () => {
     const first = await order();
-    assert.notDeepEqual(first, reads(10).map((r) => r.id), 'shuffled');
-    assert.deepEqual([...first].sort(), reads(10).map((r) => r.id).sort(), 'each answered once');
+    assert.notDeepEqual(
+      first,
+      reads(10).map((r) => r.id),
+      'shuffled',
+    );
+    assert.deepEqual(
+      [...first].sort(),
+      reads(10)
+        .map((r) => r.id)
+        .sort(),
+      'each answered once',
+    );
     await sb.reset();
     assert.deepEqual(await order(), first, 'same seed, same order');
     await sb.behavior({ seed: 7 });
     assert.notDeepEqual(await order(), first);
     await sb.behavior({ batchOrder: 'sequential' });
-    assert.deepEqual(await order(), reads(10).map((r) => r.id));
+    assert.deepEqual(
+      await order(),
+      reads(10).map((r) => r.id),
+    );
   });
 
   it('dependsOn still runs an item after the one it depends on, whatever the shuffle', async () => {
@@ -141,13 +157,22 @@ describe('sandbox, strict like Graph: $batch', () => {
       const ids = r.body.responses.map((x: { id: string }) => x.id);
       assert.ok(ids.indexOf('write') < ids.indexOf('read'), `seed ${seed}: ${ids.join(',')}`);
       const read = r.body.responses.find((x: { id: string }) => x.id === 'read');
-      assert.deepEqual(read.body.assignedLicenses.map((l: { skuId: string }) => l.skuId), [E3], 'the read saw the write');
+      assert.deepEqual(
+        read.body.assignedLicenses.map((l: { skuId: string }) => l.skuId),
+        [E3],
+        'the read saw the write',
+      );
     }
   });
 });
 
 describe('sandbox, strict like Graph: throttling, replication lag, late processing, latency', () => {
-  const sb = withSandbox(base().generate('All Staff', 999, { groupLicenses: ['STANDARDPACK'] }).build(), { resetEach: true });
+  const sb = withSandbox(
+    base()
+      .generate('All Staff', 999, { groupLicenses: ['STANDARDPACK'] })
+      .build(),
+    { resetEach: true },
+  );
   const salesId = async () => (await sb.get(`/groups?$filter=${encodeURIComponent("displayName eq 'Sales'")}&$select=id`)).body.value[0].id as string;
   const carl = async () => (await sb.get('/users/carl@contoso.example?$select=assignedLicenses')).body.assignedLicenses.map((l: { skuId: string }) => l.skuId);
   const addE3 = { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [] };
@@ -199,11 +224,17 @@ describe('sandbox, strict like Graph: throttling, replication lag, late processi
     assert.equal(r.status, 202);
     const before = await state();
     assert.deepEqual(before.licenseProcessingState, { state: 'ProcessingComplete' }, 'still the state before the write');
-    assert.deepEqual(before.assignedLicenses.map((l: { skuId: string }) => l.skuId), [E1]);
+    assert.deepEqual(
+      before.assignedLicenses.map((l: { skuId: string }) => l.skuId),
+      [E1],
+    );
     await new Promise((res) => setTimeout(res, 1600));
     const started = await state();
     assert.notEqual(started.licenseProcessingState.state, 'ProcessingComplete', 'processing has started');
-    assert.deepEqual(started.assignedLicenses.map((l: { skuId: string }) => l.skuId), [E3]);
+    assert.deepEqual(
+      started.assignedLicenses.map((l: { skuId: string }) => l.skuId),
+      [E3],
+    );
   });
 
   it('behavior.latencyPerItemMs: a 999-member page costs more than a one-user read', async () => {
@@ -238,7 +269,10 @@ describe('sandbox fixture: the strict behaviour fields', () => {
         throttle: null,
       });
     }
-    const full = validateFixture({ tenant: { displayName: 'New' }, behavior: { throttle: {}, untypedMemberFields: 'return', batchOrder: 'sequential', replicationLagMs: 5, processingStartMs: 5, latencyPerItemMs: 0.25, seed: 3 } });
+    const full = validateFixture({
+      tenant: { displayName: 'New' },
+      behavior: { throttle: {}, untypedMemberFields: 'return', batchOrder: 'sequential', replicationLagMs: 5, processingStartMs: 5, latencyPerItemMs: 0.25, seed: 3 },
+    });
     assert.ok(full.ok && full.fixture.behavior.throttle?.resourceUnitsPer10s === 8000 && full.fixture.behavior.throttle.writesPer150s === 3000);
     const bad = validateFixture({ tenant: { displayName: 'Bad' }, behavior: { untypedMemberFields: 'maybe', throttle: { perSecond: 3 }, replicationLagMs: -1 } });
     assert.ok(!bad.ok);

@@ -38,15 +38,19 @@ describe('sandbox: POST /users/{id}/assignLicense', () => {
   );
   const assign = (user: string, body: unknown) => sb.client().api(`/users/${user}@contoso.example/assignLicense`).post(body);
   const seats = async (sku: string) => (await sb.client().api('/subscribedSkus').get()).value.find((s: { skuId: string }) => s.skuId === sku).consumedUnits as number;
-  const states = async (user: string) => (await sb.client().api(`/users/${user}@contoso.example`).select('assignedLicenses,licenseAssignmentStates').get()) as {
-    assignedLicenses: { skuId: string; disabledPlans: string[] }[];
-    licenseAssignmentStates: { skuId: string; assignedByGroup: string | null; state: string; error: string; disabledPlans: string[]; lastUpdatedDateTime: string }[];
-  };
+  const states = async (user: string) =>
+    (await sb.client().api(`/users/${user}@contoso.example`).select('assignedLicenses,licenseAssignmentStates').get()) as {
+      assignedLicenses: { skuId: string; disabledPlans: string[] }[];
+      licenseAssignmentStates: { skuId: string; assignedByGroup: string | null; state: string; error: string; disabledPlans: string[]; lastUpdatedDateTime: string }[];
+    };
 
   it('lists read after a change show the change: /users and /groups/{id}/members pages are never stale', async () => {
     const select = 'id,userPrincipalName,assignedLicenses,licenseAssignmentStates';
     const held = (page: { value: { userPrincipalName: string; assignedLicenses: { skuId: string }[] }[] }, upn: string) =>
-      page.value.find((u) => u.userPrincipalName === `${upn}@contoso.example`)!.assignedLicenses.map((l) => l.skuId).sort();
+      page.value
+        .find((u) => u.userPrincipalName === `${upn}@contoso.example`)!
+        .assignedLicenses.map((l) => l.skuId)
+        .sort();
     const group = (await sb.client().api('/groups').filter("displayName eq 'Sales'").get()).value[0].id as string;
     const users = () => sb.client().api('/users').select(select).top(999).get();
     const members = () => sb.client().api(`/groups/${group}/members/microsoft.graph.user`).select(select).top(999).get();
@@ -78,7 +82,10 @@ describe('sandbox: POST /users/{id}/assignLicense', () => {
     assert.equal(f.code, 'Request_BadRequest');
     assert.match(f.message, /^License assignment failed because service plans [0-9a-f-]{36},[0-9a-f-]{36} are mutually exclusive\.$/);
     assert.ok(f.message.includes(planId('SHAREPOINTENTERPRISE')) && f.message.includes(planId('SHAREPOINTSTANDARD')));
-    assert.deepEqual((await states('alice')).assignedLicenses.map((l) => l.skuId), [E1]);
+    assert.deepEqual(
+      (await states('alice')).assignedLicenses.map((l) => l.skuId),
+      [E1],
+    );
   });
 
   it('a user without usage location cannot get a license', async () => {
@@ -95,7 +102,15 @@ describe('sandbox: POST /users/{id}/assignLicense', () => {
     await assign('alice', { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [E1] }); // 3 of 3
     assert.equal(await seats(E3), 3);
     const e1 = await seats(E1);
-    const f = await graphFailure(assign('dora', { addLicenses: [{ skuId: E3, disabledPlans: [] }, { skuId: PROJECT, disabledPlans: [] }], removeLicenses: [E1] }));
+    const f = await graphFailure(
+      assign('dora', {
+        addLicenses: [
+          { skuId: E3, disabledPlans: [] },
+          { skuId: PROJECT, disabledPlans: [] },
+        ],
+        removeLicenses: [E1],
+      }),
+    );
     assert.equal(f.message, `Subscription with SKU ${E3} does not have any available licenses.`);
     assert.equal(await seats(E1), e1, 'E1 not removed');
     assert.equal(await seats(PROJECT), 1, 'Project not added');
@@ -116,10 +131,16 @@ describe('sandbox: POST /users/{id}/assignLicense', () => {
   it('a user holding E1 directly and from a group keeps one seat; removing the direct copy keeps E1 (inherited)', async () => {
     const e1 = await seats(E1);
     await assign('dora', { addLicenses: [], removeLicenses: [E1] });
-    assert.deepEqual((await states('dora')).assignedLicenses.map((l: { skuId: string }) => l.skuId), [E1]);
+    assert.deepEqual(
+      (await states('dora')).assignedLicenses.map((l: { skuId: string }) => l.skuId),
+      [E1],
+    );
     assert.equal(await seats(E1), e1);
     const s = await states('dora');
-    assert.deepEqual(s.licenseAssignmentStates.map((x) => x.assignedByGroup === null), [false]);
+    assert.deepEqual(
+      s.licenseAssignmentStates.map((x) => x.assignedByGroup === null),
+      [false],
+    );
   });
 
   it('dependencies: removing the only Exchange under Workplace Analytics, or adding it alone, names both plans', async () => {
@@ -132,7 +153,13 @@ describe('sandbox: POST /users/{id}/assignLicense', () => {
     const g = await graphFailure(assign('bare', { addLicenses: [{ skuId: WPA, disabledPlans: [] }], removeLicenses: [] }));
     assert.match(g.message, /depends on the service plan\(s\)/);
     // With the prerequisite in the same call it works; swapping E1 -> E3 keeps Exchange for wally.
-    await assign('bare', { addLicenses: [{ skuId: E1, disabledPlans: [] }, { skuId: WPA, disabledPlans: [] }], removeLicenses: [] });
+    await assign('bare', {
+      addLicenses: [
+        { skuId: E1, disabledPlans: [] },
+        { skuId: WPA, disabledPlans: [] },
+      ],
+      removeLicenses: [],
+    });
     await assign('wally', { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [E1] });
   });
 
@@ -169,7 +196,19 @@ describe('sandbox: POST /users/{id}/assignLicense', () => {
 
   it('malformed JSON and wrong shapes are Graph 400s, never a crash; the server keeps serving', async () => {
     const url = '/users/alice@contoso.example/assignLicense';
-    const cases: unknown[] = ['{ not json', '[]', '"text"', '{}', { addLicenses: [] }, { removeLicenses: [] }, { addLicenses: {}, removeLicenses: [] }, { addLicenses: [null], removeLicenses: [] }, { addLicenses: [{}], removeLicenses: [] }, { addLicenses: [{ skuId: E3, disabledPlans: 'x' }], removeLicenses: [] }, { addLicenses: [], removeLicenses: [42] }];
+    const cases: unknown[] = [
+      '{ not json',
+      '[]',
+      '"text"',
+      '{}',
+      { addLicenses: [] },
+      { removeLicenses: [] },
+      { addLicenses: {}, removeLicenses: [] },
+      { addLicenses: [null], removeLicenses: [] },
+      { addLicenses: [{}], removeLicenses: [] },
+      { addLicenses: [{ skuId: E3, disabledPlans: 'x' }], removeLicenses: [] },
+      { addLicenses: [], removeLicenses: [42] },
+    ];
     for (const body of cases) {
       const r = await sb.post(url, body);
       assert.equal(r.status, 400, JSON.stringify(body));
@@ -190,7 +229,13 @@ describe('sandbox: custom SKUs and fixture rules', () => {
   const sb = withSandbox(
     tenantFixture('Contoso')
       .sku('STANDARDPACK', 5)
-      .sku('CONTOSO_ADDON', 5, { skuId: ADDON, servicePlans: [{ name: 'CONTOSO_PLAN', id: PLAN_A }, { name: 'CONTOSO_EXTRA', id: PLAN_B }] })
+      .sku('CONTOSO_ADDON', 5, {
+        skuId: ADDON,
+        servicePlans: [
+          { name: 'CONTOSO_PLAN', id: PLAN_A },
+          { name: 'CONTOSO_EXTRA', id: PLAN_B },
+        ],
+      })
       .mutuallyExclusive('CONTOSO_EXTRA', 'SWAY')
       .dependency('CONTOSO_PLAN', ['TEAMS1'])
       .user('u')
@@ -203,12 +248,27 @@ describe('sandbox: custom SKUs and fixture rules', () => {
     const dep = await assign({ addLicenses: [{ skuId: ADDON, disabledPlans: [PLAN_B] }], removeLicenses: [] });
     assert.equal(dep.status, 400);
     assert.equal(dep.body.error.message, `License assignment failed because service plan ${PLAN_A} depends on the service plan(s) ${planId('TEAMS1')}.`);
-    const ex = await assign({ addLicenses: [{ skuId: E1, disabledPlans: [] }, { skuId: ADDON, disabledPlans: [] }], removeLicenses: [] });
+    const ex = await assign({
+      addLicenses: [
+        { skuId: E1, disabledPlans: [] },
+        { skuId: ADDON, disabledPlans: [] },
+      ],
+      removeLicenses: [],
+    });
     assert.equal(ex.status, 400);
     assert.match(ex.body.error.message, /mutually exclusive/);
-    const ok = await assign({ addLicenses: [{ skuId: E1, disabledPlans: [planId('SWAY')] }, { skuId: ADDON, disabledPlans: [] }], removeLicenses: [] });
+    const ok = await assign({
+      addLicenses: [
+        { skuId: E1, disabledPlans: [planId('SWAY')] },
+        { skuId: ADDON, disabledPlans: [] },
+      ],
+      removeLicenses: [],
+    });
     assert.equal(ok.status, 200);
     const skus = (await sb.get('/subscribedSkus')).body.value;
-    assert.deepEqual(skus.find((s: { skuId: string }) => s.skuId === ADDON).servicePlans.map((p: { servicePlanName: string }) => p.servicePlanName), ['CONTOSO_PLAN', 'CONTOSO_EXTRA']);
+    assert.deepEqual(
+      skus.find((s: { skuId: string }) => s.skuId === ADDON).servicePlans.map((p: { servicePlanName: string }) => p.servicePlanName),
+      ['CONTOSO_PLAN', 'CONTOSO_EXTRA'],
+    );
   });
 });

@@ -68,21 +68,17 @@ describe('production: Bot Framework tokens are validated by the SDK on every req
     });
     await new Promise<void>((r) => keys.listen(0, '127.0.0.1', () => r()));
     const metadata = `http://127.0.0.1:${(keys.address() as { port: number }).port}/openid`;
-    const adapter = createAdapter(
-      { localMode: false, bot: { appId: APP_ID, appPassword: 'not-used-here', appType: 'SingleTenant', appTenantId: TENANT } },
-      silentLogger,
-      {
-        // The public cloud's values, with the key set served locally.
-        ToBotFromChannelOpenIdMetadataUrl: metadata,
-        ToBotFromEmulatorOpenIdMetadataUrl: metadata,
-        ToBotFromChannelTokenIssuer: ISSUER,
-        ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
-        ToChannelFromBotOAuthScope: 'https://api.botframework.com',
-        OAuthUrl: 'https://api.botframework.com',
-        CallerId: 'urn:botframework:azure',
-        ValidateAuthority: true,
-      },
-    );
+    const adapter = createAdapter({ localMode: false, bot: { appId: APP_ID, appPassword: 'not-used-here', appType: 'SingleTenant', appTenantId: TENANT } }, silentLogger, {
+      // The public cloud's values, with the key set served locally.
+      ToBotFromChannelOpenIdMetadataUrl: metadata,
+      ToBotFromEmulatorOpenIdMetadataUrl: metadata,
+      ToBotFromChannelTokenIssuer: ISSUER,
+      ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+      ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+      OAuthUrl: 'https://api.botframework.com',
+      CallerId: 'urn:botframework:azure',
+      ValidateAuthority: true,
+    });
     const logic = async (ctx: TurnContext) => {
       turns++;
       await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { ok: true } } });
@@ -204,13 +200,22 @@ describe('production: secrets never reach the logs (the real process, start-up a
     try {
       const base = `http://127.0.0.1:${port}`;
       const end = Date.now() + 30_000;
-      while (!(await fetch(`${base}/healthz`).then((r) => r.ok, () => false))) {
+      while (
+        !(await fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      ) {
         if (Date.now() > end) throw new Error(`the bot did not start:\n${out}\n${err}`);
         await new Promise((r) => setTimeout(r, 100));
       }
       // Failing calls: no token, a forged token (the SDK cannot validate it), Graph failing behind /readyz.
       const post = (headers: Record<string, string>) =>
-        fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity({ type: 'message', text: 'help' })) });
+        fetch(`${base}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(activity({ type: 'message', text: 'help' })),
+        });
       assert.equal((await post({})).status, 401);
       const forged = await post({ authorization: `Bearer ${TOKEN}`, 'x-debug': APP_PASSWORD });
       assert.ok([401, 500].includes(forged.status), String(forged.status));

@@ -166,7 +166,12 @@ describe('state: Entra tokens as the PostgreSQL password', function () {
       assert.ok(proxy.passwords.length >= 2, `several connections logged in (${proxy.passwords.length})`);
       assert.deepEqual(new Set(proxy.passwords), new Set(['entra-token-1']));
       assert.equal(cred.calls.length, 1);
-      const r = await store.create({ spec: { principal: { kind: 'user', user: 'x' }, from: 'E1', to: 'E3' }, preflight: {} as never, requester: { id: 'a', tenantId: 't' }, ttlMs: 1000 });
+      const r = await store.create({
+        spec: { principal: { kind: 'user', user: 'x' }, from: 'E1', to: 'E3' },
+        preflight: {} as never,
+        requester: { id: 'a', tenantId: 't' },
+        ttlMs: 1000,
+      });
       assert.equal((await store.get(r.id))?.id, r.id);
     } finally {
       await store.close();

@@ -68,7 +68,10 @@ describe('state: PostgreSQL request store, beyond the port', function () {
     await assert.rejects(store.pool.query("UPDATE audit SET action = 'x'"), /append-only/);
     await assert.rejects(store.pool.query('DELETE FROM audit'), /append-only/);
     await assert.rejects(store.pool.query('TRUNCATE audit'), /append-only/);
-    assert.deepEqual((await store.audit(r.id)).map((e) => e.action), ['requested', 'note']);
+    assert.deepEqual(
+      (await store.audit(r.id)).map((e) => e.action),
+      ['requested', 'note'],
+    );
   });
 
   it('keeps the conversation state (upsert), each kind on its own, odd text and all', async () => {
@@ -101,10 +104,20 @@ describe('state: PostgreSQL migrations and pool', function () {
     const stores = await Promise.all(Array.from({ length: 8 }, () => openPostgresStore({ connectionString: url, max: 2 })));
     try {
       const versions = await pgSchemaVersions(stores[0]!.pool);
-      assert.deepEqual(versions.map((v) => v.version), PG_MIGRATIONS.map((m) => m.version));
+      assert.deepEqual(
+        versions.map((v) => v.version),
+        PG_MIGRATIONS.map((m) => m.version),
+      );
       assert.deepEqual(await runPgMigrations(stores[3]!.pool), [], 'nothing left to apply');
-      const created = await Promise.all(stores.map((s) => s.create({ spec: { principal: { kind: 'user', user: 'x' }, from: 'E1', to: 'E3' }, preflight: {} as never, requester: { id: 'a', tenantId: 't' }, ttlMs: 1000 })));
-      assert.deepEqual(created.map((r) => Number(r.id)).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8]);
+      const created = await Promise.all(
+        stores.map((s) =>
+          s.create({ spec: { principal: { kind: 'user', user: 'x' }, from: 'E1', to: 'E3' }, preflight: {} as never, requester: { id: 'a', tenantId: 't' }, ttlMs: 1000 }),
+        ),
+      );
+      assert.deepEqual(
+        created.map((r) => Number(r.id)).sort((a, b) => a - b),
+        [1, 2, 3, 4, 5, 6, 7, 8],
+      );
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }
@@ -116,9 +129,15 @@ describe('state: PostgreSQL migrations and pool', function () {
     try {
       assert.deepEqual(await runPgMigrations(pool, PG_MIGRATIONS.slice(0, 1)), [1]);
       const at = '2026-03-02T09:00:00.000Z';
-      await pool.query(`INSERT INTO requests (version, state, spec, preflight, requester, requester_id, created_at, updated_at, expires_at)
-        VALUES (3, 'completed', '{}', '{}', '{}', 'u', $1, $1, $1)`, [at]);
-      assert.deepEqual(await runPgMigrations(pool), PG_MIGRATIONS.slice(1).map((m) => m.version));
+      await pool.query(
+        `INSERT INTO requests (version, state, spec, preflight, requester, requester_id, created_at, updated_at, expires_at)
+        VALUES (3, 'completed', '{}', '{}', '{}', 'u', $1, $1, $1)`,
+        [at],
+      );
+      assert.deepEqual(
+        await runPgMigrations(pool),
+        PG_MIGRATIONS.slice(1).map((m) => m.version),
+      );
       const store = await openPostgresStore({ connectionString: url });
       try {
         assert.equal((await store.list())[0]!.notifiedVersion, 3, 'an upgraded database owes no notices for what it held');

@@ -90,7 +90,10 @@ describe('state: SQLite request store', () => {
     store.close();
     store = openStore(path, { now: clock.now });
     assert.deepEqual(await store.conversation('personal:b'), { conversation: { id: 'c2' }, locale: 'nl-NL' });
-    assert.deepEqual((await store.cards('7')).map((c) => c.activityId), ['act-1']);
+    assert.deepEqual(
+      (await store.cards('7')).map((c) => c.activityId),
+      ['act-1'],
+    );
     assert.equal(await store.requestFromCard('conv:a', 'act-9'), '7');
   });
 
@@ -141,7 +144,10 @@ describe('state: migrations', () => {
     const db = new Database(join(dir, 'old.db'));
     assert.deepEqual(runMigrations(db, MIGRATIONS.slice(0, 1)), [1]);
     const extra = [...MIGRATIONS, { version: SCHEMA_VERSION + 1, name: 'test column', sql: 'ALTER TABLE requests ADD COLUMN test_col TEXT' }];
-    assert.deepEqual(runMigrations(db, extra), extra.slice(1).map((m) => m.version));
+    assert.deepEqual(
+      runMigrations(db, extra),
+      extra.slice(1).map((m) => m.version),
+    );
     assert.deepEqual(runMigrations(db, extra), []);
     db.close();
   });
@@ -151,8 +157,10 @@ describe('state: migrations', () => {
     const db = new Database(path);
     runMigrations(db, MIGRATIONS.slice(0, 1));
     const at = '2026-03-02T09:00:00.000Z';
-    db.prepare(`INSERT INTO requests (version, state, spec, preflight, requester, requester_id, created_at, updated_at, expires_at)
-      VALUES (3, 'completed', '{}', '{}', '{}', 'u', ?, ?, ?)`).run(at, at, at);
+    db.prepare(
+      `INSERT INTO requests (version, state, spec, preflight, requester, requester_id, created_at, updated_at, expires_at)
+      VALUES (3, 'completed', '{}', '{}', '{}', 'u', ?, ?, ?)`,
+    ).run(at, at, at);
     db.close();
     const store = openStore(path);
     const [r] = await store.list();

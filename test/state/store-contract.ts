@@ -156,11 +156,17 @@ export function describeRequestStore(name: string, open: (now: () => Date) => Pr
 
     it('records the notice of a version as sent, never lowering it; lists what is owed', async () => {
       const r = await create();
-      assert.deepEqual((await store.list({ unnotified: true })).map((x) => x.id), [r.id]);
+      assert.deepEqual(
+        (await store.list({ unnotified: true })).map((x) => x.id),
+        [r.id],
+      );
       await store.markNotified(r.id, 1);
       assert.deepEqual(await store.list({ unnotified: true }), []);
       await store.transition(r.id, { from: ['pending'] }, 'approved', bob, { approver: bob });
-      assert.deepEqual((await store.list({ unnotified: true })).map((x) => x.id), [r.id]);
+      assert.deepEqual(
+        (await store.list({ unnotified: true })).map((x) => x.id),
+        [r.id],
+      );
       await store.markNotified(r.id, 2);
       await store.markNotified(r.id, 1);
       assert.equal((await store.get(r.id))!.notifiedVersion, 2);
@@ -207,7 +213,7 @@ export function describeRequestStore(name: string, open: (now: () => Date) => Pr
     });
 
     it('text with quotes, NUL, markup and non-Latin letters comes back as it was given', async () => {
-      const odd = { id: alice.id, tenantId: alice.tenantId, name: "O'Brien \u0000 \"; DROP TABLE requests; -- <b>王</b> 🙂" };
+      const odd = { id: alice.id, tenantId: alice.tenantId, name: 'O\'Brien \u0000 "; DROP TABLE requests; -- <b>王</b> 🙂' };
       const r = await store.create({ spec: groupSpec, preflight: preflight(), requester: odd, ttlMs: DAY });
       assert.deepEqual((await store.get(r.id))!.requester, odd);
       assert.deepEqual((await store.audit(r.id))[0]!.actor, odd);
@@ -221,7 +227,15 @@ export function describeRequestStore(name: string, open: (now: () => Date) => Pr
       const at = (ms: number) => new Date(clock.t + ms).toISOString();
       const run = await store.transition(r.id, { from: ['approved'] }, 'running', null, { lease: { owner: 'dead', until: at(1000) } }, {}, 'started');
       assert.ok(run.ok);
-      const claim = await store.transition(r.id, { from: ['running'], version: run.request.version }, 'running', null, { lease: { owner: 'alive', until: at(120_000) } }, {}, 'reconcile-claimed');
+      const claim = await store.transition(
+        r.id,
+        { from: ['running'], version: run.request.version },
+        'running',
+        null,
+        { lease: { owner: 'alive', until: at(120_000) } },
+        {},
+        'reconcile-claimed',
+      );
       assert.ok(claim.ok);
       assert.deepEqual(claim.request.lease, { owner: 'alive', until: at(120_000) });
       assert.equal(await store.renewLease(r.id, 'dead', at(200_000)), false);

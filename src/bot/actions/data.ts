@@ -23,7 +23,10 @@ export const SpecData = z.object({
 });
 export type SpecData = z.infer<typeof SpecData>;
 
-const RequestId = z.union([z.string(), z.number()]).transform((v) => String(v).trim()).pipe(z.string().min(1).max(64));
+const RequestId = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v).trim())
+  .pipe(z.string().min(1).max(64));
 const Version = z.coerce.number().int().min(0).max(1_000_000);
 /** The optional reason typed on the card (Input.Text "reason"). */
 const Reason = z.string().trim().max(500).optional();

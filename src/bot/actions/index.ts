@@ -37,7 +37,10 @@ export function isVerb(v: string): v is Verb {
 }
 
 /** Validates an adaptiveCard/action invoke's value; the error answer when it is malformed. */
-export function readEnvelope(turn: Pick<Turn, 't'>, value: unknown): { ok: true; verb: Verb; data: Record<string, unknown>; trigger?: string } | { ok: false; response: InvokeResponse } {
+export function readEnvelope(
+  turn: Pick<Turn, 't'>,
+  value: unknown,
+): { ok: true; verb: Verb; data: Record<string, unknown>; trigger?: string } | { ok: false; response: InvokeResponse } {
   const env = Envelope.safeParse(value);
   if (!env.success) return { ok: false, response: errorResponse(400, 'BadRequest', turn.t.errors.malformedInvoke) };
   const verb = env.data.action.verb;
@@ -61,7 +64,6 @@ export async function onCardAction(turn: Turn, value: unknown): Promise<InvokeRe
   const handler = handlers[env.verb] as ActionHandler<Verb>;
   return handler(turn, parsed.data as ActionDataOf<Verb>, info);
 }
-
 
 /** What the progress card says while a click's answer is on its way; only checks may be superseded. */
 export function verbJob(t: Messages, verb: string): JobOptions {

@@ -10,11 +10,7 @@ export const preflight: ActionHandler<'preflight'> = async (turn, data) => {
   if (!data.to) {
     // The guided card's last step was sent without a target plan: show it again and say so.
     if (data.principal.kind === 'users' || !data.from) return cardResponse(errorCard(turn.t.guide.needTarget));
-    const [status, plans, from] = await Promise.all([
-      turn.deps.licenses.status(data.principal),
-      turn.deps.licenses.listPlans(),
-      turn.deps.licenses.resolvePlan(data.from),
-    ]);
+    const [status, plans, from] = await Promise.all([turn.deps.licenses.status(data.principal), turn.deps.licenses.listPlans(), turn.deps.licenses.resolvePlan(data.from)]);
     return cardResponse(guideTargetCard(turn.t, status.principal, from, plans, turn.t.guide.needTarget));
   }
   return cardResponse(await preflightOrExplain(turn, specFromData({ ...data, to: data.to })));

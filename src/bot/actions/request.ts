@@ -48,7 +48,11 @@ async function run(turn: Turn, data: ActionDataOf<'request'>, info: InvokeInfo):
   }
   if (info.replyToId) await turn.conv.saveRequestFromCard(turn.conversationKey, info.replyToId, res.request.id);
   // The notifier redraws this card with who was reached once the approval cards are out.
-  const card = requestCard(t, res.request, { view: 'status', note: { text: t.request.requested(md(res.request.id)), tone: 'done' }, reach: [{ text: t.reach.asking, tone: 'info' }] });
+  const card = requestCard(t, res.request, {
+    view: 'status',
+    note: { text: t.request.requested(md(res.request.id)), tone: 'done' },
+    reach: [{ text: t.reach.asking, tone: 'info' }],
+  });
   await trackCard(turn, res.request, info);
   updateForEveryone(turn, info, card);
   return cardResponse(card);

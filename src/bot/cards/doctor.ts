@@ -32,7 +32,10 @@ export function doctorCard(t: Messages, r: DoctorReport): AdaptiveCard {
     intro,
     permissionsHeading: d.permissionsHeading,
     permissions: r.permissions.map((p) => ({
-      line: signed(p.granted ? 'done' : p.need === 'required' ? 'block' : 'info', `${p.permission} (${p.need === 'required' ? d.required : d.optional}): ${md(permissionState(p, t))}`),
+      line: signed(
+        p.granted ? 'done' : p.need === 'required' ? 'block' : 'info',
+        `${p.permission} (${p.need === 'required' ? d.required : d.optional}): ${md(permissionState(p, t))}`,
+      ),
       detail: p.granted || p.need === 'optional' ? d.feature[p.feature] : d.fix.permission(p.permission),
     })),
     readsHeading: d.readsHeading,

@@ -179,9 +179,7 @@ export function preflightCard(t: Messages, result: PreflightResult, spec?: Chang
     title: t.preflight.title,
     // Ready reads as ready: good, or neutral when there are warnings to read first (the warnings
     // themselves are shown as warnings below). Amber is for warnings only.
-    banner: result.blocked
-      ? signed('block', t.preflight.blocked)
-      : signed('done', result.counts.warn > 0 ? t.preflight.readyWithWarnings(result.counts.warn) : t.preflight.ready),
+    banner: result.blocked ? signed('block', t.preflight.blocked) : signed('done', result.counts.warn > 0 ? t.preflight.readyWithWarnings(result.counts.warn) : t.preflight.ready),
     bannerStyle: result.blocked ? 'attention' : result.counts.warn > 0 ? 'emphasis' : 'good',
     facts: changeFacts(t, c, moot ? { kind: 'none' } : { kind: 'check' }),
     // Nothing would move: no services are kept, lost or gained.
@@ -189,7 +187,10 @@ export function preflightCard(t: Messages, result: PreflightResult, spec?: Chang
     note: c.includeDirectCopies ? t.preflight.directIncluded : '',
     findingsTitle: t.preflight.findingsTitle,
     noFindings: result.findings.length ? '' : signed('done', t.preflight.noFindings),
-    groups: findingGroups(t, result.findings, { ...(c.kind === 'group' ? { exclude: c.principal.id } : {}), ...(asUsers.length && spec ? { button: 'SOURCE_NOT_ASSIGNED' as const } : {}) }),
+    groups: findingGroups(t, result.findings, {
+      ...(c.kind === 'group' ? { exclude: c.principal.id } : {}),
+      ...(asUsers.length && spec ? { button: 'SOURCE_NOT_ASSIGNED' as const } : {}),
+    }),
     actions,
   };
   return renderCard('preflight', view);

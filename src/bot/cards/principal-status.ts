@@ -29,16 +29,8 @@ export function principalStatusCard(t: Messages, s: PrincipalStatus): AdaptiveCa
       const bad = !!l.error && l.error !== 'None';
       return {
         plan: md(planLabel(l.plan)),
-        source:
-          l.assignedByGroup === null
-            ? p.kind === 'group'
-              ? md(t.common.group)
-              : t.common.direct
-            : t.common.inheritedFrom(md(l.assignedByGroupName ?? l.assignedByGroup)),
-        state: signed(
-          bad ? 'block' : l.state && l.state !== 'Active' ? 'warn' : 'done',
-          md([l.state, bad ? t.status.errorOn(l.error!) : ''].filter(Boolean).join(' · ')),
-        ),
+        source: l.assignedByGroup === null ? (p.kind === 'group' ? md(t.common.group) : t.common.direct) : t.common.inheritedFrom(md(l.assignedByGroupName ?? l.assignedByGroup)),
+        state: signed(bad ? 'block' : l.state && l.state !== 'Active' ? 'warn' : 'done', md([l.state, bad ? t.status.errorOn(l.error!) : ''].filter(Boolean).join(' · '))),
       };
     }),
   };

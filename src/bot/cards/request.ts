@@ -127,7 +127,9 @@ export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOpti
   if (view === 'approval' && r.state === 'pending') notes.push(toneLine('plain', t.request.youMayDecide));
 
   const ran = r.state === 'completed' || r.state === 'partial' || r.state === 'failed';
-  const facts: Fact[] = r.preflight ? changeFacts(t, r.preflight.change, opts.plans && ran ? { kind: 'now', plans: opts.plans } : r.state !== 'pending' ? { kind: 'at-check' } : { kind: 'check' }) : [];
+  const facts: Fact[] = r.preflight
+    ? changeFacts(t, r.preflight.change, opts.plans && ran ? { kind: 'now', plans: opts.plans } : r.state !== 'pending' ? { kind: 'at-check' } : { kind: 'check' })
+    : [];
   facts.push({ title: t.request.requestedBy, value: personName(r.requester) });
   const decider = deciderFact(t, r);
   if (decider) facts.push(decider);
@@ -149,8 +151,7 @@ export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOpti
     }
   }
 
-  const stateText =
-    view === 'running' ? t.request.approvedRunning : (t.request.states[r.state] ?? r.state).replace(/^./, (c) => c.toUpperCase());
+  const stateText = view === 'running' ? t.request.approvedRunning : (t.request.states[r.state] ?? r.state).replace(/^./, (c) => c.toUpperCase());
   const cardView: RequestCardView = {
     title: view === 'approval' && r.state === 'pending' ? t.request.approvalTitle(md(r.id)) : t.request.statusTitle(md(r.id)),
     stateText,

@@ -27,8 +27,7 @@ export function resultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): A
   const tracking = res.tracking;
   const totals = res.trackingTotals;
   const sections: ResultView['sections'] = [];
-  const section = (tone: Tone, title: string, lines: string[], style: ContainerStyle = TONE_STYLE[tone]) =>
-    sections.push({ title: signed(tone, title), style, lines });
+  const section = (tone: Tone, title: string, lines: string[], style: ContainerStyle = TONE_STYLE[tone]) => sections.push({ title: signed(tone, title), style, lines });
 
   // Done: tracked group members, else the principals whose call succeeded.
   const done = tracking ? tracking.done : (swap?.changed ?? []);

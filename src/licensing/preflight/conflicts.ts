@@ -24,8 +24,17 @@ interface Holder {
   keepsSource: boolean;
 }
 
-interface ExclusiveAgg { principals: PrincipalRef[]; hits: Map<string, ExclusiveHit> }
-interface DependencyAgg { principals: PrincipalRef[]; skuId: string; plan: string; requiresAnyOf: string[]; ownPlan: boolean }
+interface ExclusiveAgg {
+  principals: PrincipalRef[];
+  hits: Map<string, ExclusiveHit>;
+}
+interface DependencyAgg {
+  principals: PrincipalRef[];
+  skuId: string;
+  plan: string;
+  requiresAnyOf: string[];
+  ownPlan: boolean;
+}
 
 export function checkConflicts(ctx: Ctx): void {
   const { rules } = ctx;
@@ -65,7 +74,11 @@ export function checkConflicts(ctx: Ctx): void {
     // Dependencies: only users whose other SKUs (or the target) carry a plan with a rule.
     const targetDeps = dependentsOf(targetOn);
     let otherDeps = false;
-    for (const o of others) if (dependentsOf(o.on).length) { otherDeps = true; break; }
+    for (const o of others)
+      if (dependentsOf(o.on).length) {
+        otherDeps = true;
+        break;
+      }
     if (!otherDeps && !targetDeps.length) return;
     const sourceOn = h.sourceDisabled ? rules.enabledNames(ctx.sourceId, h.sourceDisabled) : undefined;
     const before = (p: string) => (sourceOn?.has(p) ?? false) || others.some((o) => o.on.has(p));

@@ -85,8 +85,6 @@ export interface Ctx {
   keptSourceClash(f: UserFacts): boolean;
 }
 
-
-
 /**
  * The first of each id, in order: the same user listed twice (a pasted list, an overlapping page)
  * is one user, and a principal named by two findings' causes is named once. Graph ids are
@@ -196,7 +194,6 @@ export function countryName(code: string): string {
 // ---------------------------------------------------------------------------------------------
 // Plan rules, indexed.
 
-
 export interface ExclusiveHit {
   service: string;
   /** The target's plan name and the other SKU's plan name that cannot be on one user together. */
@@ -248,14 +245,15 @@ export class RuleIndex {
   enabledNames(skuId: string, disabledPlans: string[] | undefined): Set<string> {
     const sku = lc(skuId);
     const n = disabledPlans?.length ?? 0;
-    const key =
-      n === 0 ? sku
-      : n === 1 ? `${sku}|${lc(disabledPlans![0]!)}`
-      : `${sku}|${disabledPlans!.map(lc).sort().join(',')}`;
+    const key = n === 0 ? sku : n === 1 ? `${sku}|${lc(disabledPlans![0]!)}` : `${sku}|${disabledPlans!.map(lc).sort().join(',')}`;
     let s = this.enabledCache.get(key);
     if (!s) {
       const off = new Set((disabledPlans ?? []).map((x) => x.toLowerCase()));
-      s = new Set(this.plansOf(sku).filter((p) => !off.has(p.id.toLowerCase())).map((p) => p.name.toUpperCase()));
+      s = new Set(
+        this.plansOf(sku)
+          .filter((p) => !off.has(p.id.toLowerCase()))
+          .map((p) => p.name.toUpperCase()),
+      );
       this.enabledCache.set(key, s);
     }
     return s;

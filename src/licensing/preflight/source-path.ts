@@ -68,7 +68,10 @@ export function checkSourcePath(ctx: Ctx): void {
   const kept: PrincipalRef[] = [];
   const keptGroups = new Map<string, number>();
   for (const f of ctx.facts) {
-    if (!f.sourceAny) { missing.push(f.ref); continue; }
+    if (!f.sourceAny) {
+      missing.push(f.ref);
+      continue;
+    }
     if (f.sourceGroups.length) {
       // A direct copy too: the swap replaces it and works, unless a group's copy clashes with the target.
       const works = !!f.sourceDirect && !groupCopyClashes(ctx, f);

@@ -126,8 +126,7 @@ async function migrateLocked(client: PoolClient, migrations: readonly PgMigratio
   const current = rows[0]?.v ?? 0;
   if (current > latestKnown) {
     throw new Error(
-      `The state database is at schema version ${current}, newer than this build knows (${latestKnown}). ` +
-        'Run a newer Plan Switch or point STATE_DB at another database.',
+      `The state database is at schema version ${current}, newer than this build knows (${latestKnown}). ` + 'Run a newer Plan Switch or point STATE_DB at another database.',
     );
   }
   const applied: number[] = [];

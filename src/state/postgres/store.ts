@@ -300,7 +300,8 @@ export async function openPostgresStore(config: PoolConfig, options: PostgresSto
 
     async releaseNotice(id, kind, owner) {
       const n = normalizeRequestId(id);
-      if (n !== undefined) await pool.query(`UPDATE notices SET claim_until = '-infinity' WHERE request_id = $1 AND kind = $2 AND owner = $3 AND sent_at IS NULL`, [n, kind, owner]);
+      if (n !== undefined)
+        await pool.query(`UPDATE notices SET claim_until = '-infinity' WHERE request_id = $1 AND kind = $2 AND owner = $3 AND sent_at IS NULL`, [n, kind, owner]);
     },
 
     async audit(requestId) {

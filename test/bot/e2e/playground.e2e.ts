@@ -67,7 +67,16 @@ describe('e2e: the bot in the Microsoft 365 Agents Playground', function () {
     pgUrl = `http://127.0.0.1:${pgPort}`;
     playground = spawn(
       process.execPath,
-      [join(ROOT, 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js'), '-e', `http://127.0.0.1:${botPort}/api/messages`, '-c', 'msteams', '-p', String(pgPort), '--disable-telemetry'],
+      [
+        join(ROOT, 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js'),
+        '-e',
+        `http://127.0.0.1:${botPort}/api/messages`,
+        '-c',
+        'msteams',
+        '-p',
+        String(pgPort),
+        '--disable-telemetry',
+      ],
       { cwd: dir, env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' }, stdio: 'ignore' },
     );
     for (let i = 0; ; i++) {
@@ -187,10 +196,17 @@ describe('e2e: the bot in the Microsoft 365 Agents Playground', function () {
     assert.match(textOf(running), /Approved — running…/);
     assert.deepEqual(actionsOf(running), []);
 
-    const done = await waitFor((m) => m.action === 'createMessage' && textOf(m.message.attachments?.[0]?.content).includes(`Change request ${requestId} finished`), 'the completion notice', 30_000);
+    const done = await waitFor(
+      (m) => m.action === 'createMessage' && textOf(m.message.attachments?.[0]?.content).includes(`Change request ${requestId} finished`),
+      'the completion notice',
+      30_000,
+    );
     const text = textOf(done.message.attachments![0]!.content);
     assert.match(text, /Done: every member has the new plan/);
     assert.match(text, /10 members done/);
-    assert.ok(stream.some((m) => m.action === 'updateMessage' && m.message.messageId === approval.message.messageId), 'the approval card was updated in place');
+    assert.ok(
+      stream.some((m) => m.action === 'updateMessage' && m.message.messageId === approval.message.messageId),
+      'the approval card was updated in place',
+    );
   });
 });

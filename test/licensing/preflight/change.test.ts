@@ -31,7 +31,10 @@ describe('preflight: the planned change', () => {
 
   it("a group swap is one call on the group using the group's own disabled plans", () => {
     const g = group({ licenses: [{ sku: SKU.E1, disabled: ['STREAM_O365_E1'] }] });
-    const members = [user({ licenses: [{ sku: SKU.E1, group: g.id, disabled: ['STREAM_O365_E1'] }] }), user({ licenses: [{ sku: SKU.E1, group: g.id, disabled: ['STREAM_O365_E1'] }] })];
+    const members = [
+      user({ licenses: [{ sku: SKU.E1, group: g.id, disabled: ['STREAM_O365_E1'] }] }),
+      user({ licenses: [{ sku: SKU.E1, group: g.id, disabled: ['STREAM_O365_E1'] }] }),
+    ];
     const r = run({ subject: forGroup(g, members) });
     assert.equal(r.change.kind, 'group');
     assert.equal(r.change.affectedUsers, 2);
@@ -48,7 +51,10 @@ describe('preflight: the planned change', () => {
     const r = run({ subject: forUsers([a, b]) });
     assert.equal(r.change.kind, 'users');
     assert.deepEqual(r.change.principal, { kind: 'user', id: 'users:2', displayName: '2 users' });
-    assert.deepEqual(r.change.assignments.map((x) => x.addLicenses[0]!.disabledPlans), [[planId('YAMMER_ENTERPRISE')], []]);
+    assert.deepEqual(
+      r.change.assignments.map((x) => x.addLicenses[0]!.disabledPlans),
+      [[planId('YAMMER_ENTERPRISE')], []],
+    );
     assert.equal(r.change.affectedUsers, 2);
   });
 
@@ -71,7 +77,10 @@ describe('preflight: the planned change', () => {
     const m = user({ licenses: [{ sku: SKU.E1, group: g.id }, { sku: SKU.E1 }] });
     const r = run({ subject: forGroup(g, [m]) });
     const sev = r.findings.map((f) => f.severity);
-    assert.deepEqual(sev, [...sev].sort((a, b) => ['block', 'warn', 'info'].indexOf(a) - ['block', 'warn', 'info'].indexOf(b)));
+    assert.deepEqual(
+      sev,
+      [...sev].sort((a, b) => ['block', 'warn', 'info'].indexOf(a) - ['block', 'warn', 'info'].indexOf(b)),
+    );
     assert.deepEqual(r.counts, { block: 1, warn: 1, info: 1 });
     assert.equal(r.blocked, true);
   });
@@ -87,7 +96,9 @@ describe('preflight: the planned change', () => {
 });
 
 function order(id: string): number {
-  return catalog().resolve('E3').servicePlans.findIndex((p) => p.id === id);
+  return catalog()
+    .resolve('E3')
+    .servicePlans.findIndex((p) => p.id === id);
 }
 
 describe('preflight: duplicates', () => {
@@ -102,7 +113,12 @@ describe('preflight: duplicates', () => {
 describe('preflight: direct copies in a group swap', () => {
   it('removes the direct copy of a member who also holds E1 from the group, and fully swaps a direct-only copy', () => {
     const g = group({ id: 'grp', licenses: [{ sku: SKU.E1 }] });
-    const both = user({ licenses: [{ sku: SKU.E1, group: 'grp' }, { sku: SKU.E1, disabled: ['SWAY'] }] });
+    const both = user({
+      licenses: [
+        { sku: SKU.E1, group: 'grp' },
+        { sku: SKU.E1, disabled: ['SWAY'] },
+      ],
+    });
     const directOnly = user({ usageLocation: null, licenses: [{ sku: SKU.E1, disabled: ['SWAY'] }] });
     const r = run({ subject: forGroup(g, [both, directOnly]), spec: { includeDirectCopies: true } });
     const [a, b, c] = r.change.assignments;
@@ -114,6 +130,9 @@ describe('preflight: direct copies in a group swap', () => {
     // the direct-only member's own call needs a usage location
     const f = r.findings.find((x) => x.code === 'USAGE_LOCATION_MISSING')!;
     assert.equal(f.severity, 'block');
-    assert.deepEqual(f.principals.map((p) => p.id), [directOnly.id]);
+    assert.deepEqual(
+      f.principals.map((p) => p.id),
+      [directOnly.id],
+    );
   });
 });

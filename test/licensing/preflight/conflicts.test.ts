@@ -62,15 +62,18 @@ describe('preflight: conflicts and dependencies', () => {
       const u = user({ licenses: [{ sku: SKU.E3 }, { sku: SKU.PROJECT_P3 }] });
       none(run({ from: 'E3', to: 'E1', subject: forUser(u) }), 'DEPENDENCY_BROKEN');
     });
-    it("breaks when the carried-over E3 turns SharePoint off under Project (override)", () => {
+    it('breaks when the carried-over E3 turns SharePoint off under Project (override)', () => {
       const u = user({ licenses: [{ sku: SKU.E3 }, { sku: SKU.PROJECT_P3, disabled: ['SHAREPOINTENTERPRISE'] }] });
       const r = run({ from: 'E3', to: 'M365 E3', subject: forUser(u), spec: { planOverrides: { disable: ['SHAREPOINTENTERPRISE'] } } });
       assert.equal(finding(r, 'DEPENDENCY_BROKEN').data.plan, 'SHAREPOINT_PROJECT');
     });
-    it("blocks a target whose own plan needs a service the user has off (E3 -> E5 without Teams and Skype)", () => {
+    it('blocks a target whose own plan needs a service the user has off (E3 -> E5 without Teams and Skype)', () => {
       const u = user({ licenses: [{ sku: SKU.E3, disabled: ['TEAMS1', 'MCOSTANDARD'] }] });
       const r = run({ from: 'E3', to: 'E5', subject: forUser(u) });
-      const plans = r.findings.filter((f) => f.code === 'DEPENDENCY_BROKEN').map((f) => f.data.plan).sort();
+      const plans = r.findings
+        .filter((f) => f.code === 'DEPENDENCY_BROKEN')
+        .map((f) => f.data.plan)
+        .sort();
       assert.deepEqual(plans, ['MCOEV', 'MCOMEETADV']);
       assert.ok(r.findings.filter((f) => f.code === 'DEPENDENCY_BROKEN').every((f) => f.data.targetOwnPlan === true && f.severity === 'block'));
     });

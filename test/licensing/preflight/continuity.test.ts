@@ -37,15 +37,24 @@ describe('preflight: service continuity', () => {
       assert.deepEqual((f.data.byService as Record<string, number>)['Defender for Office 365'], 1);
       assert.deepEqual((f.data.byService as Record<string, number>)['Information Protection for Office 365'], 2);
     });
-    it('including direct copies: a member whose own copy has a service the group\'s copy turns off loses it, and is named', () => {
+    it("including direct copies: a member whose own copy has a service the group's copy turns off loses it, and is named", () => {
       const g = group({ id: 'sales-group', name: 'Sales', licenses: [{ sku: SKU.E1, disabled: ['EXCHANGE_S_STANDARD'] }] });
       const plain = user({ name: 'Plain', licenses: [{ sku: SKU.E1, group: g.id, disabled: ['EXCHANGE_S_STANDARD'] }] });
       const dora = user({ name: 'Dora Direct', licenses: [{ sku: SKU.E1, group: g.id, disabled: ['EXCHANGE_S_STANDARD'] }, { sku: SKU.E1 }] });
-      const same = user({ name: 'Sam Same', licenses: [{ sku: SKU.E1, group: g.id, disabled: ['EXCHANGE_S_STANDARD'] }, { sku: SKU.E1, disabled: ['EXCHANGE_S_STANDARD'] }] });
+      const same = user({
+        name: 'Sam Same',
+        licenses: [
+          { sku: SKU.E1, group: g.id, disabled: ['EXCHANGE_S_STANDARD'] },
+          { sku: SKU.E1, disabled: ['EXCHANGE_S_STANDARD'] },
+        ],
+      });
       const r = run({ subject: forGroup(g, [plain, dora, same]), spec: { includeDirectCopies: true } });
       const f = finding(r, 'SERVICES_LOST');
       assert.deepEqual(ids(f), [dora.id]);
-      assert.ok((f.data.lost as string[]).some((s) => /Exchange/.test(s)), JSON.stringify(f.data.lost));
+      assert.ok(
+        (f.data.lost as string[]).some((s) => /Exchange/.test(s)),
+        JSON.stringify(f.data.lost),
+      );
       assert.deepEqual(f.data.fromDirectCopies, [dora.id]);
       assert.deepEqual(names(f), ['Dora Direct']);
       assert.match(text(f), /^Members whose own copy of the old plan this change removes lose Exchange Online mailbox/);

@@ -79,9 +79,14 @@ describe('preflight: group kind and health', () => {
       assert.deepEqual(ids(f), [a.id, b.id, listed.id]);
       assert.deepEqual(f.data.byError, { CountViolation: 1, MutuallyExclusiveViolation: 1, Other: 1 });
     });
-    it("ignores errors that come from other groups", () => {
+    it('ignores errors that come from other groups', () => {
       const g = e1Group();
-      const m = user({ licenses: [{ sku: SKU.E1, group: g.id }, { sku: SKU.E5, group: 'x', state: 'Error', error: 'CountViolation' }] });
+      const m = user({
+        licenses: [
+          { sku: SKU.E1, group: g.id },
+          { sku: SKU.E5, group: 'x', state: 'Error', error: 'CountViolation' },
+        ],
+      });
       none(run({ subject: forGroup(g, [m]) }), 'MEMBERS_IN_ERROR');
     });
   });

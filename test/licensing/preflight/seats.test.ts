@@ -31,7 +31,12 @@ describe('preflight: seats', () => {
         user({ licenses: [{ sku: SKU.E1, group: g.id }] }),
         user({ licenses: [{ sku: SKU.E1, group: g.id }] }),
         user({ licenses: [{ sku: SKU.E1, group: g.id }, { sku: SKU.E1 }] }), // direct copy kept: E3 will fail
-        user({ licenses: [{ sku: SKU.E1, group: g.id }, { sku: SKU.E1, group: 'other' }] }), // other group: E3 will fail
+        user({
+          licenses: [
+            { sku: SKU.E1, group: g.id },
+            { sku: SKU.E1, group: 'other' },
+          ],
+        }), // other group: E3 will fail
       ];
       const r = run({ cat: withE3(10, 8), subject: forGroup(g, members) });
       assert.deepEqual(r.change.seats, { needed: 2, available: 2 });

@@ -110,7 +110,13 @@ describe('preflight: source path', () => {
     const g = group({ id: 'sales-group', name: 'Sales', licenses: [{ sku: SKU.E1 }] });
     const plain = user({ name: 'Plain', licenses: [{ sku: SKU.E1, group: g.id }] });
     const direct = user({ name: 'Dora Direct', licenses: [{ sku: SKU.E1, group: g.id }, { sku: SKU.E1 }] });
-    const other = user({ name: 'Otto Other', licenses: [{ sku: SKU.E1, group: g.id }, { sku: SKU.E1, group: 'hr-group' }] });
+    const other = user({
+      name: 'Otto Other',
+      licenses: [
+        { sku: SKU.E1, group: g.id },
+        { sku: SKU.E1, group: 'hr-group' },
+      ],
+    });
     const groupNames = { 'hr-group': 'HR' };
 
     it('warns about members who also hold E1 directly or from another group: E3 will fail for them', () => {
@@ -118,13 +124,16 @@ describe('preflight: source path', () => {
       const f = finding(r, 'SOURCE_ALSO_ELSEWHERE');
       assert.equal(f.severity, 'warn');
       assert.deepEqual(ids(f).sort(), [direct.id, other.id].sort());
-      assert.deepEqual((f.data.direct as { id: string }[]).map((p) => p.id), [direct.id]);
+      assert.deepEqual(
+        (f.data.direct as { id: string }[]).map((p) => p.id),
+        [direct.id],
+      );
       assert.deepEqual(f.data.otherGroups, [{ id: 'hr-group', displayName: 'HR', members: 1 }]);
       assert.equal(f.data.clash, true);
       assert.equal(f.data.suggestIncludeDirectCopies, true);
       assert.deepEqual(names(f).sort(), ['Dora Direct', 'Otto Other']);
       assert.match(text(f), /Some members also hold the source plan directly or from the group HR/);
-            assert.match(text(f), /will fail for them \(mutually exclusive\)/);
+      assert.match(text(f), /will fail for them \(mutually exclusive\)/);
       assert.match(text(f), /include their direct copies/);
     });
     it('with includeDirectCopies only the other-group holder remains flagged, and direct copies get their own call first', () => {
@@ -133,7 +142,10 @@ describe('preflight: source path', () => {
       assert.deepEqual(ids(f), [other.id]);
       assert.equal(f.data.suggestIncludeDirectCopies, false);
       const calls = r.change.assignments;
-      assert.deepEqual(calls.map((a) => a.principal.id), [direct.id, g.id]);
+      assert.deepEqual(
+        calls.map((a) => a.principal.id),
+        [direct.id, g.id],
+      );
       assert.deepEqual(calls[0]!.addLicenses, []);
       assert.equal(r.change.includeDirectCopies, true);
     });
