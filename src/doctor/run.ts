@@ -85,8 +85,8 @@ export const CALLS = {
     need: 'required',
     permission: 'GroupMember.Read.All',
     shape: 'collection',
-    request: `GET /groups/{id}/membersWithLicenseErrors?$select=${USER_SELECT}&$top=999`,
-    fields: field(USER_SELECT),
+    request: 'GET /groups/{id}/membersWithLicenseErrors?$select=id&$top=999',
+    fields: field('id'),
   },
   user: { call: 'user', need: 'required', permission: 'User.Read.All', shape: 'entity', request: `GET /users/{id}?$select=${USER_SELECT}`, fields: field(USER_SELECT) },
   findUsers: {
@@ -197,7 +197,7 @@ export async function runDoctor(graph: DoctorGraph, opts: DoctorOptions = {}): P
     memberUsers.push(...items(users.answer));
     await run(CALLS.nestedGroups, () => graph.get(`/groups/${gid}/members/microsoft.graph.group?$select=id,displayName&$top=999`));
     await run(CALLS.memberCount, () => graph.get(`/groups/${gid}/members/microsoft.graph.user/$count`, { ConsistencyLevel: 'eventual' }));
-    await run(CALLS.membersWithLicenseErrors, () => graph.get(`/groups/${gid}/membersWithLicenseErrors?$select=${USER_SELECT}&$top=999`));
+    await run(CALLS.membersWithLicenseErrors, () => graph.get(`/groups/${gid}/membersWithLicenseErrors?$select=id&$top=999`));
   } else {
     for (const spec of [CALLS.group, CALLS.groupUsers, CALLS.nestedGroups, CALLS.memberCount, CALLS.membersWithLicenseErrors]) calls.push(skipped(spec));
   }
