@@ -1,9 +1,9 @@
 // Group reads: one group by id, groups by display name, the processing state alone (the cheap poll
 // while Entra processes a group change), and names of groups by id through $batch.
 import { batchRead } from './batch';
-import { batchError, GraphError } from './errors';
+import { batchError } from './errors';
 import type { GraphHttp, Page } from './http';
-import { normalizeGroup, requireFields, selectedFields } from './normalize';
+import { getSelected, normalizeGroup, requireFields, selectedFields } from './normalize';
 import { enc, groupPath, literal } from './paths';
 import type { GraphGroup } from './types';
 
@@ -11,16 +11,8 @@ export const GROUP_SELECT = 'id,displayName,securityEnabled,groupTypes,membershi
 
 /** A group by object id; null when Graph says 404. */
 export async function getGroup(http: GraphHttp, id: string, select = GROUP_SELECT): Promise<GraphGroup | null> {
-  const path = `${groupPath(id)}?$select=${select}`;
-  let raw: Record<string, unknown>;
-  try {
-    raw = await http.get<Record<string, unknown>>(path);
-  } catch (err) {
-    if (err instanceof GraphError && err.status === 404) return null;
-    throw err;
-  }
-  requireFields(raw, selectedFields(select), 'group', path);
-  return normalizeGroup(raw);
+  const raw = await getSelected(http, `${groupPath(id)}?$select=${select}`, select, 'group');
+  return raw && normalizeGroup(raw);
 }
 
 /** Groups named exactly `name` (Graph's eq is case-insensitive) or starting with it. */

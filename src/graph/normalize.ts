@@ -3,6 +3,7 @@
 // property Graph leaves out (an untyped collection, a missing permission) must never be read as
 // "none" (no licenses, no inherited copy), so the read fails and says what to check.
 import { GraphError } from './errors';
+import type { GraphHttp } from './http';
 import type { GraphAssignedLicense, GraphGroup, GraphLicenseAssignmentState, GraphUser } from './types';
 
 /** Code of the error for a selected property that Graph's answer did not carry. */
@@ -206,4 +207,20 @@ export function normalizeGroup(raw: Record<string, unknown>): GraphGroup {
     assignedLicenses: lowerLicenses(raw.assignedLicenses),
     licenseProcessingState: (raw.licenseProcessingState as { state: string } | null | undefined) ?? null,
   };
+}
+
+/**
+ * One user or group read with `$select`: null when Graph says 404, and the read fails when Graph left
+ * out a property it selected (see requireFields).
+ */
+export async function getSelected(http: GraphHttp, path: string, select: string, kind: 'user' | 'group'): Promise<Record<string, unknown> | null> {
+  let raw: Record<string, unknown>;
+  try {
+    raw = await http.get<Record<string, unknown>>(path);
+  } catch (err) {
+    if (err instanceof GraphError && err.status === 404) return null;
+    throw err;
+  }
+  requireFields(raw, selectedFields(select), kind, path);
+  return raw;
 }

@@ -1,9 +1,9 @@
 // User reads: one user by id or UPN, many through $batch, and a name-prefix search. Every answer is
 // checked for the properties it selected (normalize.ts: a missing one fails the read).
 import { batchRead, type BatchRequest } from './batch';
-import { batchError, GraphError } from './errors';
+import { batchError } from './errors';
 import type { GraphHttp, Page } from './http';
-import { normalizeUser, requireFields, selectedFields } from './normalize';
+import { getSelected, normalizeUser, requireFields, selectedFields } from './normalize';
 import { enc, literal, userPath } from './paths';
 import type { GraphUser } from './types';
 
@@ -11,16 +11,8 @@ export const USER_SELECT = 'id,userPrincipalName,displayName,usageLocation,accou
 
 /** A user by object id or UPN, with the license fields; null when Graph says 404. */
 export async function getUser(http: GraphHttp, idOrUpn: string, select = USER_SELECT): Promise<GraphUser | null> {
-  const path = `${userPath(idOrUpn)}?$select=${select}`;
-  let raw: Record<string, unknown>;
-  try {
-    raw = await http.get<Record<string, unknown>>(path);
-  } catch (err) {
-    if (err instanceof GraphError && err.status === 404) return null;
-    throw err;
-  }
-  requireFields(raw, selectedFields(select), 'user', path);
-  return normalizeUser(raw);
+  const raw = await getSelected(http, `${userPath(idOrUpn)}?$select=${select}`, select, 'user');
+  return raw && normalizeUser(raw);
 }
 
 /** Many users by id or UPN through $batch. `notFound` keeps the caller's spelling. */
