@@ -444,6 +444,8 @@ export const en = {
             ? 'They already get the target plan from a group: no new license is needed for them.'
             : 'They already have the target plan: they need no new license.',
     SEATS_SHORT: (d: D) => {
+      if (d.adopt)
+        return `Not enough licenses for the members who hold the plan from nowhere today: ${num(d.needed) ?? '?'} needed, ${num(d.available) ?? '?'} available. Members who hold it directly need none. Buy or free licenses, or take those members out of the group first.`;
       const disabled = num(d.disabledAccounts);
       const accounts = disabled
         ? ` ${disabled === 1 ? 'One of them is a disabled account, which still uses' : `${disabled} of them are disabled accounts, which still use`} a license.`
@@ -505,17 +507,25 @@ export const en = {
         : str(d.defaultCountry)
           ? `No usage location: group licensing will use the organization's country, ${str(d.defaultCountryName) ?? str(d.defaultCountry)} (${str(d.defaultCountry)}).`
           : 'No usage location, and the organization has no country set either: the license may fail. Set usage locations first.',
-    GROUP_SYNCED: (_d: D) =>
-      "The group is synchronized from on-premises: its membership is managed there and changes arrive with a delay. The swap changes the group's license only, not its members.",
+    GROUP_SYNCED: (d: D): string =>
+      d.adopt
+        ? "The group is synchronized from on-premises: its membership is managed there, and Plan Switch leaves it alone. That's fine: whoever is a member gets the plan from the group, and someone taken out of the group later loses it, as they no longer hold their own copy."
+        : "The group is synchronized from on-premises: its membership is managed there and changes arrive with a delay. The swap changes the group's license only, not its members.",
     GROUP_DYNAMIC: (d: D) =>
-      `The group has dynamic membership${str(d.membershipRule) ? `, by the rule ${str(d.membershipRule)}` : ''}: people join and leave as the rule says, and whoever is a member gets the new plan.`,
+      d.adopt
+        ? `The group has dynamic membership${str(d.membershipRule) ? `, by the rule ${str(d.membershipRule)}` : ''}: membership comes from the rule, and Plan Switch leaves it alone. That's fine: whoever the rule makes a member gets the plan from the group, and someone the rule drops later loses it, as they no longer hold their own copy.`
+        : `The group has dynamic membership${str(d.membershipRule) ? `, by the rule ${str(d.membershipRule)}` : ''}: people join and leave as the rule says, and whoever is a member gets the new plan.`,
     GROUP_NOT_SECURITY: (_d: D) => 'Only security groups can hold licenses, and this group is not one. Use a security group, or enable security on this group.',
-    NESTED_GROUPS: (_d: D) =>
-      'The group contains other groups: licenses reach direct members only, so the members of those groups get nothing from this group, before or after the swap.',
+    NESTED_GROUPS: (d: D): string =>
+      d.adopt
+        ? "The group contains other groups: licenses reach direct members only, so the members of those groups don't inherit the plan from this group and keep their own copies."
+        : 'The group contains other groups: licenses reach direct members only, so the members of those groups get nothing from this group, before or after the swap.',
     GROUP_PROCESSING: (d: D) =>
       `Entra ID is still processing an earlier license change for this group${str(d.state) ? ` (${processing(str(d.state)!)})` : ''}. Wait until it finishes.`,
     MEMBERS_IN_ERROR: (d: D) =>
-      `Some members already have license errors from this group${errors(d.byError) ? ` (${errors(d.byError)})` : ''}. The swap applies the group's new license to them too: an error the old plan caused (a clash with it) goes with it, any other stays until its cause is fixed; the other findings say what applies to them.`,
+      d.adopt
+        ? `Some members already have license errors from this group${errors(d.byError) ? ` (${errors(d.byError)})` : ''}: each keeps their own copy until their copy from the group works. Fix the cause, then run the adopt again.`
+        : `Some members already have license errors from this group${errors(d.byError) ? ` (${errors(d.byError)})` : ''}. The swap applies the group's new license to them too: an error the old plan caused (a clash with it) goes with it, any other stays until its cause is fixed; the other findings say what applies to them.`,
     TARGET_ALREADY_HELD: (d: D) => {
       const plan = name(d.target) ?? 'the target plan';
       const where = [d.group ? 'on the group itself' : '', d.direct ? 'directly' : '', list(d.groups) ? `from the group ${list(d.groups)}` : ''].filter(Boolean).join(' and ');
@@ -528,6 +538,38 @@ export const en = {
       const from = [num(d.direct) ? 'directly' : '', list(d.groups) ? `from the group ${list(d.groups)}` : ''].filter(Boolean).join(' and ');
       return `They would hold ${plan} and keep ${other}${from ? ` (${from})` : ''}: two suites paid for, with overlapping services. That keeps ${plural(n, `${other} license`, `${other} licenses`)} in use beside ${plan}. Remove ${other} from them, or move them from ${other} instead.`;
     },
+    // Adopt (direct copies to the group)
+    ADOPT_NO_DIRECT_COPIES: (d: D) => {
+      const plan = str(d.plan) ?? 'the plan';
+      if (num(d.allKept))
+        return `Everyone who holds ${plan} directly keeps that copy (see below) and the group has it already: nothing would change. Accept the loss for them, or turn those services on for the group first.`;
+      return `No member of the group holds ${plan} directly, so there is nothing for the group to take over${d.groupHasPlan ? ': they get it from the group already' : ''}.${num(d.nested) ? " Members of nested groups don't count: licenses reach direct members only." : ''}`;
+    },
+    ADOPT_GROUP_PLAN: (d: D) => {
+      const plan = str(d.plan) ?? 'the plan';
+      const off = few(d.servicesOff);
+      const how = off ? `with ${off} turned off` : 'with every service on';
+      const gainers = num(d.gainers) ?? 0;
+      const from =
+        d.disabledFrom === 'members'
+          ? ", as the members' own copies have it"
+          : d.disabledFrom === 'union'
+            ? ': their own copies differ, so every service any of them has on stays on'
+            : '';
+      const head = d.groupHasPlan ? `The group already has ${plan} (${how}): only the members' own copies go.` : `The group gets ${plan} ${how}${from}.`;
+      const gain = gainers ? ` ${gainers === 1 ? 'One member gains services they had' : `${gainers} members gain services they had`} turned off.` : '';
+      return `${head}${gain} No extra licenses: a plan counts once per person, whether assigned directly, inherited from a group, or both.`;
+    },
+    ADOPT_SERVICES_NOT_COVERED: (d: D) => {
+      const services = few(d.services) ?? 'some services';
+      return d.accepted
+        ? `Accepted: their own copy is removed although the group's copy turns off ${services}, so they lose ${services}. This can mean loss of service or data.`
+        : `Their own copy has ${services} on, which the group's copy turns off: they keep their own copy (one license all the same). Accept the loss to remove it anyway, or turn those services on for the group.`;
+    },
+    ADOPT_NEW_SEATS: (d: D) =>
+      `${num(d.count) === 1 ? 'One member holds' : `${num(d.count) ?? 'Some'} members hold`} ${str(d.plan) ?? 'the plan'} from nowhere today: the group gives it to them too, using ${plural(num(d.count) ?? 0, 'more license', 'more licenses')} (${num(d.available) ?? '?'} available). Take them out of the group first if they should not have it.`,
+    ADOPT_GROUP_COPY_CONFLICT: (d: D) =>
+      `The group's copy will be in error for them: it clashes with ${list(d.skus) ?? 'another plan'}, which they hold. Their own copy, if they have one, stays; fix the clash and run the adopt again.`,
   } satisfies Record<FindingCode, (d: D) => string>,
 };
 

@@ -447,6 +447,8 @@ export const nl: Messages = {
             ? 'Zij krijgen het doellicentieplan al via een groepslicentie: er is geen nieuwe licentie nodig.'
             : 'Zij hebben het doellicentieplan al: er is geen nieuwe licentie nodig.',
     SEATS_SHORT: (d: D) => {
+      if (d.adopt)
+        return `Niet genoeg beschikbare licenties voor de leden die het licentieplan nu nergens vandaan hebben: ${num(d.needed) ?? '?'} nodig, ${num(d.available) ?? '?'} beschikbaar. Leden met een rechtstreekse toewijzing hebben er geen nodig. Koop er meer bij, maak er vrij, of haal die leden eerst uit de groep.`;
       const disabled = num(d.disabledAccounts);
       const accounts = disabled
         ? ` ${disabled === 1 ? 'Eén daarvan is een uitgeschakeld account, dat wel' : `${disabled} daarvan zijn uitgeschakelde accounts, die wel`} een licentie gebruik${disabled === 1 ? 't' : 'en'}.`
@@ -511,18 +513,26 @@ export const nl: Messages = {
         : str(d.defaultCountry)
           ? `Geen gebruikslocatie: groepslicenties gebruiken het land van de organisatie, ${str(d.defaultCountryName) ?? str(d.defaultCountry)} (${str(d.defaultCountry)}).`
           : 'Geen gebruikslocatie, en de organisatie heeft ook geen land ingesteld: de licentie kan mislukken. Stel eerst gebruikslocaties in.',
-    GROUP_SYNCED: (_d: D) =>
-      'De groep wordt on-premises beheerd en gesynchroniseerd: het lidmaatschap wordt daar beheerd en wijzigingen komen met vertraging door. De wissel wijzigt alleen de licentie van de groep, niet de leden.',
+    GROUP_SYNCED: (d: D) =>
+      d.adopt
+        ? 'De groep wordt on-premises beheerd en gesynchroniseerd: het lidmaatschap wordt daar beheerd, en Plan Switch laat het zoals het is. Dat is prima: wie lid is, krijgt het licentieplan via de groep, en wie later uit de groep gaat, verliest het, want die heeft geen eigen licentie meer.'
+        : 'De groep wordt on-premises beheerd en gesynchroniseerd: het lidmaatschap wordt daar beheerd en wijzigingen komen met vertraging door. De wissel wijzigt alleen de licentie van de groep, niet de leden.',
     GROUP_DYNAMIC: (d: D) =>
-      `De groep heeft dynamisch groepslidmaatschap${str(d.membershipRule) ? `, met de regel ${str(d.membershipRule)}` : ''}: leden komen en gaan volgens de regel, en wie lid is krijgt het nieuwe licentieplan.`,
+      d.adopt
+        ? `De groep heeft dynamisch groepslidmaatschap${str(d.membershipRule) ? `, met de regel ${str(d.membershipRule)}` : ''}: het lidmaatschap volgt uit de regel, en Plan Switch laat het zoals het is. Dat is prima: wie volgens de regel lid is, krijgt het licentieplan via de groep, en wie later buiten de regel valt, verliest het, want die heeft geen eigen licentie meer.`
+        : `De groep heeft dynamisch groepslidmaatschap${str(d.membershipRule) ? `, met de regel ${str(d.membershipRule)}` : ''}: leden komen en gaan volgens de regel, en wie lid is krijgt het nieuwe licentieplan.`,
     GROUP_NOT_SECURITY: (_d: D) =>
       'Alleen beveiligingsgroepen kunnen licenties hebben, en deze groep is er geen. Gebruik een beveiligingsgroep, of schakel beveiliging in voor deze groep.',
-    NESTED_GROUPS: (_d: D) =>
-      'De groep bevat andere groepen: licenties gaan alleen naar directe leden, dus de leden van die groepen krijgen via deze groep niets, voor of na de wissel.',
+    NESTED_GROUPS: (d: D) =>
+      d.adopt
+        ? 'De groep bevat andere groepen: licenties gaan alleen naar directe leden, dus de leden van die groepen nemen het licentieplan niet over van deze groep en houden hun eigen licentie.'
+        : 'De groep bevat andere groepen: licenties gaan alleen naar directe leden, dus de leden van die groepen krijgen via deze groep niets, voor of na de wissel.',
     GROUP_PROCESSING: (d: D) =>
       `Entra ID verwerkt nog een eerdere licentiewijziging van deze groep${str(d.state) ? ` (${processing(str(d.state)!)})` : ''}. Wacht tot dat klaar is.`,
     MEMBERS_IN_ERROR: (d: D) =>
-      `Sommige leden hebben al een licentiefout via deze groep${errors(d.byError) ? ` (${errors(d.byError)})` : ''}. De wissel past het nieuwe licentieplan van de groep ook op hen toe: een fout die door het oude licentieplan kwam (een conflict ermee) verdwijnt daarmee, elke andere blijft tot de oorzaak is opgelost; de andere bevindingen zeggen wat voor hen geldt.`,
+      d.adopt
+        ? `Sommige leden hebben al een licentiefout via deze groep${errors(d.byError) ? ` (${errors(d.byError)})` : ''}: ieder houdt zijn eigen licentie tot de licentie via de groep werkt. Los de oorzaak op en zet de leden daarna opnieuw over.`
+        : `Sommige leden hebben al een licentiefout via deze groep${errors(d.byError) ? ` (${errors(d.byError)})` : ''}. De wissel past het nieuwe licentieplan van de groep ook op hen toe: een fout die door het oude licentieplan kwam (een conflict ermee) verdwijnt daarmee, elke andere blijft tot de oorzaak is opgelost; de andere bevindingen zeggen wat voor hen geldt.`,
     TARGET_ALREADY_HELD: (d: D) => {
       const plan = name(d.target) ?? 'het doellicentieplan';
       const where = [d.group ? 'op de groep zelf' : '', d.direct ? 'rechtstreeks toegewezen' : '', list(d.groups) ? `via de groep ${list(d.groups)}` : '']
@@ -537,5 +547,39 @@ export const nl: Messages = {
       const from = [num(d.direct) ? 'rechtstreeks toegewezen' : '', list(d.groups) ? `via de groep ${list(d.groups)}` : ''].filter(Boolean).join(' en ');
       return `Zij krijgen ${plan} en houden ${other}${from ? ` (${from})` : ''}: twee pakketten waarvoor wordt betaald, met overlappende services. Daarmee blijven ${plural(n, `${other}-licentie`, `${other}-licenties`)} in gebruik naast ${plan}. Verwijder ${other} bij hen, of verplaats hen juist van ${other}.`;
     },
+    // Adopt (rechtstreekse toewijzingen naar de groep)
+    ADOPT_NO_DIRECT_COPIES: (d: D) => {
+      const plan = str(d.plan) ?? 'het licentieplan';
+      if (num(d.allKept))
+        return `Iedereen die ${plan} rechtstreeks toegewezen heeft, houdt die licentie (zie hieronder) en de groep heeft het al: er zou niets veranderen. Accepteer het verlies voor hen, of zet die services eerst aan voor de groep.`;
+      return `Geen lid van de groep heeft ${plan} rechtstreeks toegewezen, dus de groep heeft niets over te nemen${d.groupHasPlan ? ': ze krijgen het al via de groep' : ''}.${num(d.nested) ? ' Leden van geneste groepen tellen niet mee: licenties gaan alleen naar directe leden.' : ''}`;
+    },
+    ADOPT_GROUP_PLAN: (d: D) => {
+      const plan = str(d.plan) ?? 'het licentieplan';
+      const off = few(d.servicesOff);
+      const how = off ? `met ${off} uitgeschakeld` : 'met alle services aan';
+      const gainers = num(d.gainers) ?? 0;
+      const from =
+        d.disabledFrom === 'members'
+          ? ', zoals de eigen licenties van de leden het hebben'
+          : d.disabledFrom === 'union'
+            ? ': hun eigen licenties verschillen, dus elke service die een van hen aan heeft, blijft aan'
+            : '';
+      const head = d.groupHasPlan ? `De groep heeft ${plan} al (${how}): alleen de eigen licenties van de leden verdwijnen.` : `De groep krijgt ${plan} ${how}${from}.`;
+      const gain = gainers
+        ? ` ${gainers === 1 ? 'Eén lid krijgt services erbij die' : `${gainers} leden krijgen services erbij die ze`} uitgeschakeld had${gainers === 1 ? '' : 'den'}.`
+        : '';
+      return `${head}${gain} Geen extra licenties: een licentieplan telt één keer per persoon, of het nu rechtstreeks toegewezen is, overgenomen van een groepslicentie, of allebei.`;
+    },
+    ADOPT_SERVICES_NOT_COVERED: (d: D) => {
+      const services = few(d.services) ?? 'enkele services';
+      return d.accepted
+        ? `Geaccepteerd: hun eigen licentie verdwijnt, hoewel de groepslicentie ${services} uitschakelt, dus ze verliezen ${services}. Dat kan verlies van service of gegevens betekenen.`
+        : `Hun eigen licentie heeft ${services} aan, en de groepslicentie schakelt dat uit: ze houden hun eigen licentie (het blijft één licentie). Accepteer het verlies om die toch te verwijderen, of zet die services aan voor de groep.`;
+    },
+    ADOPT_NEW_SEATS: (d: D) =>
+      `${num(d.count) === 1 ? 'Eén lid heeft' : `${num(d.count) ?? 'Enkele'} leden hebben`} ${str(d.plan) ?? 'het licentieplan'} nu nergens vandaan: de groep geeft het hun ook, met ${plural(num(d.count) ?? 0, 'licentie', 'licenties')} extra (${num(d.available) ?? '?'} beschikbaar). Haal hen eerst uit de groep als ze het niet horen te krijgen.`,
+    ADOPT_GROUP_COPY_CONFLICT: (d: D) =>
+      `De groepslicentie krijgt bij hen een fout: die botst met ${list(d.skus) ?? 'een ander licentieplan'}, dat ze hebben (licentieconflict). Hun eigen licentie, als ze die hebben, blijft; los het conflict op en zet de leden daarna opnieuw over.`,
   },
 };

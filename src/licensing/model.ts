@@ -25,6 +25,12 @@ export const FINDING_CODES = [
   'DIRECT_COPIES_NOT_RESTORED',
   'TARGET_ALREADY_HELD',
   'SUITE_STACKED',
+  // Adopt (direct copies to the group): src/licensing/preflight/adopt.ts
+  'ADOPT_NO_DIRECT_COPIES',
+  'ADOPT_GROUP_PLAN',
+  'ADOPT_SERVICES_NOT_COVERED',
+  'ADOPT_NEW_SEATS',
+  'ADOPT_GROUP_COPY_CONFLICT',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -71,6 +77,13 @@ export interface ChangeSpec {
    * the preflight (DIRECT_COPIES_NOT_RESTORED); changes nothing else.
    */
   directCopiesNotRestored?: { removed: PrincipalRef[]; swapped: PrincipalRef[] };
+  /**
+   * Adopt: the group (principal) takes over the plan `to` that its members hold directly; their
+   * direct copies are removed once each holds an Active inherited copy covering it. `from` is
+   * ignored. acceptLoss: user ids whose direct copy has services the group's copy turns off,
+   * accepted by the admin (removed anyway).
+   */
+  adopt?: { acceptLoss?: string[] };
 }
 
 export interface ServicePlanInfo {
@@ -111,7 +124,7 @@ export interface Assignment {
 }
 
 export interface ResolvedChange {
-  kind: 'user' | 'group' | 'users';
+  kind: 'user' | 'group' | 'users' | 'adopt';
   /** The user or group; for a list of users, a synthetic ref { kind: 'user', id: 'users:<n>', displayName: '<n> users' }. */
   principal: PrincipalRef;
   from: PlanSummary;
@@ -129,6 +142,55 @@ export interface ResolvedChange {
   servicesUpgraded?: string[];
   servicesDowngraded?: string[];
   includeDirectCopies: boolean;
+  /** Adopt changes only: what the group gets and whose direct copies go (from = to = the plan). */
+  adopt?: AdoptPlan;
+}
+
+/** Why a member keeps their direct copy in an adopt. */
+export type AdoptKeepReason =
+  /** Their direct copy has services the group's copy turns off (and the admin did not accept the loss). */
+  | 'servicesNotCovered'
+  /** Their inherited copy is in error (Entra's error in `error`). */
+  | 'error'
+  /** No inherited copy from the group (not processed, or no longer a member). */
+  | 'notInherited'
+  /** Removing the direct copy failed (Graph's reason in `message`). */
+  | 'removeFailed';
+
+export interface AdoptKept {
+  principal: PrincipalRef;
+  reason: AdoptKeepReason;
+  /** Entra's error value for 'error' (e.g. CountViolation). */
+  error?: string;
+  /** Plain words for 'error' / 'removeFailed'. */
+  message?: string;
+  /** Friendly names of the services the group's copy turns off ('servicesNotCovered'). */
+  services?: string[];
+}
+
+export interface AdoptPlan {
+  /** The group holds the plan already (no group write). */
+  groupHasPlan: boolean;
+  /** The group's disabledPlans for the plan (as written, or as it holds them). */
+  groupDisabledPlans: string[];
+  /** How the group's disabledPlans were chosen: the group's own, the members' (agreeing) copies, or the services any member has on. */
+  disabledFrom: 'group' | 'members' | 'union' | 'none';
+  /** Members whose direct copy stays (known at the check): who and why. */
+  keep: AdoptKept[];
+  /** User ids whose loss of services the admin accepted. */
+  acceptLoss: string[];
+  /** Members who get a new seat from the group (they hold the plan from nowhere today). */
+  newSeats: number;
+}
+
+/** An adopt's per-member check before their direct copies are removed (adoptCheck). */
+export interface AdoptCheck {
+  /** Hold an Active inherited copy that covers their direct copy: their direct copy may go. */
+  ready: PrincipalRef[];
+  /** Keep their direct copy, and why. */
+  kept: AdoptKept[];
+  /** Hold no direct copy any more (removed already): nothing to do. */
+  gone: PrincipalRef[];
 }
 
 export interface PreflightResult {
@@ -164,6 +226,8 @@ export interface TrackingProgress {
   processingState: string;
   elapsedMs: number;
   polls: number;
+  /** Adopt, once Entra has processed the group: direct copies removed so far, wave by wave. */
+  adopt?: { wave: number; waves: number; removed: number; total: number };
 }
 
 export interface MemberError {
@@ -273,8 +337,14 @@ export interface LicensePort {
   swap(change: ResolvedChange): Promise<SwapResult>;
   /** Group swaps: follow Entra's background processing to the end. Never throws on timeout. */
   track(change: ResolvedChange, opts?: TrackOptions): Promise<TrackingReport>;
-  /** The exact reverse of a change: source back with its previous disabledPlans. */
+  /** The exact reverse of a change: source back with its previous disabledPlans. Throws INVALID_INPUT for an adopt (nothing to reverse as one change). */
   reverse(change: ResolvedChange): ChangeSpec;
+  /**
+   * Adopt: are these members (user ids) ready to lose their direct copy? Reads them (again, a few
+   * times, while a read may predate the group's processing) and checks each holds an Active
+   * inherited copy from the group that covers their direct copy.
+   */
+  adoptCheck(change: ResolvedChange, userIds: string[], opts?: { signal?: AbortSignal }): Promise<AdoptCheck>;
   /** A user by UPN or object id, or null (used to resolve APPROVERS and the person behind an activity). */
   resolveUser(idOrUpn: string): Promise<PrincipalRef | null>;
   /** Object ids of a group's direct user members (APPROVERS may name groups). */

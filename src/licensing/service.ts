@@ -26,8 +26,11 @@ import {
   type SwapResult,
   type TrackingReport,
   type TrackOptions,
+  type AdoptCheck,
 } from './model';
 import { runPreflight } from './preflight';
+import { runAdoptPreflight } from './preflight/adopt';
+import { checkAdoptMembers } from './adopt';
 import { referenceData, type ReferenceData } from '../reference/data';
 import { groupDetail, planSummary, SnapshotReader, type TenantContext } from './snapshot';
 import { groupRef, userRef } from './principal-ref';
@@ -266,8 +269,7 @@ export class LicenseService implements LicensePort {
 
   preflight(spec: ChangeSpec, opts: PreflightOptions = {}): Promise<PreflightResult> {
     return this.guard(async () => {
-      const input = await this.reader.preflightInput(spec, opts);
-      const result = runPreflight(input);
+      const result = spec?.adopt ? runAdoptPreflight(await this.reader.adoptInput(spec, opts)) : runPreflight(await this.reader.preflightInput(spec, opts));
       const fp = fingerprint(result.change);
       if (result.blocked) {
         if (this.blocked.size >= 500) this.blocked.delete(this.blocked.values().next().value!);
@@ -278,13 +280,47 @@ export class LicenseService implements LicensePort {
   }
 
   reverse(change: ResolvedChange): ChangeSpec {
+    if (change?.kind === 'adopt') {
+      throw new LicensingError(
+        'INVALID_INPUT',
+        'An adopt has no undo: the members keep the plan from the group. To give someone a direct copy again, assign it to them; to end the group copy, change the group.',
+        { adopt: true },
+      );
+    }
     return reverseSpec(change);
+  }
+
+  adoptCheck(change: ResolvedChange, userIds: string[], opts: { signal?: AbortSignal } = {}): Promise<AdoptCheck> {
+    return this.guard(async () => {
+      this.validate(change);
+      if (change.kind !== 'adopt') throw new LicensingError('INVALID_INPUT', 'Only an adopt checks members before removing their direct copies.');
+      const ids = [...new Set(userIds.filter((x) => typeof x === 'string' && x))];
+      if (!ids.length) return { ready: [], kept: [], gone: [] };
+      const ctx = await this.tenantContext();
+      const plan = ctx.catalog.byId(change.to.skuId);
+      if (!plan) throw new LicensingError('PLAN_UNKNOWN', `The tenant no longer has ${change.to.displayName}.`, { name: change.to.displayName });
+      const check = (users: GraphUser[]) => checkAdoptMembers({ groupId: change.principal.id, plan, members: users, acceptLoss: change.adopt?.acceptLoss ?? [] });
+      let { users } = await this.gateway.getUsers(ids);
+      let result = check(users);
+      // A member without an inherited copy yet may be a read from before processing reached
+      // them (a replica behind): read them again a few times before keeping their direct copy.
+      for (let attempt = 1; attempt < STALE_READ_ATTEMPTS && !opts.signal?.aborted; attempt++) {
+        const behind = new Set(result.kept.filter((k) => k.reason === 'notInherited').map((k) => k.principal.id.toLowerCase()));
+        if (!behind.size) break;
+        await sleep(staleReadDelay(attempt), opts.signal);
+        const again = await this.gateway.getUsers([...behind]);
+        const fresh = new Map(again.users.map((u) => [u.id.toLowerCase(), u]));
+        users = users.map((u) => fresh.get(u.id.toLowerCase()) ?? u);
+        result = check(users);
+      }
+      return result;
+    });
   }
 
   private validate(change: ResolvedChange): void {
     const bad = (why: string) => new LicensingError('INVALID_INPUT', `This change can't run: ${why}.`);
     if (!change || typeof change !== 'object') throw bad('no change given');
-    if (!['user', 'group', 'users'].includes(change.kind)) throw bad(`unknown kind '${String(change.kind)}'`);
+    if (!['user', 'group', 'users', 'adopt'].includes(change.kind)) throw bad(`unknown kind '${String(change.kind)}'`);
     if (!change.from?.skuId || !change.to?.skuId) throw bad('source or target plan missing');
     if (!Array.isArray(change.assignments) || !change.assignments.length) throw bad('it has nothing to assign');
     const seen = new Set<string>();
@@ -299,6 +335,17 @@ export class LicenseService implements LicensePort {
     }
     if (change.kind === 'group' && !change.assignments.some((a) => a.principal.kind === 'group' && a.principal.id.toLowerCase() === change.principal.id.toLowerCase())) {
       throw bad('a group change must assign the group');
+    }
+    if (change.kind === 'adopt') {
+      // The group's own write (adding the plan), and removals of members' direct copies of it.
+      const sku = change.to.skuId.toLowerCase();
+      for (const a of change.assignments) {
+        if (a.principal.kind === 'group') {
+          if (a.principal.id.toLowerCase() !== change.principal.id.toLowerCase() || a.removeLicenses.length || a.addLicenses.some((l) => l.skuId.toLowerCase() !== sku))
+            throw bad('an adopt only adds its plan to its group');
+        } else if (a.addLicenses.length || a.removeLicenses.some((x) => x.toLowerCase() !== sku)) throw bad("an adopt only removes members' direct copies of its plan");
+      }
+      return;
     }
     if (change.kind !== 'group' && change.assignments.some((a) => a.principal.kind !== 'user')) throw bad('a user change can only assign users');
   }
@@ -371,7 +418,7 @@ export class LicenseService implements LicensePort {
       const started = Date.now();
       const fixed = opts.pollIntervalMs ?? this.pollIntervalMs;
       const timeout = Math.max(0, opts.timeoutMs ?? this.trackTimeoutMs);
-      if (change.kind !== 'group') return this.trackUsers(change, started, timeout, opts.signal);
+      if (change.kind !== 'group' && change.kind !== 'adopt') return this.trackUsers(change, started, timeout, opts.signal);
 
       // A finished state counts only when processing was seen to start after the write, or every
       // member's state is newer than it: right after assignLicense Graph may still answer with the

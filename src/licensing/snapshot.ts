@@ -408,6 +408,73 @@ export class SnapshotReader {
     );
   }
 
+  /**
+   * Everything runAdoptPreflight needs: the group, its members (one paged read) and the plan, as
+   * named or inferred (the one plan members hold directly, preferring one the group holds).
+   * Source and target are both the plan.
+   */
+  async adoptInput(spec: ChangeSpec, opts: PreflightOptions = {}): Promise<PreflightInput> {
+    const query = spec?.principal;
+    if (query?.kind !== 'group' || typeof query.group !== 'string') {
+      throw new LicensingError('INVALID_INPUT', 'Adopt works on a group: name the group whose members hold the plan directly.');
+    }
+    const ctxP = this.tenantContext();
+    ctxP.catch(() => undefined);
+    const group = await this.group(query.group);
+    const ctx = await ctxP;
+    const progress = new MemberReadProgress(this.gateway, opts.onProgress);
+    progress.group(group.id, group.displayName);
+    const collector = new GroupNameCollector(this.gateway, [group.id]);
+    const members = await this.gateway.listGroupMembers(group.id, {
+      select: MEMBER_SELECT,
+      onPage: (users) => {
+        collector.add(users);
+        progress.page(group.id, users);
+      },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    const plan = typeof spec.to === 'string' && spec.to.trim() ? ctx.catalog.resolve(spec.to) : this.adoptPlan(group, members.users, ctx.catalog);
+    const groupNames = await collector.names();
+    groupNames[group.id.toLowerCase()] = group.displayName;
+    return {
+      spec,
+      catalog: ctx.catalog,
+      ref: this.ref,
+      tenant: ctx.tenant,
+      source: plan,
+      target: plan,
+      subject: { kind: 'group', group, members: members.users, nestedGroups: members.groups.map(groupRef), membersWithErrors: membersInError(members.users, group.id) },
+      groupNames,
+    };
+  }
+
+  /** The plan an adopt moves when none was named: held directly by members (one the group holds first). */
+  private adoptPlan(group: GraphGroup, members: GraphUser[], catalog: Catalog): PlanInfo {
+    const direct = new Map<string, number>();
+    for (const u of members) {
+      const states = u.licenseAssignmentStates ?? [];
+      for (const s of states) if (!s.assignedByGroup) direct.set(s.skuId.toLowerCase(), (direct.get(s.skuId.toLowerCase()) ?? 0) + 1);
+      if (!states.length) for (const l of u.assignedLicenses ?? []) direct.set(l.skuId.toLowerCase(), (direct.get(l.skuId.toLowerCase()) ?? 0) + 1);
+    }
+    const groupHeld = new Set((group.assignedLicenses ?? []).map((l) => l.skuId.toLowerCase()));
+    let candidates = [...direct.keys()].filter((id) => groupHeld.has(id));
+    if (!candidates.length) {
+      // Suites before add-ons (an add-on is rarely what a group takes over), then the most held.
+      const all = [...direct.keys()];
+      const suites = all.filter((id) => isSuite(catalog.byId(id)?.servicePlans ?? this.ref.skusById.get(id)?.servicePlans ?? [], this.ref));
+      candidates = suites.length ? suites : all;
+    }
+    if (candidates.length === 1) return catalog.byId(candidates[0]!) ?? catalog.resolve(candidates[0]!);
+    const summaries = candidates.sort((a, b) => direct.get(b)! - direct.get(a)!).map((id) => planSummary(catalog, this.ref, id));
+    throw new LicensingError(
+      'SOURCE_AMBIGUOUS',
+      summaries.length
+        ? `Which plan should the group ${group.displayName} take over? Its members hold ${summaries.map((s) => s.displayName).join(', ')} directly: name the plan.`
+        : `No member of ${group.displayName} holds a plan directly: there is nothing for the group to take over.`,
+      { candidates: summaries, adopt: true },
+    );
+  }
+
   /** Everything runPreflight needs for one spec. */
   async preflightInput(spec: ChangeSpec, opts: PreflightOptions = {}): Promise<PreflightInput> {
     if (!spec || typeof spec !== 'object') throw new LicensingError('INVALID_INPUT', 'No change given.');

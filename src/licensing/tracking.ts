@@ -53,7 +53,8 @@ export function evaluateGroupOutcome(input: { groupId: string; change: ResolvedC
           if (error === undefined || sku === target) error = NO_ERROR.has(e.toLowerCase()) ? 'Other' : e;
         }
         if (sku === target && state === 'active' && atOrAfter(s.lastUpdatedDateTime, since)) targetActive = true;
-        if (sku === source) sourceFromGroup = true;
+        // (An adopt's source is its target: the group's copy is the point, not something to drop.)
+        if (sku === source && source !== target) sourceFromGroup = true;
       } else if (sku === source) {
         sourceElsewhere = true;
       }

@@ -112,6 +112,8 @@ export class Recovery {
     const { store, licenses, now, log } = this.ctx;
     const lease = this.leases.hold(req.id);
     try {
+      // An adopt runs again from where it stood: each of its steps is safe to repeat.
+      if (req.preflight.change.kind === 'adopt') return await this.runner.runAdopt(req, lease.signal);
       let current = req;
       let swap = req.result?.swap;
       if (!swap) {

@@ -12,6 +12,7 @@ import type { NoticeOutbox } from './outbox';
 import { readBackChange } from './read-back';
 import { recordOfRun, summarizeSwap } from './run-record';
 import type { ChangeRequest, RequestResult } from './types';
+import { AdoptRunner } from './adopt-run';
 
 export class Runner {
   constructor(
@@ -20,7 +21,18 @@ export class Runner {
     readonly leases: Leases,
     /** Passed to licenses.track for group changes. */
     private readonly trackOptions: Pick<TrackOptions, 'pollIntervalMs' | 'timeoutMs'> = {},
-  ) {}
+  ) {
+    this.adopts = new AdoptRunner(ctx, outbox, trackOptions);
+  }
+
+  private readonly adopts: AdoptRunner;
+
+  /** An adopt (adopt-run.ts): group write, processing, then checked waves of removals; also to resume one. */
+  async runAdopt(running: ChangeRequest, signal: AbortSignal): Promise<ChangeRequest> {
+    const end = await this.adopts.run(running, signal);
+    if (!end.state) return (await this.ctx.store.get(running.id).catch(() => undefined)) ?? end.request;
+    return this.finish(end.request, end.state, end.result!, end.detail!);
+  }
 
   /**
    * Re-checks an approved request and either stops it (worse, or the check failed) or starts the
@@ -104,6 +116,7 @@ export class Runner {
         calls: change.assignments.length,
         affectedUsers: change.affectedUsers,
       });
+      if (change.kind === 'adopt') return await this.runAdopt(running, lease.signal);
       let swap: SwapResult;
       let error: string | undefined;
       let recovered = false;

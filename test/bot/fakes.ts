@@ -171,6 +171,7 @@ export function fakeLicenses(): FakeLicenses {
   }) as never;
   f.swap = sinon.stub().rejects(new Error('swap must not be called by the bot')) as never;
   f.track = sinon.stub().rejects(new Error('track must not be called by the bot')) as never;
+  f.adoptCheck = sinon.stub().rejects(new Error('adoptCheck must not be called by the bot')) as never;
   f.reverse = sinon.stub().throws(new Error('reverse must not be called by the bot')) as never;
   f.resolveUser = sinon
     .stub()

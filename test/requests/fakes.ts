@@ -125,6 +125,7 @@ export function fakeLicenses(opts: { preflight?: PreflightResult } = {}): Stubbe
     preflight: sinon.stub().callsFake(async () => structuredClone(pf)),
     swap: sinon.stub().callsFake(async (change: ResolvedChange) => swapResult(change)),
     track: sinon.stub().callsFake(async () => trackingReport()),
+    adoptCheck: sinon.stub().callsFake(async (_c: ResolvedChange, ids: string[]) => ({ ready: ids.map((id) => ({ kind: 'user', id, displayName: id })), kept: [], gone: [] })),
     reverse: sinon.stub().callsFake((change: ResolvedChange): ChangeSpec => ({
       principal: change.kind === 'group' ? { kind: 'group', group: change.principal.id } : { kind: 'users', users: change.assignments.map((a) => a.principal.id) },
       from: change.to.skuId,

@@ -31,7 +31,7 @@ export function runPreflight(input: PreflightInput): PreflightResult {
 
   const ctx: Ctx = {
     input,
-    kind: built.change.kind,
+    kind: built.change.kind as Ctx['kind'],
     sourceId,
     targetId,
     groupId: built.groupId,
