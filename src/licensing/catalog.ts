@@ -4,6 +4,8 @@
 import type { GraphSubscribedSku } from '../graph/types';
 import { LicensingError, type PlanInfo, type PlanSummary, type ServicePlanInfo } from './model';
 import type { ReferenceData } from '../reference/data';
+import { compactName, normalizeName } from './plan-names';
+import { TeamsTwins, teamsMarks } from './teams-twins';
 
 /**
  * Short names admins use, keyed by skuPartNumber (upper case). Only names that clearly point at one
@@ -39,19 +41,8 @@ export const ALIASES: Readonly<Record<string, readonly string[]>> = {
   Microsoft_365_Copilot: ['Copilot', 'M365 Copilot'],
 };
 
-/** Lower case, one space between words, punctuation other than + reduced to spaces. */
-export function normalizeName(s: string): string {
-  return s
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\u2010-\u2015]/g, '-')
-    .replace(/[^a-z0-9+]+/g, ' ')
-    .trim();
-}
-/** Letters and digits only: "m365-e3", "M365E3" and "M365 E3" meet here. */
-function compact(s: string): string {
-  return normalizeName(s).replace(/[^a-z0-9+]/g, '');
-}
+export { normalizeName };
+const compact = compactName;
 
 /** Aliases that follow from the product name: "Microsoft 365 E3" -> "M365 E3", "Microsoft 365 Business Basic" -> "Business Basic". */
 export function deriveAliases(productName: string): string[] {
@@ -80,7 +71,11 @@ const enum Level {
   Published = 2,
   Alias = 3,
   Derived = 4,
-  Compact = 5,
+  /** "E3 no Teams", "M365 E3 zonder Teams": a name of the suite, said without Teams. */
+  Twin = 5,
+  /** The same, answered by the EEA twin when the tenant has that one ("E3 no Teams" in the EEA). */
+  TwinEea = 6,
+  Compact = 7,
 }
 
 interface Keys {
@@ -89,6 +84,8 @@ interface Keys {
   alias: Set<string>; // normalized explicit aliases
   derived: Set<string>;
   compact: Set<string>;
+  /** A "(no Teams)" twin: every name of its suites (and its own) without "no Teams" and "EEA". */
+  twin?: { bases: Set<string>; eea: boolean };
 }
 
 export class Catalog {
@@ -105,6 +102,7 @@ export class Catalog {
     published: Map<string, string[]>,
   ) {
     this.list = plans;
+    const twins = TeamsTwins.from(ref, plans);
     for (const p of plans) {
       this.bySkuId.set(p.skuId.toLowerCase(), p);
       for (const sp of p.servicePlans) {
@@ -120,6 +118,7 @@ export class Catalog {
         alias: new Set(explicit.map(normalizeName)),
         derived: new Set(derived.map(normalizeName)),
         compact: new Set([p.skuPartNumber, ...pub, ...explicit, ...derived].map(compact).filter(Boolean)),
+        ...twinNames(p, pub, twins, ref),
       });
     }
   }
@@ -206,6 +205,7 @@ export class Catalog {
     const upper = raw.toUpperCase();
     const norm = normalizeName(raw);
     const comp = compact(raw);
+    const asked = teamsMarks(raw);
     let best = Infinity;
     let found: PlanInfo[] = [];
     const consider = (level: Level, p: PlanInfo) => {
@@ -219,6 +219,8 @@ export class Catalog {
       else if (k.published.has(norm)) consider(Level.Published, k.plan);
       else if (k.alias.has(norm)) consider(Level.Alias, k.plan);
       else if (k.derived.has(norm)) consider(Level.Derived, k.plan);
+      else if (k.twin && asked.noTeams && k.twin.bases.has(asked.base) && (k.twin.eea === asked.eea || (k.twin.eea && !asked.eea)))
+        consider(k.twin.eea === asked.eea ? Level.Twin : Level.TwinEea, k.plan);
       else if (comp && k.compact.has(comp)) consider(Level.Compact, k.plan);
     }
     return found;
@@ -253,6 +255,19 @@ export class Catalog {
     const refPlan = this.ref.plansById.get(lower) ?? this.ref.plansByName.get(upper);
     return refPlan?.id;
   }
+}
+
+/** Every name of a twin's suites (product names, Microsoft's other spellings, short names) as a base. */
+function twinNames(p: PlanInfo, published: string[], twins: TeamsTwins, ref: ReferenceData): Pick<Keys, 'twin'> {
+  const twin = twins.twin(p.skuId);
+  if (!twin) return {};
+  const names = [...published];
+  for (const suite of twins.suitesOf(p.skuId)) {
+    const refSku = ref.skusById.get(suite.skuId.toLowerCase());
+    const suiteNames = [suite.productName, ...(refSku?.otherNames ?? [])];
+    names.push(...suiteNames, ...(ALIASES[suite.skuPartNumber] ?? ALIASES[suite.skuPartNumber.toUpperCase()] ?? []), ...suiteNames.flatMap(deriveAliases));
+  }
+  return { twin: { bases: new Set(names.map((n) => teamsMarks(n).base).filter(Boolean)), eea: twin.eea } };
 }
 
 /** Services whose presence makes a SKU a suite rather than an add-on. */

@@ -36,7 +36,16 @@ describe('sandbox: the demo tenant (data/demo-tenant.json)', () => {
       ['sanne.devries@contoso.example', 'pieter.bakker@contoso.example', 'fatima.elamrani@contoso.example'],
     );
     const parts = (await skus()).map((s) => s.skuPartNumber).sort();
-    assert.deepEqual(parts, ['ENTERPRISEPACK', 'ENTERPRISEPREMIUM', 'MCOMEETADV', 'PROJECTPROFESSIONAL', 'STANDARDPACK', 'WORKPLACE_ANALYTICS']);
+    assert.deepEqual(parts, [
+      'ENTERPRISEPACK',
+      'ENTERPRISEPREMIUM',
+      'MCOMEETADV',
+      'Microsoft_Teams_Enterprise_New',
+      'Office_365_E1_(no_Teams)',
+      'PROJECTPROFESSIONAL',
+      'STANDARDPACK',
+      'WORKPLACE_ANALYTICS',
+    ]);
   });
 
   it('seats: Sales fits in the free E3 seats, Engineering does not', async () => {
