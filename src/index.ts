@@ -7,6 +7,8 @@ import { openGraph, openStateStore } from './compose';
 import type { GraphConnection } from './graph/connect';
 import { GraphConfigError } from './graph/config';
 import { LicenseService } from './licensing/service';
+import { mayWriteUsageLocation } from './doctor/permissions';
+import { usageLocationWritableFrom } from './doctor/token';
 import { openRequests, requestPolicies, type OpenedRequests } from './requests';
 import { PlanSwitchBot } from './bot/bot';
 import { BotNotifier } from './bot/notifier';
@@ -64,7 +66,11 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
   let requests: OpenedRequests | undefined;
   try {
     // GROUP_POLL_INTERVAL: how often a group's processing is read while a swap is followed.
-    const licenses = new LicenseService(graph.gateway, undefined, config.groupPollIntervalMs ? { pollIntervalMs: config.groupPollIntervalMs } : {});
+    // The usage location fix is offered only when the app's token carries User.ReadWrite.All (or higher).
+    const licenses = new LicenseService(graph.gateway, undefined, {
+      ...(config.groupPollIntervalMs ? { pollIntervalMs: config.groupPollIntervalMs } : {}),
+      usageLocationWritable: usageLocationWritableFrom(() => graph.accessToken(), mayWriteUsageLocation),
+    });
     const tenant = await licenses.tenant();
     // Sandbox: the sandbox tenant is the only one served. Real Graph: MicrosoftAppTenantId.
     const tenantId = config.sandboxMode ? tenant.id : config.bot.appTenantId!;

@@ -94,6 +94,8 @@ export async function licensingErrorCard(turn: Turn, err: LicensingError, spec?:
       });
     }
     case 'INVALID_INPUT':
+      // A usage location that is not a country code: said in the reader's language.
+      if (typeof d.country === 'string') return errorCard(t.usageLocation.badCountry(md(d.country)));
       return errorCard(t.lookup.invalidInput(md(err.message)));
     case 'BLOCKED':
       return errorCard(t.preflight.blocked);

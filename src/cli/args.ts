@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ChangeSpec, PrincipalQuery } from '../licensing/model';
 import type { Lang } from '../i18n';
+import { countryCode } from '../reference/countries';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -41,6 +42,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   lang: { type: 'string' },
   'include-direct': { type: 'boolean' },
+  'set-usage-location': { type: 'string' },
   enable: { type: 'string', multiple: true },
   disable: { type: 'string', multiple: true },
   yes: { type: 'boolean', short: 'y' },
@@ -52,8 +54,8 @@ const OPTIONS = {
 
 /** Which options each command accepts (besides --help, --json and --lang). */
 const ALLOWED: Record<Command, string[]> = {
-  preflight: ['group', 'user', 'users-file', 'from', 'to', 'include-direct', 'enable', 'disable'],
-  swap: ['group', 'user', 'users-file', 'from', 'to', 'include-direct', 'enable', 'disable', 'yes', 'no-wait', 'timeout', 'poll-ms'],
+  preflight: ['group', 'user', 'users-file', 'from', 'to', 'include-direct', 'enable', 'disable', 'set-usage-location'],
+  swap: ['group', 'user', 'users-file', 'from', 'to', 'include-direct', 'enable', 'disable', 'set-usage-location', 'yes', 'no-wait', 'timeout', 'poll-ms'],
   status: ['group', 'user'],
   plans: [],
   doctor: ['group', 'user'],
@@ -136,6 +138,12 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
   const spec: ChangeSpec = { principal: opts.principal, to: v.to.trim() };
   if (v.from && v.from.trim()) spec.from = v.from.trim();
   if (v['include-direct']) spec.includeDirectCopies = true;
+  if (v['set-usage-location'] !== undefined) {
+    const raw = v['set-usage-location'].trim();
+    const code = countryCode(raw);
+    if (!code) throw new UsageError(`--set-usage-location takes a two-letter ISO 3166 country code such as BE or NL (GB for the United Kingdom), not '${raw}'.`);
+    spec.setUsageLocation = { country: code };
+  }
   if (v.enable?.length || v.disable?.length) spec.planOverrides = { ...(v.enable?.length ? { enable: v.enable } : {}), ...(v.disable?.length ? { disable: v.disable } : {}) };
   opts.spec = spec;
   const timeout = positiveNumber('timeout', v.timeout);
@@ -150,7 +158,8 @@ combined assignLicense call (add the new plan and remove the old one at the same
 
 Usage:
   plan-switch preflight (--group NAME|ID | --user UPN|ID | --users-file FILE) [--from PLAN] --to PLAN
-                        [--include-direct] [--enable SERVICE]... [--disable SERVICE]... [--json]
+                        [--include-direct] [--enable SERVICE]... [--disable SERVICE]...
+                        [--set-usage-location COUNTRY] [--json]
   plan-switch swap      ... same as preflight ... [--yes] [--no-wait] [--timeout SECONDS] [--json]
   plan-switch status    (--group NAME|ID | --user UPN|ID) [--json]
   plan-switch plans     [--json]
@@ -174,6 +183,10 @@ Options:
   --to PLAN           Target plan.
   --users-file FILE   One UPN or object id per line; # starts a comment.
   --include-direct    Group change: also swap members' direct copies of the source plan.
+  --set-usage-location COUNTRY
+                      Set this usage location (ISO code: BE, NL...) first for the people of the
+                      change who have none (PATCH /users/{id} before the license calls). Needs the
+                      app permission User.ReadWrite.All (doctor shows it); never changes one set.
   --enable/--disable  Force a service of the target plan on or off (plan name or id); repeatable.
   --json              Machine-readable output: { change, findings, counts } (swap adds result, tracking).
   --lang en|nl        Language of the findings (default en): the same sentences as the bot's cards.

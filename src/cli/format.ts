@@ -36,7 +36,10 @@ export function findingSentence(f: Finding, t: Messages = en): string {
 function finding(f: Finding, t: Messages): string {
   const tag = f.severity === 'block' ? 'BLOCK' : f.severity === 'warn' ? 'WARN ' : 'INFO ';
   const whom = f.principals.length ? `\n         ${f.principals.length > 1 ? `${f.principals.length}: ` : ''}${listNames(f.principals)}` : '';
-  return `  ${tag}  ${findingSentence(f, t)} [${f.code}]${whom}`;
+  // The usage location fix the app may make: the flag that asks for it.
+  const fix = f.code === 'USAGE_LOCATION_MISSING' && f.data?.fix && typeof f.data.fix === 'object' ? (f.data.fix as { country?: unknown }) : undefined;
+  const hint = fix ? `\n         ${t.usageLocation.cliHint(typeof fix.country === 'string' && fix.country ? fix.country : null)}` : '';
+  return `  ${tag}  ${findingSentence(f, t)} [${f.code}]${whom}${hint}`;
 }
 
 export function preflightText(r: PreflightResult, t: Messages = en): string {
@@ -65,6 +68,9 @@ export function preflightText(r: PreflightResult, t: Messages = en): string {
 
 export function swapText(s: SwapResult): string {
   const out: string[] = [];
+  const ul = s.usageLocation;
+  if (ul?.set.length) out.push(`Usage location set to ${ul.country}: ${listNames(ul.set)}`);
+  if (ul?.failed.length) out.push(`Usage location not set: ${listNames(ul.failed.map((o) => o.principal))}`);
   const accepted = s.outcomes.filter((o) => o.status === 'accepted');
   const changed = s.outcomes.filter((o) => o.status === 'changed');
   if (accepted.length) out.push(`Accepted by Entra (processed in the background): ${accepted.map((o) => who(o.principal)).join(', ')}`);

@@ -32,15 +32,21 @@ export const defaultDeps: CliDeps = {
   async open(env, opts) {
     // Loaded on demand: --help and argument errors answer without loading Graph or the sandbox.
     // The CLI's part of the configuration is Graph's (src/config.ts reads it, once).
-    const [{ loadGraphConfig }, { openGraph }, { LicenseService }, { referenceData }] = await Promise.all([
+    const [{ loadGraphConfig }, { openGraph }, { LicenseService }, { referenceData }, { mayWriteUsageLocation }, { usageLocationWritableFrom }] = await Promise.all([
       import('../config'),
       import('../compose'),
       import('../licensing/service'),
       import('../reference/data'),
+      import('../doctor/permissions'),
+      import('../doctor/token'),
     ]);
     const conn = await openGraph(loadGraphConfig(env));
     try {
-      const service = new LicenseService(conn.gateway, referenceData(), { ...(opts.pollMs ? { pollIntervalMs: opts.pollMs } : {}) });
+      const service = new LicenseService(conn.gateway, referenceData(), {
+        ...(opts.pollMs ? { pollIntervalMs: opts.pollMs } : {}),
+        // The usage location fix is offered only when the app's token carries User.ReadWrite.All (or higher).
+        usageLocationWritable: usageLocationWritableFrom(() => conn.accessToken(), mayWriteUsageLocation),
+      });
       return { service, close: () => conn.close() };
     } catch (err) {
       await conn.close();

@@ -46,3 +46,8 @@ export function checkRoles(roles: readonly string[], asked: readonly AskedPermis
 export function extraRoles(roles: readonly string[], asked: readonly AskedPermission[] = ASKED_PERMISSIONS): string[] {
   return roles.filter((r) => !asked.some((a) => same(a.permission, r)));
 }
+
+/** May an app with these roles set users' usage locations (User.ReadWrite.All, or a higher permission)? */
+export function mayWriteUsageLocation(roles: readonly string[]): boolean {
+  return checkRoles(roles).some((p) => p.feature === 'setUsageLocation' && p.granted);
+}

@@ -26,3 +26,15 @@ export function decodeAccessToken(token: string): TokenClaims | undefined {
   const idtyp = str(claims.idtyp);
   return { roles, ...(appId ? { appId } : {}), ...(tenantId ? { tenantId } : {}), ...(idtyp ? { idtyp } : {}) };
 }
+
+/**
+ * The license service's question "may I set usage locations?", answered as doctor reads it: from
+ * the roles claim of the app's access token (a sandbox's token lists its fixture's app.roles). A
+ * token that cannot be had or read is a no: the preflight then names the permission instead.
+ */
+export function usageLocationWritableFrom(accessToken: () => Promise<string>, mayWrite: (roles: readonly string[]) => boolean): () => Promise<boolean> {
+  return async () => {
+    const claims = decodeAccessToken(await accessToken());
+    return !!claims && mayWrite(claims.roles);
+  };
+}

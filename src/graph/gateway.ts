@@ -10,7 +10,8 @@
 //   users.ts    users by id / UPN, many through $batch, prefix search
 //   groups.ts   groups by id / name, processing state, names by id
 //   members.ts  group members through the documented casts (users, nested groups)
-//   writes.ts   assignLicense (user, group, many users) with read-back before any second attempt
+//   writes.ts   assignLicense (user, group, many users) with read-back before any second attempt;
+//               usageLocation (PATCH /users/{id}, one or many through $batch)
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { batchRead, type BatchRequest, type BatchResponse } from './batch';
 import type { GraphStats } from './client';
@@ -116,5 +117,9 @@ export class GraphGateway {
   }
   assignUserLicenses(items: { userId: string; body: AssignLicenseBody }[]): Promise<writes.WriteOutcome[]> {
     return writes.assignUserLicenses(this.http, items);
+  }
+  /** PATCH /users/{id} { usageLocation } for each user (one, or many through $batch); one outcome per id, in order. */
+  setUsageLocations(userIds: string[], country: string): Promise<writes.WriteOutcome[]> {
+    return writes.setUsageLocations(this.http, userIds, country);
   }
 }

@@ -191,6 +191,15 @@ export class GraphHttp {
     }
   }
 
+  /** PATCH (204 No Content on success: resolves to undefined). */
+  async patch<T>(path: string, body: unknown): Promise<T> {
+    try {
+      return (await this.client.api(path).patch(body)) as T;
+    } catch (err) {
+      throw toGraphError(err);
+    }
+  }
+
   /** @odata.nextLink is absolute (and over http the SDK would mangle it): make it a path under the version root. */
   relativeLink(link: string): string {
     if (!/^https?:\/\//i.test(link)) return link;

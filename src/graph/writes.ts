@@ -202,3 +202,87 @@ export async function assignUserLicenses(http: GraphHttp, items: { userId: strin
   }
   return items.map((i) => results.get(i.userId)!);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Usage location (issue 13 part 6): PATCH /users/{id} { usageLocation }, needs User.ReadWrite.All.
+//
+// Unlike assignLicense this write is idempotent (it sets a value, it adds nothing): sending it
+// again after a 429/5xx that may have hidden it changes nothing more, so a transient failure is
+// retried after Retry-After without a re-read. The caller reads the users back afterwards (a read
+// right after the write may come from a replica that has not seen it).
+
+/** PATCH one user's usageLocation; a refusal (403 without the permission, 400 for a bad code) comes back as { ok: false }. */
+export async function setUserUsageLocation(http: GraphHttp, userId: string, country: string): Promise<WriteOutcome> {
+  const path = userPath(userId);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await http.patch(path, { usageLocation: country });
+      return { id: userId, ok: true, verified: false, attempts: attempt };
+    } catch (err) {
+      const e = toGraphError(err);
+      if (!e.transient || attempt >= http.maxAttempts) return { id: userId, ok: false, error: e, attempts: attempt };
+      if (e.status === 429) http.stats.throttled++;
+      http.stats.retries++;
+      await http.policy.sleep(retryDelay(http.policy, attempt, e.retryAfterMs));
+    }
+  }
+}
+
+/** The same for many users through $batch (20 per request); throttled or failed items are sent again on their own. */
+export async function setUsageLocations(http: GraphHttp, userIds: string[], country: string): Promise<WriteOutcome[]> {
+  const unique = [...new Set(userIds)];
+  if (unique.length === 1) {
+    const one = await setUserUsageLocation(http, unique[0]!, country);
+    return userIds.map(() => one);
+  }
+  // Every key is checked before the first write goes out.
+  const urls = new Map(unique.map((id) => [id, userPath(id)]));
+  const results = new Map<string, WriteOutcome>();
+  const attempts = new Map<string, number>();
+  await mapLimit(chunk(unique, http.batchSize), http.concurrency, async (group) => {
+    let pending = group;
+    for (let round = 1; pending.length; round++) {
+      for (const id of pending) attempts.set(id, round);
+      let responses: BatchResponse[];
+      let again: string[] = [];
+      let waitMs = 0;
+      try {
+        responses = await sendBatch(
+          http,
+          pending.map((id) => ({ id, method: 'PATCH', url: urls.get(id)!, body: { usageLocation: country } })),
+        );
+      } catch (err) {
+        const e = toGraphError(err);
+        if (!e.transient || round >= http.maxAttempts) {
+          for (const id of pending) results.set(id, { id, ok: false, error: e, attempts: round });
+          return;
+        }
+        if (e.status === 429) http.stats.throttled++;
+        http.stats.retries += pending.length;
+        await http.policy.sleep(retryDelay(http.policy, round, e.retryAfterMs));
+        continue;
+      }
+      const answered = new Map(responses.map((r) => [r.id, r]));
+      for (const id of pending) {
+        const a = answered.get(id);
+        if (a && a.status >= 200 && a.status < 300) {
+          results.set(id, { id, ok: true, verified: false, attempts: round });
+          continue;
+        }
+        const e = a ? batchError(a.status, a.body, a.headers) : new GraphError(0, 'NoAnswer', 'The batch returned no answer for this request.');
+        if (e.transient && round < http.maxAttempts) {
+          if (e.status === 429) http.stats.throttled++;
+          waitMs = Math.max(waitMs, retryDelay(http.policy, round, e.retryAfterMs));
+          again.push(id);
+        } else results.set(id, { id, ok: false, error: e, attempts: round });
+      }
+      if (again.length) {
+        http.stats.retries += again.length;
+        await http.policy.sleep(waitMs);
+      }
+      pending = again;
+      again = [];
+    }
+  });
+  return userIds.map((id) => results.get(id) ?? { id, ok: false, error: new GraphError(0, 'NoAnswer', 'No answer for this user.'), attempts: attempts.get(id) ?? 0 });
+}

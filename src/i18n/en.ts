@@ -42,6 +42,19 @@ const duration = (ms: number): string => {
   return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
 };
 
+/** A country's name from its ISO code ("BE" -> "Belgium"); the code when unknown. */
+const region = (code: unknown): string => {
+  const c = str(code);
+  if (!c) return '';
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'region' }).of(c.toUpperCase()) ?? c;
+  } catch {
+    return c;
+  }
+};
+/** "Belgium (BE)". */
+const country = (code: unknown): string => (str(code) ? `${region(code)} (${str(code)!.toUpperCase()})` : '');
+
 export const en = {
   lang: 'en' as 'en' | 'nl',
   locale: 'en-US',
@@ -340,7 +353,7 @@ export const en = {
       readGroups: 'read groups, their members and license processing',
       readOrganization: "read the tenant's name and country",
       readPlans: 'read plans and seats (also allowed by Organization.Read.All)',
-      setUsageLocation: 'set a missing usage location before a swap',
+      setUsageLocation: 'allows: setting a missing usage location in a change (offered on the preflight, set before the license writes)',
       installForApprovers: 'install the bot for approvers who never opened it, so they can be messaged',
       progressTotal: 'show "n of about N members" while a big group is read',
     },
@@ -398,6 +411,25 @@ export const en = {
         : `${read.toLocaleString('en-US')} members read`,
     elapsed: (ms: number) => `Still working: ${duration(ms)} so far. This card changes into the answer.`,
     superseded: 'Stopped: a newer command in this chat took over. Nothing was changed.',
+  },
+
+  // Usage location fixed in the change (issue 13 part 6): the offer on the preflight card, the CLI
+  // hint, a bad country code, and what the completion notice says.
+  usageLocation: {
+    setButton: (code: string, n: number) => (n === 1 ? `Set usage location to ${code} for this person first` : `Set usage location to ${code} for these ${n} people first`),
+    setButtonNoCountry: (n: number) => (n === 1 ? 'Set the usage location below for this person first' : `Set the usage location below for these ${n} people first`),
+    countryLabel: 'Usage location to set (ISO country code, two letters)',
+    countryPlaceholder: 'BE',
+    badCountry: (input: string) =>
+      `'${input}' is not a country code: a usage location is a two-letter ISO 3166 code such as BE, NL or DE (GB for the United Kingdom). Nothing was changed.`,
+    needCountry: 'Type the country to set: a two-letter ISO 3166 code such as BE. Nothing was changed.',
+    cliHint: (code: string | null) =>
+      code
+        ? `Add --set-usage-location ${code} (or another country code) to set it as part of this change.`
+        : 'Add --set-usage-location <country code> (e.g. BE) to set it as part of this change.',
+    resultSet: (n: number, code: string) => `Usage location set to ${country(code)} for ${plural(n, 'person', 'people')}`,
+    resultFailed: (n: number) => `Usage location could not be set for ${plural(n, 'person', 'people')}`,
+    undoKeeps: 'An undo leaves the usage locations set.',
   },
 
   findings: {
@@ -501,12 +533,26 @@ export const en = {
         ? `${parts.join('; ').replace(/^./, (c) => c.toUpperCase())}. This can mean loss of service or data.`
         : 'Some services would be lost or downgraded: see the list above.';
     },
-    USAGE_LOCATION_MISSING: (d: D): string =>
-      d.direct
-        ? "No usage location: a license can't be assigned directly without one. Set it in Entra ID first."
-        : str(d.defaultCountry)
-          ? `No usage location: group licensing will use the organization's country, ${str(d.defaultCountryName) ?? str(d.defaultCountry)} (${str(d.defaultCountry)}).`
-          : 'No usage location, and the organization has no country set either: the license may fail. Set usage locations first.',
+    USAGE_LOCATION_MISSING: (d: D): string => {
+      const fix = d.fix && typeof d.fix === 'object' ? (d.fix as { country?: unknown }) : undefined;
+      const needs = str(d.fixNeeds);
+      const offer = fix
+        ? str(fix.country)
+          ? ` Plan Switch can set it to ${country(fix.country)}, the organization's country, or another country, as part of this change.`
+          : ' Plan Switch can set it as part of this change: choose the country.'
+        : needs
+          ? ` With the application permission ${needs} Plan Switch could set it as part of the change (see doctor).`
+          : '';
+      if (d.direct) return `No usage location: a license can't be assigned directly without one.${fix ? offer : ` Set it in Entra ID first.${offer}`}`;
+      return str(d.defaultCountry)
+        ? `No usage location: group licensing will use the organization's country, ${str(d.defaultCountryName) ?? str(d.defaultCountry)} (${str(d.defaultCountry)}).${offer}`
+        : `No usage location, and the organization has no country set either: the license may fail. Set usage locations first.${offer}`;
+    },
+    // Usage location fixed in the change (issue 13 part 6).
+    USAGE_LOCATION_SET: (d: D) =>
+      `Usage location will be set to ${country(d.country)} for ${plural(num(d.count) ?? 0, 'person', 'people')} before the license change, as part of this change. An undo leaves it set.`,
+    USAGE_LOCATION_KEPT: (d: D) =>
+      `The change set the usage location to ${country(d.country)} for ${plural(num(d.count) ?? 0, 'person', 'people')}: this undo leaves it set (Plan Switch never clears a usage location).`,
     GROUP_SYNCED: (d: D): string =>
       d.adopt
         ? "The group is synchronized from on-premises: its membership is managed there, and Plan Switch leaves it alone. That's fine: whoever is a member gets the plan from the group, and someone taken out of the group later loses it, as they no longer hold their own copy."

@@ -42,6 +42,19 @@ const duration = (ms: number): string => {
   return m % 60 ? `${h} uur ${m % 60} min` : `${h} uur`;
 };
 
+/** De naam van een land bij de ISO-code ("BE" -> "België"); de code als die onbekend is. */
+const region = (code: unknown): string => {
+  const c = str(code);
+  if (!c) return '';
+  try {
+    return new Intl.DisplayNames(['nl'], { type: 'region' }).of(c.toUpperCase()) ?? c;
+  } catch {
+    return c;
+  }
+};
+/** "België (BE)". */
+const country = (code: unknown): string => (str(code) ? `${region(code)} (${str(code)!.toUpperCase()})` : '');
+
 export const nl: Messages = {
   lang: 'nl',
   locale: 'nl-NL',
@@ -342,7 +355,7 @@ export const nl: Messages = {
       readGroups: 'groepen, hun leden en de verwerking van groepslicenties lezen',
       readOrganization: 'naam en land van de tenant lezen',
       readPlans: 'licentieplannen en beschikbare licenties lezen (ook toegestaan met Organization.Read.All)',
-      setUsageLocation: 'een ontbrekende gebruikslocatie instellen vóór een wissel',
+      setUsageLocation: 'maakt mogelijk: een ontbrekende gebruikslocatie instellen in een wijziging (aangeboden bij de controle vooraf, ingesteld vóór de licentiewijziging)',
       installForApprovers: 'de bot installeren voor goedkeurders die hem nooit openden, zodat ze berichten krijgen',
       progressTotal: '"n van ongeveer N leden" tonen terwijl een grote groep wordt gelezen',
     },
@@ -401,6 +414,26 @@ export const nl: Messages = {
         : `${read.toLocaleString('nl-NL')} leden gelezen`,
     elapsed: (ms: number) => `Nog bezig: ${duration(ms)} tot nu toe. Deze kaart wordt straks het antwoord.`,
     superseded: 'Gestopt: een nieuwere opdracht in deze chat heeft het overgenomen. Er is niets gewijzigd.',
+  },
+
+  // Gebruikslocatie in dezelfde wijziging instellen (issue 13 deel 6).
+  usageLocation: {
+    setButton: (code: string, n: number) =>
+      n === 1 ? `Eerst de gebruikslocatie van deze persoon op ${code} zetten` : `Eerst de gebruikslocatie van deze ${n} personen op ${code} zetten`,
+    setButtonNoCountry: (n: number) =>
+      n === 1 ? 'Eerst de gebruikslocatie hieronder instellen voor deze persoon' : `Eerst de gebruikslocatie hieronder instellen voor deze ${n} personen`,
+    countryLabel: 'In te stellen gebruikslocatie (ISO-landcode, twee letters)',
+    countryPlaceholder: 'BE',
+    badCountry: (input: string) =>
+      `'${input}' is geen landcode: een gebruikslocatie is een ISO 3166-code van twee letters, zoals BE, NL of DE (GB voor het Verenigd Koninkrijk). Er is niets gewijzigd.`,
+    needCountry: 'Typ het land dat moet worden ingesteld: een ISO 3166-code van twee letters, zoals BE. Er is niets gewijzigd.',
+    cliHint: (code: string | null) =>
+      code
+        ? `Voeg --set-usage-location ${code} (of een andere landcode) toe om die in deze wijziging in te stellen.`
+        : 'Voeg --set-usage-location <landcode> (bijv. BE) toe om die in deze wijziging in te stellen.',
+    resultSet: (n: number, code: string) => `Gebruikslocatie ingesteld op ${country(code)} voor ${plural(n, 'persoon', 'personen')}`,
+    resultFailed: (n: number) => `Gebruikslocatie kon niet worden ingesteld voor ${plural(n, 'persoon', 'personen')}`,
+    undoKeeps: 'Ongedaan maken laat de gebruikslocaties staan.',
   },
 
   findings: {
@@ -507,12 +540,27 @@ export const nl: Messages = {
         ? `${parts.join('; ').replace(/^./, (c) => c.toUpperCase())}. Dit kan leiden tot verlies van service of gegevens.`
         : 'Sommige services gaan verloren of worden kleiner: zie de lijst hierboven.';
     },
-    USAGE_LOCATION_MISSING: (d: D) =>
-      d.direct
-        ? 'Geen gebruikslocatie: zonder gebruikslocatie kan een licentie niet rechtstreeks worden toegewezen. Stel die eerst in Entra ID in.'
-        : str(d.defaultCountry)
-          ? `Geen gebruikslocatie: groepslicenties gebruiken het land van de organisatie, ${str(d.defaultCountryName) ?? str(d.defaultCountry)} (${str(d.defaultCountry)}).`
-          : 'Geen gebruikslocatie, en de organisatie heeft ook geen land ingesteld: de licentie kan mislukken. Stel eerst gebruikslocaties in.',
+    USAGE_LOCATION_MISSING: (d: D) => {
+      const fix = d.fix && typeof d.fix === 'object' ? (d.fix as { country?: unknown }) : undefined;
+      const needs = str(d.fixNeeds);
+      const offer = fix
+        ? str(fix.country)
+          ? ` Plan Switch kan die in deze wijziging instellen op ${country(fix.country)}, het land van de organisatie, of op een ander land.`
+          : ' Plan Switch kan die in deze wijziging instellen: kies het land.'
+        : needs
+          ? ` Met de toepassingsmachtiging ${needs} kan Plan Switch die in de wijziging instellen (zie diagnose).`
+          : '';
+      if (d.direct)
+        return `Geen gebruikslocatie: zonder gebruikslocatie kan een licentie niet rechtstreeks worden toegewezen.${fix ? offer : ` Stel die eerst in Entra ID in.${offer}`}`;
+      return str(d.defaultCountry)
+        ? `Geen gebruikslocatie: groepslicenties gebruiken het land van de organisatie, ${region(d.defaultCountry)} (${str(d.defaultCountry)}).${offer}`
+        : `Geen gebruikslocatie, en de organisatie heeft ook geen land ingesteld: de licentie kan mislukken. Stel eerst gebruikslocaties in.${offer}`;
+    },
+    // Gebruikslocatie in dezelfde wijziging instellen (issue 13 deel 6).
+    USAGE_LOCATION_SET: (d: D) =>
+      `De gebruikslocatie wordt vóór de licentiewijziging ingesteld op ${country(d.country)} voor ${plural(num(d.count) ?? 0, 'persoon', 'personen')}, als deel van deze wijziging. Ongedaan maken laat die staan.`,
+    USAGE_LOCATION_KEPT: (d: D) =>
+      `De wijziging heeft de gebruikslocatie ingesteld op ${country(d.country)} voor ${plural(num(d.count) ?? 0, 'persoon', 'personen')}: dit ongedaan maken laat die staan (Plan Switch maakt een gebruikslocatie nooit leeg).`,
     GROUP_SYNCED: (d: D) =>
       d.adopt
         ? 'De groep wordt on-premises beheerd en gesynchroniseerd: het lidmaatschap wordt daar beheerd, en Plan Switch laat het zoals het is. Dat is prima: wie lid is, krijgt het licentieplan via de groep, en wie later uit de groep gaat, verliest het, want die heeft geen eigen licentie meer.'

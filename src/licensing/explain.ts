@@ -79,3 +79,19 @@ export function explainMemberError(error: string): string {
       return 'Entra could not apply the license for a reason it does not name. Check the user in the Entra admin center (Licenses) and reprocess the user.';
   }
 }
+
+/** A refused PATCH of a user's usage location (Graph code + message) explained for an admin. */
+export function explainUsageLocationError(graphCode: string, graphMessage: string): string {
+  const text = `${graphCode ?? ''} ${graphMessage ?? ''}`.toLowerCase();
+  if (/authorization_requestdenied|insufficient privileges|forbidden|\b403\b/.test(text)) {
+    return 'The usage location could not be set: the app needs the User.ReadWrite.All permission with admin consent (see doctor). The license was not changed; set the usage location in Entra ID, or grant the permission, and run the change again.';
+  }
+  if (/usagelocation|usage location|invalid value/.test(text)) {
+    return 'Microsoft Graph did not accept the usage location (not a country it knows). The license was not changed; choose another country and run the change again.';
+  }
+  if (/request_resourcenotfound|not ?found|does not exist|\b404\b/.test(text)) {
+    return 'The user no longer exists (or is not visible yet), so the usage location could not be set. The license was not changed.';
+  }
+  const detail = (graphMessage ?? '').trim() || (graphCode ?? '').trim() || 'no details';
+  return `The usage location could not be set (${detail}). The license was not changed; set it in Entra ID and run the change again.`;
+}

@@ -31,6 +31,9 @@ export const FINDING_CODES = [
   'ADOPT_SERVICES_NOT_COVERED',
   'ADOPT_NEW_SEATS',
   'ADOPT_GROUP_COPY_CONFLICT',
+  // usage location fixed in the change (issue 13 part 6)
+  'USAGE_LOCATION_SET',
+  'USAGE_LOCATION_KEPT',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -84,6 +87,18 @@ export interface ChangeSpec {
    * accepted by the admin (removed anyway).
    */
   adopt?: { acceptLoss?: string[] };
+  /**
+   * Set this usage location (ISO 3166-1 alpha-2) on the people of the change who have none, with
+   * PATCH /users/{id} before the license writes (needs User.ReadWrite.All). `userIds`: exactly
+   * whom (a request pins them from its preflight, so the approval covers those people only);
+   * absent: everyone in the change without one at the check. People who have one are never changed.
+   */
+  setUsageLocation?: { country: string; userIds?: string[] };
+  /**
+   * Undo of a change that set usage locations (set by reverse()): the undo leaves them set. Shown
+   * on the preflight (USAGE_LOCATION_KEPT); changes nothing else.
+   */
+  usageLocationKept?: { country: string; users: PrincipalRef[] };
 }
 
 export interface ServicePlanInfo {
@@ -142,6 +157,8 @@ export interface ResolvedChange {
   servicesUpgraded?: string[];
   servicesDowngraded?: string[];
   includeDirectCopies: boolean;
+  /** People whose usage location is set (PATCH /users/{id}) before the license writes, and to what. */
+  setUsageLocation?: { country: string; users: PrincipalRef[] };
   /** Adopt changes only: what the group gets and whose direct copies go (from = to = the plan). */
   adopt?: AdoptPlan;
 }
@@ -214,6 +231,8 @@ export interface SwapOutcome {
 
 export interface SwapResult {
   kind: ResolvedChange['kind'];
+  /** The usage locations written before the license calls: whose was set, whose could not be. */
+  usageLocation?: { country: string; set: PrincipalRef[]; failed: SwapOutcome[] };
   outcomes: SwapOutcome[];
   changed: PrincipalRef[];
   failed: SwapOutcome[];

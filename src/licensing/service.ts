@@ -6,7 +6,7 @@ import { GraphError } from '../graph/errors';
 import { UNSAFE_KEY, type GraphGateway, type WriteOutcome } from '../graph/gateway';
 import type { GraphUser } from '../graph/types';
 import { Catalog } from './catalog';
-import { explainAssignError } from './explain';
+import { explainAssignError, explainUsageLocationError } from './explain';
 import {
   LicensingError,
   type Assignment,
@@ -38,6 +38,7 @@ import { GUID_RE } from '../guid';
 import { reverseSpec } from './swap-plan';
 import { evaluateGroupOutcome, isProcessingFinished, unprocessedMembers, userShowsChange } from './tracking';
 import { explainMemberError } from './explain';
+import { countryCode } from '../reference/countries';
 
 export interface LicenseServiceOptions {
   /**
@@ -50,7 +51,16 @@ export interface LicenseServiceOptions {
   trackTimeoutMs?: number;
   /** Reuse /subscribedSkus for this long across calls. Default 0: read once per call. */
   skuCacheMs?: number;
+  /**
+   * May the app write users' usage locations (User.ReadWrite.All or higher in its token's roles)?
+   * The entry points answer it from the access token (src/doctor/token.ts); absent: no, and the
+   * preflight names the permission instead of offering the fix. Asked at most once a minute.
+   */
+  usageLocationWritable?: () => Promise<boolean>;
 }
+
+/** How long the answer of usageLocationWritable is reused (a token lives an hour; consent can change). */
+const PERMISSION_CACHE_MS = 60_000;
 
 const DEFAULT_TRACK_TIMEOUT_MS = 60 * 60_000;
 /**
@@ -95,7 +105,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Stable text of a change, to recognise one that a preflight of this service found blocked. */
 function fingerprint(change: ResolvedChange): string {
-  return JSON.stringify([change.kind, change.principal.id, change.from.skuId, change.to.skuId, change.assignments]);
+  return JSON.stringify([change.kind, change.principal.id, change.from.skuId, change.to.skuId, change.assignments, change.setUsageLocation ?? null]);
 }
 
 export function graphFailure(err: unknown): LicensingError {
@@ -121,6 +131,8 @@ export class LicenseService implements LicensePort {
   /** When the swap of a change started, for track()'s "updated after the change", and who was changed. */
   private readonly swapStarted = new Map<string, string>();
   private readonly swapChanged = new Map<string, Set<string>>();
+  private readonly writableProbe: (() => Promise<boolean>) | undefined;
+  private writable?: { at: number; answer: Promise<boolean> };
 
   constructor(
     readonly gateway: GraphGateway,
@@ -131,6 +143,21 @@ export class LicenseService implements LicensePort {
     this.trackTimeoutMs = Math.max(0, opts.trackTimeoutMs ?? DEFAULT_TRACK_TIMEOUT_MS);
     this.skuCacheMs = Math.max(0, opts.skuCacheMs ?? 0);
     this.reader = new SnapshotReader(gateway, ref, () => this.tenantContext());
+    this.writableProbe = opts.usageLocationWritable;
+  }
+
+  /** Whether the app may set usage locations (cached for a minute; a failed probe reads as no). */
+  usageLocationWritable(): Promise<boolean> {
+    const probe = this.writableProbe;
+    if (!probe) return Promise.resolve(false);
+    const now = Date.now();
+    if (this.writable && now - this.writable.at < PERMISSION_CACHE_MS) return this.writable.answer;
+    const answer = probe().then(
+      (yes) => yes === true,
+      () => false,
+    );
+    this.writable = { at: now, answer };
+    return answer;
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -269,7 +296,31 @@ export class LicenseService implements LicensePort {
 
   preflight(spec: ChangeSpec, opts: PreflightOptions = {}): Promise<PreflightResult> {
     return this.guard(async () => {
-      const result = spec?.adopt ? runAdoptPreflight(await this.reader.adoptInput(spec, opts)) : runPreflight(await this.reader.preflightInput(spec, opts));
+      const fix = spec?.setUsageLocation;
+      if (fix !== undefined) {
+        // A usage location that Graph would refuse is refused here, before anything is read or written.
+        const raw = fix && typeof fix === 'object' ? (fix as { country?: unknown }).country : undefined;
+        const code = countryCode(raw);
+        if (!code) {
+          const shown = typeof raw === 'string' ? raw.trim().slice(0, 40) : '';
+          throw new LicensingError('INVALID_INPUT', `'${shown}' is not a two-letter ISO 3166 country code (such as BE or NL): no usage location can be set to it.`, {
+            country: shown,
+          });
+        }
+        const ids = (fix as { userIds?: unknown }).userIds;
+        if (ids !== undefined && (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string'))) {
+          throw new LicensingError('INVALID_INPUT', 'The people whose usage location is to be set must be a list of user ids.');
+        }
+        spec = { ...spec, setUsageLocation: { ...fix, country: code } };
+      }
+      let result: PreflightResult;
+      if (spec?.adopt) result = runAdoptPreflight(await this.reader.adoptInput(spec, opts));
+      else {
+        const writable = this.usageLocationWritable();
+        const input = await this.reader.preflightInput(spec, opts);
+        input.usageLocationWritable = await writable;
+        result = runPreflight(input);
+      }
       const fp = fingerprint(result.change);
       if (result.blocked) {
         if (this.blocked.size >= 500) this.blocked.delete(this.blocked.values().next().value!);
@@ -348,6 +399,52 @@ export class LicenseService implements LicensePort {
       return;
     }
     if (change.kind !== 'group' && change.assignments.some((a) => a.principal.kind !== 'user')) throw bad('a user change can only assign users');
+    const fix = change.setUsageLocation;
+    if (fix !== undefined) {
+      if (!fix || !countryCode(fix.country)) throw bad(`'${String(fix?.country ?? '')}' is not a country code for a usage location`);
+      if (!Array.isArray(fix.users) || fix.users.some((p) => !p?.id || p.kind !== 'user')) throw bad('the usage locations to set name no users');
+    }
+  }
+
+  /**
+   * PATCH the usage location of the people the change sets it for, then read them back until each
+   * shows it (a replica behind the write would make the license call fail as "invalid usage
+   * location"). Only people this run writes licenses for: a run of some waves carries only their
+   * assignments, and a group's write reaches every member. Never throws for a refused write: the
+   * people it failed for come back in `failed` (their license call is then not made).
+   */
+  private async writeUsageLocations(change: ResolvedChange, signal?: AbortSignal): Promise<SwapResult['usageLocation']> {
+    const fix = change.setUsageLocation;
+    if (!fix?.users?.length) return undefined;
+    const country = countryCode(fix.country)!;
+    const group = change.assignments.some((a) => a.principal.kind === 'group');
+    const inRun = new Set(change.assignments.filter((a) => a.principal.kind === 'user').map((a) => a.principal.id.toLowerCase()));
+    const users = fix.users.filter((p) => group || inRun.has(p.id.toLowerCase()));
+    if (!users.length) return undefined;
+    const written = await this.gateway.setUsageLocations(
+      users.map((p) => p.id),
+      country,
+    );
+    const set: PrincipalRef[] = [];
+    const failed: SwapOutcome[] = [];
+    users.forEach((p, i) => {
+      const w = written[i]!;
+      if (w.ok) set.push(p);
+      else
+        failed.push({ principal: p, status: 'failed', reason: explainUsageLocationError(w.error.code, w.error.message), graphCode: w.error.code, graphMessage: w.error.message });
+    });
+    // Read back until every write shows (a few times, as for the license states).
+    let behind = set.map((p) => p.id);
+    for (let attempt = 1; behind.length && attempt <= STALE_READ_ATTEMPTS && !signal?.aborted; attempt++) {
+      try {
+        const { byQuery } = await this.gateway.getUsers(behind, 'id,usageLocation');
+        behind = behind.filter((id) => (byQuery.get(id)?.usageLocation ?? '').toUpperCase() !== country);
+      } catch {
+        break; // the writes were accepted; the license calls say whether they took
+      }
+      if (behind.length && attempt < STALE_READ_ATTEMPTS) await sleep(staleReadDelay(attempt), signal);
+    }
+    return { country, set, failed };
   }
 
   swap(change: ResolvedChange): Promise<SwapResult> {
@@ -360,6 +457,10 @@ export class LicenseService implements LicensePort {
       const startedAt = new Date().toISOString();
       this.swapStarted.set(fp, startedAt);
       if (this.swapStarted.size > 500) this.swapStarted.delete(this.swapStarted.keys().next().value!);
+
+      // Usage locations first: a direct license call fails without one.
+      const usageLocation = await this.writeUsageLocations(change);
+      const noLocation = new Map((usageLocation?.failed ?? []).map((o) => [o.principal.id.toLowerCase(), o]));
 
       const outcomes: SwapOutcome[] = [];
       const toOutcome = (a: Assignment, w: WriteOutcome): SwapOutcome => {
@@ -387,7 +488,15 @@ export class LicenseService implements LicensePort {
         }
         let j = i;
         while (j < change.assignments.length && change.assignments[j]!.principal.kind === 'user') j++;
-        const run = change.assignments.slice(i, j);
+        const all = change.assignments.slice(i, j);
+        // Whose usage location could not be set gets no license call: it would fail the same way.
+        const skipped = (x: Assignment) => x.addLicenses.length > 0 && noLocation.has(x.principal.id.toLowerCase());
+        const run = all.filter((x) => !skipped(x));
+        for (const x of all) if (skipped(x)) outcomes.push({ ...noLocation.get(x.principal.id.toLowerCase())!, principal: x.principal });
+        if (!run.length) {
+          i = j;
+          continue;
+        }
         const written =
           run.length === 1
             ? [await this.gateway.assignUserLicense(run[0]!.principal.id, body(run[0]!))]
@@ -400,6 +509,7 @@ export class LicenseService implements LicensePort {
       if (this.swapChanged.size > 500) this.swapChanged.delete(this.swapChanged.keys().next().value!);
       return {
         kind: change.kind,
+        ...(usageLocation ? { usageLocation } : {}),
         outcomes,
         changed: outcomes.filter((o) => o.status !== 'failed').map((o) => o.principal),
         failed,

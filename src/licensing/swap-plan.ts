@@ -215,5 +215,8 @@ export function reverseSpec(change: ResolvedChange): ChangeSpec {
     const swapped = users.filter((a) => a.addLicenses.length).map((a) => a.principal);
     if (removed.length || swapped.length) spec.directCopiesNotRestored = { removed, swapped };
   }
+  // Usage locations the change set stay set: the undo says so and writes none.
+  const set = change.setUsageLocation;
+  if (set?.users?.length) spec.usageLocationKept = { country: set.country, users: set.users.map((p) => ({ ...p })) };
   return spec;
 }

@@ -45,6 +45,10 @@ export class RequestActions {
     if (preflight.blocked) {
       return refuse('blocked', 'The preflight found blocking problems; fix them before asking for approval.', undefined, preflight);
     }
+    // Usage locations: the approval covers exactly the people the requester saw them set for
+    // (someone found without one later blocks the re-check at approval instead of being changed).
+    const fix = preflight.change.setUsageLocation;
+    if (spec.setUsageLocation && fix) spec = { ...spec, setUsageLocation: { country: fix.country, userIds: fix.users.map((p) => p.id) } };
     // Asked again for the same change while it waits: the same request, approvers not asked twice.
     const same = await findDuplicatePending(this.ctx.store, actor, preflight.change, { now: this.ctx.now(), ...(extra.undoOf ? { undoOf: extra.undoOf } : {}) });
     if (same) return { ok: true, request: same };

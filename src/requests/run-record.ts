@@ -21,8 +21,19 @@ export function finalState(swap: SwapResult, tracking?: TrackingReport, tracking
 
 /** The audit detail of a swap: counts and what Graph answered, per call. */
 export function summarizeSwap(swap: SwapResult): Record<string, unknown> {
+  const ul = swap.usageLocation;
   return {
     kind: swap.kind,
+    // Whose usage location the change set (PATCH /users/{id}), and whose it could not.
+    ...(ul
+      ? {
+          usageLocation: {
+            country: ul.country,
+            set: ul.set.map((p) => ({ id: p.id, displayName: p.displayName })),
+            failed: ul.failed.map((o) => ({ id: o.principal.id, displayName: o.principal.displayName, graphCode: o.graphCode ?? null })),
+          },
+        }
+      : {}),
     changed: swap.changed.length,
     failed: swap.failed.length,
     startedAt: swap.startedAt,

@@ -115,6 +115,7 @@ export class Runner {
         to: change.to,
         calls: change.assignments.length,
         affectedUsers: change.affectedUsers,
+        ...(change.setUsageLocation ? { setUsageLocation: { country: change.setUsageLocation.country, users: change.setUsageLocation.users.length } } : {}),
       });
       if (change.kind === 'adopt') return await this.runAdopt(running, lease.signal);
       let swap: SwapResult;

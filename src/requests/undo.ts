@@ -9,9 +9,14 @@ const UNDOABLE: readonly RequestState[] = ['completed', 'partial'];
 
 /** The change as it ran, limited to what actually changed (for undo of a partial run). */
 export function changeThatRan(r: ChangeRequest): ResolvedChange {
-  const change = r.preflight.change;
+  let change = r.preflight.change;
   const swap = r.result?.swap;
   if (!swap) return change;
+  // The usage locations it did set (the undo says they stay set).
+  if (change.setUsageLocation && swap.usageLocation) {
+    const { setUsageLocation: _planned, ...rest } = change;
+    change = swap.usageLocation.set.length ? { ...rest, setUsageLocation: { country: swap.usageLocation.country, users: swap.usageLocation.set } } : rest;
+  }
   const ok = new Set(swap.outcomes.filter((o) => o.status !== 'failed').map((o) => `${o.principal.kind}:${o.principal.id.toLowerCase()}`));
   const assignments = change.assignments.filter((a) => ok.has(`${a.principal.kind}:${a.principal.id.toLowerCase()}`));
   if (assignments.length === change.assignments.length) return change;

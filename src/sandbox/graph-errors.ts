@@ -56,6 +56,12 @@ export const errors = {
   groupLacksLicense: () => bad('Group does not have a corresponding license.'),
   groupNotSecurity: () => bad('Licenses can only be assigned to security-enabled groups.'),
 
+  // PATCH /users/{id}
+  invalidPropertyValue: (prop: string) => bad(`Invalid value specified for property '${prop}' of resource 'User'.`),
+  readOnlyProperty: (prop: string) => bad(`Property '${prop}' is read-only and cannot be set.`),
+  undeclaredProperty: (prop: string) => new GraphError(400, 'BadRequest', `Property '${prop}' does not exist as a declared property or extension property.`),
+  notModelled: (prop: string) => new GraphError(400, 'BadRequest', `The sandbox tenant does not model writing the user property '${prop}' (docs/tenant-fixture.md).`),
+
   // OData
   pageSize: (raw: string) => new GraphError(400, 'Request_UnsupportedQuery', `Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`),
   searchNeedsConsistency: () =>

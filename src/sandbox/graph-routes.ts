@@ -17,8 +17,10 @@ import {
   userJson,
   userJsonText,
   userQuerySupport,
+  USER_PROPERTIES,
   type ObjectKind,
 } from './resources';
+import { countryCode } from '../reference/countries';
 import type { GroupRec, LicenseChange, Tenant, UserRec } from './tenant';
 
 export interface GraphRequest {
@@ -152,6 +154,10 @@ function usersRoute(tenant: Tenant, req: GraphRequest, segs: string[], lower: st
   const user = tenant.user(segs[1]);
   if (!user) throw errors.notFound(segs[1]);
   if (segs.length === 2) {
+    if (m === 'PATCH') {
+      tenant.updateUser(user, userPatch(req));
+      return { status: 204, headers: {} };
+    }
     if (m !== 'GET') throw errors.methodNotAllowed();
     const select = resolveSelect(parseSelect(req.url.searchParams), 'user');
     return json(200, { '@odata.context': `${ctx}users/$entity`, ...userJson(user, tenant, select) });
@@ -251,6 +257,46 @@ function list<T>(
   );
   res.items = Math.max(0, Math.min(matching.length, q.offset + q.top) - q.offset);
   return res;
+}
+
+/** What PATCH /users/{id} may change in the sandbox (Graph has more; the sandbox models these). */
+const USER_WRITABLE = new Set(['usageLocation', 'displayName', 'department', 'accountEnabled']);
+/** Properties Graph computes itself: setting them is refused. */
+const USER_READ_ONLY = new Set(['id', 'assignedLicenses', 'licenseAssignmentStates', 'assignedPlans', 'provisionedPlans']);
+
+/**
+ * A PATCH /users/{id} body, checked as strictly as Graph: a JSON object of known, writable
+ * properties with values of their type; usageLocation an ISO 3166-1 alpha-2 country code (not
+ * nullable). Every property is checked before anything is changed (all or nothing).
+ */
+function userPatch(req: GraphRequest): Parameters<Tenant['updateUser']>[1] {
+  if (req.malformed) throw errors.malformedJson();
+  const body = req.body;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw errors.invalidBody('expected a JSON object with the properties to change.');
+  const out: Parameters<Tenant['updateUser']>[1] = {};
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (key.startsWith('@odata.')) continue;
+    if (USER_READ_ONLY.has(key)) throw errors.readOnlyProperty(key);
+    if (!USER_PROPERTIES.has(key)) throw errors.undeclaredProperty(key);
+    if (!USER_WRITABLE.has(key)) throw errors.notModelled(key);
+    if (key === 'usageLocation') {
+      // Not nullable; an upper-case ISO code (the product sends upper case; how Graph treats "be" is not documented, so it is refused).
+      const code = typeof value === 'string' && /^[A-Z]{2}$/.test(value) ? countryCode(value) : undefined;
+      if (!code) throw errors.invalidPropertyValue('usageLocation');
+      out.usageLocation = code;
+    } else if (key === 'displayName') {
+      if (typeof value !== 'string' || !value.trim()) throw errors.invalidPropertyValue('displayName');
+      out.displayName = value;
+    } else if (key === 'department') {
+      if (value !== null && typeof value !== 'string') throw errors.invalidPropertyValue('department');
+      out.department = value;
+    } else if (key === 'accountEnabled') {
+      if (typeof value !== 'boolean') throw errors.invalidPropertyValue('accountEnabled');
+      out.accountEnabled = value;
+    }
+  }
+  if (!Object.keys(out).length) throw errors.invalidBody('no property to change.');
+  return out;
 }
 
 /** The assignLicense body: both lists required (Graph refuses a missing removeLicenses), GUIDs only. */

@@ -24,7 +24,7 @@ const USER_FIELDS: Record<string, Field<UserRec>> = {
   mobilePhone: () => null,
   officeLocation: () => null,
   preferredLanguage: () => null,
-  usageLocation: (u) => u.usageLocation,
+  usageLocation: (u, t) => t.readUsageLocation(u),
   accountEnabled: (u) => u.accountEnabled,
   department: (u) => u.department,
   userType: () => 'Member',
@@ -41,6 +41,8 @@ const USER_FIELDS: Record<string, Field<UserRec>> = {
       state: s.state,
     })),
 };
+/** Every user property the sandbox knows (for PATCH: a name outside these is not a property of user). */
+export const USER_PROPERTIES: ReadonlySet<string> = new Set(Object.keys(USER_FIELDS));
 /** Without $select: Graph's default user properties (v1.0). */
 const USER_DEFAULT = ['id', 'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName'];
 

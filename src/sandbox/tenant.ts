@@ -42,6 +42,8 @@ export interface UserRec {
   memberOf: GroupRec[];
   /** Earlier versions of `states` still shown to reads (replication lag), oldest first. */
   past?: { visibleUntil: number; states: LicenseState[] }[];
+  /** Earlier usage locations still shown to reads (replication lag), oldest first. */
+  pastLocation?: { visibleUntil: number; value: string | null }[];
 }
 
 /** What a read of a group sees of its licensing. */
@@ -189,6 +191,33 @@ export class Tenant {
       return user.states;
     }
     return past[0]!.states;
+  }
+
+  /** The usage location a read sees now: the current one, or an earlier one within the replication lag. */
+  readUsageLocation(user: UserRec, now = Date.now()): string | null {
+    const past = user.pastLocation;
+    if (!past) return user.usageLocation;
+    while (past.length && past[0]!.visibleUntil <= now) past.shift();
+    if (!past.length) {
+      user.pastLocation = undefined;
+      return user.usageLocation;
+    }
+    return past[0]!.value;
+  }
+
+  /**
+   * PATCH /users/{id}: the properties the sandbox models. The license logic sees a new usage
+   * location at once; reads see the old one for behavior.replicationLagMs.
+   */
+  updateUser(user: UserRec, patch: { usageLocation?: string; displayName?: string; department?: string | null; accountEnabled?: boolean }): void {
+    if (patch.usageLocation !== undefined && patch.usageLocation !== user.usageLocation) {
+      const lag = this.behavior.replicationLagMs;
+      if (lag > 0) (user.pastLocation ??= []).push({ visibleUntil: Date.now() + lag, value: user.usageLocation });
+      user.usageLocation = patch.usageLocation;
+    }
+    if (patch.displayName !== undefined) user.displayName = patch.displayName;
+    if (patch.department !== undefined) user.department = patch.department;
+    if (patch.accountEnabled !== undefined) user.accountEnabled = patch.accountEnabled;
   }
 
   /** A group's licenses and processing state as a read sees them now. */

@@ -20,6 +20,8 @@ export const SpecData = z.object({
   from: PlanName.optional(),
   to: PlanName,
   includeDirectCopies: z.boolean().optional(),
+  // Usage location fixed in the change: the country only (whom is pinned when the request is made).
+  setUsageLocation: z.object({ country: z.string().trim().max(40) }).optional(),
 });
 export type SpecData = z.infer<typeof SpecData>;
 
@@ -43,7 +45,11 @@ export const PickedPrincipal = z
 
 export const ActionData = {
   // `to` comes from the guided card's input and may be empty: the handler asks again.
-  preflight: SpecData.extend({ to: z.string().trim().max(200).optional() }),
+  preflight: SpecData.extend({
+    to: z.string().trim().max(200).optional(),
+    /** The preflight card's usage location input (the country the admin typed over the offered one). */
+    usageLocationCountry: z.string().trim().max(40).optional(),
+  }),
   request: z.object({ spec: SpecData }),
   approve: z.object({ requestId: RequestId, version: Version, reason: Reason }),
   run: z.object({ requestId: RequestId, version: Version, reason: Reason }),
@@ -70,6 +76,7 @@ export function specFromData(d: SpecData): ChangeSpec {
     ...(d.from ? { from: d.from } : {}),
     to: d.to,
     ...(d.includeDirectCopies ? { includeDirectCopies: true } : {}),
+    ...(d.setUsageLocation ? { setUsageLocation: { country: d.setUsageLocation.country } } : {}),
   };
 }
 
@@ -80,5 +87,6 @@ export function specToData(spec: ChangeSpec): SpecData {
     ...(spec.from ? { from: spec.from } : {}),
     to: spec.to,
     ...(spec.includeDirectCopies ? { includeDirectCopies: true } : {}),
+    ...(spec.setUsageLocation ? { setUsageLocation: { country: spec.setUsageLocation.country } } : {}),
   };
 }

@@ -4,6 +4,8 @@ import { guideTargetCard } from '../cards/guide';
 import { errorCard } from '../cards/notice';
 import { preflightOrExplain } from '../error-card';
 import { specFromData } from './data';
+import { md } from '../cards/render';
+import { countryCode } from '../../reference/countries';
 import type { ActionHandler } from './types';
 
 export const preflight: ActionHandler<'preflight'> = async (turn, data) => {
@@ -13,5 +15,14 @@ export const preflight: ActionHandler<'preflight'> = async (turn, data) => {
     const [status, plans, from] = await Promise.all([turn.deps.licenses.status(data.principal), turn.deps.licenses.listPlans(), turn.deps.licenses.resolvePlan(data.from)]);
     return cardResponse(guideTargetCard(turn.t, status.principal, from, plans, turn.t.guide.needTarget));
   }
-  return cardResponse(await preflightOrExplain(turn, specFromData({ ...data, to: data.to })));
+  const spec = specFromData({ ...data, to: data.to });
+  if (data.setUsageLocation) {
+    // The usage location fix: the country typed on the card wins over the one the button offered.
+    const typed = data.usageLocationCountry?.trim() || data.setUsageLocation.country.trim();
+    if (!typed) return cardResponse(errorCard(turn.t.usageLocation.needCountry));
+    const code = countryCode(typed);
+    if (!code) return cardResponse(errorCard(turn.t.usageLocation.badCountry(md(typed))));
+    spec.setUsageLocation = { country: code };
+  }
+  return cardResponse(await preflightOrExplain(turn, spec));
 };

@@ -21,7 +21,21 @@ export interface PreflightView {
   noFindings: string;
   /** Per severity: a heading with its sign (default colour) in a Container of the severity's style. */
   groups: { title: string; style: ContainerStyle; items: { text: string; principals: string }[] }[];
+  /** The usage location fix: the country to set, editable (shown with its button only when the app may set it). */
+  usageLocation: { show: boolean; label: string; value: string; placeholder: string };
   actions: CardAction[];
+}
+
+/**
+ * The usage location fix the preflight offers (the app may write usage locations): how many people
+ * still lack one and the country offered (the organization's, or null when it has none).
+ */
+export function usageLocationOffer(result: PreflightResult): { people: number; country: string | null } | undefined {
+  const missing = result.findings.filter((f) => f.code === 'USAGE_LOCATION_MISSING' && f.data?.fix && typeof f.data.fix === 'object');
+  if (!missing.length) return undefined;
+  const people = new Set(missing.flatMap((f) => f.principals.map((p) => p.id))).size;
+  const country = (missing[0]!.data.fix as { country?: unknown }).country;
+  return { people, country: typeof country === 'string' && country ? country : null };
 }
 
 /** Every string inside finding data made markdown-safe, recursively. */
@@ -94,6 +108,8 @@ export function resolvedSpec(change: ResolvedChange, original: ChangeSpec): Chan
     to: change.to.skuId,
     ...(change.includeDirectCopies ? { includeDirectCopies: true } : {}),
     ...(original.planOverrides ? { planOverrides: original.planOverrides } : {}),
+    // The country only: whom it is set for is pinned from the preflight when the request is made.
+    ...(change.setUsageLocation ? { setUsageLocation: { country: change.setUsageLocation.country } } : {}),
   };
 }
 
@@ -150,6 +166,11 @@ export function serviceFacts(t: Messages, c: ResolvedChange): Fact[] {
   return facts;
 }
 
+function usageLocationAction(t: Messages, offer: { people: number; country: string | null }, exact: ChangeSpec, style: CardAction['style']): CardAction {
+  const title = offer.country ? t.usageLocation.setButton(offer.country, offer.people) : t.usageLocation.setButtonNoCountry(offer.people);
+  return action(title, 'preflight', specToData({ ...exact, setUsageLocation: { country: offer.country ?? '' } }), style);
+}
+
 /** Without `spec` the card only shows the result (no buttons). */
 export function preflightCard(t: Messages, result: PreflightResult, spec?: ChangeSpec): AdaptiveCard {
   const c = result.change;
@@ -158,8 +179,12 @@ export function preflightCard(t: Messages, result: PreflightResult, spec?: Chang
   const moot = nothingToSwap(result);
   const asUsers = c.kind === 'group' ? usersInstead(result) : [];
   const actions: CardAction[] = [];
+  const offer = spec ? usageLocationOffer(result) : undefined;
   if (spec) {
     const exact = resolvedSpec(c, spec);
+    // The usage location fix, one click away: set it (to the country in the input) for those people
+    // first. The first button when it is what unblocks the change.
+    if (offer && result.blocked) actions.push(usageLocationAction(t, offer, exact, 'positive'));
     const offersDirect = !c.includeDirectCopies && result.findings.some((f) => f.code === 'SOURCE_ALSO_ELSEWHERE') && c.kind === 'group';
     if (!result.blocked) {
       actions.push(action(t.preflight.requestApproval, 'request', { spec: specToData(exact) }, 'positive'));
@@ -171,6 +196,7 @@ export function preflightCard(t: Messages, result: PreflightResult, spec?: Chang
       }
       actions.push(action(t.preflight.recheck, 'preflight', specToData(exact)));
     }
+    if (offer && !result.blocked) actions.push(usageLocationAction(t, offer, exact, 'default'));
     if (offersDirect) actions.push(action(t.preflight.includeDirect, 'preflight', specToData({ ...exact, includeDirectCopies: true })));
     actions.push(action(t.preflight.cancel, 'cancel', { stage: 'preflight' }, 'destructive'));
   }
@@ -191,6 +217,7 @@ export function preflightCard(t: Messages, result: PreflightResult, spec?: Chang
       ...(c.kind === 'group' ? { exclude: c.principal.id } : {}),
       ...(asUsers.length && spec ? { button: 'SOURCE_NOT_ASSIGNED' as const } : {}),
     }),
+    usageLocation: { show: !!offer, label: t.usageLocation.countryLabel, value: offer?.country ?? '', placeholder: t.usageLocation.countryPlaceholder },
     actions,
   };
   return renderCard('preflight', view);

@@ -31,6 +31,15 @@ function decisionLine(t: Messages, r: ChangeRequest): string {
   return short ? `${d.title} ${d.value}: ${md(short)}` : `${d.title} ${d.value}`;
 }
 
+/** "Usage location set to Belgium (BE) for 3 people: Ann, Bob, Cas" when the change set some. */
+function usageLocationLine(t: Messages, r: ChangeRequest): string {
+  const ul = r.result?.swap?.usageLocation;
+  if (!ul?.set.length) return '';
+  const names = ul.set.slice(0, 3).map((p) => md(p.displayName));
+  if (ul.set.length > names.length) names.push(t.common.andMore(ul.set.length - names.length));
+  return `${t.usageLocation.resultSet(ul.set.length, ul.country)}: ${names.join(', ')}`;
+}
+
 /** A list card stays well under Teams' card size limit: the newest this many, then "and N more". */
 export const MAX_LIST_ITEMS = 25;
 
@@ -41,7 +50,7 @@ export function requestListCard(t: Messages, kind: 'pending' | 'history', reques
     more: requests.length > MAX_LIST_ITEMS ? t.common.andMore(requests.length - MAX_LIST_ITEMS) : '',
     items: requests.slice(0, MAX_LIST_ITEMS).map((r) => ({
       text: requestLine(t, r),
-      detail: [personName(r.requester), decisionLine(t, r), formatTime(r.updatedAt)].filter(Boolean).join(' · '),
+      detail: [personName(r.requester), decisionLine(t, r), usageLocationLine(t, r), formatTime(r.updatedAt)].filter(Boolean).join(' · '),
       hasAction: true,
       buttonTitle: t.request.open,
       verb: 'refresh',

@@ -48,6 +48,21 @@ export function resultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): A
     section('block', t.result.inError(errorTotal), lines);
   }
 
+  // Usage locations the change set first (and whose could not be set, when not named above).
+  const ul = swap?.usageLocation;
+  if (ul?.set.length) {
+    const lines = ul.set.slice(0, MAX_NAMES).map((p) => md(principalLabel(p)));
+    if (ul.set.length > lines.length) lines.push(t.common.andMore(ul.set.length - lines.length));
+    section('info', t.usageLocation.resultSet(ul.set.length, ul.country), lines, 'default');
+  }
+  const named = new Set((swap?.failed ?? []).map((f) => f.principal.id.toLowerCase()));
+  const notSet = (ul?.failed ?? []).filter((f) => !named.has(f.principal.id.toLowerCase()));
+  if (notSet.length) {
+    const lines = notSet.slice(0, MAX_NAMES).map((f) => `${md(principalLabel(f.principal))}: ${md(f.reason ?? f.graphMessage ?? '')}`);
+    if (notSet.length > lines.length) lines.push(t.common.andMore(notSet.length - lines.length));
+    section('warn', t.usageLocation.resultFailed(notSet.length), lines);
+  }
+
   const still = tracking?.stillHoldingSource ?? [];
   const stillTotal = tracking ? (totals?.stillHoldingSource ?? still.length) : 0;
   if (stillTotal > 0) {

@@ -35,6 +35,11 @@ export interface PreflightInput {
    * where it comes from. The preflight says so (TARGET_ALREADY_HELD) and plans nothing.
    */
   alreadyHeld?: { direct: boolean; groups: string[]; group?: boolean };
+  /**
+   * The app may write users' usage locations (User.ReadWrite.All, or a higher permission, in the
+   * token's roles): the preflight then offers to set missing ones as part of the change.
+   */
+  usageLocationWritable?: boolean;
 }
 
 /** Which copies of the source and the target one user holds. */

@@ -1,0 +1,210 @@
+// Issue 13 part 6 in chat, on the demo tenant (Joost van Dam has no usage location): the preflight
+// card offers to set it (the organization's country, editable) when the app may; the click checks
+// again with the fix; request, approval by another admin, the run, the completion notice, history
+// and the undo card all say whose usage location was set. A bad code and a missing permission get
+// a clear answer in English and Dutch, and change nothing.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { withSandbox } from '../helpers/sandbox';
+import { connectGraph, type GraphConnection } from '../../src/graph/connect';
+import { loopbackGraph } from '../../src/graph/config';
+import { LicenseService } from '../../src/licensing/service';
+import { mayWriteUsageLocation } from '../../src/doctor/permissions';
+import { usageLocationWritableFrom } from '../../src/doctor/token';
+import { openStore, type SqliteRequestStore } from '../../src/state/sqlite-store';
+import { ApproverPolicy, RequesterPolicy } from '../../src/requests/approvers';
+import { ChangeRequests } from '../../src/requests/workflow';
+import { BotNotifier } from '../../src/bot/notifier';
+import { Conversations } from '../../src/bot/conversations';
+import { silentLogger } from '../../src/bot/deps';
+import { actionsOf, cardOf, cardText, harness, type Harness } from './fakes';
+
+const DEMO = join(__dirname, '..', '..', '..', 'data', 'demo-tenant.json');
+const TENANT = '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';
+const SANNE = { id: '29:sanne', aadObjectId: 'a11ce000-0000-4000-8000-000000000001', name: 'Sanne de Vries' };
+const PIETER = { id: '29:pieter', aadObjectId: 'a11ce000-0000-4000-8000-000000000002', name: 'Pieter Bakker' };
+const LICENSE_ADMINS = 'a11ce000-0000-4000-8000-000000000100';
+const JOOST = 'joost.vandam@contoso.example';
+const MOVE_JOOST = `move user ${JOOST} from E1 to E3`;
+
+/** Every element of a card (body and nested), to find an input by id. */
+function elements(card: any): any[] {
+  const out: any[] = [];
+  const walk = (v: any) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    if (v.type) out.push(v);
+    for (const k of ['body', 'items', 'columns']) if (v[k]) walk(v[k]);
+  };
+  walk(card);
+  return out;
+}
+
+describe('bot: usage location fixed in the change (demo tenant)', function () {
+  this.timeout(30_000);
+  const sb = withSandbox(DEMO, { resetEach: true });
+  let graph: GraphConnection;
+  let store: SqliteRequestStore;
+  let workflow: ChangeRequests;
+  let h: Harness;
+  let writable: () => Promise<boolean>;
+
+  beforeEach(async () => {
+    await sb.behavior({ groupProcessingMs: 50 });
+    graph = connectGraph(loopbackGraph(sb.graphBaseUrl));
+    // As the entry points do it: the permission from the token (the demo tenant grants every one).
+    const fromToken = usageLocationWritableFrom(() => graph.accessToken(), mayWriteUsageLocation);
+    writable = fromToken;
+    const licenses = new LicenseService(graph.gateway, undefined, { pollIntervalMs: 25, trackTimeoutMs: 10_000, usageLocationWritable: () => writable() });
+    store = openStore(':memory:');
+    const approvers = new ApproverPolicy({ approvers: `group:${LICENSE_ADMINS}`, tenantId: TENANT, licenses });
+    const tmp = harness();
+    const conv = new Conversations(store, tmp.proactive, silentLogger);
+    const notifier = new BotNotifier(conv, approvers, silentLogger, { progressEveryMs: 0, plans: () => licenses.listPlans() });
+    workflow = new ChangeRequests({
+      store,
+      licenses,
+      approvers,
+      notifier,
+      tenantId: TENANT,
+      ttlMs: 3_600_000,
+      recheckBudgetMs: 0,
+      trackOptions: { pollIntervalMs: 25, timeoutMs: 10_000 },
+    });
+    const requesters = new RequesterPolicy({ requesters: `group:${LICENSE_ADMINS}`, fromApprovers: true, tenantId: TENANT, licenses });
+    h = harness({ licenses, requests: workflow, approvers, requesters, refs: store, proactive: tmp.proactive, tenantId: TENANT });
+  });
+
+  afterEach(async () => {
+    await workflow.whenIdle();
+    await h.bot.whenIdle();
+    store.close();
+    await graph.close();
+  });
+
+  async function settle() {
+    for (let i = 0; i < 5; i++) {
+      await workflow.whenIdle();
+      await h.bot.whenIdle();
+    }
+  }
+
+  it('offer, check with the fix, request, approval, run, notice, history and undo', async () => {
+    await h.say('help', { who: PIETER, conversationId: 'pieter-chat', conversationType: 'personal' });
+    const [pre] = await h.say(MOVE_JOOST, { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
+    const card = cardOf(pre!);
+    const text = cardText(card);
+    assert.match(text, /cannot run until the blocking findings are fixed/);
+    assert.match(text, /Plan Switch can set it to Netherlands \(NL\), the organization's country, or another country, as part of this change/);
+    const input = elements(card).find((e) => e.type === 'Input.Text' && e.id === 'usageLocationCountry');
+    assert.ok(input, 'an input for the country');
+    assert.equal(input.value, 'NL');
+    const fix = actionsOf(card)[0]!;
+    assert.equal(fix.title, 'Set usage location to NL for this person first');
+    assert.equal(fix.verb, 'preflight');
+    assert.equal(fix.data.setUsageLocation.country, 'NL');
+    assert.equal(actionsOf(card).filter((a) => a.verb === 'request').length, 0);
+
+    // The admin picks Belgium in the input, then clicks: checked again with the fix, ready.
+    const again = await h.click('preflight', { ...fix.data, usageLocationCountry: 'be' }, { who: SANNE, conversationId: 'ops', conversationType: 'groupChat', replyToId: 'pre-0' });
+    const fixed = cardOf(again);
+    assert.match(cardText(fixed), /Usage location will be set to Belgium \(BE\) for 1 person before the license change/);
+    assert.doesNotMatch(cardText(fixed), /No usage location/);
+    const request = actionsOf(fixed).find((a) => a.verb === 'request')!;
+    assert.ok(request, cardText(fixed));
+    assert.deepEqual(request.data.spec.setUsageLocation, { country: 'BE' });
+
+    const asked = await h.click('request', request.data, { who: SANNE, conversationId: 'ops', conversationType: 'groupChat', replyToId: 'pre-1' });
+    assert.match(cardText(cardOf(asked)), /Change request 1\b/);
+    assert.match(cardText(cardOf(asked)), /Usage location will be set to Belgium \(BE\)/);
+    await settle();
+    const stored = await workflow.status('1');
+    assert.ok(stored.ok);
+    // The approval covers exactly Joost.
+    const joost = stored.request.preflight.change.setUsageLocation!.users[0]!;
+    assert.equal(joost.userPrincipalName, JOOST);
+    assert.deepEqual(stored.request.spec.setUsageLocation, { country: 'BE', userIds: [joost.id] });
+
+    const toPieter = h.proactive.sent.find((s) => s.conversationId === 'pieter-chat')!;
+    const approvalText = cardText(toPieter.activity.attachments![0]!.content);
+    assert.match(approvalText, /Usage location will be set to Belgium \(BE\) for 1 person/);
+    const approve = actionsOf(toPieter.activity.attachments![0]!.content).find((a) => a.verb === 'approve')!;
+    await h.click('approve', approve.data, { who: PIETER, conversationId: 'pieter-chat', replyToId: toPieter.id });
+    await settle();
+
+    const done = await workflow.status('1');
+    assert.ok(done.ok);
+    assert.equal(done.request.state, 'completed', JSON.stringify(done.request.result));
+    const user = await sb.get(`/users/${JOOST}?$select=usageLocation,assignedLicenses`);
+    assert.equal(user.body.usageLocation, 'BE');
+    assert.ok(user.body.assignedLicenses.some((l: { skuId: string }) => l.skuId === '6fd2c87f-b296-42f0-b197-1e91e994b900'));
+
+    // Audited: the run's record names whose usage location was set.
+    const audit = await store.audit('1');
+    const started = audit.find((a) => a.action === 'swap-started')!;
+    assert.deepEqual(started.detail.setUsageLocation, { country: 'BE', users: 1 });
+    const finished = audit.find((a) => a.action === 'swap-finished')!;
+    assert.deepEqual((finished.detail.usageLocation as any).set, [{ id: joost.id, displayName: 'Joost van Dam' }]);
+
+    const notice = h.proactive.sent
+      .filter((s) => s.conversationId === 'ops')
+      .map((s) => cardText(s.activity.attachments![0]!.content))
+      .find((t) => /Change request 1 finished/.test(t))!;
+    assert.match(notice, /Usage location set to Belgium \(BE\) for 1 person/);
+    assert.match(notice, /Joost van Dam/);
+
+    const [history] = await h.say('history', { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
+    assert.match(cardText(cardOf(history!)), /Usage location set to Belgium \(BE\) for 1 person: Joost van Dam/);
+
+    const [undo] = await h.say('undo 1', { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
+    const undoText = cardText(cardOf(undo!));
+    assert.match(undoText, /The change set the usage location to Belgium \(BE\) for 1 person: this undo leaves it set/);
+  });
+
+  it('in Dutch: the offer, and the answer to a code that is not a country, changing nothing', async () => {
+    const [pre] = await h.say(`verplaats gebruiker ${JOOST} van E1 naar E3`, { who: SANNE });
+    const card = cardOf(pre!);
+    assert.match(cardText(card), /Plan Switch kan die in deze wijziging instellen op Nederland \(NL\), het land van de organisatie/);
+    const fix = actionsOf(card)[0]!;
+    assert.equal(fix.title, 'Eerst de gebruikslocatie van deze persoon op NL zetten');
+    await sb.clearRequests();
+    for (const [bad, lang] of [
+      ['UK', 'nl'],
+      ['XX', 'en'],
+    ] as const) {
+      // (The card carries its language: an English card's click is answered in English.)
+      const res = await h.click('preflight', { ...fix.data, lang, usageLocationCountry: bad }, { who: SANNE });
+      const answer = cardText(cardOf(res));
+      assert.match(
+        answer,
+        lang === 'nl' ? new RegExp(`'${bad}' is geen landcode.*Er is niets gewijzigd`) : new RegExp(`'${bad}' is not a country code.*Nothing was changed`),
+        answer,
+      );
+    }
+    // Forged card data with a bad code (no input) is refused by the service, in the reader's words.
+    const forged = await h.click('preflight', { ...fix.data, lang: 'en', setUsageLocation: { country: 'Belgium' } }, { who: SANNE });
+    assert.match(cardText(cardOf(forged)), /'Belgium' is not a country code/);
+    assert.equal((await sb.requests()).filter((r) => r.method !== 'GET' && r.path !== '/$batch').length, 0, 'nothing written');
+    assert.equal((await sb.get(`/users/${JOOST}?$select=usageLocation`)).body.usageLocation, null);
+  });
+
+  it('without User.ReadWrite.All: no offer, the finding stays blocking and names the permission', async () => {
+    writable = async () => false;
+    const [pre] = await h.say(MOVE_JOOST, { who: SANNE });
+    const card = cardOf(pre!);
+    assert.match(cardText(card), /With the application permission User\.ReadWrite\.All Plan Switch could set it as part of the change \(see doctor\)/);
+    assert.equal(
+      elements(card).some((e) => e.id === 'usageLocationCountry'),
+      false,
+    );
+    assert.equal(
+      actionsOf(card).some((a) => a.data?.setUsageLocation),
+      false,
+    );
+    // A click on an old card (or forged data) asking for the fix anyway: still blocked, nothing written.
+    await sb.clearRequests();
+    const res = await h.click('preflight', { principal: { kind: 'user', user: JOOST }, from: 'E1', to: 'E3', setUsageLocation: { country: 'BE' } }, { who: SANNE });
+    assert.match(cardText(cardOf(res)), /cannot run until the blocking findings are fixed/);
+    assert.equal((await sb.requests()).filter((r) => r.method === 'PATCH').length, 0);
+  });
+});
