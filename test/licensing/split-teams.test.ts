@@ -113,6 +113,28 @@ describe('licensing/split-teams: proposals', () => {
     assert.deepEqual(propose(ALEX, direct(E3_NT, TEAMS), plansOf(E3_NT, TEAMS)).notes, [{ code: 'ALREADY_SPLIT', data: { plans: ['Office 365 E3 (no Teams)'] } }]);
   });
 
+  it('SKUs the reference data does not know yet: a suite and its "(no Teams)" twin, found by their names', () => {
+    const unknown = (skuId: string, part: string, plans: string[]): GraphSubscribedSku => ({
+      id: `t_${skuId}`,
+      skuId,
+      skuPartNumber: part,
+      appliesTo: 'User',
+      capabilityStatus: 'Enabled',
+      consumedUnits: 0,
+      prepaidUnits: { enabled: 10, suspended: 0, warning: 0 },
+      servicePlans: plans.map((name, i) => ({ servicePlanId: `0000000${i}-aaaa-4000-8000-000000000000`, servicePlanName: name })),
+    });
+    const E7 = 'e7e7e7e7-0000-4000-8000-000000000001';
+    const E7_NT = 'e7e7e7e7-0000-4000-8000-000000000002';
+    const cat = Catalog.fromSubscribedSkus(
+      [unknown(E7, 'Microsoft_365_E7', ['EXCHANGE_S_ENTERPRISE', 'TEAMS1']), unknown(E7_NT, 'Microsoft_365_E7_(no_Teams)', ['EXCHANGE_S_ENTERPRISE']), sub(TEAMS)],
+      ref,
+    );
+    assert.equal(cat.resolve('M365 E7 zonder Teams').skuId, E7_NT);
+    const p = propose(ALEX, direct(E7), cat.plans());
+    assert.deepEqual(p.spec, { principal: { kind: 'user', user: ALEX.id }, from: E7, to: E7_NT, alsoTo: [TEAMS] });
+  });
+
   it('one product with two part numbers: the one with free seats, else the admin chooses', () => {
     const withSeats = propose(ALEX, direct(BB_NT, TEAMS), plansOf(BB_NT, TEAMS, sub(BB, 10, 10), BB_SMB), 'join');
     assert.equal(withSeats.spec?.to, BB_SMB);
