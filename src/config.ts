@@ -13,8 +13,10 @@ import { loadGraphConfig } from './config/graph';
 import { loadRequestConfig, parseApprovalsChannel, parseBool, parseDuration, parseReminder, parseTeamsAppId } from './config/requests';
 import { DEFAULT_APPROVAL_TTL_MS } from './requests/config';
 import { isGuid } from './guid';
+import { loadReprocessConfig, parseReprocessApproval, parseWatchGroups, parseWatchInterval, type ReprocessConfig } from './config/reprocess';
 
 export { loadGraphConfig, loadSandboxEnv } from './config/graph';
+export { loadReprocessConfig, type ReprocessConfig } from './config/reprocess';
 
 /** Where the state database is when STATE_DB is unset. */
 export const DEFAULT_STATE_DB = './var/plan-switch.db';
@@ -180,6 +182,8 @@ export interface Config {
    * `npm start` on a fresh clone is not a dead end.
    */
   demoApprovers: boolean;
+  /** REPROCESS_APPROVAL, WATCH_GROUPS, WATCH_INTERVAL. */
+  reprocess: ReprocessConfig;
   /** GROUP_POLL_INTERVAL: a fixed interval for reading a group's processing while a swap is followed (default: the license service's adaptive one). */
   groupPollIntervalMs?: number;
 }
@@ -246,6 +250,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: LoadConfigOptions = {})
     const msg = err instanceof Error ? err.message : String(err);
     if (!problems.includes(msg)) problems.push(msg);
   }
+  let reprocess: ReprocessConfig | undefined;
+  const before = problems.length;
+  for (const check of [() => parseReprocessApproval(env.REPROCESS_APPROVAL), () => parseWatchGroups(env.WATCH_GROUPS), () => parseWatchInterval(env.WATCH_INTERVAL)]) {
+    try {
+      check();
+    } catch (err) {
+      problems.push(err instanceof Error ? err.message : String(err));
+    }
+  }
+  if (problems.length === before) reprocess = loadReprocessConfig(env);
   let certificate: BotCertificate | undefined;
   const certPath = env.MicrosoftAppCertificatePath?.trim();
   if (certPath && env.MicrosoftAppId?.trim()) {
@@ -256,7 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: LoadConfigOptions = {})
       problems.push(err instanceof Error ? err.message : String(err));
     }
   }
-  if (problems.length || !parsed.success || !graph || !requests) throw new ConfigError(problems);
+  if (problems.length || !parsed.success || !graph || !requests || !reprocess) throw new ConfigError(problems);
   const e = parsed.data;
   const localMode = !e.MicrosoftAppId;
   return {
@@ -276,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: LoadConfigOptions = {})
     stateDb: env.STATE_DB?.trim() || DEFAULT_STATE_DB,
     ...(stateDb.settings ? { postgres: stateDb.settings } : {}),
     demoApprovers,
+    reprocess,
     ...(env.GROUP_POLL_INTERVAL?.trim() ? { groupPollIntervalMs: parseDuration(env.GROUP_POLL_INTERVAL, 'GROUP_POLL_INTERVAL') } : {}),
   };
 }

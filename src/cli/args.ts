@@ -13,7 +13,7 @@ export class UsageError extends Error {
   }
 }
 
-export const COMMANDS = ['preflight', 'swap', 'status', 'plans', 'doctor', 'help'] as const;
+export const COMMANDS = ['preflight', 'swap', 'status', 'plans', 'doctor', 'reprocess', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliOptions {
@@ -59,6 +59,7 @@ const ALLOWED: Record<Command, string[]> = {
   status: ['group', 'user'],
   plans: [],
   doctor: ['group', 'user'],
+  reprocess: ['group', 'user', 'yes'],
   help: [],
 };
 
@@ -120,7 +121,7 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
   }
 
   const given = (['group', 'user', 'users-file'] as const).filter((k) => v[k] !== undefined);
-  const allowedPrincipals = command === 'status' ? '--group or --user' : '--group, --user or --users-file';
+  const allowedPrincipals = command === 'status' || command === 'reprocess' ? '--group or --user' : '--group, --user or --users-file';
   if (given.length !== 1) throw new UsageError(given.length ? `Give only one of ${allowedPrincipals}.` : `Say who: ${allowedPrincipals}.`);
   const empty = given.find((k) => !String(v[k]).trim());
   if (empty) throw new UsageError(`--${empty} needs a value.`);
@@ -131,7 +132,7 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
         ? { kind: 'user', user: v.user.trim() }
         : { kind: 'users', users: readUsersFile(v['users-file']!, readFile) };
 
-  if (command === 'status') return opts;
+  if (command === 'status' || command === 'reprocess') return opts;
 
   if (!v.to || !v.to.trim()) throw new UsageError('Say which plan to move to: --to <plan> (e.g. --to E3).');
   if (v['include-direct'] && opts.principal.kind !== 'group') throw new UsageError('--include-direct only applies to a group change.');
@@ -164,6 +165,7 @@ Usage:
   plan-switch status    (--group NAME|ID | --user UPN|ID) [--json]
   plan-switch plans     [--json]
   plan-switch doctor    [--group NAME|ID] [--user UPN|ID] [--json]
+  plan-switch reprocess (--group NAME|ID | --user UPN|ID) [--yes] [--json]
 
 Commands:
   preflight  Check a change and show what it would do. Writes nothing.
@@ -176,6 +178,11 @@ Commands:
              against docs/deploy.md, and each kind of Graph read once, on --group and --user
              or the first licensed ones; says per read what is missing and the fix. Exit 0 when
              everything Plan Switch needs works, 1 otherwise.
+  reprocess  The members of a group (or one user) whose group licenses are in error, with why
+             and the fix; then Entra evaluates them again (reprocessLicenseAssignment, after the
+             cause was fixed) and it says who is now licensed and who is still in error. Asks y/N
+             on a terminal, else needs --yes. Refused when REPROCESS_APPROVAL=required (ask in
+             Teams, where a second administrator approves). Exit 1 when someone is still in error.
 
 Options:
   --from PLAN         Source plan ("E1", "STANDARDPACK", "Office 365 E1" or a skuId). Optional when

@@ -3,6 +3,7 @@
 import { GraphConfigError } from '../graph/config';
 import { GraphError } from '../graph/errors';
 import { LicensingError, type LicensePort, type PreflightResult, type SwapResult, type TrackingReport } from '../licensing/model';
+import { parseReprocessApproval } from '../config/reprocess';
 import { HELP, parseCli, UsageError, type CliOptions } from './args';
 import { doctorCommand, type OpenDoctor } from './doctor';
 import { messagesFor, type Lang } from '../i18n';
@@ -129,6 +130,8 @@ async function execute(opts: CliOptions, service: LicensePort, io: CliIO): Promi
     }
     case 'swap':
       return swap(opts, service, io);
+    case 'reprocess':
+      return reprocess(opts, service, io);
     default:
       io.stdout(HELP.trimEnd());
       return EXIT_OK;
@@ -185,4 +188,61 @@ async function swap(opts: CliOptions, service: LicensePort, io: CliIO): Promise<
       `plan-switch: the change did not go through for everyone (${result.failed.length} refused${tracking ? `, ${tracking.errors.length} in error after processing` : ''}).`,
     );
   return failed ? EXIT_ERROR : EXIT_OK;
+}
+
+/**
+ * reprocess --group NAME | --user UPN: who is in error and why, then (after y/N or --yes) Entra
+ * evaluates them again, and who is now licensed and who is still in error. REPROCESS_APPROVAL=required
+ * is honoured: the CLI has no second administrator, so it runs nothing.
+ */
+async function reprocess(opts: CliOptions, service: LicensePort, io: CliIO): Promise<number> {
+  const t = messagesFor(opts.lang);
+  if (parseReprocessApproval(io.env.REPROCESS_APPROVAL) === 'required') {
+    io.stderr(`plan-switch: ${t.reprocess.cliApprovalRequired}`);
+    return EXIT_ERROR;
+  }
+  const list = await service.membersInError(opts.principal!);
+  const name = list.principal.displayName;
+  const lines = list.members.map((m) => {
+    const e = m.errors[0]!;
+    return `  ${t.reprocess.line(memberLabel(m.principal), e.plan.displayName || e.plan.skuPartNumber, t.reprocess.why(e.error))}`;
+  });
+  if (!list.members.length) {
+    io.stdout(opts.json ? json({ principal: list.principal, members: [], result: null }) : t.reprocess.cliNothing(name));
+    return EXIT_OK;
+  }
+  if (!opts.json) io.stdout([`${t.result.inError(list.members.length)}:`, ...lines].join('\n'));
+  if (!opts.yes) {
+    if (!io.interactive) {
+      io.stderr('plan-switch: not reprocessing without confirmation: add --yes (no terminal to ask on).');
+      return EXIT_ERROR;
+    }
+    if (!/^(y(es)?|j(a)?)$/i.test((await io.ask(t.reprocess.cliConfirm(list.members.length, name))).trim())) {
+      io.stderr('plan-switch: cancelled; nothing was reprocessed.');
+      return EXIT_ERROR;
+    }
+  }
+  const preflight = await service.preflight({ principal: opts.principal!, to: '', reprocess: { userIds: list.members.map((m) => m.principal.id) } });
+  if (preflight.blocked) {
+    io.stdout(opts.json ? json({ principal: list.principal, members: list.members, result: null }) : t.reprocess.cliNothing(name));
+    return EXIT_OK;
+  }
+  const result = await service.swap(preflight.change);
+  const report = await service.track(preflight.change);
+  if (opts.json) {
+    io.stdout(json({ principal: list.principal, members: list.members, result, report }));
+  } else {
+    const out: string[] = [];
+    if (report.done.length) out.push(`${t.reprocess.nowFine(report.done.length)}:`, ...report.done.map((p) => `  ${memberLabel(p)}`));
+    if (report.errors.length)
+      out.push(`${t.reprocess.stillInError(report.errors.length)}:`, ...report.errors.map((e) => `  ${memberLabel(e.principal)}: ${t.reprocess.why(e.error)}`));
+    if (result.failed.length)
+      out.push(`${t.reprocess.refused(result.failed.length)}:`, ...result.failed.map((f) => `  ${memberLabel(f.principal)}: ${f.reason ?? f.graphMessage ?? ''}`));
+    io.stdout(out.join('\n'));
+  }
+  return result.failed.length || report.errors.length ? EXIT_ERROR : EXIT_OK;
+}
+
+function memberLabel(p: { displayName: string; userPrincipalName?: string }): string {
+  return p.userPrincipalName && p.userPrincipalName !== p.displayName ? `${p.displayName} (${p.userPrincipalName})` : p.displayName;
 }

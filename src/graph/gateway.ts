@@ -12,6 +12,7 @@
 //   members.ts  group members through the documented casts (users, nested groups)
 //   writes.ts   assignLicense (user, group, many users) with read-back before any second attempt;
 //               usageLocation (PATCH /users/{id}, one or many through $batch)
+//               reprocessLicenseAssignment for many users through $batch
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { batchRead, type BatchRequest, type BatchResponse } from './batch';
 import type { GraphStats } from './client';
@@ -30,7 +31,7 @@ export { UNSAFE_KEY } from './paths';
 export { GROUP_SELECT } from './groups';
 export { USER_SELECT } from './users';
 export type { DirectoryObjectRef, GroupMembers, MemberReadOptions } from './members';
-export { writeApplied, type WriteOutcome } from './writes';
+export { writeApplied, type ReprocessOutcome, type WriteOutcome } from './writes';
 
 export class GraphGateway {
   private readonly http: GraphHttp;
@@ -121,5 +122,9 @@ export class GraphGateway {
   /** PATCH /users/{id} { usageLocation } for each user (one, or many through $batch); one outcome per id, in order. */
   setUsageLocations(userIds: string[], country: string): Promise<writes.WriteOutcome[]> {
     return writes.setUsageLocations(this.http, userIds, country);
+  }
+  /** Entra evaluates each user's group-based licenses again (after seats were added, a usage location set). */
+  reprocessUsers(userIds: string[]): Promise<writes.ReprocessOutcome[]> {
+    return writes.reprocessUsers(this.http, userIds);
   }
 }

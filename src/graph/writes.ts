@@ -1,10 +1,10 @@
-// License writes: assignLicense on a user, a group, or many users through $batch.
+// License writes: assignLicense on a user, a group, or many users through $batch; reprocessLicenseAssignment.
 //
 // A 429, 5xx, timeout or network error may hide a write that went through. Before any second
 // attempt the principal is re-read (after the Retry-After Graph asked for); when it already holds
 // what the write adds and no longer holds what it removes, the write counts as done and is not
 // sent again. A write whose fate cannot be read back is reported "Unconfirmed", never resent.
-import { chunk, mapLimit, sendBatch, type BatchResponse } from './batch';
+import { batchRead, chunk, mapLimit, sendBatch, type BatchResponse } from './batch';
 import { retryDelay } from './client';
 import { batchError, GraphError, toGraphError } from './errors';
 import type { GraphHttp } from './http';
@@ -285,4 +285,64 @@ export async function setUsageLocations(http: GraphHttp, userIds: string[], coun
     }
   });
   return userIds.map((id) => results.get(id) ?? { id, ok: false, error: new GraphError(0, 'NoAnswer', 'No answer for this user.'), attempts: attempts.get(id) ?? 0 });
+}
+
+/** Outcome of one reprocessLicenseAssignment. */
+export type ReprocessOutcome = { id: string; ok: true } | { id: string; ok: false; error: GraphError };
+
+/**
+ * POST /users/{id}/reprocessLicenseAssignment for each user (no request body; 200 with the user):
+ * Entra evaluates the user's group-based licenses again, after the cause of an error was fixed.
+ * One user is one POST; more go through $batch (20 per request, `batchConcurrency` in flight).
+ * A reprocess assigns nothing of its own, so sending it twice is harmless: a throttled or failed
+ * item (429/5xx) is sent again after its Retry-After, as a read would be. A refusal (403 without
+ * User.ReadWrite.All, 404 for a user that is gone) is that user's outcome.
+ */
+export async function reprocessUsers(http: GraphHttp, userIds: string[]): Promise<ReprocessOutcome[]> {
+  const byId = new Map<string, ReprocessOutcome>();
+  // A key that cannot be a path segment is that user's refusal; nothing is sent for it.
+  const ids = [...new Map(userIds.map((id) => [id.toLowerCase(), id])).values()].filter((id) => {
+    try {
+      userPath(id);
+      return true;
+    } catch (err) {
+      byId.set(id.toLowerCase(), { id, ok: false, error: toGraphError(err) });
+      return false;
+    }
+  });
+  if (ids.length === 1) {
+    const id = ids[0]!;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await http.post(`${userPath(id)}/reprocessLicenseAssignment`, undefined);
+        byId.set(id.toLowerCase(), { id, ok: true });
+        break;
+      } catch (err) {
+        const e = toGraphError(err);
+        if (!e.transient || attempt >= http.maxAttempts) {
+          byId.set(id.toLowerCase(), { id, ok: false, error: e });
+          break;
+        }
+        if (e.status === 429) http.stats.throttled++;
+        http.stats.retries++;
+        await http.policy.sleep(retryDelay(http.policy, attempt, e.retryAfterMs));
+      }
+    }
+  } else if (ids.length > 1) {
+    const answers = await batchRead(
+      http,
+      ids.map((id) => ({ id, method: 'POST' as const, url: `${userPath(id)}/reprocessLicenseAssignment` })),
+    );
+    for (const id of ids) {
+      const a = answers.get(id);
+      if (a && a.status >= 200 && a.status < 300) byId.set(id.toLowerCase(), { id, ok: true });
+      else
+        byId.set(id.toLowerCase(), {
+          id,
+          ok: false,
+          error: a ? batchError(a.status, a.body, a.headers) : new GraphError(0, 'NoAnswer', 'The batch returned no answer for this request.'),
+        });
+    }
+  }
+  return userIds.map((id) => ({ ...byId.get(id.toLowerCase())!, id }));
 }

@@ -353,7 +353,7 @@ export const en = {
       readGroups: 'read groups, their members and license processing',
       readOrganization: "read the tenant's name and country",
       readPlans: 'read plans and seats (also allowed by Organization.Read.All)',
-      setUsageLocation: 'allows: setting a missing usage location in a change (offered on the preflight, set before the license writes)',
+      setUsageLocation: 'allows: setting a missing usage location in a change (offered on the preflight, set before the license writes); reprocess members in error',
       installForApprovers: 'install the bot for approvers who never opened it, so they can be messaged',
       progressTotal: 'show "n of about N members" while a big group is read',
     },
@@ -430,6 +430,58 @@ export const en = {
     resultSet: (n: number, code: string) => `Usage location set to ${country(code)} for ${plural(n, 'person', 'people')}`,
     resultFailed: (n: number) => `Usage location could not be set for ${plural(n, 'person', 'people')}`,
     undoKeeps: 'An undo leaves the usage locations set.',
+  },
+
+  // reprocess and watch (issue 13 part 5)
+  reprocess: {
+    button: 'Reprocess after fixing',
+    askWhich: 'Reprocess whom? Name a group (reprocess Sales) or a user (reprocess alice@contoso.example).',
+    nothing: (name: string, isGroup: boolean) =>
+      isGroup
+        ? `No member of ${name} has a license error from the group now: there is nothing to reprocess.`
+        : `${name} has no license error from a group now: there is nothing to reprocess.`,
+    started: (id: string, n: number, name: string) =>
+      `Reprocess ${id}: Entra evaluates the group licenses of ${plural(n, 'member', 'members')} of ${name} again. The answer follows here.`,
+    requested: (id: string) => `Reprocess ${id} asked for: a second administrator approves it (REPROCESS_APPROVAL=required).`,
+    notAllowed: 'Reprocessing is for approvers and license administrators (APPROVERS / REQUESTERS). Nothing was reprocessed.',
+    fact: 'Reprocess',
+    factValue: (n: number) => `${plural(n, 'member', 'members')} in error`,
+    plan: 'License in error',
+    resultTitle: (id: string) => `Reprocess ${id} finished`,
+    allFine: 'Done: every member reprocessed now has the license.',
+    someInError: 'Reprocessed: some members are still in error.',
+    failed: 'The reprocess did not go through.',
+    nowFine: (n: number) => `${plural(n, 'member', 'members')} now licensed`,
+    stillInError: (n: number) => `${plural(n, 'member', 'members')} still in error`,
+    refused: (n: number) => `${plural(n, 'member', 'members')} not reprocessed`,
+    nextAllFine: 'Nothing: their licenses are active.',
+    nextSome: 'Fix the cause named for each member, then click "Reprocess after fixing" (or type: reprocess and the group).',
+    /** A member's group license error: what it means and how to fix it, in one line. */
+    why: (error: string): string => {
+      switch ((error ?? '').trim().toLowerCase()) {
+        case 'countviolation':
+          return 'not enough licenses: none were left when the group gave this member the plan. Fix: buy more licenses or free some (take the plan from people who no longer need it), then reprocess.';
+        case 'mutuallyexclusiveviolation':
+          return 'the plan clashes with another license the member holds (directly or from another group). Fix: remove the clashing license, or turn off the clashing service in one of them, then reprocess.';
+        case 'dependencyviolation':
+          return "a service one of the member's licenses needs is missing. Fix: turn that service on (in the group's license or another), or change the license that needs it, then reprocess.";
+        case 'prohibitedinusagelocationviolation':
+          return "the plan can't be used in the member's usage location (country), or the member has none. Fix: set the member's usage location in Entra ID, then reprocess.";
+        case 'uniquenessviolation':
+          return 'an attribute that must be unique in the tenant (usually a proxy address) clashes with another object. Fix: remove the duplicate, then reprocess.';
+        default:
+          return 'Entra could not apply the license and names no reason. Fix: check the user in the Entra admin center (Licenses), then reprocess.';
+      }
+    },
+    line: (who: string, plan: string, why: string) => `${who}, ${plan}: ${why}`,
+    watchTitle: (group: string) => `New license errors in ${group}`,
+    watchText: (n: number, group: string) =>
+      `${n === 1 ? '1 member of' : `${n} members of`} ${group} ${n === 1 ? 'has' : 'have'} a new license error from the group. Entra does not retry on its own: fix the cause, then reprocess.`,
+    watchMore: (n: number) => `and ${n} more (status and the group name lists them all)`,
+    cliNothing: (name: string) => `Nothing to reprocess: nobody in ${name} has a license error from a group.`,
+    cliConfirm: (n: number, name: string) => `Reprocess ${plural(n, 'member', 'members')} of ${name}? [y/N] `,
+    cliApprovalRequired:
+      'REPROCESS_APPROVAL=required: a reprocess needs a second administrator. Ask for it in Teams (reprocess and the group); the CLI runs nothing without approval.',
   },
 
   findings: {
@@ -616,6 +668,10 @@ export const en = {
       `${num(d.count) === 1 ? 'One member holds' : `${num(d.count) ?? 'Some'} members hold`} ${str(d.plan) ?? 'the plan'} from nowhere today: the group gives it to them too, using ${plural(num(d.count) ?? 0, 'more license', 'more licenses')} (${num(d.available) ?? '?'} available). Take them out of the group first if they should not have it.`,
     ADOPT_GROUP_COPY_CONFLICT: (d: D) =>
       `The group's copy will be in error for them: it clashes with ${list(d.skus) ?? 'another plan'}, which they hold. Their own copy, if they have one, stays; fix the clash and run the adopt again.`,
+    // Reprocess (issue 13 part 5)
+    REPROCESS_MEMBERS: (d: D) =>
+      `${plural(num(d.count) ?? 0, 'member', 'members')} in error will be reprocessed${errors(d.byError) ? ` (${errors(d.byError)})` : ''}: Entra evaluates their group licenses again. Those whose cause was fixed (licenses bought or freed, a usage location set, a clashing license removed) get the license; the others keep their error, and the answer says why.`,
+    NOTHING_TO_REPROCESS: (d: D) => `Nobody${str(d.name) ? ` in ${str(d.name)}` : ''} has a license error from a group any more: there is nothing to reprocess.`,
   } satisfies Record<FindingCode, (d: D) => string>,
 };
 

@@ -355,7 +355,8 @@ export const nl: Messages = {
       readGroups: 'groepen, hun leden en de verwerking van groepslicenties lezen',
       readOrganization: 'naam en land van de tenant lezen',
       readPlans: 'licentieplannen en beschikbare licenties lezen (ook toegestaan met Organization.Read.All)',
-      setUsageLocation: 'maakt mogelijk: een ontbrekende gebruikslocatie instellen in een wijziging (aangeboden bij de controle vooraf, ingesteld vóór de licentiewijziging)',
+      setUsageLocation:
+        'maakt mogelijk: een ontbrekende gebruikslocatie instellen in een wijziging (aangeboden bij de controle vooraf, ingesteld vóór de licentiewijziging); leden met een fout opnieuw verwerken',
       installForApprovers: 'de bot installeren voor goedkeurders die hem nooit openden, zodat ze berichten krijgen',
       progressTotal: '"n van ongeveer N leden" tonen terwijl een grote groep wordt gelezen',
     },
@@ -434,6 +435,58 @@ export const nl: Messages = {
     resultSet: (n: number, code: string) => `Gebruikslocatie ingesteld op ${country(code)} voor ${plural(n, 'persoon', 'personen')}`,
     resultFailed: (n: number) => `Gebruikslocatie kon niet worden ingesteld voor ${plural(n, 'persoon', 'personen')}`,
     undoKeeps: 'Ongedaan maken laat de gebruikslocaties staan.',
+  },
+
+  // reprocess and watch (issue 13 part 5)
+  reprocess: {
+    button: 'Opnieuw verwerken na herstel',
+    askWhich: 'Wie moet opnieuw verwerkt worden? Noem een groep (verwerk Verkoop opnieuw) of een gebruiker (verwerk anna@contoso.nl opnieuw).',
+    nothing: (name: string, isGroup: boolean) =>
+      isGroup
+        ? `Geen enkel lid van ${name} heeft nu een licentiefout via de groep: er valt niets opnieuw te verwerken.`
+        : `${name} heeft nu geen licentiefout via een groep: er valt niets opnieuw te verwerken.`,
+    started: (id: string, n: number, name: string) =>
+      `Opnieuw verwerken ${id}: Entra beoordeelt de groepslicenties van ${plural(n, 'lid', 'leden')} van ${name} opnieuw. Het antwoord volgt hier.`,
+    requested: (id: string) => `Opnieuw verwerken ${id} is aangevraagd: een tweede beheerder keurt het goed (REPROCESS_APPROVAL=required).`,
+    notAllowed: 'Opnieuw verwerken is voor goedkeurders en licentiebeheerders (APPROVERS / REQUESTERS). Er is niets opnieuw verwerkt.',
+    fact: 'Opnieuw verwerken',
+    factValue: (n: number) => `${plural(n, 'lid', 'leden')} met een fout`,
+    plan: 'Licentie met fout',
+    resultTitle: (id: string) => `Opnieuw verwerken ${id} is klaar`,
+    allFine: 'Klaar: alle opnieuw verwerkte leden hebben de licentie nu.',
+    someInError: 'Opnieuw verwerkt: sommige leden hebben nog een fout.',
+    failed: 'Opnieuw verwerken is niet gelukt.',
+    nowFine: (n: number) => `${plural(n, 'lid heeft', 'leden hebben')} nu de licentie`,
+    stillInError: (n: number) => `${plural(n, 'lid heeft', 'leden hebben')} nog een fout`,
+    refused: (n: number) => `${plural(n, 'lid is', 'leden zijn')} niet opnieuw verwerkt`,
+    nextAllFine: 'Niets: hun licenties zijn actief.',
+    nextSome: 'Los bij elk lid de genoemde oorzaak op en klik dan op "Opnieuw verwerken na herstel" (of typ: verwerk en de groep, gevolgd door opnieuw).',
+    /** Een licentiefout van een lid via een groep: wat die betekent en hoe u die oplost, in één regel. */
+    why: (error: string) => {
+      switch ((error ?? '').trim().toLowerCase()) {
+        case 'countviolation':
+          return 'te weinig licenties: er waren er geen meer beschikbaar toen de groep dit lid het licentieplan gaf. Oplossing: koop meer licenties of maak er vrij (neem het licentieplan af van wie het niet meer nodig heeft) en verwerk opnieuw.';
+        case 'mutuallyexclusiveviolation':
+          return 'het licentieplan botst met een andere licentie van het lid (rechtstreeks toegewezen of via een andere groep). Oplossing: verwijder de botsende licentie of zet de botsende service in een van beide uit, en verwerk opnieuw.';
+        case 'dependencyviolation':
+          return 'een service die een van de licenties van het lid nodig heeft, ontbreekt. Oplossing: zet die service aan (in de licentie van de groep of een andere) of wijzig de licentie die hem nodig heeft, en verwerk opnieuw.';
+        case 'prohibitedinusagelocationviolation':
+          return 'het licentieplan mag niet worden gebruikt in de gebruikslocatie (het land) van het lid, of het lid heeft er geen. Oplossing: stel de gebruikslocatie van het lid in Entra ID in en verwerk opnieuw.';
+        case 'uniquenessviolation':
+          return 'een kenmerk dat uniek moet zijn in de tenant (meestal een proxyadres) botst met een ander object. Oplossing: verwijder het dubbele en verwerk opnieuw.';
+        default:
+          return 'Entra kon de licentie niet toepassen en noemt geen reden. Oplossing: bekijk de gebruiker in het Entra-beheercentrum (Licenties) en verwerk opnieuw.';
+      }
+    },
+    line: (who: string, plan: string, why: string) => `${who}, ${plan}: ${why}`,
+    watchTitle: (group: string) => `Nieuwe licentiefouten in ${group}`,
+    watchText: (n: number, group: string) =>
+      `${n === 1 ? '1 lid van' : `${n} leden van`} ${group} ${n === 1 ? 'heeft' : 'hebben'} een nieuwe licentiefout via de groep. Entra probeert het niet zelf opnieuw: los de oorzaak op en verwerk opnieuw.`,
+    watchMore: (n: number) => `en nog ${n} (status met de groepsnaam toont ze allemaal)`,
+    cliNothing: (name: string) => `Niets opnieuw te verwerken: niemand in ${name} heeft een licentiefout via een groep.`,
+    cliConfirm: (n: number, name: string) => `${plural(n, 'lid', 'leden')} van ${name} opnieuw verwerken? [j/N] `,
+    cliApprovalRequired:
+      'REPROCESS_APPROVAL=required: opnieuw verwerken vraagt een tweede beheerder. Vraag het aan in Teams (verwerk en de groep, gevolgd door opnieuw); de CLI voert zonder goedkeuring niets uit.',
   },
 
   findings: {
@@ -629,5 +682,9 @@ export const nl: Messages = {
       `${num(d.count) === 1 ? 'Eén lid heeft' : `${num(d.count) ?? 'Enkele'} leden hebben`} ${str(d.plan) ?? 'het licentieplan'} nu nergens vandaan: de groep geeft het hun ook, met ${plural(num(d.count) ?? 0, 'licentie', 'licenties')} extra (${num(d.available) ?? '?'} beschikbaar). Haal hen eerst uit de groep als ze het niet horen te krijgen.`,
     ADOPT_GROUP_COPY_CONFLICT: (d: D) =>
       `De groepslicentie krijgt bij hen een fout: die botst met ${list(d.skus) ?? 'een ander licentieplan'}, dat ze hebben (licentieconflict). Hun eigen licentie, als ze die hebben, blijft; los het conflict op en zet de leden daarna opnieuw over.`,
+    // Reprocess (issue 13 part 5)
+    REPROCESS_MEMBERS: (d: D) =>
+      `${plural(num(d.count) ?? 0, 'lid', 'leden')} met een fout ${num(d.count) === 1 ? 'wordt' : 'worden'} opnieuw verwerkt${errors(d.byError) ? ` (${errors(d.byError)})` : ''}: Entra beoordeelt hun groepslicenties opnieuw. Wie de oorzaak kwijt is (licenties gekocht of vrijgemaakt, een gebruikslocatie ingesteld, een botsende licentie verwijderd) krijgt de licentie; de anderen houden hun fout, en het antwoord zegt waarom.`,
+    NOTHING_TO_REPROCESS: (d: D) => `Niemand${str(d.name) ? ` in ${str(d.name)}` : ''} heeft nog een licentiefout via een groep: er valt niets opnieuw te verwerken.`,
   },
 };

@@ -95,3 +95,14 @@ export function explainUsageLocationError(graphCode: string, graphMessage: strin
   const detail = (graphMessage ?? '').trim() || (graphCode ?? '').trim() || 'no details';
   return `The usage location could not be set (${detail}). The license was not changed; set it in Entra ID and run the change again.`;
 }
+
+/** A refused reprocessLicenseAssignment (Graph code + message) explained for an admin. */
+export function explainReprocessError(graphCode: string, graphMessage: string): string {
+  const text = `${graphCode ?? ''} ${graphMessage ?? ''}`.toLowerCase();
+  if (/authorization_requestdenied|insufficient privileges|forbidden|\b403\b/.test(text)) {
+    return "The bot isn't allowed to reprocess users: the app needs the User.ReadWrite.All permission with admin consent (Microsoft lists no narrower one for this call). Nothing was reprocessed for this user.";
+  }
+  if (/request_resourcenotfound|not ?found|does not exist|\b404\b/.test(text)) return 'The user no longer exists. Nothing to reprocess.';
+  if (/throttl|too ?many ?requests|\b429\b/.test(text)) return 'Microsoft Graph is throttling requests right now. Wait a few minutes and reprocess again.';
+  return `Microsoft Graph refused to reprocess this user (${(graphMessage || graphCode || 'no details').trim()}). Try again later.`;
+}

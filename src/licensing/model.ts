@@ -34,6 +34,9 @@ export const FINDING_CODES = [
   // usage location fixed in the change (issue 13 part 6)
   'USAGE_LOCATION_SET',
   'USAGE_LOCATION_KEPT',
+  // reprocess (issue 13 part 5)
+  'REPROCESS_MEMBERS',
+  'NOTHING_TO_REPROCESS',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -99,6 +102,13 @@ export interface ChangeSpec {
    * on the preflight (USAGE_LOCATION_KEPT); changes nothing else.
    */
   usageLocationKept?: { country: string; users: PrincipalRef[] };
+  /**
+   * Reprocess instead of a swap (REPROCESS_APPROVAL=required makes it a request like any other):
+   * Entra evaluates these users' group licenses again (`principal` is the group they are members
+   * of, or the one user). Empty: every member in error now. `to` is then the plan in error, for
+   * display only.
+   */
+  reprocess?: { userIds: string[] };
 }
 
 export interface ServicePlanInfo {
@@ -161,6 +171,12 @@ export interface ResolvedChange {
   setUsageLocation?: { country: string; users: PrincipalRef[] };
   /** Adopt changes only: what the group gets and whose direct copies go (from = to = the plan). */
   adopt?: AdoptPlan;
+  /**
+   * A reprocess, not a swap: no assignments; swap() asks Entra to evaluate these users' group
+   * licenses again, track() reads them back (done: now fine; errors: still in error). `from` and
+   * `to` are the plan in error, for display.
+   */
+  reprocess?: { users: PrincipalRef[]; groupId?: string };
 }
 
 /** Why a member keeps their direct copy in an adopt. */
@@ -307,6 +323,21 @@ export function isLicensingError(err: unknown): err is LicensingError {
   return err instanceof LicensingError || (err instanceof Error && err.name === 'LicensingError' && 'code' in err);
 }
 
+/** One group license a member holds in error (licenseAssignmentStates). */
+export interface LicenseInError {
+  plan: PlanSummary;
+  /** The group the license comes from. */
+  groupId: string;
+  /** Entra's error value: CountViolation, MutuallyExclusiveViolation, ... ('Other' when it names none). */
+  error: string;
+}
+
+/** The members of a group (or one user) whose group licenses are in error, as read now. */
+export interface MembersInError {
+  principal: PrincipalRef;
+  members: { principal: PrincipalRef; errors: LicenseInError[] }[];
+}
+
 /** Current licensing of one principal, for `status` and for choosing a source plan. */
 export interface PrincipalStatus {
   principal: PrincipalRef;
@@ -368,6 +399,8 @@ export interface LicensePort {
   resolveUser(idOrUpn: string): Promise<PrincipalRef | null>;
   /** Object ids of a group's direct user members (APPROVERS may name groups). */
   groupMemberIds(groupId: string): Promise<string[]>;
+  /** A group's members (or one user) whose group licenses are in error now. */
+  membersInError(principal: PrincipalQuery): Promise<MembersInError>;
   /** The tenant behind the gateway (sandbox mode: the only tenant whose activities are accepted). */
   tenant(): Promise<{ id: string; displayName: string; defaultUsageLocation: string | null }>;
 }

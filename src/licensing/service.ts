@@ -12,6 +12,7 @@ import {
   type Assignment,
   type ChangeSpec,
   type LicensePort,
+  type MembersInError,
   type MemberError,
   type PlanInfo,
   type PreflightOptions,
@@ -37,8 +38,9 @@ import { groupRef, userRef } from './principal-ref';
 import { GUID_RE } from '../guid';
 import { reverseSpec } from './swap-plan';
 import { evaluateGroupOutcome, isProcessingFinished, unprocessedMembers, userShowsChange } from './tracking';
-import { explainMemberError } from './explain';
+import { explainMemberError, explainReprocessError } from './explain';
 import { countryCode } from '../reference/countries';
+import { groupLicenseErrors, reprocessOutcome, reprocessPreflight } from './reprocess';
 
 export interface LicenseServiceOptions {
   /**
@@ -63,6 +65,8 @@ export interface LicenseServiceOptions {
 const PERMISSION_CACHE_MS = 60_000;
 
 const DEFAULT_TRACK_TIMEOUT_MS = 60 * 60_000;
+/** What a reprocess reads of a user: who it is and its license states. */
+const REPROCESS_SELECT = 'id,userPrincipalName,displayName,licenseAssignmentStates';
 /**
  * Reads that may predate a write (replication) are repeated this many times at most, with
  * pollDelay() between them: a group's members after processing, users after a direct change.
@@ -296,6 +300,7 @@ export class LicenseService implements LicensePort {
 
   preflight(spec: ChangeSpec, opts: PreflightOptions = {}): Promise<PreflightResult> {
     return this.guard(async () => {
+      if (spec?.reprocess) return this.reprocessPreflight(spec);
       const fix = spec?.setUsageLocation;
       if (fix !== undefined) {
         // A usage location that Graph would refuse is refused here, before anything is read or written.
@@ -328,6 +333,87 @@ export class LicenseService implements LicensePort {
       } else this.blocked.delete(fp);
       return result;
     });
+  }
+
+  // ------------------------------------------------------------------ reprocess
+
+  /** Members with a group license in error now: the group's (membersWithLicenseErrors, then their states), or the one user's. */
+  membersInError(principal: PrincipalQuery): Promise<MembersInError> {
+    return this.guard(async () => {
+      const ctx = await this.tenantContext();
+      const plan = (skuId: string) => planSummary(ctx.catalog, this.ref, skuId);
+      if (principal?.kind === 'user') {
+        const user = await this.reader.user(principal.user, REPROCESS_SELECT);
+        const errors = groupLicenseErrors(user, plan);
+        return { principal: userRef(user), members: errors.length ? [{ principal: userRef(user), errors }] : [] };
+      }
+      if (principal?.kind !== 'group') throw new LicensingError('INVALID_INPUT', 'Reprocess names one group or one user.');
+      const group = await this.reader.group(principal.group);
+      // The untyped collection carries ids only under strict Graph: the states come from the users.
+      const ids = (await this.gateway.membersWithLicenseErrors(group.id, 'id')).map((u) => u.id);
+      const { users } = ids.length ? await this.gateway.getUsers(ids, REPROCESS_SELECT) : { users: [] };
+      const members = users.map((u) => {
+        const errors = groupLicenseErrors(u, plan, group.id);
+        // Listed by Graph with no error state from this group readable yet: Entra names no cause.
+        return { principal: userRef(u), errors: errors.length ? errors : [{ plan: plan(group.assignedLicenses[0]?.skuId ?? ''), groupId: group.id, error: 'Other' }] };
+      });
+      return { principal: groupRef(group), members };
+    });
+  }
+
+  private async reprocessPreflight(spec: ChangeSpec): Promise<PreflightResult> {
+    const ids = spec.reprocess?.userIds;
+    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || !id.trim()) || ids.length > 100_000)
+      throw new LicensingError('INVALID_INPUT', 'A reprocess names the users by id.');
+    const list = await this.membersInError(spec.principal);
+    const ctx = await this.tenantContext();
+    const fallback = list.principal.kind === 'group' ? ((await this.reader.group(list.principal.id)).assignedLicenses[0]?.skuId ?? '') : '';
+    return reprocessPreflight(list, ids, planSummary(ctx.catalog, this.ref, fallback));
+  }
+
+  /** Entra evaluates the users' group licenses again ($batch); a refusal is that user's outcome. */
+  private async reprocessUsers(change: ResolvedChange): Promise<SwapResult> {
+    const users = change.reprocess?.users ?? [];
+    if (!users.length || users.some((u) => u?.kind !== 'user' || !u.id)) throw new LicensingError('INVALID_INPUT', "This reprocess can't run: it names no users.");
+    const startedAt = new Date().toISOString();
+    const written = await this.gateway.reprocessUsers(users.map((u) => u.id));
+    const outcomes: SwapOutcome[] = users.map((u, i) => {
+      const w = written[i]!;
+      return w.ok
+        ? { principal: u, status: 'changed' }
+        : { principal: u, status: 'failed', reason: explainReprocessError(w.error.code, w.error.message), graphCode: w.error.code, graphMessage: w.error.message };
+    });
+    return {
+      kind: change.kind,
+      outcomes,
+      changed: outcomes.filter((o) => o.status !== 'failed').map((o) => o.principal),
+      failed: outcomes.filter((o) => o.status === 'failed'),
+      startedAt,
+      finishedAt: new Date().toISOString(),
+    };
+  }
+
+  /** After a reprocess: who is fine now and who is still in error (and why), read back. */
+  private async reprocessReport(change: ResolvedChange, started: number): Promise<TrackingReport> {
+    const users = change.reprocess?.users ?? [];
+    const { users: read } = users.length
+      ? await this.gateway.getUsers(
+          users.map((u) => u.id),
+          REPROCESS_SELECT,
+        )
+      : { users: [] };
+    const { done, errors } = reprocessOutcome(read, (u) => userRef(u as GraphUser), change.reprocess?.groupId);
+    return {
+      groupId: change.reprocess?.groupId ?? change.principal.id,
+      outcome: 'complete',
+      processingState: 'ProcessingComplete',
+      done,
+      errors,
+      stillHoldingSource: [],
+      polls: 1,
+      elapsedMs: Date.now() - started,
+      finishedAt: new Date().toISOString(),
+    };
   }
 
   reverse(change: ResolvedChange): ChangeSpec {
@@ -449,6 +535,7 @@ export class LicenseService implements LicensePort {
 
   swap(change: ResolvedChange): Promise<SwapResult> {
     return this.guard(async () => {
+      if (change?.reprocess) return this.reprocessUsers(change);
       this.validate(change);
       const fp = fingerprint(change);
       if (this.blocked.has(fp)) {
@@ -521,6 +608,7 @@ export class LicenseService implements LicensePort {
 
   track(change: ResolvedChange, opts: TrackOptions = {}): Promise<TrackingReport> {
     return this.guard(async () => {
+      if (change?.reprocess) return this.reprocessReport(change, Date.now());
       this.validate(change);
       // Remembered start of the swap, less a minute for clocks that disagree with Entra's.
       const started0 = this.swapStarted.get(fingerprint(change));

@@ -6,6 +6,9 @@ export const DEFAULT_APPROVAL_TTL_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_RECOVERY_SETTLE_MS = 10_000;
 export const DEFAULT_RUN_LEASE_MS = 120_000;
 
+/** REPROCESS_APPROVAL: a reprocess runs at once for an approver or license administrator (none), or is a four-eyes request (required). */
+export type ReprocessApproval = 'none' | 'required';
+
 export interface RequestConfig {
   approvers: ApproverEntry[];
   /** The raw APPROVERS value, for ApproverPolicy. */

@@ -33,6 +33,11 @@ const READ_SKUS = [
 const ASSIGN_USER = ['LicenseAssignment.ReadWrite.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'];
 const ASSIGN_GROUP = ['LicenseAssignment.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'];
 const WRITE_USERS = ['User.ReadWrite.All', 'Directory.ReadWrite.All'];
+/**
+ * reprocessLicenseAssignment: Microsoft's v1.0 page lists User.ReadWrite.All (least) and
+ * Directory.ReadWrite.All for applications; LicenseAssignment.ReadWrite.All is not among them.
+ */
+const REPROCESS_USER = ['User.ReadWrite.All', 'Directory.ReadWrite.All'];
 const WRITE_GROUPS = ['Group.ReadWrite.All', 'Directory.ReadWrite.All'];
 const WRITE_MEMBERS = ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'];
 const TEAMS_APPS_READ = ['TeamsAppInstallation.ReadWriteSelfForUser.All', 'TeamsAppInstallation.ReadForUser.All', 'TeamsAppInstallation.ReadWriteForUser.All'];
@@ -67,7 +72,8 @@ export function rolesFor(method: string, segments: readonly string[]): readonly 
       return READ_SKUS;
     case 'users': {
       if (s.length <= 2) return m === 'PATCH' ? WRITE_USERS : READ_USERS;
-      if (s[2] === 'assignlicense' || s[2] === 'reprocesslicenseassignment') return ASSIGN_USER;
+      if (s[2] === 'assignlicense') return ASSIGN_USER;
+      if (s[2] === 'reprocesslicenseassignment') return REPROCESS_USER;
       if (s[2] === 'memberof') return READ_GROUPS;
       if (s[2] === 'teamwork') return read ? TEAMS_APPS_READ : TEAMS_APPS_WRITE;
       return undefined;

@@ -230,11 +230,23 @@ export class SandboxHost {
         if ('seed' in b) this.random = seededRandom(this.tenant.behavior.seed);
         return ok(200, this.tenant.behavior);
       }
+      case 'POST seats': {
+        // Seats bought or cancelled in the admin center: { "sku": part number or skuId, "enabled": n }.
+        // Members already in error stay so until they are reprocessed, as in Entra.
+        const b = (body ?? {}) as { sku?: unknown; enabled?: unknown };
+        const key = typeof b.sku === 'string' ? b.sku.trim().toLowerCase() : '';
+        const sku = this.tenant.skus.find((x) => x.skuPartNumber.toLowerCase() === key || x.skuId === key);
+        if (!sku) return bad(`seats: no subscription ${JSON.stringify(b.sku)} (a skuPartNumber or skuId of the fixture)`);
+        if (typeof b.enabled !== 'number' || !Number.isInteger(b.enabled) || b.enabled < 0 || b.enabled > 10_000_000)
+          return bad('seats: enabled must be a whole number, 0 or more');
+        (sku as { enabled: number }).enabled = b.enabled;
+        return ok(200, { sku: sku.skuPartNumber, skuId: sku.skuId, enabled: sku.enabled, consumed: sku.consumed });
+      }
       default:
         return ok(404, {
           error: {
             code: 'NotFound',
-            message: `No sandbox control ${method} ${url.pathname}. Try GET|DELETE /_sandbox/requests, GET|POST|DELETE /_sandbox/faults, POST /_sandbox/reset, GET /_sandbox/state, POST /_sandbox/behavior, POST /_sandbox/token.`,
+            message: `No sandbox control ${method} ${url.pathname}. Try GET|DELETE /_sandbox/requests, GET|POST|DELETE /_sandbox/faults, POST /_sandbox/reset, GET /_sandbox/state, POST /_sandbox/behavior, POST /_sandbox/seats, POST /_sandbox/token.`,
           },
         });
     }

@@ -64,6 +64,8 @@ export interface SandboxAccess {
   reset(): Promise<void>;
   /** Changes latency or group processing time of the running sandbox. */
   behavior(b: FixtureBehavior | (Omit<FixtureBehavior, 'throttle'> & { throttle: null })): Promise<void>;
+  /** A subscription's seats, as after buying licenses (POST /_sandbox/seats); nobody is re-evaluated. */
+  seats(sku: string, enabled: number): Promise<void>;
   /** Polls the group until licenseProcessingState is ProcessingComplete (default 5 s). */
   waitForGroup(groupId: string, timeoutMs?: number): Promise<void>;
 }
@@ -155,6 +157,9 @@ export function withSandbox(fixture: TenantFixture | string | (() => TenantFixtu
     },
     behavior: async (b) => {
       await control('POST', 'behavior', b);
+    },
+    seats: async (sku, enabled) => {
+      await control('POST', 'seats', { sku, enabled });
     },
     waitForGroup: async (groupId, timeoutMs = 5_000) => {
       const end = Date.now() + timeoutMs;

@@ -92,6 +92,8 @@ describe('sandbox: application permissions (fixture app.roles)', () => {
   it('maps each route to its least privileged permission first, and accepts higher ones', () => {
     assert.equal(rolesFor('POST', ['users', 'x', 'assignLicense'])![0], 'LicenseAssignment.ReadWrite.All');
     assert.equal(rolesFor('POST', ['groups', 'x', 'assignLicense'])![0], 'LicenseAssignment.ReadWrite.All');
+    // Microsoft's v1.0 page for reprocessLicenseAssignment: User.ReadWrite.All, then Directory.ReadWrite.All.
+    assert.deepEqual(rolesFor('POST', ['users', 'x', 'reprocessLicenseAssignment']), ['User.ReadWrite.All', 'Directory.ReadWrite.All']);
     assert.equal(rolesFor('GET', ['groups', 'x', 'members', 'microsoft.graph.user'])![0], 'GroupMember.Read.All');
     assert.equal(rolesFor('GET', ['users', 'x'])![0], 'User.Read.All');
     assert.equal(rolesFor('GET', ['organization'])![0], 'Organization.Read.All');
