@@ -83,14 +83,14 @@ export async function licensingErrorCard(turn: Turn, err: LicensingError, spec?:
         return chooseCard({
           title: t.lookup.sourceNone(md(who)),
           buttonTitle: t.lookup.choose,
-          options: planOptions(t, plans, spec, 'from'),
+          options: planOptions(t, plans, spec, spec?.adopt ? 'to' : 'from'),
           footer: plans.length ? '' : md(err.message),
         });
       }
       return chooseCard({
         title: t.lookup.sourceAmbiguous(md(who)),
         buttonTitle: t.lookup.choose,
-        options: planOptions(t, candidates, spec, 'from'),
+        options: planOptions(t, candidates, spec, spec?.adopt ? 'to' : 'from'),
       });
     }
     case 'INVALID_INPUT':

@@ -40,6 +40,8 @@ export function commandJob(t: Messages, command: Command): JobOptions {
       const p = command.principal;
       return { title: p.kind === 'users' ? t.working.checkingChange : t.working.checking(md(p.name)), supersedable: true };
     }
+    case 'adopt':
+      return { title: t.working.checking(md(command.group)), supersedable: true };
     case 'status':
       return { title: command.target ? t.working.lookingUp(md(command.target)) : t.working.busy, supersedable: true };
     case 'undo':
@@ -96,6 +98,16 @@ export async function onCommand(turn: Turn, command: Command): Promise<void> {
       case 'move': {
         const spec = { ...(command.from ? { from: command.from } : {}), to: command.to };
         const resolved = await resolveTarget(turn, command.principal, preflightWith(spec));
+        if ('card' in resolved) {
+          await sendCard(turn, resolved.card);
+          return;
+        }
+        await sendCard(turn, await preflightOrExplain(turn, { principal: resolved.query, ...spec }));
+        return;
+      }
+      case 'adopt': {
+        const spec = { to: command.plan ?? '', adopt: {} };
+        const resolved = await resolveTarget(turn, { kind: 'group', name: command.group }, preflightWith(spec));
         if ('card' in resolved) {
           await sendCard(turn, resolved.card);
           return;

@@ -16,6 +16,8 @@ export type PrincipalTarget =
 
 export type Command =
   | { kind: 'move'; principal: PrincipalTarget; from?: string; to: string }
+  /** A group takes over the plan its members hold directly ("move the members of Marketing onto the group"). */
+  | { kind: 'adopt'; group: string; plan?: string }
   /** A move with a piece missing: the reply says which. */
   | { kind: 'move-incomplete'; missing: 'principal' | 'target'; principal?: PrincipalTarget; from?: string; to?: string }
   | { kind: 'plans' }
@@ -264,6 +266,30 @@ function parseMove(rest: Token[], verbLang: Lang | undefined): Parsed {
   return { command: { kind: 'move', principal, ...(from ? { from } : {}), to }, lang };
 }
 
+// Adopt: "move the members of Marketing onto the group (for E1)", "adopt Marketing";
+// "zet de leden van Marketing over op de groep (voor E1)", "verplaats de leden van Marketing naar de groep".
+const ADOPT_EN =
+  /^(?:move|migrate|switch|put)\s+(?:all\s+)?(?:the\s+)?members\s+of\s+(?:(?:the\s+)?group\s+)?(.+?)\s+(?:onto|on\s+to|to|into|over\s+to)\s+(?:the|their|its|that)\s+group(?:'s)?(?:\s+(?:license|licence|licensing|plan))?(?:\s+(?:for|with)\s+(.+))?$/i;
+const ADOPT_NL =
+  /^(?:(?:zet|verplaats|migreer)\s+(?:alle\s+)?(?:de\s+)?leden\s+van\s+(?:(?:de\s+)?groep\s+)?(.+?)\s+(?:over\s+)?(?:op|naar)\s+(?:de|hun|die)\s+(?:groep|groepslicentie)(?:\s+over)?)(?:\s+(?:voor|met)\s+(.+?))?(?:\s+over)?$/i;
+const ADOPT_VERB = /^adopt\s+(?:(?:the\s+)?group\s+)?(.+?)(?:\s+(?:for|with)\s+(.+))?$/i;
+
+function parseAdopt(text: string): Parsed | undefined {
+  const m = ADOPT_EN.exec(text) ?? ADOPT_VERB.exec(text);
+  const nl = m ? undefined : ADOPT_NL.exec(text);
+  const hit = m ?? nl;
+  if (!hit) return undefined;
+  const unquote = (x: string | undefined) =>
+    x
+      ?.trim()
+      .replace(/^["“‘']|["”’']$/g, '')
+      .trim();
+  const group = unquote(hit[1]);
+  if (!group) return undefined;
+  const plan = unquote(hit[2]);
+  return { command: { kind: 'adopt', group, ...(plan ? { plan } : {}) }, lang: nl ? 'nl' : 'en' };
+}
+
 export function parseCommand(input: string): Parsed {
   const text = cleanText(input ?? '');
   const tokens = normalize(tokenize(text));
@@ -276,6 +302,8 @@ export function parseCommand(input: string): Parsed {
 
   if (w0 === undefined) return { command: { kind: 'unknown', text } };
 
+  const adopt = /\b(members|leden|adopt)\b/i.test(text) ? parseAdopt(joinPhrase(tokens)) : undefined;
+  if (adopt) return adopt;
   if (MOVE_EN.has(w0)) return parseMove(rest, 'en');
   if (MOVE_NL.has(w0)) return parseMove(rest, 'nl');
 

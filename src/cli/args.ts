@@ -13,7 +13,7 @@ export class UsageError extends Error {
   }
 }
 
-export const COMMANDS = ['preflight', 'swap', 'status', 'plans', 'doctor', 'reprocess', 'help'] as const;
+export const COMMANDS = ['preflight', 'swap', 'adopt', 'status', 'plans', 'doctor', 'reprocess', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliOptions {
@@ -28,6 +28,9 @@ export interface CliOptions {
   pollMs?: number;
   principal?: PrincipalQuery;
   spec?: ChangeSpec;
+  /** adopt: only check (write nothing); the pilot and wave sizes. */
+  dryRun?: boolean;
+  waves?: { pilot?: number; size?: number };
   /** doctor: the group and the user to try the reads on. */
   group?: string;
   user?: string;
@@ -49,6 +52,11 @@ const OPTIONS = {
   'no-wait': { type: 'boolean' },
   timeout: { type: 'string' },
   'poll-ms': { type: 'string' },
+  plan: { type: 'string' },
+  'accept-loss': { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean' },
+  pilot: { type: 'string' },
+  'wave-size': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -56,6 +64,7 @@ const OPTIONS = {
 const ALLOWED: Record<Command, string[]> = {
   preflight: ['group', 'user', 'users-file', 'from', 'to', 'include-direct', 'enable', 'disable', 'set-usage-location'],
   swap: ['group', 'user', 'users-file', 'from', 'to', 'include-direct', 'enable', 'disable', 'set-usage-location', 'yes', 'no-wait', 'timeout', 'poll-ms'],
+  adopt: ['group', 'plan', 'to', 'accept-loss', 'enable', 'disable', 'dry-run', 'yes', 'timeout', 'poll-ms', 'pilot', 'wave-size'],
   status: ['group', 'user'],
   plans: [],
   doctor: ['group', 'user'],
@@ -120,6 +129,32 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
     return opts;
   }
 
+  if (command === 'adopt') {
+    // The group takes over the plan its members hold directly (--plan optional: inferred).
+    if (v.group === undefined || !v.group.trim()) throw new UsageError('Say which group: --group NAME|ID (its members hold the plan directly).');
+    if (v.plan !== undefined && v.to !== undefined) throw new UsageError('Give the plan once: --plan PLAN.');
+    const planName = (v.plan ?? v.to ?? '').trim();
+    const accept = (v['accept-loss'] ?? [])
+      .flatMap((x) => x.split(','))
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const spec: ChangeSpec = { principal: { kind: 'group', group: v.group.trim() }, to: planName, adopt: accept.length ? { acceptLoss: accept } : {} };
+    if (v.enable?.length || v.disable?.length) spec.planOverrides = { ...(v.enable?.length ? { enable: v.enable } : {}), ...(v.disable?.length ? { disable: v.disable } : {}) };
+    opts.principal = spec.principal;
+    opts.spec = spec;
+    opts.dryRun = !!v['dry-run'];
+    const pilot = positiveNumber('pilot', v.pilot);
+    const size = positiveNumber('wave-size', v['wave-size']);
+    if (size === 0) throw new UsageError('--wave-size must be at least 1.');
+    if (pilot !== undefined || size !== undefined)
+      opts.waves = { ...(pilot !== undefined ? { pilot: Math.floor(pilot) } : {}), ...(size !== undefined ? { size: Math.floor(size) } : {}) };
+    const timeout = positiveNumber('timeout', v.timeout);
+    if (timeout !== undefined) opts.timeoutMs = timeout * 1000;
+    const poll = positiveNumber('poll-ms', v['poll-ms']);
+    if (poll !== undefined) opts.pollMs = Math.max(1, poll);
+    return opts;
+  }
+
   const given = (['group', 'user', 'users-file'] as const).filter((k) => v[k] !== undefined);
   const allowedPrincipals = command === 'status' || command === 'reprocess' ? '--group or --user' : '--group, --user or --users-file';
   if (given.length !== 1) throw new UsageError(given.length ? `Give only one of ${allowedPrincipals}.` : `Say who: ${allowedPrincipals}.`);
@@ -162,6 +197,8 @@ Usage:
                         [--include-direct] [--enable SERVICE]... [--disable SERVICE]...
                         [--set-usage-location COUNTRY] [--json]
   plan-switch swap      ... same as preflight ... [--yes] [--no-wait] [--timeout SECONDS] [--json]
+  plan-switch adopt     --group NAME|ID [--plan PLAN] [--accept-loss UPN|ID]... [--dry-run] [--yes]
+                        [--pilot N] [--wave-size N] [--timeout SECONDS] [--json]
   plan-switch status    (--group NAME|ID | --user UPN|ID) [--json]
   plan-switch plans     [--json]
   plan-switch doctor    [--group NAME|ID] [--user UPN|ID] [--json]
@@ -172,6 +209,12 @@ Commands:
   swap       Preflight, then run the change. Refuses when the preflight blocks. Asks y/N on a
              terminal; without a terminal it needs --yes. A group change is followed until Entra
              has processed the members (--no-wait to skip, --timeout to bound; default 600 s).
+  adopt      The group takes over the plan its members hold directly (Microsoft's "migrate users
+             with individual licenses to groups"): the group gets the plan (one write, no extra
+             seats), Entra processes it, then the members' own copies are removed in waves (a pilot
+             of 5, then 100 at a time), each member checked first: only those whose copy from the
+             group is Active and covers their own lose it. --accept-loss names members whose own copy
+             has services the group's turns off, to remove it anyway. --dry-run: the check only.
   status     A user's licenses (with where each comes from) or a group's licenses and processing state.
   plans      The tenant's plans with seats enabled, consumed and available.
   doctor     Read-only check of the tenant: sign-in, the app's permissions (the token's roles)

@@ -1,6 +1,6 @@
 // Plain-text rendering for the CLI: tables and short reports. No colours, no terminal tricks, so
 // output reads the same in a log file.
-import type { Finding, PlanInfo, PreflightResult, PrincipalRef, PrincipalStatus, SwapResult, TrackingReport } from '../licensing/model';
+import type { AdoptKept, AdoptProgress, Finding, PlanInfo, PreflightResult, PrincipalRef, PrincipalStatus, SwapResult, TrackingReport } from '../licensing/model';
 import { en, type Messages } from '../i18n';
 
 export function table(headers: string[], rows: string[][], alignRight: number[] = []): string {
@@ -45,8 +45,16 @@ function finding(f: Finding, t: Messages): string {
 export function preflightText(r: PreflightResult, t: Messages = en): string {
   const c = r.change;
   const out: string[] = [];
-  out.push(`Change: ${who(c.principal)} from ${plan(c.from)} to ${plan(c.to)}`);
-  out.push(`Users affected: ${c.affectedUsers}; seats needed ${c.seats.needed}, available ${c.seats.available}`);
+  if (c.kind === 'adopt') {
+    const own = c.assignments.filter((a) => a.principal.kind === 'user').length;
+    out.push(`Adopt: ${who(c.principal)} takes over ${plan(c.to)} from its members' own copies`);
+    out.push(
+      `Own copies to remove: ${own}; seats used: ${c.seats.needed ? `${c.seats.needed} more (${c.seats.available} available)` : 'unchanged (a plan counts once per person)'}`,
+    );
+  } else {
+    out.push(`Change: ${who(c.principal)} from ${plan(c.from)} to ${plan(c.to)}`);
+    out.push(`Users affected: ${c.affectedUsers}; seats needed ${c.seats.needed}, available ${c.seats.available}`);
+  }
   const groups = c.assignments.filter((a) => a.principal.kind === 'group').length;
   const users = c.assignments.length - groups;
   out.push(
@@ -145,5 +153,27 @@ export function statusText(s: PrincipalStatus): string {
       [4],
     ),
   );
+  return out.join('\n');
+}
+
+/** An adopt's end: own copies removed, who keeps theirs and why (the completion notice's words). */
+export function adoptText(outcome: 'completed' | 'failed' | 'partial', p: AdoptProgress, t: Messages = en, error?: string): string {
+  const out: string[] = [outcome === 'completed' ? t.result.adoptCompleted : outcome === 'partial' ? t.result.adoptPartial : t.result.adoptFailed];
+  if (p.removedCount) out.push(`${t.result.adoptRemoved(p.removedCount)}: ${listNames(p.removed)}`);
+  const why = (k: AdoptKept): string =>
+    k.reason === 'servicesNotCovered'
+      ? t.result.adoptWhy.servicesNotCovered((k.services ?? []).join(', '))
+      : k.reason === 'error'
+        ? t.result.adoptWhy.error(`${k.error ?? ''}${k.message ? `: ${k.message}` : ''}`)
+        : k.reason === 'removeFailed'
+          ? t.result.adoptWhy.removeFailed(k.message ?? '')
+          : t.result.adoptWhy.notInherited;
+  if (p.keptCount) {
+    out.push(`${t.result.adoptKept(p.keptCount)}:`);
+    for (const k of p.kept.slice(0, 20)) out.push(`  ${who(k.principal)}: ${why(k)}`);
+    if (p.keptCount > 20) out.push(`  ... and ${p.keptCount - 20} more`);
+  }
+  if (error) out.push(t.result.error(error));
+  out.push(`${t.result.next}: ${outcome === 'completed' ? t.result.adoptNextCompleted : outcome === 'partial' ? t.result.adoptNextPartial : t.result.nextFailed}`);
   return out.join('\n');
 }

@@ -7,7 +7,8 @@ import { parseReprocessApproval } from '../config/reprocess';
 import { HELP, parseCli, UsageError, type CliOptions } from './args';
 import { doctorCommand, type OpenDoctor } from './doctor';
 import { messagesFor, type Lang } from '../i18n';
-import { findingSentence, plansText, preflightText, statusText, swapText, trackingText } from './format';
+import { adoptText, findingSentence, plansText, preflightText, statusText, swapText, trackingText } from './format';
+import { runAdoptSteps } from '../licensing/adopt-run';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -132,6 +133,8 @@ async function execute(opts: CliOptions, service: LicensePort, io: CliIO): Promi
       return swap(opts, service, io);
     case 'reprocess':
       return reprocess(opts, service, io);
+    case 'adopt':
+      return adopt(opts, service, io);
     default:
       io.stdout(HELP.trimEnd());
       return EXIT_OK;
@@ -245,4 +248,44 @@ async function reprocess(opts: CliOptions, service: LicensePort, io: CliIO): Pro
 
 function memberLabel(p: { displayName: string; userPrincipalName?: string }): string {
   return p.userPrincipalName && p.userPrincipalName !== p.displayName ? `${p.displayName} (${p.userPrincipalName})` : p.displayName;
+}
+
+/** adopt: the preflight, a confirmation, then the group write, Entra's processing and the checked waves of removals. */
+async function adopt(opts: CliOptions, service: LicensePort, io: CliIO): Promise<number> {
+  const t = messagesFor(opts.lang);
+  const preflight = await service.preflight(opts.spec!);
+  if (!opts.json || preflight.blocked || opts.dryRun) io.stdout(opts.json ? json(pick(preflight, opts.lang)) : preflightText(preflight, t));
+  if (preflight.blocked) {
+    io.stderr('plan-switch: the preflight blocks this change; nothing was changed.');
+    return EXIT_BLOCKED;
+  }
+  if (opts.dryRun) return EXIT_OK;
+  const c = preflight.change;
+  const removals = c.assignments.filter((a) => a.principal.kind === 'user').length;
+  if (!opts.yes) {
+    if (!io.interactive) {
+      io.stderr('plan-switch: not changing licenses without confirmation: add --yes (no terminal to ask on).');
+      return EXIT_ERROR;
+    }
+    const answer = await io.ask(`Move ${removals} member${removals === 1 ? '' : 's'} of ${c.principal.displayName} onto the group's ${c.to.displayName}? [y/N] `);
+    if (!/^y(es)?$/i.test(answer.trim())) {
+      io.stderr('plan-switch: cancelled; nothing was changed.');
+      return EXIT_ERROR;
+    }
+  }
+  let last = '';
+  const end = await runAdoptSteps(service, c, {
+    ...(opts.waves ? { waves: opts.waves } : {}),
+    track: { timeoutMs: opts.timeoutMs ?? 600_000, ...(opts.pollMs ? { pollIntervalMs: opts.pollMs } : {}) },
+    onProgress: (p) => {
+      if (opts.json) return;
+      const line = p.adopt ? t.request.adoptProgress(p.adopt.wave, p.adopt.waves, p.adopt.removed, p.adopt.total) : `  ${p.processingState}`;
+      if (line !== last) io.stderr(p.adopt ? `  ${line}` : `${line} (${Math.round(p.elapsedMs / 1000)} s)`);
+      last = line;
+    },
+  });
+  if (end.outcome === 'stopped') return EXIT_ERROR; // no signal is given here: not reached
+  if (opts.json) io.stdout(json({ ...pick(preflight, opts.lang), outcome: end.outcome, adopt: end.run.progress, ...(end.error ? { error: end.error } : {}) }));
+  else io.stdout(adoptText(end.outcome, end.run.progress, t, end.error));
+  return end.outcome === 'completed' ? EXIT_OK : EXIT_ERROR;
 }

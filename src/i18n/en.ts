@@ -92,6 +92,7 @@ export const en = {
       ['undo 12', 'reverse a completed change'],
       ['new', 'a card that guides you step by step'],
       ['doctor', 'check that this tenant gives Plan Switch what it needs (read-only)'],
+      ['move the members of Marketing onto the group', 'the group takes over the plan its members hold directly, then their own copies go'],
     ] as [string, string][],
     dutchHint: 'Dutch works too: verplaats groep Verkoop naar E3.',
     startButton: 'New change',
@@ -206,6 +207,17 @@ export const en = {
     cancelled: 'Cancelled. Nothing was changed.',
     recheck: 'Check again',
     checkAsUsers: (n: number) => (n === 1 ? 'Check this person as a user' : `Check these ${n} people as users`),
+    // Adopt (direct copies to the group)
+    adoptTitle: 'Preflight check: members onto the group',
+    plan: 'Plan',
+    ownCopies: 'Own copies to remove',
+    seatsUsed: 'Seats used',
+    seatsUnchanged: 'unchanged: a plan counts once per person',
+    seatsMore: (n: number, available: number) => `${n} more (${available} available)`,
+    adoptInstead: (plan: string) => `Move the members onto the group (${plan})`,
+    acceptLoss: (n: number) => (n === 1 ? 'Accept the loss: remove their own copy anyway' : `Accept the loss: remove these ${n} own copies anyway`),
+    keepOwnCopies: 'Keep their own copies',
+    adoptHow: 'The group gets the plan first; once Entra has processed it, the own copies go in waves (5 people first, then 100 at a time), each person checked just before.',
   },
 
   guide: {
@@ -266,6 +278,7 @@ export const en = {
     youCannotApproveOwn: 'You asked for this change, so someone else must approve it.',
     undoOf: (id: string) => `Undoes change ${id}`,
     progress: (state: string, elapsed: string) => `Entra is processing the group: ${state} (${elapsed}).`,
+    adoptProgress: (wave: number, waves: number, removed: number, total: number) => `Removing own copies: wave ${wave} of ${waves}, ${removed} of ${total} done.`,
     started: 'Running the swap…',
     worsened: 'The situation changed since the request: the new check found more problems, so nothing ran.',
     noApprovers: 'No approvers are configured (APPROVERS): nobody can approve this request.',
@@ -320,6 +333,20 @@ export const en = {
     nextPartial: 'Fix the causes listed, then reprocess those users in the Entra admin center (or move them again).',
     nextFailed: 'Fix the cause above and request the change again.',
     error: (e: string) => `Why: ${e}`,
+    // Adopt (direct copies to the group)
+    adoptCompleted: 'Done: everyone who held the plan directly now gets it from the group.',
+    adoptPartial: 'Partly done: some members keep their own copy (below, with why).',
+    adoptFailed: 'Nothing was moved onto the group.',
+    adoptRemoved: (n: number) => `${n === 1 ? '1 own copy' : `${n} own copies`} removed: they get the plan from the group`,
+    adoptKept: (n: number) => `${n === 1 ? '1 member keeps' : `${n} members keep`} their own copy`,
+    adoptWhy: {
+      servicesNotCovered: (services: string) => `the group's copy turns off ${services}`,
+      error: (message: string) => `their copy from the group is in error: ${message}`,
+      notInherited: 'no copy from the group reached them (not processed yet, or no longer a member)',
+      removeFailed: (message: string) => `removing it failed: ${message}`,
+    },
+    adoptNextCompleted: 'Nothing: seats used are as before. From now on, who is in the group holds the plan; someone who leaves the group loses it.',
+    adoptNextPartial: 'Fix the causes listed, then move the members onto the group again: only those still holding their own copy are touched.',
   },
 
   pending: {
@@ -500,6 +527,10 @@ export const en = {
       if (direct)
         parts.push(
           `${direct === 1 ? 'One member holds' : `${direct} members hold`} it directly: move ${direct === 1 ? 'that user on their own' : 'them as users'} instead${move}.`,
+        );
+      if (direct && d.adoptButton)
+        parts.push(
+          'Or let the group take the plan over from them: the group gets it, then their own copies go, with no extra licenses; the second button checks that (afterwards the group can be moved).',
         );
       if (list(d.otherGroups)) parts.push(`Members also get it from the group ${list(d.otherGroups)}: change that group instead.`);
       return parts.join(' ');

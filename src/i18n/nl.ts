@@ -92,6 +92,7 @@ export const nl: Messages = {
       ['ongedaan maken 12', 'een voltooide wijziging terugdraaien'],
       ['nieuw', 'een kaart die u stap voor stap helpt'],
       ['diagnose', 'controleren of deze tenant Plan Switch geeft wat het nodig heeft (alleen lezen)'],
+      ['zet de leden van Marketing over op de groep', 'de groep neemt het licentieplan over dat de leden rechtstreeks toegewezen hebben; daarna verdwijnen hun eigen licenties'],
     ],
     dutchHint: 'English works too: move group Sales to E3.',
     startButton: 'Nieuwe wijziging',
@@ -207,6 +208,18 @@ export const nl: Messages = {
     cancelled: 'Geannuleerd. Er is niets gewijzigd.',
     recheck: 'Opnieuw controleren',
     checkAsUsers: (n: number) => (n === 1 ? 'Controleer als gebruiker' : `Controleer deze ${n} als gebruikers`),
+    // Adopt (rechtstreekse toewijzingen naar de groep)
+    adoptTitle: 'Controle vooraf: leden overzetten op de groep',
+    plan: 'Licentieplan',
+    ownCopies: 'Eigen licenties te verwijderen',
+    seatsUsed: 'Licenties in gebruik',
+    seatsUnchanged: 'ongewijzigd: een licentieplan telt één keer per persoon',
+    seatsMore: (n: number, available: number) => `${n} meer (${available} beschikbaar)`,
+    adoptInstead: (plan: string) => `Zet de leden over op de groep (${plan})`,
+    acceptLoss: (n: number) => (n === 1 ? 'Verlies accepteren: eigen licentie toch verwijderen' : `Verlies accepteren: deze ${n} eigen licenties toch verwijderen`),
+    keepOwnCopies: 'Eigen licenties houden',
+    adoptHow:
+      'De groep krijgt eerst het licentieplan; zodra Entra dat verwerkt heeft, verdwijnen de eigen licenties in golven (eerst 5 mensen, dan 100 tegelijk), elke persoon vlak ervoor gecontroleerd.',
   },
 
   guide: {
@@ -267,6 +280,7 @@ export const nl: Messages = {
     youCannotApproveOwn: 'U hebt deze wijziging aangevraagd, dus iemand anders moet haar goedkeuren.',
     undoOf: (id: string) => `Maakt wijziging ${id} ongedaan`,
     progress: (state: string, elapsed: string) => `Entra verwerkt de groep: ${state} (${elapsed}).`,
+    adoptProgress: (wave: number, waves: number, removed: number, total: number) => `Eigen licenties verwijderen: golf ${wave} van ${waves}, ${removed} van ${total} klaar.`,
     started: 'De wissel wordt uitgevoerd…',
     worsened: 'De situatie is sinds de aanvraag veranderd: de nieuwe controle vond meer problemen, dus er is niets uitgevoerd.',
     noApprovers: 'Er zijn geen goedkeurders ingesteld (APPROVERS): niemand kan deze aanvraag goedkeuren.',
@@ -322,6 +336,20 @@ export const nl: Messages = {
     nextPartial: 'Los de genoemde oorzaken op en laat die gebruikers opnieuw verwerken in het Entra-beheercentrum (of verplaats ze opnieuw).',
     nextFailed: 'Los de oorzaak hierboven op en vraag de wijziging opnieuw aan.',
     error: (e: string) => `Waarom: ${e}`,
+    // Adopt (rechtstreekse toewijzingen naar de groep)
+    adoptCompleted: 'Klaar: iedereen die het licentieplan rechtstreeks toegewezen had, krijgt het nu via de groep.',
+    adoptPartial: 'Deels klaar: sommige leden houden hun eigen licentie (hieronder, met de reden).',
+    adoptFailed: 'Er is niets overgezet op de groep.',
+    adoptRemoved: (n: number) => `${n === 1 ? '1 eigen licentie' : `${n} eigen licenties`} verwijderd: zij krijgen het licentieplan via de groep`,
+    adoptKept: (n: number) => `${n === 1 ? '1 lid houdt' : `${n} leden houden`} hun eigen licentie`,
+    adoptWhy: {
+      servicesNotCovered: (services: string) => `de groepslicentie schakelt ${services} uit`,
+      error: (message: string) => `hun licentie via de groep heeft een fout: ${message}`,
+      notInherited: 'er kwam geen licentie via de groep bij hen aan (nog niet verwerkt, of geen lid meer)',
+      removeFailed: (message: string) => `verwijderen mislukte: ${message}`,
+    },
+    adoptNextCompleted: 'Niets: het aantal licenties in gebruik is als voorheen. Wie in de groep zit, heeft voortaan het licentieplan; wie de groep verlaat, verliest het.',
+    adoptNextPartial: 'Los de genoemde oorzaken op en zet de leden daarna opnieuw over op de groep: alleen wie nog een eigen licentie heeft, wordt aangeraakt.',
   },
 
   pending: {
@@ -505,6 +533,10 @@ export const nl: Messages = {
       if (direct)
         parts.push(
           `${direct === 1 ? 'Eén lid heeft' : `${direct} leden hebben`} het rechtstreeks toegewezen: verplaats ${direct === 1 ? 'die gebruiker afzonderlijk' : 'hen als afzonderlijke gebruikers'}${move}.`,
+        );
+      if (direct && d.adoptButton)
+        parts.push(
+          'Of laat de groep het licentieplan van hen overnemen: de groep krijgt het, daarna verdwijnen hun eigen licenties, zonder extra licenties; de tweede knop controleert dat (daarna kan de groep verplaatst worden).',
         );
       if (list(d.otherGroups)) parts.push(`Leden krijgen het ook via de groep ${list(d.otherGroups)}: wijzig die groep.`);
       return parts.join(' ');

@@ -226,6 +226,24 @@ export interface AdoptCheck {
   gone: PrincipalRef[];
 }
 
+/** How far an adopt's run got, and whose direct copies went or stayed (lists cut to 100 when recorded). */
+export interface AdoptProgress {
+  /** group: the group's write; processing: Entra applies it; removing: waves of removals; done. */
+  phase: 'group' | 'processing' | 'removing' | 'done';
+  /** Waves run so far, of how many. */
+  wave: number;
+  waves: number;
+  removed: PrincipalRef[];
+  removedCount: number;
+  /** Members who keep their direct copy, and why. */
+  kept: AdoptKept[];
+  keptCount: number;
+  /** Members whose direct copy was gone already when their wave came. */
+  goneCount: number;
+  /** The run stopped early (a wave's failures passed the threshold): why. */
+  stoppedAfterWave?: number;
+}
+
 export interface PreflightResult {
   change: ResolvedChange;
   findings: Finding[];

@@ -1,7 +1,7 @@
 // Change requests: the four-eyes workflow around a license change. Plain TypeScript; the bot
 // turns clicks into calls here and renders what comes back. Identity always comes from the
 // activity (Actor), never from card data.
-import type { AdoptKept, ChangeSpec, PreflightResult, PrincipalRef, SwapResult, TrackingReport, TrackingProgress } from '../licensing/model';
+import type { AdoptProgress, ChangeSpec, PreflightResult, SwapResult, TrackingReport, TrackingProgress } from '../licensing/model';
 
 export const REQUEST_STATES = ['pending', 'approved', 'running', 'completed', 'failed', 'partial', 'rejected', 'cancelled', 'expired'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
@@ -39,22 +39,8 @@ export interface RequestResult {
   adopt?: AdoptResult;
 }
 
-export interface AdoptResult {
-  /** group: the group's write; processing: Entra applies it; removing: waves of removals; done. */
-  phase: 'group' | 'processing' | 'removing' | 'done';
-  /** Waves run so far, of how many. */
-  wave: number;
-  waves: number;
-  removed: PrincipalRef[];
-  removedCount: number;
-  /** Members who keep their direct copy, and why. */
-  kept: AdoptKept[];
-  keptCount: number;
-  /** Members whose direct copy was gone already when their wave came. */
-  goneCount: number;
-  /** The run stopped early (a wave's failures passed the threshold): why. */
-  stoppedAfterWave?: number;
-}
+/** Adopt: how far the run got (src/licensing/adopt-run.ts). */
+export type AdoptResult = AdoptProgress;
 
 export interface ChangeRequest {
   /** Short id people type: `status 12`, `undo 12`. */

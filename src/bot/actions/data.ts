@@ -22,6 +22,8 @@ export const SpecData = z.object({
   includeDirectCopies: z.boolean().optional(),
   // Usage location fixed in the change: the country only (whom is pinned when the request is made).
   setUsageLocation: z.object({ country: z.string().trim().max(40) }).optional(),
+  /** Adopt: the group takes over the plan (`to`) its members hold directly; acceptLoss: user ids. */
+  adopt: z.object({ acceptLoss: z.array(Id).max(1000).optional() }).optional(),
 });
 export type SpecData = z.infer<typeof SpecData>;
 
@@ -77,6 +79,7 @@ export function specFromData(d: SpecData): ChangeSpec {
     to: d.to,
     ...(d.includeDirectCopies ? { includeDirectCopies: true } : {}),
     ...(d.setUsageLocation ? { setUsageLocation: { country: d.setUsageLocation.country } } : {}),
+    ...(d.adopt ? { adopt: d.adopt.acceptLoss?.length ? { acceptLoss: [...d.adopt.acceptLoss] } : {} } : {}),
   };
 }
 
@@ -88,5 +91,6 @@ export function specToData(spec: ChangeSpec): SpecData {
     to: spec.to,
     ...(spec.includeDirectCopies ? { includeDirectCopies: true } : {}),
     ...(spec.setUsageLocation ? { setUsageLocation: { country: spec.setUsageLocation.country } } : {}),
+    ...(spec.adopt ? { adopt: spec.adopt.acceptLoss?.length ? { acceptLoss: [...spec.adopt.acceptLoss] } : {} } : {}),
   };
 }

@@ -9,13 +9,13 @@ import { countryCode } from '../../reference/countries';
 import type { ActionHandler } from './types';
 
 export const preflight: ActionHandler<'preflight'> = async (turn, data) => {
-  if (!data.to) {
+  if (!data.to && !data.adopt) {
     // The guided card's last step was sent without a target plan: show it again and say so.
     if (data.principal.kind === 'users' || !data.from) return cardResponse(errorCard(turn.t.guide.needTarget));
     const [status, plans, from] = await Promise.all([turn.deps.licenses.status(data.principal), turn.deps.licenses.listPlans(), turn.deps.licenses.resolvePlan(data.from)]);
     return cardResponse(guideTargetCard(turn.t, status.principal, from, plans, turn.t.guide.needTarget));
   }
-  const spec = specFromData({ ...data, to: data.to });
+  const spec = specFromData({ ...data, to: data.to ?? '' });
   if (data.setUsageLocation) {
     // The usage location fix: the country typed on the card wins over the one the button offered.
     const typed = data.usageLocationCountry?.trim() || data.setUsageLocation.country.trim();

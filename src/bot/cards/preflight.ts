@@ -77,7 +77,7 @@ export function usersInstead(result: PreflightResult): string[] {
   return list.filter((u): u is string => typeof u === 'string' && u.length > 0);
 }
 
-export function findingGroups(t: Messages, findings: Finding[], opts: { exclude?: string; button?: Finding['code'] } = {}): PreflightView['groups'] {
+export function findingGroups(t: Messages, findings: Finding[], opts: { exclude?: string; button?: Finding['code']; adoptButton?: Finding['code'] } = {}): PreflightView['groups'] {
   const order: Severity[] = ['block', 'warn', 'info'];
   return order
     .map((sev) => ({
@@ -86,7 +86,7 @@ export function findingGroups(t: Messages, findings: Finding[], opts: { exclude?
       items: findings
         .filter((f) => f.severity === sev)
         .map((f) => ({
-          text: findingText(t, f, opts.button === f.code ? { button: true } : {}),
+          text: findingText(t, f, { ...(opts.button === f.code ? { button: true } : {}), ...(opts.adoptButton === f.code ? { adoptButton: true } : {}) }),
           // The people a finding is about; the group being changed is not one of them.
           principals: nameList((f.principals ?? []).filter((p) => p.id !== opts.exclude).map(principalLabel), MAX_NAMES, t.common.andMore),
         })),
@@ -96,6 +96,15 @@ export function findingGroups(t: Messages, findings: Finding[], opts: { exclude?
 
 /** The spec exactly as checked (ids, not names), for the buttons. */
 export function resolvedSpec(change: ResolvedChange, original: ChangeSpec): ChangeSpec {
+  if (change.kind === 'adopt') {
+    const accepted = change.adopt?.acceptLoss ?? original.adopt?.acceptLoss ?? [];
+    return {
+      principal: { kind: 'group', group: change.principal.id },
+      to: change.to.skuId,
+      adopt: accepted.length ? { acceptLoss: [...accepted] } : {},
+      ...(original.planOverrides ? { planOverrides: original.planOverrides } : {}),
+    };
+  }
   const principal =
     change.kind === 'user'
       ? { kind: 'user' as const, user: change.principal.id }
@@ -128,8 +137,44 @@ export function changeFacts(t: Messages, c: ResolvedChange, seats: SeatsShown | 
     { title: t.preflight.from, value: md(planLabel(c.from)) },
     { title: t.preflight.to, value: md(planLabel(c.to)) },
   ];
+  if (c.kind === 'adopt') return adoptFacts(t, c, seats);
   if (seats.kind === 'none') return facts;
   return [...facts, { title: t.preflight.affected, value: String(c.affectedUsers) }, seatsFact(t, c, seats)];
+}
+
+/** An adopt: the group, its plan, the own copies to remove, and seats used (unchanged: a plan counts once per person). */
+function adoptFacts(t: Messages, c: ResolvedChange, seats: SeatsShown | { kind: 'none' }): Fact[] {
+  const facts: Fact[] = [
+    { title: t.preflight.who, value: `${md(principalLabel(c.principal))} · ${t.common.group}` },
+    { title: t.preflight.plan, value: md(planLabel(c.to)) },
+    { title: t.preflight.ownCopies, value: String(c.assignments.filter((a) => a.principal.kind === 'user').length) },
+  ];
+  if (seats.kind === 'none') return facts;
+  if (seats.kind === 'now') {
+    const p = seats.plans.find((x) => x.skuId === c.to.skuId);
+    if (p) return [...facts, { title: t.preflight.seatsNow, value: `${md(planLabel(p))}: ${t.common.seatsFree(p.available, p.enabled)}` }];
+  }
+  const more = c.seats.needed;
+  return [...facts, { title: t.preflight.seatsUsed, value: more ? t.preflight.seatsMore(more, c.seats.available) : t.preflight.seatsUnchanged }];
+}
+
+/** Members whose own copy has services the group's copy turns off (named on the card), and whether the admin accepted the loss. */
+export function adoptLoss(result: PreflightResult): { open: string[]; accepted: string[] } {
+  const ids = (accepted: boolean) =>
+    result.findings
+      .filter((f) => f.code === 'ADOPT_SERVICES_NOT_COVERED' && !!f.data?.accepted === accepted)
+      .flatMap((f) => (Array.isArray(f.data?.ids) ? f.data.ids : []))
+      .filter((x): x is string => typeof x === 'string' && x.length > 0);
+  return { open: ids(false), accepted: ids(true) };
+}
+
+/** The blocked group change whose members hold the plan directly: the group can take it over instead. */
+export function adoptInstead(result: PreflightResult): ChangeSpec | undefined {
+  const c = result.change;
+  if (c.kind !== 'group') return undefined;
+  const f = result.findings.find((x) => x.code === 'SOURCE_NOT_ASSIGNED' && x.data?.group);
+  if (!f || !(Number(f.data?.directHolders) > 0)) return undefined;
+  return { principal: { kind: 'group', group: c.principal.id }, to: c.from.skuId, adopt: {} };
 }
 
 function seatsFact(t: Messages, c: ResolvedChange, seats: SeatsShown): Fact {
@@ -178,8 +223,10 @@ export function preflightCard(t: Messages, result: PreflightResult, spec?: Chang
 
   const moot = nothingToSwap(result);
   const asUsers = c.kind === 'group' ? usersInstead(result) : [];
+  const adopt = spec ? adoptInstead(result) : undefined;
   const actions: CardAction[] = [];
   const offer = spec ? usageLocationOffer(result) : undefined;
+  if (spec && c.kind === 'adopt') return adoptPreflightCard(t, result, spec);
   if (spec) {
     const exact = resolvedSpec(c, spec);
     // The usage location fix, one click away: set it (to the country in the input) for those people
@@ -194,6 +241,8 @@ export function preflightCard(t: Messages, result: PreflightResult, spec?: Chang
         const instead = { principal: { kind: 'users' as const, users: asUsers }, from: c.from.skuId, to: c.to.skuId };
         actions.push(action(t.preflight.checkAsUsers(asUsers.length), 'preflight', specToData(instead), 'positive'));
       }
+      // Or the group takes over the plan its members hold directly (then a group swap works).
+      if (adopt) actions.push(action(t.preflight.adoptInstead(md(planLabel(c.from))), 'preflight', specToData(adopt), asUsers.length ? 'default' : 'positive'));
       actions.push(action(t.preflight.recheck, 'preflight', specToData(exact)));
     }
     if (offer && !result.blocked) actions.push(usageLocationAction(t, offer, exact, 'default'));
@@ -216,8 +265,41 @@ export function preflightCard(t: Messages, result: PreflightResult, spec?: Chang
     groups: findingGroups(t, result.findings, {
       ...(c.kind === 'group' ? { exclude: c.principal.id } : {}),
       ...(asUsers.length && spec ? { button: 'SOURCE_NOT_ASSIGNED' as const } : {}),
+      ...(adopt ? { adoptButton: 'SOURCE_NOT_ASSIGNED' as const } : {}),
     }),
     usageLocation: { show: !!offer, label: t.usageLocation.countryLabel, value: offer?.country ?? '', placeholder: t.usageLocation.countryPlaceholder },
+    actions,
+  };
+  return renderCard('preflight', view);
+}
+
+/** An adopt's preflight: the group, its plan, own copies to remove, seats used; accept (or not) a loss of services. */
+function adoptPreflightCard(t: Messages, result: PreflightResult, spec: ChangeSpec): AdaptiveCard {
+  const c = result.change;
+  const exact = resolvedSpec(c, spec);
+  const loss = adoptLoss(result);
+  const actions: CardAction[] = [];
+  if (!result.blocked) actions.push(action(t.preflight.requestApproval, 'request', { spec: specToData(exact) }, 'positive'));
+  if (loss.open.length) {
+    const acceptLoss = [...new Set([...(exact.adopt?.acceptLoss ?? []), ...loss.open])];
+    actions.push(action(t.preflight.acceptLoss(loss.open.length), 'preflight', specToData({ ...exact, adopt: { acceptLoss } }), result.blocked ? 'positive' : 'default'));
+  }
+  if (loss.accepted.length) actions.push(action(t.preflight.keepOwnCopies, 'preflight', specToData({ ...exact, adopt: {} })));
+  if (result.blocked) actions.push(action(t.preflight.recheck, 'preflight', specToData(exact)));
+  actions.push(action(t.preflight.cancel, 'cancel', { stage: 'preflight' }, 'destructive'));
+  const moot = result.findings.some((f) => f.severity === 'block' && f.code === 'ADOPT_NO_DIRECT_COPIES');
+  const view: PreflightView = {
+    title: t.preflight.adoptTitle,
+    banner: result.blocked ? signed('block', t.preflight.blocked) : signed('done', result.counts.warn > 0 ? t.preflight.readyWithWarnings(result.counts.warn) : t.preflight.ready),
+    bannerStyle: result.blocked ? 'attention' : result.counts.warn > 0 ? 'emphasis' : 'good',
+    facts: changeFacts(t, c, moot ? { kind: 'none' } : { kind: 'check' }),
+    services: moot ? [] : serviceFacts(t, c),
+    note: moot ? '' : t.preflight.adoptHow,
+    findingsTitle: t.preflight.findingsTitle,
+    noFindings: result.findings.length ? '' : signed('done', t.preflight.noFindings),
+    groups: findingGroups(t, result.findings, { exclude: c.principal.id }),
+    // Group licensing uses the tenant's country for people without one: nothing to set first.
+    usageLocation: { show: false, label: t.usageLocation.countryLabel, value: '', placeholder: t.usageLocation.countryPlaceholder },
     actions,
   };
   return renderCard('preflight', view);

@@ -57,7 +57,8 @@ export function formatTime(iso: string | undefined): string {
 }
 
 /** "Entra is processing the group: queued (12 s)." in the reader's language. */
-export function progressText(t: Messages, p: Pick<TrackingProgress, 'processingState' | 'elapsedMs'>): string {
+export function progressText(t: Messages, p: Pick<TrackingProgress, 'processingState' | 'elapsedMs' | 'adopt'>): string {
+  if (p.adopt) return t.request.adoptProgress(p.adopt.wave, p.adopt.waves, p.adopt.removed, p.adopt.total);
   return t.request.progress(md(t.common.processingState(p.processingState)), t.common.duration(p.elapsedMs));
 }
 
@@ -121,6 +122,10 @@ export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOpti
   for (const w of r.result?.worsened ?? []) notes.push(toneLine('block', md(w)));
   if (r.result?.error) notes.push(toneLine('block', t.result.error(md(r.result.error))));
   if (opts.progress) notes.push(toneLine('info', opts.progress));
+  else if (r.state === 'running' && r.result?.adopt?.phase === 'removing' && r.result.adopt.wave > 0) {
+    const a = r.result.adopt;
+    notes.push(toneLine('info', t.request.adoptProgress(a.wave, a.waves, a.removedCount, r.preflight.change.assignments.filter((x) => x.principal.kind === 'user').length)));
+  }
   if (r.state === 'pending') for (const l of opts.reach ?? []) notes.push(toneLine(l.tone, l.text));
   // The approval view is only built for someone the server has found may decide (the notifier
   // sends it to eligible approvers; refresh checks canApprove for the person who asks).
@@ -145,7 +150,8 @@ export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOpti
       actions.push(action(t.request.cancelRequest, 'cancel', ref, 'destructive'));
       actions.push(action(opts.showMyOptions ? t.reach.showMyOptions : t.request.refresh, 'refresh', { requestId: r.id }));
     } else if (r.state === 'completed' || r.state === 'partial') {
-      if (!r.undoOf) actions.push(action(t.request.undo, 'undo', { requestId: r.id }));
+      // An adopt has no undo (the members keep the plan from the group).
+      if (!r.undoOf && r.preflight?.change.kind !== 'adopt') actions.push(action(t.request.undo, 'undo', { requestId: r.id }));
     } else if (r.state === 'approved' || r.state === 'running') {
       actions.push(action(t.request.refresh, 'refresh', { requestId: r.id }));
     }

@@ -1,7 +1,7 @@
 // The completion notice pushed to the conversation: members done, members in error and why,
 // and what to do next.
 import type { ChangeRequest } from '../../requests/types';
-import type { PlanInfo } from '../../licensing/model';
+import type { AdoptKept, PlanInfo } from '../../licensing/model';
 import type { Messages } from '../../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
 import { action, signed, TONE_STYLE, type CardAction, type ContainerStyle, type Fact, type Tone } from './common';
@@ -28,6 +28,7 @@ export function resultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): A
   const totals = res.trackingTotals;
   const sections: ResultView['sections'] = [];
   const section = (tone: Tone, title: string, lines: string[], style: ContainerStyle = TONE_STYLE[tone]) => sections.push({ title: signed(tone, title), style, lines });
+  if (r.preflight?.change.kind === 'adopt') return adoptResultCard(t, r, plans);
 
   // Done: tracked group members, else the principals whose call succeeded.
   const done = tracking ? tracking.done : (swap?.changed ?? []);
@@ -89,6 +90,78 @@ export function resultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): A
     nextTitle: t.result.next,
     next,
     actions: (state === 'completed' || state === 'partial') && !r.undoOf ? [action(t.request.undo, 'undo', { requestId: r.id })] : [],
+  };
+  return renderCard('result', view);
+}
+
+/** An adopt's notice: own copies removed, and who keeps theirs and why. */
+function adoptResultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): AdaptiveCard {
+  const state = r.state;
+  const res = r.result ?? {};
+  const a = res.adopt;
+  const sections: ResultView['sections'] = [];
+  const section = (tone: Tone, title: string, lines: string[], style: ContainerStyle = TONE_STYLE[tone]) => sections.push({ title: signed(tone, title), style, lines });
+  const capped = (lines: string[], total: number) => {
+    const out = lines.slice(0, MAX_NAMES);
+    if (total > out.length) out.push(t.common.andMore(total - out.length));
+    return out;
+  };
+  if (a?.removedCount)
+    section(
+      'done',
+      t.result.adoptRemoved(a.removedCount),
+      capped(
+        a.removed.map((p) => md(principalLabel(p))),
+        a.removedCount,
+      ),
+      'default',
+    );
+  if (a?.keptCount) {
+    const why = (k: AdoptKept): string => {
+      switch (k.reason) {
+        case 'servicesNotCovered':
+          return t.result.adoptWhy.servicesNotCovered(md((k.services ?? []).join(', ')));
+        case 'error':
+          return t.result.adoptWhy.error(md(k.message || k.error || ''));
+        case 'removeFailed':
+          return t.result.adoptWhy.removeFailed(md(k.message ?? ''));
+        default:
+          return t.result.adoptWhy.notInherited;
+      }
+    };
+    section(
+      'warn',
+      t.result.adoptKept(a.keptCount),
+      capped(
+        a.kept.map((k) => `${md(principalLabel(k.principal))}: ${why(k)}`),
+        a.keptCount,
+      ),
+    );
+  }
+  for (const f of res.swap?.failed.filter((o) => o.principal.kind === 'group') ?? []) section('block', md(principalLabel(f.principal)), [md(f.reason ?? f.graphMessage ?? '')]);
+  const notes: string[] = [];
+  for (const w of res.worsened ?? []) notes.push(md(w));
+  if (res.error) notes.push(t.result.error(md(res.error)));
+  if (res.resumed) notes.push(t.result.resumed);
+  if (notes.length) section('plain', '', notes);
+  const view: ResultView = {
+    title: t.result.title(md(r.id)),
+    summary: signed(
+      state === 'completed' ? 'done' : state === 'partial' ? 'warn' : 'block',
+      res.worsened?.length && state === 'failed'
+        ? t.request.worsened
+        : state === 'completed'
+          ? t.result.adoptCompleted
+          : state === 'partial'
+            ? t.result.adoptPartial
+            : t.result.adoptFailed,
+    ),
+    summaryStyle: state === 'completed' ? 'good' : state === 'partial' ? 'warning' : 'attention',
+    facts: r.preflight ? changeFacts(t, r.preflight.change, plans ? { kind: 'now', plans } : { kind: 'at-check' }) : [],
+    sections,
+    nextTitle: t.result.next,
+    next: state === 'completed' ? t.result.adoptNextCompleted : state === 'partial' ? t.result.adoptNextPartial : t.result.nextFailed,
+    actions: [],
   };
   return renderCard('result', view);
 }

@@ -100,7 +100,8 @@ export function runAdoptPreflight(input: PreflightInput): PreflightResult {
     // Covered by the group's copy and any other Active inherited copy they hold.
     const others = [...c.inherited.entries()].filter(([id]) => id !== groupId).map(([, d]) => d);
     const missing = servicesNotCovered(plan, c.direct, [groupDisabled, ...others]);
-    const ok = accepted.has(f.ref.id.toLowerCase());
+    // Accepted by id, or by UPN as an admin types it on the command line.
+    const ok = accepted.has(f.ref.id.toLowerCase()) || (!!f.ref.userPrincipalName && accepted.has(f.ref.userPrincipalName.toLowerCase()));
     if (missing.length) {
       notCovered.push({ ref: f.ref, services: missing, accepted: ok });
       if (!ok) {
@@ -138,7 +139,7 @@ export function runAdoptPreflight(input: PreflightInput): PreflightResult {
       groupDisabledPlans: [...groupDisabled],
       disabledFrom,
       keep,
-      acceptLoss: [...accepted],
+      acceptLoss: notCovered.filter((x) => x.accepted).map((x) => x.ref.id),
       newSeats: newSeats.length,
     },
   };
