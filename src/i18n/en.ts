@@ -358,6 +358,7 @@ export const en = {
     title: 'Recent changes',
     empty: 'No changes yet.',
     line: (id: string, who: string, from: string, to: string, state: string) => `#${id} ${who}: ${from} → ${to} — ${state}`,
+    adoptLine: (id: string, who: string, plan: string, state: string) => `#${id} ${who}: ${plan}, own copies → the group's — ${state}`,
   },
 
   doctor: {

@@ -361,6 +361,7 @@ export const nl: Messages = {
     title: 'Recente wijzigingen',
     empty: 'Nog geen wijzigingen.',
     line: (id: string, who: string, from: string, to: string, state: string) => `#${id} ${who}: ${from} → ${to} — ${state}`,
+    adoptLine: (id: string, who: string, plan: string, state: string) => `#${id} ${who}: ${plan}, eigen licenties → via de groep — ${state}`,
   },
 
   doctor: {

@@ -19,6 +19,7 @@ export function requestLine(t: Messages, r: ChangeRequest): string {
   if (!c) return `#${md(r.id)} — ${state}`;
   // A list of users has no name of its own ("8 users" from the service is English): say it in the reader's language.
   const who = c.kind === 'users' ? t.common.users(c.affectedUsers) : md(c.principal.displayName);
+  if (c.kind === 'adopt') return t.history.adoptLine(md(r.id), who, md(planLabel(c.to)), state);
   return t.history.line(md(r.id), who, md(planLabel(c.from)), md(planLabel(c.to)), state);
 }
 
