@@ -139,6 +139,18 @@ function adoptResultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): Ada
     );
   }
   for (const f of res.swap?.failed.filter((o) => o.principal.kind === 'group') ?? []) section('block', md(principalLabel(f.principal)), [md(f.reason ?? f.graphMessage ?? '')]);
+  // Members in error from the group who had no own copy to keep (the group's copy is all they were to get).
+  const keptIds = new Set((a?.kept ?? []).map((k) => k.principal.id.toLowerCase()));
+  const others = (res.tracking?.errors ?? []).filter((e) => !keptIds.has(e.principal.id.toLowerCase()));
+  if (others.length)
+    section(
+      'block',
+      t.result.inError(others.length),
+      capped(
+        others.map((e) => `${md(principalLabel(e.principal))}: ${md(e.message || e.error)}`),
+        others.length,
+      ),
+    );
   const notes: string[] = [];
   for (const w of res.worsened ?? []) notes.push(md(w));
   if (res.error) notes.push(t.result.error(md(res.error)));
