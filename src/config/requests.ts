@@ -4,6 +4,8 @@
 import { parseApprovers } from '../requests/approvers';
 import { DEFAULT_APPROVAL_TTL_MS, DEFAULT_RECOVERY_SETTLE_MS, DEFAULT_RUN_LEASE_MS, type ApprovalsChannelSetting, type RequestConfig } from '../requests/config';
 import { isGuid } from '../guid';
+import type { WaveSettings } from '../licensing/model';
+import { DEFAULT_WAVES } from '../requests/waves';
 
 /** "24h", "90m", "30s", "2d", "1500ms", or a bare number of seconds. */
 export function parseDuration(value: string, name = 'duration'): number {
@@ -49,7 +51,30 @@ export function loadRequestConfig(env: NodeJS.ProcessEnv, defaultApprovers = '')
     ...(approvalsChannel ? { approvalsChannel } : {}),
     ...(teamsAppId ? { teamsAppId } : {}),
     leaseMs: env.RUN_LEASE?.trim() ? parseDuration(env.RUN_LEASE, 'RUN_LEASE') : DEFAULT_RUN_LEASE_MS,
+    waves: loadWaves(env),
   };
+}
+
+/** WAVE_PILOT and WAVE_SIZE (whole numbers of people, at least 1), WAVE_PAUSE_AT ("10%", "0.1", or "off" = never pause). */
+export function loadWaves(env: NodeJS.ProcessEnv): WaveSettings {
+  const count = (name: 'WAVE_PILOT' | 'WAVE_SIZE', d: number) => {
+    const v = env[name]?.trim();
+    if (!v) return d;
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 100_000) throw new Error(`${name}: ${JSON.stringify(v)} is not a number of people (1 to 100000)`);
+    return Number(v);
+  };
+  return { pilot: count('WAVE_PILOT', DEFAULT_WAVES.pilot), size: count('WAVE_SIZE', DEFAULT_WAVES.size), pauseAtErrorShare: parseShare(env.WAVE_PAUSE_AT) };
+}
+
+/** "10%", "0.1", "off" (1: never pause, every wave runs whatever fails). */
+export function parseShare(value: string | undefined, name = 'WAVE_PAUSE_AT'): number {
+  const v = value?.trim().toLowerCase();
+  if (!v) return DEFAULT_WAVES.pauseAtErrorShare;
+  if (['off', 'never', 'none'].includes(v)) return 1;
+  const m = /^(\d+(?:\.\d+)?)\s*(%?)$/.exec(v);
+  const n = m ? Number(m[1]) / (m[2] ? 100 : 1) : NaN;
+  if (!(n >= 0 && n <= 1)) throw new Error(`${name}: ${JSON.stringify(value)} is not a share of people (e.g. 10% or 0.1, or off)`);
+  return n;
 }
 
 /** APPROVAL_REMINDER: unset = half of APPROVAL_TTL; "off"; or a duration shorter than the TTL. */

@@ -109,6 +109,20 @@ export interface ChangeSpec {
    * display only.
    */
   reprocess?: { userIds: string[] };
+  /**
+   * Waves (issue 13): the per-person calls run as a pilot wave of `pilot` people, then waves of
+   * `size`, each read back before the next; a wave whose error share passes `pauseAtErrorShare`
+   * (0.1 = 10 %) pauses the run. Unset: the defaults (WAVE_PILOT, WAVE_SIZE, WAVE_PAUSE_AT) apply
+   * to a change with more per-person calls than the pilot (src/requests/waves.ts).
+   */
+  waves?: WaveSettings;
+}
+
+/** How a large change runs in waves (ChangeSpec.waves; defaults from the configuration). */
+export interface WaveSettings {
+  pilot: number;
+  size: number;
+  pauseAtErrorShare: number;
 }
 
 export interface ServicePlanInfo {

@@ -15,8 +15,9 @@ import { describeState, refuse, refuseExpired, WRONG_TENANT, type Refusal } from
 import type { Runner } from './runner';
 import { prepareUndo } from './undo';
 import type { Actor, AuditEntry, ChangeRequest, RequestState, WorkflowResult } from './types';
+import type { WaveRunner } from './wave-runner';
 
-const OPEN_STATES: readonly RequestState[] = ['pending', 'approved', 'running'];
+const OPEN_STATES: readonly RequestState[] = ['pending', 'approved', 'running', 'paused'];
 
 export interface ActionsOptions {
   approvers: ApprovalPolicy;
@@ -35,6 +36,7 @@ export class RequestActions {
     private readonly runner: Runner,
     private readonly deadlines: Deadlines,
     private readonly opts: ActionsOptions,
+    private readonly waves: WaveRunner,
   ) {}
 
   /** A new pending request. `preflight` is the one the requester saw; a blocked one is refused. */
@@ -128,20 +130,19 @@ export class RequestActions {
     return { ok: true, request: cas.request };
   }
 
-  /** Withdraw a pending request: its requester or any approver. */
+  /**
+   * Withdraw a pending request, or stop a change running in waves: the waves not yet run are not
+   * run (paused: at once; running: once the wave being sent is recorded). Its requester or any
+   * approver.
+   */
   async cancel(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult> {
     const loaded = await this.load(actor, id);
     if (!loaded.ok) return loaded;
     const req = loaded.request;
-    const mayCancel = sameId(req.requester.id, actor.id) || (await this.opts.approvers.isApprover(actor));
-    if (!mayCancel) {
-      return this.refused(actor, req, 'cancel', {
-        ok: false,
-        reason: 'not_allowed',
-        message: 'Only the person who asked for this change or an approver can cancel it.',
-      });
-    }
+    const denied = await this.mayControl(actor, req, 'cancel', 'Only the person who asked for this change or an approver can cancel it.');
+    if (denied) return denied;
     const text = reason?.trim() ? reason.trim().slice(0, 1000) : undefined;
+    if (req.result?.waves && (req.state === 'running' || req.state === 'paused')) return this.cancelWaves(actor, req, cardVersion, text);
     const cas = await this.ctx.store.transition(
       req.id,
       { from: ['pending'], ...(cardVersion !== undefined ? { version: cardVersion } : {}) },
@@ -150,9 +151,81 @@ export class RequestActions {
       { result: { ...(text ? { reason: text } : {}), cancelledBy: actor } },
       { reason: text ?? null, cardVersion: cardVersion ?? null },
     );
-    if (!cas.ok) return this.casRefusal(cas.request ?? req, cardVersion);
+    if (!cas.ok) {
+      // Lost to a run that started in waves meanwhile: cancel its waves instead.
+      const now = cas.request;
+      if (now?.result?.waves && (now.state === 'running' || now.state === 'paused') && cardVersion === undefined) return this.cancelWaves(actor, now, undefined, text);
+      return this.casRefusal(now ?? req, cardVersion);
+    }
     this.outbox.notify(cas.request, 'cancelled');
     return { ok: true, request: cas.request };
+  }
+
+  private async cancelWaves(actor: Actor, req: ChangeRequest, cardVersion: number | undefined, reason: string | undefined): Promise<WorkflowResult> {
+    if (req.state === 'paused') {
+      const done = await this.waves.cancelled(req, actor, reason, 'paused', cardVersion);
+      if (done.state === 'cancelled' && done.version !== req.version) return { ok: true, request: done };
+      return this.waveRefusal(done, cardVersion, 'cancel');
+    }
+    // Running: a card's version is not checked (every wave bumps it; the wish is clear).
+    const asked = await this.waves.askStop(req.id, 'cancel', actor, reason);
+    if (asked.ok) return { ok: true, request: asked.request };
+    const now = asked.request ?? req;
+    if (now.state === 'paused') return this.cancelWaves(actor, now, undefined, reason);
+    return this.waveRefusal(now, undefined, 'cancel');
+  }
+
+  /**
+   * `pause 12`: a change running in waves stops before its next wave (the wave being sent is
+   * finished and recorded first). The requester or an approver.
+   */
+  async pause(actor: Actor, id: string, reason?: string): Promise<WorkflowResult> {
+    const loaded = await this.load(actor, id);
+    if (!loaded.ok) return loaded;
+    const req = loaded.request;
+    const denied = await this.mayControl(actor, req, 'pause', 'Only the person who asked for this change or an approver can pause it.');
+    if (denied) return denied;
+    if (req.state === 'paused') return { ok: true, request: req }; // already paused: nothing to do
+    if (req.state !== 'running' || !req.result?.waves) return this.waveRefusal(req, undefined, 'pause');
+    const text = reason?.trim() ? reason.trim().slice(0, 1000) : undefined;
+    const asked = await this.waves.askStop(req.id, 'pause', actor, text);
+    if (asked.ok) return { ok: true, request: asked.request };
+    const now = asked.request ?? req;
+    if (now.state === 'paused') return { ok: true, request: now };
+    return this.waveRefusal(now, undefined, 'pause');
+  }
+
+  /** `resume 12`: a paused change carries on from its next wave. The requester or an approver. */
+  async resume(actor: Actor, id: string, cardVersion?: number, opts: { handOver?: boolean } = {}): Promise<WorkflowResult> {
+    const loaded = await this.load(actor, id);
+    if (!loaded.ok) return loaded;
+    const req = loaded.request;
+    const denied = await this.mayControl(actor, req, 'resume', 'Only the person who asked for this change or an approver can resume it.');
+    if (denied) return denied;
+    if (req.state !== 'paused' || !req.result?.waves) return this.waveRefusal(req, cardVersion, 'resume');
+    const res = await this.waves.resume(req, actor, cardVersion, opts.handOver);
+    if (res.ok) return { ok: true, request: res.request };
+    return this.waveRefusal(res.request ?? req, cardVersion, 'resume');
+  }
+
+  /** The requester or an approver may pause, resume or cancel; anyone else is refused (audited). */
+  private async mayControl(actor: Actor, req: ChangeRequest, action: string, message: string): Promise<Refusal | undefined> {
+    if (sameId(req.requester.id, actor.id) || (await this.opts.approvers.isApprover(actor))) return undefined;
+    return this.refused(actor, req, action, { ok: false, reason: 'not_allowed', message });
+  }
+
+  /** Pause, resume or cancel found the request somewhere that means nothing. */
+  private waveRefusal(current: ChangeRequest, cardVersion: number | undefined, action: 'pause' | 'resume' | 'cancel'): Refusal {
+    if (current.state === 'expired') return refuseExpired(current);
+    if (cardVersion !== undefined && current.version !== cardVersion && (current.state === 'paused' || current.state === 'running'))
+      return refuse('stale', `This card is out of date (version ${cardVersion}, the request is at version ${current.version}); here is the current one.`, current);
+    const what =
+      action === 'resume'
+        ? 'Only a paused change can be resumed.'
+        : action === 'pause'
+          ? 'Only a change running in waves can be paused.'
+          : 'Only a waiting request or a change running in waves can be cancelled.';
+    return refuse('wrong_state', `${what} ${describeState(current)}`, current);
   }
 
   /**

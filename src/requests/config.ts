@@ -1,5 +1,6 @@
 // The request workflow's settings as typed values. The environment is read once, by the
 // configuration loader (src/config.ts, src/config/requests.ts for these variables).
+import type { WaveSettings } from '../licensing/model';
 import type { ApproverEntry } from './approvers';
 
 export const DEFAULT_APPROVAL_TTL_MS = 24 * 60 * 60 * 1000;
@@ -34,6 +35,8 @@ export interface RequestConfig {
    * crash on another host, the time until another instance takes the run over.
    */
   leaseMs: number;
+  /** WAVE_PILOT (5), WAVE_SIZE (100), WAVE_PAUSE_AT (10%): how large changes run in waves unless a request says otherwise. */
+  waves: WaveSettings;
 }
 
 export interface ApprovalsChannelSetting {

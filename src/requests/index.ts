@@ -17,6 +17,7 @@ import { ChangeRequests, type ChangeRequestsDeps, type WorkflowLog } from './wor
 export { ApproverPolicy, RequesterPolicy, parseApprovers } from './approvers';
 export type { RequestConfig } from './config';
 export { ChangeRequests, describeState } from './workflow';
+export type { WaveCheck, WaveChecks } from './workflow';
 export type * from './types';
 export { REQUEST_STATES, FINAL_STATES } from './types';
 
@@ -86,6 +87,7 @@ export function openRequests(opts: OpenRequestsOptions): OpenedRequests {
     restartSettleMs: config.restartSettleMs,
     ...(config.approvalReminderMs ? { reminderMs: config.approvalReminderMs } : {}),
     leaseMs: config.leaseMs,
+    ...(config.waves ? { waves: config.waves } : {}),
     ...(opts.log ? { log: opts.log } : {}),
     ...opts.workflow,
     store,

@@ -92,7 +92,20 @@ export class NoticeOutbox {
   }
 }
 
-const EVENTS: ReadonlySet<string> = new Set<RequestEvent>(['requested', 'approved', 'rejected', 'cancelled', 'expired', 'started', 'worsened', 'completed', 'failed', 'partial']);
+const EVENTS: ReadonlySet<string> = new Set<RequestEvent>([
+  'requested',
+  'approved',
+  'rejected',
+  'cancelled',
+  'expired',
+  'started',
+  'worsened',
+  'completed',
+  'failed',
+  'partial',
+  'paused',
+  'resumed',
+]);
 const EVENT_OF_STATE: Record<RequestState, RequestEvent> = {
   pending: 'requested',
   approved: 'approved',
@@ -100,6 +113,7 @@ const EVENT_OF_STATE: Record<RequestState, RequestEvent> = {
   cancelled: 'cancelled',
   expired: 'expired',
   running: 'started',
+  paused: 'paused',
   completed: 'completed',
   partial: 'partial',
   failed: 'failed',

@@ -13,6 +13,7 @@ import { readBackChange } from './read-back';
 import { summarizeSwap } from './run-record';
 import type { Runner } from './runner';
 import type { ChangeRequest } from './types';
+import type { WaveRunner } from './wave-runner';
 
 export interface RecoveryOptions {
   /** Tells whether another lease owner is certainly gone (instance.ts ownerIsGone). */
@@ -32,6 +33,7 @@ export class Recovery {
     private readonly runner: Runner,
     private readonly leases: Leases,
     private readonly opts: RecoveryOptions,
+    private readonly waves?: WaveRunner,
   ) {}
 
   /** One recovery pass at a time: a call while one runs joins it. */
@@ -63,11 +65,23 @@ export class Recovery {
         'running',
         null,
         { lease: this.leases.next(), result: { ...r.result, resumed: true } },
-        { previousLease: r.lease ?? null, why, swapRecorded: !!r.result?.swap },
+        {
+          previousLease: r.lease ?? null,
+          why,
+          swapRecorded: !!r.result?.swap,
+          ...(r.result?.waves ? { wavesRecorded: r.result.waves.next, waveInFlight: r.result.waves.inFlight?.index ?? null } : {}),
+        },
         'reconcile-claimed',
       );
       if (!claim.ok) continue; // another process claimed it first
       log.warn('request.reconcile_claimed', { changeId: r.id, previousOwner: r.lease?.owner ?? null, why });
+      if (claim.request.result?.waves && this.waves) {
+        // Waves carry on from the next one not recorded (a wave in flight is read back first), in
+        // the background: a long run must not hold up the recovery of other requests.
+        void this.ctx.tasks.spawn(this.waves.runHeld(claim.request, ownerGone));
+        out.push(claim.request);
+        continue;
+      }
       out.push(await this.finishLeftRunning(claim.request, ownerGone));
     }
     return out;

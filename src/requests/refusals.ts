@@ -31,6 +31,8 @@ export function describeState(r: ChangeRequest): string {
       return `Request ${r.id} was already approved by ${who(r.approver)} and is about to run.`;
     case 'running':
       return `Request ${r.id} was approved by ${who(r.approver)} and is running.`;
+    case 'paused':
+      return `Request ${r.id} is paused between waves; resume or cancel it.`;
     case 'completed':
       return `Request ${r.id} was approved by ${who(r.approver)} and has completed.`;
     case 'failed':

@@ -13,6 +13,9 @@ import { readBackChange } from './read-back';
 import { recordOfRun, summarizeSwap } from './run-record';
 import type { ChangeRequest, RequestResult } from './types';
 import { AdoptRunner } from './adopt-run';
+import type { WaveRunner } from './wave-runner';
+import { DEFAULT_WAVES, newWaveRun, wavesFor } from './waves';
+import type { WaveSettings } from '../licensing/model';
 
 export class Runner {
   constructor(
@@ -21,6 +24,8 @@ export class Runner {
     readonly leases: Leases,
     /** Passed to licenses.track for group changes. */
     private readonly trackOptions: Pick<TrackOptions, 'pollIntervalMs' | 'timeoutMs'> = {},
+    /** Large changes of per-person calls run in waves (wave-runner.ts). */
+    private readonly waves?: { runner: WaveRunner; defaults: WaveSettings },
   ) {
     this.adopts = new AdoptRunner(ctx, outbox, trackOptions);
   }
@@ -88,13 +93,15 @@ export class Runner {
     // Stopping (a deployment): leave it approved for an instance that stays; never start a swap now.
     if (this.leases.isStopping) return approved;
     const startedAt = now().toISOString();
+    const settings = this.waves ? wavesFor(fresh.change, approved.spec, this.waves.defaults ?? DEFAULT_WAVES) : undefined;
+    const waves = settings ? newWaveRun(fresh.change, settings) : undefined;
     const res = await store.transition(
       approved.id,
       from,
       'running',
       null,
-      { preflight: fresh, result: { ...approved.result, startedAt, ...(resumed ? { resumed: true } : {}) }, lease: this.leases.next() },
-      { ...recheck, ...also },
+      { preflight: fresh, result: { ...approved.result, startedAt, ...(resumed ? { resumed: true } : {}), ...(waves ? { waves } : {}) }, lease: this.leases.next() },
+      { ...recheck, ...also, ...(waves ? { waves: { ...settings, count: waves.count, people: waves.total } } : {}) },
       'started',
     );
     if (!res.ok) return res.request ?? approved; // someone else started it: never a second run
@@ -106,6 +113,7 @@ export class Runner {
   /** The swap, exactly once: only called for a request this process just moved to running. */
   private async execute(running: ChangeRequest): Promise<ChangeRequest> {
     const { store, licenses, now, log } = this.ctx;
+    if (running.result?.waves && this.waves) return this.waves.runner.runHeld(running);
     const lease = this.leases.hold(running.id);
     try {
       const change = running.preflight.change;

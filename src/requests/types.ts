@@ -1,9 +1,9 @@
 // Change requests: the four-eyes workflow around a license change. Plain TypeScript; the bot
 // turns clicks into calls here and renders what comes back. Identity always comes from the
 // activity (Actor), never from card data.
-import type { AdoptProgress, ChangeSpec, PreflightResult, SwapResult, TrackingReport, TrackingProgress } from '../licensing/model';
+import type { AdoptProgress, ChangeSpec, PreflightResult, PrincipalRef, SwapResult, TrackingReport, TrackingProgress, WaveSettings } from '../licensing/model';
 
-export const REQUEST_STATES = ['pending', 'approved', 'running', 'completed', 'failed', 'partial', 'rejected', 'cancelled', 'expired'] as const;
+export const REQUEST_STATES = ['pending', 'approved', 'running', 'paused', 'completed', 'failed', 'partial', 'rejected', 'cancelled', 'expired'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 export const FINAL_STATES: readonly RequestState[] = ['completed', 'failed', 'partial', 'rejected', 'cancelled', 'expired'];
 
@@ -37,11 +37,66 @@ export interface RequestResult {
   trackingTotals?: { done: number; errors: number; stillHoldingSource: number };
   /** Adopt: how far the run got and whose direct copies went or stayed (lists cut to 100). */
   adopt?: AdoptResult;
+  /** A change run in waves: the plan, each wave's outcome, where it stands (src/requests/waves.ts). */
+  waves?: WaveRun;
 }
 
 /** Adopt: how far the run got (src/licensing/adopt-run.ts). */
 export type AdoptResult = AdoptProgress;
 
+/** One person a wave did not change, and why (plain English; `code` lets the bot say it in the reader's language). */
+export interface WaveMiss {
+  principal: PrincipalRef;
+  /** refused: Graph refused the call; unconfirmed: Graph does not show the change; error: the license is in error; skipped: the kind's check left them out (not ready). */
+  kind: 'refused' | 'unconfirmed' | 'error' | 'skipped';
+  /** Graph's error code (refused) or Entra's error value (error), when there is one. */
+  code?: string;
+  reason: string;
+}
+
+/** What one wave did, recorded before the next starts. */
+export interface WaveRecord {
+  /** 0 is the pilot. */
+  index: number;
+  /** People planned in this wave. */
+  people: number;
+  /** People whose change Graph shows. */
+  done: number;
+  /** Refused, unconfirmed or in error: they count towards the error share. At most 100 kept. */
+  failed: WaveMiss[];
+  failedCount: number;
+  /** Left out by the kind's check before the wave (not counted as errors). At most 100 kept. */
+  skipped: WaveMiss[];
+  skippedCount: number;
+  /** failedCount / people sent (0 when nobody was sent). */
+  errorShare: number;
+  startedAt: string;
+  finishedAt: string;
+  /** The process sending it stopped before recording it: what it did was read back from Graph. */
+  recovered?: boolean;
+}
+
+/** A change run in waves, as recorded in the store (RequestResult.waves). */
+export interface WaveRun {
+  settings: WaveSettings;
+  /** People (per-person calls) in the whole change. */
+  total: number;
+  /** Number of waves, the pilot included. */
+  count: number;
+  /** The next wave to send (count when every wave ran). */
+  next: number;
+  /** A wave sent but not yet recorded (set before sending): after a crash it is read back, never sent again. */
+  inFlight?: { index: number; startedAt: string; skipped?: WaveMiss[] };
+  waves: WaveRecord[];
+  /** Why the run is paused (state paused): automatically after a wave, or by a person. */
+  pause?: { by: Actor | null; at: string; wave: number; errorShare?: number; reason?: string };
+  /** Asked while a wave was being sent: honoured once it is recorded. */
+  stop?: { action: 'pause' | 'cancel'; by: Actor; at: string; reason?: string };
+  /** Who resumed it last, and when. */
+  resumed?: { by: Actor; at: string };
+  /** Waves not run because the run was cancelled. */
+  cancelledWaves?: number;
+}
 export interface ChangeRequest {
   /** Short id people type: `status 12`, `undo 12`. */
   id: string;
@@ -147,10 +202,37 @@ export interface RequestNotifier {
   reminder?(request: ChangeRequest): Promise<void>;
 }
 
-export type RequestEvent = 'requested' | 'approved' | 'rejected' | 'cancelled' | 'expired' | 'started' | 'worsened' | 'completed' | 'failed' | 'partial';
+export type RequestEvent =
+  | 'requested'
+  | 'approved'
+  | 'rejected'
+  | 'cancelled'
+  | 'expired'
+  | 'started'
+  | 'worsened'
+  | 'completed'
+  | 'failed'
+  | 'partial'
+  /** A wave was recorded (cards show the progress), or a pause/cancel was asked for while one was sent. */
+  | 'wave'
+  /** The run stopped between waves (too many errors, or someone paused it): the reasons go to the requester and the approvers. */
+  | 'paused'
+  | 'resumed';
 
 /** Why the workflow refused an action. The bot renders its own text from this; `message` is plain English. */
-export type RefusalReason = 'unknown' | 'not_approver' | 'not_requester' | 'own_request' | 'already_decided' | 'expired' | 'stale' | 'wrong_tenant' | 'blocked' | 'not_allowed';
+export type RefusalReason =
+  | 'unknown'
+  | 'not_approver'
+  | 'not_requester'
+  | 'own_request'
+  | 'already_decided'
+  | 'expired'
+  | 'stale'
+  | 'wrong_tenant'
+  | 'blocked'
+  | 'not_allowed'
+  /** pause / resume / cancel on a request in a state where that means nothing (`request` says where it stands). */
+  | 'wrong_state';
 
 /** Every ChangeRequests action answers with this; user errors never throw. */
 export type WorkflowResult =

@@ -29,7 +29,9 @@ export async function prepareUndo(
   original: ChangeRequest,
   openUndo: ChangeRequest | undefined,
 ): Promise<{ ok: true; spec: ChangeSpec; preflight: PreflightResult } | Refusal> {
-  if (!UNDOABLE.includes(original.state)) {
+  // A wave run cancelled half-way changed some people: those can be undone like a partial run.
+  const cancelledWaves = original.state === 'cancelled' && !!original.result?.waves && !!original.result.swap?.changed.length;
+  if (!UNDOABLE.includes(original.state) && !cancelledWaves) {
     return refuse('not_allowed', `Only a completed change can be undone. ${describeState(original)}`, original);
   }
   if (openUndo) return refuse('not_allowed', `The undo of request ${original.id} was already asked for: request ${openUndo.id}.`, openUndo);

@@ -1,6 +1,7 @@
 // The four-eyes workflow around a license change, as the bot and the CLI call it. A request moves
 //   pending -> approved -> running -> completed | failed | partial
 //   pending -> rejected | cancelled | expired
+//   running <-> paused (waves: pause, resume, automatic pause) -> cancelled (the waves not yet run)
 // and every move is a compare-and-set in the store, so a second click, a Teams retry or another
 // process on the same database finds the state already moved and gets the current request back.
 //
@@ -10,7 +11,7 @@
 //   recovery.ts  requests nobody is running any more: after a restart or in another process
 //   expiry.ts    pending requests past APPROVAL_TTL
 //   outbox.ts    notices in order per request, recorded once sent, re-sent after a restart
-import type { ChangeSpec, LicensePort, PreflightResult, TrackOptions } from '../licensing/model';
+import type { ChangeSpec, LicensePort, PreflightResult, TrackOptions, WaveSettings } from '../licensing/model';
 import { RequestActions } from './actions';
 import type { ApprovalPolicy, RequestPolicy, WorkflowContext, WorkflowLog } from './context';
 import { errorMessage } from './errors';
@@ -21,12 +22,15 @@ import { NoticeOutbox } from './outbox';
 import { Recovery } from './recovery';
 import { Runner } from './runner';
 import { BackgroundTasks } from './tasks';
+import { WaveRunner } from './wave-runner';
+import { DEFAULT_WAVES, normalizeWaves, type WaveChecks } from './waves';
 import type { Actor, AuditEntry, ChangeRequest, RequestNotifier, RequestState, RequestStore, WorkflowResult } from './types';
 
 export type { ApprovalPolicy, RequestPolicy, WorkflowLog } from './context';
 export { describeState } from './refusals';
 export { finalState } from './run-record';
 export { owedEvent } from './outbox';
+export type { WaveCheck, WaveChecks } from './waves';
 
 export interface ChangeRequestsDeps {
   store: RequestStore;
@@ -63,6 +67,10 @@ export interface ChangeRequestsDeps {
   trackOptions?: Pick<TrackOptions, 'pollIntervalMs' | 'timeoutMs'>;
   /** APPROVAL_REMINDER: remind the approvers once after this long without a decision; undefined or 0: never. */
   reminderMs?: number;
+  /** WAVE_PILOT, WAVE_SIZE, WAVE_PAUSE_AT: how large changes run in waves unless the request says otherwise (default 5 / 100 / 0.1). */
+  waves?: Partial<WaveSettings>;
+  /** Per kind of change (ResolvedChange.kind): who is ready before each wave (adopt). See waves.ts WaveCheck. */
+  waveChecks?: WaveChecks;
 }
 
 export class ChangeRequests {
@@ -74,6 +82,8 @@ export class ChangeRequests {
   private readonly recovery: Recovery;
   private readonly leases: Leases;
   private timer?: NodeJS.Timeout;
+  /** How large changes run in waves when the request does not say (WAVE_PILOT, WAVE_SIZE, WAVE_PAUSE_AT). */
+  readonly waveDefaults: WaveSettings;
 
   constructor(deps: ChangeRequestsDeps) {
     this.instanceId = deps.instanceId ?? newInstanceId();
@@ -92,18 +102,35 @@ export class ChangeRequests {
     this.deadlines = new Deadlines(ctx, this.outbox, deps.reminderMs);
     const leases = new Leases(ctx, deps.leaseMs ?? 120_000);
     this.leases = leases;
-    const runner = new Runner(ctx, this.outbox, leases, deps.trackOptions ?? {});
-    this.recovery = new Recovery(ctx, this.outbox, runner, leases, {
-      ownerIsGone: deps.ownerIsGone ?? ownerIsGone,
-      restartSettleMs: deps.restartSettleMs ?? 10_000,
-      recheckBudgetMs,
-    });
-    this.actions = new RequestActions(ctx, this.outbox, runner, this.deadlines, {
-      approvers: deps.approvers,
-      ...(deps.requesters ? { requesters: deps.requesters } : {}),
-      tenantId: deps.tenantId,
-      recheckBudgetMs,
-    });
+    const restartSettleMs = deps.restartSettleMs ?? 10_000;
+    const waves = new WaveRunner(ctx, this.outbox, leases, { checks: deps.waveChecks ?? {}, restartSettleMs });
+    this.waveDefaults = normalizeWaves(deps.waves, DEFAULT_WAVES);
+    const runner = new Runner(ctx, this.outbox, leases, deps.trackOptions ?? {}, { runner: waves, defaults: this.waveDefaults });
+    this.recovery = new Recovery(
+      ctx,
+      this.outbox,
+      runner,
+      leases,
+      {
+        ownerIsGone: deps.ownerIsGone ?? ownerIsGone,
+        restartSettleMs,
+        recheckBudgetMs,
+      },
+      waves,
+    );
+    this.actions = new RequestActions(
+      ctx,
+      this.outbox,
+      runner,
+      this.deadlines,
+      {
+        approvers: deps.approvers,
+        ...(deps.requesters ? { requesters: deps.requesters } : {}),
+        tenantId: deps.tenantId,
+        recheckBudgetMs,
+      },
+      waves,
+    );
   }
 
   // Actions (the bot calls these from card handlers and chat commands): see actions.ts.
@@ -119,6 +146,14 @@ export class ChangeRequests {
   }
   cancel(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult> {
     return this.actions.cancel(actor, id, cardVersion, reason);
+  }
+  /** `pause 12`: a change running in waves stops before its next wave. */
+  pause(actor: Actor, id: string, reason?: string): Promise<WorkflowResult> {
+    return this.actions.pause(actor, id, reason);
+  }
+  /** `resume 12`: a paused change carries on from its next wave. `handOver`: a running bot instance runs it (the CLI). */
+  resume(actor: Actor, id: string, cardVersion?: number, opts: { handOver?: boolean } = {}): Promise<WorkflowResult> {
+    return this.actions.resume(actor, id, cardVersion, opts);
   }
   undo(actor: Actor, id: string, conversationKey?: string): Promise<WorkflowResult> {
     return this.actions.undo(actor, id, conversationKey);

@@ -67,6 +67,16 @@ describe('config: environment checked at start-up', () => {
     assert.deepEqual(ok.requests.requesters, [{ kind: 'user', value: 'a@b.example' }]);
   });
 
+  it('WAVE_PILOT, WAVE_SIZE and WAVE_PAUSE_AT: defaults 5 / 100 / 10 %, read as given, refused with their name when wrong', () => {
+    assert.deepEqual(loadConfig({}).requests.waves, { pilot: 5, size: 100, pauseAtErrorShare: 0.1 });
+    assert.deepEqual(loadConfig({ WAVE_PILOT: '10', WAVE_SIZE: '250', WAVE_PAUSE_AT: '5%' }).requests.waves, { pilot: 10, size: 250, pauseAtErrorShare: 0.05 });
+    assert.equal(loadConfig({ WAVE_PAUSE_AT: '0.25' }).requests.waves.pauseAtErrorShare, 0.25);
+    assert.equal(loadConfig({ WAVE_PAUSE_AT: 'off' }).requests.waves.pauseAtErrorShare, 1);
+    assert.match(problems({ WAVE_PILOT: '0' }).join('\n'), /WAVE_PILOT/);
+    assert.match(problems({ WAVE_SIZE: 'lots' }).join('\n'), /WAVE_SIZE/);
+    assert.match(problems({ WAVE_PAUSE_AT: '150%' }).join('\n'), /WAVE_PAUSE_AT/);
+  });
+
   it('a real Graph needs the tenant whose activities are accepted', () => {
     const p = problems({ GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0', AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: APP, AZURE_CLIENT_SECRET: 'x' });
     assert.ok(p.some((x) => /MicrosoftAppTenantId is required with a real GRAPH_BASE_URL/.test(x)));

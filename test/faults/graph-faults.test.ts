@@ -13,7 +13,9 @@ const RAN = ['requested', 'approved', 'started', 'swap-started', 'swap-finished'
 describe('faults: Graph failing while a swap runs (sandbox fault injection)', function () {
   this.timeout(60_000);
   const sb = withSandbox(() => faultTenant(), { resetEach: true });
-  const app = appPerTest(sb, 'faults');
+  // A bulk change here runs in one go (a pilot larger than any list here): these specs are about
+  // the $batch of one swap call under faults; waves have their own (test/requests/waves.test.ts).
+  const app = appPerTest(sb, 'faults', { WAVE_PILOT: '1000' });
 
   const bulk = (n: number) => ({ principal: { kind: 'users', users: upns('bulk', n) }, from: 'E1', to: 'E3' });
   const solo = { principal: { kind: 'user', user: `solo@${DOMAIN}` }, from: 'E1', to: 'E3' };

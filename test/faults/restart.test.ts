@@ -99,7 +99,9 @@ describe('faults: the bot killed during a swap, then restarted', function () {
 
   it('bulk swap of 200 users: killed mid-batch; the restart reads back exactly what landed, never writes twice, and reports it', async () => {
     const users = upns('bulk', 200);
-    bot = await startBotProcess(env());
+    // In one go (a pilot larger than the list): the read-back of one swap call. Waves: the next spec.
+    const oneGo = () => ({ ...env(), WAVE_PILOT: '500' });
+    bot = await startBotProcess(oneGo());
     const id = await teams.ask({ principal: { kind: 'users', users }, from: 'E1', to: 'E3' });
     // Slow Graph: four $batch requests of 20 writes are in flight at a time, each answered after 1.5 s.
     await sb.behavior({ latencyMs: 1_500 });
@@ -120,7 +122,7 @@ describe('faults: the bot killed during a swap, then restarted', function () {
     assert.equal(split.onTarget.length, landed.length, 'exactly the writes that reached Graph took effect');
 
     const restartedAt = Date.now();
-    bot = await startBotProcess(env());
+    bot = await startBotProcess(oneGo());
     const notice = await teams.notice(id, restartedAt, 60_000);
     assert.ok(Date.now() - restartedAt < 30_000, 'promptly');
     assert.match(notice, /Partly done/);
@@ -149,6 +151,46 @@ describe('faults: the bot killed during a swap, then restarted', function () {
       'no user written twice',
     );
   });
+  it('bulk change of 60 users in waves: killed mid-wave; the restart reads that wave back, never sends a wave twice, and sends the rest', async () => {
+    const users = upns('bulk', 60);
+    const waves = () => ({ ...env(), WAVE_PILOT: '5', WAVE_SIZE: '20' });
+    bot = await startBotProcess(waves());
+    const id = await teams.ask({ principal: { kind: 'users', users }, from: 'E1', to: 'E3' });
+    await sb.clearRequests();
+    assert.match(await teams.approve(id), /Approved — running/);
+    await waitFor('the pilot recorded', async () => ((await readRequest(db, id)).request.result?.waves?.next === 1 ? true : undefined), 30_000, 20);
+    // Slow Graph: wave 2's twenty writes reach Graph (and take effect); their answer is on its way.
+    await sb.behavior({ latencyMs: 1_500 });
+    await waitFor('wave 2 sent', async () => ((await licenseWrites(sb)).length >= 25 ? true : undefined), 30_000, 20);
+    await bot.kill('SIGKILL');
+    await sb.behavior({ latencyMs: 0 });
+    const killed = await readRequest(db, id);
+    assert.equal(killed.request.result!.waves!.inFlight?.index, 1, 'wave 2 recorded as started, not finished');
+    assert.equal((await licenseWrites(sb)).length, 25);
+
+    const restartedAt = Date.now();
+    bot = await startBotProcess(waves());
+    const notice = await teams.notice(id, restartedAt, 60_000);
+    assert.match(notice, /Done/);
+    const { request, audit } = await readRequest(db, id);
+    assert.equal(request.state, 'completed');
+    assert.deepEqual(
+      request.result!.waves!.waves.map((w) => [w.index, w.done, w.recovered ?? false]),
+      [
+        [0, 5, false],
+        [1, 20, true],
+        [2, 20, false],
+        [3, 15, false],
+      ],
+    );
+    assert.equal(audit.find((e) => e.action === 'reconcile-claimed')!.detail.wavesRecorded, 1);
+    const perUser = new Map<string, number>();
+    for (const w of await licenseWrites(sb)) perUser.set(w.path, (perUser.get(w.path) ?? 0) + 1);
+    assert.equal(perUser.size, 60, 'every user written');
+    assert.deepEqual([...new Set(perUser.values())], [1], 'no user written twice');
+    assert.equal((await assertSourceXorTarget(sb, users)).onTarget.length, 60);
+  });
+
   it('killed right after the approval, while the re-check reads Graph: the restart re-checks and runs it at once, once', async () => {
     bot = await startBotProcess(env());
     const id = await teams.ask({ principal: { kind: 'user', user: `solo@${DOMAIN}` }, from: 'E1', to: 'E3' });

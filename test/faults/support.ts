@@ -252,14 +252,14 @@ export interface InProcessBot {
  * For every test of the calling suite: a fresh state directory, a local connector and the whole
  * application started in-process on `sb`; all closed and removed after the test.
  */
-export function appPerTest(sb: SandboxAccess, name: string): { readonly bot: InProcessBot } {
+export function appPerTest(sb: SandboxAccess, name: string, extra: Record<string, string> = {}): { readonly bot: InProcessBot } {
   let dir = '';
   let connector: Connector | undefined;
   let bot: InProcessBot | undefined;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), `plan-switch-${name}-`));
     connector = await startConnector();
-    bot = await startInProcess(sb, connector, dir);
+    bot = await startInProcess(sb, connector, dir, extra);
   });
   afterEach(async () => {
     await bot?.close();

@@ -73,7 +73,8 @@ for (const setup of SETUPS) {
       const c = cluster!;
       const lease = await waitFor('the run under way', async () => {
         const { request, audit } = await c.read(id);
-        return actionsOf(audit).includes('swap-started') && request.lease ? request.lease : undefined;
+        const started = actionsOf(audit).some((a) => a === 'swap-started' || a === 'wave-started');
+        return started && request.lease ? request.lease : undefined;
       });
       const i = c.indexOfPid(Number(lease.owner.split(':')[1]));
       assert.ok(i >= 0, `the lease owner ${lease.owner} is one of the instances`);
@@ -147,7 +148,7 @@ for (const setup of SETUPS) {
       assert.equal(finishedNotices(id).length, 1, 'one completion notice');
     });
 
-    it('a rolling restart of every instance during a bulk swap of 500 users: every user swapped exactly once', async () => {
+    it('a rolling restart of every instance during a bulk swap of 500 users (in waves): every user swapped exactly once', async () => {
       const c = cluster!;
       const users = upns('bulk', 500);
       const id = await c.teams.ask({ principal: { kind: 'users', users }, from: 'E1', to: 'E3' });

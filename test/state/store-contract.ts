@@ -4,7 +4,10 @@
 // does beyond it (WAL, files, its schema) has its own specs.
 import assert from 'node:assert/strict';
 import type { RequestStore } from '../../src/requests/types';
-import { alice, bob, Clock, groupSpec, preflight } from '../requests/fakes';
+import { ApproverPolicy } from '../../src/requests/approvers';
+import { ChangeRequests } from '../../src/requests/workflow';
+import { alice, APPROVERS, bob, Clock, fakeLicenses, groupSpec, preflight, RecordingNotifier, swapResult, TENANT } from '../requests/fakes';
+import { askAndApprove, gate, people, sentWaves, wavesLicenses } from '../requests/wave-support';
 
 export interface OpenedStore {
   store: RequestStore;
@@ -272,6 +275,60 @@ export function describeRequestStore(name: string, open: (now: () => Date) => Pr
       assert.deepEqual(again.approver, bob);
       assert.equal((await store.audit(r.id)).length, 2);
       assert.equal((await create()).id, '2', 'ids continue after a restart');
+    });
+
+    it('a change in waves survives a restart mid-wave: another instance reads that wave back and sends only the waves not recorded', async function () {
+      this.timeout(15_000);
+      const licenses = fakeLicenses();
+      wavesLicenses(licenses);
+      const stuck = gate();
+      licenses.swap.callsFake(async (c) => {
+        if (licenses.swap.callCount === 2) await stuck.promise; // the first instance "dies" sending wave 2
+        return swapResult(c);
+      });
+      const made: ChangeRequests[] = [];
+      const workflow = (on: RequestStore, gone: boolean) => {
+        const w = new ChangeRequests({
+          store: on,
+          licenses,
+          approvers: new ApproverPolicy({ approvers: APPROVERS, tenantId: TENANT, licenses, now: clock.now }),
+          notifier: new RecordingNotifier(),
+          tenantId: TENANT,
+          ttlMs: DAY,
+          now: clock.now,
+          leaseMs: 60_000,
+          recheckBudgetMs: 1_000,
+          restartSettleMs: 0,
+          ownerIsGone: () => gone,
+        });
+        made.push(w);
+        return w;
+      };
+      try {
+        const first = workflow(store, false);
+        const r = await askAndApprove(first, licenses, 7, { pilot: 1, size: 3, pauseAtErrorShare: 0.1 });
+        while (licenses.swap.callCount < 2) await new Promise((res) => setTimeout(res, 5));
+        const mid = (await store.get(r.id))!;
+        assert.equal(mid.result!.waves!.next, 1, 'the pilot was recorded');
+        assert.equal(mid.result!.waves!.inFlight!.index, 1, 'wave 2 was recorded as started before it was sent');
+        // Two instances on the database (a restart and a second replica): one continues.
+        const other = opened.another ? await opened.another() : store;
+        const [a, b] = [workflow(other, true), workflow(store, true)];
+        await Promise.all([a.reconcile(), b.reconcile()]);
+        await Promise.all([a.whenIdle(), b.whenIdle()]);
+        const end = (await store.get(r.id))!;
+        assert.equal(end.state, 'completed');
+        const ids = people(7).map((p) => p.id);
+        assert.deepEqual(sentWaves(licenses), [ids.slice(0, 1), ids.slice(1, 4), ids.slice(4, 7)], 'no wave sent twice');
+        assert.equal(end.result!.waves!.waves[1]!.recovered, true);
+        assert.equal((await actions(r.id)).filter((x) => x === 'reconcile-claimed').length, 1);
+      } finally {
+        stuck.open();
+        for (const w of made) {
+          w.stop();
+          await w.whenIdle();
+        }
+      }
     });
   });
 }
