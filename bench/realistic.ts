@@ -17,9 +17,10 @@
 // Also: the preflight by the license service in this process at 100,000 members (wall and CPU),
 // the figure the plain-path decision (issue 16 part 4) is taken on.
 //
-//   node dist/bench/realistic.js [--quick] [--json]
+//   node dist/bench/realistic.js [--quick] [--sizes 30000,100000] [--parts turns,cards,service,tracking] [--runs N] [--bot-log FILE] [--json]
+// (--sizes, --parts, --runs and --bot-log are for working on one row; `npm run bench` runs them all.)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -88,7 +89,7 @@ interface BotProcess {
   close(): Promise<void>;
 }
 
-async function startBot(graphBaseUrl: string, dir: string): Promise<BotProcess> {
+async function startBot(graphBaseUrl: string, dir: string, logFile?: string): Promise<BotProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'index.js')], {
     cwd: ROOT,
@@ -100,11 +101,13 @@ async function startBot(graphBaseUrl: string, dir: string): Promise<BotProcess> 
       REQUESTERS: `group:${ADMINS}`,
       STATE_DB: join(dir, 'state.db'),
       LOG_FORMAT: 'json',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: logFile ? 'info' : 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const log = logFile ? createWriteStream(logFile) : undefined;
+  if (log) child.stdout!.pipe(log);
   child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
   child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
   const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
@@ -155,6 +158,8 @@ function firstText(a: Activity): string {
 }
 
 const isPreflightCard = (a: Activity) => firstText(a) === 'Preflight check';
+/** The preflight card, or the progress card saying a newer command in the chat took over (the check's last word). */
+const isCheckEnd = (a: Activity) => isPreflightCard(a) || /took over/.test(JSON.stringify(a.attachments ?? []));
 
 interface Sent {
   text: string;
@@ -258,7 +263,9 @@ export interface RealisticResult {
   notes: string[];
   turns: { messages: number; p50Ms: number; p99Ms: number; maxMs: number; noAnswer: number; p99Ok: boolean; byCommand: Record<string, number> };
   cards: CardRow[];
-  service: { members: number; wallMs: number; cpuMs: number; pagesAloneMs: number; runs: { wallMs: number; cpuMs: number }[] };
+  /** The first command after start-up ("move group Warm to E3", a one-member group): turn, first reply, answer. */
+  firstCommand: { turnMs: number; firstReplyMs: number; answerMs: number; ok: boolean };
+  service?: { members: number; wallMs: number; cpuMs: number; pagesAloneMs: number; runs: { wallMs: number; cpuMs: number }[] };
   tracking: (TrackingRun & { members: number; pagesAloneMs: number; pollIntervalAtEndMs: number; targetMs: number; ok: boolean })[];
 }
 
@@ -283,17 +290,31 @@ export function userPagesUrl(sb: SandboxProcess, id: string): string {
   return `${sb.graphBaseUrl}/groups/${id}/members/microsoft.graph.user?$select=${MEMBER_SELECT}&$top=999`;
 }
 
-export async function benchRealistic(opts: { quick?: boolean } = {}): Promise<RealisticResult> {
+export type RealisticPart = 'turns' | 'cards' | 'service' | 'tracking';
+export const REALISTIC_PARTS: RealisticPart[] = ['turns', 'cards', 'service', 'tracking'];
+
+export interface RealisticOptions {
+  /** 3,000 and 10,000 members, fewer runs. */
+  quick?: boolean;
+  /** Other group sizes (Sales, All Staff), e.g. [30000] while working on one row. */
+  sizes?: number[];
+  /** Only these parts (default all): while working on one row. */
+  parts?: RealisticPart[];
+  /** Runs per card size (default 3, 2 at 100,000). */
+  runs?: number;
+  /** The bot's log (info level, JSON lines) into this file. */
+  botLog?: string;
+}
+
+export async function benchRealistic(opts: RealisticOptions = {}): Promise<RealisticResult> {
   const quick = !!opts.quick;
-  const sizes: Size[] = quick
-    ? [
-        { name: 'Sales', members: 3_000, upn: 's{n}@bench.example' },
-        { name: 'All Staff', members: 10_000, upn: 'a{n}@bench.example' },
-      ]
-    : [
-        { name: 'Sales', members: 30_000, upn: 's{n}@bench.example' },
-        { name: 'All Staff', members: 100_000, upn: 'a{n}@bench.example' },
-      ];
+  const parts = new Set(opts.parts ?? REALISTIC_PARTS);
+  const names = [
+    { name: 'Sales', upn: 's{n}@bench.example' },
+    { name: 'All Staff', upn: 'a{n}@bench.example' },
+  ];
+  const counts = opts.sizes ?? (quick ? [3_000, 10_000] : [30_000, 100_000]);
+  const sizes: Size[] = counts.slice(0, 2).map((members, i) => ({ ...names[i]!, members }));
   const notes: string[] = [];
   if (!perItemSupported()) notes.push('behavior.latencyPerItemMs is not in this build: 250 ms per answer, no per-item cost');
 
@@ -306,32 +327,40 @@ export async function benchRealistic(opts: { quick?: boolean } = {}): Promise<Re
   let bot: BotProcess | undefined;
   try {
     step('starting the bot');
-    bot = await startBot(sb.graphBaseUrl, dir);
+    bot = await startBot(sb.graphBaseUrl, dir, opts.botLog);
     chat = new Chat(bot.url, connector.url);
     const turns: Sent[] = [];
-    // Warm-up: modules loaded, the tenant read, as in a bot that has been running.
-    turns.push(await chat.say('warm', 'move group Warm to E3', isPreflightCard));
-    turns.pop();
+    // The first command after start-up (the bot answered /healthz, nothing else): it also warms
+    // the rest up (modules loaded, the tenant read), as in a bot that has been running.
+    const firstSent = await chat.say('warm', 'move group Warm to E3', isPreflightCard);
+    const firstCommand = {
+      turnMs: round(firstSent.turnMs),
+      firstReplyMs: round(firstSent.firstReplyMs ?? NaN),
+      answerMs: round(firstSent.preflightCardMs ?? NaN),
+      ok: (firstSent.firstReplyMs ?? Infinity) < PROGRESS_TARGET_MS,
+    };
 
-    step('a mix of commands in three chats');
-    // 1. A mix of commands in three chats, one every 500 ms, as admins would type them.
-    const mix = ['move group Sales to E3', 'status alice@bench.example', 'plans', 'help', 'move group Sales to E3', 'status Warm'];
-    const count = quick ? 12 : 24;
-    const pending: Promise<Sent>[] = [];
-    for (let i = 0; i < count; i++) {
-      const text = mix[i % mix.length]!;
-      pending.push(chat.say(`mix-${i % 3}`, text, text.startsWith('move') ? isPreflightCard : undefined));
-      await new Promise((r) => setTimeout(r, 500));
+    if (parts.has('turns')) {
+      step('a mix of commands in three chats');
+      // 1. A mix of commands in three chats, one every 500 ms, as admins would type them.
+      const mix = ['move group Sales to E3', 'status alice@bench.example', 'plans', 'help', 'move group Sales to E3', 'status Warm'];
+      const count = quick ? 12 : 24;
+      const pending: Promise<Sent>[] = [];
+      for (let i = 0; i < count; i++) {
+        const text = mix[i % mix.length]!;
+        pending.push(chat.say(`mix-${i % 3}`, text, text.startsWith('move') ? isCheckEnd : undefined));
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      turns.push(...(await Promise.all(pending)));
     }
-    turns.push(...(await Promise.all(pending)));
 
     step('preflight cards and the pages alone');
     // 2 and 3. One group at a time: the card, then the same pages alone, alternately.
     const cards: CardRow[] = [];
-    for (const s of sizes) {
+    for (const s of parts.has('cards') ? sizes : []) {
       const id = await groupId(sb, s.name);
       const runs: CardRun[] = [];
-      const n = quick ? 2 : s.members >= 100_000 ? 2 : 3;
+      const n = opts.runs ?? (quick ? 2 : s.members >= 100_000 ? 2 : 3);
       for (let i = 0; i < n; i++) {
         const sent = await chat.say(`card-${s.members}-${i}`, `move group ${s.name} to E3`, isPreflightCard, 180_000);
         turns.push(sent);
@@ -357,21 +386,31 @@ export async function benchRealistic(opts: { quick?: boolean } = {}): Promise<Re
     await bot.close();
     bot = undefined;
 
-    step('the license service in-process');
-    // The license service in this process at the biggest size: the plain-path decision's figure.
-    const big = sizes[sizes.length - 1]!;
-    const bigId = await groupId(sb, big.name);
-    const ref = referenceData();
-    const { gateway } = benchGateway(sb);
-    const service = new LicenseService(gateway, ref);
-    await service.preflight({ principal: { kind: 'group', group: 'Warm' }, from: 'E1', to: 'E3' });
-    const serviceRuns: { wallMs: number; cpuMs: number }[] = [];
-    const pagesAlone: number[] = [];
-    for (let i = 0; i < (quick ? 1 : 2); i++) {
-      global.gc?.();
-      const m = await measure(() => service.preflight({ principal: { kind: 'group', group: big.name }, from: 'E1', to: 'E3' }));
-      serviceRuns.push({ wallMs: round(m.wallMs), cpuMs: round(m.cpuMs) });
-      pagesAlone.push(await pagePipelineMs(userPagesUrl(sb, bigId)));
+    let service: RealisticResult['service'];
+    if (parts.has('service')) {
+      step('the license service in-process');
+      // The license service in this process at the biggest size: the plain-path decision's figure.
+      const big = sizes[sizes.length - 1]!;
+      const bigId = await groupId(sb, big.name);
+      const ref = referenceData();
+      const { gateway } = benchGateway(sb);
+      const licenses = new LicenseService(gateway, ref);
+      await licenses.preflight({ principal: { kind: 'group', group: 'Warm' }, from: 'E1', to: 'E3' });
+      const serviceRuns: { wallMs: number; cpuMs: number }[] = [];
+      const pagesAlone: number[] = [];
+      for (let i = 0; i < (quick ? 1 : 2); i++) {
+        global.gc?.();
+        const m = await measure(() => licenses.preflight({ principal: { kind: 'group', group: big.name }, from: 'E1', to: 'E3' }));
+        serviceRuns.push({ wallMs: round(m.wallMs), cpuMs: round(m.cpuMs) });
+        pagesAlone.push(await pagePipelineMs(userPagesUrl(sb, bigId)));
+      }
+      service = {
+        members: big.members,
+        wallMs: median(serviceRuns.map((r) => r.wallMs)),
+        cpuMs: median(serviceRuns.map((r) => r.cpuMs)),
+        pagesAloneMs: round(median(pagesAlone)),
+        runs: serviceRuns,
+      };
     }
 
     const times = turns.filter((t) => Number.isFinite(t.turnMs));
@@ -390,7 +429,7 @@ export async function benchRealistic(opts: { quick?: boolean } = {}): Promise<Re
     step('tracking');
     // 4. Tracking, through the request workflow, on a sandbox of its own per size.
     const tracking: RealisticResult['tracking'] = [];
-    for (const s of quick ? sizes.slice(0, 1) : sizes) {
+    for (const s of !parts.has('tracking') ? [] : quick ? sizes.slice(0, 1) : sizes) {
       const processing = s.members >= 100_000 ? 30_000 : 20_000;
       const r = await benchTracking({ members: s.members, groupProcessingMs: processing, behavior: realisticBehavior(), adaptiveOnly: true, measurePages: true });
       const run = r.runs[0]!;
@@ -426,13 +465,8 @@ export async function benchRealistic(opts: { quick?: boolean } = {}): Promise<Re
         byCommand,
       },
       cards,
-      service: {
-        members: big.members,
-        wallMs: median(serviceRuns.map((r) => r.wallMs)),
-        cpuMs: median(serviceRuns.map((r) => r.cpuMs)),
-        pagesAloneMs: round(median(pagesAlone)),
-        runs: serviceRuns,
-      },
+      ...(service ? { service } : {}),
+      firstCommand,
       tracking,
     };
   } finally {
@@ -459,7 +493,11 @@ export function realisticReport(r: RealisticResult): string {
       `    runs: ${c.runs.map((x) => `turn ${x.turnMs} / first ${x.firstReplyMs} / card ${x.preflightCardMs} / pages ${x.pagesAloneMs}`).join('; ')}`,
     );
   }
-  lines.push(`  license service in-process, ${r.service.members} members: wall ${r.service.wallMs} ms, CPU ${r.service.cpuMs} ms; pages alone ${r.service.pagesAloneMs} ms`);
+  lines.push(
+    `  first command after start-up: turn ${r.firstCommand.turnMs} ms, first reply ${r.firstCommand.firstReplyMs} ms (target < ${PROGRESS_TARGET_MS}: ${ok(r.firstCommand.ok)}), answer ${r.firstCommand.answerMs} ms`,
+  );
+  if (r.service)
+    lines.push(`  license service in-process, ${r.service.members} members: wall ${r.service.wallMs} ms, CPU ${r.service.cpuMs} ms; pages alone ${r.service.pagesAloneMs} ms`);
   for (const t of r.tracking) {
     lines.push(
       `  tracking ${t.members} members (${t.processingMs} ms of processing): notice ${t.noticeAfterEndMs} ms after the end (last poll +${t.lastPollAfterEndMs}, member read ${t.finalReadMs}, rest ${t.restMs}); ` +
@@ -469,8 +507,25 @@ export function realisticReport(r: RealisticResult): string {
   return lines.join('\n');
 }
 
+/** Options from the command line: --quick, --sizes 30000[,100000], --parts turns,cards, --runs 1, --bot-log FILE. */
+export function realisticOptions(argv: string[]): RealisticOptions {
+  const arg = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const parts = arg('--parts')?.split(',') as RealisticPart[] | undefined;
+  for (const p of parts ?? []) if (!REALISTIC_PARTS.includes(p)) throw new Error(`--parts takes ${REALISTIC_PARTS.join(',')}, not '${p}'`);
+  return {
+    quick: argv.includes('--quick'),
+    ...(arg('--sizes') ? { sizes: arg('--sizes')!.split(',').map(Number) } : {}),
+    ...(parts ? { parts } : {}),
+    ...(arg('--runs') ? { runs: Number(arg('--runs')) } : {}),
+    ...(arg('--bot-log') ? { botLog: arg('--bot-log')! } : {}),
+  };
+}
+
 if (require.main === module) {
-  benchRealistic({ quick: process.argv.includes('--quick') })
+  benchRealistic(realisticOptions(process.argv))
     .then((r) => {
       console.log(realisticReport(r));
       if (process.argv.includes('--json')) console.log(JSON.stringify(r));

@@ -2,13 +2,14 @@
 // real Graph a 30,000-member preflight takes longer than either. So every turn's work runs as a
 // job:
 //
-//   - the turn (the HTTP request) waits at most `answerWithinMs` for it; an answer ready by then is
-//     sent in the turn, as before;
-//   - otherwise the turn returns and the job goes on in the background, speaking through the
-//     adapter's proactive path (the turn context is gone). An answer ready by `directWithinMs`
-//     still comes directly; after that a progress card ("Checking Sales…", "12,000 of about
-//     30,000 members read") is posted, updated in place every `progressEveryMs`, and finally
-//     replaced by the answer;
+//   - a message turn (the HTTP request) is answered at once (`messageWithinMs`, 0): nothing the
+//     admin sees travels in the HTTP answer of a message, so holding it only risks Teams' clock;
+//   - a card click waits at most `answerWithinMs` for its answer, which travels in the invoke's
+//     HTTP answer and replaces the clicked card;
+//   - otherwise the job goes on in the background, speaking through the adapter's proactive path
+//     (the turn context is gone). An answer ready by `directWithinMs` comes directly, as it is;
+//     after that a progress card ("Checking Sales…", "12,000 of about 30,000 members read") is
+//     posted, updated in place every `progressEveryMs`, and finally replaced by the answer;
 //   - a card click that is not answered in time is answered with the progress card (it replaces
 //     the clicked card), which is then updated and replaced the same way;
 //   - one job per chat: a newer command there supersedes an unfinished check (it is stopped and
@@ -27,15 +28,20 @@ import { errorCard, noticeCard } from './cards/notice';
 import { progressCard, supersededCard } from './cards/progress';
 
 export interface JobTiming {
-  /** The turn returns after at most this long; the work goes on in the background. */
+  /** A card click's turn returns after at most this long; the work goes on in the background. */
   answerWithinMs: number;
+  /**
+   * A message turn waits at most this long for its answer to send it in the turn (0: it returns at
+   * once and every answer is posted proactively; the specs raise it to read answers in the turn).
+   */
+  messageWithinMs: number;
   /** A background answer ready by then (from the start) is posted as it is, with no progress card. */
   directWithinMs: number;
   /** How often the progress card is brought up to date (Teams shows no spinner of its own). */
   progressEveryMs: number;
 }
 
-export const DEFAULT_TIMING: JobTiming = { answerWithinMs: 500, directWithinMs: 1_500, progressEveryMs: 3_000 };
+export const DEFAULT_TIMING: JobTiming = { answerWithinMs: 500, messageWithinMs: 0, directWithinMs: 1_500, progressEveryMs: 3_000 };
 
 /** What a job's work uses to speak and to report progress. */
 export interface JobIO {
@@ -230,18 +236,21 @@ export class Jobs {
     if (this.current.get(job.key) === job) this.current.delete(job.key);
   }
 
-  /** A message turn: `work` speaks through `io.send`; the turn ends within answerWithinMs. */
+  /** A message turn: `work` speaks through `io.send`; the turn ends within messageWithinMs (at once by default). */
   async message(key: string, ctx: TurnContext, t: Messages, opts: JobOptions, work: (io: JobIO) => Promise<void>): Promise<void> {
     const job = this.start(key, ctx, t, opts);
+    const within = this.env.timing.messageWithinMs;
+    // Answered at once: detached before the work starts, so every answer goes the proactive way.
+    if (within <= 0) await job.detach();
     const done = work(job).catch((err) => this.env.log.error('turn.job_failed', { error: err instanceof Error ? err.message : String(err) }));
-    const first = await Promise.race([done.then(() => 'done' as const), this.timer(job), job.whenSuperseded]);
+    const first = within <= 0 ? 'late' : await Promise.race([done.then(() => 'done' as const), this.timer(job, within), job.whenSuperseded]);
     if (first === 'done') {
       await job.finish();
       this.end(job);
       this.env.log.info('turn.answered', { kind: 'message', ms: Date.now() - job.started, background: false });
       return;
     }
-    await job.detach();
+    if (within > 0) await job.detach();
     this.env.log.info('turn.answered', { kind: 'message', ms: Date.now() - job.started, background: true });
     this.env.later('finish an answer in the background', async () => {
       await done;
@@ -259,7 +268,7 @@ export class Jobs {
         () => 'done' as const,
         () => 'done' as const,
       ),
-      this.timer(job),
+      this.timer(job, this.env.timing.answerWithinMs),
       job.whenSuperseded,
     ]);
     if (first === 'done') {
@@ -282,8 +291,8 @@ export class Jobs {
     return answer;
   }
 
-  private timer(job: Job): Promise<'late'> {
-    const left = Math.max(0, this.env.timing.answerWithinMs - (Date.now() - job.started));
+  private timer(job: Job, withinMs: number): Promise<'late'> {
+    const left = Math.max(0, withinMs - (Date.now() - job.started));
     return new Promise((resolve) => setTimeout(resolve, left, 'late' as const).unref?.());
   }
 }

@@ -379,7 +379,17 @@ export function harness(over: Partial<BotDeps> & { proactive?: Proactive; refs?:
   const conversations = new Conversations(refs, proactive, silentLogger);
   // Answers stay in the turn however busy the machine is, unless a spec sets its own timing (the
   // background path has its own specs: turns.test.ts).
-  const bot = new PlanSwitchBot({ tenantId: TENANT, log: silentLogger, timing: { answerWithinMs: 30_000 }, ...deps, licenses, requests, approvers, requesters, conversations });
+  const bot = new PlanSwitchBot({
+    tenantId: TENANT,
+    log: silentLogger,
+    timing: { answerWithinMs: 30_000, messageWithinMs: 30_000 },
+    ...deps,
+    licenses,
+    requests,
+    approvers,
+    requesters,
+    conversations,
+  });
   const adapter = new TestAdapter(async (ctx) => {
     await bot.run(ctx);
   });

@@ -36,7 +36,7 @@ describe('bot on a slow sandbox: no turn waits on Graph', function () {
   before(async () => {
     graph = connectGraph(loopbackGraph(sb.graphBaseUrl));
     const licenses = new LicenseService(graph.gateway);
-    h = harness({ licenses, requesters: fakeRequesters([SANNE]), log, timing: { answerWithinMs: 700, directWithinMs: 1_500, progressEveryMs: 400 } });
+    h = harness({ licenses, requesters: fakeRequesters([SANNE]), log, timing: { answerWithinMs: 700, messageWithinMs: 700, directWithinMs: 1_500, progressEveryMs: 400 } });
   });
   after(async () => {
     await h.bot.whenIdle();

@@ -10,7 +10,7 @@ import type { ChangeSpec, PreflightOptions } from '../../src/licensing/model';
 import { cardOf, cardText, harness, preflightResult, type Harness } from './fakes';
 import { sleep } from '../helpers/wait';
 
-const TIMING = { answerWithinMs: 100, directWithinMs: 400, progressEveryMs: 150 };
+const TIMING = { answerWithinMs: 100, messageWithinMs: 100, directWithinMs: 400, progressEveryMs: 150 };
 const MOVE = 'move group Sales to E3';
 
 /** The fake's preflight as a member read of `pages` pages of 999, `msPerPage` each. */
@@ -81,7 +81,21 @@ describe('bot: no turn waits on the license service', function () {
     assert.equal(h.proactive.updated.length, 0);
   });
 
-  it('a fast answer is given inside the turn, as before', async () => {
+  it('by default a message turn returns at once: even a quick answer comes the proactive way, directly, with no progress card', async () => {
+    const h = harness({ timing: {} }); // the product's timing
+    slowPreflight(h, 1, 50);
+    await turn(h, { ...h.activity('message'), text: MOVE });
+    assert.equal(h.adapter.activeQueue.length, 0, 'nothing was said in the turn');
+    assert.ok(stillChecking(h), 'the turn returned before the check was done');
+    await h.bot.whenIdle();
+    assert.deepEqual(
+      texts(h.proactive.sent).map((t) => /Preflight check/.test(t)),
+      [true],
+    );
+    assert.equal(h.proactive.updated.length, 0);
+  });
+
+  it('a fast answer is given inside the turn when the turn may wait for it (messageWithinMs)', async () => {
     const h = harness({ timing: TIMING });
     const replies = await h.say(MOVE);
     assert.match(cardText(cardOf(replies[0]!)), /Preflight check/);
