@@ -9,7 +9,7 @@ import { GraphConfigError } from './graph/config';
 import { LicenseService } from './licensing/service';
 import { mayWriteUsageLocation } from './doctor/permissions';
 import { usageLocationWritableFrom } from './doctor/token';
-import { openRequests, requestPolicies, type OpenedRequests } from './requests';
+import { openRequests, requestPolicies, type OpenedRequests, type RequestPolicies } from './requests';
 import { PlanSwitchBot } from './bot/bot';
 import { BotNotifier } from './bot/notifier';
 import { Conversations } from './bot/conversations';
@@ -54,6 +54,23 @@ export interface App {
 }
 
 /** Starts everything. Throws ConfigError / GraphConfigError with every problem listed. */
+/**
+ * The reads every first command makes, made while the app starts so the first admin does not wait
+ * for them: who may ask for and approve changes (their groups' members, cached for a minute) and
+ * the tenant's plans (subscribedSkus, over the Graph connection the first command then reuses). In
+ * parallel, at most READY_BUDGET_MS; a failure only logs (the command reads again).
+ */
+async function warmUp(licenses: LicenseService, policies: RequestPolicies, log: Logger): Promise<void> {
+  const t0 = Date.now();
+  try {
+    const settled = await within(Promise.allSettled([policies.requesters.requesterIds(), policies.approvers.approverIds(), licenses.listPlans()]), 'Graph (warm-up)');
+    const failed = settled.flatMap((s) => (s.status === 'rejected' ? [errorText(s.reason)] : []));
+    log.info('app.warmed_up', { ms: Date.now() - t0, ...(failed.length ? { failed } : {}) });
+  } catch (err) {
+    log.warn('app.warm_up_slow', { error: errorText(err) });
+  }
+}
+
 export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromEnv(env)): Promise<App> {
   // Whatever logger is used, it masks this environment's secrets.
   for (const secret of secretsFromEnv(env)) (log as Partial<AppLogger>).redactor?.add(secret);
@@ -81,6 +98,7 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
     const adapter = createAdapter(config, log);
     const proactive = adapterProactive(adapter, config.bot.appId);
     const policies = requestPolicies({ config: config.requests, licenses, tenantId, log });
+    const warmedUp = warmUp(licenses, policies, log);
     const conversations = new Conversations(store, proactive, log);
     // Approvers are reached in their chats, in approvals channels and, with TEAMS_APP_ID and the
     // Graph permission, by installing the app for them.
@@ -116,6 +134,7 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
       onReachChanged: (r) => notifier.reachChanged(r),
     });
 
+    await warmedUp;
     const server = await startServer({
       host: config.host,
       port: config.port,

@@ -3,7 +3,7 @@
 // One module per check family; each documents its codes and severities.
 import type { Finding, FindingCode, PreflightResult, PrincipalRef, Severity } from '../model';
 import { buildChange } from './change';
-import { lc, RuleIndex, stateActive, type Ctx, type PreflightInput } from './context';
+import { lc, RuleIndex, stateActive, type Ctx, type PreflightInput, type UserFacts } from './context';
 import { checkConflicts } from './conflicts';
 import { personServices } from './person-services';
 import { checkContinuity } from './continuity';
@@ -29,6 +29,29 @@ export function runPreflight(input: PreflightInput): PreflightResult {
   let targetOn: Set<string> | undefined;
   const clashMemo = new Map<Set<string>, boolean>();
 
+  const keptSourceClashOf = (f: UserFacts): boolean => {
+    if (!built.groupId) return false;
+    const include = !!input.spec.includeDirectCopies;
+    const states = f.user.licenseAssignmentStates ?? [];
+    const kept: (string[] | undefined)[] = [];
+    for (const s of states) {
+      if (lc(s.skuId) !== sourceId || !stateActive(s)) continue;
+      if (s.assignedByGroup ? lc(s.assignedByGroup) === built.groupId : include) continue;
+      kept.push(s.disabledPlans);
+    }
+    if (!states.length && f.sourceDirect && !include) kept.push(f.sourceDirect);
+    if (!kept.length) return false;
+    targetOn ??= rules.enabledNames(targetId, built.groupTargetDisabled ?? []);
+    for (const d of kept) {
+      const on = rules.enabledNames(sourceId, d);
+      let hit = clashMemo.get(on);
+      if (hit === undefined) clashMemo.set(on, (hit = rules.exclusiveHits(targetOn, on).length > 0));
+      if (hit) return true;
+    }
+    return false;
+  };
+  const clashOf = new Map<UserFacts, boolean>();
+
   const ctx: Ctx = {
     input,
     kind: built.change.kind as Ctx['kind'],
@@ -45,25 +68,10 @@ export function runPreflight(input: PreflightInput): PreflightResult {
       return built.carry.get(f.ref.id)?.disabledPlans;
     },
     keptSourceClash(f) {
-      if (!built.groupId) return false;
-      const include = !!input.spec.includeDirectCopies;
-      const states = f.user.licenseAssignmentStates ?? [];
-      const kept: (string[] | undefined)[] = [];
-      for (const s of states) {
-        if (lc(s.skuId) !== sourceId || !stateActive(s)) continue;
-        if (s.assignedByGroup ? lc(s.assignedByGroup) === built.groupId : include) continue;
-        kept.push(s.disabledPlans);
-      }
-      if (!states.length && f.sourceDirect && !include) kept.push(f.sourceDirect);
-      if (!kept.length) return false;
-      targetOn ??= rules.enabledNames(targetId, built.groupTargetDisabled ?? []);
-      for (const d of kept) {
-        const on = rules.enabledNames(sourceId, d);
-        let hit = clashMemo.get(on);
-        if (hit === undefined) clashMemo.set(on, (hit = rules.exclusiveHits(targetOn, on).length > 0));
-        if (hit) return true;
-      }
-      return false;
+      // Asked by seats, services and source-path for the same member: worked out once each.
+      let clash = clashOf.get(f);
+      if (clash === undefined) clashOf.set(f, (clash = keptSourceClashOf(f)));
+      return clash;
     },
     add(code: FindingCode, severity: Severity, principals: PrincipalRef[], data: Record<string, unknown> = {}) {
       findings.push({ code, severity, principals, data });

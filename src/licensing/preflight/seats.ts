@@ -13,8 +13,24 @@
 import type { PrincipalRef } from '../model';
 import { type Ctx, type UserFacts } from './context';
 
+export interface SeatsNeeded {
+  needed: number;
+  receivers: PrincipalRef[];
+  facts: UserFacts[];
+  disabledAccounts: number;
+}
+
+/** Worked out once per preflight: checkSeats and checkSuiteStacked both need it (a pass over every member). */
+const counted = new WeakMap<Ctx, SeatsNeeded>();
+
 /** Users who will newly receive (and consume) the target; `facts` in the same order as `receivers`. */
-export function seatsNeeded(ctx: Ctx): { needed: number; receivers: PrincipalRef[]; facts: UserFacts[]; disabledAccounts: number } {
+export function seatsNeeded(ctx: Ctx): SeatsNeeded {
+  let seats = counted.get(ctx);
+  if (!seats) counted.set(ctx, (seats = countSeats(ctx)));
+  return seats;
+}
+
+function countSeats(ctx: Ctx): SeatsNeeded {
   let needed = 0;
   let disabledAccounts = 0;
   const receivers: PrincipalRef[] = [];
