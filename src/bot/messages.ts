@@ -20,6 +20,7 @@ import { preflightWith, resolveTarget } from './names';
 import { refusalText } from './refusals';
 import { allowed, commandAccess } from './access';
 import { onDoctor } from './doctor';
+import { countryCode } from '../reference/countries';
 
 const REQUEST_ID = /^#?\d{1,12}$/;
 
@@ -96,7 +97,13 @@ export async function onCommand(turn: Turn, command: Command): Promise<void> {
         await onDoctor(turn, command.group);
         return;
       case 'move': {
-        const spec = { ...(command.from ? { from: command.from } : {}), to: command.to };
+        // "... with usage location BE": a code that is not a country gets a clear answer, nothing is looked up.
+        const country = command.setUsageLocation === undefined ? undefined : countryCode(command.setUsageLocation);
+        if (command.setUsageLocation !== undefined && !country) {
+          await sendText(turn, t.usageLocation.badCountry(md(command.setUsageLocation)));
+          return;
+        }
+        const spec = { ...(command.from ? { from: command.from } : {}), to: command.to, ...(country ? { setUsageLocation: { country } } : {}) };
         const resolved = await resolveTarget(turn, command.principal, preflightWith(spec));
         if ('card' in resolved) {
           await sendCard(turn, resolved.card);

@@ -15,7 +15,8 @@ export type PrincipalTarget =
   | { kind: 'any'; name: string };
 
 export type Command =
-  | { kind: 'move'; principal: PrincipalTarget; from?: string; to: string }
+  /** setUsageLocation: "... with usage location BE" / "... met gebruikslocatie BE" (the code as typed; checked later). */
+  | { kind: 'move'; principal: PrincipalTarget; from?: string; to: string; setUsageLocation?: string }
   /** A group takes over the plan its members hold directly ("move the members of Marketing onto the group"). */
   | { kind: 'adopt'; group: string; plan?: string }
   /** A move with a piece missing: the reply says which. */
@@ -208,10 +209,39 @@ function splitUsers(text: string): string[] {
     .filter(Boolean);
 }
 
-function parseMove(rest: Token[], verbLang: Lang | undefined): Parsed {
+/**
+ * A trailing usage location clause (issue 13 part 6): "with usage location BE", "and set usage
+ * location to BE", "usage location BE"; Dutch "met gebruikslocatie BE", "en gebruikslocatie op BE".
+ * The tokens before it and the code as typed, or undefined when there is none.
+ */
+export function usageLocationClause(rest: Token[]): { rest: Token[]; code: string; lang?: Lang } | undefined {
+  const w = (i: number) => lower(rest[i]);
+  const last = rest.length - 1;
+  if (last < 1 || rest[last]!.quoted) return undefined;
+  const code = rest[last]!.text;
+  let i = last - 1;
+  if (['to', 'op', 'naar'].includes(w(i) ?? '')) i--;
+  let lang: Lang | undefined;
+  if (w(i) === 'gebruikslocatie') lang = 'nl';
+  else if (w(i) === 'location' && w(i - 1) === 'usage') {
+    lang = 'en';
+    i--;
+  } else return undefined;
+  i--;
+  while (i >= 0 && ['with', 'set', 'setting', 'and', 'met', 'en', 'zet', ','].includes(w(i) ?? '')) i--;
+  const before = rest.slice(0, i + 1);
+  // "to E3, usage location DE": the comma belongs to the sentence, not to the plan.
+  const tail = before[before.length - 1];
+  if (tail && !tail.quoted && /,$/.test(tail.text)) before[before.length - 1] = { text: tail.text.replace(/,+$/, ''), quoted: false };
+  return { rest: before.filter((t) => t.quoted || t.text), code, lang };
+}
+
+function parseMove(all: Token[], verbLang: Lang | undefined): Parsed {
+  const clause = usageLocationClause(all);
+  const rest = clause ? clause.rest : all;
   const phrases: Partial<Record<Clause | 'bare', Token[]>> = {};
   let current: Clause | 'bare' = 'bare';
-  let lang: Lang | undefined = verbLang;
+  let lang: Lang | undefined = verbLang ?? clause?.lang;
   for (let i = 0; i < rest.length; i++) {
     const tok = rest[i]!;
     const w = lower(tok);
@@ -263,7 +293,7 @@ function parseMove(rest: Token[], verbLang: Lang | undefined): Parsed {
 
   if (!principal) return { command: { kind: 'move-incomplete', missing: 'principal', from, to }, lang };
   if (!to) return { command: { kind: 'move-incomplete', missing: 'target', principal, from }, lang };
-  return { command: { kind: 'move', principal, ...(from ? { from } : {}), to }, lang };
+  return { command: { kind: 'move', principal, ...(from ? { from } : {}), to, ...(clause ? { setUsageLocation: clause.code } : {}) }, lang };
 }
 
 // Adopt: "move the members of Marketing onto the group (for E1)", "adopt Marketing";

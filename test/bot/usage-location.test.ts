@@ -18,6 +18,7 @@ import { BotNotifier } from '../../src/bot/notifier';
 import { Conversations } from '../../src/bot/conversations';
 import { silentLogger } from '../../src/bot/deps';
 import { actionsOf, cardOf, cardText, harness, type Harness } from './fakes';
+import { parseCommand } from '../../src/bot/parser';
 
 const DEMO = join(__dirname, '..', '..', '..', 'data', 'demo-tenant.json');
 const TENANT = '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';
@@ -206,5 +207,39 @@ describe('bot: usage location fixed in the change (demo tenant)', function () {
     const res = await h.click('preflight', { principal: { kind: 'user', user: JOOST }, from: 'E1', to: 'E3', setUsageLocation: { country: 'BE' } }, { who: SANNE });
     assert.match(cardText(cardOf(res)), /cannot run until the blocking findings are fixed/);
     assert.equal((await sb.requests()).filter((r) => r.method === 'PATCH').length, 0);
+  });
+
+  it('typed: "... with usage location BE" / "... met gebruikslocatie BE" checks with the fix; a bad code is answered', async () => {
+    const [en] = await h.say(`${MOVE_JOOST} with usage location BE`, { who: SANNE });
+    assert.match(cardText(cardOf(en!)), /Usage location will be set to Belgium \(BE\) for 1 person/);
+    assert.ok(actionsOf(cardOf(en!)).some((a) => a.verb === 'request'));
+    const [nlCard] = await h.say(`verplaats gebruiker ${JOOST} van E1 naar E3 met gebruikslocatie DE`, { who: SANNE, conversationId: 'nl-chat' });
+    assert.match(cardText(cardOf(nlCard!)), /De gebruikslocatie wordt vóór de licentiewijziging ingesteld op Duitsland \(DE\) voor 1 persoon/);
+    await sb.clearRequests();
+    const [bad] = await h.say(`${MOVE_JOOST} with usage location UK`, { who: SANNE, conversationId: 'bad-chat' });
+    assert.match(String(bad!.text), /'UK' is not a country code.*Nothing was changed/);
+    assert.deepEqual(await sb.requests(), [], 'nothing looked up');
+  });
+});
+
+describe('parser: the usage location clause', () => {
+  const move = (text: string) => parseCommand(text).command as { kind: string; to?: string; from?: string; setUsageLocation?: string; principal?: unknown };
+  it('English and Dutch forms, anywhere after the plans; the rest parses as before', () => {
+    for (const [text, code] of [
+      ['move user ann@contoso.example from E1 to E3 with usage location BE', 'BE'],
+      ['move user ann@contoso.example from E1 to E3 and set usage location to nl', 'nl'],
+      ['move group Sales to E3, usage location DE', 'DE'],
+      ['verplaats gebruiker ann@contoso.example van E1 naar E3 met gebruikslocatie BE', 'BE'],
+      ['verplaats groep Verkoop naar E3 en zet gebruikslocatie op FR', 'FR'],
+    ] as const) {
+      const c = move(text);
+      assert.equal(c.kind, 'move', text);
+      assert.equal(c.setUsageLocation, code, text);
+      assert.equal(c.to, 'E3', text);
+    }
+    assert.equal(parseCommand('verplaats groep Verkoop naar E3 met gebruikslocatie BE').lang, 'nl');
+    assert.equal(move('move group Sales to E3').setUsageLocation, undefined);
+    // A plan or a name that merely ends in such words is left alone.
+    assert.equal(move('move group "usage location BE" to E3').setUsageLocation, undefined);
   });
 });
