@@ -20,14 +20,50 @@ function withSpec(spec: ChangeSpec | undefined, patch: Partial<ChangeSpec>): Pic
   return { verb: 'preflight', data: specToData({ ...spec, ...patch }) };
 }
 
-function planOptions(t: Messages, plans: (PlanSummary | PlanInfo)[], spec: ChangeSpec | undefined, field: 'from' | 'to' | undefined): ChooseOption[] {
+/** Which plan of the spec a name is: `to` / `from`, or one of the further plans (several plans in one change). */
+type PlanField = 'from' | 'to' | { list: 'alsoTo' | 'alsoFrom'; index: number };
+
+function planOptions(t: Messages, plans: (PlanSummary | PlanInfo)[], spec: ChangeSpec | undefined, field: PlanField | undefined): ChooseOption[] {
   return plans.map((p) => {
     const info = p as Partial<PlanInfo>;
     const detail = [p.skuPartNumber, typeof info.available === 'number' && typeof info.enabled === 'number' ? t.common.seatsFree(info.available, info.enabled) : '']
       .filter(Boolean)
       .join(' · ');
-    return { title: md(planLabel(p)), detail: md(detail), ...(field ? withSpec(spec, { [field]: p.skuId }) : {}) };
+    let patch: Partial<ChangeSpec> | undefined;
+    if (typeof field === 'string') patch = { [field]: p.skuId };
+    else if (field && spec) patch = { [field.list]: (spec[field.list] ?? []).map((x, i) => (i === field.index ? p.skuId : x)) };
+    return { title: md(planLabel(p)), detail: md(detail), ...(patch ? withSpec(spec, patch) : {}) };
   });
+}
+
+/** Where `name` sits among the spec's plans. */
+function planField(spec: ChangeSpec | undefined, name: string): PlanField | undefined {
+  if (!spec) return undefined;
+  if (sameName(spec.to, name)) return 'to';
+  if (sameName(spec.from, name)) return 'from';
+  for (const list of ['alsoTo', 'alsoFrom'] as const) {
+    const index = (spec[list] ?? []).findIndex((x) => sameName(x, name));
+    if (index >= 0) return { list, index };
+  }
+  return undefined;
+}
+
+/** An INVALID_INPUT about the plan lists of a several-plans change, in the reader's language (undefined: another kind). */
+function planListProblem(t: Messages, d: Record<string, unknown>): string | undefined {
+  const plan = d.plan && typeof d.plan === 'object' ? (d.plan as PlanSummary) : undefined;
+  const label = plan ? md(planLabel(plan)) : md(typeof d.name === 'string' ? d.name : '');
+  switch (d.reason) {
+    case 'PLAN_REPEATED':
+      return t.lookup.planRepeated(label, d.list === 'from' ? 'from' : 'to');
+    case 'PLAN_IN_BOTH':
+      return t.lookup.planInBoth(label);
+    case 'TOO_MANY_PLANS':
+      return t.lookup.tooManyPlans(typeof d.max === 'number' ? d.max : 0);
+    case 'ALSO_FROM_WITHOUT_FROM':
+      return t.lookup.alsoFromWithoutFrom;
+    default:
+      return undefined;
+  }
 }
 
 /** A LicensingError as a card the admin can act on. `spec`: the change it came from (options re-run it). */
@@ -47,7 +83,7 @@ export async function licensingErrorCard(turn: Turn, err: LicensingError, spec?:
           /* keep the candidates the error carried */
         }
       }
-      const field = spec ? (sameName(spec.to, name) ? 'to' : sameName(spec.from, name) ? 'from' : undefined) : undefined;
+      const field = planField(spec, name);
       return chooseCard({
         title: err.code === 'PLAN_UNKNOWN' ? t.lookup.planUnknown(md(name)) : t.lookup.planAmbiguous(md(name)),
         buttonTitle: t.lookup.choose,
@@ -96,7 +132,7 @@ export async function licensingErrorCard(turn: Turn, err: LicensingError, spec?:
     case 'INVALID_INPUT':
       // A usage location that is not a country code: said in the reader's language.
       if (typeof d.country === 'string') return errorCard(t.usageLocation.badCountry(md(d.country)));
-      return errorCard(t.lookup.invalidInput(md(err.message)));
+      return errorCard(planListProblem(t, d) ?? t.lookup.invalidInput(md(err.message)));
     case 'BLOCKED':
       return errorCard(t.preflight.blocked);
     case 'GRAPH_ERROR':

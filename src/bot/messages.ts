@@ -103,7 +103,13 @@ export async function onCommand(turn: Turn, command: Command): Promise<void> {
           await sendText(turn, t.usageLocation.badCountry(md(command.setUsageLocation)));
           return;
         }
-        const spec = { ...(command.from ? { from: command.from } : {}), to: command.to, ...(country ? { setUsageLocation: { country } } : {}) };
+        const spec = {
+          ...(command.from ? { from: command.from } : {}),
+          to: command.to,
+          ...(command.alsoTo?.length ? { alsoTo: command.alsoTo } : {}),
+          ...(command.alsoFrom?.length ? { alsoFrom: command.alsoFrom } : {}),
+          ...(country ? { setUsageLocation: { country } } : {}),
+        };
         const resolved = await resolveTarget(turn, command.principal, preflightWith(spec));
         if ('card' in resolved) {
           await sendCard(turn, resolved.card);

@@ -15,8 +15,11 @@ export type PrincipalTarget =
   | { kind: 'any'; name: string };
 
 export type Command =
-  /** setUsageLocation: "... with usage location BE" / "... met gebruikslocatie BE" (the code as typed; checked later). */
-  | { kind: 'move'; principal: PrincipalTarget; from?: string; to: string; setUsageLocation?: string }
+  /**
+   * setUsageLocation: "... with usage location BE" / "... met gebruikslocatie BE" (the code as typed; checked later).
+   * alsoTo / alsoFrom: the further plans of "to A and B" / "from C and D" (absent for one plan).
+   */
+  | { kind: 'move'; principal: PrincipalTarget; from?: string; to: string; alsoTo?: string[]; alsoFrom?: string[]; setUsageLocation?: string }
   /** A group takes over the plan its members hold directly ("move the members of Marketing onto the group"). */
   | { kind: 'adopt'; group: string; plan?: string }
   /** A move with a piece missing: the reply says which. */
@@ -209,6 +212,45 @@ function splitUsers(text: string): string[] {
     .filter(Boolean);
 }
 
+/** Words that join plans in a list: "to E3 (no Teams) and Teams Enterprise", "naar A en B". */
+const PLAN_JOINERS = new Set(['and', 'en', 'plus']);
+
+/**
+ * A plan clause split into its plans at unquoted "and" / "en" / "plus" and commas, except inside
+ * parentheses ("Microsoft 365 E5 Developer (without Windows and Audio Conferencing)"). A quoted
+ * name is never split. Empty pieces ("E3 and and E5") are dropped.
+ */
+function splitPlans(tokens: Token[]): Token[][] {
+  const out: Token[][] = [];
+  let cur: Token[] = [];
+  let depth = 0;
+  const cut = () => {
+    if (cur.length) out.push(cur);
+    cur = [];
+  };
+  for (const tok of tokens) {
+    if (tok.quoted) {
+      cur.push(tok);
+      continue;
+    }
+    const w = tok.text.toLowerCase();
+    if (depth === 0 && PLAN_JOINERS.has(w)) {
+      cut();
+      continue;
+    }
+    for (const ch of tok.text) depth = Math.max(0, depth + (ch === '(' ? 1 : ch === ')' ? -1 : 0));
+    if (depth === 0 && tok.text.endsWith(',')) {
+      const text = tok.text.replace(/,+$/, '');
+      if (text) cur.push({ text, quoted: false });
+      cut();
+      continue;
+    }
+    cur.push(tok);
+  }
+  cut();
+  return out;
+}
+
 /**
  * A trailing usage location clause (issue 13 part 6): "with usage location BE", "and set usage
  * location to BE", "usage location BE"; Dutch "met gebruikslocatie BE", "en gebruikslocatie op BE".
@@ -275,8 +317,13 @@ function parseMove(all: Token[], verbLang: Lang | undefined): Parsed {
     const p = trimFiller(phrases[c] ?? [], c !== 'to' && c !== 'from');
     return p.length ? joinPhrase(p) : undefined;
   };
-  const to = text('to');
-  const from = text('from');
+  const plans = (c: 'to' | 'from') =>
+    splitPlans(phrases[c] ?? [])
+      .map((piece) => trimFiller(piece))
+      .filter((piece) => piece.length)
+      .map(joinPhrase);
+  const [to, ...alsoTo] = plans('to');
+  const [from, ...alsoFrom] = plans('from');
   let principal: PrincipalTarget | undefined;
   const userText = text('user');
   const usersText = text('users');
@@ -293,7 +340,18 @@ function parseMove(all: Token[], verbLang: Lang | undefined): Parsed {
 
   if (!principal) return { command: { kind: 'move-incomplete', missing: 'principal', from, to }, lang };
   if (!to) return { command: { kind: 'move-incomplete', missing: 'target', principal, from }, lang };
-  return { command: { kind: 'move', principal, ...(from ? { from } : {}), to, ...(clause ? { setUsageLocation: clause.code } : {}) }, lang };
+  return {
+    command: {
+      kind: 'move',
+      principal,
+      ...(from ? { from } : {}),
+      to,
+      ...(alsoTo.length ? { alsoTo } : {}),
+      ...(from && alsoFrom.length ? { alsoFrom } : {}),
+      ...(clause ? { setUsageLocation: clause.code } : {}),
+    },
+    lang,
+  };
 }
 
 // Adopt: "move the members of Marketing onto the group (for E1)", "adopt Marketing";

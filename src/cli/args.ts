@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { ChangeSpec, PrincipalQuery } from '../licensing/model';
 import type { Lang } from '../i18n';
 import { countryCode } from '../reference/countries';
+import { MAX_PLANS } from '../licensing/change-plans';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -40,8 +41,8 @@ const OPTIONS = {
   group: { type: 'string' },
   user: { type: 'string' },
   'users-file': { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
+  from: { type: 'string', multiple: true },
+  to: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   lang: { type: 'string' },
   'include-direct': { type: 'boolean' },
@@ -133,7 +134,8 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
     // The group takes over the plan its members hold directly (--plan optional: inferred).
     if (v.group === undefined || !v.group.trim()) throw new UsageError('Say which group: --group NAME|ID (its members hold the plan directly).');
     if (v.plan !== undefined && v.to !== undefined) throw new UsageError('Give the plan once: --plan PLAN.');
-    const planName = (v.plan ?? v.to ?? '').trim();
+    if ((v.to?.length ?? 0) > 1) throw new UsageError('Give the plan once: --plan PLAN.');
+    const planName = (v.plan ?? v.to?.[0] ?? '').trim();
     const accept = (v['accept-loss'] ?? [])
       .flatMap((x) => x.split(','))
       .map((x) => x.trim())
@@ -169,10 +171,18 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
 
   if (command === 'status' || command === 'reprocess') return opts;
 
-  if (!v.to || !v.to.trim()) throw new UsageError('Say which plan to move to: --to <plan> (e.g. --to E3).');
+  // --to and --from are repeatable: several plans in one change (one assignLicense call each).
+  const tos = v.to ?? [];
+  const froms = v.from ?? [];
+  if (!tos.length) throw new UsageError('Say which plan to move to: --to <plan> (e.g. --to E3).');
+  if (tos.some((x) => !x.trim())) throw new UsageError('--to needs a value.');
+  if (froms.some((x) => !x.trim())) throw new UsageError('--from needs a value.');
+  if (tos.length > MAX_PLANS || froms.length > MAX_PLANS) throw new UsageError(`At most ${MAX_PLANS} plans for --to and ${MAX_PLANS} for --from.`);
   if (v['include-direct'] && opts.principal.kind !== 'group') throw new UsageError('--include-direct only applies to a group change.');
-  const spec: ChangeSpec = { principal: opts.principal, to: v.to.trim() };
-  if (v.from && v.from.trim()) spec.from = v.from.trim();
+  const spec: ChangeSpec = { principal: opts.principal, to: tos[0]!.trim() };
+  if (tos.length > 1) spec.alsoTo = tos.slice(1).map((x) => x.trim());
+  if (froms.length) spec.from = froms[0]!.trim();
+  if (froms.length > 1) spec.alsoFrom = froms.slice(1).map((x) => x.trim());
   if (v['include-direct']) spec.includeDirectCopies = true;
   if (v['set-usage-location'] !== undefined) {
     const raw = v['set-usage-location'].trim();
@@ -193,7 +203,7 @@ export const HELP = `plan-switch: move Microsoft 365 users and groups from one l
 combined assignLicense call (add the new plan and remove the old one at the same moment).
 
 Usage:
-  plan-switch preflight (--group NAME|ID | --user UPN|ID | --users-file FILE) [--from PLAN] --to PLAN
+  plan-switch preflight (--group NAME|ID | --user UPN|ID | --users-file FILE) [--from PLAN]... --to PLAN...
                         [--include-direct] [--enable SERVICE]... [--disable SERVICE]...
                         [--set-usage-location COUNTRY] [--json]
   plan-switch swap      ... same as preflight ... [--yes] [--no-wait] [--timeout SECONDS] [--json]
@@ -229,8 +239,11 @@ Commands:
 
 Options:
   --from PLAN         Source plan ("E1", "STANDARDPACK", "Office 365 E1" or a skuId). Optional when
-                      the user or group holds exactly one candidate.
-  --to PLAN           Target plan.
+                      the user or group holds exactly one candidate. Repeat it to remove several
+                      plans in the same change.
+  --to PLAN           Target plan. Repeat it to add several plans in one change, e.g.
+                      --from E3 --to "E3 (no Teams)" --to "Teams Enterprise": one assignLicense
+                      call per user or group adds every target and removes every source.
   --users-file FILE   One UPN or object id per line; # starts a comment.
   --include-direct    Group change: also swap members' direct copies of the source plan.
   --set-usage-location COUNTRY

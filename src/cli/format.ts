@@ -2,6 +2,7 @@
 // output reads the same in a log file.
 import type { AdoptKept, AdoptProgress, Finding, PlanInfo, PreflightResult, PrincipalRef, PrincipalStatus, SwapResult, TrackingReport } from '../licensing/model';
 import { en, type Messages } from '../i18n';
+import { sourcesOf, targetsOf } from '../licensing/change-plans';
 
 export function table(headers: string[], rows: string[][], alignRight: number[] = []): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -52,8 +53,12 @@ export function preflightText(r: PreflightResult, t: Messages = en): string {
       `Own copies to remove: ${own}; seats used: ${c.seats.needed ? `${c.seats.needed} more (${c.seats.available} available)` : 'unchanged (a plan counts once per person)'}`,
     );
   } else {
-    out.push(`Change: ${who(c.principal)} from ${plan(c.from)} to ${plan(c.to)}`);
-    out.push(`Users affected: ${c.affectedUsers}; seats needed ${c.seats.needed}, available ${c.seats.available}`);
+    out.push(`Change: ${who(c.principal)} from ${sourcesOf(c).map(plan).join(' + ')} to ${targetsOf(c).map(plan).join(' + ')}`);
+    if (c.seatsByTarget?.length) {
+      // Several targets: a seat line each.
+      out.push(`Users affected: ${c.affectedUsers}`);
+      for (const l of c.seatsByTarget) out.push(`Seats of ${plan(l)}: needed ${l.needed}, available ${l.available}`);
+    } else out.push(`Users affected: ${c.affectedUsers}; seats needed ${c.seats.needed}, available ${c.seats.available}`);
   }
   const groups = c.assignments.filter((a) => a.principal.kind === 'group').length;
   const users = c.assignments.length - groups;

@@ -2,6 +2,7 @@
 // process; tests call it directly or spawn main.js.
 import { GraphConfigError } from '../graph/config';
 import { GraphError } from '../graph/errors';
+import { planNames } from '../licensing/change-plans';
 import { LicensingError, type LicensePort, type PreflightResult, type SwapResult, type TrackingReport } from '../licensing/model';
 import { parseReprocessApproval } from '../config/reprocess';
 import { HELP, parseCli, UsageError, type CliOptions } from './args';
@@ -157,7 +158,7 @@ async function swap(opts: CliOptions, service: LicensePort, io: CliIO): Promise<
     }
     const c = preflight.change;
     const answer = await io.ask(
-      `Swap ${c.principal.displayName} from ${c.from.displayName} to ${c.to.displayName} (${c.affectedUsers} user${c.affectedUsers === 1 ? '' : 's'})? [y/N] `,
+      `Swap ${c.principal.displayName} from ${planNames(c).from} to ${planNames(c).to} (${c.affectedUsers} user${c.affectedUsers === 1 ? '' : 's'})? [y/N] `,
     );
     if (!/^y(es)?$/i.test(answer.trim())) {
       io.stderr('plan-switch: cancelled; nothing was changed.');

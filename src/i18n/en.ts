@@ -23,6 +23,11 @@ const few = (v: unknown, max = 8): string | undefined => {
   const shown = items.slice(0, max).join(', ');
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 };
+/** Plan names as typed in a command: "A" and "B" (several plans in one change). */
+const plansOf = (v: unknown): string | undefined => {
+  const xs = Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && !!x) : [];
+  return xs.length ? (xs.length === 1 ? xs[0] : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`) : undefined;
+};
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 /** Entra's licenseProcessingState values in plain words; anything else stays as it is. */
 const PROCESSING: Record<string, string> = {
@@ -155,6 +160,11 @@ export const en = {
     sourceAmbiguous: (name: string) => `${name} has more than one plan. Which plan should be replaced?`,
     invalidInput: (msg: string) => `That doesn't work: ${msg}`,
     choose: 'Choose',
+    // Several plans in one change (multiplan)
+    planRepeated: (plan: string, list: 'to' | 'from') => `${plan} is named twice among the plans to ${list === 'to' ? 'add' : 'remove'}. Name each plan once. Nothing was changed.`,
+    planInBoth: (plan: string) => `${plan} is both a plan to remove and a plan to add. Name it on one side only. Nothing was changed.`,
+    tooManyPlans: (max: number) => `At most ${max} plans to add and ${max} to remove in one change. Nothing was changed.`,
+    alsoFromWithoutFrom: 'Several plans to remove need the first one named too ("from E1 and Teams Essentials"). Nothing was changed.',
     from: 'From',
     to: 'To',
   },
@@ -236,6 +246,10 @@ export const en = {
     needSource: 'Pick the plan to replace.',
     needTarget: 'Pick the plan to move to.',
     planChoice: (name: string, available: number) => `${name} (${available} free)`,
+    // Several plans in one change (multiplan)
+    addAnother: 'Add another plan',
+    anotherPlan: (n: number) => `Plan ${n}, added in the same change:`,
+    anotherPlaceholder: 'Choose a plan (or leave empty)',
   },
 
   request: {
@@ -516,15 +530,15 @@ export const en = {
     SAME_PLAN: (_d: D) => 'The source and the target are the same plan: there is nothing to swap.',
     SOURCE_NOT_ASSIGNED: (d: D) => {
       if (!d.group)
-        return `The source plan is not assigned here, so there is nothing to swap. Remove them from the change.${list(d.notFound) ? ` Not found in the directory: ${list(d.notFound)}.` : ''}`;
+        return `${str(d.plan) ? `${str(d.plan)} (one of the plans to remove)` : 'The source plan'} is not assigned here, so there is nothing to swap. Remove them from the change.${list(d.notFound) ? ` Not found in the directory: ${list(d.notFound)}.` : ''}`;
       const direct = num(d.directHolders) ?? 0;
       const users = Array.isArray(d.suggestUsers) ? d.suggestUsers.filter((u): u is string => typeof u === 'string') : [];
       const move = d.button
         ? ': the first button below checks exactly that'
         : users.length && str(d.from) && str(d.to)
-          ? `: say "move ${users.length === 1 ? 'user' : 'users'} ${users.join(', ')} from ${str(d.from)} to ${str(d.to)}"`
+          ? `: say "move ${users.length === 1 ? 'user' : 'users'} ${users.join(', ')} from ${plansOf(d.fromPlans) ?? str(d.from)} to ${plansOf(d.toPlans) ?? str(d.to)}"`
           : ', in one message or with the command line (--users-file)';
-      const parts = ['The group does not have the source plan, so there is nothing to swap on it.'];
+      const parts = [`The group does not have ${str(d.plan) ? `${str(d.plan)}, one of the plans to remove` : 'the source plan'}, so there is nothing to swap on it.`];
       if (direct)
         parts.push(
           `${direct === 1 ? 'One member holds' : `${direct} members hold`} it directly: move ${direct === 1 ? 'that user on their own' : 'them as users'} instead${move}.`,
@@ -566,7 +580,7 @@ export const en = {
       const accounts = disabled
         ? ` ${disabled === 1 ? 'One of them is a disabled account, which still uses' : `${disabled} of them are disabled accounts, which still use`} a license.`
         : '';
-      return `Not enough licenses: ${num(d.needed) ?? '?'} needed, ${num(d.available) ?? '?'} available${num(d.short) ? ` (${num(d.short)} short)` : ''}. Licenses freed from the source plan don't count.${accounts} Buy or free licenses first.`;
+      return `Not enough ${str(d.plan) ? `${str(d.plan)} ` : ''}licenses: ${num(d.needed) ?? '?'} needed, ${num(d.available) ?? '?'} available${num(d.short) ? ` (${num(d.short)} short)` : ''}. Licenses freed from the source plan don't count.${accounts} Buy or free licenses first.`;
     },
     TARGET_NOT_ACTIVE: (d: D) => {
       const status = str(d.capabilityStatus);
@@ -660,6 +674,13 @@ export const en = {
       const plan = name(d.target) ?? 'the target plan';
       const where = [d.group ? 'on the group itself' : '', d.direct ? 'directly' : '', list(d.groups) ? `from the group ${list(d.groups)}` : ''].filter(Boolean).join(' and ');
       return `They already have ${plan}${where ? ` (${where})` : ''}: there is nothing to move, and nothing will run. To replace another plan with it anyway, name that plan ("from ...").`;
+    },
+    // Several plans in one change (multiplan)
+    TEAMS_NEEDED: (d: D) => {
+      const s = Array.isArray(d.services) ? d.services : [];
+      const what =
+        [s.includes('phone') ? 'Teams Phone' : '', s.includes('conferencing') ? 'Audio Conferencing' : ''].filter(Boolean).join(' and ') || 'Teams Phone or Audio Conferencing';
+      return `They keep ${what}${list(d.skus) ? ` (from ${list(d.skus)})` : ''}, which need${s.length > 1 ? '' : 's'} Teams, but have no Teams license after this change: calls and dial-in stop working for them. Add a Teams plan to the change (for example "and Teams Enterprise").`;
     },
     SUITE_STACKED: (d: D) => {
       const other = name(d.sku) ?? 'another suite';

@@ -23,6 +23,11 @@ const few = (v: unknown, max = 8): string | undefined => {
   const shown = items.slice(0, max).join(', ');
   return items.length > max ? `${shown} en nog ${items.length - max}` : shown;
 };
+/** Namen van licentieplannen zoals in een opdracht: "A" en "B" (meerdere licentieplannen in één wijziging). */
+const plansOf = (v: unknown): string | undefined => {
+  const xs = Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && !!x) : [];
+  return xs.length ? (xs.length === 1 ? xs[0] : `${xs.slice(0, -1).join(', ')} en ${xs[xs.length - 1]}`) : undefined;
+};
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 /** De licenseProcessingState-waarden van Entra in gewone woorden; iets anders blijft zoals het is. */
 const PROCESSING: Record<string, string> = {
@@ -156,6 +161,12 @@ export const nl: Messages = {
     sourceAmbiguous: (name: string) => `${name} heeft meer dan één licentieplan. Welk licentieplan moet worden vervangen?`,
     invalidInput: (msg: string) => `Dat kan niet: ${msg}`,
     choose: 'Kiezen',
+    // Meerdere licentieplannen in één wijziging (multiplan)
+    planRepeated: (plan: string, list: 'to' | 'from') =>
+      `${plan} staat twee keer bij de licentieplannen die ${list === 'to' ? 'erbij komen' : 'weggaan'}. Noem elk licentieplan één keer. Er is niets gewijzigd.`,
+    planInBoth: (plan: string) => `${plan} staat zowel bij de licentieplannen die weggaan als bij die erbij komen. Noem het maar aan één kant. Er is niets gewijzigd.`,
+    tooManyPlans: (max: number) => `Hoogstens ${max} licentieplannen erbij en ${max} weg in één wijziging. Er is niets gewijzigd.`,
+    alsoFromWithoutFrom: 'Als er meerdere licentieplannen weggaan, noem dan ook het eerste ("van E1 en Teams Essentials"). Er is niets gewijzigd.',
     from: 'Van',
     to: 'Naar',
   },
@@ -238,6 +249,10 @@ export const nl: Messages = {
     needSource: 'Kies het licentieplan dat moet worden vervangen.',
     needTarget: 'Kies het nieuwe licentieplan.',
     planChoice: (name: string, available: number) => `${name} (${available} beschikbaar)`,
+    // Meerdere licentieplannen in één wijziging (multiplan)
+    addAnother: 'Nog een licentieplan toevoegen',
+    anotherPlan: (n: number) => `Licentieplan ${n}, in dezelfde wijziging erbij:`,
+    anotherPlaceholder: 'Kies een licentieplan (of laat leeg)',
   },
 
   request: {
@@ -522,15 +537,17 @@ export const nl: Messages = {
     SAME_PLAN: (_d: D) => 'Het bron- en doellicentieplan zijn hetzelfde: er valt niets te wisselen.',
     SOURCE_NOT_ASSIGNED: (d: D) => {
       if (!d.group)
-        return `Het bronlicentieplan is hier niet toegewezen, dus er valt niets te wisselen. Haal ze uit de wijziging.${list(d.notFound) ? ` Niet gevonden in de directory: ${list(d.notFound)}.` : ''}`;
+        return `${str(d.plan) ? `${str(d.plan)} (een van de licentieplannen die weggaan)` : 'Het bronlicentieplan'} is hier niet toegewezen, dus er valt niets te wisselen. Haal ze uit de wijziging.${list(d.notFound) ? ` Niet gevonden in de directory: ${list(d.notFound)}.` : ''}`;
       const direct = num(d.directHolders) ?? 0;
       const users = Array.isArray(d.suggestUsers) ? d.suggestUsers.filter((u): u is string => typeof u === 'string') : [];
       const move = d.button
         ? ': de eerste knop hieronder controleert precies dat'
         : users.length && str(d.from) && str(d.to)
-          ? `: zeg "verplaats ${users.length === 1 ? 'gebruiker' : 'gebruikers'} ${users.join(', ')} van ${str(d.from)} naar ${str(d.to)}"`
+          ? `: zeg "verplaats ${users.length === 1 ? 'gebruiker' : 'gebruikers'} ${users.join(', ')} van ${plansOf(d.fromPlans) ?? str(d.from)} naar ${plansOf(d.toPlans) ?? str(d.to)}"`
           : ', in één bericht of met de opdrachtregel (--users-file)';
-      const parts = ['De groep heeft het bronlicentieplan niet, dus er valt op de groep niets te wisselen.'];
+      const parts = [
+        `De groep heeft ${str(d.plan) ? `${str(d.plan)} niet, een van de licentieplannen die weggaan` : 'het bronlicentieplan niet'}, dus er valt op de groep niets te wisselen.`,
+      ];
       if (direct)
         parts.push(
           `${direct === 1 ? 'Eén lid heeft' : `${direct} leden hebben`} het rechtstreeks toegewezen: verplaats ${direct === 1 ? 'die gebruiker afzonderlijk' : 'hen als afzonderlijke gebruikers'}${move}.`,
@@ -572,7 +589,7 @@ export const nl: Messages = {
       const accounts = disabled
         ? ` ${disabled === 1 ? 'Eén daarvan is een uitgeschakeld account, dat wel' : `${disabled} daarvan zijn uitgeschakelde accounts, die wel`} een licentie gebruik${disabled === 1 ? 't' : 'en'}.`
         : '';
-      return `Niet genoeg beschikbare licenties: ${num(d.needed) ?? '?'} nodig, ${num(d.available) ?? '?'} beschikbaar${num(d.short) ? ` (${num(d.short)} tekort)` : ''}. Licenties die het bronlicentieplan vrijmaakt, tellen niet mee.${accounts} Koop er meer bij of maak er eerst vrij.`;
+      return `Niet genoeg beschikbare ${str(d.plan) ? `${str(d.plan)}-` : ''}licenties: ${num(d.needed) ?? '?'} nodig, ${num(d.available) ?? '?'} beschikbaar${num(d.short) ? ` (${num(d.short)} tekort)` : ''}. Licenties die het bronlicentieplan vrijmaakt, tellen niet mee.${accounts} Koop er meer bij of maak er eerst vrij.`;
     },
     TARGET_NOT_ACTIVE: (d: D) => {
       const status = str(d.capabilityStatus);
@@ -673,6 +690,13 @@ export const nl: Messages = {
         .filter(Boolean)
         .join(' en ');
       return `Zij hebben ${plan} al${where ? ` (${where})` : ''}: er valt niets te verplaatsen en er wordt niets uitgevoerd. Wilt u toch een ander licentieplan ermee vervangen, noem dat plan dan ("van ...").`;
+    },
+    // Meerdere licentieplannen in één wijziging (multiplan)
+    TEAMS_NEEDED: (d: D) => {
+      const s = Array.isArray(d.services) ? d.services : [];
+      const what =
+        [s.includes('phone') ? 'Teams Phone' : '', s.includes('conferencing') ? 'Audio Conferencing' : ''].filter(Boolean).join(' en ') || 'Teams Phone of Audio Conferencing';
+      return `Zij houden ${what}${list(d.skus) ? ` (via ${list(d.skus)})` : ''}, dat Teams nodig heeft, maar hebben na deze wijziging geen Teams-licentie: bellen en inbellen werken dan niet meer. Neem een Teams-licentieplan op in de wijziging (bijvoorbeeld "en Teams Enterprise").`;
     },
     SUITE_STACKED: (d: D) => {
       const other = name(d.sku) ?? 'een ander pakket';

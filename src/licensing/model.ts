@@ -37,6 +37,8 @@ export const FINDING_CODES = [
   // reprocess (issue 13 part 5)
   'REPROCESS_MEMBERS',
   'NOTHING_TO_REPROCESS',
+  // several plans in one change (issue 13 part 1)
+  'TEAMS_NEEDED',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -71,12 +73,22 @@ export interface ChangeSpec {
   /** Source plan as the admin typed it (alias, part number, product name or skuId). Optional: inferred when the principal has exactly one candidate. */
   from?: string;
   to: string;
+  /**
+   * Several plans in one change: the further targets after `to` and sources after `from`, as the
+   * admin typed them ("to E3 (no Teams) and Teams Enterprise"). Every target is added and every
+   * source removed in the same assignLicense call per principal. Absent on single-plan changes (and
+   * on requests stored before they existed). `alsoFrom` needs `from`.
+   */
+  alsoTo?: string[];
+  alsoFrom?: string[];
   /** Group swap: also swap the direct copies of the source held by members (see SOURCE_ALSO_ELSEWHERE). */
   includeDirectCopies?: boolean;
   /** Per-plan override of the carried-over services: plan names or ids to force on or off in the target. */
   planOverrides?: { enable?: string[]; disable?: string[] };
   /** Exact target disabledPlans per principal id (used by undo to restore what was there before). */
   exactDisabledPlans?: Record<string, string[]>;
+  /** Several targets: exact disabledPlans per principal id, then per target skuId (lower case); set by undo of a several-plans change. */
+  exactDisabledBySku?: Record<string, Record<string, string[]>>;
   /**
    * Undo of a group change that included members' direct copies (set by reverse()): the undo
    * changes the group only, so these members' own copies are not put back as they were. Shown on
@@ -160,6 +172,11 @@ export interface Assignment {
   removeLicenses: string[];
   /** disabledPlans the principal had on the source before the change (for undo). */
   previousDisabledPlans: string[];
+  /**
+   * Several sources: the disabledPlans the principal had on each source it held, by skuId (lower
+   * case), for undo. `previousDisabledPlans` is then the first source's. Absent on single-plan changes.
+   */
+  previousDisabledBySku?: Record<string, string[]>;
 }
 
 export interface ResolvedChange {
@@ -168,11 +185,16 @@ export interface ResolvedChange {
   principal: PrincipalRef;
   from: PlanSummary;
   to: PlanSummary;
+  /** The further targets and sources of a several-plans change (see targetsOf / sourcesOf in change-plans.ts). Absent on single-plan changes. */
+  alsoTo?: PlanSummary[];
+  alsoFrom?: PlanSummary[];
   /** One entry per assignLicense call the swap will make, in order. */
   assignments: Assignment[];
   /** Users whose licenses change (group: its direct user members). */
   affectedUsers: number;
   seats: { needed: number; available: number };
+  /** Several targets: the seats of each, in order (`seats` is the first's). Absent on single-plan changes. */
+  seatsByTarget?: (PlanSummary & { needed: number; available: number })[];
   /** Friendly names of services, by family where known. */
   servicesKept: string[];
   servicesLost: string[];

@@ -37,6 +37,7 @@ import { groupDetail, planSummary, SnapshotReader, type TenantContext } from './
 import { groupRef, userRef } from './principal-ref';
 import { GUID_RE } from '../guid';
 import { reverseSpec } from './swap-plan';
+import { planIds, skuIdSet, sourcesOf, targetsOf } from './change-plans';
 import { evaluateGroupOutcome, isProcessingFinished, unprocessedMembers, userShowsChange } from './tracking';
 import { explainMemberError, explainReprocessError } from './explain';
 import { countryCode } from '../reference/countries';
@@ -109,7 +110,8 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Stable text of a change, to recognise one that a preflight of this service found blocked. */
 function fingerprint(change: ResolvedChange): string {
-  return JSON.stringify([change.kind, change.principal.id, change.from.skuId, change.to.skuId, change.assignments, change.setUsageLocation ?? null]);
+  const more = change.alsoFrom?.length || change.alsoTo?.length ? [planIds(change)] : [];
+  return JSON.stringify([change.kind, change.principal.id, change.from.skuId, change.to.skuId, change.assignments, change.setUsageLocation ?? null, ...more]);
 }
 
 export function graphFailure(err: unknown): LicensingError {
@@ -695,16 +697,18 @@ export class LicenseService implements LicensePort {
       const fresh = new Map(again.users.map((u) => [u.id.toLowerCase(), u]));
       users = users.map((u) => fresh.get(u.id.toLowerCase()) ?? u);
     }
-    const target = change.to.skuId.toLowerCase();
-    const source = change.from.skuId.toLowerCase();
+    // Several plans: done when every target is held directly and no source is; an error on any target is theirs.
+    const targets = targetsOf(change).map((p) => p.skuId.toLowerCase());
+    const sources = skuIdSet(sourcesOf(change));
     const done: PrincipalRef[] = [];
     const errors: MemberError[] = [];
     const stillHoldingSource: PrincipalRef[] = [];
     for (const u of users as GraphUser[]) {
       const direct = u.licenseAssignmentStates.filter((s) => !s.assignedByGroup);
-      const t = direct.find((s) => s.skuId === target);
-      const holdsSource = u.licenseAssignmentStates.some((s) => s.skuId === source) || u.assignedLicenses.some((l) => l.skuId === source);
-      if (t && !direct.some((s) => s.skuId === source)) {
+      const ts = targets.map((id) => direct.find((s) => s.skuId.toLowerCase() === id));
+      const holdsSource = u.licenseAssignmentStates.some((s) => sources.has(s.skuId.toLowerCase())) || u.assignedLicenses.some((l) => sources.has(l.skuId.toLowerCase()));
+      if (ts.every((t) => !!t) && !direct.some((s) => sources.has(s.skuId.toLowerCase()))) {
+        const t = ts.find((x) => (x!.error && !/^none$/i.test(x!.error)) || /error/i.test(String(x!.state))) ?? ts[0]!;
         const err = t.error && !/^none$/i.test(t.error) ? t.error : /error/i.test(String(t.state)) ? 'Other' : undefined;
         if (err) errors.push({ principal: userRef(u), error: err, message: explainMemberError(err) });
         else done.push(userRef(u));

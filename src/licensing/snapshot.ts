@@ -16,6 +16,7 @@ import type { PreflightInput } from './preflight';
 import { userFacts, type UserFacts } from './preflight/context';
 import type { ReferenceData } from '../reference/data';
 import { GUID_RE } from '../guid';
+import { resolveFurtherPlans } from './change-plans';
 import { groupRef, userRef } from './principal-ref';
 
 const ERROR_STATES = new Set(['error', 'activewitherror']);
@@ -214,6 +215,11 @@ class GroupNameCollector {
   async names(): Promise<Record<string, string>> {
     return Object.assign({}, ...(await Promise.all(this.lookups)));
   }
+}
+
+/** The further plans of a several-plans change, as PreflightInput fields (none for one plan). */
+function furtherInput(f: { alsoTo: PlanInfo[]; alsoFrom: PlanInfo[] }): Pick<PreflightInput, 'alsoTo' | 'alsoFrom'> {
+  return { ...(f.alsoTo.length ? { alsoTo: f.alsoTo } : {}), ...(f.alsoFrom.length ? { alsoFrom: f.alsoFrom } : {}) };
 }
 
 /** Where a principal already holds the target (see inferSource). Group ids lower case. */
@@ -512,11 +518,13 @@ export class SnapshotReader {
       let target: PlanInfo;
       let source: PlanInfo;
       let alreadyHeld: AlreadyHeld | undefined;
+      let further: { alsoTo: PlanInfo[]; alsoFrom: PlanInfo[] };
       try {
         group = await this.group(query.group);
         ctx = await ctxP;
         target = ctx.catalog.resolve(spec.to);
         ({ source, alreadyHeld } = this.inferSource(spec, { kind: 'group', group }, ctx.catalog, target));
+        further = resolveFurtherPlans(spec, source, target, (n) => ctx.catalog.resolve(n));
       } catch (err) {
         early.abort();
         throw err;
@@ -558,6 +566,7 @@ export class SnapshotReader {
         groupNames,
         memberFacts: prep.memberFacts(members.users),
         ...(alreadyHeld ? { alreadyHeld } : {}),
+        ...furtherInput(further),
       };
     }
 
@@ -568,9 +577,21 @@ export class SnapshotReader {
     const collector = new GroupNameCollector(this.gateway);
     collector.add(users);
     const { source, alreadyHeld } = this.inferSource(spec, principal, ctx.catalog, target);
+    const further = resolveFurtherPlans(spec, source, target, (n) => ctx.catalog.resolve(n));
     const groupNames = await collector.names();
     const subject: PreflightInput['subject'] =
       principal.kind === 'user' ? { kind: 'user', user: principal.user } : { kind: 'users', users: users, notFound: principal.kind === 'users' ? principal.notFound : [] };
-    return { spec, catalog: ctx.catalog, ref: this.ref, tenant: ctx.tenant, source, target, subject, groupNames, ...(alreadyHeld ? { alreadyHeld } : {}) };
+    return {
+      spec,
+      catalog: ctx.catalog,
+      ref: this.ref,
+      tenant: ctx.tenant,
+      source,
+      target,
+      subject,
+      groupNames,
+      ...(alreadyHeld ? { alreadyHeld } : {}),
+      ...furtherInput(further),
+    };
   }
 }

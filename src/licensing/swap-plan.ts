@@ -5,6 +5,7 @@
 import { LicensingError, type ChangeSpec, type PlanInfo, type PrincipalQuery, type ResolvedChange, type ServicePlanInfo } from './model';
 import type { ReferenceData } from '../reference/data';
 import { normalizeName } from './catalog';
+import { sourcesOf, targetsOf } from './change-plans';
 
 export interface CarryOverInput {
   source: PlanInfo;
@@ -83,20 +84,58 @@ function resolveOverrides(entries: string[] | undefined, target: Keyed[], target
  * - overrides then force plans on or off (disable wins over enable for the same plan).
  */
 export function carryOverServices(input: CarryOverInput): CarryOverResult {
-  const { source, target, ref } = input;
-  const src = source.servicePlans.map((p) => keyOf(p, ref));
-  const tgt = target.servicePlans.map((p) => keyOf(p, ref));
-  const disabledSrc = new Set(input.sourceDisabledPlans.map((id) => id.toLowerCase()));
+  const r = carryOverSet({
+    sources: [{ plan: input.source, disabledPlans: input.sourceDisabledPlans }],
+    targets: [input.target],
+    ref: input.ref,
+    ...(input.overrides ? { overrides: input.overrides } : {}),
+  });
+  return { ...r, disabledPlans: r.bySku[input.target.skuId.toLowerCase()] ?? [] };
+}
+
+export interface CarryOverSetInput {
+  /** Every source the principal holds, each with its disabledPlans (plan ids). */
+  sources: { plan: PlanInfo; disabledPlans: string[] }[];
+  /** Every target, in order. */
+  targets: PlanInfo[];
+  ref: ReferenceData;
+  /** Plan names, friendly names, family names or ids to force on or off in whichever target has them. */
+  overrides?: { enable?: string[]; disable?: string[] };
+}
+
+export interface CarryOverSetResult extends CarryOverResult {
+  /** Target skuId (lower case) -> its disabledPlans. `disabledPlans` is the first target's. */
+  bySku: Record<string, string[]>;
+}
+
+/**
+ * The carry-over of several sources into several targets (one source and one target is the plain
+ * swap): the services of all sources together, as the person has them today, are carried to
+ * whichever target has that service family. A service enabled today stays enabled in at least one
+ * target (its richest edition among them when every counterpart was off); one the admin had turned
+ * off stays off in every target that has it. Kept / lost / gained are over the union of sources
+ * against the union of targets.
+ */
+export function carryOverSet(input: CarryOverSetInput): CarryOverSetResult {
+  const { ref } = input;
+  const src: { k: Keyed; on: boolean }[] = [];
+  for (const s of input.sources) {
+    const off = new Set(s.disabledPlans.map((id) => id.toLowerCase()));
+    for (const p of s.plan.servicePlans) src.push({ k: keyOf(p, ref), on: !off.has(p.id) });
+  }
+  // Target plans with the index of their target: the same plan id in two targets is two plans.
+  const tgt = input.targets.flatMap((t, i) => t.servicePlans.map((p) => ({ ...keyOf(p, ref), at: i })));
+  const id = (k: { plan: ServicePlanInfo; at: number }) => `${k.at}|${k.plan.id}`;
 
   // State of each service today, by key: enabled if any source plan of that key is enabled.
   const srcEnabledKeys = new Set<string>();
   const srcKeys = new Set<string>();
-  const srcByName = new Map<string, boolean>(); // plan name -> enabled
-  for (const k of src) {
+  const srcByName = new Map<string, boolean>(); // plan name -> enabled in some source
+  for (const { k, on } of src) {
     srcKeys.add(k.key);
-    const on = !disabledSrc.has(k.plan.id);
     if (on) srcEnabledKeys.add(k.key);
-    srcByName.set(k.plan.name.toUpperCase(), on);
+    const name = k.plan.name.toUpperCase();
+    srcByName.set(name, on || (input.sources.length > 1 && (srcByName.get(name) ?? false)));
   }
 
   const disabled = new Set<string>();
@@ -104,30 +143,39 @@ export function carryOverServices(input: CarryOverInput): CarryOverResult {
     const sameName = srcByName.get(k.plan.name.toUpperCase());
     if (sameName !== undefined) {
       // Identical plan on both sides: keep its exact state.
-      if (!sameName) disabled.add(k.plan.id);
+      if (!sameName) disabled.add(id(k));
     } else if (srcKeys.has(k.key) && !srcEnabledKeys.has(k.key)) {
       // Same family, every source edition disabled: stays off.
-      disabled.add(k.plan.id);
+      disabled.add(id(k));
     }
   }
   // A service enabled today must stay enabled: if copying exact states left a family with no
-  // enabled target plan, turn on its richest edition.
-  const tgtByKey = new Map<string, Keyed[]>();
+  // enabled target plan (in any target), turn on its richest edition.
+  const tgtByKey = new Map<string, (Keyed & { at: number })[]>();
   for (const k of tgt) (tgtByKey.get(k.key) ?? tgtByKey.set(k.key, []).get(k.key)!).push(k);
   for (const key of srcEnabledKeys) {
     const ks = tgtByKey.get(key);
-    if (!ks || ks.some((k) => !disabled.has(k.plan.id))) continue;
+    if (!ks || ks.some((k) => !disabled.has(id(k)))) continue;
     const best = ks.reduce((a, b) => (b.tier > a.tier ? b : a));
-    disabled.delete(best.plan.id);
+    disabled.delete(id(best));
   }
 
-  const forceOn = resolveOverrides(input.overrides?.enable, tgt, target.displayName);
-  const forceOff = resolveOverrides(input.overrides?.disable, tgt, target.displayName);
-  for (const id of forceOn) disabled.delete(id);
-  for (const id of forceOff) disabled.add(id);
+  const targetName = input.targets.map((t) => t.displayName).join(' + ');
+  const forceOn = resolveOverrides(input.overrides?.enable, tgt, targetName);
+  const forceOff = resolveOverrides(input.overrides?.disable, tgt, targetName);
+  for (const k of tgt) if (forceOn.has(k.plan.id)) disabled.delete(id(k));
+  for (const k of tgt) if (forceOff.has(k.plan.id)) disabled.add(id(k));
 
-  const disabledPlans = target.servicePlans.map((p) => p.id).filter((id) => disabled.has(id));
-  return { disabledPlans, ...describeServices(source, target, input.sourceDisabledPlans, disabledPlans, ref) };
+  const bySku: Record<string, string[]> = {};
+  const after: ServicePlanInfo[] = [];
+  input.targets.forEach((t, i) => {
+    const off = t.servicePlans.filter((p) => disabled.has(`${i}|${p.id}`)).map((p) => p.id);
+    bySku[t.skuId.toLowerCase()] = off;
+    after.push(...enabledPlans(t.servicePlans, off));
+  });
+  const before = input.sources.flatMap((s) => enabledPlans(s.plan.servicePlans, s.disabledPlans));
+  const first = input.targets[0] ? (bySku[input.targets[0].skuId.toLowerCase()] ?? []) : [];
+  return { disabledPlans: first, bySku, ...diffServices(before, after, ref) };
 }
 
 /** kept / lost / gained / upgraded / downgraded for explicit source and target disabledPlans. */
@@ -208,6 +256,20 @@ export function reverseSpec(change: ResolvedChange): ChangeSpec {
     includeDirectCopies: change.includeDirectCopies,
     exactDisabledPlans,
   };
+  // Several plans: every target back to every source, each source with the disabledPlans it had.
+  const sources = sourcesOf(change);
+  const targets = targetsOf(change);
+  if (sources.length > 1 || targets.length > 1) {
+    if (targets.length > 1) spec.alsoFrom = targets.slice(1).map((p) => p.skuId);
+    if (sources.length > 1) spec.alsoTo = sources.slice(1).map((p) => p.skuId);
+    const bySku: Record<string, Record<string, string[]>> = {};
+    for (const a of change.assignments) {
+      const prev = a.previousDisabledBySku ?? { [change.from.skuId.toLowerCase()]: a.previousDisabledPlans };
+      bySku[a.principal.id] = Object.fromEntries(Object.entries(prev).map(([k, v]) => [k.toLowerCase(), [...v]]));
+    }
+    spec.exactDisabledBySku = bySku;
+    delete spec.exactDisabledPlans;
+  }
   if (change.kind === 'group') {
     // Members' own copies that the change removed or swapped: the group's undo leaves them as they are now.
     const users = change.assignments.filter((a) => a.principal.kind === 'user');

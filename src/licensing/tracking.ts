@@ -5,6 +5,7 @@ import type { MemberError, PrincipalRef, ResolvedChange } from './model';
 import { explainMemberError } from './explain';
 import { lc } from './preflight/context';
 import { userRef } from './principal-ref';
+import { skuIdSet, sourcesOf, targetsOf } from './change-plans';
 
 const ERROR_STATES = new Set(['error', 'activewitherror']);
 const NO_ERROR = new Set(['', 'none']);
@@ -29,8 +30,9 @@ export function evaluateGroupOutcome(input: { groupId: string; change: ResolvedC
   stillHoldingSource: PrincipalRef[];
 } {
   const groupId = input.groupId.toLowerCase();
-  const target = input.change.to.skuId.toLowerCase();
-  const source = input.change.from.skuId.toLowerCase();
+  // Several plans: done when every target is Active from this group and no source comes from it.
+  const targets = skuIdSet(targetsOf(input.change));
+  const sources = skuIdSet(sourcesOf(input.change));
   const sinceMs = input.since ? Date.parse(input.since) : undefined;
   const since = sinceMs !== undefined && !Number.isNaN(sinceMs) ? sinceMs : undefined;
   const done: PrincipalRef[] = [];
@@ -38,7 +40,7 @@ export function evaluateGroupOutcome(input: { groupId: string; change: ResolvedC
   const stillHoldingSource: PrincipalRef[] = [];
 
   for (const m of input.members) {
-    let targetActive = false;
+    const targetsActive = new Set<string>();
     let sourceFromGroup = false;
     let sourceElsewhere = false;
     let error: string | undefined;
@@ -50,17 +52,17 @@ export function evaluateGroupOutcome(input: { groupId: string; change: ResolvedC
         if (ERROR_STATES.has(state)) {
           const e = (s.error ?? '').trim();
           // Prefer the target's error: it is the one this change caused.
-          if (error === undefined || sku === target) error = NO_ERROR.has(e.toLowerCase()) ? 'Other' : e;
+          if (error === undefined || targets.has(sku)) error = NO_ERROR.has(e.toLowerCase()) ? 'Other' : e;
         }
-        if (sku === target && state === 'active' && atOrAfter(s.lastUpdatedDateTime, since)) targetActive = true;
+        if (targets.has(sku) && state === 'active' && atOrAfter(s.lastUpdatedDateTime, since)) targetsActive.add(sku);
         // (An adopt's source is its target: the group's copy is the point, not something to drop.)
-        if (sku === source && source !== target) sourceFromGroup = true;
-      } else if (sku === source) {
+        if (sources.has(sku) && !targets.has(sku)) sourceFromGroup = true;
+      } else if (sources.has(sku)) {
         sourceElsewhere = true;
       }
     }
     const ref = userRef(m);
-    if (targetActive && !sourceFromGroup) done.push(ref);
+    if (targetsActive.size === targets.size && !sourceFromGroup) done.push(ref);
     if (error !== undefined) errors.push({ principal: ref, error, message: explainMemberError(error) });
     if (sourceElsewhere) stillHoldingSource.push(ref);
   }
@@ -74,16 +76,17 @@ export function evaluateGroupOutcome(input: { groupId: string; change: ResolvedC
  */
 export function unprocessedMembers(input: { groupId: string; change: ResolvedChange; members: GraphUser[]; since?: string }): GraphUser[] {
   const groupId = input.groupId.toLowerCase();
-  const target = input.change.to.skuId.toLowerCase();
+  const targets = skuIdSet(targetsOf(input.change));
   const sinceMs = input.since ? Date.parse(input.since) : NaN;
   const out: GraphUser[] = [];
   for (const m of input.members) {
-    let seen = false;
+    const seen = new Set<string>();
     for (const s of m.licenseAssignmentStates ?? []) {
-      if (lc(s.skuId) !== target || !s.assignedByGroup || lc(s.assignedByGroup) !== groupId) continue;
-      if (Number.isNaN(sinceMs) || atOrAfter(s.lastUpdatedDateTime, sinceMs)) seen = true;
+      const sku = lc(s.skuId);
+      if (!targets.has(sku) || !s.assignedByGroup || lc(s.assignedByGroup) !== groupId) continue;
+      if (Number.isNaN(sinceMs) || atOrAfter(s.lastUpdatedDateTime, sinceMs)) seen.add(sku);
     }
-    if (!seen) out.push(m);
+    if (seen.size < targets.size) out.push(m);
   }
   return out;
 }
@@ -94,10 +97,9 @@ export function unprocessedMembers(input: { groupId: string; change: ResolvedCha
  * write.
  */
 export function userShowsChange(u: GraphUser, change: ResolvedChange): boolean {
-  const target = change.to.skuId.toLowerCase();
-  const source = change.from.skuId.toLowerCase();
+  const sources = skuIdSet(sourcesOf(change));
   const direct = u.licenseAssignmentStates.filter((s) => !s.assignedByGroup);
-  return direct.some((s) => lc(s.skuId) === target) && !direct.some((s) => lc(s.skuId) === source);
+  return targetsOf(change).every((t) => direct.some((s) => lc(s.skuId) === lc(t.skuId))) && !direct.some((s) => sources.has(lc(s.skuId)));
 }
 
 const FINISHED = new Set(['processingcomplete', 'processingfailed']);

@@ -35,6 +35,7 @@ const AliasRow = z.object({
 const PlanRules = z.object({
   mutuallyExclusive: z.array(z.object({ service: z.string(), plans: z.array(z.string().min(1)).min(2) })),
   dependencies: z.array(z.object({ plan: z.string().min(1), requiresAnyOf: z.array(z.string().min(1)).min(1) })),
+  coexist: z.array(z.object({ skus: z.array(z.string().min(1)).min(1), source: z.string().optional() })).optional(),
 });
 
 export interface ServicePlan {
@@ -67,6 +68,19 @@ export interface DependencyRule {
 export interface PlanRuleSet {
   mutuallyExclusive: MutuallyExclusiveRule[];
   dependencies: DependencyRule[];
+  /** SKUs (part numbers) whose plans take no part in the mutually exclusive sets (Teams Enterprise beside a "(no Teams)" suite). */
+  coexist?: { skus: string[]; source?: string }[];
+}
+
+/** The skuIds (lower case) of the rules' `coexist` SKUs, as far as the reference table knows them. */
+export function coexistSkuIds(ref: Pick<ReferenceData, 'rules' | 'skusByPartNumber'>): Set<string> {
+  const out = new Set<string>();
+  for (const c of ref.rules.coexist ?? [])
+    for (const part of c.skus) {
+      const s = ref.skusByPartNumber.get(part.toUpperCase());
+      if (s) out.add(s.skuId.toLowerCase());
+    }
+  return out;
 }
 
 export interface ReferenceData {

@@ -2,6 +2,7 @@
 // the worse since the request was made, and says what in plain English (one line per change).
 import type { Finding, PreflightResult } from '../licensing/model';
 import { en } from '../i18n';
+import { planIds, planNames } from '../licensing/change-plans';
 
 const RANK = { info: 0, warn: 1, block: 2 } as const;
 
@@ -41,25 +42,25 @@ export function worsenedBetween(before: PreflightResult, after: PreflightResult)
   const b = before.change;
   const a = after.change;
 
-  if (
-    a.principal.id.toLowerCase() !== b.principal.id.toLowerCase() ||
-    a.from.skuId.toLowerCase() !== b.from.skuId.toLowerCase() ||
-    a.to.skuId.toLowerCase() !== b.to.skuId.toLowerCase()
-  ) {
+  const [ia, ib] = [planIds(a), planIds(b)];
+  if (a.principal.id.toLowerCase() !== b.principal.id.toLowerCase() || ia.from !== ib.from || ia.to !== ib.to) {
+    const [na, nb] = [planNames(a), planNames(b)];
     out.push(
-      `The request now means a different change: ${a.principal.displayName} from ${a.from.displayName} to ${a.to.displayName} ` +
-        `(approved: ${b.principal.displayName} from ${b.from.displayName} to ${b.to.displayName}).`,
+      `The request now means a different change: ${a.principal.displayName} from ${na.from} to ${na.to} ` + `(approved: ${b.principal.displayName} from ${nb.from} to ${nb.to}).`,
     );
   }
 
+  // One seat line per target (several plans in one change), else the change's own.
   let seatsReported = false;
-  const seatsShortNow = a.seats.available < a.seats.needed;
-  const seatsShortBefore = b.seats.available < b.seats.needed;
-  if (seatsShortNow && !seatsShortBefore) {
+  const lines = (c: typeof a) => c.seatsByTarget ?? [{ ...c.to, ...c.seats }];
+  const thenBy = new Map(lines(b).map((l) => [l.skuId.toLowerCase(), l]));
+  for (const now of lines(a)) {
+    const then = thenBy.get(now.skuId.toLowerCase());
+    if (now.available >= now.needed || (then && then.available < then.needed)) continue;
     seatsReported = true;
     out.push(
-      `Not enough ${a.to.displayName} seats any more: ${a.seats.available} available, ${a.seats.needed} needed ` +
-        `(there were ${b.seats.available} available for ${b.seats.needed} when it was requested).`,
+      `Not enough ${now.displayName} seats any more: ${now.available} available, ${now.needed} needed` +
+        (then ? ` (there were ${then.available} available for ${then.needed} when it was requested).` : '.'),
     );
   }
 

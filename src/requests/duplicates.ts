@@ -3,14 +3,14 @@
 // change: approvers would be asked twice and could approve both. Same requester, same change,
 // still pending within its approval time: that request is the answer.
 import type { ResolvedChange } from '../licensing/model';
+import { planIds } from '../licensing/change-plans';
 import type { Actor, ChangeRequest, RequestStore } from './types';
 
 /** What makes two changes the same: who, from which plan to which, and with which members. */
 export function changeKey(change: ResolvedChange): string {
   const who = change.assignments.map((a) => `${a.principal.kind}:${a.principal.id.toLowerCase()}`).sort();
-  return [change.kind, change.principal.id.toLowerCase(), change.from.skuId.toLowerCase(), change.to.skuId.toLowerCase(), change.includeDirectCopies ? 'direct' : '', ...who].join(
-    '|',
-  );
+  const plans = planIds(change);
+  return [change.kind, change.principal.id.toLowerCase(), plans.from, plans.to, change.includeDirectCopies ? 'direct' : '', ...who].join('|');
 }
 
 /** The requester's pending, unexpired request for the same change (and the same undo), if any. */

@@ -121,6 +121,8 @@ export class Runner {
         principal: change.principal,
         from: change.from,
         to: change.to,
+        ...(change.alsoFrom?.length ? { alsoFrom: change.alsoFrom } : {}),
+        ...(change.alsoTo?.length ? { alsoTo: change.alsoTo } : {}),
         calls: change.assignments.length,
         affectedUsers: change.affectedUsers,
         ...(change.setUsageLocation ? { setUsageLocation: { country: change.setUsageLocation.country, users: change.setUsageLocation.users.length } } : {}),

@@ -4,7 +4,7 @@
 // ResolvedFixture: SKUs with their plans, licenses as skuId + plan ids, members as indexes, ids
 // filled in — the tenant model is built from that without looking anything up again.
 import { readFileSync } from 'node:fs';
-import { referenceData, type ReferenceData } from '../reference/data';
+import { coexistSkuIds, referenceData, type ReferenceData } from '../reference/data';
 import { FixtureSchema, formatPath, schemaProblems, type FixtureProblem, type TenantFixture } from './fixture-schema';
 import { isGuid, nameBasedId } from './ids';
 
@@ -54,6 +54,8 @@ export interface ResolvedRules {
   mutuallyExclusive: string[][];
   /** Plan name (upper case) -> at least one of these plan names must be enabled too. */
   dependencies: { plan: string; requiresAnyOf: string[] }[];
+  /** skuIds (lower case) whose plans take no part in mutual exclusion (plan-rules.json `coexist`: Teams Enterprise). */
+  coexistSkus?: string[];
 }
 export interface ResolvedFixture {
   tenant: { id: string; displayName: string; defaultUsageLocation: string | null };
@@ -425,6 +427,7 @@ function resolve(json: unknown, ref: ReferenceData, problems: FixtureProblem[]):
   const rules: ResolvedRules = {
     mutuallyExclusive: ref.rules.mutuallyExclusive.map((r) => r.plans.map((p) => p.toUpperCase())),
     dependencies: ref.rules.dependencies.map((d) => ({ plan: d.plan.toUpperCase(), requiresAnyOf: d.requiresAnyOf.map((p) => p.toUpperCase()) })),
+    coexistSkus: [...coexistSkuIds(ref)],
   };
   arr(rulesRaw.mutuallyExclusive).forEach((set, i) => {
     const names = arr(set).filter((x): x is string => typeof x === 'string' && x.length > 0);

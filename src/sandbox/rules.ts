@@ -25,12 +25,14 @@ export class RuleBook {
   private readonly requires = new Map<string, string[]>();
   private readonly profiles = new Map<string, LicenseProfile>();
   private readonly skus = new Map<string, { sku: ResolvedSku; nameById: Map<string, string>; idByName: Map<string, string> }>();
+  private readonly coexist: Set<string>;
 
   constructor(
     rules: ResolvedRules,
     skus: ResolvedSku[],
     private readonly fallbackIdByName: (name: string) => string | undefined,
   ) {
+    this.coexist = new Set((rules.coexistSkus ?? []).map((x) => x.toLowerCase()));
     rules.mutuallyExclusive.forEach((set, i) => {
       for (const name of new Set(set)) {
         const list = this.setsByPlan.get(name) ?? [];
@@ -64,8 +66,10 @@ export class RuleBook {
     if (entry) for (const [id, name] of entry.nameById) if (!disabled.has(id)) names.add(name);
     const exclusive: [number, string][] = [];
     const dependents: string[] = [];
+    // A coexist SKU (Teams Enterprise beside a "(no Teams)" suite) clashes with nothing.
+    const coexist = this.coexist.has(skuId.toLowerCase());
     for (const name of names) {
-      for (const i of this.setsByPlan.get(name) ?? []) exclusive.push([i, name]);
+      if (!coexist) for (const i of this.setsByPlan.get(name) ?? []) exclusive.push([i, name]);
       if (this.requires.has(name)) dependents.push(name);
     }
     p = { skuId, names, exclusive, dependents, idByName: entry?.idByName ?? new Map() };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { actionsOf, cardOf, cardText, changeRequest, E1, E3, finding, harness, ids, OTHER_TENANT, TENANT } from './fakes';
+import { actionsOf, cardOf, cardText, changeRequest, E1, E3, E5, finding, harness, ids, OTHER_TENANT, TENANT } from './fakes';
 
 const SPEC = { principal: { kind: 'group', group: ids.sales }, from: E1.skuId, to: E3.skuId };
 const CARD = 'application/vnd.microsoft.card.adaptive';
@@ -261,6 +261,41 @@ describe('bot/actions: card verbs', () => {
       );
       const check = actionsOf(card).find((a) => a.verb === 'preflight')!;
       assert.deepEqual(check.data, { principal: { kind: 'group', group: ids.sales }, from: E1.skuId, lang: 'en' });
+    });
+
+    it('target: "add another plan" redraws the card with the pick kept and a second picker; Check sends every target in one change', async () => {
+      const h = harness();
+      const first = cardOf(await h.click('guide', { step: 'target', principal: { kind: 'group', id: ids.sales }, from: E1.skuId }));
+      const add = actionsOf(first).find((a) => a.verb === 'guide' && a.title === 'Add another plan')!;
+      assert.ok(add, JSON.stringify(actionsOf(first).map((a) => a.title)));
+      assert.deepEqual(add.data, { step: 'target', principal: { kind: 'group', id: ids.sales }, from: E1.skuId, extra: 1, lang: 'en' });
+      // Teams merges the inputs into the clicked action's data.
+      const second = cardOf(await h.click('guide', { ...add.data, to: E3.skuId }));
+      assert.equal(second.body.find((b: any) => b.id === 'to').value, E3.skuId);
+      const picker = second.body.flatMap((b: any) => b.items ?? []).find((b: any) => b.id === 'alsoTo1');
+      assert.ok(picker, JSON.stringify(second.body));
+      assert.match(cardText(second), /Plan 2, added in the same change/);
+      // At most as many pickers as there are other plans: E3 and E5 here, so no third.
+      assert.equal(
+        actionsOf(second).some((a) => a.title === 'Add another plan'),
+        false,
+      );
+      const check = actionsOf(second).find((a) => a.verb === 'preflight')!;
+      await h.click('preflight', { ...check.data, to: E3.skuId, alsoTo1: E5.skuId });
+      const spec = h.licenses.preflight.firstCall.args[0];
+      assert.equal(spec.to, E3.skuId);
+      assert.deepEqual(spec.alsoTo, [E5.skuId]);
+      // Left empty: a single-plan change as before.
+      await h.click('preflight', { ...check.data, to: E3.skuId, alsoTo1: '' });
+      assert.equal(h.licenses.preflight.secondCall.args[0].alsoTo, undefined);
+    });
+
+    it('target in Dutch: "Nog een licentieplan toevoegen"', async () => {
+      const h = harness();
+      const card = cardOf(
+        await h.click('guide', { step: 'target', principal: { kind: 'group', id: ids.sales }, from: E1.skuId, extra: 1, to: E3.skuId, lang: 'nl' }, { locale: 'nl-NL' }),
+      );
+      assert.match(cardText(card), /Licentieplan 2, in dezelfde wijziging erbij/);
     });
 
     it('target without a source asks for the source', async () => {

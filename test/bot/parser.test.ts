@@ -91,6 +91,77 @@ describe('bot/parser', () => {
     });
   });
 
+  describe('several plans in one move', () => {
+    it('to "A" and "B", quoted or not, for a group, a user and a list of users', () => {
+      assert.deepEqual(cmd('move group Sales from E3 to "E3 (no Teams)" and "Teams Enterprise"'), {
+        kind: 'move',
+        principal: { kind: 'group', name: 'Sales' },
+        from: 'E3',
+        to: 'E3 (no Teams)',
+        alsoTo: ['Teams Enterprise'],
+      });
+      assert.deepEqual(cmd('move user alice@contoso.example from E3 to E3 (no Teams) and Teams Enterprise'), {
+        kind: 'move',
+        principal: { kind: 'user', name: 'alice@contoso.example' },
+        from: 'E3',
+        to: 'E3 (no Teams)',
+        alsoTo: ['Teams Enterprise'],
+      });
+      assert.deepEqual(cmd('move users a@x.example, b@x.example from E3 to E3 no Teams, Teams Enterprise'), {
+        kind: 'move',
+        principal: { kind: 'users', names: ['a@x.example', 'b@x.example'] },
+        from: 'E3',
+        to: 'E3 no Teams',
+        alsoTo: ['Teams Enterprise'],
+      });
+    });
+    it('several sources: from E1 and "Teams Essentials"; three targets', () => {
+      assert.deepEqual(cmd('move user bo@x.example from E1 and "Teams Essentials" to E3'), {
+        kind: 'move',
+        principal: { kind: 'user', name: 'bo@x.example' },
+        from: 'E1',
+        to: 'E3',
+        alsoFrom: ['Teams Essentials'],
+      });
+      assert.deepEqual((cmd('move group Sales to A, B and C') as { alsoTo?: string[] }).alsoTo, ['B', 'C']);
+    });
+    it('Dutch: naar "E3 (zonder Teams)" en "Teams Enterprise"', () => {
+      const p = parseCommand('verplaats groep Verkoop van E3 naar "E3 (zonder Teams)" en "Teams Enterprise"');
+      assert.deepEqual(p.command, { kind: 'move', principal: { kind: 'group', name: 'Verkoop' }, from: 'E3', to: 'E3 (zonder Teams)', alsoTo: ['Teams Enterprise'] });
+      assert.equal(p.lang, 'nl');
+      assert.deepEqual(cmd('verplaats gebruiker Jan van Dijk van E1 en Teams Essentials naar E3'), {
+        kind: 'move',
+        principal: { kind: 'user', name: 'Jan van Dijk' },
+        from: 'E1',
+        to: 'E3',
+        alsoFrom: ['Teams Essentials'],
+      });
+    });
+    it('never splits inside quotes or parentheses; filler words go per plan', () => {
+      assert.deepEqual(cmd('move group Sales to "Planner and Project Plan 3"'), { kind: 'move', principal: { kind: 'group', name: 'Sales' }, to: 'Planner and Project Plan 3' });
+      assert.deepEqual(cmd('move group Sales to Microsoft 365 E5 Developer (without Windows and Audio Conferencing)'), {
+        kind: 'move',
+        principal: { kind: 'group', name: 'Sales' },
+        to: 'Microsoft 365 E5 Developer (without Windows and Audio Conferencing)',
+      });
+      assert.deepEqual(cmd('move group Sales to the E3 plan and the Teams Enterprise license'), {
+        kind: 'move',
+        principal: { kind: 'group', name: 'Sales' },
+        to: 'E3',
+        alsoTo: ['Teams Enterprise'],
+      });
+      assert.deepEqual(cmd('move group Sales to E3 and and'), { kind: 'move', principal: { kind: 'group', name: 'Sales' }, to: 'E3' });
+    });
+    it('a principal list keeps its own "and"', () => {
+      assert.deepEqual(cmd('move users a@x.example and b@x.example to E3 and Teams Enterprise'), {
+        kind: 'move',
+        principal: { kind: 'users', names: ['a@x.example', 'b@x.example'] },
+        to: 'E3',
+        alsoTo: ['Teams Enterprise'],
+      });
+    });
+  });
+
   describe('move (Dutch)', () => {
     it('verplaats groep Verkoop naar E3', () => {
       const p = parseCommand('verplaats groep Verkoop naar E3');

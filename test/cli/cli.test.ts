@@ -249,6 +249,16 @@ describe('plan-switch argument parsing', () => {
     assert.equal(parseCli([]).help, true);
   });
 
+  it('--to and --from repeat: several plans in one change', () => {
+    const o = parseCli(['preflight', '--group', 'Sales', '--from', 'E3', '--to', 'E3 (no Teams)', '--to', 'Teams Enterprise']);
+    assert.deepEqual(o.spec, { principal: { kind: 'group', group: 'Sales' }, from: 'E3', to: 'E3 (no Teams)', alsoTo: ['Teams Enterprise'] });
+    const o2 = parseCli(['swap', '--user', 'a@x', '--from', 'E1', '--from', 'Teams Essentials', '--to', 'E3', '-y']);
+    assert.deepEqual(o2.spec, { principal: { kind: 'user', user: 'a@x' }, from: 'E1', alsoFrom: ['Teams Essentials'], to: 'E3' });
+    assert.deepEqual(parseCli(['preflight', '--user', 'a@x', '--to', 'E3']).spec, { principal: { kind: 'user', user: 'a@x' }, to: 'E3' });
+    assert.throws(() => parseCli(['preflight', '--user', 'a@x', '--to', 'E3', '--to', ' ']), /--to needs a value/);
+    assert.throws(() => parseCli(['preflight', '--user', 'a@x', '--to', 'A', '--to', 'B', '--to', 'C', '--to', 'D', '--to', 'E', '--to', 'F', '--to', 'G']), /At most 6/);
+  });
+
   it('reads users files', () => {
     assert.deepEqual(
       readUsersFile('x', () => ' a@x.example \n# c\nb@x.example # note\n'),

@@ -19,6 +19,14 @@ export const SKU = {
   F3: 'SPE_F1',
   PROJECT_P3: 'PROJECTPROFESSIONAL',
   VISIO_P2: 'VISIOCLIENT',
+  // The Teams unbundling (several plans in one change).
+  M365_E3_NO_TEAMS: 'Microsoft_365_E3_(no_Teams)',
+  O365_E3_NO_TEAMS: 'Office_365_E3_(no_Teams)',
+  TEAMS_ENTERPRISE: 'Microsoft_Teams_Enterprise_New',
+  TEAMS_ESSENTIALS: 'Teams_Ess',
+  TEAMS_PHONE: 'MCOEV',
+  AUDIO_CONF: 'MCOMEETADV',
+  BUSINESS_BASIC_SKU: 'O365_BUSINESS_ESSENTIALS',
 } as const;
 
 export function skuId(partNumber: string): string {
@@ -162,6 +170,9 @@ export const forGroup = (g: GraphGroup, members: GraphUser[], o: { nested?: Prin
 export interface InputOpts {
   from?: string;
   to?: string;
+  /** Several plans in one change: the further targets and sources (names the catalog resolves). */
+  alsoTo?: string[];
+  alsoFrom?: string[];
   subject: Subject;
   cat?: Catalog;
   spec?: Partial<ChangeSpec>;
@@ -183,12 +194,14 @@ export function input(o: InputOpts): PreflightInput {
         ? { kind: 'group', group: o.subject.group.id }
         : { kind: 'users', users: o.subject.users.map((u) => u.userPrincipalName) };
   return {
-    spec: { principal, from, to, ...o.spec },
+    spec: { principal, from, to, ...(o.alsoTo ? { alsoTo: o.alsoTo } : {}), ...(o.alsoFrom ? { alsoFrom: o.alsoFrom } : {}), ...o.spec },
     catalog: cat,
     ref,
     tenant: tenant(o.country === undefined ? 'NL' : o.country),
     source,
     target,
+    ...(o.alsoTo ? { alsoTo: o.alsoTo.map((n) => cat.resolve(n)) } : {}),
+    ...(o.alsoFrom ? { alsoFrom: o.alsoFrom.map((n) => cat.resolve(n)) } : {}),
     subject: o.subject,
     groupNames: o.groupNames ?? {},
     now: new Date('2026-03-01T12:00:00Z'),

@@ -42,6 +42,7 @@ describe('sandbox: the demo tenant (data/demo-tenant.json)', () => {
       'MCOMEETADV',
       'Microsoft_Teams_Enterprise_New',
       'Office_365_E1_(no_Teams)',
+      'Office_365_E3_(no_Teams)',
       'PROJECTPROFESSIONAL',
       'STANDARDPACK',
       'WORKPLACE_ANALYTICS',

@@ -2,6 +2,7 @@
 // only a view: identity comes from the activity, and every id is looked up again on the server.
 import { z } from 'zod';
 import type { ChangeSpec, PrincipalQuery } from '../../licensing/model';
+import { MAX_PLANS } from '../../licensing/change-plans';
 
 export const VERBS = ['preflight', 'request', 'approve', 'reject', 'run', 'cancel', 'undo', 'refresh', 'guide'] as const;
 export type Verb = (typeof VERBS)[number];
@@ -19,6 +20,15 @@ export const SpecData = z.object({
   principal: PrincipalQueryData,
   from: PlanName.optional(),
   to: PlanName,
+  /** Several plans in one change: the targets after `to`, the sources after `from`. */
+  alsoTo: z
+    .array(PlanName)
+    .max(MAX_PLANS - 1)
+    .optional(),
+  alsoFrom: z
+    .array(PlanName)
+    .max(MAX_PLANS - 1)
+    .optional(),
   includeDirectCopies: z.boolean().optional(),
   // Usage location fixed in the change: the country only (whom is pinned when the request is made).
   setUsageLocation: z.object({ country: z.string().trim().max(40) }).optional(),
@@ -45,12 +55,29 @@ export const PickedPrincipal = z
     return { kind: v.slice(0, i) as 'user' | 'group', id: v.slice(i + 1) };
   });
 
+/** The guided card's extra target pickers (alsoTo1 …): each may be left empty. */
+const ExtraTargets = Object.fromEntries(Array.from({ length: MAX_PLANS - 1 }, (_, i) => [`alsoTo${i + 1}`, z.string().trim().max(200).optional()])) as Record<
+  `alsoTo${number}`,
+  z.ZodOptional<z.ZodString>
+>;
+
+/** The extra pickers' values, in order, blanks dropped. */
+export function extraTargets(d: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < MAX_PLANS; i++) {
+    const v = d[`alsoTo${i}`];
+    if (typeof v === 'string' && v.trim()) out.push(v.trim());
+  }
+  return out;
+}
+
 export const ActionData = {
   // `to` comes from the guided card's input and may be empty: the handler asks again.
   preflight: SpecData.extend({
     to: z.string().trim().max(200).optional(),
     /** The preflight card's usage location input (the country the admin typed over the offered one). */
     usageLocationCountry: z.string().trim().max(40).optional(),
+    ...ExtraTargets,
   }),
   request: z.object({ spec: SpecData }),
   approve: z.object({ requestId: RequestId, version: Version, reason: Reason }),
@@ -66,6 +93,10 @@ export const ActionData = {
       step: z.literal('target'),
       principal: z.object({ kind: z.enum(['user', 'group']), id: Id }),
       from: z.string().max(200).optional(),
+      // "Add another plan": how many extra pickers, and what was picked so far.
+      extra: z.coerce.number().int().min(0).max(MAX_PLANS).optional(),
+      to: z.string().trim().max(200).optional(),
+      ...ExtraTargets,
     }),
   ]),
 } satisfies Record<Verb, z.ZodType>;
@@ -77,6 +108,8 @@ export function specFromData(d: SpecData): ChangeSpec {
     principal: d.principal as PrincipalQuery,
     ...(d.from ? { from: d.from } : {}),
     to: d.to,
+    ...(d.alsoTo?.length ? { alsoTo: [...d.alsoTo] } : {}),
+    ...(d.from && d.alsoFrom?.length ? { alsoFrom: [...d.alsoFrom] } : {}),
     ...(d.includeDirectCopies ? { includeDirectCopies: true } : {}),
     ...(d.setUsageLocation ? { setUsageLocation: { country: d.setUsageLocation.country } } : {}),
     ...(d.adopt ? { adopt: d.adopt.acceptLoss?.length ? { acceptLoss: [...d.adopt.acceptLoss] } : {} } : {}),
@@ -89,6 +122,8 @@ export function specToData(spec: ChangeSpec): SpecData {
     principal: spec.principal,
     ...(spec.from ? { from: spec.from } : {}),
     to: spec.to,
+    ...(spec.alsoTo?.length ? { alsoTo: [...spec.alsoTo] } : {}),
+    ...(spec.from && spec.alsoFrom?.length ? { alsoFrom: [...spec.alsoFrom] } : {}),
     ...(spec.includeDirectCopies ? { includeDirectCopies: true } : {}),
     ...(spec.setUsageLocation ? { setUsageLocation: { country: spec.setUsageLocation.country } } : {}),
     ...(spec.adopt ? { adopt: spec.adopt.acceptLoss?.length ? { acceptLoss: [...spec.adopt.acceptLoss] } : {} } : {}),

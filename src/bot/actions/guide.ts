@@ -6,7 +6,7 @@ import { guidePrincipalCard, guideSourceCard, guideTargetCard } from '../cards/g
 import { errorCard } from '../cards/notice';
 import { isLicensingError, licensingErrorCard } from '../error-card';
 import { resolveTarget, type NextStep } from '../names';
-import { PickedPrincipal } from './data';
+import { extraTargets, PickedPrincipal } from './data';
 import type { ActionHandler } from './types';
 
 /** Picking a principal from a "which one" card continues the guide. */
@@ -48,7 +48,9 @@ export const guide: ActionHandler<'guide'> = async (turn, data) => {
         const status = await deps.licenses.status(query);
         if (!data.from) return cardResponse(guideSourceCard(t, status, t.guide.needSource));
         const [from, plans] = await Promise.all([deps.licenses.resolvePlan(data.from), deps.licenses.listPlans()]);
-        return cardResponse(guideTargetCard(t, status.principal, from, plans));
+        // "Add another plan" comes back here with the picks so far and one more picker.
+        const picks = { ...(data.to ? { to: data.to } : {}), alsoTo: extraTargets(data), extra: data.extra ?? 0 };
+        return cardResponse(guideTargetCard(t, status.principal, from, plans, '', picks));
       } catch (err) {
         if (isLicensingError(err)) return cardResponse(await licensingErrorCard(turn, err, undefined, continueGuide));
         throw err;

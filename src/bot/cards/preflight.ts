@@ -6,6 +6,7 @@ import { specToData } from '../actions/data';
 import { md, nameList, renderCard, type AdaptiveCard } from './render';
 import { action, SEVERITY_TONE, signed, TONE_STYLE, type CardAction, type ContainerStyle, type Fact } from './common';
 import { planLabel } from './plans';
+import { sourcesOf, targetsOf } from '../../licensing/change-plans';
 
 export const MAX_NAMES = 10;
 const MAX_SERVICES = 15;
@@ -115,6 +116,8 @@ export function resolvedSpec(change: ResolvedChange, original: ChangeSpec): Chan
     principal,
     from: change.from.skuId,
     to: change.to.skuId,
+    ...(change.alsoTo?.length ? { alsoTo: change.alsoTo.map((p) => p.skuId) } : {}),
+    ...(change.alsoFrom?.length ? { alsoFrom: change.alsoFrom.map((p) => p.skuId) } : {}),
     ...(change.includeDirectCopies ? { includeDirectCopies: true } : {}),
     ...(original.planOverrides ? { planOverrides: original.planOverrides } : {}),
     // The country only: whom it is set for is pinned from the preflight when the request is made.
@@ -134,8 +137,8 @@ export function changeFacts(t: Messages, c: ResolvedChange, seats: SeatsShown | 
   const who = c.kind === 'users' ? t.common.users(c.affectedUsers) : `${md(principalLabel(c.principal))} · ${c.kind === 'group' ? t.common.group : t.common.user}`;
   const facts: Fact[] = [
     { title: t.preflight.who, value: who },
-    { title: t.preflight.from, value: md(planLabel(c.from)) },
-    { title: t.preflight.to, value: md(planLabel(c.to)) },
+    { title: t.preflight.from, value: plansLabel(sourcesOf(c)) },
+    { title: t.preflight.to, value: plansLabel(targetsOf(c)) },
   ];
   if (c.kind === 'adopt') return adoptFacts(t, c, seats);
   if (seats.kind === 'none') return facts;
@@ -183,10 +186,18 @@ function seatsFact(t: Messages, c: ResolvedChange, seats: SeatsShown): Fact {
       const p = seats.plans.find((x) => x.skuId === skuId);
       return p ? `${md(planLabel(p))}: ${t.common.seatsFree(p.available, p.enabled)}` : undefined;
     };
-    const lines = [line(c.to.skuId), line(c.from.skuId)].filter((x): x is string => !!x);
+    const lines = [...targetsOf(c), ...sourcesOf(c)].map((p) => line(p.skuId)).filter((x): x is string => !!x);
     if (lines.length) return { title: t.preflight.seatsNow, value: lines.join(' · ') };
   }
-  return { title: seats.kind === 'check' ? t.preflight.seats : t.preflight.seatsAtCheck, value: t.preflight.seatsValue(c.seats.needed, c.seats.available) };
+  const title = seats.kind === 'check' ? t.preflight.seats : t.preflight.seatsAtCheck;
+  // Several targets: each target's own seat line.
+  if (c.seatsByTarget?.length) return { title, value: c.seatsByTarget.map((l) => `${md(planLabel(l))}: ${t.preflight.seatsValue(l.needed, l.available)}`).join(' · ') };
+  return { title, value: t.preflight.seatsValue(c.seats.needed, c.seats.available) };
+}
+
+/** Every plan of one side of a change: "A (SKU_A) + B (SKU_B)" (one plan: its label). */
+export function plansLabel(plans: { displayName: string; skuPartNumber: string }[]): string {
+  return plans.map((p) => md(planLabel(p))).join(' + ');
 }
 
 function serviceList(names: string[], t: Messages): string {
@@ -238,7 +249,13 @@ export function preflightCard(t: Messages, result: PreflightResult, spec?: Chang
     } else {
       // The change that would work, one click away (the list is kept server-side when long: src/bot/choices.ts).
       if (asUsers.length) {
-        const instead = { principal: { kind: 'users' as const, users: asUsers }, from: c.from.skuId, to: c.to.skuId };
+        const instead = {
+          principal: { kind: 'users' as const, users: asUsers },
+          from: exact.from,
+          to: exact.to,
+          ...(exact.alsoTo ? { alsoTo: exact.alsoTo } : {}),
+          ...(exact.alsoFrom ? { alsoFrom: exact.alsoFrom } : {}),
+        };
         actions.push(action(t.preflight.checkAsUsers(asUsers.length), 'preflight', specToData(instead), 'positive'));
       }
       // Or the group takes over the plan its members hold directly (then a group swap works).

@@ -3,6 +3,8 @@ import type { ChangeRequest } from '../../requests/types';
 import type { Messages } from '../../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
 import { planLabel } from './plans';
+import { plansLabel } from './preflight';
+import { sourcesOf, targetsOf } from '../../licensing/change-plans';
 import { deciderFact, formatTime, personName } from './request';
 
 export interface RequestListView {
@@ -20,7 +22,7 @@ export function requestLine(t: Messages, r: ChangeRequest): string {
   // A list of users has no name of its own ("8 users" from the service is English): say it in the reader's language.
   const who = c.kind === 'users' ? t.common.users(c.affectedUsers) : md(c.principal.displayName);
   if (c.kind === 'adopt') return t.history.adoptLine(md(r.id), who, md(planLabel(c.to)), state);
-  return t.history.line(md(r.id), who, md(planLabel(c.from)), md(planLabel(c.to)), state);
+  return t.history.line(md(r.id), who, plansLabel(sourcesOf(c)), plansLabel(targetsOf(c)), state);
 }
 
 /** "Rejected by Pieter Bakker: not this quarter" for the list, the reason cut short. */

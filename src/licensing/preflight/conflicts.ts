@@ -19,8 +19,10 @@ import { hasOtherGroup, lc, stateActive, type Ctx, type ExclusiveHit, type UserF
 interface Holder {
   ref: PrincipalRef;
   licenses: GraphAssignedLicense[];
-  targetDisabled: string[];
-  sourceDisabled?: string[];
+  /** Plans (upper-case names) enabled by the targets as they reach this holder. */
+  targetOn: Set<string>;
+  /** Plans enabled by the sources today (undefined: holds none). */
+  sourceOn?: Set<string>;
   keepsSource: boolean;
 }
 
@@ -56,11 +58,11 @@ export function checkConflicts(ctx: Ctx): void {
   };
 
   const visit = (h: Holder) => {
-    const targetOn = rules.enabledNames(ctx.targetId, h.targetDisabled);
+    const targetOn = h.targetOn;
     const others: { skuId: string; on: Set<string> }[] = [];
     for (const a of h.licenses) {
       const sku = lc(a.skuId);
-      if (sku === ctx.sourceId || sku === ctx.targetId) continue;
+      if (ctx.sourceIds.has(sku) || ctx.targetIds.has(sku)) continue;
       const on = rules.enabledNames(sku, a.disabledPlans);
       others.push({ skuId: sku, on });
       const hits = hitsFor(targetOn, on);
@@ -80,7 +82,7 @@ export function checkConflicts(ctx: Ctx): void {
         break;
       }
     if (!otherDeps && !targetDeps.length) return;
-    const sourceOn = h.sourceDisabled ? rules.enabledNames(ctx.sourceId, h.sourceDisabled) : undefined;
+    const sourceOn = h.sourceOn;
     const before = (p: string) => (sourceOn?.has(p) ?? false) || others.some((o) => o.on.has(p));
     const after = (p: string) => targetOn.has(p) || (h.keepsSource && (sourceOn?.has(p) ?? false)) || others.some((o) => o.on.has(p));
     const note = (skuId: string, d: { plan: string; requiresAnyOf: string[] }, ownPlan: boolean) => {
@@ -95,24 +97,55 @@ export function checkConflicts(ctx: Ctx): void {
       }
     }
     for (const d of targetDeps) {
-      if (!d.requiresAnyOf.some(after)) note(ctx.targetId, d, true);
+      if (!d.requiresAnyOf.some(after)) note(ctx.multi ? targetHaving(d.plan) : ctx.targetId, d, true);
     }
+  };
+
+  /** The target whose plans include `plan` (several targets: which one a dependency is about). */
+  const targetHaving = (plan: string): string => {
+    for (const t of ctx.targets) if (t.servicePlans.some((p) => p.name.toUpperCase() === plan)) return lc(t.skuId);
+    return ctx.targetId;
+  };
+  /** All targets' enabled plans for one assignment's adds (several targets), else the target's. */
+  const targetOnOf = (adds: { skuId: string; disabledPlans: string[] }[]): Set<string> => {
+    if (!ctx.multi) return rules.enabledNames(ctx.targetId, adds[0]?.disabledPlans ?? []);
+    const out = new Set<string>();
+    for (const a of adds) for (const n of rules.enabledNames(a.skuId, a.disabledPlans)) out.add(n);
+    return out;
+  };
+  /** The sources' enabled plans on a user today (several sources: every source they hold, each with its own disabledPlans). */
+  const sourceOnOf = (licenses: GraphAssignedLicense[], single: string[] | undefined): Set<string> | undefined => {
+    if (!ctx.multi) return single ? rules.enabledNames(ctx.sourceId, single) : undefined;
+    let out: Set<string> | undefined;
+    for (const a of licenses) {
+      if (!ctx.sourceIds.has(lc(a.skuId))) continue;
+      out ??= new Set();
+      for (const n of rules.enabledNames(a.skuId, a.disabledPlans)) out.add(n);
+    }
+    return out;
   };
 
   const subject = ctx.input.subject;
   const include = !!ctx.input.spec.includeDirectCopies;
   if (subject.kind === 'group') {
     const g = subject.group;
-    const groupTarget = ctx.change.assignments.find((a) => a.principal.kind === 'group')?.addLicenses[0]?.disabledPlans ?? [];
+    const groupAdds = ctx.change.assignments.find((a) => a.principal.kind === 'group')?.addLicenses ?? [];
+    const groupTargetOn = targetOnOf(groupAdds);
     const held = (g.assignedLicenses ?? []).find((a) => a.skuId.toLowerCase() === ctx.sourceId);
     // The group's own licenses: prerequisites must come from the same group.
-    visit({ ref: ctx.change.principal, licenses: g.assignedLicenses ?? [], targetDisabled: groupTarget, sourceDisabled: held?.disabledPlans, keepsSource: false });
+    visit({
+      ref: ctx.change.principal,
+      licenses: g.assignedLicenses ?? [],
+      targetOn: groupTargetOn,
+      sourceOn: sourceOnOf(g.assignedLicenses ?? [], held?.disabledPlans),
+      keepsSource: false,
+    });
     for (const f of ctx.facts) {
       visit({
         ref: f.ref,
         licenses: f.user.assignedLicenses ?? [],
-        targetDisabled: groupTarget,
-        sourceDisabled: f.sourceEffectiveDisabled,
+        targetOn: groupTargetOn,
+        sourceOn: sourceOnOf(f.user.assignedLicenses ?? [], f.sourceEffectiveDisabled),
         keepsSource: keepsSourceInGroup(ctx, f, include),
       });
     }
@@ -124,8 +157,8 @@ export function checkConflicts(ctx: Ctx): void {
       visit({
         ref: f.ref,
         licenses: f.user.assignedLicenses ?? [],
-        targetDisabled: a.addLicenses[0]!.disabledPlans,
-        sourceDisabled: f.sourceEffectiveDisabled ?? f.sourceDirect,
+        targetOn: targetOnOf(a.addLicenses),
+        sourceOn: sourceOnOf(f.user.assignedLicenses ?? [], f.sourceEffectiveDisabled ?? f.sourceDirect),
         keepsSource: f.sourceGroups.length > 0,
       });
     }
@@ -193,7 +226,7 @@ export function directRemovalBreaks(ctx: Ctx, f: UserFacts): { plan: string; req
     if (!stateActive(s)) continue;
     const x = { skuId: lc(s.skuId), on: rules.enabledNames(s.skuId, s.disabledPlans) };
     before.push(x);
-    if (!(x.skuId === ctx.sourceId && !s.assignedByGroup)) after.push(x);
+    if (!(ctx.sourceIds.has(x.skuId) && !s.assignedByGroup)) after.push(x);
   }
   const unmet = (list: { skuId: string; on: Set<string> }[]) => {
     const out: { plan: string; requiresAnyOf: string[]; skuId: string }[] = [];

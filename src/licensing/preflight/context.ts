@@ -4,7 +4,7 @@
 import type { GraphGroup, GraphOrganization, GraphUser } from '../../graph/types';
 import { isSuite, type Catalog } from '../catalog';
 import type { ChangeSpec, Finding, FindingCode, PlanInfo, PrincipalRef, ResolvedChange, Severity } from '../model';
-import type { ReferenceData } from '../../reference/data';
+import { coexistSkuIds, type ReferenceData } from '../../reference/data';
 import type { CarryOverResult } from '../swap-plan';
 import { userRef } from '../principal-ref';
 
@@ -17,6 +17,9 @@ export interface PreflightInput {
   tenant: GraphOrganization;
   source: PlanInfo;
   target: PlanInfo;
+  /** Several plans in one change: the targets after `target` and the sources after `source` (see change-plans.ts). */
+  alsoTo?: PlanInfo[];
+  alsoFrom?: PlanInfo[];
   subject:
     | { kind: 'user'; user: GraphUser }
     | { kind: 'group'; group: GraphGroup; members: GraphUser[]; nestedGroups: PrincipalRef[]; membersWithErrors: GraphUser[] }
@@ -58,13 +61,36 @@ export interface UserFacts {
   targetGroups: string[];
   /** Holds (consumes) the target today: in assignedLicenses. */
   targetAny: boolean;
+  /**
+   * Several plans in one change: the facts above are about any of the sources / any of the
+   * targets, and these say which of them the user holds (effective, lower-case skuIds). Absent for
+   * a single-plan change.
+   */
+  sourcesHeld?: Set<string>;
+  targetsHeld?: Set<string>;
+}
+
+/** The plans of a several-plans change as lower-case skuId sets (for userFacts). */
+export interface PlanSets {
+  sources: Set<string>;
+  targets: Set<string>;
 }
 
 export interface Ctx {
   input: PreflightInput;
   kind: 'user' | 'group' | 'users';
+  /** The first source and target (the only ones of a single-plan change), lower case. */
   sourceId: string;
   targetId: string;
+  /** Every source and every target, in order (change-plans.ts), and their lower-case skuIds. */
+  sources: PlanInfo[];
+  targets: PlanInfo[];
+  sourceIds: Set<string>;
+  targetIds: Set<string>;
+  /** More than one source or target. */
+  multi: boolean;
+  /** Upper-case names of the plans enabled on this user by all targets together, as the change adds them. */
+  targetsOnFor(f: UserFacts): Set<string>;
   /** group swaps: the group id, lower case. */
   groupId?: string;
   /** The users whose licenses change (user: the user; users: the list; group: its direct user members). */
@@ -140,7 +166,8 @@ export function stateActive(s: { state?: unknown; error?: string | null; assigne
   return !s.assignedByGroup || s.state === 'Active' || !inactive(s.state, s.error);
 }
 
-export function userFacts(u: GraphUser, sourceId: string, targetId: string): UserFacts {
+export function userFacts(u: GraphUser, sourceId: string, targetId: string, sets?: PlanSets): UserFacts {
+  if (sets) return userFactsOfSets(u, sets);
   // Every field from the start (one shape for all members, no property store added later).
   const f: UserFacts = {
     user: u,
@@ -181,6 +208,83 @@ export function userFacts(u: GraphUser, sourceId: string, targetId: string): Use
   return f;
 }
 
+/**
+ * userFacts for several sources and targets: "the source" is any of the sources, "the target" any
+ * of the targets; sourceDirect is the first source held directly (its disabledPlans), and
+ * sourcesHeld / targetsHeld say which are held. Off the hot path of single-plan group changes.
+ */
+function userFactsOfSets(u: GraphUser, sets: PlanSets): UserFacts {
+  const f: UserFacts = {
+    user: u,
+    ref: userRef(u),
+    sourceDirect: undefined,
+    sourceGroups: NONE,
+    sourceAny: false,
+    sourceEffectiveDisabled: undefined,
+    targetDirect: false,
+    targetGroups: NONE,
+    targetAny: false,
+    sourcesHeld: new Set(),
+    targetsHeld: new Set(),
+  };
+  const states = u.licenseAssignmentStates ?? [];
+  for (const s of states) {
+    if (s.assignedByGroup && s.state !== 'Active' && inactive(s.state, s.error)) continue;
+    const sku = lc(s.skuId);
+    if (sets.sources.has(sku)) {
+      if (s.assignedByGroup) {
+        const g = lc(s.assignedByGroup);
+        if (!f.sourceGroups.includes(g)) f.sourceGroups = withGroup(f.sourceGroups, g);
+      } else f.sourceDirect ??= s.disabledPlans ?? [];
+      f.sourcesHeld!.add(sku);
+    } else if (sets.targets.has(sku)) {
+      if (s.assignedByGroup) {
+        const g = lc(s.assignedByGroup);
+        if (!f.targetGroups.includes(g)) f.targetGroups = withGroup(f.targetGroups, g);
+      } else f.targetDirect = true;
+      f.targetsHeld!.add(sku);
+    }
+  }
+  for (const a of u.assignedLicenses ?? []) {
+    const sku = lc(a.skuId);
+    if (sets.sources.has(sku)) {
+      f.sourceAny = true;
+      f.sourceEffectiveDisabled ??= a.disabledPlans ?? [];
+      f.sourcesHeld!.add(sku);
+    } else if (sets.targets.has(sku)) {
+      f.targetAny = true;
+      f.targetsHeld!.add(sku);
+    }
+  }
+  if (f.sourceAny && !states.length) f.sourceDirect = f.sourceEffectiveDisabled ?? [];
+  if (f.sourceDirect || f.sourceGroups.length) f.sourceAny = true;
+  if (f.targetAny && !states.length) f.targetDirect = true;
+  return f;
+}
+
+/**
+ * The copies of each source a user holds, by lower-case skuId: `direct` = the direct copy's
+ * disabledPlans (or, with no assignment states read, the effective ones), `effective` = the
+ * disabledPlans in assignedLicenses. For carrying several sources' choices over.
+ */
+export function sourceCopies(u: GraphUser, sources: Iterable<string>): Map<string, { direct?: string[]; effective?: string[] }> {
+  const want = new Set([...sources].map(lc));
+  const out = new Map<string, { direct?: string[]; effective?: string[] }>();
+  const at = (sku: string) => out.get(sku) ?? out.set(sku, {}).get(sku)!;
+  const states = u.licenseAssignmentStates ?? [];
+  for (const s of states) {
+    const sku = lc(s.skuId);
+    if (want.has(sku) && !s.assignedByGroup) at(sku).direct = s.disabledPlans ?? [];
+  }
+  for (const a of u.assignedLicenses ?? []) {
+    const sku = lc(a.skuId);
+    if (!want.has(sku)) continue;
+    at(sku).effective = a.disabledPlans ?? [];
+    if (!states.length) at(sku).direct = a.disabledPlans ?? [];
+  }
+  return out;
+}
+
 /** Does `groups` name a group other than `groupId`? (A loop: called once per member of a big group.) */
 export function hasOtherGroup(groups: string[], groupId: string | undefined): boolean {
   for (let i = 0; i < groups.length; i++) if (groups[i] !== groupId) return true;
@@ -211,11 +315,17 @@ export class RuleIndex {
   private readonly dependsOn = new Map<string, string[]>(); // plan name (upper) -> requiresAnyOf (upper)
   private readonly enabledCache = new Map<string, Set<string>>();
   private readonly baseCache = new Map<string, boolean>();
+  /** SKUs whose plans take no part in mutual exclusion (plan-rules.json `coexist`). */
+  private readonly coexist: Set<string>;
+  /** Plans some dependency needs: kept even on a coexist SKU. */
+  private readonly prerequisites = new Set<string>();
 
   constructor(
     private readonly ref: ReferenceData,
     private readonly catalog: Catalog,
   ) {
+    this.coexist = coexistSkuIds(ref);
+    for (const d of ref.rules.dependencies) for (const p of d.requiresAnyOf) this.prerequisites.add(p.toUpperCase());
     ref.rules.mutuallyExclusive.forEach((r, i) => {
       for (const p of r.plans) {
         const k = p.toUpperCase();
@@ -246,7 +356,11 @@ export class RuleIndex {
     return this.catalog.byId(skuId)?.skuPartNumber ?? this.ref.skusById.get(skuId.toLowerCase())?.skuPartNumber ?? skuId;
   }
 
-  /** Upper-case names of the SKU's plans that are enabled with these disabledPlans. Cached. */
+  /**
+   * Upper-case names of the SKU's plans that are enabled with these disabledPlans. Cached. For a
+   * coexist SKU (Teams Enterprise) the plans of mutually exclusive sets are left out, unless a
+   * dependency needs them: they clash with nothing, and serve no rule.
+   */
   enabledNames(skuId: string, disabledPlans: string[] | undefined): Set<string> {
     const sku = lc(skuId);
     const n = disabledPlans?.length ?? 0;
@@ -254,10 +368,12 @@ export class RuleIndex {
     let s = this.enabledCache.get(key);
     if (!s) {
       const off = new Set((disabledPlans ?? []).map((x) => x.toLowerCase()));
+      const coexist = this.coexist.has(sku);
       s = new Set(
         this.plansOf(sku)
           .filter((p) => !off.has(p.id.toLowerCase()))
-          .map((p) => p.name.toUpperCase()),
+          .map((p) => p.name.toUpperCase())
+          .filter((n) => !coexist || !this.exclusive.has(n) || this.prerequisites.has(n)),
       );
       this.enabledCache.set(key, s);
     }
@@ -304,7 +420,8 @@ export class RuleIndex {
     const k = skuId.toLowerCase();
     let b = this.baseCache.get(k);
     if (b === undefined) {
-      b = isSuite(this.plansOf(k), this.ref);
+      // A coexist SKU (Teams Enterprise) bundles a mailbox and Skype only to serve Teams: sold beside a suite, not one.
+      b = !this.coexist.has(k) && isSuite(this.plansOf(k), this.ref);
       this.baseCache.set(k, b);
     }
     return b;

@@ -13,6 +13,7 @@ import { checkSeats, checkTargetAlreadyAssigned } from './seats';
 import { checkAlreadyHeld, checkSamePlan, checkSourcePath } from './source-path';
 import { checkSuiteStacked } from './stacking';
 import { checkTargetStatus } from './target-status';
+import { checkTeamsNeeded } from './teams-needed';
 import { checkUndoNotes } from './undo-notes';
 import { checkUsageLocation } from './usage-location';
 
@@ -29,21 +30,39 @@ export function runPreflight(input: PreflightInput): PreflightResult {
   let targetOn: Set<string> | undefined;
   const clashMemo = new Map<Set<string>, boolean>();
 
+  const multi = !!built.sets;
+  const targetIds = built.sets?.targets ?? new Set([targetId]);
+  const sourceIds = built.sets?.sources ?? new Set([sourceId]);
+  // All targets' enabled plans as they reach a user: one Set per distinct set of lists (the caches of the checks key on it).
+  const unionMemo = new Map<string, Set<string>>();
+  const targetsOn = (bySku: Record<string, string[]> | undefined): Set<string> => {
+    const key = built.targets.map((t) => (bySku?.[lc(t.skuId)] ?? []).join(',')).join('|');
+    let s = unionMemo.get(key);
+    if (!s) {
+      s = new Set<string>();
+      for (const t of built.targets) for (const n of rules.enabledNames(t.skuId, bySku?.[lc(t.skuId)] ?? [])) s.add(n);
+      unionMemo.set(key, s);
+    }
+    return s;
+  };
   const keptSourceClashOf = (f: UserFacts): boolean => {
     if (!built.groupId) return false;
     const include = !!input.spec.includeDirectCopies;
     const states = f.user.licenseAssignmentStates ?? [];
-    const kept: (string[] | undefined)[] = [];
+    const kept: { sku: string; d: string[] | undefined }[] = [];
     for (const s of states) {
-      if (lc(s.skuId) !== sourceId || !stateActive(s)) continue;
+      if (!sourceIds.has(lc(s.skuId)) || !stateActive(s)) continue;
       if (s.assignedByGroup ? lc(s.assignedByGroup) === built.groupId : include) continue;
-      kept.push(s.disabledPlans);
+      kept.push({ sku: lc(s.skuId), d: s.disabledPlans });
     }
-    if (!states.length && f.sourceDirect && !include) kept.push(f.sourceDirect);
+    if (!states.length && !include) {
+      if (!multi && f.sourceDirect) kept.push({ sku: sourceId, d: f.sourceDirect });
+      if (multi) for (const a of f.user.assignedLicenses ?? []) if (sourceIds.has(lc(a.skuId))) kept.push({ sku: lc(a.skuId), d: a.disabledPlans });
+    }
     if (!kept.length) return false;
-    targetOn ??= rules.enabledNames(targetId, built.groupTargetDisabled ?? []);
-    for (const d of kept) {
-      const on = rules.enabledNames(sourceId, d);
+    targetOn ??= multi ? targetsOn(built.groupTargetBySku) : rules.enabledNames(targetId, built.groupTargetDisabled ?? []);
+    for (const { sku, d } of kept) {
+      const on = rules.enabledNames(sku, d);
       let hit = clashMemo.get(on);
       if (hit === undefined) clashMemo.set(on, (hit = rules.exclusiveHits(targetOn, on).length > 0));
       if (hit) return true;
@@ -57,6 +76,17 @@ export function runPreflight(input: PreflightInput): PreflightResult {
     kind: built.change.kind as Ctx['kind'],
     sourceId,
     targetId,
+    sources: built.sources,
+    targets: built.targets,
+    sourceIds,
+    targetIds,
+    multi,
+    targetsOnFor(f) {
+      if (!multi) return rules.enabledNames(targetId, ctx.targetDisabledFor(f) ?? []);
+      if (built.groupTargetBySku) return targetsOn(built.groupTargetBySku);
+      const c = built.carry.get(f.ref.id) as { bySku?: Record<string, string[]> } | undefined;
+      return targetsOn(c?.bySku);
+    },
     groupId: built.groupId,
     facts: built.facts,
     change: built.change,
@@ -98,6 +128,7 @@ export function runPreflight(input: PreflightInput): PreflightResult {
     checkSeats(ctx);
     checkTargetAlreadyAssigned(ctx);
     checkConflicts(ctx);
+    checkTeamsNeeded(ctx);
     checkSuiteStacked(ctx);
     checkContinuity(ctx);
     checkUsageLocation(ctx);

@@ -34,6 +34,7 @@ interface State {
 }
 
 const ACTIVE = /^(active|activewitherror)?$/i;
+const NONE_REMOVED: ReadonlySet<string> = new Set();
 
 function statesOf(f: UserFacts): State[] {
   const raw: GraphLicenseAssignmentState[] = f.user.licenseAssignmentStates ?? [];
@@ -53,10 +54,12 @@ export function failsForMember(ctx: Ctx, f: UserFacts): boolean {
 }
 
 export function personServices(ctx: Ctx): PersonServices {
-  const { source, target, ref } = ctx.input;
+  const { ref } = ctx.input;
   const sourceId = ctx.sourceId;
-  const targetId = ctx.targetId;
-  const inPlay = new Set([...source.servicePlans, ...target.servicePlans].map((p) => serviceKey(p, ref)));
+  const { sourceIds, targetIds } = ctx;
+  const inPlay = new Set([...ctx.sources, ...ctx.targets].flatMap((p) => p.servicePlans).map((p) => serviceKey(p, ref)));
+  // The group's adds, every target with its disabledPlans (what reaches each member of a group change).
+  const groupAdds = ctx.change.assignments.find((x) => x.principal.kind === 'group')?.addLicenses ?? [];
   const plansCache = new Map<string, ServicePlanInfo[]>();
   const enabled = (states: State[]): ServicePlanInfo[] => {
     const out = new Map<string, ServicePlanInfo>();
@@ -84,6 +87,10 @@ export function personServices(ctx: Ctx): PersonServices {
   const country = !!ctx.input.tenant.countryLetterCode;
   const union = { kept: new Set<string>(), lost: new Set<string>(), gained: new Set<string>(), upgraded: new Set<string>(), downgraded: new Set<string>() };
 
+  /** What the group's change adds for this member: every target, as the group carries it over. */
+  const groupAddsFor = (f: UserFacts): readonly { skuId: string; disabledPlans: readonly string[] }[] =>
+    ctx.multi ? groupAdds : [{ skuId: ctx.targetId, disabledPlans: ctx.targetDisabledFor(f) ?? [] }];
+
   // Runs once per member of a big group: the licence picture is keyed without building objects,
   // and the work (states, plans, diff) is done once per distinct picture.
   for (const f of ctx.facts) {
@@ -92,21 +99,23 @@ export function personServices(ctx: Ctx): PersonServices {
     const raw = f.user.licenseAssignmentStates ?? [];
     let sig: string;
     let fails: boolean;
-    let directAdd: readonly string[] | undefined;
-    let removesDirectSource = false;
-    let groupAdd: readonly string[] | undefined;
+    let directAdds: readonly { skuId: string; disabledPlans: readonly string[] }[] = [];
+    let removed: ReadonlySet<string> = NONE_REMOVED;
+    let groupAdd: readonly { skuId: string; disabledPlans: readonly string[] }[] | undefined;
     const only = raw.length === 1 ? raw[0]! : undefined;
     if (!a && only && only.state === 'Active' && only.assignedByGroup && lc(only.skuId) === sourceId && lc(only.assignedByGroup) === groupId) {
       // The common member: the source from this group and nothing else.
       fails = !f.user.usageLocation && !country;
-      groupAdd = fails ? undefined : (ctx.targetDisabledFor(f) ?? []);
+      groupAdd = fails ? undefined : groupAddsFor(f);
       sig = `plain|${fails ? 1 : 0}|${only.disabledPlans?.length ? only.disabledPlans.join(',') : ''}`;
     } else {
-      directAdd = a?.addLicenses.find((l) => lc(l.skuId) === targetId)?.disabledPlans;
-      removesDirectSource = !!a && a.removeLicenses.some((r) => lc(r) === sourceId);
+      directAdds = a ? a.addLicenses.filter((l) => targetIds.has(lc(l.skuId))) : [];
+      removed = a ? new Set(a.removeLicenses.map(lc).filter((r) => sourceIds.has(r))) : NONE_REMOVED;
       fails = ctx.kind === 'group' && failsForMember(ctx, f);
-      groupAdd = ctx.kind === 'group' && !fails ? (ctx.targetDisabledFor(f) ?? []) : undefined;
-      sig = `${directAdd ? directAdd.join(',') : '-'}#${removesDirectSource ? 1 : 0}#${groupAdd ? groupAdd.join(',') : '-'}`;
+      groupAdd = ctx.kind === 'group' && !fails ? groupAddsFor(f) : undefined;
+      const adds = (l: readonly { skuId: string; disabledPlans: readonly string[] }[] | undefined) =>
+        l ? l.map((x) => (ctx.multi ? `${lc(x.skuId)}:${x.disabledPlans.join(',')}` : x.disabledPlans.join(','))).join('+') : '-';
+      sig = `${directAdds.length ? adds(directAdds) : '-'}#${[...removed].join(',') || 0}#${adds(groupAdd)}`;
       if (raw.length) for (const s of raw) sig += `;${s.skuId}|${s.assignedByGroup ?? ''}|${s.state}|${s.error ?? ''}|${s.disabledPlans?.length ? s.disabledPlans.join(',') : ''}`;
       else for (const l of f.user.assignedLicenses ?? []) sig += `;${l.skuId}||${l.disabledPlans?.join(',') ?? ''}`;
     }
@@ -114,13 +123,14 @@ export function personServices(ctx: Ctx): PersonServices {
     if (!delta) {
       const states = statesOf(f);
       const after: State[] = [];
+      const directlyAdded = new Set(directAdds.map((l) => lc(l.skuId)));
       for (const s of states) {
-        if (s.group === null && ((removesDirectSource && s.skuId === sourceId) || (directAdd && s.skuId === targetId))) continue;
-        if (groupId && s.group === groupId && (s.skuId === sourceId || s.skuId === targetId)) continue;
+        if (s.group === null && (removed.has(s.skuId) || directlyAdded.has(s.skuId))) continue;
+        if (groupId && s.group === groupId && (sourceIds.has(s.skuId) || targetIds.has(s.skuId))) continue;
         after.push(s);
       }
-      if (directAdd) after.push({ skuId: targetId, group: null, active: true, disabledPlans: directAdd });
-      if (groupAdd) after.push({ skuId: targetId, group: groupId!, active: true, disabledPlans: groupAdd });
+      for (const l of directAdds) after.push({ skuId: lc(l.skuId), group: null, active: true, disabledPlans: l.disabledPlans });
+      if (groupAdd) for (const l of groupAdd) after.push({ skuId: lc(l.skuId), group: groupId!, active: true, disabledPlans: l.disabledPlans });
       delta = diffServices(enabled(states), enabled(after), ref);
       memo.set(sig, delta);
     }

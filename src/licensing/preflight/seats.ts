@@ -20,24 +20,30 @@ export interface SeatsNeeded {
   disabledAccounts: number;
 }
 
-/** Worked out once per preflight: checkSeats and checkSuiteStacked both need it (a pass over every member). */
-const counted = new WeakMap<Ctx, SeatsNeeded>();
+/** Worked out once per preflight and target: checkSeats and checkSuiteStacked both need it (a pass over every member). */
+const counted = new WeakMap<Ctx, Map<string, SeatsNeeded>>();
 
-/** Users who will newly receive (and consume) the target; `facts` in the same order as `receivers`. */
-export function seatsNeeded(ctx: Ctx): SeatsNeeded {
-  let seats = counted.get(ctx);
-  if (!seats) counted.set(ctx, (seats = countSeats(ctx)));
+/**
+ * Users who will newly receive (and consume) the target; `facts` in the same order as `receivers`.
+ * Several targets: of the target `targetId` (default the first), each counted on its own seat line.
+ */
+export function seatsNeeded(ctx: Ctx, targetId: string = ctx.targetId): SeatsNeeded {
+  let byTarget = counted.get(ctx);
+  if (!byTarget) counted.set(ctx, (byTarget = new Map()));
+  let seats = byTarget.get(targetId);
+  if (!seats) byTarget.set(targetId, (seats = countSeats(ctx, targetId)));
   return seats;
 }
 
-function countSeats(ctx: Ctx): SeatsNeeded {
+function countSeats(ctx: Ctx, targetId: string): SeatsNeeded {
   let needed = 0;
   let disabledAccounts = 0;
   const receivers: PrincipalRef[] = [];
   const facts: UserFacts[] = [];
+  const holds = (f: UserFacts) => (f.targetsHeld ? f.targetsHeld.has(targetId) : f.targetAny);
   if (ctx.kind === 'group') {
     for (const f of ctx.facts) {
-      if (f.targetAny) continue;
+      if (holds(f)) continue;
       if (ctx.keptSourceClash(f)) continue; // their target will fail: no seat taken
       needed++;
       receivers.push(f.ref);
@@ -47,7 +53,7 @@ function countSeats(ctx: Ctx): SeatsNeeded {
   } else {
     const adding = new Set(ctx.change.assignments.filter((a) => a.addLicenses.length).map((a) => a.principal.id));
     for (const f of ctx.facts) {
-      if (!adding.has(f.ref.id) || f.targetAny) continue;
+      if (!adding.has(f.ref.id) || holds(f)) continue;
       needed++;
       receivers.push(f.ref);
       facts.push(f);
@@ -58,20 +64,32 @@ function countSeats(ctx: Ctx): SeatsNeeded {
 }
 
 export function checkSeats(ctx: Ctx): void {
-  const { target } = ctx.input;
-  const { needed, receivers, disabledAccounts } = seatsNeeded(ctx);
-  const available = target.available;
-  ctx.change.seats = { needed, available };
-  if (needed > available) {
-    ctx.add('SEATS_SHORT', 'block', receivers, { needed, available, short: needed - available, disabledAccounts, skuId: target.skuId });
+  const lines: NonNullable<typeof ctx.change.seatsByTarget> = [];
+  for (const target of ctx.targets) {
+    const { needed, receivers, disabledAccounts } = seatsNeeded(ctx, target.skuId.toLowerCase());
+    const available = target.available;
+    if (target === ctx.targets[0]) ctx.change.seats = { needed, available };
+    lines.push({ skuId: target.skuId, skuPartNumber: target.skuPartNumber, displayName: target.displayName, needed, available });
+    if (needed > available) {
+      ctx.add('SEATS_SHORT', 'block', receivers, {
+        needed,
+        available,
+        short: needed - available,
+        disabledAccounts,
+        skuId: target.skuId,
+        ...(ctx.multi ? { plan: target.displayName } : {}),
+      });
+    }
   }
+  // Several targets: each has its own seat line on the card.
+  if (ctx.multi) ctx.change.seatsByTarget = lines;
 }
 
 export function checkTargetAlreadyAssigned(ctx: Ctx): void {
   const subject = ctx.input.subject;
   if (subject.kind === 'group') {
     const g = subject.group;
-    if ((g.assignedLicenses ?? []).some((a) => a.skuId.toLowerCase() === ctx.targetId)) {
+    if ((g.assignedLicenses ?? []).some((a) => ctx.targetIds.has(a.skuId.toLowerCase()))) {
       ctx.add('TARGET_ALREADY_ASSIGNED', 'warn', [ctx.change.principal], { group: true });
     }
     const members = ctx.facts.filter((f) => f.targetAny).map((f) => f.ref);

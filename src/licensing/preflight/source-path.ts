@@ -57,6 +57,19 @@ export function checkSourcePath(ctx: Ctx): void {
       groupWithoutSource(ctx);
       return;
     }
+    // Several sources: the group must hold each of them (it is the group's copy that is replaced).
+    for (const p of ctx.sources.slice(1)) {
+      if ((g.assignedLicenses ?? []).some((a) => lc(a.skuId) === lc(p.skuId))) continue;
+      ctx.add('SOURCE_NOT_ASSIGNED', 'block', [groupRef(g)], {
+        skuId: p.skuId,
+        plan: p.displayName,
+        group: true,
+        directHolders: 0,
+        suggestUsers: [],
+        directUsers: [],
+        otherGroups: [],
+      });
+    }
     checkAlsoElsewhere(ctx);
     return;
   }
@@ -67,11 +80,18 @@ export function checkSourcePath(ctx: Ctx): void {
   const groups = new Map<string, number>();
   const kept: PrincipalRef[] = [];
   const keptGroups = new Map<string, number>();
+  // Several sources: who lacks which (each person should hold every plan the change removes).
+  const lacking = new Map<string, PrincipalRef[]>();
   for (const f of ctx.facts) {
     if (!f.sourceAny) {
       missing.push(f.ref);
       continue;
     }
+    if (f.sourcesHeld)
+      for (const p of ctx.sources) {
+        const k = lc(p.skuId);
+        if (!f.sourcesHeld.has(k)) (lacking.get(k) ?? lacking.set(k, []).get(k)!).push(f.ref);
+      }
     if (f.sourceGroups.length) {
       // A direct copy too: the swap replaces it and works, unless a group's copy clashes with the target.
       const works = !!f.sourceDirect && !groupCopyClashes(ctx, f);
@@ -86,7 +106,15 @@ export function checkSourcePath(ctx: Ctx): void {
   }
   const notFound = subject.kind === 'users' ? subject.notFound : [];
   if (missing.length || notFound.length) {
-    ctx.add('SOURCE_NOT_ASSIGNED', 'block', missing, { skuId: input.source.skuId, notFound: [...notFound] });
+    ctx.add('SOURCE_NOT_ASSIGNED', 'block', missing, {
+      skuId: input.source.skuId,
+      notFound: [...notFound],
+      ...(ctx.multi ? { plans: ctx.sources.map((p) => p.displayName) } : {}),
+    });
+  }
+  for (const p of ctx.sources) {
+    const who = lacking.get(lc(p.skuId));
+    if (who?.length) ctx.add('SOURCE_NOT_ASSIGNED', 'block', who, { skuId: p.skuId, plan: p.displayName, notFound: [] });
   }
   if (inherited.length) {
     const gs = [...groups.entries()].map(([id, count]) => ({ id, displayName: ctx.groupName(id), members: count }));
@@ -96,12 +124,18 @@ export function checkSourcePath(ctx: Ctx): void {
 
 /** Does a copy of the source this user gets from a group clash with the target as it will be added? */
 function groupCopyClashes(ctx: Ctx, f: UserFacts): boolean {
-  const targetOn = ctx.rules.enabledNames(ctx.targetId, ctx.targetDisabledFor(f) ?? []);
+  const targetOn = ctx.targetsOnFor(f);
   for (const s of f.user.licenseAssignmentStates ?? []) {
-    if (!s.assignedByGroup || lc(s.skuId) !== ctx.sourceId) continue;
-    if (ctx.rules.exclusiveHits(targetOn, ctx.rules.enabledNames(ctx.sourceId, s.disabledPlans)).length) return true;
+    if (!s.assignedByGroup || !ctx.sourceIds.has(lc(s.skuId))) continue;
+    if (ctx.rules.exclusiveHits(targetOn, ctx.rules.enabledNames(s.skuId, s.disabledPlans)).length) return true;
   }
   return false;
+}
+
+/** A plan as an admin would type it in a command: its first alias, else its part number; quoted when it has a space. */
+function typedName(p: { aliases: string[]; skuPartNumber: string }): string {
+  const n = p.aliases[0] ?? p.skuPartNumber;
+  return /\s/.test(n) ? `"${n}"` : n;
 }
 
 /** How many members' commands are spelled out in the suggestion (a chat message stays short). */
@@ -135,6 +169,8 @@ function groupWithoutSource(ctx: Ctx): void {
     // The plans as an admin types them, for that suggestion.
     from: input.source.aliases[0] ?? input.source.skuPartNumber,
     to: input.target.aliases[0] ?? input.target.skuPartNumber,
+    // Several plans: every plan of each side, as typed in a command (quoted when it has spaces).
+    ...(ctx.multi ? { fromPlans: ctx.sources.map(typedName), toPlans: ctx.targets.map(typedName) } : {}),
     otherGroups: [...otherGroups.entries()].map(([id, members]) => ({ id, displayName: ctx.groupName(id), members })),
   });
 }

@@ -17,17 +17,20 @@ interface Stack {
 
 export function checkSuiteStacked(ctx: Ctx): void {
   const { rules } = ctx;
-  if (!rules.isBaseSku(ctx.targetId)) return;
+  // The suite among the targets (a "(no Teams)" suite beside Teams Enterprise: the suite).
+  const suite = ctx.targets.find((t) => rules.isBaseSku(t.skuId));
+  if (!suite) return;
+  const suiteId = lc(suite.skuId);
   const stacks = new Map<string, Stack>();
-  const { facts } = seatsNeeded(ctx);
+  const { facts } = seatsNeeded(ctx, suiteId);
   for (const f of facts) {
     const licenses = f.user.assignedLicenses ?? [];
     // Most people hold the source alone: nothing else to look at.
-    if (licenses.length < 2 && (licenses.length === 0 || lc(licenses[0]!.skuId) === ctx.sourceId)) continue;
-    const targetOn = rules.enabledNames(ctx.targetId, ctx.targetDisabledFor(f) ?? []);
+    if (licenses.length < 2 && (licenses.length === 0 || ctx.sourceIds.has(lc(licenses[0]!.skuId)))) continue;
+    const targetOn = ctx.targetsOnFor(f);
     for (const a of licenses) {
       const sku = lc(a.skuId);
-      if (sku === ctx.sourceId || sku === ctx.targetId || !rules.isBaseSku(sku)) continue;
+      if (ctx.sourceIds.has(sku) || ctx.targetIds.has(sku) || !rules.isBaseSku(sku)) continue;
       if (rules.exclusiveHits(targetOn, rules.enabledNames(sku, a.disabledPlans)).length) continue;
       let st = stacks.get(sku);
       if (!st) stacks.set(sku, (st = { principals: [], direct: 0, groups: new Map() }));
@@ -41,7 +44,7 @@ export function checkSuiteStacked(ctx: Ctx): void {
       if (direct || !(f.user.licenseAssignmentStates ?? []).length) st.direct++;
     }
   }
-  const tgt = ctx.input.target;
+  const tgt = suite;
   for (const [sku, st] of stacks) {
     const other = { skuId: sku, skuPartNumber: rules.skuPartNumber(sku), displayName: rules.skuName(sku) };
     const groups = [...st.groups].map(([id, members]) => ({ id, displayName: ctx.groupName(id), members }));

@@ -8,7 +8,10 @@ import type { Ctx } from './context';
 const DEAD = new Set(['suspended', 'deleted', 'lockedout', 'disabled']);
 
 export function checkTargetStatus(ctx: Ctx): void {
-  const t = ctx.input.target;
+  for (const t of ctx.targets) checkOne(ctx, t);
+}
+
+function checkOne(ctx: Ctx, t: Ctx['targets'][number]): void {
   const status = (t.capabilityStatus ?? '').trim();
   const s = status.toLowerCase();
   if (s && s !== 'enabled') {
