@@ -15,6 +15,8 @@ import { BotNotifier } from './bot/notifier';
 import { Conversations } from './bot/conversations';
 import { ApprovalsChannels } from './bot/approvals-channels';
 import { ApproverReach } from './bot/approver-reach';
+import { watchNotifier } from './bot/watch-notice';
+import { ErrorWatch } from './requests/watch';
 import { installAppForUser } from './graph/teams-apps';
 import { captureConsole, errorText, loggerFromEnv, secretsFromEnv, type AppLogger, type Logger } from './log';
 import { adapterProactive, createAdapter, processHttp } from './server/adapter';
@@ -132,6 +134,7 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
       doctor: doctorPort(graph),
       reach,
       onReachChanged: (r) => notifier.reachChanged(r),
+      reprocessApproval: config.reprocess.approval,
     });
 
     await warmedUp;
@@ -154,6 +157,24 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
     // half lease (at most a minute), so a run is taken over within about 1.5 leases of its owner's
     // last renewal.
     await requests.workflow.start({ everyMs: Math.min(60_000, Math.max(1_000, Math.floor(config.requests.leaseMs / 2))) });
+
+    // WATCH_GROUPS: new members in error in these groups are told to the approvers, once each.
+    const watch = new ErrorWatch({
+      licenses,
+      store,
+      notify: watchNotifier(reach),
+      groups: config.reprocess.watchGroups,
+      intervalMs: config.reprocess.watchIntervalMs,
+      instanceId: requests.workflow.instanceId,
+      log,
+    });
+    watch.start();
+    if (config.reprocess.watchGroups.length)
+      log.info('app.watch', {
+        groups: config.reprocess.watchGroups,
+        everyMs: config.reprocess.watchIntervalMs,
+        msg: `Watching ${config.reprocess.watchGroups.join(', ')} for new members in error every ${Math.round(config.reprocess.watchIntervalMs / 60_000)} min`,
+      });
 
     log.info('app.listening', { url: `${server.url}/api/messages`, localMode: config.localMode, msg: `Plan Switch listening on ${server.url}/api/messages` });
     if (config.localMode) {
@@ -216,8 +237,10 @@ export async function startApp(env: NodeJS.ProcessEnv, log: Logger = loggerFromE
       async close() {
         if (closed) return;
         closed = true;
+        watch.stop();
         await server.close();
         await bot.whenIdle();
+        await watch.whenIdle();
         await r.close();
         await store.close();
         await graph.close();

@@ -31,6 +31,7 @@ export function verbAccess(verb: Verb): Access {
     case 'request':
     case 'undo':
     case 'guide':
+    case 'reprocess':
       return 'change';
     case 'refresh':
       return 'read';

@@ -197,6 +197,26 @@ export class ApproverReach {
     }
   }
 
+  /**
+   * A notice that is not a request (the error watch): each approver's personal chat, in their
+   * language, and every approvals channel. Returns how many places it reached.
+   */
+  async tellApprovers(card: (t: Messages) => AdaptiveCard): Promise<number> {
+    const approvers = [...(await this.approvers.approverIds())];
+    const sent = new Set<string>();
+    for (const aad of approvers) {
+      const key = await this.conv.personalChatKey(aad);
+      if (!key || sent.has(key)) continue;
+      if (await this.send(key, card(messagesFor(await this.conv.langOf(key))))) sent.add(key);
+    }
+    const template = await this.anyRef(approvers);
+    for (const ch of await this.channels.list()) {
+      if (sent.has(ch.key) || !(await this.channels.ref(ch, template))) continue;
+      if (await this.send(ch.key, card(messagesFor(await this.conv.langOf(ch.key))))) sent.add(ch.key);
+    }
+    return sent.size;
+  }
+
   /** Tells the approvers the bot can still reach that a channel was dropped. */
   async channelDropped(ch: ApprovalsChannel): Promise<void> {
     for (const aad of await this.approvers.approverIds()) {

@@ -15,6 +15,8 @@ import type { JobTiming } from './jobs';
 /** The request workflow as the bot uses it: src/requests/workflow.ts ChangeRequests. */
 export interface RequestsPort {
   request(actor: Actor, spec: ChangeSpec, preflight: PreflightResult, conversationKey?: string): Promise<WorkflowResult>;
+  /** REPROCESS_APPROVAL=none: a reprocess that runs at once for someone allowed to ask for changes. */
+  reprocessNow(actor: Actor, spec: ChangeSpec, preflight: PreflightResult, conversationKey?: string): Promise<WorkflowResult>;
   approve(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult>;
   reject(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult>;
   cancel(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult>;
@@ -67,6 +69,8 @@ export interface BotDeps {
   choices?: ChoiceStore;
   /** The only tenant whose activities are served (sandbox: the sandbox tenant; else MicrosoftAppTenantId). */
   tenantId: string;
+  /** REPROCESS_APPROVAL: a reprocess runs at once (none, the default) or is a four-eyes request (required). */
+  reprocessApproval?: 'none' | 'required';
   /** `doctor` in chat; absent: the bot says it is not available here. */
   doctor?: DoctorPort;
   log?: Logger;

@@ -21,6 +21,7 @@ import { refusalText } from './refusals';
 import { allowed, commandAccess } from './access';
 import { onDoctor } from './doctor';
 import { countryCode } from '../reference/countries';
+import { reprocessTarget } from './reprocess';
 
 const REQUEST_ID = /^#?\d{1,12}$/;
 
@@ -46,6 +47,7 @@ export function commandJob(t: Messages, command: Command): JobOptions {
     case 'status':
       return { title: command.target ? t.working.lookingUp(md(command.target)) : t.working.busy, supersedable: true };
     case 'undo':
+    case 'reprocess':
       // It asks for a change: it finishes even when another command follows.
       return { title: t.working.busy, supersedable: false };
     default:
@@ -96,6 +98,15 @@ export async function onCommand(turn: Turn, command: Command): Promise<void> {
       case 'doctor':
         await onDoctor(turn, command.group);
         return;
+      case 'reprocess': {
+        const answer = await reprocessTarget(turn, command.principal);
+        if (answer.text) await sendText(turn, answer.text);
+        else if (answer.request) {
+          const id = await sendCard(turn, answer.card!);
+          if (id) await turn.conv.addCard(answer.request.id, { conversationKey: turn.conversationKey, activityId: id, view: 'status', lang: turn.lang });
+        } else if (answer.card) await sendCard(turn, answer.card);
+        return;
+      }
       case 'move': {
         // "... with usage location BE": a code that is not a country gets a clear answer, nothing is looked up.
         const country = command.setUsageLocation === undefined ? undefined : countryCode(command.setUsageLocation);

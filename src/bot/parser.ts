@@ -31,6 +31,8 @@ export type Command =
   | { kind: 'pending' }
   /** Read-only check of the tenant (plan-switch doctor), optionally on a named group. */
   | { kind: 'doctor'; group?: string }
+  /** Reprocess the members in error of a group (or one user): "reprocess Sales", "verwerk Verkoop opnieuw". */
+  | { kind: 'reprocess'; principal?: PrincipalTarget }
   | { kind: 'help' }
   | { kind: 'new' }
   | { kind: 'unknown'; text: string };
@@ -378,6 +380,21 @@ function parseAdopt(text: string): Parsed | undefined {
   return { command: { kind: 'adopt', group, ...(plan ? { plan } : {}) }, lang: nl ? 'nl' : 'en' };
 }
 
+/** "group Sales", "groep Verkoop", "user x@y", "Sales": who a reprocess is for. */
+function reprocessTarget(tokens: Token[]): PrincipalTarget | undefined {
+  const t = trimFiller(tokens, true);
+  const w = lower(t[0]);
+  const kind = w === 'group' || w === 'groep' ? 'group' : w === 'user' || w === 'gebruiker' ? 'user' : undefined;
+  const name = joinPhrase(kind ? t.slice(1) : t);
+  if (!name) return undefined;
+  return { kind: kind ?? 'any', name };
+}
+
+function reprocessCommand(tokens: Token[], lang: Lang): Parsed {
+  const principal = reprocessTarget(tokens);
+  return { command: { kind: 'reprocess', ...(principal ? { principal } : {}) }, lang };
+}
+
 export function parseCommand(input: string): Parsed {
   const text = cleanText(input ?? '');
   const tokens = normalize(tokenize(text));
@@ -394,6 +411,15 @@ export function parseCommand(input: string): Parsed {
   if (adopt) return adopt;
   if (MOVE_EN.has(w0)) return parseMove(rest, 'en');
   if (MOVE_NL.has(w0)) return parseMove(rest, 'nl');
+
+  // Reprocess: "reprocess X"; Dutch "verwerk X opnieuw", "verwerk opnieuw X", "opnieuw verwerken X", "herverwerk X".
+  if (w0 === 'reprocess' || w0 === 're-process') return reprocessCommand(rest, 'en');
+  if (w0 === 'herverwerk' || w0 === 'herverwerken') return reprocessCommand(rest, 'nl');
+  if (w0 === 'opnieuw' && (w1 === 'verwerken' || w1 === 'verwerk')) return reprocessCommand(tokens.slice(2), 'nl');
+  if (w0 === 'verwerk' || w0 === 'verwerken') {
+    const again = rest.findIndex((x) => lower(x) === 'opnieuw');
+    if (again >= 0) return reprocessCommand([...rest.slice(0, again), ...rest.slice(again + 1)], 'nl');
+  }
 
   switch (w0) {
     case 'help':
@@ -471,6 +497,7 @@ export function parseCommand(input: string): Parsed {
   if (wl && (MOVE_NL.has(wl) || MOVE_EN.has(wl)) && lastIdx > 0) return parseMove(tokens.slice(0, lastIdx), MOVE_NL.has(wl) ? 'nl' : 'en');
   if (wl === 'maken' && lower(tokens[lastIdx - 1]) === 'ongedaan' && lastIdx > 1)
     return { command: { kind: 'undo', change: stripHash(joinPhrase(tokens.slice(0, lastIdx - 1))) }, lang: 'nl' };
+  if (wl === 'verwerken' && lower(tokens[lastIdx - 1]) === 'opnieuw' && lastIdx > 1) return reprocessCommand(tokens.slice(0, lastIdx - 1), 'nl');
   if (wl === 'status' && lastIdx > 0) return { command: { kind: 'status', target: joinPhrase(tokens.slice(0, lastIdx)) } };
   return { command: { kind: 'unknown', text } };
 }

@@ -26,6 +26,7 @@ export function refusalText(t: Messages, r: Refusal, id?: string, action?: 'appr
     case 'blocked':
       return t.refusals.blocked;
     case 'not_allowed':
+      if (action === 'undo' && r.request?.spec?.reprocess) return t.reprocess.nothingToUndo;
       return action === 'undo'
         ? `${t.refusals.not_undoable}${r.request ? ` #${md(r.request.id)}: ${t.request.states[r.request.state] ?? r.request.state}.` : ''}`
         : t.refusals.not_allowed;

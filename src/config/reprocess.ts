@@ -34,7 +34,8 @@ export function parseWatchGroups(value: string | undefined): string[] {
     .filter(Boolean);
   for (const n of names)
     if (n.length > 256 || [...n].some((ch) => ch.charCodeAt(0) < 32)) throw new Error(`WATCH_GROUPS: ${JSON.stringify(n.slice(0, 60))} is not a group name or id`);
-  return [...new Map(names.map((n) => [n.toLowerCase(), n])).values()];
+  const seen = new Set<string>();
+  return names.filter((n) => !seen.has(n.toLowerCase()) && seen.add(n.toLowerCase()));
 }
 
 export function parseWatchInterval(value: string | undefined): number {

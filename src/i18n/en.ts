@@ -95,6 +95,7 @@ export const en = {
       ['pending', 'requests waiting for approval'],
       ['history', 'recent changes'],
       ['undo 12', 'reverse a completed change'],
+      ['reprocess Support', 'members in error (a group license that did not apply): Entra tries them again, after the cause is fixed'],
       ['new', 'a card that guides you step by step'],
       ['doctor', 'check that this tenant gives Plan Switch what it needs (read-only)'],
       ['move the members of Marketing onto the group', 'the group takes over the plan its members hold directly, then their own copies go'],
@@ -344,7 +345,7 @@ export const en = {
     timeout: 'Entra has not finished processing yet; check again later with "status".',
     next: 'What to do next',
     nextCompleted: 'Nothing: the old plan\'s seats are free again. Type "undo" with the change number to reverse it.',
-    nextPartial: 'Fix the causes listed, then reprocess those users in the Entra admin center (or move them again).',
+    nextPartial: 'Fix the causes listed, then click "Reprocess after fixing" (or move them again).',
     nextFailed: 'Fix the cause above and request the change again.',
     error: (e: string) => `Why: ${e}`,
     // Adopt (direct copies to the group)
@@ -477,6 +478,8 @@ export const en = {
   // reprocess and watch (issue 13 part 5)
   reprocess: {
     button: 'Reprocess after fixing',
+    nothingToUndo: 'A reprocess assigns nothing, so there is nothing to undo.',
+    historyLine: (id: string, who: string, n: number, plan: string, state: string) => `#${id} ${who}: reprocess ${plural(n, 'member', 'members')} in error (${plan}) — ${state}`,
     askWhich: 'Reprocess whom? Name a group (reprocess Sales) or a user (reprocess alice@contoso.example).',
     nothing: (name: string, isGroup: boolean) =>
       isGroup

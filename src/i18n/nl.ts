@@ -95,6 +95,7 @@ export const nl: Messages = {
       ['openstaand', 'aanvragen die op goedkeuring wachten'],
       ['geschiedenis', 'recente wijzigingen'],
       ['ongedaan maken 12', 'een voltooide wijziging terugdraaien'],
+      ['verwerk Support opnieuw', 'leden met een licentiefout: Entra probeert het opnieuw, nadat de oorzaak is opgelost'],
       ['nieuw', 'een kaart die u stap voor stap helpt'],
       ['diagnose', 'controleren of deze tenant Plan Switch geeft wat het nodig heeft (alleen lezen)'],
       ['zet de leden van Marketing over op de groep', 'de groep neemt het licentieplan over dat de leden rechtstreeks toegewezen hebben; daarna verdwijnen hun eigen licenties'],
@@ -348,7 +349,7 @@ export const nl: Messages = {
     timeout: 'Entra is nog niet klaar met verwerken; kijk later nog eens met "status".',
     next: 'Wat nu',
     nextCompleted: 'Niets: de licenties van het oude licentieplan zijn weer beschikbaar. Typ "ongedaan maken" met het wijzigingsnummer om terug te draaien.',
-    nextPartial: 'Los de genoemde oorzaken op en laat die gebruikers opnieuw verwerken in het Entra-beheercentrum (of verplaats ze opnieuw).',
+    nextPartial: 'Los de genoemde oorzaken op en klik dan op "Opnieuw verwerken na herstel" (of verplaats ze opnieuw).',
     nextFailed: 'Los de oorzaak hierboven op en vraag de wijziging opnieuw aan.',
     error: (e: string) => `Waarom: ${e}`,
     // Adopt (rechtstreekse toewijzingen naar de groep)
@@ -484,6 +485,9 @@ export const nl: Messages = {
   // reprocess and watch (issue 13 part 5)
   reprocess: {
     button: 'Opnieuw verwerken na herstel',
+    nothingToUndo: 'Opnieuw verwerken wijst niets toe, dus er valt niets ongedaan te maken.',
+    historyLine: (id: string, who: string, n: number, plan: string, state: string) =>
+      `#${id} ${who}: ${plural(n, 'lid', 'leden')} met een fout opnieuw verwerken (${plan}) — ${state}`,
     askWhich: 'Wie moet opnieuw verwerkt worden? Noem een groep (verwerk Verkoop opnieuw) of een gebruiker (verwerk anna@contoso.nl opnieuw).',
     nothing: (name: string, isGroup: boolean) =>
       isGroup

@@ -42,10 +42,13 @@ export function pickUsers(list: MembersInError, userIds: readonly string[]): Mem
  * The preflight of a reprocess: the members to re-evaluate, with their errors counted by kind
  * (REPROCESS_MEMBERS, info); nobody in error any more blocks it (NOTHING_TO_REPROCESS).
  */
-export function reprocessPreflight(list: MembersInError, userIds: readonly string[], fallbackPlan: PlanSummary, now = new Date()): PreflightResult {
+export function reprocessPreflight(list: MembersInError, userIds: readonly string[], fallbackPlan: PlanSummary, now = new Date(), preferSkuId?: string): PreflightResult {
   const members = pickUsers(list, userIds);
   const users = members.map((m) => m.principal);
-  const plan = members[0]?.errors[0]?.plan ?? fallbackPlan;
+  // The plan shown: the one the request named when someone still has it in error (a re-check then
+  // means the same change), else the first one in error.
+  const prefer = preferSkuId?.toLowerCase();
+  const plan = (prefer ? members.flatMap((m) => m.errors).find((e) => e.plan.skuId.toLowerCase() === prefer)?.plan : undefined) ?? members[0]?.errors[0]?.plan ?? fallbackPlan;
   const byError: Record<string, number> = {};
   for (const m of members) for (const e of new Set(m.errors.map((x) => x.error))) byError[e] = (byError[e] ?? 0) + 1;
   const findings: Finding[] = users.length

@@ -369,8 +369,9 @@ export class LicenseService implements LicensePort {
       throw new LicensingError('INVALID_INPUT', 'A reprocess names the users by id.');
     const list = await this.membersInError(spec.principal);
     const ctx = await this.tenantContext();
-    const fallback = list.principal.kind === 'group' ? ((await this.reader.group(list.principal.id)).assignedLicenses[0]?.skuId ?? '') : '';
-    return reprocessPreflight(list, ids, planSummary(ctx.catalog, this.ref, fallback));
+    // Only shown when nobody is left in error: the group's plan, read then.
+    const fallback = !list.members.length && list.principal.kind === 'group' ? ((await this.reader.group(list.principal.id)).assignedLicenses[0]?.skuId ?? '') : '';
+    return reprocessPreflight(list, ids, planSummary(ctx.catalog, this.ref, fallback), new Date(), spec.to || undefined);
   }
 
   /** Entra evaluates the users' group licenses again ($batch); a refusal is that user's outcome. */

@@ -107,6 +107,39 @@ export class RequestActions {
     return { ok: true, request: settled ?? (await store.get(approved.id)) ?? approved };
   }
 
+  /**
+   * REPROCESS_APPROVAL=none: a reprocess runs at once for someone allowed to ask for changes. It is
+   * still a request (history, status, the audit trail, the completion notice, run exactly once),
+   * approved by the rule: the audit row names REPROCESS_APPROVAL=none and who asked.
+   */
+  async reprocessNow(actor: Actor, spec: ChangeSpec, preflight: PreflightResult, conversationKey?: string): Promise<WorkflowResult> {
+    if (!this.sameTenant(actor)) return refuse('wrong_tenant', WRONG_TENANT);
+    const may = await this.mayRequest(actor);
+    if (may) return may;
+    if (!spec.reprocess || !preflight.change.reprocess) return refuse('not_allowed', 'Only a reprocess runs without a second approval.');
+    if (preflight.blocked) return refuse('blocked', 'There is nothing to reprocess.', undefined, preflight);
+    const request = await this.ctx.store.create({ spec, preflight, requester: actor, ttlMs: this.ctx.ttlMs, ...(conversationKey ? { conversationKey } : {}) });
+    const cas = await this.ctx.store.transition(
+      request.id,
+      { from: ['pending'], version: request.version },
+      'approved',
+      actor,
+      { approver: actor },
+      { rule: 'REPROCESS_APPROVAL=none', instance: this.ctx.instanceId },
+    );
+    if (!cas.ok) return refuse('already_decided', describeState(cas.request ?? request), cas.request ?? request);
+    this.ctx.log.info?.('request.reprocess_started', { changeId: request.id, requester: actor.id, users: preflight.change.affectedUsers });
+    this.outbox.notify(cas.request, 'approved');
+    const next = this.ctx.tasks.spawn(this.runner.proceed(cas.request));
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<undefined>((resolve) => {
+      timer = setTimeout(resolve, this.opts.recheckBudgetMs, undefined);
+    });
+    const settled = await Promise.race([next.catch(() => undefined), budget]);
+    clearTimeout(timer);
+    return { ok: true, request: settled ?? (await this.ctx.store.get(request.id)) ?? cas.request };
+  }
+
   /** Reject from a card (approvers only; the requester cancels instead). */
   async reject(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult> {
     const loaded = await this.load(actor, id);
@@ -238,6 +271,7 @@ export class RequestActions {
     const may = await this.mayRequest(actor);
     if (may) return may;
     const original = loaded.request;
+    if (original.spec.reprocess) return refuse('not_allowed', 'A reprocess assigns nothing, so there is nothing to undo.', original);
     const [openUndo] = await this.ctx.store.list({ undoOf: original.id, states: OPEN_STATES, limit: 1 });
     const prepared = await prepareUndo(this.ctx.licenses, original, openUndo);
     if (!prepared.ok) return prepared;

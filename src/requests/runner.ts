@@ -126,6 +126,7 @@ export class Runner {
         calls: change.assignments.length,
         affectedUsers: change.affectedUsers,
         ...(change.setUsageLocation ? { setUsageLocation: { country: change.setUsageLocation.country, users: change.setUsageLocation.users.length } } : {}),
+        ...(change.reprocess ? { reprocess: change.reprocess.users.length } : {}),
       });
       if (change.kind === 'adopt') return await this.runAdopt(running, lease.signal);
       let swap: SwapResult;
@@ -174,7 +175,8 @@ export class Runner {
     let tracking: TrackingReport | undefined;
     let trackingError: string | undefined;
     const groupAccepted = swap.outcomes.some((o) => o.status === 'accepted' && o.principal.kind === 'group');
-    if (groupAccepted) {
+    // A reprocess is read back too: who is fine now and who is still in error.
+    if (groupAccepted || (change.reprocess && swap.changed.length)) {
       if (signal.aborted) return (await store.get(req.id)) ?? req; // stopping or taken over: another instance follows it
       try {
         tracking = await licenses.track(change, {

@@ -176,6 +176,13 @@ export interface RequestStore {
   markNoticeSent(id: string, kind: string): Promise<void>;
   /** Gives an unsent claim back (its send failed): the next claimNotice, by anyone, gets it at once. */
   releaseNotice(id: string, kind: string, owner: string): Promise<void>;
+  /**
+   * Once-only notices of the error watch (a member's license error in a watched group), keyed by
+   * `key`, not by a request: the same rules as claimNotice / markNoticeSent / releaseNotice.
+   */
+  claimWatchNotice(key: string, claim: RequestLease): Promise<boolean>;
+  markWatchNoticeSent(key: string): Promise<void>;
+  releaseWatchNotice(key: string, owner: string): Promise<void>;
   /** Oldest first. */
   audit(requestId: string): Promise<AuditEntry[]>;
   appendAudit(requestId: string, actor: Actor | null, action: string, detail: Record<string, unknown>): Promise<void>;

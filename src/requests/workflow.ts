@@ -138,6 +138,10 @@ export class ChangeRequests {
   request(actor: Actor, spec: ChangeSpec, preflight: PreflightResult, conversationKey?: string, opts: { undoOf?: string } = {}): Promise<WorkflowResult> {
     return this.actions.request(actor, spec, preflight, conversationKey, opts);
   }
+  /** REPROCESS_APPROVAL=none: a reprocess that runs at once (see actions.ts). */
+  reprocessNow(actor: Actor, spec: ChangeSpec, preflight: PreflightResult, conversationKey?: string): Promise<WorkflowResult> {
+    return this.actions.reprocessNow(actor, spec, preflight, conversationKey);
+  }
   approve(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult> {
     return this.actions.approve(actor, id, cardVersion, reason);
   }

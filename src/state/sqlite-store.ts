@@ -16,6 +16,8 @@ import { conversationRecords } from './conversation-records';
 import { runMigrations } from './migrations';
 import type { StoreProbe } from './probe';
 
+/** The notices table's request id for the error watch's notices (request ids are digits). */
+const WATCH_NOTICES = 'watch';
 export interface StoreOptions {
   /** Clock for createdAt/updatedAt/expiresAt and audit times (tests inject one). */
   now?: () => Date;
@@ -288,6 +290,14 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteReque
     releaseNotice: async (id, kind, owner) => {
       const n = normalizeRequestId(id);
       if (n !== undefined) q.noticeReleased.run(n, kind, owner);
+    },
+    // The error watch's notices share the table under a request id no request can have.
+    claimWatchNotice: async (key, claim) => q.claimNew.run(WATCH_NOTICES, key, claim.owner, claim.until, now().toISOString()).changes === 1,
+    markWatchNoticeSent: async (key) => {
+      q.noticeSent.run(now().toISOString(), WATCH_NOTICES, key);
+    },
+    releaseWatchNotice: async (key, owner) => {
+      q.noticeReleased.run(WATCH_NOTICES, key, owner);
     },
     audit: async (requestId) => {
       const n = normalizeRequestId(requestId);

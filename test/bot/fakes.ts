@@ -210,6 +210,11 @@ export function fakeRequests(): FakeRequests {
       .callsFake(async (actor: Actor, spec: ChangeSpec, preflight: PreflightResult, conversationKey?: string) =>
         ok(changeRequest({ requester: actor, spec, preflight, ...(conversationKey ? { conversationKey } : {}) }, spec)),
       ) as never,
+    reprocessNow: sinon
+      .stub()
+      .callsFake(async (actor: Actor, spec: ChangeSpec, preflight: PreflightResult, conversationKey?: string) =>
+        ok(changeRequest({ requester: actor, approver: actor, state: 'running', spec, preflight, ...(conversationKey ? { conversationKey } : {}) }, spec)),
+      ) as never,
     approve: sinon
       .stub()
       .callsFake(async (actor: Actor, id: string, version?: number) => ok(changeRequest({ id, version: (version ?? 1) + 1, state: 'approved', approver: actor }))) as never,

@@ -160,10 +160,12 @@ describe('bot/notifier', () => {
     assert.match(text, /1 member in error/);
     assert.match(text, /Carol Smit \(carol@contoso.example\): No E3 licenses were left/);
     assert.match(text, /What to do next/);
+    // A member in error: "Reprocess after fixing" (for the group) comes first, then Undo.
     assert.deepEqual(
       actionsOf(card(notice)).map((a) => a.verb),
-      ['undo'],
+      ['reprocess', 'undo'],
     );
+    assert.deepEqual(actionsOf(card(notice))[0]!.data.principal, { kind: 'group', id: ids.sales });
   });
 
   it("rejected: a notice with the reason in the request's conversation", async () => {

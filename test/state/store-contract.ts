@@ -205,6 +205,26 @@ export function describeRequestStore(name: string, open: (now: () => Date) => Pr
       assert.equal(await store.claimNotice(r.id, 'v1', { owner: 'c', until }), false, 'a sent notice stays sent');
     });
 
+    it('watch notices: one claim per key among racing callers, given again when it lapses or is given back, never once sent; apart from request notices', async () => {
+      const r = await create();
+      const until = (ms: number) => new Date(clock.t + ms).toISOString();
+      const key = "g1:u1:sku:CountViolation'; DROP TABLE notices; --";
+      const claims = await Promise.all([1, 2, 3].map((n) => store.claimWatchNotice(key, { owner: `p${n}`, until: until(60_000) })));
+      assert.equal(claims.filter(Boolean).length, 1);
+      assert.equal(await store.claimWatchNotice('g1:u2:sku:CountViolation', { owner: 'p1', until: until(60_000) }), true, 'per key');
+      assert.equal(await store.claimNotice(r.id, key, { owner: 'p1', until: until(60_000) }), true, 'a request notice of the same kind is another notice');
+      clock.advance(61_000);
+      assert.equal(await store.claimWatchNotice(key, { owner: 'p4', until: until(60_000) }), true, 'its sender died');
+      await store.releaseWatchNotice(key, 'p1');
+      assert.equal(await store.claimWatchNotice(key, { owner: 'p5', until: until(60_000) }), false, 'only its owner gives it back');
+      await store.releaseWatchNotice(key, 'p4');
+      assert.equal(await store.claimWatchNotice(key, { owner: 'p5', until: until(60_000) }), true, 'given back: claimable at once');
+      await store.markWatchNoticeSent(key);
+      clock.advance(86_400_000);
+      assert.equal(await store.claimWatchNotice(key, { owner: 'p6', until: until(60_000) }), false, 'sent once, never again');
+      assert.equal((await store.list()).length, 1, 'no request appears');
+    });
+
     it('ids that are not ids find nothing and change nothing (quotes, SQL, huge numbers)', async () => {
       await create();
       for (const id of ["1' OR '1'='1", '1; DROP TABLE requests', '99999999999999999999', '1e3', 'NaN']) {

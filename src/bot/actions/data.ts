@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ChangeSpec, PrincipalQuery } from '../../licensing/model';
 import { MAX_PLANS } from '../../licensing/change-plans';
 
-export const VERBS = ['preflight', 'request', 'approve', 'reject', 'run', 'cancel', 'undo', 'refresh', 'guide'] as const;
+export const VERBS = ['preflight', 'request', 'approve', 'reject', 'run', 'cancel', 'undo', 'refresh', 'guide', 'reprocess'] as const;
 export type Verb = (typeof VERBS)[number];
 
 const Id = z.string().trim().min(1).max(320);
@@ -86,6 +86,8 @@ export const ActionData = {
   cancel: z.union([z.object({ requestId: RequestId, version: Version, reason: Reason }), z.object({ stage: z.literal('preflight') })]),
   undo: z.object({ requestId: RequestId }),
   refresh: z.object({ requestId: RequestId }),
+  // Who to reprocess: the members in error are read again on the server, never taken from the card.
+  reprocess: z.object({ principal: z.object({ kind: z.enum(['user', 'group']), id: Id }) }),
   guide: z.discriminatedUnion('step', [
     z.object({ step: z.literal('principal') }),
     z.object({ step: z.literal('source'), principal: z.string().max(400).optional(), principalText: z.string().max(256).optional() }),

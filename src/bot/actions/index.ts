@@ -16,12 +16,13 @@ import { refresh } from './refresh';
 import { reject } from './reject';
 import { request } from './request';
 import { undo } from './undo';
+import { reprocess } from './reprocess';
 import { allowed, verbAccess } from '../access';
 import { expandChoices } from '../choices';
 import type { Messages } from '../../i18n';
 import type { JobOptions } from '../jobs';
 
-const handlers: { [V in Verb]: ActionHandler<V> } = { preflight, request, approve, run, reject, cancel, undo, refresh, guide };
+const handlers: { [V in Verb]: ActionHandler<V> } = { preflight, request, approve, run, reject, cancel, undo, refresh, guide, reprocess };
 
 const Envelope = z.object({
   action: z.object({

@@ -135,6 +135,13 @@ export type SeatsShown = { kind: 'check' } | { kind: 'at-check' } | { kind: 'now
 export function changeFacts(t: Messages, c: ResolvedChange, seats: SeatsShown | { kind: 'none' } = { kind: 'check' }): Fact[] {
   // A list of users has no name of its own: "8 users", said once and in the reader's language.
   const who = c.kind === 'users' ? t.common.users(c.affectedUsers) : `${md(principalLabel(c.principal))} · ${c.kind === 'group' ? t.common.group : t.common.user}`;
+  // A reprocess moves nobody between plans: who, how many are in error, and the license in error.
+  if (c.reprocess)
+    return [
+      { title: t.preflight.who, value: who },
+      { title: t.reprocess.fact, value: t.reprocess.factValue(c.reprocess.users.length) },
+      { title: t.reprocess.plan, value: md(planLabel(c.to)) },
+    ];
   const facts: Fact[] = [
     { title: t.preflight.who, value: who },
     { title: t.preflight.from, value: plansLabel(sourcesOf(c)) },

@@ -22,6 +22,7 @@ export function requestLine(t: Messages, r: ChangeRequest): string {
   // A list of users has no name of its own ("8 users" from the service is English): say it in the reader's language.
   const who = c.kind === 'users' ? t.common.users(c.affectedUsers) : md(c.principal.displayName);
   if (c.kind === 'adopt') return t.history.adoptLine(md(r.id), who, md(planLabel(c.to)), state);
+  if (c.reprocess) return t.reprocess.historyLine(md(r.id), who, c.reprocess.users.length, md(planLabel(c.to)), state);
   return t.history.line(md(r.id), who, plansLabel(sourcesOf(c)), plansLabel(targetsOf(c)), state);
 }
 

@@ -150,8 +150,8 @@ export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOpti
       actions.push(action(t.request.cancelRequest, 'cancel', ref, 'destructive'));
       actions.push(action(opts.showMyOptions ? t.reach.showMyOptions : t.request.refresh, 'refresh', { requestId: r.id }));
     } else if (r.state === 'completed' || r.state === 'partial') {
-      // An adopt has no undo (the members keep the plan from the group).
-      if (!r.undoOf && r.preflight?.change.kind !== 'adopt') actions.push(action(t.request.undo, 'undo', { requestId: r.id }));
+      // An adopt has no undo (the members keep the plan from the group), nor has a reprocess (it assigns nothing).
+      if (!r.undoOf && r.preflight?.change.kind !== 'adopt' && !r.spec.reprocess) actions.push(action(t.request.undo, 'undo', { requestId: r.id }));
     } else if (r.state === 'approved' || r.state === 'running') {
       actions.push(action(t.request.refresh, 'refresh', { requestId: r.id }));
     }

@@ -36,17 +36,20 @@ export function resultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): A
   if (doneTotal > 0) {
     const lines = done.slice(0, MAX_NAMES).map((p) => md(principalLabel(p)));
     if (doneTotal > lines.length) lines.push(t.common.andMore(doneTotal - lines.length));
-    section('done', t.result.done(doneTotal), lines, 'default'); // the summary above is already green
+    section('done', r.spec?.reprocess ? t.reprocess.nowFine(doneTotal) : t.result.done(doneTotal), lines, 'default'); // the summary above is already green
   }
 
   const errorLines: string[] = [];
   for (const f of swap?.failed ?? []) errorLines.push(`${md(principalLabel(f.principal))}: ${md(f.reason ?? f.graphMessage ?? f.graphCode ?? '')}`);
-  for (const e of tracking?.errors ?? []) errorLines.push(`${md(principalLabel(e.principal))}: ${md(e.message || e.error)}`);
+  // Entra's error in the reader's language: what it means and the fix.
+  // (the license service's English sentence names the plan; the tables say it in every language).
+  const own = !r.spec?.reprocess && t.lang === 'en';
+  for (const e of tracking?.errors ?? []) errorLines.push(`${md(principalLabel(e.principal))}: ${own || !e.error ? md(e.message || e.error) : t.reprocess.why(e.error)}`);
   const errorTotal = (swap?.failed.length ?? 0) + (tracking ? (totals?.errors ?? tracking.errors.length) : 0);
   if (errorTotal > 0) {
     const lines = errorLines.slice(0, MAX_NAMES);
     if (errorTotal > lines.length) lines.push(t.common.andMore(errorTotal - lines.length));
-    section('block', t.result.inError(errorTotal), lines);
+    section('block', r.spec?.reprocess ? t.reprocess.stillInError(errorTotal) : t.result.inError(errorTotal), lines);
   }
 
   // Usage locations the change set first (and whose could not be set, when not named above).
@@ -79,17 +82,51 @@ export function resultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): A
   if (res.resumed) notes.push(t.result.resumed);
   if (notes.length) section('plain', '', notes);
 
-  const summary = state === 'completed' ? t.result.completed : state === 'partial' ? t.result.partial : t.result.failed;
-  const next = state === 'completed' ? t.result.nextCompleted : state === 'partial' ? t.result.nextPartial : t.result.nextFailed;
+  const reprocess = !!r.spec?.reprocess;
+  const summary = reprocess
+    ? state === 'completed'
+      ? t.reprocess.allFine
+      : state === 'partial'
+        ? t.reprocess.someInError
+        : t.reprocess.failed
+    : state === 'completed'
+      ? t.result.completed
+      : state === 'partial'
+        ? t.result.partial
+        : t.result.failed;
+  const next = reprocess
+    ? state === 'completed'
+      ? t.reprocess.nextAllFine
+      : t.reprocess.nextSome
+    : state === 'completed'
+      ? t.result.nextCompleted
+      : state === 'partial'
+        ? t.result.nextPartial
+        : t.result.nextFailed;
+  // Members still in error after a group change or a reprocess: once the cause is fixed, one click
+  // reprocesses them (the members in error are read again then; the button names only the group).
+  const inError = (tracking?.errors.length ?? 0) > 0;
+  const scope = r.preflight?.change;
+  const reprocessTarget =
+    inError && scope
+      ? scope.kind === 'group'
+        ? { kind: 'group', id: scope.principal.id }
+        : scope.kind === 'user'
+          ? { kind: 'user', id: scope.principal.id }
+          : undefined
+      : undefined;
+  const actions: CardAction[] = [];
+  if (reprocessTarget) actions.push(action(t.reprocess.button, 'reprocess', { principal: reprocessTarget }, 'positive'));
+  if ((state === 'completed' || state === 'partial') && !r.undoOf && !reprocess) actions.push(action(t.request.undo, 'undo', { requestId: r.id }));
   const view: ResultView = {
-    title: t.result.title(md(r.id)),
+    title: reprocess ? t.reprocess.resultTitle(md(r.id)) : t.result.title(md(r.id)),
     summary: signed(state === 'completed' ? 'done' : state === 'partial' ? 'warn' : 'block', res.worsened?.length && state === 'failed' ? t.request.worsened : summary),
     summaryStyle: state === 'completed' ? 'good' : state === 'partial' ? 'warning' : 'attention',
     facts: r.preflight ? changeFacts(t, r.preflight.change, plans ? { kind: 'now', plans } : { kind: 'at-check' }) : [],
     sections,
     nextTitle: t.result.next,
     next,
-    actions: (state === 'completed' || state === 'partial') && !r.undoOf ? [action(t.request.undo, 'undo', { requestId: r.id })] : [],
+    actions,
   };
   return renderCard('result', view);
 }

@@ -13,6 +13,8 @@ import type { StoreProbe } from '../probe';
 import type { ConversationStore } from '../../requests/conversation-store';
 import { conversationRecords } from '../conversation-records';
 
+/** The notices table's request id for the error watch's notices (request ids are digits). */
+const WATCH_NOTICES = 'watch';
 export interface PostgresStoreOptions {
   /** Clock for createdAt/updatedAt/expiresAt, audit times and notice claims (tests inject one). */
   now?: () => Date;
@@ -302,6 +304,27 @@ export async function openPostgresStore(config: PoolConfig, options: PostgresSto
       const n = normalizeRequestId(id);
       if (n !== undefined)
         await pool.query(`UPDATE notices SET claim_until = '-infinity' WHERE request_id = $1 AND kind = $2 AND owner = $3 AND sent_at IS NULL`, [n, kind, owner]);
+    },
+
+    // The error watch's notices share the table under a request id no request can have.
+    async claimWatchNotice(key, claim) {
+      const until = timeOrNull(claim.until);
+      if (until === null) return false;
+      const r = await pool.query(
+        `INSERT INTO notices (request_id, kind, owner, claim_until) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (request_id, kind) DO UPDATE SET owner = EXCLUDED.owner, claim_until = EXCLUDED.claim_until
+         WHERE notices.sent_at IS NULL AND notices.claim_until < $5`,
+        [WATCH_NOTICES, key, claim.owner, until, now().toISOString()],
+      );
+      return r.rowCount === 1;
+    },
+
+    async markWatchNoticeSent(key) {
+      await pool.query('UPDATE notices SET sent_at = $1 WHERE request_id = $2 AND kind = $3 AND sent_at IS NULL', [now().toISOString(), WATCH_NOTICES, key]);
+    },
+
+    async releaseWatchNotice(key, owner) {
+      await pool.query(`UPDATE notices SET claim_until = '-infinity' WHERE request_id = $1 AND kind = $2 AND owner = $3 AND sent_at IS NULL`, [WATCH_NOTICES, key, owner]);
     },
 
     async audit(requestId) {
