@@ -9,6 +9,8 @@ import type { Actor, ChangeRequest, RequestStore } from './types';
 /** What makes two changes the same: who, from which plan to which, and with which members. */
 export function changeKey(change: ResolvedChange): string {
   const who = change.assignments.map((a) => `${a.principal.kind}:${a.principal.id.toLowerCase()}`).sort();
+  // A reprocess assigns nothing: the members it re-evaluates are what it is about.
+  if (change.reprocess) who.push('reprocess', ...change.reprocess.users.map((u) => `user:${u.id.toLowerCase()}`).sort());
   const plans = planIds(change);
   return [change.kind, change.principal.id.toLowerCase(), plans.from, plans.to, change.includeDirectCopies ? 'direct' : '', ...who].join('|');
 }

@@ -6,6 +6,9 @@ import { errorMessage } from './errors';
 /** Per call: changed (or accepted, for a group) when the target is present and the source gone. */
 export async function readBackChange(licenses: LicensePort, change: ResolvedChange, startedAt: string, now: () => Date): Promise<SwapResult> {
   const outcomes: SwapOutcome[] = [];
+  // A reprocess writes no assignment to look for: whether Entra got each call cannot be read, only
+  // where the members stand now, which the report that follows reads (track). Never sent again.
+  for (const u of change.reprocess?.users ?? []) outcomes.push({ principal: u, status: 'changed' });
   for (const a of change.assignments) {
     try {
       const st = await licenses.status(a.principal.kind === 'group' ? { kind: 'group', group: a.principal.id } : { kind: 'user', user: a.principal.id });

@@ -137,8 +137,11 @@ describe('bot: reprocess (demo tenant, real stack)', function () {
     start({ reprocessApproval: 'required' });
     const [reply] = await h.say('reprocess Support', { who: SANNE });
     assert.match(cardText(cardOf(reply!)), /Reprocess 1 asked for: a second administrator approves it/);
+    const [again] = await h.say('reprocess Support', { who: SANNE });
+    assert.match(cardText(cardOf(again!)), /Reprocess 1 asked for/, 'asked again while it waits: the same request');
     await settle();
     assert.equal((await store.get('1'))!.state, 'pending');
+    assert.equal((await store.list()).length, 1);
     assert.equal((await reprocessCalls()).length, 0);
     const own = await workflow.approve({ id: SANNE.aadObjectId, tenantId: TENANT }, '1');
     assert.equal(own.ok, false, 'not by the one who asked');
