@@ -210,7 +210,11 @@ function adoptResultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): Ada
     sections,
     nextTitle: t.result.next,
     next: state === 'completed' ? t.result.adoptNextCompleted : state === 'partial' ? t.result.adoptNextPartial : t.result.nextFailed,
-    actions: [],
+    // Members in error from the group: once the cause is fixed, one click reprocesses them.
+    actions:
+      res.tracking?.errors.length && r.preflight
+        ? [action(t.reprocess.button, 'reprocess', { principal: { kind: 'group', id: r.preflight.change.principal.id } }, 'positive')]
+        : [],
   };
   return renderCard('result', view);
 }
