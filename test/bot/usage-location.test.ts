@@ -154,6 +154,8 @@ describe('bot: usage location fixed in the change (demo tenant)', function () {
     assert.match(notice, /Usage location set to Belgium \(BE\) for 1 person/);
     assert.match(notice, /Joost van Dam/);
 
+    const [status] = await h.say('status 1', { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
+    assert.match(cardText(cardOf(status!)), /Usage location set to Belgium \(BE\) for 1 person: Joost van Dam/);
     const [history] = await h.say('history', { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
     assert.match(cardText(cardOf(history!)), /Usage location set to Belgium \(BE\) for 1 person: Joost van Dam/);
 

@@ -4,7 +4,7 @@
 //   running   the instant answer to a click that starts work: no live buttons
 import type { ChangeRequest } from '../../requests/types';
 import type { Messages } from '../../i18n';
-import { md, renderCard, type AdaptiveCard } from './render';
+import { md, nameList, renderCard, type AdaptiveCard } from './render';
 import type { PlanInfo, TrackingProgress } from '../../licensing/model';
 import { action, SEVERITY_TONE, toneLine, type CardAction, type ContainerStyle, type Fact, type Tone, type ToneLine } from './common';
 import { changeFacts, findingText } from './preflight';
@@ -119,6 +119,19 @@ export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOpti
   if (findings.length > MAX_FINDINGS) notes.push(toneLine('plain', t.common.andMore(findings.length - MAX_FINDINGS)));
   const reason = reasonText(t, r);
   if (reason) notes.push(toneLine('plain', reason));
+  // After the run: whose usage location the change did set (the findings above say what was planned).
+  const ul = r.result?.swap?.usageLocation;
+  if (ul?.set.length)
+    notes.push(
+      toneLine(
+        'done',
+        `${t.usageLocation.resultSet(ul.set.length, ul.country)}: ${nameList(
+          ul.set.map((p) => p.displayName),
+          10,
+          t.common.andMore,
+        )}`,
+      ),
+    );
   for (const w of r.result?.worsened ?? []) notes.push(toneLine('block', md(w)));
   if (r.result?.error) notes.push(toneLine('block', t.result.error(md(r.result.error))));
   if (opts.progress) notes.push(toneLine('info', opts.progress));
