@@ -28,6 +28,7 @@ export function commandAccess(kind: Command['kind']): Access {
 export function verbAccess(verb: Verb): Access {
   switch (verb) {
     case 'preflight':
+    case 'split':
     case 'request':
     case 'undo':
     case 'guide':

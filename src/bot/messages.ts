@@ -22,6 +22,7 @@ import { allowed, commandAccess } from './access';
 import { onDoctor } from './doctor';
 import { countryCode } from '../reference/countries';
 import { reprocessTarget } from './reprocess';
+import { splitWith, teamsSplitCard } from './teams-split';
 
 const REQUEST_ID = /^#?\d{1,12}$/;
 
@@ -46,6 +47,10 @@ export function commandJob(t: Messages, command: Command): JobOptions {
       return { title: t.working.checking(md(command.group)), supersedable: true };
     case 'status':
       return { title: command.target ? t.working.lookingUp(md(command.target)) : t.working.busy, supersedable: true };
+    case 'split-teams': {
+      const name = command.principal && command.principal.kind !== 'users' ? md(command.principal.name) : '…';
+      return { title: command.direction === 'join' ? t.teams.workingJoin(name) : t.teams.working(name), supersedable: true };
+    }
     case 'undo':
     case 'reprocess':
       // It asks for a change: it finishes even when another command follows.
@@ -137,6 +142,23 @@ export async function onCommand(turn: Turn, command: Command): Promise<void> {
           return;
         }
         await sendCard(turn, await preflightOrExplain(turn, { principal: resolved.query, ...spec }));
+        return;
+      }
+      case 'split-teams': {
+        if (!command.principal) {
+          await sendText(turn, command.direction === 'join' ? t.teams.missingPrincipalJoin : t.teams.missingPrincipal);
+          return;
+        }
+        if (command.principal.kind === 'users') {
+          await sendText(turn, t.teams.oneAtATime);
+          return;
+        }
+        const resolved = await resolveTarget(turn, command.principal, splitWith(command.direction));
+        if ('card' in resolved) {
+          await sendCard(turn, resolved.card);
+          return;
+        }
+        await sendCard(turn, await teamsSplitCard(turn, resolved.query, command.direction));
         return;
       }
       case 'move-incomplete':

@@ -24,6 +24,8 @@ export type Command =
   | { kind: 'adopt'; group: string; plan?: string }
   /** A move with a piece missing: the reply says which. */
   | { kind: 'move-incomplete'; missing: 'principal' | 'target'; principal?: PrincipalTarget; from?: string; to?: string }
+  /** Teams unbundling: "split teams for group Sales" (suite -> "(no Teams)" + Teams), or 'join' back. */
+  | { kind: 'split-teams'; direction: 'split' | 'join'; principal?: PrincipalTarget }
   | { kind: 'plans' }
   | { kind: 'status'; target?: string }
   | { kind: 'history'; limit?: number }
@@ -395,6 +397,63 @@ function reprocessCommand(tokens: Token[], lang: Lang): Parsed {
   return { command: { kind: 'reprocess', ...(principal ? { principal } : {}) }, lang };
 }
 
+/**
+ * The ways to say "split Teams off" and "put it back", longest first. The words after them name
+ * the user or group ("for group Sales", "voor gebruiker anna@contoso.nl", or a bare name).
+ */
+const TEAMS_PHRASES: { words: string[]; direction: 'split' | 'join'; lang?: Lang }[] = [
+  { words: ['split', 'teams', 'off'], direction: 'split', lang: 'en' },
+  { words: ['split', 'off', 'teams'], direction: 'split', lang: 'en' },
+  { words: ['split', 'teams', 'af'], direction: 'split', lang: 'nl' },
+  { words: ['splits', 'teams', 'af'], direction: 'split', lang: 'nl' },
+  { words: ['splits', 'af', 'teams'], direction: 'split', lang: 'nl' },
+  { words: ['split', 'teams'], direction: 'split', lang: 'en' },
+  { words: ['splits', 'teams'], direction: 'split', lang: 'nl' },
+  { words: ['unbundle', 'teams'], direction: 'split', lang: 'en' },
+  { words: ['teams', 'afsplitsen'], direction: 'split', lang: 'nl' },
+  { words: ['ontbundel', 'teams'], direction: 'split', lang: 'nl' },
+  { words: ['join', 'teams', 'back'], direction: 'join', lang: 'en' },
+  { words: ['join', 'teams'], direction: 'join', lang: 'en' },
+  { words: ['rebundle', 'teams'], direction: 'join', lang: 'en' },
+  { words: ['unsplit', 'teams'], direction: 'join', lang: 'en' },
+  { words: ['voeg', 'teams', 'weer', 'samen'], direction: 'join', lang: 'nl' },
+  { words: ['voeg', 'teams', 'samen'], direction: 'join', lang: 'nl' },
+  { words: ['teams', 'weer', 'samenvoegen'], direction: 'join', lang: 'nl' },
+  { words: ['teams', 'samenvoegen'], direction: 'join', lang: 'nl' },
+];
+
+function parseTeamsSplit(tokens: Token[]): Parsed | undefined {
+  const phrase = TEAMS_PHRASES.find((p) => p.words.every((w, i) => lower(tokens[i]) === w));
+  if (!phrase) return undefined;
+  let rest = tokens.slice(phrase.words.length);
+  let lang = phrase.lang;
+  // "split teams for group Sales" / "splits Teams af voor groep Verkoop": "for"/"voor" then who.
+  const lead = lower(rest[0]);
+  if (lead === 'for' || lead === 'of') lang ??= 'en';
+  if (lead === 'voor' || lead === 'van') lang ??= 'nl';
+  if (lead === 'for' || lead === 'of' || lead === 'voor' || lead === 'van') rest = rest.slice(1);
+  const kindWord = lower(rest[0]);
+  const kind = kindWord !== undefined ? CLAUSE_WORDS[kindWord] : undefined;
+  let principal: PrincipalTarget | undefined;
+  if (kind && (kind.clause === 'group' || kind.clause === 'user' || kind.clause === 'users')) {
+    const name = joinPhrase(trimFiller(rest.slice(1), true));
+    if (name) {
+      if (kind.clause === 'group') principal = { kind: 'group', name };
+      else {
+        const names = splitUsers(name);
+        principal =
+          names.length > 1 && names.every((n) => n.includes('@'))
+            ? { kind: 'users', names }
+            : { kind: 'user', name: kind.clause === 'users' && names.length === 1 ? names[0]! : name };
+      }
+    }
+  } else {
+    const name = joinPhrase(trimFiller(rest, true));
+    if (name) principal = { kind: 'any', name };
+  }
+  return { command: { kind: 'split-teams', direction: phrase.direction, ...(principal ? { principal } : {}) }, ...(lang ? { lang } : {}) };
+}
+
 export function parseCommand(input: string): Parsed {
   const text = cleanText(input ?? '');
   const tokens = normalize(tokenize(text));
@@ -409,6 +468,9 @@ export function parseCommand(input: string): Parsed {
 
   const adopt = /\b(members|leden|adopt)\b/i.test(text) ? parseAdopt(joinPhrase(tokens)) : undefined;
   if (adopt) return adopt;
+  const teams = parseTeamsSplit(tokens);
+  if (teams) return teams;
+
   if (MOVE_EN.has(w0)) return parseMove(rest, 'en');
   if (MOVE_NL.has(w0)) return parseMove(rest, 'nl');
 

@@ -14,7 +14,7 @@ export class UsageError extends Error {
   }
 }
 
-export const COMMANDS = ['preflight', 'swap', 'adopt', 'status', 'plans', 'doctor', 'reprocess', 'help'] as const;
+export const COMMANDS = ['preflight', 'swap', 'adopt', 'split-teams', 'join-teams', 'status', 'plans', 'doctor', 'reprocess', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliOptions {
@@ -32,6 +32,8 @@ export interface CliOptions {
   /** adopt: only check (write nothing); the pilot and wave sizes. */
   dryRun?: boolean;
   waves?: { pilot?: number; size?: number };
+  /** Teams unbundling: the license service proposes the plans (split-teams, join-teams, or --split-teams / --join-teams). */
+  teams?: 'split' | 'join';
   /** doctor: the group and the user to try the reads on. */
   group?: string;
   user?: string;
@@ -47,6 +49,8 @@ const OPTIONS = {
   lang: { type: 'string' },
   'include-direct': { type: 'boolean' },
   'set-usage-location': { type: 'string' },
+  'split-teams': { type: 'boolean' },
+  'join-teams': { type: 'boolean' },
   enable: { type: 'string', multiple: true },
   disable: { type: 'string', multiple: true },
   yes: { type: 'boolean', short: 'y' },
@@ -63,9 +67,27 @@ const OPTIONS = {
 
 /** Which options each command accepts (besides --help, --json and --lang). */
 const ALLOWED: Record<Command, string[]> = {
-  preflight: ['group', 'user', 'users-file', 'from', 'to', 'include-direct', 'enable', 'disable', 'set-usage-location'],
-  swap: ['group', 'user', 'users-file', 'from', 'to', 'include-direct', 'enable', 'disable', 'set-usage-location', 'yes', 'no-wait', 'timeout', 'poll-ms'],
+  preflight: ['group', 'user', 'users-file', 'from', 'to', 'include-direct', 'enable', 'disable', 'set-usage-location', 'split-teams', 'join-teams'],
+  swap: [
+    'group',
+    'user',
+    'users-file',
+    'from',
+    'to',
+    'include-direct',
+    'enable',
+    'disable',
+    'set-usage-location',
+    'yes',
+    'no-wait',
+    'timeout',
+    'poll-ms',
+    'split-teams',
+    'join-teams',
+  ],
   adopt: ['group', 'plan', 'to', 'accept-loss', 'enable', 'disable', 'dry-run', 'yes', 'timeout', 'poll-ms', 'pilot', 'wave-size'],
+  'split-teams': ['group', 'user'],
+  'join-teams': ['group', 'user'],
   status: ['group', 'user'],
   plans: [],
   doctor: ['group', 'user'],
@@ -171,6 +193,23 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
 
   if (command === 'status' || command === 'reprocess') return opts;
 
+  // Teams unbundling: the service proposes from and to; it works on one user or one group.
+  const teams = command === 'split-teams' || v['split-teams'] ? 'split' : command === 'join-teams' || v['join-teams'] ? 'join' : undefined;
+  if (teams) {
+    if (v['split-teams'] && v['join-teams']) throw new UsageError('Give --split-teams or --join-teams, not both.');
+    if (opts.principal.kind === 'users') throw new UsageError('Split Teams works on one user or one group: --group or --user.');
+    const own = ['from', 'to', 'include-direct', 'enable', 'disable', 'set-usage-location'].find((k) => v[k as keyof typeof v] !== undefined);
+    if (own)
+      throw new UsageError(`--${own} does not go with ${teams === 'split' ? 'split-teams' : 'join-teams'}: the plans are proposed from what the ${opts.principal.kind} holds.`);
+    opts.teams = teams;
+    if (command === 'split-teams' || command === 'join-teams') opts.command = 'preflight';
+    const timeout = positiveNumber('timeout', v.timeout);
+    if (timeout !== undefined) opts.timeoutMs = timeout * 1000;
+    const poll = positiveNumber('poll-ms', v['poll-ms']);
+    if (poll !== undefined) opts.pollMs = Math.max(1, poll);
+    return opts;
+  }
+
   // --to and --from are repeatable: several plans in one change (one assignLicense call each).
   const tos = v.to ?? [];
   const froms = v.from ?? [];
@@ -209,6 +248,9 @@ Usage:
   plan-switch swap      ... same as preflight ... [--yes] [--no-wait] [--timeout SECONDS] [--json]
   plan-switch adopt     --group NAME|ID [--plan PLAN] [--accept-loss UPN|ID]... [--dry-run] [--yes]
                         [--pilot N] [--wave-size N] [--timeout SECONDS] [--json]
+  plan-switch split-teams (--group NAME|ID | --user UPN|ID) [--json]
+  plan-switch join-teams  (--group NAME|ID | --user UPN|ID) [--json]
+  plan-switch swap      (--group NAME|ID | --user UPN|ID) --split-teams|--join-teams [--yes] ...
   plan-switch status    (--group NAME|ID | --user UPN|ID) [--json]
   plan-switch plans     [--json]
   plan-switch doctor    [--group NAME|ID] [--user UPN|ID] [--json]
@@ -225,6 +267,12 @@ Commands:
              of 5, then 100 at a time), each member checked first: only those whose copy from the
              group is Active and covers their own lose it. --accept-loss names members whose own copy
              has services the group's turns off, to remove it anyway. --dry-run: the check only.
+  split-teams  Teams unbundling: for each suite the user or group holds, propose its "(no Teams)"
+             version plus the Teams licence the tenant has (Microsoft Teams Enterprise, or Teams EEA
+             beside an EEA version), as one change, and preflight it. Writes nothing. Only plans
+             the tenant subscribes to are proposed; otherwise it says which to buy (exit 2).
+             Run it with: swap --group NAME --split-teams [--yes].
+  join-teams   The reverse: the "(no Teams)" version and the Teams licence back into the suite.
   status     A user's licenses (with where each comes from) or a group's licenses and processing state.
   plans      The tenant's plans with seats enabled, consumed and available.
   doctor     Read-only check of the tenant: sign-in, the app's permissions (the token's roles)

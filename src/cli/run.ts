@@ -113,7 +113,29 @@ export async function runCli(argv: string[], io: CliIO, deps: CliDeps = defaultD
   }
 }
 
+/**
+ * split-teams / join-teams (or --split-teams on preflight and swap): the license service's
+ * proposal becomes the spec to check; nothing to propose says why and stops (exit 2).
+ */
+async function teamsProposal(opts: CliOptions, service: LicensePort, io: CliIO): Promise<number | undefined> {
+  const proposal = await service.proposeTeamsSplit(opts.principal!, opts.teams!);
+  const t = messagesFor(opts.lang);
+  if (!proposal.spec) {
+    if (opts.json) io.stdout(json({ proposal }));
+    else io.stdout([t.teams.nothingTitle(proposal.principal.displayName), ...proposal.notes.map((n) => `  ${t.teams.notes[n.code](n.data)}`), t.teams.nothingChanged].join('\n'));
+    return EXIT_BLOCKED;
+  }
+  const names = (plans: typeof proposal.add) => plans.map((p) => p.displayName).join(' + ');
+  if (!opts.json) io.stdout((opts.teams === 'join' ? t.teams.proposalJoin : t.teams.proposal)(proposal.principal.displayName, names(proposal.remove), names(proposal.add)));
+  opts.spec = proposal.spec;
+  return undefined;
+}
+
 async function execute(opts: CliOptions, service: LicensePort, io: CliIO): Promise<number> {
+  if (opts.teams) {
+    const stop = await teamsProposal(opts, service, io);
+    if (stop !== undefined) return stop;
+  }
   switch (opts.command) {
     case 'plans': {
       const plans = await service.listPlans();

@@ -1,6 +1,6 @@
 // Every English word the bot says. nl.ts has the same keys (the compiler checks it).
 // Functions take plain values; the card renderer escapes whatever comes from the tenant.
-import type { FindingCode } from '../licensing/model';
+import type { FindingCode, SplitNoteCode } from '../licensing/model';
 
 type D = Record<string, unknown>;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -96,6 +96,7 @@ export const en = {
       ['history', 'recent changes'],
       ['undo 12', 'reverse a completed change'],
       ['reprocess Support', 'members in error (a group license that did not apply): Entra tries them again, after the cause is fixed'],
+      ['split teams for group Sales', 'a suite to its "(no Teams)" version plus Teams, in one change'],
       ['new', 'a card that guides you step by step'],
       ['doctor', 'check that this tenant gives Plan Switch what it needs (read-only)'],
       ['move the members of Marketing onto the group', 'the group takes over the plan its members hold directly, then their own copies go'],
@@ -440,6 +441,37 @@ export const en = {
     running: 'Checking the tenant (read-only; under a minute)...',
     unavailable: 'doctor is not available in this bot: run plan-switch doctor on the command line.',
     onlyApprovers: 'Only approvers and license administrators can run doctor.',
+  },
+
+  // Teams unbundling (splitteams): "split teams for group Sales", its reverse "join teams for …".
+  teams: {
+    working: (name: string) => `Working out the Teams split for ${name}…`,
+    workingJoin: (name: string) => `Working out how to put Teams back for ${name}…`,
+    /** Shown above the preflight of the proposed change. */
+    proposal: (who: string, remove: string, add: string) => `Split Teams for ${who}: ${remove} → ${add}, in one change. Nothing changes until a second administrator approves.`,
+    proposalJoin: (who: string, remove: string, add: string) =>
+      `Put Teams back for ${who}: ${remove} → ${add}, in one change. Nothing changes until a second administrator approves.`,
+    nothingTitle: (who: string) => `Nothing to propose for ${who}`,
+    nothingChanged: 'Nothing was changed.',
+    missingPrincipal: 'Split Teams for whom? For example: split teams for group Sales, or split teams for alice@contoso.example.',
+    missingPrincipalJoin: 'Put Teams back for whom? For example: join teams for group Sales.',
+    oneAtATime: 'Split Teams works on one user or one group at a time. For example: split teams for group Sales. Nothing was changed.',
+    notes: {
+      NOTHING_TO_SPLIT: (d: D) => `It holds no suite that has a "(no Teams)" version${list(d.held) ? ` (it holds ${list(d.held)})` : ''}, so there is no Teams to split off.`,
+      ALREADY_SPLIT: (d: D) =>
+        `Teams is split off already: it holds ${list(d.plans) ?? 'the "(no Teams)" plan'}. To put Teams back into the suite: join teams for … (the same user or group).`,
+      NOTHING_TO_JOIN: (d: D) => `It holds no "(no Teams)" plan${list(d.held) ? ` (it holds ${list(d.held)})` : ''}, so there is nothing to put back together.`,
+      FROM_GROUP: (d: D) =>
+        `${list(d.plans) ?? 'This plan'} comes from the group ${list(d.groups) ?? '?'}: a license from a group is changed on the group. Try: ${d.direction === 'join' ? 'join' : 'split'} teams for group ${str((d.groups as unknown[] | undefined)?.[0]) ?? '…'}.`,
+      BUY_TWIN: (d: D) =>
+        `The tenant has no subscription for a "(no Teams)" version of ${str(d.suite) ?? 'this suite'}. Buy ${Array.isArray(d.buy) && d.buy.length ? (d.buy as string[]).join(' or ') : 'it'} first (the EEA one in the European Economic Area); I only propose plans the tenant has.`,
+      BUY_TEAMS: (d: D) =>
+        `The tenant has no subscription for ${str(d.buy) ?? 'a Teams licence'}, which goes beside ${str(d.twin) ?? 'the "(no Teams)" plan'}. Buy it first; I only propose plans the tenant has.`,
+      BUY_SUITE: (d: D) =>
+        `The tenant has no subscription for ${Array.isArray(d.buy) && d.buy.length ? (d.buy as string[]).join(' or ') : 'the suite'} to put ${str(d.twin) ?? 'this plan'} back into. Buy it first; I only propose plans the tenant has.`,
+      CHOOSE: (d: D) =>
+        `More than one plan the tenant has would do for ${str(d.plan) ?? 'this plan'}: ${list(d.candidates) ?? '?'}. Say which with a move, naming the part number (for example: move group Sales from E1 to "Office_365_E1_(no_Teams)" and "Teams Enterprise").`,
+    } satisfies Record<SplitNoteCode, (d: D) => string>,
   },
 
   /** Work that takes longer than a moment: the card shown meanwhile, updated in place. */

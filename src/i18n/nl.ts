@@ -96,6 +96,7 @@ export const nl: Messages = {
       ['geschiedenis', 'recente wijzigingen'],
       ['ongedaan maken 12', 'een voltooide wijziging terugdraaien'],
       ['verwerk Support opnieuw', 'leden met een licentiefout: Entra probeert het opnieuw, nadat de oorzaak is opgelost'],
+      ['splits Teams af voor groep Verkoop', 'een suite naar de "(no Teams)"-versie plus Teams, in één wijziging'],
       ['nieuw', 'een kaart die u stap voor stap helpt'],
       ['diagnose', 'controleren of deze tenant Plan Switch geeft wat het nodig heeft (alleen lezen)'],
       ['zet de leden van Marketing over op de groep', 'de groep neemt het licentieplan over dat de leden rechtstreeks toegewezen hebben; daarna verdwijnen hun eigen licenties'],
@@ -446,6 +447,38 @@ export const nl: Messages = {
     running: 'De tenant wordt gecontroleerd (alleen lezen; minder dan een minuut)...',
     unavailable: 'doctor is niet beschikbaar in deze bot: voer plan-switch doctor uit op de opdrachtregel.',
     onlyApprovers: 'Alleen goedkeurders en licentiebeheerders kunnen doctor uitvoeren.',
+  },
+
+  // Teams loskoppelen (splitteams): "splits Teams af voor groep Verkoop", terug met "voeg Teams samen voor …".
+  teams: {
+    working: (name: string) => `Ik zoek uit hoe Teams voor ${name} wordt afgesplitst…`,
+    workingJoin: (name: string) => `Ik zoek uit hoe Teams voor ${name} terugkomt in de suite…`,
+    proposal: (who: string, remove: string, add: string) =>
+      `Teams afsplitsen voor ${who}: ${remove} → ${add}, in één wijziging. Er verandert niets tot een tweede beheerder goedkeurt.`,
+    proposalJoin: (who: string, remove: string, add: string) =>
+      `Teams terug in de suite voor ${who}: ${remove} → ${add}, in één wijziging. Er verandert niets tot een tweede beheerder goedkeurt.`,
+    nothingTitle: (who: string) => `Niets voor te stellen voor ${who}`,
+    nothingChanged: 'Er is niets gewijzigd.',
+    missingPrincipal: 'Teams afsplitsen voor wie? Bijvoorbeeld: splits Teams af voor groep Verkoop, of splits Teams af voor anna@contoso.nl.',
+    missingPrincipalJoin: 'Teams terug in de suite voor wie? Bijvoorbeeld: voeg Teams samen voor groep Verkoop.',
+    oneAtATime: 'Teams afsplitsen gaat per gebruiker of per groep. Bijvoorbeeld: splits Teams af voor groep Verkoop. Er is niets gewijzigd.',
+    notes: {
+      NOTHING_TO_SPLIT: (d: D) =>
+        `Er is geen suite met een "(no Teams)"-versie toegewezen${list(d.held) ? ` (wel: ${list(d.held)})` : ''}, dus er is geen Teams om af te splitsen.`,
+      ALREADY_SPLIT: (d: D) =>
+        `Teams is al afgesplitst: toegewezen is ${list(d.plans) ?? 'het "(no Teams)"-licentieplan'}. Teams terug in de suite: voeg Teams samen voor … (dezelfde gebruiker of groep).`,
+      NOTHING_TO_JOIN: (d: D) => `Er is geen "(no Teams)"-licentieplan toegewezen${list(d.held) ? ` (wel: ${list(d.held)})` : ''}, dus er valt niets samen te voegen.`,
+      FROM_GROUP: (d: D) =>
+        `${list(d.plans) ?? 'Dit licentieplan'} is overgenomen van een groepslicentie van ${list(d.groups) ?? '?'}: een groepslicentie wijzig je op de groep. Probeer: ${d.direction === 'join' ? 'voeg Teams samen' : 'splits Teams af'} voor groep ${str((d.groups as unknown[] | undefined)?.[0]) ?? '…'}.`,
+      BUY_TWIN: (d: D) =>
+        `De tenant heeft geen abonnement op een "(no Teams)"-versie van ${str(d.suite) ?? 'deze suite'}. Koop eerst ${Array.isArray(d.buy) && d.buy.length ? (d.buy as string[]).join(' of ') : 'die'} (de EEA-versie binnen de Europese Economische Ruimte); ik stel alleen licentieplannen voor die de tenant heeft.`,
+      BUY_TEAMS: (d: D) =>
+        `De tenant heeft geen abonnement op ${str(d.buy) ?? 'een Teams-licentie'}, die naast ${str(d.twin) ?? 'het "(no Teams)"-licentieplan'} hoort. Koop die eerst; ik stel alleen licentieplannen voor die de tenant heeft.`,
+      BUY_SUITE: (d: D) =>
+        `De tenant heeft geen abonnement op ${Array.isArray(d.buy) && d.buy.length ? (d.buy as string[]).join(' of ') : 'de suite'} om ${str(d.twin) ?? 'dit licentieplan'} in terug te zetten. Koop die eerst; ik stel alleen licentieplannen voor die de tenant heeft.`,
+      CHOOSE: (d: D) =>
+        `Meer dan één licentieplan van de tenant past bij ${str(d.plan) ?? 'dit licentieplan'}: ${list(d.candidates) ?? '?'}. Zeg welke met een verplaatsing en het onderdeelnummer (bijvoorbeeld: verplaats groep Verkoop van E1 naar "Office_365_E1_(no_Teams)" en "Teams Enterprise").`,
+    },
   },
 
   /** Werk dat langer duurt dan een moment: de kaart die intussen staat, ter plekke bijgewerkt. */

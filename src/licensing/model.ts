@@ -431,6 +431,50 @@ export interface PreflightOptions {
   signal?: AbortSignal;
 }
 
+// ---- Teams unbundling (splitteams): the proposal of src/licensing/split-teams.ts.
+
+export type SplitDirection = 'split' | 'join';
+
+export const SPLIT_NOTE_CODES = [
+  /** Holds no suite that has a "(no Teams)" twin. data: { held: string[] } */
+  'NOTHING_TO_SPLIT',
+  /** Split already: holds the twins. data: { plans: string[] } */
+  'ALREADY_SPLIT',
+  /** Join: holds no "(no Teams)" twin. data: { held: string[] } */
+  'NOTHING_TO_JOIN',
+  /** The suite (split) or twin (join) comes from a group: change the group. data: { plans: string[], groups: string[], direction } */
+  'FROM_GROUP',
+  /** No subscription for the twin. data: { suite: string, buy: string[] } */
+  'BUY_TWIN',
+  /** No subscription for the Teams licence. data: { twin: string, buy: string } */
+  'BUY_TEAMS',
+  /** Join: no subscription for the suite. data: { twin: string, buy: string[] } */
+  'BUY_SUITE',
+  /** More than one subscribed SKU would do: the admin names one. data: { plan: string, candidates: PlanSummary[] } */
+  'CHOOSE',
+] as const;
+export type SplitNoteCode = (typeof SPLIT_NOTE_CODES)[number];
+
+/** Why nothing (or not everything) could be proposed; the sentence is src/i18n teams.notes.CODE(data). */
+export interface SplitNote {
+  code: SplitNoteCode;
+  data: Record<string, unknown>;
+}
+
+/** The proposed change: a ChangeSpec with from / alsoFrom / to / alsoTo filled (skuIds). */
+export type SplitSpec = ChangeSpec;
+
+export interface SplitProposal {
+  direction: SplitDirection;
+  principal: PrincipalRef;
+  /** Set when a change can be proposed (the notes are then empty): preflight it like any other. */
+  spec?: SplitSpec;
+  /** The plans that go and come, in the spec's order. */
+  remove: PlanSummary[];
+  add: PlanSummary[];
+  notes: SplitNote[];
+}
+
 export interface LicensePort {
   listPlans(): Promise<PlanInfo[]>;
   resolvePlan(name: string): Promise<PlanInfo>;
@@ -441,6 +485,11 @@ export interface LicensePort {
   swap(change: ResolvedChange): Promise<SwapResult>;
   /** Group swaps: follow Entra's background processing to the end. Never throws on timeout. */
   track(change: ResolvedChange, opts?: TrackOptions): Promise<TrackingReport>;
+  /**
+   * Teams unbundling: for each suite the user or group holds (a user's own, a group's own), its
+   * "(no Teams)" twin plus the Teams licence; 'join' the reverse. Reads, never writes.
+   */
+  proposeTeamsSplit(principal: PrincipalQuery, direction: SplitDirection): Promise<SplitProposal>;
   /** The exact reverse of a change: source back with its previous disabledPlans. Throws INVALID_INPUT for an adopt (nothing to reverse as one change). */
   reverse(change: ResolvedChange): ChangeSpec;
   /**

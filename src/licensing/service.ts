@@ -23,6 +23,8 @@ import {
   type PrincipalRef,
   type PrincipalStatus,
   type ResolvedChange,
+  type SplitDirection,
+  type SplitProposal,
   type SwapOutcome,
   type SwapResult,
   type TrackingReport,
@@ -38,6 +40,7 @@ import { groupRef, userRef } from './principal-ref';
 import { GUID_RE } from '../guid';
 import { reverseSpec } from './swap-plan';
 import { planIds, skuIdSet, sourcesOf, targetsOf } from './change-plans';
+import { proposeSplit, type HeldLicence } from './split-teams';
 import { evaluateGroupOutcome, isProcessingFinished, unprocessedMembers, userShowsChange } from './tracking';
 import { explainMemberError, explainReprocessError } from './explain';
 import { countryCode } from '../reference/countries';
@@ -295,6 +298,35 @@ export class LicenseService implements LicensePort {
         };
       }
       throw new LicensingError('INVALID_INPUT', 'Status shows one user or one group.');
+    });
+  }
+
+  proposeTeamsSplit(principal: PrincipalQuery, direction: SplitDirection): Promise<SplitProposal> {
+    return this.guard(async () => {
+      if (direction !== 'split' && direction !== 'join') throw new LicensingError('INVALID_INPUT', `Unknown direction '${String(direction)}': split or join.`);
+      const ctxP = this.tenantContext();
+      ctxP.catch(() => undefined);
+      let who: PrincipalRef;
+      let held: HeldLicence[];
+      if (principal?.kind === 'user') {
+        const user = await this.reader.user(principal.user);
+        who = userRef(user);
+        const states = user.licenseAssignmentStates.length
+          ? user.licenseAssignmentStates
+          : user.assignedLicenses.map((l) => ({ skuId: l.skuId, assignedByGroup: null as string | null }));
+        const names = await this.gateway.groupNames(states.map((s) => s.assignedByGroup).filter((g): g is string => !!g));
+        held = states.map((s) => ({
+          skuId: s.skuId,
+          assignedByGroup: s.assignedByGroup,
+          ...(s.assignedByGroup ? { assignedByGroupName: names[s.assignedByGroup.toLowerCase()] ?? s.assignedByGroup } : {}),
+        }));
+      } else if (principal?.kind === 'group') {
+        const group = await this.reader.group(principal.group);
+        who = groupRef(group);
+        held = group.assignedLicenses.map((l) => ({ skuId: l.skuId, assignedByGroup: null }));
+      } else throw new LicensingError('INVALID_INPUT', 'Split Teams works on one user or one group.');
+      const ctx = await ctxP;
+      return proposeSplit({ principal: who, held, plans: ctx.catalog.plans(), ref: this.ref, direction });
     });
   }
 

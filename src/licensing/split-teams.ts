@@ -4,10 +4,10 @@
 // subscription for: then the notes say what to buy. Pure: plain data in, a proposal out; the
 // preflight then checks the proposed change like any other.
 import type { ReferenceData } from '../reference/data';
-import type { ChangeSpec, PlanInfo, PlanSummary, PrincipalQuery, PrincipalRef } from './model';
-import { TEAMS_LICENCES, TeamsTwins, teamsLicenceKind, type NamedSku, type TeamsLicenceKind } from './teams-twins';
+import type { PlanInfo, PlanSummary, PrincipalQuery, PrincipalRef, SplitDirection, SplitNote, SplitProposal, SplitSpec } from './model';
 
-export type SplitDirection = 'split' | 'join';
+export type { SplitDirection, SplitNote, SplitProposal, SplitSpec };
+import { TEAMS_LICENCES, TeamsTwins, teamsLicenceKind, type NamedSku, type TeamsLicenceKind } from './teams-twins';
 
 /** A license the principal holds: a user's (SKU, source) pairs, or a group's own licenses. */
 export interface HeldLicence {
@@ -24,45 +24,6 @@ export interface SplitInput {
   plans: readonly PlanInfo[];
   ref: ReferenceData;
   direction: SplitDirection;
-}
-
-/** The change as a ChangeSpec with several plans (SHAPES.md: alsoFrom / alsoTo). */
-export type SplitSpec = ChangeSpec & { alsoFrom?: string[]; alsoTo?: string[] };
-
-export const SPLIT_NOTE_CODES = [
-  /** Holds no suite that has a "(no Teams)" twin. data: { held: string[] } */
-  'NOTHING_TO_SPLIT',
-  /** Split already: holds the twins. data: { plans: string[] } */
-  'ALREADY_SPLIT',
-  /** Join: holds no "(no Teams)" twin. data: { held: string[] } */
-  'NOTHING_TO_JOIN',
-  /** The suite (split) or twin (join) comes from a group: change the group. data: { plans: string[], groups: string[] } */
-  'FROM_GROUP',
-  /** No subscription for the twin. data: { suite: string, buy: string[] } */
-  'BUY_TWIN',
-  /** No subscription for the Teams licence. data: { twin: string, buy: string } */
-  'BUY_TEAMS',
-  /** Join: no subscription for the suite. data: { twin: string, buy: string[] } */
-  'BUY_SUITE',
-  /** More than one subscribed SKU would do: the admin names one. data: { plan: string, candidates: PlanSummary[] } */
-  'CHOOSE',
-] as const;
-export type SplitNoteCode = (typeof SPLIT_NOTE_CODES)[number];
-
-export interface SplitNote {
-  code: SplitNoteCode;
-  data: Record<string, unknown>;
-}
-
-export interface SplitProposal {
-  direction: SplitDirection;
-  principal: PrincipalRef;
-  /** Set when a change can be proposed; the notes then are empty. */
-  spec?: SplitSpec;
-  /** The plans that go and come, in the spec's order. */
-  remove: PlanSummary[];
-  add: PlanSummary[];
-  notes: SplitNote[];
 }
 
 const summary = (p: PlanInfo): PlanSummary => ({ skuId: p.skuId, skuPartNumber: p.skuPartNumber, displayName: p.displayName });
@@ -101,7 +62,10 @@ export function proposeSplit(input: SplitInput): SplitProposal {
   const groupNote = (pick: (skuId: string) => boolean): SplitNote | undefined => {
     const hits = fromGroups.filter((h) => pick(h.skuId) && !own.includes(h.skuId.toLowerCase()));
     if (!hits.length) return undefined;
-    return { code: 'FROM_GROUP', data: { plans: distinct(hits.map((h) => nameOf(h.skuId))), groups: distinct(hits.map((h) => h.assignedByGroupName ?? h.assignedByGroup!)) } };
+    return {
+      code: 'FROM_GROUP',
+      data: { direction, plans: distinct(hits.map((h) => nameOf(h.skuId))), groups: distinct(hits.map((h) => h.assignedByGroupName ?? h.assignedByGroup!)) },
+    };
   };
   const teamsOfKind = (kind: TeamsLicenceKind) => input.plans.filter((p) => teamsLicenceKind({ productName: p.displayName, skuPartNumber: p.skuPartNumber }) === kind);
   const holdsTeams = (kind: TeamsLicenceKind) => [...heldIds].some((id) => teamsOfKind(kind).some((p) => p.skuId.toLowerCase() === id));

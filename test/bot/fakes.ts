@@ -14,6 +14,7 @@ import {
   type PrincipalRef,
   type PrincipalStatus,
   type ResolvedChange,
+  type SplitProposal,
 } from '../../src/licensing/model';
 import type { Actor, ChangeRequest, RequestState, WorkflowResult } from '../../src/requests/types';
 import type { ApproversPort, BotDeps, ConversationStore, Proactive, RequestersPort, RequestsPort } from '../../src/bot/deps';
@@ -73,6 +74,9 @@ export const E1 = plan('18181a46-0d4e-45cd-891e-60aabd171b4e', 'STANDARDPACK', '
 export const E3 = plan('6fd2c87f-b296-42f0-b197-1e91e994b900', 'ENTERPRISEPACK', 'Office 365 E3', ['E3', 'O365 E3'], 25, 10);
 export const E5 = plan('c7df2760-2c81-4ef7-b578-5b5392b571df', 'ENTERPRISEPREMIUM', 'Office 365 E5', ['E5', 'O365 E5'], 5, 5);
 export const PLANS = [E1, E3, E5];
+/** Teams unbundling: known to the fake service, kept out of PLANS (the plans card stays as it was). */
+export const E1_NO_TEAMS = plan('f8ced641-8e17-4dc5-b014-f5a2d53f6ac8', 'Office_365_E1_(no_Teams)', 'Office 365 E1 (no Teams)', ['E1 no Teams'], 20, 0);
+export const TEAMS_ENTERPRISE = plan('7e31c0d9-9551-471d-836f-32ee72be4a01', 'Microsoft_Teams_Enterprise_New', 'Microsoft Teams Enterprise', ['Teams Enterprise'], 20, 0);
 
 const summary = (p: PlanInfo) => ({ skuId: p.skuId, skuPartNumber: p.skuPartNumber, displayName: p.displayName });
 
@@ -82,7 +86,9 @@ export function finding(code: Finding['code'], severity: Finding['severity'], pr
 
 export function resolvePlanName(name: string): PlanInfo {
   const n = name.trim().toLowerCase();
-  const p = PLANS.find((x) => x.skuId === n || x.skuPartNumber.toLowerCase() === n || x.displayName.toLowerCase() === n || x.aliases.some((a) => a.toLowerCase() === n));
+  const p = [...PLANS, E1_NO_TEAMS, TEAMS_ENTERPRISE].find(
+    (x) => x.skuId === n || x.skuPartNumber.toLowerCase() === n || x.displayName.toLowerCase() === n || x.aliases.some((a) => a.toLowerCase() === n),
+  );
   if (!p) throw new LicensingError('PLAN_UNKNOWN', `No plan called '${name}'`, { name, candidates: PLANS.map(summary) });
   return p;
 }
@@ -168,6 +174,13 @@ export function fakeLicenses(): FakeLicenses {
       throw new LicensingError('SOURCE_AMBIGUOUS', 'Which plan?', { candidates: [summary(E1), summary(E5)] });
     }
     return preflightResult(spec, f.preflightOptions);
+  }) as never;
+  // Teams unbundling: everyone holds E1 and the fake tenant has its "(no Teams)" twin and Teams.
+  f.proposeTeamsSplit = sinon.stub().callsFake(async (q: PrincipalQuery, direction: 'split' | 'join'): Promise<SplitProposal> => {
+    const principal = resolvePrincipal(q);
+    if (direction === 'join') return { direction, principal, remove: [], add: [], notes: [{ code: 'NOTHING_TO_JOIN', data: { held: ['Office 365 E1'] } }] };
+    const spec = { principal: q, from: E1.skuId, to: E1_NO_TEAMS.skuId, alsoTo: [TEAMS_ENTERPRISE.skuId] };
+    return { direction, principal, spec, remove: [summary(E1)], add: [summary(E1_NO_TEAMS), summary(TEAMS_ENTERPRISE)], notes: [] };
   }) as never;
   f.swap = sinon.stub().rejects(new Error('swap must not be called by the bot')) as never;
   f.track = sinon.stub().rejects(new Error('track must not be called by the bot')) as never;

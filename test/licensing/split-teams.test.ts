@@ -105,7 +105,7 @@ describe('licensing/split-teams: proposals', () => {
     const held: HeldLicence[] = [{ skuId: E3, assignedByGroup: SALES.id, assignedByGroupName: 'Sales' }];
     const p = propose(ALEX, held, plansOf(E3, E3_NT, TEAMS));
     assert.equal(p.spec, undefined);
-    assert.deepEqual(p.notes, [{ code: 'FROM_GROUP', data: { plans: ['Office 365 E3'], groups: ['Sales'] } }]);
+    assert.deepEqual(p.notes, [{ code: 'FROM_GROUP', data: { direction: 'split', plans: ['Office 365 E3'], groups: ['Sales'] } }]);
   });
 
   it('nothing to split: no suite with a twin; already split: the twins named', () => {
@@ -165,6 +165,6 @@ describe('licensing/split-teams: the reverse (join Teams)', () => {
   it('nothing to join when no twin is held; a twin from a group names the group', () => {
     assert.equal(propose(ALEX, direct(E3), plansOf(E3, E3_NT, TEAMS), 'join').notes[0]?.code, 'NOTHING_TO_JOIN');
     const fromGroup = propose(ALEX, [{ skuId: E3_NT, assignedByGroup: SALES.id, assignedByGroupName: 'Sales' }], plansOf(E3, E3_NT, TEAMS), 'join');
-    assert.deepEqual(fromGroup.notes, [{ code: 'FROM_GROUP', data: { plans: ['Office 365 E3 (no Teams)'], groups: ['Sales'] } }]);
+    assert.deepEqual(fromGroup.notes, [{ code: 'FROM_GROUP', data: { direction: 'join', plans: ['Office 365 E3 (no Teams)'], groups: ['Sales'] } }]);
   });
 });

@@ -120,6 +120,7 @@ export function fakeLicenses(opts: { preflight?: PreflightResult } = {}): Stubbe
   const f = {
     listPlans: sinon.stub().resolves([]),
     resolvePlan: sinon.stub().rejects(new Error('not used')),
+    proposeTeamsSplit: sinon.stub().rejects(new Error('not used')),
     findPrincipals: sinon.stub().resolves([]),
     status: sinon.stub().rejects(new Error('status not stubbed')),
     preflight: sinon.stub().callsFake(async () => structuredClone(pf)),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ChangeSpec, PrincipalQuery } from '../../licensing/model';
 import { MAX_PLANS } from '../../licensing/change-plans';
 
-export const VERBS = ['preflight', 'request', 'approve', 'reject', 'run', 'cancel', 'undo', 'refresh', 'guide', 'reprocess'] as const;
+export const VERBS = ['preflight', 'request', 'approve', 'reject', 'run', 'cancel', 'undo', 'refresh', 'guide', 'reprocess', 'split'] as const;
 export type Verb = (typeof VERBS)[number];
 
 const Id = z.string().trim().min(1).max(320);
@@ -101,6 +101,11 @@ export const ActionData = {
       ...ExtraTargets,
     }),
   ]),
+  // Teams unbundling: propose the split (or join) for the user or group chosen on a card.
+  split: z.object({
+    principal: z.discriminatedUnion('kind', [z.object({ kind: z.literal('user'), user: Id }), z.object({ kind: z.literal('group'), group: Id })]),
+    direction: z.enum(['split', 'join']),
+  }),
 } satisfies Record<Verb, z.ZodType>;
 
 export type ActionDataOf<V extends Verb> = z.infer<(typeof ActionData)[V]>;

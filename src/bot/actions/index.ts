@@ -17,12 +17,13 @@ import { reject } from './reject';
 import { request } from './request';
 import { undo } from './undo';
 import { reprocess } from './reprocess';
+import { split } from './split';
 import { allowed, verbAccess } from '../access';
 import { expandChoices } from '../choices';
 import type { Messages } from '../../i18n';
 import type { JobOptions } from '../jobs';
 
-const handlers: { [V in Verb]: ActionHandler<V> } = { preflight, request, approve, run, reject, cancel, undo, refresh, guide, reprocess };
+const handlers: { [V in Verb]: ActionHandler<V> } = { preflight, request, approve, run, reject, cancel, undo, refresh, guide, reprocess, split };
 
 const Envelope = z.object({
   action: z.object({
@@ -70,6 +71,7 @@ export async function onCardAction(turn: Turn, value: unknown): Promise<InvokeRe
 export function verbJob(t: Messages, verb: string): JobOptions {
   switch (verb) {
     case 'preflight':
+    case 'split':
       return { title: t.working.checkingChange, supersedable: true };
     case 'guide':
       return { title: t.working.busy, supersedable: true };

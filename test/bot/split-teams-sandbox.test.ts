@@ -1,0 +1,134 @@
+// "split teams for …" end to end on the demo tenant: command -> proposal on the preflight card ->
+// request -> a second admin approves -> one assignLicense that adds the "(no Teams)" twin and
+// Microsoft Teams Enterprise and removes the suite at once, keeping the services the person had.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { withSandbox, skuId, planId } from '../helpers/sandbox';
+import { connectGraph, type GraphConnection } from '../../src/graph/connect';
+import { loopbackGraph } from '../../src/graph/config';
+import { LicenseService } from '../../src/licensing/service';
+import { openStore, type SqliteRequestStore } from '../../src/state/sqlite-store';
+import { ApproverPolicy, RequesterPolicy } from '../../src/requests/approvers';
+import { ChangeRequests } from '../../src/requests/workflow';
+import { BotNotifier } from '../../src/bot/notifier';
+import { Conversations } from '../../src/bot/conversations';
+import { silentLogger } from '../../src/bot/deps';
+import { actionsOf, cardOf, cardText, harness, type Harness } from './fakes';
+
+const DEMO = join(__dirname, '..', '..', '..', 'data', 'demo-tenant.json');
+const TENANT = '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';
+const SANNE = { id: '29:sanne', aadObjectId: 'a11ce000-0000-4000-8000-000000000001', name: 'Sanne de Vries' };
+const PIETER = { id: '29:pieter', aadObjectId: 'a11ce000-0000-4000-8000-000000000002', name: 'Pieter Bakker' };
+const LICENSE_ADMINS = 'a11ce000-0000-4000-8000-000000000100';
+const E1 = skuId('STANDARDPACK');
+const E1_NT = skuId('Office_365_E1_(no_Teams)');
+const TEAMS = skuId('Microsoft_Teams_Enterprise_New');
+
+describe('split Teams on the sandbox tenant (real LicenseService, store and workflow)', function () {
+  this.timeout(30_000);
+  const sb = withSandbox(DEMO, { resetEach: true });
+  let graph: GraphConnection;
+  let store: SqliteRequestStore;
+  let workflow: ChangeRequests;
+  let h: Harness;
+
+  beforeEach(async () => {
+    await sb.behavior({ groupProcessingMs: 50 });
+    graph = connectGraph(loopbackGraph(sb.graphBaseUrl));
+    const licenses = new LicenseService(graph.gateway, undefined, { pollIntervalMs: 25, trackTimeoutMs: 10_000 });
+    store = openStore(':memory:');
+    const approvers = new ApproverPolicy({ approvers: `group:${LICENSE_ADMINS}`, tenantId: TENANT, licenses });
+    const tmp = harness();
+    const conv = new Conversations(store, tmp.proactive, silentLogger);
+    const notifier = new BotNotifier(conv, approvers, silentLogger, { progressEveryMs: 0, plans: () => licenses.listPlans() });
+    workflow = new ChangeRequests({
+      store,
+      licenses,
+      approvers,
+      notifier,
+      tenantId: TENANT,
+      ttlMs: 3_600_000,
+      recheckBudgetMs: 0,
+      trackOptions: { pollIntervalMs: 25, timeoutMs: 10_000 },
+    });
+    const requesters = new RequesterPolicy({ requesters: `group:${LICENSE_ADMINS}`, fromApprovers: true, tenantId: TENANT, licenses });
+    h = harness({ licenses, requests: workflow, approvers, requesters, refs: store, proactive: tmp.proactive, tenantId: TENANT });
+  });
+
+  afterEach(async () => {
+    await workflow.whenIdle();
+    await h.bot.whenIdle();
+    store.close();
+    await graph.close();
+  });
+
+  async function settle() {
+    for (let i = 0; i < 5; i++) {
+      await workflow.whenIdle();
+      await h.bot.whenIdle();
+    }
+  }
+
+  /** Says `command` as Sanne, requests the proposed change, lets Pieter approve it; returns the request id. */
+  async function splitAndApprove(command: string, locale?: string): Promise<{ id: string; preflight: string }> {
+    await h.say('help', { who: PIETER, conversationId: 'pieter-chat', conversationType: 'personal' });
+    const [pre] = await h.say(command, { who: SANNE, conversationId: 'ops', ...(locale ? { locale } : {}) });
+    const card = cardOf(pre!);
+    const requestBtn = actionsOf(card).find((a) => a.verb === 'request');
+    assert.ok(requestBtn, `not blocked: ${cardText(card)}`);
+    const asked = await h.click('request', requestBtn.data, { who: SANNE, conversationId: 'ops', replyToId: 'pre-1' });
+    const id = /(?:Change request|Wijzigingsaanvraag) (\d+)/.exec(cardText(cardOf(asked)))?.[1];
+    assert.ok(id, cardText(cardOf(asked)));
+    await settle();
+    const toPieter = h.proactive.sent.find((s) => s.conversationId === 'pieter-chat');
+    assert.ok(toPieter, 'an approval card went to Pieter');
+    const approveBtn = actionsOf(toPieter.activity.attachments![0]!.content as any).find((a) => a.verb === 'approve')!;
+    await h.click('approve', approveBtn.data, { who: PIETER, conversationId: 'pieter-chat', replyToId: toPieter.id });
+    await settle();
+    const final = await workflow.status(id);
+    assert.ok(final.ok);
+    assert.equal(final.request.state, 'completed', JSON.stringify(final.request.result?.error ?? final.request.result?.worsened));
+    return { id, preflight: cardText(card) };
+  }
+
+  const writesTo = async (path: RegExp) => (await sb.requests()).filter((r) => r.method === 'POST' && /assignLicense$/i.test(r.path) && path.test(r.path));
+
+  it('a user: E1 -> E1 (no Teams) + Teams Enterprise in one assignLicense; Sway stays off as she had it', async () => {
+    await sb.clearRequests();
+    const { preflight } = await splitAndApprove('split teams for roos.verbeek@contoso.example');
+    assert.match(preflight, /Split Teams for Roos Verbeek \(roos\.verbeek@contoso\.example\): Office 365 E1 → Office 365 E1 \(no Teams\) \+ Microsoft Teams Enterprise/);
+    assert.match(preflight, /Preflight check/);
+    assert.equal((await writesTo(/roos\.verbeek|\/users\//i)).length, 1, 'one assignLicense for Roos');
+    const u = (await sb.get('/users/roos.verbeek@contoso.example?$select=assignedLicenses')).body as { assignedLicenses: { skuId: string; disabledPlans: string[] }[] };
+    assert.deepEqual(u.assignedLicenses.map((l) => l.skuId).sort(), [E1_NT, TEAMS].sort());
+    const twin = u.assignedLicenses.find((l) => l.skuId === E1_NT)!;
+    assert.deepEqual(twin.disabledPlans, [planId('SWAY')], 'Sway kept off, everything else on');
+    assert.deepEqual(u.assignedLicenses.find((l) => l.skuId === TEAMS)!.disabledPlans, []);
+  });
+
+  it('a group, in Dutch: Verkoop gets the twin and Teams Enterprise in one group assignLicense; members follow', async () => {
+    await sb.clearRequests();
+    const { preflight } = await splitAndApprove('splits Teams af voor groep Verkoop');
+    assert.match(preflight, /Teams afsplitsen voor Verkoop: Office 365 E1 → Office 365 E1 \(no Teams\) \+ Microsoft Teams Enterprise/);
+    assert.match(preflight, /Controle vooraf/);
+    assert.equal((await writesTo(/^\/groups\//)).length, 1, 'one assignLicense for the group');
+    assert.equal((await writesTo(/^\/users\//)).length, 0, 'none for its members');
+    const g = (await sb.get("/groups?$filter=displayName eq 'Verkoop'&$select=id,assignedLicenses")).body.value[0] as { assignedLicenses: { skuId: string }[] };
+    assert.deepEqual(g.assignedLicenses.map((l) => l.skuId).sort(), [E1_NT, TEAMS].sort());
+    const noor = (await sb.get('/users/noor.vandenbosch@contoso.nl?$select=assignedLicenses')).body as { assignedLicenses: { skuId: string }[] };
+    assert.deepEqual(noor.assignedLicenses.map((l) => l.skuId).sort(), [E1_NT, TEAMS].sort());
+    assert.ok(!noor.assignedLicenses.some((l) => l.skuId === E1));
+  });
+
+  it('nothing to split (E5 without a twin subscription): says what to buy, offers no request', async () => {
+    const [reply] = await h.say('split teams for jeroen.vandijk@contoso.example', { who: SANNE });
+    const text = cardText(cardOf(reply!));
+    assert.match(text, /Nothing to propose for Jeroen van Dijk/);
+    assert.match(text, /Buy Office 365 E5 EEA \(no Teams\)/);
+    assert.deepEqual(
+      actionsOf(cardOf(reply!)).filter((a) => a.verb === 'request'),
+      [],
+    );
+    assert.equal((await writesTo(/./)).length, 0);
+  });
+});
