@@ -628,6 +628,9 @@ export const en = {
     MUTUALLY_EXCLUSIVE: (d: D) => {
       const sku = name(d.sku) ?? 'another plan';
       const services = list(Array.isArray(d.plans) ? d.plans.map((p) => (p as { service?: string }).service ?? '').filter(Boolean) : d.plans);
+      // Several plans in one change (multiplan): two of the plans to add clash with each other.
+      if (d.betweenTargets)
+        return `Two of the plans to add clash with each other: ${name(d.target) ?? 'one'} and ${sku}${services ? ` (${services})` : ''} can't be on one user. Add only one of them.`;
       return d.addOn
         ? `The new plan may clash with services bundled in ${sku}${services ? ` (${services})` : ''}. Add-ons like this are usually accepted beside a suite; if Microsoft refuses, disable the bundled service in ${sku}.`
         : `A license conflict: the new plan clashes with ${sku}${services ? ` (${services})` : ''}, which they keep. Both can't be on one user: remove ${sku} or disable the clashing service first.`;

@@ -640,6 +640,9 @@ export const nl: Messages = {
     MUTUALLY_EXCLUSIVE: (d: D) => {
       const sku = name(d.sku) ?? 'een ander licentieplan';
       const services = list(Array.isArray(d.plans) ? d.plans.map((p) => (p as { service?: string }).service ?? '').filter(Boolean) : d.plans);
+      // Meerdere licentieplannen in één wijziging (multiplan): twee licentieplannen die erbij komen botsen.
+      if (d.betweenTargets)
+        return `Twee licentieplannen die erbij komen botsen met elkaar: ${name(d.target) ?? 'het ene'} en ${sku}${services ? ` (${services})` : ''} kunnen niet samen op één gebruiker. Neem er maar één van op.`;
       return d.addOn
         ? `Het nieuwe licentieplan kan botsen met serviceplannen in ${sku}${services ? ` (${services})` : ''}. Zulke invoegtoepassingen worden meestal naast een suite geaccepteerd; weigert Microsoft het, schakel dan het serviceplan in ${sku} uit.`
         : `Een licentieconflict: het nieuwe licentieplan botst met ${sku}${services ? ` (${services})` : ''}, dat zij houden. Die twee kunnen niet samen op één gebruiker: verwijder ${sku} of schakel het botsende serviceplan eerst uit.`;

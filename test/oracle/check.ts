@@ -7,6 +7,7 @@ import { referenceData } from '../../src/reference/data';
 import { LicenseService } from '../../src/licensing/service';
 import { OutcomeSandbox, type PersonState } from '../../src/sandbox/outcome';
 import type { Case } from './generate';
+import { sourcesOf, targetsOf } from '../../src/licensing/change-plans';
 
 const ref = referenceData();
 
@@ -155,6 +156,7 @@ async function apply(sb: OutcomeSandbox, service: LicenseService, pf: PreflightR
   const affected = new Set(c.assignments.filter((a) => a.principal.kind === 'user').map((a) => a.principal.id));
   if (c.kind === 'group') for (const u of sb.tenant.group(c.principal.id)?.userMembers ?? []) affected.add(u.id);
   const out: Applied = { before, after: before, failed: new Map(), affected };
+  const targetIds = new Set(targetsOf(c).map((p) => p.skuId));
   try {
     out.swap = await service.swap(c);
   } catch (e) {
@@ -176,7 +178,7 @@ async function apply(sb: OutcomeSandbox, service: LicenseService, pf: PreflightR
     for (const id of affected) {
       if (out.failed.has(id)) continue;
       for (const l of out.after.get(id)!.licenses) {
-        if (l.assignedByGroup === c.principal.id && l.skuId === c.to.skuId && l.state !== 'Active')
+        if (l.assignedByGroup === c.principal.id && targetIds.has(l.skuId) && l.state !== 'Active')
           fail(id, { reason: l.error === 'None' ? 'Other' : (l.error as Reason), via: 'group' });
       }
     }
@@ -247,23 +249,27 @@ export async function runCase(c: Case): Promise<CaseResult> {
       }
     }
 
-    // The seats figure: the people who newly hold the target are the seats the card said were needed.
+    // The seats figure: the people who newly hold the target are the seats the card said were needed
+    // (several targets: each on its own seat line).
     const target = pf.change.to.skuId;
-    const holdsIn = (m: Map<string, PersonState>, id: string) => !!m.get(id)?.licenses.some((l) => l.skuId === target && l.state === 'Active');
-    const newHolders = [...r.affected].filter((id) => !holdsIn(r.before, id) && holdsIn(r.after, id)).length;
-    if (!r.failed.size && newHolders !== pf.change.seats.needed)
-      problems.push(`seats: the card said ${pf.change.seats.needed} needed, ${newHolders} people newly hold ${pf.change.to.displayName}`);
-    if (r.failed.size && newHolders > pf.change.seats.needed)
-      problems.push(`seats: the card said ${pf.change.seats.needed} needed, yet ${newHolders} people newly hold ${pf.change.to.displayName}`);
+    const targets = targetsOf(pf.change).map((p) => p.skuId);
+    const sources = sourcesOf(pf.change).map((p) => p.skuId);
+    const holdsSku = (m: Map<string, PersonState>, id: string, sku: string) => !!m.get(id)?.licenses.some((l) => l.skuId === sku && l.state === 'Active');
+    const holdsIn = (m: Map<string, PersonState>, id: string) => targets.some((t) => holdsSku(m, id, t));
+    for (const line of pf.change.seatsByTarget ?? [{ ...pf.change.to, ...pf.change.seats }]) {
+      const newHolders = [...r.affected].filter((id) => !holdsSku(r.before, id, line.skuId) && holdsSku(r.after, id, line.skuId)).length;
+      if (!r.failed.size && newHolders !== line.needed) problems.push(`seats: the card said ${line.needed} needed, ${newHolders} people newly hold ${line.displayName}`);
+      if (r.failed.size && newHolders > line.needed) problems.push(`seats: the card said ${line.needed} needed, yet ${newHolders} people newly hold ${line.displayName}`);
+    }
     // What the warnings say people will hold afterwards.
     for (const f of findings) {
       for (const p of f.principals) {
         if (p.kind !== 'user' || r.failed.has(p.id) || !r.after.has(p.id)) continue;
         const held = (sku: string, group?: boolean) =>
           r.after.get(p.id)!.licenses.some((l) => l.skuId === sku && l.state === 'Active' && (group === undefined || !!l.assignedByGroup === group));
-        if (f.code === 'SUITE_STACKED' && !(held(target) && held((f.data.sku as { skuId: string }).skuId)))
+        if (f.code === 'SUITE_STACKED' && !(held((f.data.target as { skuId: string } | undefined)?.skuId ?? target) && held((f.data.sku as { skuId: string }).skuId)))
           problems.push(`SUITE_STACKED: ${p.displayName} does not hold both ${pf.change.to.displayName} and ${(f.data.sku as { displayName: string }).displayName}`);
-        if (f.code === 'SOURCE_INHERITED' && f.data.keepsGroupCopy && !(held(target) && held(pf.change.from.skuId, true)))
+        if (f.code === 'SOURCE_INHERITED' && f.data.keepsGroupCopy && !(targets.every((t) => held(t)) && sources.some((x) => held(x, true))))
           problems.push(`SOURCE_INHERITED: ${p.displayName} was to keep the group's ${pf.change.from.displayName} beside ${pf.change.to.displayName}`);
         if (f.code === 'TARGET_ALREADY_ASSIGNED' && f.severity === 'info' && !holdsIn(r.before, p.id))
           problems.push(`TARGET_ALREADY_ASSIGNED: ${p.displayName} did not hold ${pf.change.to.displayName}`);
@@ -288,7 +294,7 @@ export async function runCase(c: Case): Promise<CaseResult> {
       findings.filter((f) => f.code === 'MUTUALLY_EXCLUSIVE' && f.severity === 'warn').flatMap((f) => f.principals.flatMap((p) => (p.kind === 'group' ? [...r.affected] : [p.id]))),
     );
     const refusedMay = [...mayFail].some((id) => r.failed.has(id));
-    const keys = inPlay(sb, [pf.change.from.skuId, pf.change.to.skuId]);
+    const keys = inPlay(sb, [...sources, ...targets]);
     const union: Delta = { kept: new Set(), lost: new Set(), gained: new Set(), upgraded: new Set(), downgraded: new Set() };
     const perPerson: string[] = [];
     for (const id of r.affected) {
@@ -358,11 +364,15 @@ function checkBlocked(sb: OutcomeSandbox, pf: PreflightResult, out: BlockedOutco
   const blocks = pf.findings.filter((f) => f.severity === 'block');
   const source = pf.change.from.skuId;
   const target = pf.change.to.skuId;
+  // Several plans: a finding about one plan names it (data.skuId); the others are about any of them.
+  const sources = sourcesOf(pf.change).map((p) => p.skuId);
+  const targets = targetsOf(pf.change).map((p) => p.skuId);
+  const skuOf = (f: Finding, fallback: string) => (typeof f.data.skuId === 'string' ? f.data.skuId : fallback);
   const statesOf = (id: string) => out.before.get(id)?.licenses ?? [];
   const holds = (id: string, sku: string) => statesOf(id).some((s) => s.skuId === sku && s.state === 'Active');
   const a = out.applied;
   const groupCallFailed = !!a?.swap?.failed.some((o) => o.principal.kind === 'group');
-  const keys = inPlay(sb, [source, target]);
+  const keys = inPlay(sb, [...sources, ...targets]);
   const lostService =
     !!a &&
     !a.refused &&
@@ -390,15 +400,17 @@ function checkBlocked(sb: OutcomeSandbox, pf: PreflightResult, out: BlockedOutco
           premise(ok, `${p.displayName} does not hold ${pf.change.to.displayName}`);
         }
         break;
-      case 'SOURCE_NOT_ASSIGNED':
-        if (f.data.group) premise(!sb.tenant.group(pf.change.principal.id)?.licenses.some((l) => l.skuId === source), 'the group holds the source');
-        else for (const p of users(f)) premise(!holds(p.id, source), `${p.displayName} does hold ${pf.change.from.displayName}`);
+      case 'SOURCE_NOT_ASSIGNED': {
+        const sku = skuOf(f, source);
+        if (f.data.group) premise(!sb.tenant.group(pf.change.principal.id)?.licenses.some((l) => l.skuId === sku), 'the group holds the source');
+        else for (const p of users(f)) premise(!holds(p.id, sku), `${p.displayName} does hold ${sku}`);
         if (!f.principals.length) justified++; // names not found in the directory
         break;
+      }
       case 'SOURCE_INHERITED':
         for (const p of users(f)) {
-          const fromGroup = statesOf(p.id).some((s) => s.skuId === source && s.assignedByGroup && s.state === 'Active');
-          const direct = statesOf(p.id).some((s) => s.skuId === source && !s.assignedByGroup);
+          const fromGroup = statesOf(p.id).some((s) => sources.includes(s.skuId) && s.assignedByGroup && s.state === 'Active');
+          const direct = statesOf(p.id).some((s) => sources.includes(s.skuId) && !s.assignedByGroup);
           // Only a group's copy: nothing the swap can remove. A direct copy too: the swap must fail for them.
           premise(
             fromGroup && (!direct || !a || !!a.refused || a.failed.has(p.id)),
@@ -409,15 +421,15 @@ function checkBlocked(sb: OutcomeSandbox, pf: PreflightResult, out: BlockedOutco
       case 'TARGET_ALREADY_ASSIGNED': // overwrites a direct copy of the target
         for (const p of users(f))
           premise(
-            statesOf(p.id).some((s) => s.skuId === target && !s.assignedByGroup),
+            statesOf(p.id).some((s) => targets.includes(s.skuId) && !s.assignedByGroup),
             `${p.displayName} holds no direct ${pf.change.to.displayName}`,
           );
         break;
       case 'TARGET_NOT_ACTIVE':
-        premise(sb.tenant.sku(target)?.capabilityStatus !== 'Enabled', 'the subscription is Enabled');
+        premise(sb.tenant.sku(skuOf(f, target))?.capabilityStatus !== 'Enabled', 'the subscription is Enabled');
         break;
       case 'TARGET_NOT_ASSIGNABLE':
-        premise(sb.tenant.sku(target)?.appliesTo !== 'User', 'the SKU applies to users');
+        premise(sb.tenant.sku(skuOf(f, target))?.appliesTo !== 'User', 'the SKU applies to users');
         break;
       case 'GROUP_NOT_SECURITY':
         premise(!a || !!a.refused || groupCallFailed, 'the group took the license');
@@ -426,15 +438,16 @@ function checkBlocked(sb: OutcomeSandbox, pf: PreflightResult, out: BlockedOutco
         for (const p of users(f)) premise(!sb.tenant.user(p.id)?.usageLocation, `${p.displayName} has a usage location`);
         break;
       case 'SEATS_SHORT': {
-        const sku = out.seats.get(target);
+        const short = skuOf(f, target);
+        const sku = out.seats.get(short);
         premise(
-          !!sku && sku.enabled - sku.consumed < (f.data.needed as number) && users(f).every((p) => !holds(p.id, target)),
+          !!sku && sku.enabled - sku.consumed < (f.data.needed as number) && users(f).every((p) => !holds(p.id, short)),
           `seats: ${sku?.enabled} bought, ${sku?.consumed} used, ${String(f.data.needed)} said needed`,
         );
         break;
       }
       default: {
-        if (f.code === 'MUTUALLY_EXCLUSIVE' && f.principals.length === 1 && f.principals[0]!.kind === 'group') {
+        if (f.code === 'MUTUALLY_EXCLUSIVE' && !f.data.betweenTargets && f.principals.length === 1 && f.principals[0]!.kind === 'group') {
           // The group's own licenses clash: a fact about the group (whoever gets both from it fails).
           const sku = (f.data.sku as { skuId: string }).skuId;
           premise(!!sb.tenant.group(f.principals[0]!.id)?.licenses.some((l) => l.skuId === sku), 'the group does not hold the SKU it names');

@@ -133,5 +133,41 @@ export function generateCase(seed: number): Case {
   }
   const others = skus.filter((x) => x !== spec.from);
   spec.to = others.length && r.chance(0.95) ? r.pick(others) : r.pick(skus);
+  severalPlans(seed, b, spec, skus, held, nUsers);
   return { seed, fixture: b.build(), spec, users, groups };
+}
+
+/** The Teams unbundling's plans, sold to the oracle's tenants in several-plans cases. */
+export const UNBUNDLED = ['Office_365_E3_(no_Teams)', 'Microsoft_365_E3_(no_Teams)', 'Microsoft_Teams_Enterprise_New'] as const;
+
+/**
+ * About one case in four becomes a change of several plans: a suite to its "(no Teams)" twin plus
+ * Teams Enterprise, a further target beside the drawn one, or a second source the principal holds.
+ * Drawn from its own generator, after everything else, so the single-plan cases (and the seeds
+ * that reproduce them) stay as they were.
+ */
+function severalPlans(seed: number, b: ReturnType<typeof tenantFixture>, spec: ChangeSpec, skus: string[], held: Map<string, string[]>, nUsers: number): void {
+  const m = rng((seed ^ 0x5bd1e995) >>> 0);
+  if (!m.chance(0.25)) return;
+  const extra = m.some(UNBUNDLED, 1, 3);
+  for (const sku of extra) b.sku(sku, m.chance(0.75) ? nUsers * 2 + 5 : m.int(0, nUsers));
+  const targets = [spec.to, ...extra].filter((x, i, xs) => xs.indexOf(x) === i && x !== spec.from);
+  const k = m.next();
+  if (k < 0.4 && extra.length >= 1) {
+    // The unbundling itself: the twin(s) and Teams Enterprise instead of the drawn target.
+    spec.to = extra[0]!;
+    if (extra.length > 1) spec.alsoTo = extra.slice(1);
+  } else if (targets.length > 1) {
+    spec.to = targets[0]!;
+    spec.alsoTo = targets.slice(1, 3);
+  }
+  // Now and then a second source: another plan the principal holds (or any, to see the block).
+  if (spec.from && m.chance(0.35)) {
+    const p = spec.principal;
+    const names = p.kind === 'user' ? [p.user.split('@')[0]!] : p.kind === 'users' ? p.users.map((u) => u.split('@')[0]!) : [p.group];
+    const taken = new Set([spec.from, spec.to, ...(spec.alsoTo ?? [])]);
+    const holds = [...new Set(names.flatMap((n) => held.get(n) ?? []))].filter((x) => !taken.has(x));
+    const pool = holds.length && m.chance(0.8) ? holds : skus.filter((x) => !taken.has(x));
+    if (pool.length) spec.alsoFrom = [m.pick(pool)];
+  }
 }

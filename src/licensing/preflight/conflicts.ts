@@ -164,6 +164,9 @@ export function checkConflicts(ctx: Ctx): void {
     }
   }
 
+  // Several targets: two plans added together must not clash with each other (two suites' SharePoint).
+  if (ctx.multi) targetsTogether(ctx);
+
   for (const [skuId, agg] of exclusive) {
     const base = rules.isBaseSku(skuId);
     const other = rules.skuName(skuId);
@@ -208,6 +211,39 @@ export function checkConflicts(ctx: Ctx): void {
       planLabel: `${rules.friendly(agg.plan)} (${agg.plan})`,
       requiresLabels: agg.requiresAnyOf.map((p) => `${rules.friendly(p)} (${p})`),
       targetOwnPlan: agg.ownPlan,
+    });
+  }
+}
+
+/**
+ * Targets that cannot sit on one user together (MUTUALLY_EXCLUSIVE block, data.betweenTargets):
+ * judged per assignLicense call that adds them, with the disabled plans it carries. Named: the group
+ * (a group change) or the users whose call adds both.
+ */
+function targetsTogether(ctx: Ctx): void {
+  const { rules } = ctx;
+  const pairs = new Map<string, { a: string; b: string; principals: PrincipalRef[]; hits: Map<string, ExclusiveHit> }>();
+  for (const call of ctx.change.assignments) {
+    const adds = call.addLicenses;
+    for (let i = 0; i < adds.length; i++)
+      for (let j = i + 1; j < adds.length; j++) {
+        const hits = rules.exclusiveHits(rules.enabledNames(adds[j]!.skuId, adds[j]!.disabledPlans), rules.enabledNames(adds[i]!.skuId, adds[i]!.disabledPlans));
+        if (!hits.length) continue;
+        const key = `${lc(adds[i]!.skuId)}|${lc(adds[j]!.skuId)}`;
+        let agg = pairs.get(key);
+        if (!agg) pairs.set(key, (agg = { a: lc(adds[i]!.skuId), b: lc(adds[j]!.skuId), principals: [], hits: new Map() }));
+        agg.principals.push(call.principal);
+        for (const x of hits) agg.hits.set(`${x.targetPlan}|${x.otherPlan}`, x);
+      }
+  }
+  for (const agg of pairs.values()) {
+    const summary = (id: string) => ({ skuId: id, skuPartNumber: rules.skuPartNumber(id), displayName: rules.skuName(id) });
+    ctx.add('MUTUALLY_EXCLUSIVE', 'block', agg.principals, {
+      sku: summary(agg.a),
+      target: summary(agg.b),
+      addOn: false,
+      betweenTargets: true,
+      plans: [...agg.hits.values()].map((p) => ({ service: p.service, targetPlan: p.targetPlan, otherPlan: p.otherPlan })),
     });
   }
 }

@@ -114,6 +114,8 @@ export interface Ctx {
    * judged with its own disabledPlans.
    */
   keptSourceClash(f: UserFacts): boolean;
+  /** The same against one target only (several targets: each is applied on its own, so each seat line counts its own). */
+  keptSourceClashWith?(f: UserFacts, targetId: string): boolean;
 }
 
 /**

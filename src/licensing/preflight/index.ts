@@ -45,8 +45,22 @@ export function runPreflight(input: PreflightInput): PreflightResult {
     }
     return s;
   };
-  const keptSourceClashOf = (f: UserFacts): boolean => {
-    if (!built.groupId) return false;
+  /** Several targets: does a kept copy of a source clash with this one target (Entra applies each of a group's licenses on its own)? */
+  const clashWithMemo = new Map<string, Map<UserFacts, boolean>>();
+  const keptSourceClashWith = (f: UserFacts, target: string): boolean => {
+    if (!multi) return ctx.keptSourceClash(f);
+    let m = clashWithMemo.get(target);
+    if (!m) clashWithMemo.set(target, (m = new Map()));
+    let hit = m.get(f);
+    if (hit === undefined) {
+      const on = rules.enabledNames(target, built.groupTargetBySku?.[target] ?? []);
+      hit = keptCopies(f).some(({ sku, d }) => rules.exclusiveHits(on, rules.enabledNames(sku, d)).length > 0);
+      m.set(f, hit);
+    }
+    return hit;
+  };
+  /** The copies of a source a group member keeps after the change (from another group, or their own when direct copies are not included). */
+  const keptCopies = (f: UserFacts): { sku: string; d: string[] | undefined }[] => {
     const include = !!input.spec.includeDirectCopies;
     const states = f.user.licenseAssignmentStates ?? [];
     const kept: { sku: string; d: string[] | undefined }[] = [];
@@ -59,6 +73,11 @@ export function runPreflight(input: PreflightInput): PreflightResult {
       if (!multi && f.sourceDirect) kept.push({ sku: sourceId, d: f.sourceDirect });
       if (multi) for (const a of f.user.assignedLicenses ?? []) if (sourceIds.has(lc(a.skuId))) kept.push({ sku: lc(a.skuId), d: a.disabledPlans });
     }
+    return kept;
+  };
+  const keptSourceClashOf = (f: UserFacts): boolean => {
+    if (!built.groupId) return false;
+    const kept = keptCopies(f);
     if (!kept.length) return false;
     targetOn ??= multi ? targetsOn(built.groupTargetBySku) : rules.enabledNames(targetId, built.groupTargetDisabled ?? []);
     for (const { sku, d } of kept) {
@@ -96,6 +115,9 @@ export function runPreflight(input: PreflightInput): PreflightResult {
     targetDisabledFor(f) {
       if (built.groupTargetDisabled) return built.groupTargetDisabled;
       return built.carry.get(f.ref.id)?.disabledPlans;
+    },
+    keptSourceClashWith(f, target) {
+      return built.groupId ? keptSourceClashWith(f, target.toLowerCase()) : false;
     },
     keptSourceClash(f) {
       // Asked by seats, services and source-path for the same member: worked out once each.

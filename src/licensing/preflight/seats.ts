@@ -44,7 +44,8 @@ function countSeats(ctx: Ctx, targetId: string): SeatsNeeded {
   if (ctx.kind === 'group') {
     for (const f of ctx.facts) {
       if (holds(f)) continue;
-      if (ctx.keptSourceClash(f)) continue; // their target will fail: no seat taken
+      // Their target will fail: no seat taken (several targets: judged per target).
+      if (ctx.multi && ctx.keptSourceClashWith ? ctx.keptSourceClashWith(f, targetId) : ctx.keptSourceClash(f)) continue;
       needed++;
       receivers.push(f.ref);
       facts.push(f);

@@ -119,6 +119,37 @@ describe('preflight: several plans in one change', () => {
     assert.ok(pairs.some((p) => p.targetPlan === 'SHAREPOINTENTERPRISE'));
   });
 
+  it('two targets that clash with each other (two suites, each with its SharePoint) block, naming both plans', () => {
+    const u = user({ licenses: [{ sku: SKU.E3 }] });
+    const r = run({ from: 'E3', to: 'E1', alsoTo: [NO_TEAMS], cat: cat(), subject: forUser(u) });
+    const f = findingsOf(r, 'MUTUALLY_EXCLUSIVE').find((x) => x.data.betweenTargets)!;
+    assert.ok(f, r.findings.map((x) => x.code).join(', '));
+    assert.equal(f.severity, 'block');
+    assert.deepEqual(ids(f), [u.id]);
+    assert.match(text(f), /^Two of the plans to add clash with each other: Microsoft 365 E3 \(no Teams\) and Office 365 E1 \(SharePoint Online/);
+    assert.match((nl.findings.MUTUALLY_EXCLUSIVE as (d: Finding['data']) => string)(f.data), /^Twee licentieplannen die erbij komen botsen met elkaar/);
+  });
+
+  it('seats per target: a member who keeps a clashing copy of the source elsewhere takes no suite seat, but still a Teams Enterprise seat (Entra applies each license on its own)', () => {
+    const g = group({ name: 'G1', licenses: [{ sku: SKU.E1 }] });
+    const other = group({ name: 'G2', licenses: [{ sku: SKU.E1 }] });
+    const both = user({
+      licenses: [
+        { sku: SKU.E1, group: g.id },
+        { sku: SKU.E1, group: other.id },
+      ],
+    });
+    const plain = user({ licenses: [{ sku: SKU.E1, group: g.id }] });
+    const r = run({ from: 'E1', to: 'E3', alsoTo: [TEAMS], cat: cat(), subject: forGroup(g, [both, plain]), groupNames: { [other.id]: 'G2' } });
+    assert.deepEqual(
+      r.change.seatsByTarget!.map((l) => [l.skuPartNumber, l.needed]),
+      [
+        [SKU.E3, 1],
+        [TEAMS, 2],
+      ],
+    );
+  });
+
   it('several sources: E1 and Teams Essentials to E3 is one call per user removing both; a user lacking one of them is named for that plan', () => {
     const both = user({ name: 'Ann', licenses: [{ sku: SKU.E1, disabled: ['SWAY'] }, { sku: SKU.TEAMS_ESSENTIALS }] });
     const e1only = user({ name: 'Ben', licenses: [{ sku: SKU.E1 }] });
