@@ -66,12 +66,13 @@ const round = (x: number) => Math.round(x * 10) / 10;
 export async function benchChat(opts: { messages?: number } = {}): Promise<ChatResult> {
   const messages = opts.messages ?? 200;
   const dir = mkdtempSync(join(tmpdir(), 'ps-chat-'));
-  const waiting = new Map<string, (a: Record<string, any>) => void>();
+  // The message being measured (one at a time). Its card is the first card posted in the chat
+  // after it: the bot answers a message the proactive way (src/bot/jobs.ts), not as a reply in the turn.
+  let waiting: ((a: Record<string, any>) => void) | undefined;
   const connector = await startConnector({
-    onPosted: ({ activityId, activity }) => {
-      const replyToId = activityId ?? (activity.replyToId as string | undefined);
-      if (!replyToId || !isCard(activity)) return;
-      waiting.get(replyToId)?.(activity);
+    onPosted: ({ conversationId, activity }) => {
+      if (conversationId !== 'bench-chat' || !isCard(activity)) return;
+      waiting?.(activity);
     },
   });
   const [port, sandboxPort] = await Promise.all([freePort(), freePort()]);
@@ -115,10 +116,10 @@ export async function benchChat(opts: { messages?: number } = {}): Promise<ChatR
       };
       const card = new Promise<Record<string, any>>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no card for message ${i} in 10 s`)), 10_000);
-        waiting.set(id, (a) => {
+        waiting = (a) => {
           clearTimeout(timer);
           resolve(a);
-        });
+        };
       });
       const t0 = performance.now();
       const posted = fetch(`${url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(activity) }).then(async (r) => {
@@ -127,7 +128,7 @@ export async function benchChat(opts: { messages?: number } = {}): Promise<ChatR
       });
       const reply = await card;
       times.push(performance.now() - t0);
-      waiting.delete(id);
+      waiting = undefined;
       await posted;
       if (i === 1) {
         cardTitle = firstText(reply);
