@@ -82,8 +82,9 @@ async function startRig(setup: Setup, approvals: number): Promise<Rig> {
     graphBaseUrl: sandbox.graphBaseUrl,
     env: { LOG_LEVEL: 'warn', GROUP_POLL_INTERVAL: '100ms' },
     onPosted: (p) => {
-      const replyTo = p.activityId ?? (p.activity.replyToId as string | undefined);
-      if (replyTo && isCard(p.activity)) waiting.get(replyTo)?.(p);
+      // A message's answer comes the proactive way (src/bot/jobs.ts), not as a reply in the turn:
+      // the preflight card in the chat answers the message waiting there (one at a time).
+      if (p.conversationId === 'sanne-chat' && isCard(p.activity) && textOf(p.activity).includes('Preflight check')) waiting.values().next().value?.(p);
       const m = /Change request (\d+) finished/.exec(textOf(p.activity));
       if (m && p.conversationId === 'sanne-chat') notices.set(m[1]!, [...(notices.get(m[1]!) ?? []), p.at]);
     },
