@@ -63,7 +63,7 @@ export const SPECIAL_PATHS = {
       'on the realistic profile they save the user about 1 % of wall time, under the 10 % rule, but without them the CPU target is missed. CPU of a 100,000-member preflight, median of 4, four interleaved trials: ' +
       'with them 1,255 / 1,342 / 1,514 / 1,341 ms; plain 1,701 / 1,913 / 2,137 / 1,587 ms; the parser without the Interner 1,628 / 1,911 ms. Where the plain path spends it (per preflight): ' +
       '~270 ms decoding each 500 KB page into one string (a V8 large-object allocation, ~2.4 ms a page on this VM), ~430 ms collecting garbage (retained heap 128 MB instead of 72 MB: every member keeps its own license lists and id strings), ' +
-      '~280 ms JSON.parse, ~280 ms the checks. Kept until the CPU target or the 10 % rule is revisited (said in the issue notes).',
+      '~280 ms JSON.parse, ~280 ms the checks. Part of what interning saves comes from the generated tenant, where consecutive members hold identical license lists. Kept until the CPU target or the 10 % rule is revisited (said in the issue notes).',
     'the next member page asked for from the first bytes of the current one (src/graph/http.ts getAll): the client work of a page overlaps the next round trip; without it every page adds its parsing to the wall time (about 1 s at 100,000 members on the realistic profile)',
     'src/graph/transport.ts (node:http instead of fetch): not a parser; about 100 ms CPU at 100,000 members and its keep-alive and stream handling (not measured in this run)',
     'IdSet (src/licensing/snapshot.ts, typed-array set for the member dedup) and the shared one-group lists in src/licensing/preflight/context.ts: small; not measured separately in this run',
