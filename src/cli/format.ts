@@ -60,8 +60,8 @@ export function preflightText(r: PreflightResult, t: Messages = en): string {
       for (const l of c.seatsByTarget) out.push(`Seats of ${plan(l)}: needed ${l.needed}, available ${l.available}`);
     } else out.push(`Users affected: ${c.affectedUsers}; seats needed ${c.seats.needed}, available ${c.seats.available}`);
   }
-  const groups = c.assignments.filter((a) => a.principal.kind === 'group').length;
-  const users = c.assignments.length - groups;
+  const groups = c.assignments.filter((a) => a.principal.kind === 'group').length + (c.adopt?.groupWrite ? 1 : 0);
+  const users = c.assignments.filter((a) => a.principal.kind === 'user').length;
   out.push(
     `Calls: ${[groups ? `${groups} group assignLicense` : '', users ? `${users} user assignLicense` : ''].filter(Boolean).join(' + ') || 'none'}${c.includeDirectCopies ? ' (direct copies included)' : ''}`,
   );

@@ -91,7 +91,7 @@ export async function runAdoptSteps(licenses: LicensePort, change: ResolvedChang
     return { outcome, run, ...(error ? { error } : {}) };
   };
   const started = Date.now();
-  const groupWrite = change.assignments.find((a) => a.principal.kind === 'group');
+  const groupWrite = change.adopt?.groupWrite ?? change.assignments.find((a) => a.principal.kind === 'group');
   const removals = change.assignments.filter((a) => a.principal.kind === 'user');
   const w = waveOptions(opts.waves);
   const waves = adoptWaves(removals, w.pilot, w.size);

@@ -240,6 +240,11 @@ export interface AdoptKept {
 export interface AdoptPlan {
   /** The group holds the plan already (no group write). */
   groupHasPlan: boolean;
+  /**
+   * The group's own assignLicense (adding the plan), when it lacks it: made first, and followed
+   * until Entra has processed it, before any of `assignments` (the removals, which may run in waves).
+   */
+  groupWrite?: Assignment;
   /** The group's disabledPlans for the plan (as written, or as it holds them). */
   groupDisabledPlans: string[];
   /** How the group's disabledPlans were chosen: the group's own, the members' (agreeing) copies, or the services any member has on. */

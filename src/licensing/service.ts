@@ -114,7 +114,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** Stable text of a change, to recognise one that a preflight of this service found blocked. */
 function fingerprint(change: ResolvedChange): string {
   const more = change.alsoFrom?.length || change.alsoTo?.length ? [planIds(change)] : [];
-  return JSON.stringify([change.kind, change.principal.id, change.from.skuId, change.to.skuId, change.assignments, change.setUsageLocation ?? null, ...more]);
+  return JSON.stringify([change.kind, change.principal.id, change.from.skuId, change.to.skuId, change.assignments, change.setUsageLocation ?? null, change.adopt?.groupWrite ?? null, ...more]);
 }
 
 export function graphFailure(err: unknown): LicensingError {
@@ -494,7 +494,8 @@ export class LicenseService implements LicensePort {
     if (!change || typeof change !== 'object') throw bad('no change given');
     if (!['user', 'group', 'users', 'adopt'].includes(change.kind)) throw bad(`unknown kind '${String(change.kind)}'`);
     if (!change.from?.skuId || !change.to?.skuId) throw bad('source or target plan missing');
-    if (!Array.isArray(change.assignments) || !change.assignments.length) throw bad('it has nothing to assign');
+    // (An adopt may have only its group's write: every member keeps their own copy for now.)
+    if (!Array.isArray(change.assignments) || (!change.assignments.length && !(change.kind === 'adopt' && change.adopt?.groupWrite))) throw bad('it has nothing to assign');
     const seen = new Set<string>();
     for (const a of change.assignments) {
       if (!a?.principal?.id || (a.principal.kind !== 'user' && a.principal.kind !== 'group')) throw bad('an assignment names no user or group');

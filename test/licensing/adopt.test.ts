@@ -92,10 +92,10 @@ describe('adopt (pure): the preflight on a snapshot', () => {
     assert.deepEqual(pf.change.adopt?.groupDisabledPlans, planIds(['SWAY'], SKU.E1));
     assert.equal(pf.change.adopt?.disabledFrom, 'members');
     assert.equal(pf.change.seats.needed, 0);
+    assert.equal(pf.change.adopt?.groupWrite?.principal.displayName, 'Marketing');
     assert.deepEqual(
       pf.change.assignments.map((x) => [x.principal.displayName, x.addLicenses.length, x.removeLicenses.length]),
       [
-        ['Marketing', 1, 0],
         ['A', 0, 1],
         ['B', 0, 1],
       ],

@@ -103,9 +103,10 @@ describe('adopt: from direct copies to the group (sandbox, real license service)
     assert.equal(c.seats.needed, 0, 'a SKU counts once per person: no new seats');
     assert.deepEqual(c.adopt?.groupDisabledPlans, [], "Roos's Sway off is not forced on the others: members differ, so all that anyone has on stays on");
     assert.equal(c.adopt?.disabledFrom, 'union');
-    assert.equal(c.assignments[0]!.principal.kind, 'group');
-    assert.equal(c.assignments.filter((a) => a.principal.kind === 'user').length, 8);
-    assert.ok(c.assignments.every((a) => a.principal.kind === 'group' || (a.addLicenses.length === 0 && a.removeLicenses[0] === E1)));
+    assert.equal(c.adopt?.groupWrite?.principal.kind, 'group', "the group's write, made first");
+    assert.deepEqual(c.adopt?.groupWrite?.addLicenses, [{ skuId: E1, disabledPlans: [] }]);
+    assert.equal(c.assignments.length, 8, 'then one removal per member');
+    assert.ok(c.assignments.every((a) => a.principal.kind === 'user' && a.addLicenses.length === 0 && a.removeLicenses[0] === E1));
     assert.deepEqual(names(pf, 'ADOPT_GROUP_PLAN'), ['Roos'], 'Roos gains Sway and is named');
     assert.deepEqual(names(pf, 'NESTED_GROUPS'), ['Interns']);
     assert.equal(finding(pf, 'NESTED_GROUPS')?.data.adopt, true);

@@ -116,9 +116,11 @@ export function runAdoptPreflight(input: PreflightInput): PreflightResult {
     [...d.gained, ...d.upgraded].forEach((x) => gained.add(x));
   }
 
-  const assignments: Assignment[] = [];
-  if (!held) assignments.push({ principal, addLicenses: [{ skuId: plan.skuId, disabledPlans: [...groupDisabled] }], removeLicenses: [], previousDisabledPlans: [] });
-  assignments.push(...removals);
+  // The group's write comes first and apart: the removals (assignments) may run in waves after it.
+  const groupWrite: Assignment | undefined = held
+    ? undefined
+    : { principal, addLicenses: [{ skuId: plan.skuId, disabledPlans: [...groupDisabled] }], removeLicenses: [], previousDisabledPlans: [] };
+  const assignments: Assignment[] = removals;
 
   const change: ResolvedChange = {
     kind: 'adopt',
@@ -136,6 +138,7 @@ export function runAdoptPreflight(input: PreflightInput): PreflightResult {
     includeDirectCopies: false,
     adopt: {
       groupHasPlan: !!held,
+      ...(groupWrite ? { groupWrite } : {}),
       groupDisabledPlans: [...groupDisabled],
       disabledFrom,
       keep,
@@ -168,7 +171,7 @@ export function runAdoptPreflight(input: PreflightInput): PreflightResult {
     groupName: (id) => input.groupNames[id] ?? input.groupNames[id.toLowerCase()] ?? id,
   };
 
-  if (!holders.length || !assignments.length) {
+  if (!holders.length || (!assignments.length && !groupWrite)) {
     // Nobody holds it directly, or every holder keeps their copy and the group has the plan: no call to make.
     add('ADOPT_NO_DIRECT_COPIES', 'block', [principal], {
       plan: plan.displayName,
