@@ -124,3 +124,17 @@ export function adoptWaves<T>(items: readonly T[], pilot = 5, size = 100): T[][]
   for (let i = p; i < items.length; i += Math.max(1, size)) out.push(items.slice(i, i + Math.max(1, size)));
   return out;
 }
+
+/** Why a member keeps their direct copy, in plain English (Graph-side reports and logs; the cards say it from the message tables). */
+export function adoptKeptReason(k: AdoptKept): string {
+  switch (k.reason) {
+    case 'servicesNotCovered':
+      return `Their own copy stays: the group's copy turns off ${(k.services ?? []).join(', ') || 'services they use'}.`;
+    case 'error':
+      return `Their own copy stays: their copy from the group is in error (${k.error ?? 'Other'}). ${k.message ?? ''}`.trim();
+    case 'removeFailed':
+      return `Removing their own copy failed: ${k.message ?? ''}`.trim();
+    default:
+      return 'Their own copy stays: no Active copy from the group reached them (not processed yet, or no longer a member).';
+  }
+}

@@ -33,7 +33,7 @@ import {
 } from './model';
 import { runPreflight } from './preflight';
 import { runAdoptPreflight } from './preflight/adopt';
-import { checkAdoptMembers } from './adopt';
+import { adoptKeptReason, checkAdoptMembers } from './adopt';
 import { referenceData, type ReferenceData } from '../reference/data';
 import { groupDetail, planSummary, SnapshotReader, type TenantContext } from './snapshot';
 import { groupRef, userRef } from './principal-ref';
@@ -466,6 +466,12 @@ export class LicenseService implements LicensePort {
     return this.guard(async () => {
       this.validate(change);
       if (change.kind !== 'adopt') throw new LicensingError('INVALID_INPUT', 'Only an adopt checks members before removing their direct copies.');
+      return this.checkAdopt(change, userIds, opts);
+    });
+  }
+
+  private async checkAdopt(change: ResolvedChange, userIds: string[], opts: { signal?: AbortSignal } = {}): Promise<AdoptCheck> {
+    {
       const ids = [...new Set(userIds.filter((x) => typeof x === 'string' && x))];
       if (!ids.length) return { ready: [], kept: [], gone: [] };
       const ctx = await this.tenantContext();
@@ -486,7 +492,7 @@ export class LicenseService implements LicensePort {
         result = check(users);
       }
       return result;
-    });
+    }
   }
 
   private validate(change: ResolvedChange): void {
@@ -586,6 +592,28 @@ export class LicenseService implements LicensePort {
       const noLocation = new Map((usageLocation?.failed ?? []).map((o) => [o.principal.id.toLowerCase(), o]));
 
       const outcomes: SwapOutcome[] = [];
+      // An adopt never removes a direct copy its member still needs, whoever runs it (the adopt's
+      // waves check first; this holds for any caller): the not-ready stay, reported as such.
+      if (change.kind === 'adopt') {
+        const users = change.assignments.filter((a) => a.principal.kind === 'user');
+        if (users.length) {
+          const check = await this.checkAdopt(
+            change,
+            users.map((a) => a.principal.id),
+          );
+          const ready = new Set(check.ready.map((p) => p.id.toLowerCase()));
+          const kept = new Map(check.kept.map((k) => [k.principal.id.toLowerCase(), k]));
+          for (const a of users) {
+            const id = a.principal.id.toLowerCase();
+            if (ready.has(id)) continue;
+            const k = kept.get(id);
+            outcomes.push(
+              k ? { principal: a.principal, status: 'failed', reason: adoptKeptReason(k), graphCode: 'AdoptNotReady' } : { principal: a.principal, status: 'changed' }, // no direct copy any more: nothing to remove
+            );
+          }
+          change = { ...change, assignments: change.assignments.filter((a) => a.principal.kind === 'group' || ready.has(a.principal.id.toLowerCase())) };
+        }
+      }
       const toOutcome = (a: Assignment, w: WriteOutcome): SwapOutcome => {
         if (w.ok) return { principal: a.principal, status: a.principal.kind === 'group' ? 'accepted' : 'changed' };
         return {

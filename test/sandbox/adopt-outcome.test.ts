@@ -93,4 +93,21 @@ describe('sandbox: direct and inherited copies, as an adopt needs them (outcome 
       sb.dispose();
     }
   });
+
+  it("the service never removes a direct copy its member still needs, whoever calls it (the group's write not made: nothing goes)", async () => {
+    const sb = OutcomeSandbox.fromFixture(fixture);
+    try {
+      const service = new LicenseService(new GraphGateway(sb.graphClient(), OutcomeSandbox.HOST), undefined, { pollIntervalMs: 1 });
+      const pf = await service.preflight({ principal: { kind: 'group', group: 'Marketing' }, to: 'E1', adopt: {} });
+      const before = sb.people();
+      // The removals alone, as a runner that skipped the group's write would send them.
+      const res = await service.swap(pf.change);
+      assert.equal(res.changed.length, 0);
+      assert.deepEqual([...new Set(res.failed.map((f) => f.graphCode))], ['AdoptNotReady']);
+      assert.match(res.failed[0]!.reason!, /no Active copy from the group/);
+      assert.deepEqual(sb.people(), before, 'nobody changed');
+    } finally {
+      sb.dispose();
+    }
+  });
 });
