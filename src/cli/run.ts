@@ -307,7 +307,7 @@ async function adopt(opts: CliOptions, service: LicensePort, io: CliIO): Promise
       last = line;
     },
   });
-  if (end.outcome === 'stopped') return EXIT_ERROR; // no signal is given here: not reached
+  if (end.outcome === 'stopped' || end.outcome === 'processed') return EXIT_ERROR; // neither a signal nor groupOnly here: not reached
   if (opts.json) io.stdout(json({ ...pick(preflight, opts.lang), outcome: end.outcome, adopt: end.run.progress, ...(end.error ? { error: end.error } : {}) }));
   else io.stdout(adoptText(end.outcome, end.run.progress, t, end.error));
   return end.outcome === 'completed' ? EXIT_OK : EXIT_ERROR;

@@ -26,6 +26,8 @@ export interface AdoptRunOptions {
   track?: Pick<TrackOptions, 'pollIntervalMs' | 'timeoutMs'>;
   signal?: AbortSignal;
   onProgress?: (p: TrackingProgress) => void | Promise<void>;
+  /** Stop once Entra has processed the group: the removals run elsewhere (the workflow's wave engine). */
+  groupOnly?: boolean;
   /** After each step, with the state so far: false stops the run (the caller no longer holds it). */
   onStep?: (step: AdoptStep, run: AdoptRunState) => Promise<boolean>;
 }
@@ -37,7 +39,11 @@ export interface AdoptRunState {
   tracking?: TrackingReport;
 }
 
-export type AdoptRunEnd = { outcome: 'stopped'; run: AdoptRunState } | { outcome: 'completed' | 'failed' | 'partial'; run: AdoptRunState; error?: string };
+export type AdoptRunEnd =
+  | { outcome: 'stopped'; run: AdoptRunState }
+  /** groupOnly: the group holds the plan and Entra has processed it; the removals are next. */
+  | { outcome: 'processed'; run: AdoptRunState }
+  | { outcome: 'completed' | 'failed' | 'partial'; run: AdoptRunState; error?: string };
 
 export function startProgress(): AdoptProgress {
   return { phase: 'group', wave: 0, waves: 0, removed: [], removedCount: 0, kept: [], keptCount: 0, goneCount: 0 };
@@ -115,12 +121,16 @@ export async function runAdoptSteps(licenses: LicensePort, change: ResolvedChang
   if (p.phase === 'processing') {
     if (signal?.aborted) return stopped();
     try {
-      run.tracking = await licenses.track(change, {
-        ...opts.track,
-        ...(run.swap ? { since: run.swap.startedAt } : {}),
-        ...(signal ? { signal } : {}),
-        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-      });
+      // The group's write only: the service follows the group's processing.
+      run.tracking = await licenses.track(
+        { ...change, assignments: [groupWrite!] },
+        {
+          ...opts.track,
+          ...(run.swap ? { since: run.swap.startedAt } : {}),
+          ...(signal ? { signal } : {}),
+          ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+        },
+      );
     } catch (err) {
       if (signal?.aborted) return stopped();
       return end(
@@ -138,6 +148,8 @@ export async function runAdoptSteps(licenses: LicensePort, change: ResolvedChang
     p.phase = 'removing';
     if (!(await step('adopt-processed', { processingState: run.tracking.processingState, waves: waves.length, removals: removals.length }))) return stopped();
   }
+
+  if (opts.groupOnly) return { outcome: 'processed', run };
 
   // 3. The removals, wave by wave, each member checked right before their wave.
   for (let i = p.wave; i < waves.length; i++) {

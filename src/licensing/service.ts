@@ -680,6 +680,8 @@ export class LicenseService implements LicensePort {
       const started = Date.now();
       const fixed = opts.pollIntervalMs ?? this.pollIntervalMs;
       const timeout = Math.max(0, opts.timeoutMs ?? this.trackTimeoutMs);
+      // An adopt's removals (a wave of them, or all): read back that each direct copy is gone.
+      if (change.kind === 'adopt' && !change.assignments.some((a) => a.principal.kind === 'group')) return this.trackAdoptRemovals(change, started, timeout, opts.signal);
       if (change.kind !== 'group' && change.kind !== 'adopt') return this.trackUsers(change, started, timeout, opts.signal);
 
       // A finished state counts only when processing was seen to start after the write, or every
@@ -738,6 +740,37 @@ export class LicenseService implements LicensePort {
         finishedAt: new Date().toISOString(),
       };
     });
+  }
+
+  /**
+   * An adopt's removals are synchronous, but a read right after them may predate them: members
+   * still showing their direct copy are read again (a few times, within the timeout). Done: no
+   * direct copy any more; still holding it: stillHoldingSource.
+   */
+  private async trackAdoptRemovals(change: ResolvedChange, started: number, timeout: number, signal?: AbortSignal): Promise<TrackingReport> {
+    const sku = change.to.skuId.toLowerCase();
+    const direct = (u: GraphUser) => (u.licenseAssignmentStates ?? []).some((s) => !s.assignedByGroup && s.skuId.toLowerCase() === sku);
+    let { users } = await this.gateway.getUsers(change.assignments.map((a) => a.principal.id));
+    for (let attempt = 1; attempt < STALE_READ_ATTEMPTS && !signal?.aborted; attempt++) {
+      const behind = users.filter(direct);
+      if (!behind.length) break;
+      const wait = staleReadDelay(attempt);
+      if (Date.now() - started + wait > timeout) break;
+      await sleep(wait, signal);
+      const fresh = new Map((await this.gateway.getUsers(behind.map((u) => u.id))).users.map((u) => [u.id.toLowerCase(), u]));
+      users = users.map((u) => fresh.get(u.id.toLowerCase()) ?? u);
+    }
+    return {
+      groupId: change.principal.id,
+      outcome: 'complete',
+      processingState: 'ProcessingComplete',
+      done: users.filter((u) => !direct(u)).map(userRef),
+      errors: [],
+      stillHoldingSource: users.filter(direct).map(userRef),
+      polls: 1,
+      elapsedMs: Date.now() - started,
+      finishedAt: new Date().toISOString(),
+    };
   }
 
   /**

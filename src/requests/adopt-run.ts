@@ -1,14 +1,18 @@
 // An approved adopt, run by the workflow: the steps (src/licensing/adopt-run.ts) with each one
 // recorded on the request (result.adopt; audit swap-finished, adopt-processed, adopt-wave) and
 // progress pushed to the cards. A request taken over after a crash resumes from its record.
+import { adoptKeptReason } from '../licensing/adopt';
 import { recordedProgress, runAdoptSteps, type AdoptRunState } from '../licensing/adopt-run';
-import type { TrackOptions } from '../licensing/model';
+import type { LicensePort, TrackOptions } from '../licensing/model';
+import type { WaveCheck } from './waves';
 import type { WorkflowContext } from './context';
 import type { NoticeOutbox } from './outbox';
 import type { ChangeRequest, RequestResult } from './types';
 
 export interface AdoptRunEnd {
   request: ChangeRequest;
+  /** The group is processed and the request runs in waves: the wave engine removes the direct copies now. */
+  toWaves?: boolean;
   /** Undefined: the run stopped without an end (lease lost, stopping): it stays running for recovery. */
   state?: 'completed' | 'failed' | 'partial';
   result?: RequestResult;
@@ -39,6 +43,8 @@ export class AdoptRunner {
       licenses,
       req.preflight.change,
       {
+        // A request that runs in waves (the wave engine: pause, resume, cancel) hands its removals over.
+        groupOnly: !!req.result?.waves,
         waves: (req.spec as { waves?: { pilot?: number; size?: number; pauseAtErrorShare?: number } }).waves ?? {},
         track: this.trackOptions,
         signal,
@@ -53,6 +59,7 @@ export class AdoptRunner {
       from,
     );
     if (end.outcome === 'stopped') return { request: req };
+    if (end.outcome === 'processed') return { request: req, toWaves: true };
     const p = end.run.progress;
     const result: RequestResult = { ...resultOf(end.run), ...(end.error ? { error: end.error } : {}) };
     const detail = {
@@ -65,4 +72,26 @@ export class AdoptRunner {
     };
     return { request: req, state: end.outcome, result, detail };
   }
+}
+
+/**
+ * The wave engine's check before each wave of an adopt: only members whose inherited copy is
+ * Active and covers their own lose it; the others are left out with the reason (not errors).
+ */
+export function adoptWaveCheck(licenses: LicensePort): WaveCheck {
+  return async ({ change, assignments, signal }) => {
+    const check = await licenses.adoptCheck(
+      change,
+      assignments.map((a) => a.principal.id),
+      { signal },
+    );
+    const ready = new Set(check.ready.map((p) => p.id.toLowerCase()));
+    return {
+      ready: assignments.filter((a) => ready.has(a.principal.id.toLowerCase())),
+      skipped: [
+        ...check.kept.map((k) => ({ principal: k.principal, reason: adoptKeptReason(k), code: k.error ?? k.reason })),
+        ...check.gone.map((p) => ({ principal: p, reason: 'No own copy any more: nothing to remove.', code: 'gone' })),
+      ],
+    };
+  };
 }

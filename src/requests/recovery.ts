@@ -75,7 +75,7 @@ export class Recovery {
       );
       if (!claim.ok) continue; // another process claimed it first
       log.warn('request.reconcile_claimed', { changeId: r.id, previousOwner: r.lease?.owner ?? null, why });
-      if (claim.request.result?.waves && this.waves) {
+      if (claim.request.result?.waves && this.waves && claim.request.preflight.change.kind !== 'adopt') {
         // Waves carry on from the next one not recorded (a wave in flight is read back first), in
         // the background: a long run must not hold up the recovery of other requests.
         void this.ctx.tasks.spawn(this.waves.runHeld(claim.request, ownerGone));

@@ -33,8 +33,22 @@ export class Runner {
   private readonly adopts: AdoptRunner;
 
   /** An adopt (adopt-run.ts): group write, processing, then checked waves of removals; also to resume one. */
+  /** runAdopt under this process's lease (an adopt in waves: the lease carries on into the wave engine). */
+  async runAdoptHeld(running: ChangeRequest): Promise<ChangeRequest> {
+    const lease = this.leases.hold(running.id);
+    try {
+      return await this.runAdopt(running, lease.signal);
+    } catch (err) {
+      this.ctx.log.error('request.run_failed', { changeId: running.id, error: errorMessage(err) });
+      return (await this.ctx.store.get(running.id).catch(() => undefined)) ?? running;
+    } finally {
+      await lease.release();
+    }
+  }
+
   async runAdopt(running: ChangeRequest, signal: AbortSignal): Promise<ChangeRequest> {
     const end = await this.adopts.run(running, signal);
+    if (end.toWaves && this.waves) return this.waves.runner.run(end.request, signal);
     if (!end.state) return (await this.ctx.store.get(running.id).catch(() => undefined)) ?? end.request;
     return this.finish(end.request, end.state, end.result!, end.detail!);
   }
@@ -113,6 +127,8 @@ export class Runner {
   /** The swap, exactly once: only called for a request this process just moved to running. */
   private async execute(running: ChangeRequest): Promise<ChangeRequest> {
     const { store, licenses, now, log } = this.ctx;
+    // An adopt makes and follows its group's write first, then (in waves) hands the removals over.
+    if (running.preflight.change.kind === 'adopt' && running.result?.waves && this.waves) return this.runAdoptHeld(running);
     if (running.result?.waves && this.waves) return this.waves.runner.runHeld(running);
     const lease = this.leases.hold(running.id);
     try {

@@ -24,6 +24,7 @@ import { Runner } from './runner';
 import { BackgroundTasks } from './tasks';
 import { WaveRunner } from './wave-runner';
 import { DEFAULT_WAVES, normalizeWaves, type WaveChecks } from './waves';
+import { adoptWaveCheck } from './adopt-run';
 import type { Actor, AuditEntry, ChangeRequest, RequestNotifier, RequestState, RequestStore, WorkflowResult } from './types';
 
 export type { ApprovalPolicy, RequestPolicy, WorkflowLog } from './context';
@@ -103,7 +104,8 @@ export class ChangeRequests {
     const leases = new Leases(ctx, deps.leaseMs ?? 120_000);
     this.leases = leases;
     const restartSettleMs = deps.restartSettleMs ?? 10_000;
-    const waves = new WaveRunner(ctx, this.outbox, leases, { checks: deps.waveChecks ?? {}, restartSettleMs });
+    // The adopt's check is always there: its removals must never run unchecked.
+    const waves = new WaveRunner(ctx, this.outbox, leases, { checks: { adopt: adoptWaveCheck(ctx.licenses), ...deps.waveChecks }, restartSettleMs });
     this.waveDefaults = normalizeWaves(deps.waves, DEFAULT_WAVES);
     const runner = new Runner(ctx, this.outbox, leases, deps.trackOptions ?? {}, { runner: waves, defaults: this.waveDefaults });
     this.recovery = new Recovery(

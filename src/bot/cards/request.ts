@@ -135,9 +135,13 @@ export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOpti
   for (const w of r.result?.worsened ?? []) notes.push(toneLine('block', md(w)));
   if (r.result?.error) notes.push(toneLine('block', t.result.error(md(r.result.error))));
   if (opts.progress) notes.push(toneLine('info', opts.progress));
-  else if (r.state === 'running' && r.result?.adopt?.phase === 'removing' && r.result.adopt.wave > 0) {
+  else if ((r.state === 'running' || r.state === 'paused') && r.preflight?.change.kind === 'adopt' && r.result?.adopt?.phase === 'removing') {
+    // The removals so far: from the wave engine's records when it runs them, else the adopt's own.
+    const total = r.preflight.change.assignments.length;
+    const w = r.result.waves;
     const a = r.result.adopt;
-    notes.push(toneLine('info', t.request.adoptProgress(a.wave, a.waves, a.removedCount, r.preflight.change.assignments.filter((x) => x.principal.kind === 'user').length)));
+    const [wave, of, removed] = w ? [w.waves.length, w.count, w.waves.reduce((n, x) => n + x.done, 0)] : [a.wave, a.waves, a.removedCount];
+    if (wave > 0) notes.push(toneLine('info', t.request.adoptProgress(wave, of, removed, total)));
   }
   if (r.state === 'pending') for (const l of opts.reach ?? []) notes.push(toneLine(l.tone, l.text));
   // The approval view is only built for someone the server has found may decide (the notifier

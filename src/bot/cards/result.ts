@@ -143,17 +143,23 @@ function adoptResultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): Ada
     if (total > out.length) out.push(t.common.andMore(total - out.length));
     return out;
   };
-  if (a?.removedCount)
+  // Removals run by the wave engine (a request in waves): its records say who went and who stayed.
+  const w = res.waves;
+  const waveKept = w ? w.waves.flatMap((x) => [...x.skipped, ...x.failed]) : [];
+  const removedCount = w ? w.waves.reduce((n, x) => n + x.done, 0) : (a?.removedCount ?? 0);
+  const removed = w ? (res.swap?.changed ?? []).filter((p) => p.kind === 'user') : (a?.removed ?? []);
+  if (removedCount)
     section(
       'done',
-      t.result.adoptRemoved(a.removedCount),
+      t.result.adoptRemoved(removedCount),
       capped(
-        a.removed.map((p) => md(principalLabel(p))),
-        a.removedCount,
+        removed.map((p) => md(principalLabel(p))),
+        removedCount,
       ),
       'default',
     );
-  if (a?.keptCount) {
+  const keptTotal = (a?.keptCount ?? 0) + (w ? w.waves.reduce((n, x) => n + x.skippedCount + x.failedCount, 0) : 0);
+  if (keptTotal) {
     const why = (k: AdoptKept): string => {
       switch (k.reason) {
         case 'servicesNotCovered':
@@ -168,16 +174,16 @@ function adoptResultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): Ada
     };
     section(
       'warn',
-      t.result.adoptKept(a.keptCount),
+      t.result.adoptKept(keptTotal),
       capped(
-        a.kept.map((k) => `${md(principalLabel(k.principal))}: ${why(k)}`),
-        a.keptCount,
+        [...(a?.kept ?? []).map((k) => `${md(principalLabel(k.principal))}: ${why(k)}`), ...waveKept.map((m) => `${md(principalLabel(m.principal))}: ${md(m.reason)}`)],
+        keptTotal,
       ),
     );
   }
   for (const f of res.swap?.failed.filter((o) => o.principal.kind === 'group') ?? []) section('block', md(principalLabel(f.principal)), [md(f.reason ?? f.graphMessage ?? '')]);
   // Members in error from the group who had no own copy to keep (the group's copy is all they were to get).
-  const keptIds = new Set((a?.kept ?? []).map((k) => k.principal.id.toLowerCase()));
+  const keptIds = new Set([...(a?.kept ?? []).map((k) => k.principal.id.toLowerCase()), ...waveKept.map((m) => m.principal.id.toLowerCase())]);
   const others = (res.tracking?.errors ?? []).filter((e) => !keptIds.has(e.principal.id.toLowerCase()));
   if (others.length)
     section(
