@@ -114,7 +114,16 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** Stable text of a change, to recognise one that a preflight of this service found blocked. */
 function fingerprint(change: ResolvedChange): string {
   const more = change.alsoFrom?.length || change.alsoTo?.length ? [planIds(change)] : [];
-  return JSON.stringify([change.kind, change.principal.id, change.from.skuId, change.to.skuId, change.assignments, change.setUsageLocation ?? null, change.adopt?.groupWrite ?? null, ...more]);
+  return JSON.stringify([
+    change.kind,
+    change.principal.id,
+    change.from.skuId,
+    change.to.skuId,
+    change.assignments,
+    change.setUsageLocation ?? null,
+    change.adopt?.groupWrite ?? null,
+    ...more,
+  ]);
 }
 
 export function graphFailure(err: unknown): LicensingError {
