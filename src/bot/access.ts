@@ -20,6 +20,11 @@ export function commandAccess(kind: Command['kind']): Access {
     case 'pending':
     case 'doctor':
       return 'read';
+    // The workflow lets only the requester and the approvers do these (an approver need not be a requester).
+    case 'pause':
+    case 'resume':
+    case 'cancel':
+      return 'read';
     default:
       return 'change';
   }

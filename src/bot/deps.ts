@@ -2,7 +2,7 @@
 // root (src/index.ts) passes the real LicenseService, ChangeRequests, store and Conversations; tests
 // pass fakes. The bot never reaches Graph or HTTP itself.
 import type { ConversationReference, TurnContext } from './sdk';
-import type { ChangeSpec, LicensePort, PreflightResult } from '../licensing/model';
+import type { ChangeSpec, LicensePort, PreflightResult, WaveSettings } from '../licensing/model';
 import type { Actor, ChangeRequest, WorkflowResult } from '../requests/types';
 import { createLogger, type Logger } from '../log';
 import type { DoctorReport } from '../doctor/model';
@@ -20,6 +20,12 @@ export interface RequestsPort {
   approve(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult>;
   reject(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult>;
   cancel(actor: Actor, id: string, cardVersion?: number, reason?: string): Promise<WorkflowResult>;
+  /** A change running in waves stops before its next wave. */
+  pause(actor: Actor, id: string, reason?: string): Promise<WorkflowResult>;
+  /** A paused change carries on from its next wave. */
+  resume(actor: Actor, id: string, cardVersion?: number): Promise<WorkflowResult>;
+  /** How large changes run in waves when the request does not say (WAVE_PILOT, WAVE_SIZE, WAVE_PAUSE_AT). */
+  readonly waveDefaults?: WaveSettings;
   undo(actor: Actor, id: string, conversationKey?: string): Promise<WorkflowResult>;
   status(id: string, actor?: Actor): Promise<WorkflowResult>;
   history(limit?: number): Promise<ChangeRequest[]>;

@@ -1,5 +1,6 @@
 // A LicensingError as a card the admin can act on (choose a plan or a principal, suggestions, the
 // tenant's plans), and the preflight run with that fallback. Name resolution is in names.ts.
+import { DEFAULT_WAVES, wavesFor } from '../requests/waves';
 import { isLicensingError, type LicensingError, type ChangeSpec, type PlanInfo, type PlanSummary, type PrincipalMatch } from '../licensing/model';
 import type { Messages } from '../i18n';
 import type { Turn } from './turn';
@@ -149,7 +150,8 @@ function sameName(a: string | undefined, b: string): boolean {
 export async function preflightOrExplain(turn: Turn, spec: ChangeSpec): Promise<AdaptiveCard> {
   try {
     const result = await turn.deps.licenses.preflight(spec, { onProgress: turn.progress, signal: turn.signal });
-    return preflightCard(turn.t, result, spec);
+    const waves = wavesFor(result.change, spec, turn.deps.requests.waveDefaults ?? DEFAULT_WAVES);
+    return preflightCard(turn.t, result, spec, waves ? { waves } : {});
   } catch (err) {
     if (isLicensingError(err)) return licensingErrorCard(turn, err, spec);
     throw err;

@@ -23,6 +23,7 @@ import { onDoctor } from './doctor';
 import { countryCode } from '../reference/countries';
 import { reprocessTarget } from './reprocess';
 import { splitWith, teamsSplitCard } from './teams-split';
+import { DEFAULT_WAVES } from '../requests/waves';
 
 const REQUEST_ID = /^#?\d{1,12}$/;
 
@@ -112,6 +113,11 @@ export async function onCommand(turn: Turn, command: Command): Promise<void> {
         } else if (answer.card) await sendCard(turn, answer.card);
         return;
       }
+      case 'pause':
+      case 'resume':
+      case 'cancel':
+        await control(turn, command.kind, command.change);
+        return;
       case 'move': {
         // "... with usage location BE": a code that is not a country gets a clear answer, nothing is looked up.
         const country = command.setUsageLocation === undefined ? undefined : countryCode(command.setUsageLocation);
@@ -119,12 +125,14 @@ export async function onCommand(turn: Turn, command: Command): Promise<void> {
           await sendText(turn, t.usageLocation.badCountry(md(command.setUsageLocation)));
           return;
         }
+        const waves = command.waves ? { ...(deps.requests.waveDefaults ?? DEFAULT_WAVES), ...command.waves } : undefined;
         const spec = {
           ...(command.from ? { from: command.from } : {}),
           to: command.to,
           ...(command.alsoTo?.length ? { alsoTo: command.alsoTo } : {}),
           ...(command.alsoFrom?.length ? { alsoFrom: command.alsoFrom } : {}),
           ...(country ? { setUsageLocation: { country } } : {}),
+          ...(waves ? { waves } : {}),
         };
         const resolved = await resolveTarget(turn, command.principal, preflightWith(spec));
         if ('card' in resolved) {
@@ -201,6 +209,25 @@ async function status(turn: Turn, target: string | undefined): Promise<void> {
     return;
   }
   await sendCard(turn, principalStatusCard(t, await deps.licenses.status(resolved.query)));
+}
+
+/** `pause 12`, `resume 12`, `cancel 12` (Dutch: pauzeer, hervat, annuleer): the request's card, or why not. */
+async function control(turn: Turn, action: 'pause' | 'resume' | 'cancel', change: string | undefined): Promise<void> {
+  const { t, deps } = turn;
+  if (!change) {
+    await sendText(turn, t.errors.missingWaveId(action));
+    return;
+  }
+  const id = change.replace(/^#/, '');
+  const res =
+    action === 'pause' ? await deps.requests.pause(turn.actor, id) : action === 'resume' ? await deps.requests.resume(turn.actor, id) : await deps.requests.cancel(turn.actor, id);
+  if (res.ok) {
+    const r = res.request;
+    const note = action === 'resume' ? t.waves.resumed(md(r.id)) : action === 'pause' && r.state === 'paused' ? t.waves.pauseDone(md(r.id)) : undefined;
+    await sendRequestCard(turn, r, note);
+    return;
+  }
+  await sendCard(turn, errorCard(refusalText(t, res, change, action)));
 }
 
 async function undo(turn: Turn, change: string | undefined): Promise<void> {

@@ -14,6 +14,7 @@ import type { ApproversPort, Logger } from './deps';
 import type { Conversations } from './conversations';
 import { messagesFor } from '../i18n';
 import { noticeCard } from './cards/notice';
+import { waveTotals } from '../requests/waves';
 import { progressText, requestCard } from './cards/request';
 import { resultCard } from './cards/result';
 import { md } from './cards/render';
@@ -22,8 +23,9 @@ import { specToData } from './actions/data';
 import { ApprovalsChannels } from './approvals-channels';
 import { ApproverReach, nobodyReached, reachLines } from './approver-reach';
 import { stampLang } from './card-data';
+import { pausedText, waveActions, waveMisses, waveProgressText } from './cards/waves';
 
-const NOTICE_EVENTS: readonly RequestEvent[] = ['rejected', 'cancelled', 'expired', 'worsened', 'completed', 'failed', 'partial'];
+const NOTICE_EVENTS: readonly RequestEvent[] = ['rejected', 'cancelled', 'expired', 'worsened', 'completed', 'failed', 'partial', 'paused'];
 
 export interface NotifierOptions {
   /** Minimum time between two progress updates of one request's cards (default 5 s). */
@@ -140,7 +142,39 @@ export class BotNotifier implements RequestNotifier {
     }
   }
 
+  /**
+   * A run paused between waves: the requester's conversation and every conversation showing the
+   * request (the approvers' chats, approvals channels) get why, per person, and what to do.
+   */
+  private async pausedNotice(r: ChangeRequest): Promise<void> {
+    const w = r.result?.waves;
+    if (!w) return;
+    const keys = new Set<string>([...(r.conversationKey ? [r.conversationKey] : []), ...(await this.conv.cards(r.id)).map((c) => c.conversationKey)]);
+    for (const key of keys) {
+      if (!(await this.conv.ref(key))) continue;
+      const t = messagesFor(await this.conv.langOf(key));
+      const misses = waveMisses(t, w);
+      const card = noticeCard({
+        title: t.waves.paused(md(r.id)),
+        text: pausedText(t, w),
+        tone: 'warn',
+        details: [
+          waveProgressText(t, w),
+          ...(misses.failedTotal ? [t.waves.whyTitle(misses.failedTotal), ...misses.failed] : []),
+          ...(misses.skippedTotal ? [t.waves.skippedTitle(misses.skippedTotal), ...misses.skipped] : []),
+          t.waves.pausedNext(md(r.id)),
+        ],
+        actions: waveActions(t, r),
+      });
+      await this.safeSend(key, card);
+    }
+  }
+
   private async notice(r: ChangeRequest, event: RequestEvent, plans?: PlanInfo[]): Promise<void> {
+    if (event === 'paused') {
+      await this.pausedNotice(r);
+      return;
+    }
     const key = r.conversationKey;
     if (!key || !(await this.conv.ref(key))) return;
     const t = messagesFor(await this.conv.langOf(key));
@@ -155,6 +189,19 @@ export class BotNotifier implements RequestNotifier {
         });
         break;
       case 'cancelled':
+        if (r.result?.waves) {
+          // Cancelled between waves: what ran stays changed (undo reverses it).
+          const w = r.result.waves;
+          const by = r.result.cancelledBy;
+          card = noticeCard({
+            title: t.request.statusTitle(md(r.id)),
+            text: t.waves.cancelled(w.next, w.count, waveTotals(w).done),
+            tone: 'warn',
+            details: [...(by ? [`${t.request.cancelledByLabel}: ${md(by.name || by.id)}`] : []), ...(r.result.reason ? [t.request.reason(md(r.result.reason))] : [])],
+            ...(r.result.swap?.changed.length && !r.undoOf ? { actions: [action(t.request.undo, 'undo', { requestId: r.id })] } : {}),
+          });
+          break;
+        }
         card = noticeCard({
           title: t.request.statusTitle(md(r.id)),
           text: r.result?.cancelledBy ? t.request.cancelledBy(md(r.result.cancelledBy.name || r.result.cancelledBy.id)) : t.preflight.cancelled,

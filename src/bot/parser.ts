@@ -14,12 +14,19 @@ export type PrincipalTarget =
   /** Neither "user" nor "group" was said: look the name up. */
   | { kind: 'any'; name: string };
 
+/** "in waves of 50", "with a pilot of 10" (Dutch: "in golven van 50", "met een pilot van 10"). */
+export interface WaveWish {
+  size?: number;
+  pilot?: number;
+}
+
 export type Command =
   /**
    * setUsageLocation: "... with usage location BE" / "... met gebruikslocatie BE" (the code as typed; checked later).
    * alsoTo / alsoFrom: the further plans of "to A and B" / "from C and D" (absent for one plan).
+   * waves: "in waves of 50", "with a pilot of 10".
    */
-  | { kind: 'move'; principal: PrincipalTarget; from?: string; to: string; alsoTo?: string[]; alsoFrom?: string[]; setUsageLocation?: string }
+  | { kind: 'move'; principal: PrincipalTarget; from?: string; to: string; alsoTo?: string[]; alsoFrom?: string[]; setUsageLocation?: string; waves?: WaveWish }
   /** A group takes over the plan its members hold directly ("move the members of Marketing onto the group"). */
   | { kind: 'adopt'; group: string; plan?: string }
   /** A move with a piece missing: the reply says which. */
@@ -30,6 +37,8 @@ export type Command =
   | { kind: 'status'; target?: string }
   | { kind: 'history'; limit?: number }
   | { kind: 'undo'; change?: string }
+  /** A change running in waves: pause it, resume it; cancel also withdraws a pending request. */
+  | { kind: 'pause' | 'resume' | 'cancel'; change?: string }
   | { kind: 'pending' }
   /** Read-only check of the tenant (plan-switch doctor), optionally on a named group. */
   | { kind: 'doctor'; group?: string }
@@ -255,6 +264,46 @@ function splitPlans(tokens: Token[]): Token[][] {
   return out;
 }
 
+const WAVE_WORDS: Record<string, Lang> = { waves: 'en', wave: 'en', golven: 'nl', golf: 'nl', rondes: 'nl' };
+const PILOT_WORDS: Record<string, Lang | undefined> = { pilot: undefined, proefgroep: 'nl', proef: 'nl' };
+const OF_WORDS = new Set(['of', 'van']);
+
+/**
+ * Takes "in waves of 50" / "in golven van 50" and "with a pilot of 10" / "met een pilot van 10"
+ * (in any order, at the end or in between) out of a move; the rest is parsed as usual.
+ */
+function takeWaveWish(tokens: Token[]): { rest: Token[]; waves?: WaveWish; lang?: Lang } {
+  const out: Token[] = [];
+  const waves: WaveWish = {};
+  let lang: Lang | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const w = lower(tokens[i]);
+    const number = (j: number) => (lower(tokens[j]) !== undefined && /^\d{1,6}$/.test(tokens[j]!.text) ? Number(tokens[j]!.text) : undefined);
+    const isWave = w !== undefined && Object.hasOwn(WAVE_WORDS, w);
+    const isPilot = w !== undefined && Object.hasOwn(PILOT_WORDS, w);
+    if ((isWave || isPilot) && OF_WORDS.has(lower(tokens[i + 1]) ?? '') && number(i + 2) !== undefined) {
+      // Drop the glue before it: "in", "with a", "met een", "and" / "en".
+      while (out.length && ['in', 'with', 'a', 'met', 'een', 'and', 'en', ','].includes(lower(out[out.length - 1]) ?? '')) out.pop();
+      if (isWave) waves.size = number(i + 2)!;
+      else waves.pilot = number(i + 2)!;
+      lang ??= isWave ? WAVE_WORDS[w!] : PILOT_WORDS[w!];
+      lang ??= lower(tokens[i + 1]) === 'van' ? 'nl' : 'en';
+      i += 2;
+      continue;
+    }
+    out.push(tokens[i]!);
+  }
+  return waves.size !== undefined || waves.pilot !== undefined ? { rest: out, waves, ...(lang ? { lang } : {}) } : { rest: tokens };
+}
+
+function parseMove(tokens: Token[], verbLang: Lang | undefined): Parsed {
+  const wish = takeWaveWish(tokens);
+  const parsed = parseMoveAndLocation(wish.rest, verbLang);
+  if (wish.waves && parsed.command.kind === 'move') parsed.command.waves = wish.waves;
+  if (wish.lang && !parsed.lang) parsed.lang = wish.lang;
+  return parsed;
+}
+
 /**
  * A trailing usage location clause (issue 13 part 6): "with usage location BE", "and set usage
  * location to BE", "usage location BE"; Dutch "met gebruikslocatie BE", "en gebruikslocatie op BE".
@@ -282,7 +331,7 @@ export function usageLocationClause(rest: Token[]): { rest: Token[]; code: strin
   return { rest: before.filter((t) => t.quoted || t.text), code, lang };
 }
 
-function parseMove(all: Token[], verbLang: Lang | undefined): Parsed {
+function parseMoveAndLocation(all: Token[], verbLang: Lang | undefined): Parsed {
   const clause = usageLocationClause(all);
   const rest = clause ? clause.rest : all;
   const phrases: Partial<Record<Clause | 'bare', Token[]>> = {};
@@ -536,6 +585,19 @@ export function parseCommand(input: string): Parsed {
     case 'herstel':
     case 'terugdraaien':
       return { command: { kind: 'undo', ...(arg ? { change: stripHash(arg) } : {}) }, lang: 'nl' };
+    case 'pause':
+    case 'resume':
+    case 'cancel':
+      return { command: { kind: w0, ...(arg ? { change: stripHash(arg) } : {}) }, lang: 'en' };
+    case 'pauzeer':
+    case 'pauzeren':
+      return { command: { kind: 'pause', ...(arg ? { change: stripHash(arg) } : {}) }, lang: 'nl' };
+    case 'hervat':
+    case 'hervatten':
+      return { command: { kind: 'resume', ...(arg ? { change: stripHash(arg) } : {}) }, lang: 'nl' };
+    case 'annuleer':
+    case 'annuleren':
+      return { command: { kind: 'cancel', ...(arg ? { change: stripHash(arg) } : {}) }, lang: 'nl' };
     case 'ongedaan':
       // "ongedaan maken 12"
       if (w1 === 'maken') {

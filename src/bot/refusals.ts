@@ -5,7 +5,7 @@ import { md } from './cards/render';
 
 type Refusal = Extract<WorkflowResult, { ok: false }>;
 
-export function refusalText(t: Messages, r: Refusal, id?: string, action?: 'approve' | 'reject' | 'cancel' | 'undo'): string {
+export function refusalText(t: Messages, r: Refusal, id?: string, action?: 'approve' | 'reject' | 'cancel' | 'undo' | 'pause' | 'resume'): string {
   switch (r.reason) {
     case 'unknown':
       return t.refusals.unknown(md(id ?? r.request?.id ?? ''));
@@ -30,6 +30,10 @@ export function refusalText(t: Messages, r: Refusal, id?: string, action?: 'appr
       return action === 'undo'
         ? `${t.refusals.not_undoable}${r.request ? ` #${md(r.request.id)}: ${t.request.states[r.request.state] ?? r.request.state}.` : ''}`
         : t.refusals.not_allowed;
+    case 'wrong_state': {
+      const state = r.request ? (t.request.states[r.request.state] ?? r.request.state) : '?';
+      return t.refusals.wrong_state(action === 'pause' || action === 'resume' ? action : 'cancel', md(r.request?.id ?? id ?? ''), state);
+    }
     default:
       return md(r.message);
   }

@@ -97,6 +97,7 @@ export const en = {
       ['undo 12', 'reverse a completed change'],
       ['reprocess Support', 'members in error (a group license that did not apply): Entra tries them again, after the cause is fixed'],
       ['split teams for group Sales', 'a suite to its "(no Teams)" version plus Teams, in one change'],
+      ['pause 12', 'a change running in waves stops before its next wave (then resume 12, or cancel 12 for the rest)'],
       ['new', 'a card that guides you step by step'],
       ['doctor', 'check that this tenant gives Plan Switch what it needs (read-only)'],
       ['move the members of Marketing onto the group', 'the group takes over the plan its members hold directly, then their own copies go'],
@@ -131,6 +132,14 @@ export const en = {
     blocked: 'The preflight found blocking problems; fix them before asking for approval. Nothing was changed.',
     not_allowed: 'Only the person who asked for this change or an approver can do that. Nothing was changed.',
     not_undoable: 'Only a completed change can be undone.',
+    wrong_state: (action: 'pause' | 'resume' | 'cancel', id: string, state: string) =>
+      `${
+        action === 'pause'
+          ? 'Only a change running in waves can be paused'
+          : action === 'resume'
+            ? 'Only a paused change can be resumed'
+            : 'Only a request waiting for approval or a change running in waves can be cancelled'
+      }: change request ${id} is ${state}. Nothing was changed.`,
   },
 
   errors: {
@@ -146,6 +155,7 @@ export const en = {
     notUnderstood: (text: string) => `I didn't understand "${text}". Type "help" to see what I can do.`,
     missingPrincipal: 'Who should move? For example: move group Sales to E3.',
     missingTarget: 'To which plan? For example: move group Sales to E3.',
+    missingWaveId: (action: 'pause' | 'resume' | 'cancel') => `Which change request? For example: ${action} 12. Type "history" to see them.`,
     missingUndo: 'Which change should I undo? For example: undo 12. Type "history" to see the changes.',
     workflowUnavailable: 'Change requests are not available right now. Nothing was changed.',
   },
@@ -276,6 +286,7 @@ export const en = {
       rejected: 'rejected',
       cancelled: 'cancelled',
       expired: 'expired',
+      paused: 'paused',
     } as Record<string, string>,
     approve: 'Approve',
     reject: 'Reject',
@@ -490,6 +501,48 @@ export const en = {
 
   // Usage location fixed in the change (issue 13 part 6): the offer on the preflight card, the CLI
   // hint, a bad country code, and what the completion notice says.
+  // Waves (issue 13 part 4): large changes run as a pilot wave, then waves, each checked before the next.
+  waves: {
+    title: 'Waves',
+    plan: (pilot: number, size: number, count: number, people: number) =>
+      `In ${count} waves: a pilot of ${plural(pilot, 'person', 'people')}, then waves of ${size} (${people} people in all); each wave is checked before the next.`,
+    pauseAt: (share: string) => `It pauses by itself when more than ${share} of a wave fails.`,
+    never: 'It never pauses by itself.',
+    progress: (wave: number, count: number, done: number, total: number, failed: number) => `Wave ${wave} of ${count}: ${done} of ${total} people done, ${failed} failed.`,
+    sending: (wave: number, count: number, n: number) => `Sending wave ${wave} of ${count} (${plural(n, 'person', 'people')})…`,
+    skipped: (n: number) => `${plural(n, 'person', 'people')} left out because they were not ready.`,
+    pausedAuto: (wave: number, share: string, limit: string) => `Paused after wave ${wave}: ${share} of its people failed, more than ${limit}.`,
+    pausedBy: (who: string, wave: number) => `Paused by ${who} after wave ${wave}.`,
+    pausedCheck: (why: string) => `Paused: ${why}`,
+    pausedNext: (id: string) => `Fix what is listed, then type "resume ${id}" to carry on with the next wave, or "cancel ${id}" to stop here.`,
+    pauseAsked: (who: string) => `${who} asked to pause: the wave being sent is finished first.`,
+    cancelAsked: (who: string) => `${who} asked to cancel: the wave being sent is finished first; no further wave is sent.`,
+    resumedBy: (who: string) => `Resumed by ${who}.`,
+    cancelled: (ran: number, count: number, done: number) =>
+      `Cancelled after wave ${ran} of ${count}: ${plural(done, 'person was', 'people were')} changed; the waves not yet run were not sent. Undo reverses what was changed.`,
+    whyTitle: (n: number) => `Why ${plural(n, 'person', 'people')} failed`,
+    skippedTitle: (n: number) => `${plural(n, 'person', 'people')} left out`,
+    why: {
+      'usage-location': 'no usage location, so a license cannot be assigned directly; set their country, then run the change for them again',
+      'no-seats': 'no free licenses of the new plan left; buy or free some',
+      clash: 'the new plan clashes with another license they keep',
+      dependency: 'another license of theirs needs a service this change takes away',
+      'location-not-allowed': "the plan can't be used in their usage location (country)",
+      throttled: 'Microsoft Graph was throttling; nothing was changed for them',
+      'not-found': 'the user no longer exists',
+      forbidden: 'the app may not change licenses (LicenseAssignment.ReadWrite.All)',
+      'not-shown': 'Graph accepted the change but does not show it on them yet; check them with "status"',
+      'not-made': 'the bot restarted while their wave ran and Graph shows their change was not made',
+      other: 'Microsoft Graph refused the change',
+    } as Record<string, string>,
+    pause: 'Pause',
+    resume: 'Resume',
+    cancelRest: 'Cancel the rest',
+    paused: (id: string) => `Change request ${id} is paused`,
+    resumed: (id: string) => `Change request ${id} carries on with its next wave.`,
+    pauseDone: (id: string) => `Change request ${id} is paused.`,
+  },
+
   usageLocation: {
     setButton: (code: string, n: number) => (n === 1 ? `Set usage location to ${code} for this person first` : `Set usage location to ${code} for these ${n} people first`),
     setButtonNoCountry: (n: number) => (n === 1 ? 'Set the usage location below for this person first' : `Set the usage location below for these ${n} people first`),

@@ -97,6 +97,7 @@ export const nl: Messages = {
       ['ongedaan maken 12', 'een voltooide wijziging terugdraaien'],
       ['verwerk Support opnieuw', 'leden met een licentiefout: Entra probeert het opnieuw, nadat de oorzaak is opgelost'],
       ['splits Teams af voor groep Verkoop', 'een suite naar de "(no Teams)"-versie plus Teams, in één wijziging'],
+      ['pauzeer 12', 'een wijziging die in golven loopt, stopt voor de volgende golf (daarna hervat 12, of annuleer 12 voor de rest)'],
       ['nieuw', 'een kaart die u stap voor stap helpt'],
       ['diagnose', 'controleren of deze tenant Plan Switch geeft wat het nodig heeft (alleen lezen)'],
       ['zet de leden van Marketing over op de groep', 'de groep neemt het licentieplan over dat de leden rechtstreeks toegewezen hebben; daarna verdwijnen hun eigen licenties'],
@@ -131,6 +132,14 @@ export const nl: Messages = {
     blocked: 'De controle vooraf vond blokkerende problemen; los die op voordat u goedkeuring aanvraagt. Er is niets gewijzigd.',
     not_allowed: 'Alleen de aanvrager of een goedkeurder kan dat doen. Er is niets gewijzigd.',
     not_undoable: 'Alleen een voltooide wijziging kan ongedaan worden gemaakt.',
+    wrong_state: (action: 'pause' | 'resume' | 'cancel', id: string, state: string) =>
+      `${
+        action === 'pause'
+          ? 'Alleen een wijziging die in golven loopt, kan worden gepauzeerd'
+          : action === 'resume'
+            ? 'Alleen een gepauzeerde wijziging kan worden hervat'
+            : 'Alleen een aanvraag die op goedkeuring wacht of een wijziging die in golven loopt, kan worden geannuleerd'
+      }: wijzigingsaanvraag ${id} is ${state}. Er is niets gewijzigd.`,
   },
 
   errors: {
@@ -147,6 +156,8 @@ export const nl: Messages = {
     notUnderstood: (text: string) => `Ik begreep "${text}" niet. Typ "help" om te zien wat ik kan.`,
     missingPrincipal: 'Wie moet er verplaatst worden? Bijvoorbeeld: verplaats groep Verkoop naar E3.',
     missingTarget: 'Naar welk licentieplan? Bijvoorbeeld: verplaats groep Verkoop naar E3.',
+    missingWaveId: (action: 'pause' | 'resume' | 'cancel') =>
+      `Welke wijzigingsaanvraag? Bijvoorbeeld: ${action === 'pause' ? 'pauzeer' : action === 'resume' ? 'hervat' : 'annuleer'} 12. Typ "geschiedenis" om ze te zien.`,
     missingUndo: 'Welke wijziging moet ik ongedaan maken? Bijvoorbeeld: ongedaan maken 12. Typ "geschiedenis" om de wijzigingen te zien.',
     workflowUnavailable: 'Wijzigingsaanvragen zijn nu niet beschikbaar. Er is niets gewijzigd.',
   },
@@ -279,6 +290,7 @@ export const nl: Messages = {
       rejected: 'afgewezen',
       cancelled: 'geannuleerd',
       expired: 'verlopen',
+      paused: 'gepauzeerd',
     },
     approve: 'Goedkeuren',
     reject: 'Afwijzen',
@@ -496,6 +508,48 @@ export const nl: Messages = {
   },
 
   // Gebruikslocatie in dezelfde wijziging instellen (issue 13 deel 6).
+  // Waves (issue 13 part 4): grote wijzigingen lopen als proefgolf en daarna golven, elk gecontroleerd voor de volgende.
+  waves: {
+    title: 'Golven',
+    plan: (pilot: number, size: number, count: number, people: number) =>
+      `In ${count} golven: een proefgolf van ${pilot === 1 ? '1 persoon' : `${pilot} personen`}, daarna golven van ${size} (${people} personen in totaal); elke golf wordt gecontroleerd voor de volgende.`,
+    pauseAt: (share: string) => `De wijziging pauzeert vanzelf wanneer meer dan ${share} van een golf mislukt.`,
+    never: 'De wijziging pauzeert nooit vanzelf.',
+    progress: (wave: number, count: number, done: number, total: number, failed: number) => `Golf ${wave} van ${count}: ${done} van ${total} personen klaar, ${failed} mislukt.`,
+    sending: (wave: number, count: number, n: number) => `Golf ${wave} van ${count} wordt verstuurd (${n === 1 ? '1 persoon' : `${n} personen`})…`,
+    skipped: (n: number) => `${n === 1 ? '1 persoon' : `${n} personen`} overgeslagen omdat ze nog niet klaar waren.`,
+    pausedAuto: (wave: number, share: string, limit: string) => `Gepauzeerd na golf ${wave}: ${share} van de personen mislukte, meer dan ${limit}.`,
+    pausedBy: (who: string, wave: number) => `Gepauzeerd door ${who} na golf ${wave}.`,
+    pausedCheck: (why: string) => `Gepauzeerd: ${why}`,
+    pausedNext: (id: string) => `Los op wat hieronder staat en typ dan "hervat ${id}" om met de volgende golf verder te gaan, of "annuleer ${id}" om hier te stoppen.`,
+    pauseAsked: (who: string) => `${who} vroeg om te pauzeren: de golf die nu wordt verstuurd, wordt eerst afgemaakt.`,
+    cancelAsked: (who: string) => `${who} vroeg om te annuleren: de golf die nu wordt verstuurd, wordt eerst afgemaakt; daarna wordt geen golf meer verstuurd.`,
+    resumedBy: (who: string) => `Hervat door ${who}.`,
+    cancelled: (ran: number, count: number, done: number) =>
+      `Geannuleerd na golf ${ran} van ${count}: ${done === 1 ? '1 persoon is' : `${done} personen zijn`} gewijzigd; de golven die nog niet liepen, zijn niet verstuurd. Ongedaan maken draait terug wat gewijzigd is.`,
+    whyTitle: (n: number) => `Waarom ${n === 1 ? '1 persoon' : `${n} personen`} mislukte${n === 1 ? '' : 'n'}`,
+    skippedTitle: (n: number) => `${n === 1 ? '1 persoon' : `${n} personen`} overgeslagen`,
+    why: {
+      'usage-location': 'geen gebruikslocatie, dus er kan geen licentie rechtstreeks worden toegewezen; stel het land in en voer de wijziging voor hen opnieuw uit',
+      'no-seats': 'geen beschikbare licenties van het nieuwe licentieplan meer; koop of maak er vrij',
+      clash: 'het nieuwe licentieplan botst met een andere licentie die de gebruiker houdt',
+      dependency: 'een andere licentie van de gebruiker heeft een service nodig die deze wijziging weghaalt',
+      'location-not-allowed': 'het licentieplan mag niet worden gebruikt in de gebruikslocatie (het land) van de gebruiker',
+      throttled: 'Microsoft Graph beperkte het aantal aanvragen; voor deze gebruiker is niets gewijzigd',
+      'not-found': 'de gebruiker bestaat niet meer',
+      forbidden: 'de app mag geen licenties wijzigen (LicenseAssignment.ReadWrite.All)',
+      'not-shown': 'Graph heeft de wijziging aanvaard maar toont haar nog niet bij deze gebruiker; controleer met "status"',
+      'not-made': 'de bot werd herstart terwijl hun golf liep en Graph toont dat hun wijziging niet is gemaakt',
+      other: 'Microsoft Graph weigerde de wijziging',
+    } as Record<string, string>,
+    pause: 'Pauzeren',
+    resume: 'Hervatten',
+    cancelRest: 'De rest annuleren',
+    paused: (id: string) => `Wijzigingsaanvraag ${id} is gepauzeerd`,
+    resumed: (id: string) => `Wijzigingsaanvraag ${id} gaat verder met de volgende golf.`,
+    pauseDone: (id: string) => `Wijzigingsaanvraag ${id} is gepauzeerd.`,
+  },
+
   usageLocation: {
     setButton: (code: string, n: number) =>
       n === 1 ? `Eerst de gebruikslocatie van deze persoon op ${code} zetten` : `Eerst de gebruikslocatie van deze ${n} personen op ${code} zetten`,

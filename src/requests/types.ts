@@ -51,8 +51,13 @@ export interface WaveMiss {
   kind: 'refused' | 'unconfirmed' | 'error' | 'skipped';
   /** Graph's error code (refused) or Entra's error value (error), when there is one. */
   code?: string;
+  /** The cause in a word, so the bot can say it in the reader's language (waves.ts missCause). */
+  cause?: WaveMissCause;
   reason: string;
 }
+
+export type WaveMissCause =
+  'usage-location' | 'no-seats' | 'clash' | 'dependency' | 'location-not-allowed' | 'throttled' | 'not-found' | 'forbidden' | 'not-shown' | 'not-made' | 'other';
 
 /** What one wave did, recorded before the next starts. */
 export interface WaveRecord {

@@ -3,7 +3,7 @@
 // run. Pure parts here (which changes run in waves, how they split, what a wave's outcome is);
 // wave-runner.ts sends them and records each wave in the store before the next.
 import type { Assignment, PrincipalRef, ResolvedChange, SwapOutcome, SwapResult, TrackingReport, WaveSettings } from '../licensing/model';
-import type { ChangeRequest, WaveMiss, WaveRecord, WaveRun } from './types';
+import type { ChangeRequest, WaveMiss, WaveMissCause, WaveRecord, WaveRun } from './types';
 
 /** The product's defaults (WAVE_PILOT, WAVE_SIZE, WAVE_PAUSE_AT override them). */
 export const DEFAULT_WAVES: WaveSettings = { pilot: 5, size: 100, pauseAtErrorShare: 0.1 };
@@ -64,6 +64,12 @@ export function waveSlice<T>(items: readonly T[], s: WaveSettings, index: number
   return items.slice(start, start + s.size);
 }
 
+/** How many people wave `index` holds. */
+export function waveSize(total: number, s: WaveSettings, index: number): number {
+  if (index === 0) return Math.min(s.pilot, total);
+  return Math.max(0, Math.min(s.size, total - s.pilot - (index - 1) * s.size));
+}
+
 /** A fresh wave run for a change about to start. */
 export function newWaveRun(change: ResolvedChange, s: WaveSettings): WaveRun {
   const total = change.assignments.length;
@@ -111,11 +117,21 @@ export function waveRecord(input: {
       continue;
     }
     const err = errors.get(key(o.principal));
-    if (err) failed.push({ principal: o.principal, kind: 'error', code: err.error, reason: err.message });
+    if (err) failed.push({ principal: o.principal, kind: 'error', code: err.error, cause: missCause(err.error), reason: err.message });
     else if (input.tracking && !doneIds.has(key(o.principal)))
-      failed.push({ principal: o.principal, kind: 'unconfirmed', reason: 'Graph accepted the change but does not show it on this person yet; check them with status.' });
+      failed.push({
+        principal: o.principal,
+        kind: 'unconfirmed',
+        cause: 'not-shown',
+        reason: 'Graph accepted the change but does not show it on this person yet; check them with status.',
+      });
     else if (!input.tracking && input.trackingError)
-      failed.push({ principal: o.principal, kind: 'unconfirmed', reason: `The change could not be read back (${input.trackingError}); check this person with status.` });
+      failed.push({
+        principal: o.principal,
+        kind: 'unconfirmed',
+        cause: 'not-shown',
+        reason: `The change could not be read back (${input.trackingError}); check this person with status.`,
+      });
     else done++;
   }
   const sent = input.swap.outcomes.length;
@@ -135,7 +151,28 @@ export function waveRecord(input: {
 }
 
 function refusedMiss(o: SwapOutcome): WaveMiss {
-  return { principal: o.principal, kind: 'refused', ...(o.graphCode ? { code: o.graphCode } : {}), reason: o.reason ?? 'Graph refused the change.' };
+  return {
+    principal: o.principal,
+    kind: 'refused',
+    ...(o.graphCode ? { code: o.graphCode } : {}),
+    cause: missCause(`${o.graphCode ?? ''} ${o.graphMessage ?? ''} ${o.reason ?? ''}`),
+    reason: o.reason ?? 'Graph refused the change.',
+  };
+}
+
+/** The cause of a refusal or an error (Graph's code and message, Entra's error value) in a word. */
+export function missCause(text: string): WaveMissCause {
+  const t = text.toLowerCase();
+  if (/was not made/.test(t)) return 'not-made';
+  if (/prohibitedinusagelocation/.test(t)) return 'location-not-allowed';
+  if (/usage ?location/.test(t)) return 'usage-location';
+  if (/countviolation|no available licenses|not enough licenses|insufficient licenses|no free licenses/.test(t)) return 'no-seats';
+  if (/mutually ?exclusive/.test(t)) return 'clash';
+  if (/depend/.test(t)) return 'dependency';
+  if (/throttl|too ?many ?requests|\b429\b/.test(t)) return 'throttled';
+  if (/not ?found|does not exist|\b404\b/.test(t)) return 'not-found';
+  if (/forbidden|insufficient privileges|requestdenied|\b403\b/.test(t)) return 'forbidden';
+  return 'other';
 }
 
 /** The run pauses after this wave: its error share passed the threshold. */

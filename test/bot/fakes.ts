@@ -237,6 +237,8 @@ export function fakeRequests(): FakeRequests {
         ok(changeRequest({ id, version: (version ?? 1) + 1, state: 'rejected', approver: actor, ...(reason ? { result: { reason } } : {}) })),
       ) as never,
     cancel: sinon.stub().callsFake(async (_actor: Actor, id: string, version?: number) => ok(changeRequest({ id, version: (version ?? 1) + 1, state: 'cancelled' }))) as never,
+    pause: sinon.stub().callsFake(async (_actor: Actor, id: string) => ok(changeRequest({ id, state: 'paused' as RequestState }))) as never,
+    resume: sinon.stub().callsFake(async (_actor: Actor, id: string, version?: number) => ok(changeRequest({ id, version: (version ?? 1) + 1, state: 'running' }))) as never,
     undo: sinon
       .stub()
       .callsFake(async (actor: Actor, id: string, conversationKey?: string) =>

@@ -24,7 +24,7 @@ export function updateForEveryone(turn: Turn, info: InvokeInfo, card: AdaptiveCa
 }
 
 /** A refusal: the request's current card with the reason on top, or just the reason. */
-export function refusalCard(turn: Turn, res: Refusal, id: string, action?: 'approve' | 'reject' | 'cancel' | 'undo'): AdaptiveCard {
+export function refusalCard(turn: Turn, res: Refusal, id: string, action?: 'approve' | 'reject' | 'cancel' | 'undo' | 'pause' | 'resume'): AdaptiveCard {
   const text = refusalText(turn.t, res, id, action);
   if (res.request) return requestCard(turn.t, res.request, { view: 'status', note: { text, tone: 'block' } });
   return errorCard(text);

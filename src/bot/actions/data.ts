@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ChangeSpec, PrincipalQuery } from '../../licensing/model';
 import { MAX_PLANS } from '../../licensing/change-plans';
 
-export const VERBS = ['preflight', 'request', 'approve', 'reject', 'run', 'cancel', 'undo', 'refresh', 'guide', 'reprocess', 'split'] as const;
+export const VERBS = ['preflight', 'request', 'approve', 'reject', 'run', 'cancel', 'pause', 'resume', 'undo', 'refresh', 'guide', 'reprocess', 'split'] as const;
 export type Verb = (typeof VERBS)[number];
 
 const Id = z.string().trim().min(1).max(320);
@@ -34,6 +34,8 @@ export const SpecData = z.object({
   setUsageLocation: z.object({ country: z.string().trim().max(40) }).optional(),
   /** Adopt: the group takes over the plan (`to`) its members hold directly; acceptLoss: user ids. */
   adopt: z.object({ acceptLoss: z.array(Id).max(1000).optional() }).optional(),
+  /** Waves asked for in the command ("in waves of 50"): the whole setting, defaults filled in. */
+  waves: z.object({ pilot: z.number().int().min(1).max(100_000), size: z.number().int().min(1).max(100_000), pauseAtErrorShare: z.number().min(0).max(1) }).optional(),
 });
 export type SpecData = z.infer<typeof SpecData>;
 
@@ -84,6 +86,8 @@ export const ActionData = {
   run: z.object({ requestId: RequestId, version: Version, reason: Reason }),
   reject: z.object({ requestId: RequestId, version: Version, reason: Reason }),
   cancel: z.union([z.object({ requestId: RequestId, version: Version, reason: Reason }), z.object({ stage: z.literal('preflight') })]),
+  pause: z.object({ requestId: RequestId }),
+  resume: z.object({ requestId: RequestId, version: Version }),
   undo: z.object({ requestId: RequestId }),
   refresh: z.object({ requestId: RequestId }),
   // Who to reprocess: the members in error are read again on the server, never taken from the card.
@@ -120,6 +124,7 @@ export function specFromData(d: SpecData): ChangeSpec {
     ...(d.includeDirectCopies ? { includeDirectCopies: true } : {}),
     ...(d.setUsageLocation ? { setUsageLocation: { country: d.setUsageLocation.country } } : {}),
     ...(d.adopt ? { adopt: d.adopt.acceptLoss?.length ? { acceptLoss: [...d.adopt.acceptLoss] } : {} } : {}),
+    ...(d.waves ? { waves: { ...d.waves } } : {}),
   };
 }
 
@@ -134,5 +139,6 @@ export function specToData(spec: ChangeSpec): SpecData {
     ...(spec.includeDirectCopies ? { includeDirectCopies: true } : {}),
     ...(spec.setUsageLocation ? { setUsageLocation: { country: spec.setUsageLocation.country } } : {}),
     ...(spec.adopt ? { adopt: spec.adopt.acceptLoss?.length ? { acceptLoss: [...spec.adopt.acceptLoss] } : {} } : {}),
+    ...(spec.waves ? { waves: { ...spec.waves } } : {}),
   };
 }

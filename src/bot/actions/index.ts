@@ -11,6 +11,8 @@ import type { ActionHandler, InvokeInfo } from './types';
 import { approve, run } from './approve';
 import { cancel } from './cancel';
 import { guide } from './guide';
+import { pause } from './pause';
+import { resume } from './resume';
 import { preflight } from './preflight';
 import { refresh } from './refresh';
 import { reject } from './reject';
@@ -23,7 +25,7 @@ import { expandChoices } from '../choices';
 import type { Messages } from '../../i18n';
 import type { JobOptions } from '../jobs';
 
-const handlers: { [V in Verb]: ActionHandler<V> } = { preflight, request, approve, run, reject, cancel, undo, refresh, guide, reprocess, split };
+const handlers: { [V in Verb]: ActionHandler<V> } = { preflight, request, approve, run, reject, cancel, pause, resume, undo, refresh, guide, reprocess, split };
 
 const Envelope = z.object({
   action: z.object({

@@ -1,6 +1,6 @@
 // The preflight card: who, from, to, users affected, seats, services kept and lost, and every
 // finding grouped by severity in plain words with the principals it names.
-import type { ChangeSpec, Finding, PlanInfo, PreflightResult, PrincipalRef, ResolvedChange, Severity } from '../../licensing/model';
+import type { ChangeSpec, Finding, PlanInfo, PreflightResult, PrincipalRef, ResolvedChange, Severity, WaveSettings } from '../../licensing/model';
 import type { Messages } from '../../i18n';
 import { specToData } from '../actions/data';
 import { md, nameList, renderCard, type AdaptiveCard } from './render';
@@ -104,6 +104,7 @@ export function resolvedSpec(change: ResolvedChange, original: ChangeSpec): Chan
       to: change.to.skuId,
       adopt: accepted.length ? { acceptLoss: [...accepted] } : {},
       ...(original.planOverrides ? { planOverrides: original.planOverrides } : {}),
+      ...(original.waves ? { waves: original.waves } : {}),
     };
   }
   const principal =
@@ -120,6 +121,7 @@ export function resolvedSpec(change: ResolvedChange, original: ChangeSpec): Chan
     ...(change.alsoFrom?.length ? { alsoFrom: change.alsoFrom.map((p) => p.skuId) } : {}),
     ...(change.includeDirectCopies ? { includeDirectCopies: true } : {}),
     ...(original.planOverrides ? { planOverrides: original.planOverrides } : {}),
+    ...(original.waves ? { waves: original.waves } : {}),
     // The country only: whom it is set for is pinned from the preflight when the request is made.
     ...(change.setUsageLocation ? { setUsageLocation: { country: change.setUsageLocation.country } } : {}),
   };
@@ -234,8 +236,22 @@ function usageLocationAction(t: Messages, offer: { people: number; country: stri
   return action(title, 'preflight', specToData({ ...exact, setUsageLocation: { country: offer.country ?? '' } }), style);
 }
 
-/** Without `spec` the card only shows the result (no buttons). */
-export function preflightCard(t: Messages, result: PreflightResult, spec?: ChangeSpec): AdaptiveCard {
+/** "In 7 waves: a pilot of 5 people, then waves of 100 (650 people in all)…; it pauses by itself when more than 10% of a wave fails." */
+export function wavesPlanText(t: Messages, w: WaveSettings, people: number): string {
+  const count = people <= w.pilot ? 1 : 1 + Math.ceil((people - w.pilot) / w.size);
+  return `${t.waves.plan(w.pilot, w.size, count, people)} ${w.pauseAtErrorShare >= 1 ? t.waves.never : t.waves.pauseAt(percent(w.pauseAtErrorShare))}`;
+}
+
+/** 0.1 -> "10%". */
+export function percent(share: number): string {
+  return `${Math.round(share * 1000) / 10}%`;
+}
+
+/**
+ * Without `spec` the card only shows the result (no buttons). `waves`: how the change would run
+ * in waves (src/requests/waves.ts wavesFor), shown under the facts.
+ */
+export function preflightCard(t: Messages, result: PreflightResult, spec?: ChangeSpec, opts: { waves?: WaveSettings } = {}): AdaptiveCard {
   const c = result.change;
   const services = serviceFacts(t, c);
 
@@ -283,7 +299,7 @@ export function preflightCard(t: Messages, result: PreflightResult, spec?: Chang
     facts: changeFacts(t, c, moot ? { kind: 'none' } : { kind: 'check' }),
     // Nothing would move: no services are kept, lost or gained.
     services: moot ? [] : services,
-    note: c.includeDirectCopies ? t.preflight.directIncluded : '',
+    note: [c.includeDirectCopies ? t.preflight.directIncluded : '', opts.waves && !moot ? wavesPlanText(t, opts.waves, c.assignments.length) : ''].filter(Boolean).join('\n\n'),
     findingsTitle: t.preflight.findingsTitle,
     noFindings: result.findings.length ? '' : signed('done', t.preflight.noFindings),
     groups: findingGroups(t, result.findings, {

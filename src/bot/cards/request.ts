@@ -8,6 +8,7 @@ import { md, nameList, renderCard, type AdaptiveCard } from './render';
 import type { PlanInfo, TrackingProgress } from '../../licensing/model';
 import { action, SEVERITY_TONE, toneLine, type CardAction, type ContainerStyle, type Fact, type Tone, type ToneLine } from './common';
 import { changeFacts, findingText } from './preflight';
+import { waveActions, waveNotes } from './waves';
 
 export type RequestView = 'status' | 'approval' | 'running';
 
@@ -34,6 +35,7 @@ export function stateStyle(state: ChangeRequest['state']): ContainerStyle {
     case 'running':
       return 'accent';
     case 'partial':
+    case 'paused':
       return 'warning';
     case 'failed':
     case 'rejected':
@@ -134,6 +136,7 @@ export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOpti
     );
   for (const w of r.result?.worsened ?? []) notes.push(toneLine('block', md(w)));
   if (r.result?.error) notes.push(toneLine('block', t.result.error(md(r.result.error))));
+  notes.push(...waveNotes(t, r));
   if (opts.progress) notes.push(toneLine('info', opts.progress));
   else if ((r.state === 'running' || r.state === 'paused') && r.preflight?.change.kind === 'adopt' && r.result?.adopt?.phase === 'removing') {
     // The removals so far: from the wave engine's records when it runs them, else the adopt's own.
@@ -166,10 +169,12 @@ export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOpti
     if (r.state === 'pending') {
       actions.push(action(t.request.cancelRequest, 'cancel', ref, 'destructive'));
       actions.push(action(opts.showMyOptions ? t.reach.showMyOptions : t.request.refresh, 'refresh', { requestId: r.id }));
-    } else if (r.state === 'completed' || r.state === 'partial') {
-      // An adopt has no undo (the members keep the plan from the group), nor has a reprocess (it assigns nothing).
+    } else if (r.state === 'completed' || r.state === 'partial' || (r.state === 'cancelled' && r.result?.waves && r.result.swap?.changed.length)) {
+      // An adopt has no undo (the members keep the plan from the group), nor has a reprocess (it assigns nothing). A wave run cancelled
+      // half-way: what ran can be undone.
       if (!r.undoOf && r.preflight?.change.kind !== 'adopt' && !r.spec.reprocess) actions.push(action(t.request.undo, 'undo', { requestId: r.id }));
-    } else if (r.state === 'approved' || r.state === 'running') {
+    } else if (r.state === 'approved' || r.state === 'running' || r.state === 'paused') {
+      actions.push(...waveActions(t, r));
       actions.push(action(t.request.refresh, 'refresh', { requestId: r.id }));
     }
   }

@@ -6,6 +6,8 @@ import type { Messages } from '../../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
 import { action, signed, TONE_STYLE, type CardAction, type ContainerStyle, type Fact, type Tone } from './common';
 import { changeFacts, MAX_NAMES, principalLabel } from './preflight';
+import { waveMisses, waveProgressText } from './waves';
+import { waveTotals } from '../../requests/waves';
 
 export interface ResultView {
   title: string;
@@ -30,26 +32,43 @@ export function resultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): A
   const section = (tone: Tone, title: string, lines: string[], style: ContainerStyle = TONE_STYLE[tone]) => sections.push({ title: signed(tone, title), style, lines });
   if (r.preflight?.change.kind === 'adopt') return adoptResultCard(t, r, plans);
 
-  // Done: tracked group members, else the principals whose call succeeded.
-  const done = tracking ? tracking.done : (swap?.changed ?? []);
-  const doneTotal = tracking ? (totals?.done ?? tracking.done.length) : done.length;
-  if (doneTotal > 0) {
-    const lines = done.slice(0, MAX_NAMES).map((p) => md(principalLabel(p)));
-    if (doneTotal > lines.length) lines.push(t.common.andMore(doneTotal - lines.length));
-    section('done', r.spec?.reprocess ? t.reprocess.nowFine(doneTotal) : t.result.done(doneTotal), lines, 'default'); // the summary above is already green
-  }
+  const waves = res.waves;
+  if (waves) {
+    // A change run in waves: each wave's read-back says who is done, who failed and why.
+    const tot = waveTotals(waves);
+    const missed = new Set(waves.waves.flatMap((w) => w.failed.map((m) => m.principal.id.toLowerCase())));
+    const names = (swap?.changed ?? []).filter((p) => !missed.has(p.id.toLowerCase()));
+    if (tot.done > 0) {
+      const lines = names.slice(0, MAX_NAMES).map((p) => md(principalLabel(p)));
+      if (tot.done > lines.length) lines.push(t.common.andMore(tot.done - lines.length));
+      section('done', t.result.done(tot.done), lines, 'default');
+    }
+    const misses = waveMisses(t, waves);
+    if (misses.failedTotal) section('block', t.waves.whyTitle(misses.failedTotal), misses.failed);
+    if (misses.skippedTotal) section('warn', t.waves.skippedTitle(misses.skippedTotal), misses.skipped);
+    section('plain', '', [waveProgressText(t, waves)]);
+  } else {
+    // Done: tracked group members, else the principals whose call succeeded.
+    const done = tracking ? tracking.done : (swap?.changed ?? []);
+    const doneTotal = tracking ? (totals?.done ?? tracking.done.length) : done.length;
+    if (doneTotal > 0) {
+      const lines = done.slice(0, MAX_NAMES).map((p) => md(principalLabel(p)));
+      if (doneTotal > lines.length) lines.push(t.common.andMore(doneTotal - lines.length));
+      section('done', r.spec?.reprocess ? t.reprocess.nowFine(doneTotal) : t.result.done(doneTotal), lines, 'default'); // the summary above is already green
+    }
 
-  const errorLines: string[] = [];
-  for (const f of swap?.failed ?? []) errorLines.push(`${md(principalLabel(f.principal))}: ${md(f.reason ?? f.graphMessage ?? f.graphCode ?? '')}`);
-  // Entra's error in the reader's language: what it means and the fix.
-  // (the license service's English sentence names the plan; the tables say it in every language).
-  const own = !r.spec?.reprocess && t.lang === 'en';
-  for (const e of tracking?.errors ?? []) errorLines.push(`${md(principalLabel(e.principal))}: ${own || !e.error ? md(e.message || e.error) : t.reprocess.why(e.error)}`);
-  const errorTotal = (swap?.failed.length ?? 0) + (tracking ? (totals?.errors ?? tracking.errors.length) : 0);
-  if (errorTotal > 0) {
-    const lines = errorLines.slice(0, MAX_NAMES);
-    if (errorTotal > lines.length) lines.push(t.common.andMore(errorTotal - lines.length));
-    section('block', r.spec?.reprocess ? t.reprocess.stillInError(errorTotal) : t.result.inError(errorTotal), lines);
+    const errorLines: string[] = [];
+    for (const f of swap?.failed ?? []) errorLines.push(`${md(principalLabel(f.principal))}: ${md(f.reason ?? f.graphMessage ?? f.graphCode ?? '')}`);
+    // Entra's error in the reader's language: what it means and the fix.
+    // (the license service's English sentence names the plan; the tables say it in every language).
+    const own = !r.spec?.reprocess && t.lang === 'en';
+    for (const e of tracking?.errors ?? []) errorLines.push(`${md(principalLabel(e.principal))}: ${own || !e.error ? md(e.message || e.error) : t.reprocess.why(e.error)}`);
+    const errorTotal = (swap?.failed.length ?? 0) + (tracking ? (totals?.errors ?? tracking.errors.length) : 0);
+    if (errorTotal > 0) {
+      const lines = errorLines.slice(0, MAX_NAMES);
+      if (errorTotal > lines.length) lines.push(t.common.andMore(errorTotal - lines.length));
+      section('block', r.spec?.reprocess ? t.reprocess.stillInError(errorTotal) : t.result.inError(errorTotal), lines);
+    }
   }
 
   // Usage locations the change set first (and whose could not be set, when not named above).

@@ -1,0 +1,94 @@
+// A change run in waves on its cards: where it stands ("Wave 3 of 7: 205 of 650 people done, 2
+// failed"), why it paused (each person's reason in the reader's language), a pause or cancel
+// asked for, and the buttons that go with the state (Pause, Resume, Cancel the rest).
+import type { ChangeRequest, WaveMiss, WaveRun } from '../../requests/types';
+import type { Messages } from '../../i18n';
+import { waveSize, waveTotals } from '../../requests/waves';
+import { md } from './render';
+import { action, toneLine, type CardAction, type ToneLine } from './common';
+import { percent, principalLabel } from './preflight';
+
+/** At most this many people named per list on a card. */
+const MAX_PEOPLE = 10;
+
+function who(a: { name?: string; id: string }): string {
+  return md(a.name || a.id);
+}
+
+/** One person and why, in the reader's language (a kind's own check keeps its words). */
+export function missLine(t: Messages, m: WaveMiss): string {
+  const name = md(principalLabel(m.principal));
+  if (m.kind === 'skipped') return `${name}: ${md(m.reason)}`;
+  const cause = m.cause ?? 'other';
+  const why = t.waves.why[cause] ?? md(m.reason);
+  return `${name}: ${why}${cause === 'other' && m.code ? ` (${md(m.code)})` : ''}`;
+}
+
+/** The people of `misses` (of `total` in all) as lines: the first ten and "and n more". */
+function people(t: Messages, misses: WaveMiss[], total: number): string[] {
+  const lines = misses.slice(0, MAX_PEOPLE).map((m) => missLine(t, m));
+  if (total > lines.length) lines.push(t.common.andMore(total - lines.length));
+  return lines;
+}
+
+/** The progress line: waves recorded, people done of all, failed so far. */
+export function waveProgressText(t: Messages, w: WaveRun): string {
+  const tot = waveTotals(w);
+  return t.waves.progress(w.next, w.count, tot.done, w.total, tot.failed);
+}
+
+/** Notes for a request card (empty when the change does not run in waves). */
+export function waveNotes(t: Messages, r: ChangeRequest): ToneLine[] {
+  const w = r.result?.waves;
+  if (!w) return [];
+  const lines: ToneLine[] = [];
+  const tot = waveTotals(w);
+  if (w.next > 0) lines.push(toneLine(tot.failed ? 'warn' : 'info', waveProgressText(t, w)));
+  if (w.inFlight && r.state === 'running') {
+    lines.push(toneLine('info', t.waves.sending(w.inFlight.index + 1, w.count, waveSize(w.total, w.settings, w.inFlight.index))));
+  }
+  if (tot.skipped) lines.push(toneLine('warn', t.waves.skipped(tot.skipped)));
+  if (r.state === 'running' && w.stop) {
+    lines.push(toneLine('warn', w.stop.action === 'pause' ? t.waves.pauseAsked(who(w.stop.by)) : t.waves.cancelAsked(who(w.stop.by))));
+  }
+  if (r.state === 'running' && w.resumed && !w.stop) lines.push(toneLine('plain', t.waves.resumedBy(who(w.resumed.by))));
+  if (r.state === 'paused') {
+    lines.push(toneLine('warn', pausedText(t, w)));
+    const wave = w.pause ? w.waves.find((x) => x.index === w.pause!.wave) : undefined;
+    if (wave?.failedCount) for (const l of people(t, wave.failed, wave.failedCount)) lines.push(toneLine('block', l));
+    lines.push(toneLine('plain', t.waves.pausedNext(md(r.id))));
+  }
+  if (r.state === 'cancelled') lines.push(toneLine('warn', t.waves.cancelled(w.next, w.count, tot.done)));
+  return lines;
+}
+
+/** Why a run is paused, in one sentence. */
+export function pausedText(t: Messages, w: WaveRun): string {
+  const p = w.pause;
+  if (!p) return t.request.states.paused ?? 'paused';
+  if (p.by) return t.waves.pausedBy(who(p.by), p.wave + 1);
+  if (p.reason) return t.waves.pausedCheck(md(p.reason));
+  return t.waves.pausedAuto(p.wave + 1, percent(p.errorShare ?? 0), percent(w.settings.pauseAtErrorShare));
+}
+
+/** Every person who failed or was left out, over all waves (for the pause notice and the result card). */
+export function waveMisses(t: Messages, w: WaveRun): { failed: string[]; skipped: string[]; failedTotal: number; skippedTotal: number } {
+  const tot = waveTotals(w);
+  const failed = w.waves.flatMap((x) => x.failed);
+  const skipped = w.waves.flatMap((x) => x.skipped);
+  return { failed: people(t, failed, tot.failed), skipped: people(t, skipped, tot.skipped), failedTotal: tot.failed, skippedTotal: tot.skipped };
+}
+
+/** Pause / Resume / Cancel the rest, for the state the run is in (status view). */
+export function waveActions(t: Messages, r: ChangeRequest): CardAction[] {
+  if (!r.result?.waves) return [];
+  const ref = { requestId: r.id, version: r.version };
+  if (r.state === 'running' && r.result.waves.stop?.action !== 'cancel') {
+    const out: CardAction[] = [];
+    if (!r.result.waves.stop) out.push(action(t.waves.pause, 'pause', { requestId: r.id }));
+    out.push(action(t.waves.cancelRest, 'cancel', ref, 'destructive'));
+    return out;
+  }
+  if (r.state === 'paused') return [action(t.waves.resume, 'resume', ref, 'positive'), action(t.waves.cancelRest, 'cancel', ref, 'destructive')];
+  return [];
+}
