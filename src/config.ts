@@ -17,6 +17,7 @@ import { loadReprocessConfig, parseReprocessApproval, parseWatchGroups, parseWat
 
 export { loadGraphConfig, loadSandboxEnv } from './config/graph';
 export { loadReprocessConfig, type ReprocessConfig } from './config/reprocess';
+export { loadWaves } from './config/requests';
 
 /** Where the state database is when STATE_DB is unset. */
 export const DEFAULT_STATE_DB = './var/plan-switch.db';

@@ -14,7 +14,7 @@ export class UsageError extends Error {
   }
 }
 
-export const COMMANDS = ['preflight', 'swap', 'adopt', 'split-teams', 'join-teams', 'status', 'plans', 'doctor', 'reprocess', 'help'] as const;
+export const COMMANDS = ['preflight', 'swap', 'adopt', 'split-teams', 'join-teams', 'status', 'plans', 'doctor', 'reprocess', 'pause', 'resume', 'cancel', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliOptions {
@@ -34,6 +34,9 @@ export interface CliOptions {
   waves?: { pilot?: number; size?: number };
   /** Teams unbundling: the license service proposes the plans (split-teams, join-teams, or --split-teams / --join-teams). */
   teams?: 'split' | 'join';
+  /** pause / resume / cancel: the change request, and who acts (--as UPN: the requester or an approver). */
+  requestId?: string;
+  as?: string;
   /** doctor: the group and the user to try the reads on. */
   group?: string;
   user?: string;
@@ -62,6 +65,7 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
   pilot: { type: 'string' },
   'wave-size': { type: 'string' },
+  as: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -84,6 +88,8 @@ const ALLOWED: Record<Command, string[]> = {
     'poll-ms',
     'split-teams',
     'join-teams',
+    'pilot',
+    'wave-size',
   ],
   adopt: ['group', 'plan', 'to', 'accept-loss', 'enable', 'disable', 'dry-run', 'yes', 'timeout', 'poll-ms', 'pilot', 'wave-size'],
   'split-teams': ['group', 'user'],
@@ -92,6 +98,9 @@ const ALLOWED: Record<Command, string[]> = {
   plans: [],
   doctor: ['group', 'user'],
   reprocess: ['group', 'user', 'yes'],
+  pause: ['as'],
+  resume: ['as'],
+  cancel: ['as'],
   help: [],
 };
 
@@ -135,9 +144,18 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
     throw new UsageError(`Unknown command '${first}'. Commands: ${COMMANDS.filter((c) => c !== 'help').join(', ')} (see plan-switch --help).`);
   const command = first as Command;
   if (command === 'help') return { command, json: false, lang, help: true, yes: false, wait: true };
-  if (positionals.length > 1) throw new UsageError(`Unexpected argument '${positionals[1]}'.`);
+  const control = command === 'pause' || command === 'resume' || command === 'cancel';
+  if (positionals.length > (control ? 2 : 1)) throw new UsageError(`Unexpected argument '${positionals[control ? 2 : 1]}'.`);
   const opts: CliOptions = { command, json: !!v.json, lang, help: !!v.help, yes: !!v.yes, wait: !v['no-wait'] };
   if (opts.help) return opts;
+  if (control) {
+    // A change request's waves: `plan-switch pause 12 --as anna@contoso.nl`.
+    const id = positionals[1]?.trim().replace(/^#/, '');
+    if (!id || !/^\d{1,12}$/.test(id)) throw new UsageError(`Say which change request: plan-switch ${command} 12 --as UPN.`);
+    if (!v.as?.trim()) throw new UsageError(`Say who you are: --as UPN (the person who asked for change ${id}, or an approver).`);
+    for (const key of Object.keys(v)) if (!['as', 'json', 'lang', 'help'].includes(key)) throw new UsageError(`'${command}' does not take --${key}.`);
+    return { ...opts, requestId: id, as: v.as.trim() };
+  }
 
   for (const key of Object.keys(v)) {
     if (key === 'help' || key === 'json' || key === 'lang') continue;
@@ -231,6 +249,14 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
   }
   if (v.enable?.length || v.disable?.length) spec.planOverrides = { ...(v.enable?.length ? { enable: v.enable } : {}), ...(v.disable?.length ? { disable: v.disable } : {}) };
   opts.spec = spec;
+  if (v.pilot !== undefined || v['wave-size'] !== undefined) {
+    // A users list in waves (swap): a pilot, then waves of this size, each checked before the next.
+    if (opts.principal.kind !== 'users') throw new UsageError('--pilot and --wave-size apply to a list of users (--users-file).');
+    const pilot = positiveNumber('pilot', v.pilot);
+    const size = positiveNumber('wave-size', v['wave-size']);
+    if (pilot === 0 || size === 0) throw new UsageError(`--${pilot === 0 ? 'pilot' : 'wave-size'} must be at least 1.`);
+    opts.waves = { ...(pilot !== undefined ? { pilot: Math.floor(pilot) } : {}), ...(size !== undefined ? { size: Math.floor(size) } : {}) };
+  }
   const timeout = positiveNumber('timeout', v.timeout);
   if (timeout !== undefined) opts.timeoutMs = timeout * 1000;
   const poll = positiveNumber('poll-ms', v['poll-ms']);
@@ -246,6 +272,7 @@ Usage:
                         [--include-direct] [--enable SERVICE]... [--disable SERVICE]...
                         [--set-usage-location COUNTRY] [--json]
   plan-switch swap      ... same as preflight ... [--yes] [--no-wait] [--timeout SECONDS] [--json]
+                        [--pilot N] [--wave-size N]
   plan-switch adopt     --group NAME|ID [--plan PLAN] [--accept-loss UPN|ID]... [--dry-run] [--yes]
                         [--pilot N] [--wave-size N] [--timeout SECONDS] [--json]
   plan-switch split-teams (--group NAME|ID | --user UPN|ID) [--json]
@@ -255,12 +282,17 @@ Usage:
   plan-switch plans     [--json]
   plan-switch doctor    [--group NAME|ID] [--user UPN|ID] [--json]
   plan-switch reprocess (--group NAME|ID | --user UPN|ID) [--yes] [--json]
+  plan-switch pause|resume|cancel ID --as UPN [--json]
 
 Commands:
   preflight  Check a change and show what it would do. Writes nothing.
   swap       Preflight, then run the change. Refuses when the preflight blocks. Asks y/N on a
              terminal; without a terminal it needs --yes. A group change is followed until Entra
              has processed the members (--no-wait to skip, --timeout to bound; default 600 s).
+             A users file longer than the pilot runs in waves: a pilot (WAVE_PILOT, default 5;
+             --pilot), then waves of WAVE_SIZE (default 100; --wave-size), each read back before
+             the next; it stops when more than WAVE_PAUSE_AT (10%) of a wave fails, says why per
+             person, and sends nothing more (exit 1).
   adopt      The group takes over the plan its members hold directly (Microsoft's "migrate users
              with individual licenses to groups"): the group gets the plan (one write, no extra
              seats), Entra processes it, then the members' own copies are removed in waves (a pilot
@@ -284,6 +316,12 @@ Commands:
              cause was fixed) and it says who is now licensed and who is still in error. Asks y/N
              on a terminal, else needs --yes. Refused when REPROCESS_APPROVAL=required (ask in
              Teams, where a second administrator approves). Exit 1 when someone is still in error.
+  pause, resume, cancel
+             A change request of the bot running in waves (STATE_DB as the bot's): pause stops it
+             before its next wave, resume carries on from there (a running bot instance takes it
+             over within a minute), cancel stops it for good (the waves not yet run are not sent;
+             a request still waiting for approval is withdrawn). --as names who acts: the person
+             who asked for the change or an approver, as in Teams; audited. Exit 1 when refused.
 
 Options:
   --from PLAN         Source plan ("E1", "STANDARDPACK", "Office 365 E1" or a skuId). Optional when

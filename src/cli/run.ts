@@ -7,6 +7,9 @@ import { LicensingError, type LicensePort, type PreflightResult, type SwapResult
 import { parseReprocessApproval } from '../config/reprocess';
 import { HELP, parseCli, UsageError, type CliOptions } from './args';
 import { doctorCommand, type OpenDoctor } from './doctor';
+import { controlCommand } from './control';
+import { swapInWaves } from './swap-waves';
+import { wavesFor } from '../requests/waves';
 import { messagesFor, type Lang } from '../i18n';
 import { adoptText, findingSentence, plansText, preflightText, statusText, swapText, trackingText } from './format';
 import { runAdoptSteps } from '../licensing/adopt-run';
@@ -158,6 +161,10 @@ async function execute(opts: CliOptions, service: LicensePort, io: CliIO): Promi
       return reprocess(opts, service, io);
     case 'adopt':
       return adopt(opts, service, io);
+    case 'pause':
+    case 'resume':
+    case 'cancel':
+      return controlCommand(opts, service, io);
     default:
       io.stdout(HELP.trimEnd());
       return EXIT_OK;
@@ -187,6 +194,11 @@ async function swap(opts: CliOptions, service: LicensePort, io: CliIO): Promise<
       return EXIT_ERROR;
     }
   }
+
+  // A users list longer than the pilot: wave by wave, each read back before the next (swap-waves.ts).
+  const { loadWaves } = await import('../config');
+  const waveSettings = wavesFor(preflight.change, { waves: { ...loadWaves(io.env), ...opts.waves } });
+  if (waveSettings) return swapInWaves(opts, service, io, preflight, waveSettings);
 
   const result: SwapResult = await service.swap(preflight.change);
   if (!opts.json) io.stdout(swapText(result));
