@@ -157,10 +157,12 @@ describe('faults: the bot killed during a swap, then restarted', function () {
     bot = await startBotProcess(waves());
     const id = await teams.ask({ principal: { kind: 'users', users }, from: 'E1', to: 'E3' });
     await sb.clearRequests();
-    assert.match(await teams.approve(id), /Approved — running/);
-    await waitFor('the pilot recorded', async () => ((await readRequest(db, id)).request.result?.waves?.next === 1 ? true : undefined), 30_000, 20);
-    // Slow Graph: wave 2's twenty writes reach Graph (and take effect); their answer is on its way.
+    // Slow Graph from the approval on (set before the run starts: at full speed wave 2 could be
+    // sent and recorded before a later change of speed arrived): each write takes effect at once
+    // and its answer comes 1.5 s later, so the kill below lands while wave 2's answers are on their way.
     await sb.behavior({ latencyMs: 1_500 });
+    assert.match(await teams.approve(id), /Approved — running/);
+    await waitFor('the pilot recorded', async () => ((await readRequest(db, id)).request.result?.waves?.next === 1 ? true : undefined), 60_000, 20);
     await waitFor('wave 2 sent', async () => ((await licenseWrites(sb)).length >= 25 ? true : undefined), 30_000, 20);
     await bot.kill('SIGKILL');
     await sb.behavior({ latencyMs: 0 });
