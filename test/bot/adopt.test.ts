@@ -4,22 +4,16 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { withSandbox } from '../helpers/sandbox';
-import { connectGraph, type GraphConnection } from '../../src/graph/connect';
-import { loopbackGraph } from '../../src/graph/config';
+import { type GraphConnection } from '../../src/graph/connect';
 import { LicenseService } from '../../src/licensing/service';
-import { openStore, type SqliteRequestStore } from '../../src/state/sqlite-store';
-import { ApproverPolicy, RequesterPolicy } from '../../src/requests/approvers';
+import { type SqliteRequestStore } from '../../src/state/sqlite-store';
 import { ChangeRequests } from '../../src/requests/workflow';
-import { BotNotifier } from '../../src/bot/notifier';
-import { Conversations } from '../../src/bot/conversations';
-import { silentLogger } from '../../src/bot/deps';
-import { actionsOf, cardOf, cardText, harness, type Harness } from './fakes';
+import { actionsOf, cardOf, cardText, type Harness } from './fakes';
+import { demoStack } from './demo-stack';
 
 const DEMO = join(__dirname, '..', '..', '..', 'data', 'demo-tenant.json');
-const TENANT = '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';
 const SANNE = { id: '29:sanne', aadObjectId: 'a11ce000-0000-4000-8000-000000000001', name: 'Sanne de Vries' };
 const PIETER = { id: '29:pieter', aadObjectId: 'a11ce000-0000-4000-8000-000000000002', name: 'Pieter Bakker' };
-const LICENSE_ADMINS = 'a11ce000-0000-4000-8000-000000000100';
 const E1 = '18181a46-0d4e-45cd-891e-60aabd171b4e';
 
 describe('bot: move the members of a group onto the group (adopt)', function () {
@@ -33,25 +27,7 @@ describe('bot: move the members of a group onto the group (adopt)', function () 
 
   beforeEach(async () => {
     await sb.behavior({ groupProcessingMs: 50 });
-    graph = connectGraph(loopbackGraph(sb.graphBaseUrl));
-    licenses = new LicenseService(graph.gateway, undefined, { pollIntervalMs: 25, trackTimeoutMs: 10_000 });
-    store = openStore(':memory:');
-    const approvers = new ApproverPolicy({ approvers: `group:${LICENSE_ADMINS}`, tenantId: TENANT, licenses });
-    const tmp = harness();
-    const conv = new Conversations(store, tmp.proactive, silentLogger);
-    const notifier = new BotNotifier(conv, approvers, silentLogger, { progressEveryMs: 0, plans: () => licenses.listPlans() });
-    workflow = new ChangeRequests({
-      store,
-      licenses,
-      approvers,
-      notifier,
-      tenantId: TENANT,
-      ttlMs: 3_600_000,
-      recheckBudgetMs: 0,
-      trackOptions: { pollIntervalMs: 25, timeoutMs: 10_000 },
-    });
-    const requesters = new RequesterPolicy({ requesters: `group:${LICENSE_ADMINS}`, fromApprovers: true, tenantId: TENANT, licenses });
-    h = harness({ licenses, requests: workflow, approvers, requesters, refs: store, proactive: tmp.proactive, tenantId: TENANT });
+    ({ graph, licenses, store, workflow, h } = demoStack(sb.graphBaseUrl));
   });
 
   afterEach(async () => {

@@ -1,26 +1,20 @@
 // The bot on the real stack: sandbox tenant (data/demo-tenant.json) + LicenseService + SQLite
-// store + ApproverPolicy + ChangeRequests + BotNotifier, driven through TestAdapter as Teams would.
+// store + ApproverPolicy + ChangeRequests + BotNotifier (test/bot/demo-stack.ts), driven through TestAdapter as Teams would.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { withSandbox } from '../helpers/sandbox';
-import { connectGraph, type GraphConnection } from '../../src/graph/connect';
-import { loopbackGraph } from '../../src/graph/config';
+import { type GraphConnection } from '../../src/graph/connect';
 import { LicenseService } from '../../src/licensing/service';
-import { openStore, type SqliteRequestStore } from '../../src/state/sqlite-store';
-import { ApproverPolicy, RequesterPolicy } from '../../src/requests/approvers';
+import { type SqliteRequestStore } from '../../src/state/sqlite-store';
 import { ChangeRequests } from '../../src/requests/workflow';
-import { BotNotifier } from '../../src/bot/notifier';
-import { Conversations } from '../../src/bot/conversations';
-import { silentLogger } from '../../src/bot/deps';
-import { actionsOf, cardOf, cardText, harness, type Harness } from './fakes';
+import { actionsOf, cardOf, cardText, type Harness } from './fakes';
+import { demoStack } from './demo-stack';
 import { en, nl } from '../../src/i18n';
 import { preflightCard } from '../../src/bot/cards/preflight';
 
 const DEMO = join(__dirname, '..', '..', '..', 'data', 'demo-tenant.json');
-const TENANT = '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';
 const SANNE = { id: '29:sanne', aadObjectId: 'a11ce000-0000-4000-8000-000000000001', name: 'Sanne de Vries' };
 const PIETER = { id: '29:pieter', aadObjectId: 'a11ce000-0000-4000-8000-000000000002', name: 'Pieter Bakker' };
-const LICENSE_ADMINS = 'a11ce000-0000-4000-8000-000000000100';
 const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
 
 describe('bot on the sandbox tenant (real LicenseService, store and workflow)', function () {
@@ -34,25 +28,7 @@ describe('bot on the sandbox tenant (real LicenseService, store and workflow)', 
 
   beforeEach(async () => {
     await sb.behavior({ groupProcessingMs: 50 });
-    graph = connectGraph(loopbackGraph(sb.graphBaseUrl));
-    licenses = new LicenseService(graph.gateway, undefined, { pollIntervalMs: 25, trackTimeoutMs: 10_000 });
-    store = openStore(':memory:');
-    const approvers = new ApproverPolicy({ approvers: `group:${LICENSE_ADMINS}`, tenantId: TENANT, licenses });
-    const tmp = harness();
-    const conv = new Conversations(store, tmp.proactive, silentLogger);
-    const notifier = new BotNotifier(conv, approvers, silentLogger, { progressEveryMs: 0, plans: () => licenses.listPlans() });
-    workflow = new ChangeRequests({
-      store,
-      licenses,
-      approvers,
-      notifier,
-      tenantId: TENANT,
-      ttlMs: 3_600_000,
-      recheckBudgetMs: 0,
-      trackOptions: { pollIntervalMs: 25, timeoutMs: 10_000 },
-    });
-    const requesters = new RequesterPolicy({ requesters: `group:${LICENSE_ADMINS}`, fromApprovers: true, tenantId: TENANT, licenses });
-    h = harness({ licenses, requests: workflow, approvers, requesters, refs: store, proactive: tmp.proactive, tenantId: TENANT });
+    ({ graph, licenses, store, workflow, h } = demoStack(sb.graphBaseUrl));
   });
 
   afterEach(async () => {

@@ -6,25 +6,18 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { withSandbox } from '../helpers/sandbox';
-import { connectGraph, type GraphConnection } from '../../src/graph/connect';
-import { loopbackGraph } from '../../src/graph/config';
-import { LicenseService } from '../../src/licensing/service';
+import { type GraphConnection } from '../../src/graph/connect';
 import { mayWriteUsageLocation } from '../../src/doctor/permissions';
 import { usageLocationWritableFrom } from '../../src/doctor/token';
-import { openStore, type SqliteRequestStore } from '../../src/state/sqlite-store';
-import { ApproverPolicy, RequesterPolicy } from '../../src/requests/approvers';
+import { type SqliteRequestStore } from '../../src/state/sqlite-store';
 import { ChangeRequests } from '../../src/requests/workflow';
-import { BotNotifier } from '../../src/bot/notifier';
-import { Conversations } from '../../src/bot/conversations';
-import { silentLogger } from '../../src/bot/deps';
-import { actionsOf, cardOf, cardText, harness, type Harness } from './fakes';
+import { actionsOf, cardOf, cardText, type Harness } from './fakes';
+import { demoStack } from './demo-stack';
 import { parseCommand } from '../../src/bot/parser';
 
 const DEMO = join(__dirname, '..', '..', '..', 'data', 'demo-tenant.json');
-const TENANT = '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';
 const SANNE = { id: '29:sanne', aadObjectId: 'a11ce000-0000-4000-8000-000000000001', name: 'Sanne de Vries' };
 const PIETER = { id: '29:pieter', aadObjectId: 'a11ce000-0000-4000-8000-000000000002', name: 'Pieter Bakker' };
-const LICENSE_ADMINS = 'a11ce000-0000-4000-8000-000000000100';
 const JOOST = 'joost.vandam@contoso.example';
 const MOVE_JOOST = `move user ${JOOST} from E1 to E3`;
 
@@ -52,28 +45,11 @@ describe('bot: usage location fixed in the change (demo tenant)', function () {
 
   beforeEach(async () => {
     await sb.behavior({ groupProcessingMs: 50 });
-    graph = connectGraph(loopbackGraph(sb.graphBaseUrl));
-    // As the entry points do it: the permission from the token (the demo tenant grants every one).
-    const fromToken = usageLocationWritableFrom(() => graph.accessToken(), mayWriteUsageLocation);
-    writable = fromToken;
-    const licenses = new LicenseService(graph.gateway, undefined, { pollIntervalMs: 25, trackTimeoutMs: 10_000, usageLocationWritable: () => writable() });
-    store = openStore(':memory:');
-    const approvers = new ApproverPolicy({ approvers: `group:${LICENSE_ADMINS}`, tenantId: TENANT, licenses });
-    const tmp = harness();
-    const conv = new Conversations(store, tmp.proactive, silentLogger);
-    const notifier = new BotNotifier(conv, approvers, silentLogger, { progressEveryMs: 0, plans: () => licenses.listPlans() });
-    workflow = new ChangeRequests({
-      store,
-      licenses,
-      approvers,
-      notifier,
-      tenantId: TENANT,
-      ttlMs: 3_600_000,
-      recheckBudgetMs: 0,
-      trackOptions: { pollIntervalMs: 25, timeoutMs: 10_000 },
-    });
-    const requesters = new RequesterPolicy({ requesters: `group:${LICENSE_ADMINS}`, fromApprovers: true, tenantId: TENANT, licenses });
-    h = harness({ licenses, requests: workflow, approvers, requesters, refs: store, proactive: tmp.proactive, tenantId: TENANT });
+    ({ graph, store, workflow, h } = demoStack(sb.graphBaseUrl, (g) => {
+      // As the entry points do it: the permission from the token (the demo tenant grants every one).
+      writable = usageLocationWritableFrom(() => g.accessToken(), mayWriteUsageLocation);
+      return { usageLocationWritable: () => writable() };
+    }));
   });
 
   afterEach(async () => {

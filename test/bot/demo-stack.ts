@@ -1,0 +1,48 @@
+// The bot on the real stack against a sandbox of the demo tenant, as the bot specs that run whole
+// changes need it: Graph client, license service, an in-memory request store, the approver and
+// requester policies (the demo tenant's license admins), the notifier and the harness that plays Teams.
+import { connectGraph, type GraphConnection } from '../../src/graph/connect';
+import { loopbackGraph } from '../../src/graph/config';
+import { LicenseService, type LicenseServiceOptions } from '../../src/licensing/service';
+import { openStore, type SqliteRequestStore } from '../../src/state/sqlite-store';
+import { ApproverPolicy, RequesterPolicy } from '../../src/requests/approvers';
+import { ChangeRequests } from '../../src/requests/workflow';
+import { BotNotifier } from '../../src/bot/notifier';
+import { Conversations } from '../../src/bot/conversations';
+import { silentLogger } from '../../src/bot/deps';
+import { harness, type Harness } from './fakes';
+
+export const DEMO_TENANT_ID = '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';
+export const DEMO_LICENSE_ADMINS = 'a11ce000-0000-4000-8000-000000000100';
+
+export interface DemoStack {
+  graph: GraphConnection;
+  licenses: LicenseService;
+  store: SqliteRequestStore;
+  workflow: ChangeRequests;
+  h: Harness;
+}
+
+/** `licenseOptions`: added to the license service's options, given the Graph connection (e.g. a permission read from its token). */
+export function demoStack(graphBaseUrl: string, licenseOptions?: (graph: GraphConnection) => Partial<LicenseServiceOptions>): DemoStack {
+  const graph = connectGraph(loopbackGraph(graphBaseUrl));
+  const licenses = new LicenseService(graph.gateway, undefined, { pollIntervalMs: 25, trackTimeoutMs: 10_000, ...licenseOptions?.(graph) });
+  const store = openStore(':memory:');
+  const approvers = new ApproverPolicy({ approvers: `group:${DEMO_LICENSE_ADMINS}`, tenantId: DEMO_TENANT_ID, licenses });
+  const tmp = harness();
+  const conv = new Conversations(store, tmp.proactive, silentLogger);
+  const notifier = new BotNotifier(conv, approvers, silentLogger, { progressEveryMs: 0, plans: () => licenses.listPlans() });
+  const workflow = new ChangeRequests({
+    store,
+    licenses,
+    approvers,
+    notifier,
+    tenantId: DEMO_TENANT_ID,
+    ttlMs: 3_600_000,
+    recheckBudgetMs: 0,
+    trackOptions: { pollIntervalMs: 25, timeoutMs: 10_000 },
+  });
+  const requesters = new RequesterPolicy({ requesters: `group:${DEMO_LICENSE_ADMINS}`, fromApprovers: true, tenantId: DEMO_TENANT_ID, licenses });
+  const h = harness({ licenses, requests: workflow, approvers, requesters, refs: store, proactive: tmp.proactive, tenantId: DEMO_TENANT_ID });
+  return { graph, licenses, store, workflow, h };
+}
