@@ -56,19 +56,20 @@ const ms = (x: number) => (x >= 10_000 ? `${n(Math.round(x / 100) / 10)} s` : `$
  */
 export const SPECIAL_PATHS = {
   decidedOn:
-    '2026-12-04: the plain path (JSON.parse of each page, plain normalisation) was built and measured against the hand-made one on the synthetic profile at 100,000 members, ' +
-    'interleaved on the same machine (load 10-20), and profiled with --cpu-prof; the realistic profile puts all client work at a few per cent of the wall time (results.realistic.service).',
+    '2026-12-04 20:30 UTC, on a quiet machine (load 0.5-0.9): the plain path (JSON.parse of each page, plain normalisation, the SDK\'s own fetch link, a Set for the member dedup) ' +
+    'measured against the hand-made one on the synthetic profile at 100,000 members, three trials interleaved (median of 5 preflights each): CPU hand-made 1,241 / 1,303 / 1,357 ms, ' +
+    'plain JSON.parse 1,273 / 1,488 / 1,183 ms, then with fetch 1,312 / 1,161 ms and with a Set 1,191 / 1,260 ms; wall the same (2.6-2.8 s either way). ' +
+    'Both meet the < 1.5 s target, so nothing hand-made is left for it. The earlier misses of the plain path (1,587-2,137 ms) were measured at load 10-20, where every CPU figure grows.',
   kept: [
-    'src/graph/page-parser.ts (member pages parsed in ~64 KB pieces as they arrive) and the Interner in src/graph/normalize.ts (one copy of each repeated string and license list): ' +
-      'on the realistic profile they save the user about 1 % of wall time, under the 10 % rule, but without them the CPU target is missed. CPU of a 100,000-member preflight, median of 4, four interleaved trials: ' +
-      'with them 1,255 / 1,342 / 1,514 / 1,341 ms; plain 1,701 / 1,913 / 2,137 / 1,587 ms; the parser without the Interner 1,628 / 1,911 ms. Where the plain path spends it (per preflight): ' +
-      '~270 ms decoding each 500 KB page into one string (a V8 large-object allocation, ~2.4 ms a page on this VM), ~430 ms collecting garbage (retained heap 128 MB instead of 72 MB: every member keeps its own license lists and id strings), ' +
-      '~280 ms JSON.parse, ~280 ms the checks. Part of what interning saves comes from the generated tenant, where consecutive members hold identical license lists. Kept until the CPU target or the 10 % rule is revisited (said in the issue notes).',
-    'the next member page asked for from the first bytes of the current one (src/graph/http.ts getAll): the client work of a page overlaps the next round trip; without it every page adds its parsing to the wall time (about 1 s at 100,000 members on the realistic profile)',
-    'src/graph/transport.ts (node:http instead of fetch): not a parser; about 100 ms CPU at 100,000 members and its keep-alive and stream handling (not measured in this run)',
-    'IdSet (src/licensing/snapshot.ts, typed-array set for the member dedup) and the shared one-group lists in src/licensing/preflight/context.ts: small; not measured separately in this run',
+    'the next member page asked for from the first bytes of the current one (src/graph/http.ts getAll, peekNextLink): not a parser but the order of the requests; the client work of a page ' +
+      'overlaps the next round trip instead of adding to the wall time (about 1 s at 100,000 members on the realistic profile, under 10 %), and the realistic card target (<= 1.05x) is ' +
+      'measured against page reads made this way',
   ],
   removed: [
+    'src/graph/page-parser.ts (a hand-written JSON page parser, 410 lines): JSON.parse of each page; CPU within the noise of the trials above, RSS peak 242 MB instead of 196 MB (target < 400 MB)',
+    'the Interner in src/graph/normalize.ts (one copy of each repeated string and license list): plain lower-casing',
+    'src/graph/transport.ts (node:http in place of fetch, 187 lines): the SDK\'s HTTPMessageHandler (Node\'s fetch, keep-alive and gzip built in)',
+    'IdSet in src/licensing/snapshot.ts (a typed-array hash set): a Set; and the shared one-group lists in src/licensing/preflight/context.ts: plain lists',
     'last-value memos in src/licensing/snapshot.ts (state/error pair, last group id), src/licensing/preflight/context.ts (lc() memo, last group) and group-health.ts (pair memo): plain code (2026-12-04, first realistic run)',
   ],
 };

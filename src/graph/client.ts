@@ -1,7 +1,7 @@
 // Builds the @microsoft/microsoft-graph-client Client that the gateway uses.
 //
-// The middleware chain is the SDK's default one with two links replaced. The HTTPMessageHandler
-// (fetch) becomes NodeHttpHandler (transport.ts). The RetryHandler becomes ReadRetryHandler:
+// The middleware chain is the SDK's default one (its last link, HTTPMessageHandler, sends with
+// Node's fetch: keep-alive, gzip/deflate) with one link replaced. The RetryHandler becomes ReadRetryHandler:
 // the SDK's handler retries any request on 429/503/504, POSTs included, which would re-send an
 // assignLicense whose first attempt may have succeeded behind the 429. Ours retries reads only
 // (GET), also on 500/502 and network errors, and honours Retry-After; writes (and $batch, which
@@ -9,6 +9,7 @@
 import {
   AuthenticationHandler,
   Client,
+  HTTPMessageHandler,
   RedirectHandler,
   RedirectHandlerOptions,
   TelemetryHandler,
@@ -19,7 +20,6 @@ import {
 import type { TokenCredential } from '@azure/identity';
 import type { GraphAuth } from './config';
 import { isTransientStatus, parseRetryAfter } from './errors';
-import { NodeHttpHandler } from './transport';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
@@ -211,7 +211,7 @@ export function createGraphClient(opts: GraphClientOptions): Client {
     new ReadRetryHandler(opts.retry, opts.stats),
     new RedirectHandler(new RedirectHandlerOptions()),
     new TelemetryHandler(),
-    new NodeHttpHandler(),
+    new HTTPMessageHandler(),
   ];
   return Client.initWithMiddleware({
     middleware,

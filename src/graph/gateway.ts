@@ -26,7 +26,7 @@ import * as writes from './writes';
 
 export { BATCH_LIMIT, PAGE_SIZE, peekNextLink, type GatewayOptions } from './http';
 export { mapLimit, type BatchRequest, type BatchResponse } from './batch';
-export { Interner, MISSING_PROPERTY, normalizeGroup, normalizeUser } from './normalize';
+export { MISSING_PROPERTY, normalizeGroup, normalizeUser } from './normalize';
 export { UNSAFE_KEY } from './paths';
 export { GROUP_SELECT } from './groups';
 export { USER_SELECT } from './users';

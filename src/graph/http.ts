@@ -3,8 +3,6 @@
 // members, skus, writes, batch) build paths and read answers; this file moves the bytes.
 import { ResponseType, type Client } from '@microsoft/microsoft-graph-client';
 import { GraphError, toGraphError } from './errors';
-import { PageParser } from './page-parser';
-import { NodeHttpResponse } from './transport';
 import { newStats, resolvedPolicy, type GraphStats, type RetryPolicy } from './client';
 
 export const PAGE_SIZE = 999;
@@ -65,8 +63,6 @@ export interface ListOptions<T> {
   /** Keep every item for the answer (default true); false when onPage keeps what it needs. */
   keep?: boolean;
   signal?: AbortSignal;
-  /** Sees items as soon as a piece of a page is parsed (a hint: `onPage` has the page's final items). */
-  onItems?: (items: T[]) => void;
 }
 
 export class GraphHttp {
@@ -120,10 +116,8 @@ export class GraphHttp {
     }
     let size = 0;
     try {
-      // The transport's Node stream when there is one (no web-stream layer), else fetch's body.
-      const body = raw instanceof NodeHttpResponse ? raw.nodeBody() : raw.body;
-      if (body) {
-        for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+      if (raw.body) {
+        for await (const chunk of raw.body as unknown as AsyncIterable<Uint8Array>) {
           size += chunk.byteLength;
           onChunk(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
         }
@@ -142,16 +136,16 @@ export class GraphHttp {
   }
 
   /**
-   * GET one page of a collection, parsed in pieces while it arrives (PageParser: a big page never
-   * becomes one half-megabyte string). `onHead` gets the first bytes (8 KB, or the whole body when
-   * shorter) as soon as they are in: paging asks for the next page from them.
+   * GET one page of a collection, parsed with JSON.parse once it is all in. `onHead` gets the first
+   * bytes (8 KB, or the whole body when shorter) as soon as they are in: paging asks for the next
+   * page from them.
    */
-  private async getPage<T>(path: string, headers?: Record<string, string>, onHead?: (head: Buffer) => void, onItems?: (items: T[]) => void): Promise<Page<T>> {
-    const parser = new PageParser(undefined, onItems as ((items: unknown[]) => void) | undefined);
+  private async getPage<T>(path: string, headers?: Record<string, string>, onHead?: (head: Buffer) => void): Promise<Page<T>> {
+    const chunks: Buffer[] = [];
     let head: Buffer[] | undefined = onHead ? [] : undefined;
     let headSize = 0;
     const size = await this.receive(path, headers, (chunk) => {
-      // The head first: the next page is asked for before this chunk is parsed, not after.
+      chunks.push(chunk);
       if (head) {
         head.push(chunk);
         headSize += chunk.length;
@@ -161,12 +155,12 @@ export class GraphHttp {
           onHead!(h);
         }
       }
-      parser.push(chunk);
     });
     if (head?.length) onHead!(head.length === 1 ? head[0]! : Buffer.concat(head, headSize));
     if (!size) return {};
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
     try {
-      return (parser.end() ?? {}) as Page<T>;
+      return (JSON.parse(body.toString('utf8')) ?? {}) as Page<T>;
     } catch {
       throw notJson();
     }
@@ -216,7 +210,7 @@ export class GraphHttp {
    * rest of this page's transfer and its parsing.
    */
   async getAll<T>(path: string, opts: ListOptions<T> = {}): Promise<{ items: T[]; pages: number }> {
-    const { onPage, headers, keep = true, signal, onItems } = opts;
+    const { onPage, headers, keep = true, signal } = opts;
     interface Pending {
       page: Promise<Page<T>>;
       next?: Pending;
@@ -226,15 +220,10 @@ export class GraphHttp {
       // An aborted listing asks for no further page (its caller no longer wants the answer).
       if (signal?.aborted) throw abandoned();
       const pending: Pending = {} as Pending;
-      pending.page = this.getPage<T>(
-        p,
-        headers,
-        (head) => {
-          const link = peekNextLink(head);
-          if (link && !signal?.aborted) pending.next = request(this.relativeLink(link));
-        },
-        onItems,
-      );
+      pending.page = this.getPage<T>(p, headers, (head) => {
+        const link = peekNextLink(head);
+        if (link && !signal?.aborted) pending.next = request(this.relativeLink(link));
+      });
       // Surfaced by the await in the loop below when its turn comes; until then, not unhandled.
       pending.page.catch(() => undefined);
       return pending;

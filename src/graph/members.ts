@@ -4,7 +4,7 @@
 // list: nothing documents that it carries user-only properties such as licenseAssignmentStates,
 // so it is not read for them. Each page goes through http.getAll (one place parses pages).
 import { PAGE_SIZE, type GraphHttp } from './http';
-import { Interner, normalizeUser, requireFields, selectedFields } from './normalize';
+import { normalizeUser, requireFields, selectedFields } from './normalize';
 import { groupPath } from './paths';
 import type { GraphUser } from './types';
 import { USER_SELECT } from './users';
@@ -26,8 +26,6 @@ export interface GroupMembers {
 export interface MemberReadOptions {
   select?: string;
   onPage?: (users: GraphUser[], page: number) => void;
-  /** Raw members as soon as a piece of a page is parsed, before normalisation: a hint (e.g. to start look-ups early). */
-  onRawMembers?: (raw: Record<string, unknown>[]) => void;
   signal?: AbortSignal;
 }
 
@@ -44,19 +42,17 @@ export async function readUserMembers(http: GraphHttp, groupId: string, opts: Me
   const select = opts.select ?? USER_SELECT;
   const path = `${groupPath(groupId)}/members/microsoft.graph.user?$select=${select}&$top=${PAGE_SIZE}`;
   const fields = selectedFields(select);
-  const intern = new Interner();
   const users: GraphUser[] = [];
   const ac = linkedAbort(opts.signal);
   try {
     const { pages } = await http.getAll<Record<string, unknown>>(path, {
       keep: false,
       signal: ac.signal,
-      ...(opts.onRawMembers ? { onItems: opts.onRawMembers } : {}),
       onPage: (items, page) => {
         const pageUsers: GraphUser[] = [];
         for (const raw of items) {
           requireFields(raw, fields, 'user', path);
-          pageUsers.push(normalizeUser(raw, intern));
+          pageUsers.push(normalizeUser(raw));
         }
         if (opts.keep !== false) for (const u of pageUsers) users.push(u);
         opts.onPage?.(pageUsers, page);

@@ -62,55 +62,6 @@ function stateInError(state: unknown, error: string | null | undefined): boolean
 }
 
 /**
- * A set of ids for deduplicating a big member list: open addressing over typed arrays, keyed by an
- * FNV-1a hash of the id. A Set of 100,000 freshly parsed id strings (each hashed, the table grown
- * and copied in the JS heap) cost more than working out the members' facts.
- */
-export class IdSet {
-  private slots = new Int32Array(1024);
-  private hashes = new Int32Array(512);
-  private readonly ids: string[] = [];
-
-  get size(): number {
-    return this.ids.length;
-  }
-
-  /** Adds `id`; false when it was there already. */
-  add(id: string): boolean {
-    let h = 0x811c9dc5 | 0;
-    for (let k = 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 0x01000193);
-    let mask = this.slots.length - 1;
-    let i = h & mask;
-    for (let s = this.slots[i]!; s !== 0; s = this.slots[i]!) {
-      if (this.hashes[s - 1] === h && this.ids[s - 1] === id) return false;
-      i = (i + 1) & mask;
-    }
-    const n = this.ids.length;
-    if (n === this.hashes.length) {
-      const hashes = new Int32Array(n * 2);
-      hashes.set(this.hashes);
-      this.hashes = hashes;
-    }
-    if ((n + 1) * 2 > this.slots.length) {
-      const slots = new Int32Array(this.slots.length * 2);
-      mask = slots.length - 1;
-      for (let k = 0; k < n; k++) {
-        let j = this.hashes[k]! & mask;
-        while (slots[j] !== 0) j = (j + 1) & mask;
-        slots[j] = k + 1;
-      }
-      this.slots = slots;
-      i = h & mask;
-      while (slots[i] !== 0) i = (i + 1) & mask;
-    }
-    this.ids.push(id);
-    this.hashes[n] = h;
-    this.slots[i] = n + 1;
-    return true;
-  }
-}
-
-/**
  * What a group preflight works out per member, page by page while the rest is still being read
  * (off the critical path): the members in error for the group, and, once source and target are
  * known, each member's facts (deduplicated by id as buildChange does).
@@ -118,7 +69,7 @@ export class IdSet {
 class MemberPrep {
   readonly errors: GraphUser[] = [];
   private readonly pages: GraphUser[][] = [];
-  private readonly seen = new IdSet();
+  private readonly seen = new Set<string>();
   private readonly facts: UserFacts[] = [];
   private plans?: { sourceId: string; targetId: string };
   private done = 0;
@@ -142,7 +93,8 @@ class MemberPrep {
     for (; this.done < this.pages.length; this.done++) {
       const seen = this.seen;
       for (const u of this.pages[this.done]!) {
-        if (!seen.add(u.id)) continue;
+        if (seen.has(u.id)) continue;
+        seen.add(u.id);
         this.facts.push(userFacts(u, sourceId, targetId));
       }
     }
@@ -174,28 +126,6 @@ class GroupNameCollector {
       for (const s of u.licenseAssignmentStates ?? []) {
         const g = s.assignedByGroup?.toLowerCase();
         if (g && !this.seen.has(g)) {
-          this.seen.add(g);
-          fresh.push(g);
-        }
-      }
-    }
-    this.lookUp(fresh);
-  }
-
-  /**
-   * Members as Graph sent them, from the first parsed piece of a page on: the look-ups start then
-   * instead of after the whole page (add() still sees every member of every page).
-   */
-  hint(raw: Record<string, unknown>[]): void {
-    const fresh: string[] = [];
-    for (const m of raw) {
-      const states = m.licenseAssignmentStates;
-      if (!Array.isArray(states)) continue;
-      for (const s of states as { assignedByGroup?: unknown }[]) {
-        const raw = s?.assignedByGroup;
-        if (typeof raw !== 'string') continue;
-        const g = raw.toLowerCase();
-        if (g && GUID_RE.test(g) && !this.seen.has(g)) {
           this.seen.add(g);
           fresh.push(g);
         }
@@ -503,7 +433,6 @@ export class SnapshotReader {
         const [names, work] = [collector, prep];
         membersP = this.gateway.listGroupMembers(guess, {
           select: MEMBER_SELECT,
-          onRawMembers: (raw) => names.hint(raw),
           onPage: (users) => {
             names.add(users);
             work.add(users);
@@ -535,7 +464,6 @@ export class SnapshotReader {
         [collector, prep] = [names, work];
         membersP = this.gateway.listGroupMembers(group.id, {
           select: MEMBER_SELECT,
-          onRawMembers: (raw) => names.hint(raw),
           onPage: (users) => {
             names.add(users);
             work.add(users);

@@ -142,19 +142,9 @@ export function lc(id: string): string {
 /** Shared empty list: most users hold the source from one place, so most lists stay empty. Never pushed to. */
 const NONE: string[] = [];
 
-/**
- * One shared, frozen [groupId] list per group: members of a big group all get the source from it,
- * and 100,000 one-item lists kept to the end of a preflight are work for every garbage collection.
- */
-const ONE_GROUP = new Map<string, string[]>();
+/** `list` with `groupId` added (a new list: NONE is shared and never pushed to). */
 function withGroup(list: string[], groupId: string): string[] {
-  if (list !== NONE) return [...list, groupId];
-  let one = ONE_GROUP.get(groupId);
-  if (!one) {
-    if (ONE_GROUP.size > 10_000) ONE_GROUP.clear();
-    ONE_GROUP.set(groupId, (one = Object.freeze([groupId]) as string[]));
-  }
-  return one;
+  return [...list, groupId];
 }
 
 /** Error or Disabled, or an error other than None: the copy is not in effect. */
