@@ -56,7 +56,7 @@ const ms = (x: number) => (x >= 10_000 ? `${n(Math.round(x / 100) / 10)} s` : `$
  */
 export const SPECIAL_PATHS = {
   decidedOn:
-    '2026-12-04 20:30 UTC, on a quiet machine (load 0.5-0.9): the plain path (JSON.parse of each page, plain normalisation, the SDK\'s own fetch link, a Set for the member dedup) ' +
+    "2026-12-04 20:30 UTC, on a quiet machine (load 0.5-0.9): the plain path (JSON.parse of each page, plain normalisation, the SDK's own fetch link, a Set for the member dedup) " +
     'measured against the hand-made one on the synthetic profile at 100,000 members, three trials interleaved (median of 5 preflights each): CPU hand-made 1,241 / 1,303 / 1,357 ms, ' +
     'plain JSON.parse 1,273 / 1,488 / 1,183 ms, then with fetch 1,312 / 1,161 ms and with a Set 1,191 / 1,260 ms; wall the same (2.6-2.8 s either way). ' +
     'Both meet the < 1.5 s target, so nothing hand-made is left for it. The earlier misses of the plain path (1,587-2,137 ms) were measured at load 10-20, where every CPU figure grows.',
@@ -68,7 +68,7 @@ export const SPECIAL_PATHS = {
   removed: [
     'src/graph/page-parser.ts (a hand-written JSON page parser, 410 lines): JSON.parse of each page; CPU within the noise of the trials above, RSS peak 242 MB instead of 196 MB (target < 400 MB)',
     'the Interner in src/graph/normalize.ts (one copy of each repeated string and license list): plain lower-casing',
-    'src/graph/transport.ts (node:http in place of fetch, 187 lines): the SDK\'s HTTPMessageHandler (Node\'s fetch, keep-alive and gzip built in)',
+    "src/graph/transport.ts (node:http in place of fetch, 187 lines): the SDK's HTTPMessageHandler (Node's fetch, keep-alive and gzip built in)",
     'IdSet in src/licensing/snapshot.ts (a typed-array hash set): a Set; and the shared one-group lists in src/licensing/preflight/context.ts: plain lists',
     'last-value memos in src/licensing/snapshot.ts (state/error pair, last group id), src/licensing/preflight/context.ts (lc() memo, last group) and group-health.ts (pair memo): plain code (2026-12-04, first realistic run)',
   ],

@@ -1,5 +1,5 @@
-// Graph JSON -> the gateway's types (GraphUser, GraphGroup): ids in lower case, arrays never null. Also the check that Graph returned every property a read selected: a
-// property Graph leaves out (an untyped collection, a missing permission) must never be read as
+// Graph JSON -> the gateway's types (GraphUser, GraphGroup): ids in lower case, arrays never null.
+// Also the check that Graph returned every property a read selected: a property Graph leaves out (an untyped collection, a missing permission) must never be read as
 // "none" (no licenses, no inherited copy), so the read fails and says what to check.
 import { GraphError } from './errors';
 import type { GraphHttp } from './http';
@@ -85,7 +85,7 @@ export function normalizeUser(raw: Record<string, unknown>): GraphUser {
   for (const s of states) {
     s.skuId = lowerId(s.skuId);
     s.assignedByGroup = s.assignedByGroup ? lowerId(s.assignedByGroup) : null;
-        if (typeof s.error !== 'string') s.error = null;
+    if (typeof s.error !== 'string') s.error = null;
     s.disabledPlans = lowerIds(s.disabledPlans);
     if (typeof s.lastUpdatedDateTime !== 'string') s.lastUpdatedDateTime = null;
   }
