@@ -115,7 +115,7 @@ export function preflightRows(rows: PreflightRow[]): TableRow[] {
     out.push({
       figure: `${size}: wall time (median of ${r.runs}; name resolved before, members read during the lookup)`,
       value: ms(r.wallMs),
-      target: `<= ${ms(r.wallTargetMs)} (1.2 x ${r.pages} pages x ${r.latencyMs} ms)`,
+      target: `<= ${ms(r.wallTargetMs)} (1.2 x the ${r.pages} pages alone in this run)`,
       met: met(r.wallOk),
     });
     out.push({
