@@ -11,6 +11,11 @@ import { withSandbox } from '../helpers/sandbox';
 import { startConnector, type Connector } from '../helpers/connector';
 import { actionsOf, ADMINS, assertSourceXorTarget, DOMAIN, faultTenant, licenseWrites, readRequest, startBotProcess, Teams, upns, waitFor, type BotProcess } from './support';
 
+// Before the lease could have lapsed: at the kill it has well over a minute to run (asserted
+// below), so a recovery that waited for it would take longer. Wide enough for a start-up on a
+// loaded 2-core machine (it has taken over 20 s there).
+const PROMPTLY_MS = 55_000;
+
 describe('faults: the bot killed during a swap, then restarted', function () {
   this.timeout(120_000);
   const sb = withSandbox(() => faultTenant(), { resetEach: true });
@@ -66,9 +71,9 @@ describe('faults: the bot killed during a swap, then restarted', function () {
 
     const restartedAt = Date.now();
     bot = await startBotProcess(env());
-    const notice = await teams.notice(id, restartedAt, 30_000);
+    const notice = await teams.notice(id, restartedAt, PROMPTLY_MS);
     const tookMs = Date.now() - restartedAt;
-    assert.ok(tookMs < 20_000, `finished ${tookMs} ms after the restart (the lease alone would have taken two minutes)`);
+    assert.ok(tookMs < PROMPTLY_MS, `finished ${tookMs} ms after the restart (the lease alone would have taken two minutes)`);
     assert.match(notice, /Done: every member has the new plan/);
     assert.match(notice, /30 members done/);
     assert.match(notice, /The bot restarted while this change was running/);
@@ -124,7 +129,7 @@ describe('faults: the bot killed during a swap, then restarted', function () {
     const restartedAt = Date.now();
     bot = await startBotProcess(oneGo());
     const notice = await teams.notice(id, restartedAt, 60_000);
-    assert.ok(Date.now() - restartedAt < 30_000, 'promptly');
+    assert.ok(Date.now() - restartedAt < PROMPTLY_MS, 'promptly');
     assert.match(notice, /Partly done/);
     assert.match(notice, new RegExp(`${landed.length} members done`));
     assert.match(notice, new RegExp(`${200 - landed.length} members in error`));
@@ -206,8 +211,8 @@ describe('faults: the bot killed during a swap, then restarted', function () {
 
     const restartedAt = Date.now();
     bot = await startBotProcess(env());
-    const notice = await teams.notice(id, restartedAt, 30_000);
-    assert.ok(Date.now() - restartedAt < 20_000, 'promptly, not a minute later');
+    const notice = await teams.notice(id, restartedAt, PROMPTLY_MS);
+    assert.ok(Date.now() - restartedAt < PROMPTLY_MS, 'promptly, not a minute later');
     assert.match(notice, /Done/);
     const { request, audit } = await readRequest(db, id);
     assert.equal(request.state, 'completed');
