@@ -62,8 +62,8 @@ export function commandJob(t: Messages, command: Command): JobOptions {
 }
 
 /** A request card in this conversation, remembered so it is updated in place later. */
-export async function sendRequestCard(turn: Turn, request: ChangeRequest, note?: string): Promise<void> {
-  const card = requestCard(turn.t, request, { view: 'status', ...(note ? { note: { text: note, tone: 'plain' } } : {}) });
+export async function sendRequestCard(turn: Turn, request: ChangeRequest, note?: string, tone: 'plain' | 'block' = 'plain'): Promise<void> {
+  const card = requestCard(turn.t, request, { view: 'status', ...(note ? { note: { text: note, tone } } : {}) });
   const id = await sendCard(turn, card);
   if (id) await turn.conv.addCard(request.id, { conversationKey: turn.conversationKey, activityId: id, view: 'status', lang: turn.lang });
 }
@@ -225,6 +225,11 @@ async function control(turn: Turn, action: 'pause' | 'resume' | 'cancel', change
     const r = res.request;
     const note = action === 'resume' ? t.waves.resumed(md(r.id)) : action === 'pause' && r.state === 'paused' ? t.waves.pauseDone(md(r.id)) : undefined;
     await sendRequestCard(turn, r, note);
+    return;
+  }
+  // Still paused after the check of its remaining people: the card, with what blocks and what to do.
+  if (res.reason === 'recheck_blocked' && res.request) {
+    await sendRequestCard(turn, res.request, refusalText(t, res, change, action), 'block');
     return;
   }
   await sendCard(turn, errorCard(refusalText(t, res, change, action)));

@@ -34,6 +34,8 @@ export function refusalText(t: Messages, r: Refusal, id?: string, action?: 'appr
       const state = r.request ? (t.request.states[r.request.state] ?? r.request.state) : '?';
       return t.refusals.wrong_state(action === 'pause' || action === 'resume' ? action : 'cancel', md(r.request?.id ?? id ?? ''), state);
     }
+    case 'recheck_blocked':
+      return t.waves.recheckBlocked(md(r.request?.id ?? id ?? ''));
     default:
       return md(r.message);
   }

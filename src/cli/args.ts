@@ -318,8 +318,10 @@ Commands:
              Teams, where a second administrator approves). Exit 1 when someone is still in error.
   pause, resume, cancel
              A change request of the bot running in waves (STATE_DB as the bot's): pause stops it
-             before its next wave, resume carries on from there (a running bot instance takes it
-             over within a minute), cancel stops it for good (the waves not yet run are not sent;
+             before its next wave, resume checks the remaining people again and carries on from
+             there (a running bot instance takes it over within a minute; if something blocks,
+             e.g. too few licenses left, it stays paused, nothing is sent, and each finding is
+             printed with what to do), cancel stops it for good (the waves not yet run are not sent;
              a request still waiting for approval is withdrawn). --as names who acts: the person
              who asked for the change or an approver, as in Teams; audited. Exit 1 when refused.
 

@@ -4,15 +4,33 @@
 // resume hands the run over: its lease is left lapsed, so a running bot instance carries on with
 // the next wave.
 import type { LicensePort } from '../licensing/model';
-import type { ChangeRequest, WorkflowResult } from '../requests/types';
+import type { ChangeRequest, ResumeCheck, WorkflowResult } from '../requests/types';
 import { waveTotals } from '../requests/waves';
-import { messagesFor } from '../i18n';
+import { messagesFor, type Messages } from '../i18n';
 import type { CliOptions } from './args';
+import { findingSentence } from './format';
 /** What these commands use of the CLI's I/O (run.ts CliIO). */
 type CliIO = { stdout(text: string): void; stderr(text: string): void; env: NodeJS.ProcessEnv };
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
+
+/** The check of the remaining people before a resume, as the card says it: per finding what to do; who is left out. */
+export function recheckText(t: Messages, id: string, c: ResumeCheck): string[] {
+  const who = (ps: { displayName: string; userPrincipalName?: string }[], total: number) =>
+    ps.length ? ` ${ps.map((p) => p.userPrincipalName ?? p.displayName).join(', ')}${total > ps.length ? `, ${t.common.andMore(total - ps.length)}` : ''}.` : '';
+  const lines = [t.waves.recheckTitle(c.people, `${c.at.slice(0, 16).replace('T', ' ')} UTC`)];
+  if (c.error) lines.push(`  ${t.waves.recheckFailed(c.error)}`, `  ${t.waves.recheckDo('CHECK_FAILED', id)}`);
+  for (const f of c.findings.filter((x) => x.severity === 'block')) lines.push(`  ${findingSentence(f, t)}${who(f.principals, f.people)}`, `  ${t.waves.recheckDo(f.code, id)}`);
+  for (const f of c.findings.filter((x) => x.severity === 'warn')) lines.push(`  ${t.waves.recheckWarning(`${findingSentence(f, t)}${who(f.principals, f.people)}`)}`);
+  if (c.skippedCount) {
+    lines.push(`  ${t.waves.recheckSkipped(c.skippedCount)}`);
+    for (const s of c.skipped) lines.push(`    ${s.principal.userPrincipalName ?? s.principal.displayName}: ${t.waves.skipWhy[s.code] ?? s.code}`);
+    if (c.skippedCount > c.skipped.length) lines.push(`    ${t.common.andMore(c.skippedCount - c.skipped.length)}`);
+  }
+  if (!c.blocked && !c.findings.length && !c.skippedCount) lines.push(`  ${t.waves.recheckPassed}`);
+  return lines;
+}
 
 function describe(opts: CliOptions, r: ChangeRequest): string {
   const t = messagesFor(opts.lang);
@@ -23,6 +41,7 @@ function describe(opts: CliOptions, r: ChangeRequest): string {
     lines.push(t.waves.progress(w.next, w.count, tot.done, w.total, tot.failed));
     if (r.state === 'running' && w.stop) lines.push(w.stop.action === 'pause' ? t.waves.pauseAsked(opts.as!) : t.waves.cancelAsked(opts.as!));
     if (r.state === 'running' && !w.stop) lines.push(t.waves.resumed(r.id));
+    if (w.recheck && (r.state === 'running' ? !w.stop && opts.command === 'resume' : r.state === 'paused' && w.recheck.blocked)) lines.push(...recheckText(t, r.id, w.recheck));
     if (r.state === 'cancelled') lines.push(t.waves.cancelled(w.next, w.count, tot.done));
   }
   return lines.join('\n');
@@ -52,7 +71,26 @@ export async function controlCommand(opts: CliOptions, licenses: LicensePort, io
     const res: WorkflowResult =
       opts.command === 'pause' ? await wf.pause(actor, id) : opts.command === 'resume' ? await wf.resume(actor, id, undefined, { handOver: true }) : await wf.cancel(actor, id);
     if (!res.ok) {
-      if (opts.json) io.stdout(JSON.stringify({ ok: false, reason: res.reason, message: res.message, state: res.request?.state ?? null }, null, 2));
+      if (opts.json)
+        io.stdout(
+          JSON.stringify(
+            {
+              ok: false,
+              reason: res.reason,
+              message: res.message,
+              state: res.request?.state ?? null,
+              ...(res.reason === 'recheck_blocked' ? { recheck: res.request?.result?.waves?.recheck ?? null } : {}),
+            },
+            null,
+            2,
+          ),
+        );
+      // Still paused after the check of its remaining people: why, per finding, and what to do (in the chosen language).
+      if (res.reason === 'recheck_blocked' && res.request) {
+        const t = messagesFor(opts.lang);
+        io.stderr(`plan-switch: ${t.waves.recheckBlocked(res.request.id)}\n${describe(opts, res.request)}`);
+        return EXIT_ERROR;
+      }
       io.stderr(`plan-switch: ${res.message} Nothing was changed.`);
       return EXIT_ERROR;
     }

@@ -541,6 +541,27 @@ export const en = {
     paused: (id: string) => `Change request ${id} is paused`,
     resumed: (id: string) => `Change request ${id} carries on with its next wave.`,
     pauseDone: (id: string) => `Change request ${id} is paused.`,
+    // The check of the remaining people before a resume (src/requests/resume-check.ts).
+    recheckBlocked: (id: string) => `Change request ${id} stays paused: its remaining people were checked again and something blocks the next wave. Nothing was sent.`,
+    recheckTitle: (n: number, at: string) => `Checked again before resuming (${plural(n, 'remaining person', 'remaining people')}, ${at}):`,
+    recheckFailed: (why: string) => `The check could not run (${why}). Nothing was sent; try again in a moment.`,
+    recheckPassed: 'Nothing blocks the next wave.',
+    recheckWarning: (text: string) => `Warning (does not stop the run): ${text}`,
+    recheckSkipped: (n: number) => `${plural(n, 'person is', 'people are')} left out of the waves:`,
+    recheckDo: (code: string, id: string) => {
+      const rest = `then type "resume ${id}" again; or "cancel ${id}" to stop here (what ran stays changed; undo reverses it).`;
+      if (code === 'SEATS_SHORT') return `What to do: buy or free licenses of the new plan, ${rest}`;
+      if (code === 'USAGE_LOCATION_MISSING') return `What to do: set their usage location (country) in the Microsoft 365 admin center, ${rest}`;
+      if (code === 'TARGET_NOT_ACTIVE') return `What to do: renew or reactivate the subscription, ${rest}`;
+      if (code === 'CHECK_FAILED') return `What to do: wait a moment, ${rest}`;
+      return `What to do: fix this, ${rest}`;
+    },
+    notNeeded: (n: number) => `${plural(n, 'person', 'people')} no longer needed the change (they count as done).`,
+    skipWhy: {
+      'target-held': 'already holds the new plan: nothing to change',
+      'not-in-tenant': 'no longer in this organization: nothing to change',
+      'source-gone': 'no longer holds the plan to remove, so there is nothing to replace; left as they are',
+    } as Record<string, string>,
   },
 
   usageLocation: {

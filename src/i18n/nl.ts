@@ -548,6 +548,28 @@ export const nl: Messages = {
     paused: (id: string) => `Wijzigingsaanvraag ${id} is gepauzeerd`,
     resumed: (id: string) => `Wijzigingsaanvraag ${id} gaat verder met de volgende golf.`,
     pauseDone: (id: string) => `Wijzigingsaanvraag ${id} is gepauzeerd.`,
+    // De controle van de resterende personen voor het hervatten (src/requests/resume-check.ts).
+    recheckBlocked: (id: string) =>
+      `Wijzigingsaanvraag ${id} blijft gepauzeerd: de resterende personen zijn opnieuw gecontroleerd en iets houdt de volgende golf tegen. Er is niets verstuurd.`,
+    recheckTitle: (n: number, at: string) => `Opnieuw gecontroleerd voor het hervatten (${plural(n, 'resterende persoon', 'resterende personen')}, ${at}):`,
+    recheckFailed: (why: string) => `De controle kon niet worden uitgevoerd (${why}). Er is niets verstuurd; probeer het zo opnieuw.`,
+    recheckPassed: 'Niets houdt de volgende golf tegen.',
+    recheckWarning: (text: string) => `Waarschuwing (houdt de wijziging niet tegen): ${text}`,
+    recheckSkipped: (n: number) => `${plural(n, 'persoon wordt', 'personen worden')} overgeslagen in de golven:`,
+    recheckDo: (code: string, id: string) => {
+      const rest = `typ daarna opnieuw "hervat ${id}"; of "annuleer ${id}" om hier te stoppen (wat al liep, blijft gewijzigd; ongedaan maken draait het terug).`;
+      if (code === 'SEATS_SHORT') return `Wat te doen: koop licenties van het nieuwe licentieplan of maak er vrij, ${rest}`;
+      if (code === 'USAGE_LOCATION_MISSING') return `Wat te doen: stel hun gebruikslocatie (land) in via het Microsoft 365-beheercentrum, ${rest}`;
+      if (code === 'TARGET_NOT_ACTIVE') return `Wat te doen: verleng of heractiveer het abonnement, ${rest}`;
+      if (code === 'CHECK_FAILED') return `Wat te doen: wacht even, ${rest}`;
+      return `Wat te doen: los dit op, ${rest}`;
+    },
+    notNeeded: (n: number) => `${plural(n, 'persoon had', 'personen hadden')} de wijziging niet meer nodig (telt als klaar).`,
+    skipWhy: {
+      'target-held': 'heeft het nieuwe licentieplan al: niets te wijzigen',
+      'not-in-tenant': 'hoort niet meer bij deze organisatie: niets te wijzigen',
+      'source-gone': 'heeft het licentieplan dat weg moet niet meer, dus er valt niets te vervangen; blijft zoals het is',
+    } as Record<string, string>,
   },
 
   usageLocation: {

@@ -12,6 +12,7 @@ import { normalizeRequestId } from './request-id';
 import type { NoticeOutbox } from './outbox';
 import { findDuplicatePending } from './duplicates';
 import { describeState, refuse, refuseExpired, WRONG_TENANT, type Refusal } from './refusals';
+import { blockedMessage } from './resume-check';
 import type { Runner } from './runner';
 import { prepareUndo } from './undo';
 import type { Actor, AuditEntry, ChangeRequest, RequestState, WorkflowResult } from './types';
@@ -228,17 +229,31 @@ export class RequestActions {
     return this.waveRefusal(now, undefined, 'pause');
   }
 
-  /** `resume 12`: a paused change carries on from its next wave. The requester or an approver. */
+  /**
+   * `resume 12`: a paused change carries on from its next wave, once its remaining people pass the
+   * check again (wave-runner.ts resume). A blocking finding: refused as `recheck_blocked`, still
+   * paused, with the request (its `result.waves.recheck` says why). The requester or an approver.
+   */
   async resume(actor: Actor, id: string, cardVersion?: number, opts: { handOver?: boolean } = {}): Promise<WorkflowResult> {
     const loaded = await this.load(actor, id);
     if (!loaded.ok) return loaded;
-    const req = loaded.request;
+    let req = loaded.request;
     const denied = await this.mayControl(actor, req, 'resume', 'Only the person who asked for this change or an approver can resume it.');
     if (denied) return denied;
-    if (req.state !== 'paused' || !req.result?.waves) return this.waveRefusal(req, cardVersion, 'resume');
-    const res = await this.waves.resume(req, actor, cardVersion, opts.handOver);
-    if (res.ok) return { ok: true, request: res.request };
-    return this.waveRefusal(res.request ?? req, cardVersion, 'resume');
+    // A stale card is refused before anything is read.
+    if (req.state !== 'paused' || !req.result?.waves || (cardVersion !== undefined && cardVersion !== req.version)) return this.waveRefusal(req, cardVersion, 'resume');
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.waves.resume(req, actor, cardVersion, opts.handOver);
+      if (res.ok) return { ok: true, request: res.request };
+      if (res.blocked && res.request) return refuse('recheck_blocked', blockedMessage(res.request.id, res.request.result!.waves!.recheck!), res.request);
+      const now = res.request ?? req;
+      // Typed, and the request moved meanwhile but is still paused (another check was recorded): check again on it.
+      if (cardVersion === undefined && now.state === 'paused' && now.version !== req.version && now.result?.waves && attempt < 2) {
+        req = now;
+        continue;
+      }
+      return this.waveRefusal(now, cardVersion, 'resume');
+    }
   }
 
   /** The requester or an approver may pause, resume or cancel; anyone else is refused (audited). */

@@ -105,6 +105,7 @@ const EVENTS: ReadonlySet<string> = new Set<RequestEvent>([
   'partial',
   'paused',
   'resumed',
+  'resume-blocked',
 ]);
 const EVENT_OF_STATE: Record<RequestState, RequestEvent> = {
   pending: 'requested',

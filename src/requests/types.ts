@@ -1,7 +1,7 @@
 // Change requests: the four-eyes workflow around a license change. Plain TypeScript; the bot
 // turns clicks into calls here and renders what comes back. Identity always comes from the
 // activity (Actor), never from card data.
-import type { AdoptProgress, ChangeSpec, PreflightResult, PrincipalRef, SwapResult, TrackingReport, TrackingProgress, WaveSettings } from '../licensing/model';
+import type { AdoptProgress, ChangeSpec, Finding, PreflightResult, PrincipalRef, SwapResult, TrackingReport, TrackingProgress, WaveSettings } from '../licensing/model';
 
 export const REQUEST_STATES = ['pending', 'approved', 'running', 'paused', 'completed', 'failed', 'partial', 'rejected', 'cancelled', 'expired'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
@@ -73,6 +73,8 @@ export interface WaveRecord {
   /** Left out by the kind's check before the wave (not counted as errors). At most 100 kept. */
   skipped: WaveMiss[];
   skippedCount: number;
+  /** Of the skipped: people the check before resuming found no longer need the change (they count as done for the final state). */
+  notNeededCount?: number;
   /** failedCount / people sent (0 when nobody was sent). */
   errorShare: number;
   startedAt: string;
@@ -99,9 +101,37 @@ export interface WaveRun {
   stop?: { action: 'pause' | 'cancel'; by: Actor; at: string; reason?: string };
   /** Who resumed it last, and when. */
   resumed?: { by: Actor; at: string };
+  /** The last check of the remaining people before a resume (resume-check.ts): blocked (still paused) or passed. */
+  recheck?: ResumeCheck;
+  /** People the check before resuming left out of their wave, by lower-case user id: why (a ResumeSkipCode). */
+  leaveOut?: Record<string, ResumeSkipCode>;
   /** Waves not run because the run was cancelled. */
   cancelledWaves?: number;
 }
+/**
+ * Why the check before resuming leaves someone out of their wave: they hold the target already,
+ * are no longer in the tenant (both: they no longer need the change), or no longer hold the plan
+ * to remove (nothing to replace; they are left as they are).
+ */
+export type ResumeSkipCode = 'target-held' | 'not-in-tenant' | 'source-gone';
+
+/** The remaining people of a paused run checked again before it resumes (src/requests/resume-check.ts). */
+export interface ResumeCheck {
+  at: string;
+  by: Actor;
+  /** People of the waves not yet run. */
+  people: number;
+  /** A finding still blocks: nothing was sent, the run stays paused. */
+  blocked: boolean;
+  /** The preflight's blocking findings and warnings for the people who would be sent (names cut to 10; `people` counts them all). */
+  findings: (Finding & { people: number })[];
+  /** Left out of their wave, and why (at most 100 kept). */
+  skipped: { principal: PrincipalRef; code: ResumeSkipCode }[];
+  skippedCount: number;
+  /** The check itself could not run (Graph did not answer): nothing was sent. */
+  error?: string;
+}
+
 export interface ChangeRequest {
   /** Short id people type: `status 12`, `undo 12`. */
   id: string;
@@ -229,7 +259,9 @@ export type RequestEvent =
   | 'wave'
   /** The run stopped between waves (too many errors, or someone paused it): the reasons go to the requester and the approvers. */
   | 'paused'
-  | 'resumed';
+  | 'resumed'
+  /** Resume refused: the check of the remaining people found a blocking problem; still paused (cards show the findings). */
+  | 'resume-blocked';
 
 /** Why the workflow refused an action. The bot renders its own text from this; `message` is plain English. */
 export type RefusalReason =
@@ -244,7 +276,9 @@ export type RefusalReason =
   | 'blocked'
   | 'not_allowed'
   /** pause / resume / cancel on a request in a state where that means nothing (`request` says where it stands). */
-  | 'wrong_state';
+  | 'wrong_state'
+  /** resume: the remaining people were checked again and something blocks; still paused (`request.result.waves.recheck` says what). */
+  | 'recheck_blocked';
 
 /** Every ChangeRequests action answers with this; user errors never throw. */
 export type WorkflowResult =

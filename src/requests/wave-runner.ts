@@ -11,6 +11,7 @@ import { errorMessage, isLicensingError } from './errors';
 import type { Leases } from './lease';
 import type { NoticeOutbox } from './outbox';
 import { readBackChange } from './read-back';
+import { checkBeforeResume, SKIP_REASONS } from './resume-check';
 import type { Actor, ChangeRequest, RequestResult, RequestState, WaveMiss, WaveRun } from './types';
 import { mergeSwaps, passesThreshold, waveFinalState, waveRecord, waveSlice, waveTotals, type WaveChecks } from './waves';
 
@@ -83,22 +84,56 @@ export class WaveRunner {
 
   /**
    * paused -> running, this process holding the lease, and the waves carry on from the next one.
+   * First the remaining people are checked again (resume-check.ts): a blocking finding keeps it
+   * paused (audit `resume-blocked`, the cards show why) and nothing is sent; people who no longer
+   * need the change are left out of their wave. The move to running is a compare-and-set on the
+   * version the check started from, so of two resumes (or a resume and anything else) one wins.
    * `handOver` (the CLI, which does not stay to run it): the lease is left lapsed so a running bot
    * instance takes the run over on its next recovery tick.
    */
-  async resume(cur: ChangeRequest, by: Actor, cardVersion?: number, handOver = false): Promise<Updated> {
-    const { store, now, tasks } = this.ctx;
-    const at = now().toISOString();
+  async resume(cur: ChangeRequest, by: Actor, cardVersion?: number, handOver = false): Promise<Updated & { blocked?: true }> {
+    const { store, now, tasks, log } = this.ctx;
     const run = cur.result!.waves!;
-    const { pause: _was, ...rest } = run;
+    const expect = { from: ['paused'] as const, version: cardVersion ?? cur.version };
+    const checked = await checkBeforeResume(this.ctx.licenses, cur, by, now);
+    if (checked?.check.blocked) {
+      const res = await store.transition(
+        cur.id,
+        expect,
+        'paused',
+        by,
+        { result: { ...cur.result, waves: { ...run, recheck: checked.check } } },
+        { wave: run.next, of: run.count, ...checked.detail, ...(cardVersion !== undefined ? { cardVersion } : {}) },
+        'resume-blocked',
+      );
+      if (!res.ok) return res;
+      log.warn('request.resume_blocked', { changeId: cur.id, wave: run.next, findings: checked.check.findings.map((f) => f.code), error: checked.check.error ?? null });
+      this.outbox.notify(res.request, 'resume-blocked');
+      return { ok: false, request: res.request, blocked: true };
+    }
+    const at = now().toISOString();
+    const { pause: _was, leaveOut: _before, ...rest } = run;
     const lease = handOver || this.leases.isStopping ? { owner: this.ctx.instanceId, until: at } : this.leases.next();
+    const waves: WaveRun = {
+      ...rest,
+      resumed: { by, at },
+      ...(checked ? { recheck: checked.check } : {}),
+      ...(checked && Object.keys(checked.leaveOut).length ? { leaveOut: checked.leaveOut } : {}),
+    };
     const res = await store.transition(
       cur.id,
-      { from: ['paused'], version: cardVersion ?? cur.version },
+      expect,
       'running',
       by,
-      { result: { ...cur.result, waves: { ...rest, resumed: { by, at } } }, lease },
-      { wave: run.next, of: run.count, pausedAt: run.pause?.at ?? null, handOver, ...(cardVersion !== undefined ? { cardVersion } : {}) },
+      { result: { ...cur.result, waves }, lease },
+      {
+        wave: run.next,
+        of: run.count,
+        pausedAt: run.pause?.at ?? null,
+        handOver,
+        ...(cardVersion !== undefined ? { cardVersion } : {}),
+        ...(checked ? { recheck: checked.detail } : {}),
+      },
       'resumed',
     );
     if (!res.ok) return res;
@@ -141,15 +176,22 @@ export class WaveRunner {
     const change = cur.preflight.change;
     const index = run.next;
     const planned = waveSlice(change.assignments, run.settings, index);
-    let ready: Assignment[] = planned;
-    let skipped: WaveMiss[] = [];
+    // Left out by the check before the last resume (they no longer need the change): never sent.
+    const leave = run.leaveOut ?? {};
+    const left: WaveMiss[] = planned.flatMap((a) => {
+      const code = leave[a.principal.id.toLowerCase()];
+      return code ? [{ principal: a.principal, kind: 'skipped' as const, code, reason: SKIP_REASONS[code] ?? code }] : [];
+    });
+    const candidates = left.length ? planned.filter((a) => !leave[a.principal.id.toLowerCase()]) : planned;
+    let ready: Assignment[] = candidates;
+    let skipped: WaveMiss[] = left;
     const check = this.opts.checks[change.kind];
-    if (check) {
+    if (check && candidates.length) {
       try {
-        const res = await check({ request: cur, change, wave: index, assignments: planned, signal });
-        const allowed = new Set(planned.map((a) => a.principal.id.toLowerCase()));
+        const res = await check({ request: cur, change, wave: index, assignments: candidates, signal });
+        const allowed = new Set(candidates.map((a) => a.principal.id.toLowerCase()));
         ready = res.ready.filter((a) => allowed.has(a.principal.id.toLowerCase())); // never more than planned
-        skipped = res.skipped.map((s) => ({ principal: s.principal, kind: 'skipped', reason: s.reason, ...(s.code ? { code: s.code } : {}) }));
+        skipped = [...left, ...res.skipped.map((s) => ({ principal: s.principal, kind: 'skipped' as const, reason: s.reason, ...(s.code ? { code: s.code } : {}) }))];
       } catch (err) {
         log.warn('request.wave_check_failed', { changeId: cur.id, wave: index, error: errorMessage(err) });
         const paused = await this.pause(cur, null, { wave: index, reason: `The check before wave ${index + 1} failed: ${errorMessage(err)}. Nothing of this wave was sent.` });

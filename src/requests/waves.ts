@@ -57,6 +57,15 @@ export function waveCount(total: number, s: WaveSettings): number {
   return total <= s.pilot ? 1 : 1 + Math.ceil((total - s.pilot) / s.size);
 }
 
+/** The calls of the waves from `next` on (the waves not yet run), in the change's order. */
+export function wavesFrom<T>(items: readonly T[], s: WaveSettings, next: number): T[] {
+  if (next <= 0) return items.slice();
+  return items.slice(s.pilot + (next - 1) * s.size);
+}
+
+/** Skip codes of people who no longer need the change (resume-check.ts): they count as done for the final state. */
+export const NOT_NEEDED: ReadonlySet<string> = new Set(['target-held', 'not-in-tenant']);
+
 /** The calls of wave `index` (0 = the pilot), in the change's order. */
 export function waveSlice<T>(items: readonly T[], s: WaveSettings, index: number): T[] {
   if (index === 0) return items.slice(0, s.pilot);
@@ -76,17 +85,19 @@ export function newWaveRun(change: ResolvedChange, s: WaveSettings): WaveRun {
   return { settings: s, total, count: waveCount(total, s), next: 0, waves: [] };
 }
 
-/** People done so far, failed so far, and left out so far, over the recorded waves. */
-export function waveTotals(run: WaveRun): { done: number; failed: number; skipped: number; sent: number } {
+/** People done so far, failed so far, and left out so far (of whom `notNeeded` no longer needed the change), over the recorded waves. */
+export function waveTotals(run: WaveRun): { done: number; failed: number; skipped: number; notNeeded: number; sent: number } {
   let done = 0;
   let failed = 0;
   let skipped = 0;
+  let notNeeded = 0;
   for (const w of run.waves) {
     done += w.done;
     failed += w.failedCount;
     skipped += w.skippedCount;
+    notNeeded += w.notNeededCount ?? 0;
   }
-  return { done, failed, skipped, sent: done + failed };
+  return { done, failed, skipped, notNeeded, sent: done + failed };
 }
 
 /**
@@ -135,6 +146,7 @@ export function waveRecord(input: {
     else done++;
   }
   const sent = input.swap.outcomes.length;
+  const notNeeded = input.skipped.filter((m) => m.code && NOT_NEEDED.has(m.code)).length;
   return {
     index: input.index,
     people: input.planned,
@@ -143,6 +155,7 @@ export function waveRecord(input: {
     failedCount: failed.length,
     skipped: input.skipped.slice(0, KEEP_PER_WAVE),
     skippedCount: input.skipped.length,
+    ...(notNeeded ? { notNeededCount: notNeeded } : {}),
     errorShare: sent ? failed.length / sent : 0,
     startedAt: input.startedAt,
     finishedAt: input.finishedAt,
@@ -197,9 +210,12 @@ export function mergeSwaps(change: ResolvedChange, previous: SwapResult | undefi
   };
 }
 
-/** completed | partial | failed at the end of a wave run (or cancelled, when it was cancelled). */
+/**
+ * completed | partial | failed at the end of a wave run (or cancelled, when it was cancelled).
+ * People who no longer needed the change (found before a resume) count as done.
+ */
 export function waveFinalState(run: WaveRun): 'completed' | 'partial' | 'failed' {
   const t = waveTotals(run);
-  if (t.done === 0) return 'failed';
-  return t.failed > 0 || t.skipped > 0 || t.done < run.total ? 'partial' : 'completed';
+  if (t.done === 0) return t.notNeeded > 0 && t.notNeeded === run.total ? 'completed' : 'failed';
+  return t.failed > 0 || t.skipped > t.notNeeded || t.done + t.notNeeded < run.total ? 'partial' : 'completed';
 }

@@ -6,7 +6,10 @@ import { parseCommand } from '../../src/bot/parser';
 import { requestCard } from '../../src/bot/cards/request';
 import { en, nl } from '../../src/i18n';
 import type { ChangeRequest, WaveRun } from '../../src/requests/types';
+import type { ChangeSpec } from '../../src/licensing/model';
+import { skuId, tenantFixture, withSandbox } from '../helpers/sandbox';
 import { actors, cardOf, cardText, changeRequest, harness, type Harness } from './fakes';
+import { DEMO_LICENSE_ADMINS, DEMO_TENANT_ID, demoStack, type DemoStack } from './demo-stack';
 
 const person = (n: number) => ({ kind: 'user' as const, id: `90000000-0000-4000-8000-${String(n).padStart(12, '0')}`, displayName: `Person ${n}` });
 
@@ -145,6 +148,129 @@ describe('waves in the bot', () => {
       const forged = await h.click('resume', { requestId: '12' });
       assert.match(cardText(cardOf(forged)), /damaged or out of date/);
       assert.equal(h.requests.resume.callCount, 1, 'a card without its version changes nothing');
+    });
+  });
+
+  // A run paused for a while: seats ran out and someone got the new plan by hand meanwhile. Resume
+  // checks the remaining people again on the sandbox tenant before sending anything.
+  describe('resume checks the remaining people again (sandbox)', function () {
+    this.timeout(60_000);
+    const SANNE = { id: '29:sanne', aadObjectId: 'a11ce000-0000-4000-8000-000000000001', name: 'Sanne de Vries' };
+    const PIETER = { id: '29:pieter', aadObjectId: 'a11ce000-0000-4000-8000-000000000002', name: 'Pieter Bakker' };
+    const E3 = skuId('ENTERPRISEPACK');
+    const bulk = (n: number) => `bulk${n}@contoso.example`;
+    const sb = withSandbox(
+      () =>
+        tenantFixture('Contoso', { id: DEMO_TENANT_ID, domain: 'contoso.example' })
+          .sku('STANDARDPACK', 100)
+          .sku('ENTERPRISEPACK', 100)
+          .user('sanne', { id: SANNE.aadObjectId, displayName: SANNE.name })
+          .user('pieter', { id: PIETER.aadObjectId, displayName: PIETER.name })
+          .group('License Admins', { id: DEMO_LICENSE_ADMINS, members: ['sanne', 'pieter'] })
+          .generate('Bulk', 12, { prefix: 'bulk', licenses: ['STANDARDPACK'] })
+          .build(),
+      { resetEach: true },
+    );
+    let stack: DemoStack;
+    beforeEach(() => (stack = demoStack(sb.graphBaseUrl)));
+    afterEach(async () => {
+      await stack.workflow.whenIdle();
+      await stack.h.bot.whenIdle();
+      stack.store.close();
+      await stack.graph.close();
+    });
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) {
+        await stack.workflow.whenIdle();
+        await stack.h.bot.whenIdle();
+      }
+    };
+    const asSanne = { who: SANNE, conversationId: 'sanne-chat', conversationType: 'personal' as const };
+    const writes = async () => (await sb.requests()).filter((e) => e.method !== 'GET' && e.path !== '/$batch');
+
+    it('too few seats left: stays paused, says why and what to do (EN, NL), writes nothing; seats restored: it completes, skipping who got E3 meanwhile', async () => {
+      const { workflow, licenses, store, h } = stack;
+      const sanne = { id: SANNE.aadObjectId, tenantId: DEMO_TENANT_ID, name: SANNE.name };
+      const pieter = { id: PIETER.aadObjectId, tenantId: DEMO_TENANT_ID, name: PIETER.name };
+      const spec: ChangeSpec = {
+        principal: { kind: 'users', users: Array.from({ length: 12 }, (_, i) => bulk(i + 1)) },
+        from: 'E1',
+        to: 'E3',
+        waves: { pilot: 2, size: 4, pauseAtErrorShare: 0.1 },
+      };
+      const asked = await workflow.request(sanne, spec, await licenses.preflight(spec));
+      assert.ok(asked.ok);
+      const id = asked.request.id;
+      // Sanne's access is read once (then kept a while); Graph slowed so her pause lands while the pilot is being sent.
+      await h.say(`status ${id}`, asSanne);
+      await sb.behavior({ latencyMs: 250 });
+      assert.ok((await workflow.approve(pieter, id)).ok);
+      while ((await store.get(id))!.state === 'approved') await new Promise((r) => setTimeout(r, 5));
+      await h.say(`pause ${id}`, asSanne);
+      await sb.behavior({ latencyMs: 0 });
+      await settle();
+      const paused = (await store.get(id))!;
+      assert.equal(paused.state, 'paused', JSON.stringify(paused.result?.waves));
+      const changed = new Set((paused.result!.swap?.changed ?? []).map((p) => p.userPrincipalName));
+      const remaining = Array.from({ length: 12 }, (_, i) => bulk(i + 1)).filter((u) => !changed.has(u));
+      assert.ok(remaining.length >= 4 && remaining.includes(bulk(12)), `people left: ${remaining.join(', ')}`);
+
+      // Meanwhile: bulk12 was moved to E3 by hand, and E3 has one free seat left.
+      const moved = await sb.post(`/users/${bulk(12)}/assignLicense`, { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [skuId('STANDARDPACK')] });
+      assert.equal(moved.status, 200, JSON.stringify(moved.body));
+      const e3 = (await sb.get('/subscribedSkus')).body.value.find((x: { skuId: string }) => x.skuId === E3);
+      await sb.seats('ENTERPRISEPACK', e3.consumedUnits + 1);
+      await sb.clearRequests();
+
+      const [reply] = await h.say(`resume ${id}`, asSanne);
+      const text = cardText(cardOf(reply!));
+      const need = remaining.length - 1;
+      assert.match(text, new RegExp(`Change request ${id} stays paused: its remaining people were checked again`));
+      assert.match(text, new RegExp(`Not enough licenses: ${need} needed, 1 available`));
+      assert.match(text, /What to do: buy or free licenses of the new plan, then type "resume \d+" again; or "cancel \d+" to stop here/);
+      assert.match(text, /bulk12@contoso\.example\)?: already holds the new plan: nothing to change/);
+      const [nlReply] = await h.say(`hervat ${id}`, { ...asSanne, who: PIETER, conversationId: 'pieter-chat' });
+      const nlText = cardText(cardOf(nlReply!));
+      assert.match(nlText, /blijft gepauzeerd/);
+      assert.match(nlText, new RegExp(`Niet genoeg beschikbare licenties: ${need} nodig, 1 beschikbaar`));
+      assert.match(nlText, /Wat te doen: koop licenties van het nieuwe licentieplan/);
+      assert.match(nlText, /bulk12@contoso\.example\)?: heeft het nieuwe licentieplan al/);
+
+      assert.equal((await store.get(id))!.state, 'paused');
+      assert.deepEqual(await writes(), [], 'nothing written to Graph');
+      assert.ok(
+        (await sb.requests()).some((e) => e.method === 'GET' && /users/.test(e.path)),
+        'the people were read again',
+      );
+      const blocked = (await store.audit(id)).filter((e) => e.action === 'resume-blocked');
+      assert.deepEqual(
+        blocked.map((e) => e.actor?.id),
+        [sanne.id, pieter.id],
+      );
+
+      // Seats bought: resume goes on and the run completes; bulk12 is named, never sent.
+      await sb.seats('ENTERPRISEPACK', 100);
+      await sb.clearRequests();
+      const [goes] = await h.say(`resume ${id}`, asSanne);
+      const goesText = cardText(cardOf(goes!));
+      assert.match(goesText, new RegExp(`Change request ${id} carries on with its next wave`));
+      assert.match(goesText, /bulk12@contoso\.example\)?: already holds the new plan/);
+      await settle();
+      const end = (await store.get(id))!;
+      assert.equal(end.state, 'completed', JSON.stringify(end.result?.waves?.waves.map((w) => [w.index, w.done, w.failedCount, w.skippedCount])));
+      const bulk12 = (await sb.get(`/users/${bulk(12)}?$select=id`)).body.id as string;
+      const sent = (await writes()).filter((e) => /assignLicense$/.test(e.path));
+      assert.equal(sent.length, need, 'one call per person still to move');
+      assert.ok(!sent.some((e) => e.path.toLowerCase().includes(bulk12.toLowerCase()) || e.path.includes('bulk12')), 'bulk12 not sent');
+      const skipped = end.result!.waves!.waves.flatMap((w) => w.skipped);
+      assert.deepEqual(
+        skipped.map((m) => [m.principal.userPrincipalName, m.code]),
+        [[bulk(12), 'target-held']],
+      );
+      for (const u of remaining.filter((x) => x !== bulk(12))) {
+        const held = (await sb.get(`/users/${u}?$select=assignedLicenses`)).body.assignedLicenses.map((l: { skuId: string }) => l.skuId);
+        assert.deepEqual(held, [E3], `${u} moved to E3`);
+      }
     });
   });
 });

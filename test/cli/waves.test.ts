@@ -93,14 +93,18 @@ describe('plan-switch CLI and waves', function () {
     let db: string;
     let n = 0;
 
-    /** A request of `alice` running in waves, paused after its pilot, in a fresh state database. */
-    async function pausedRequest(): Promise<{ id: string; aliceId: string }> {
+    /** A request of `alice` running in waves, paused after its pilot, in a fresh state database (`real`: of u1..u3 of the sandbox). */
+    async function pausedRequest(real = false): Promise<{ id: string; aliceId: string }> {
       db = join(dir, `state-${++n}.db`);
       const alice = (await sb.get('/users/alice@contoso.example?$select=id')).body.id as string;
       const tenant = (await sb.get('/organization')).body.value[0].id as string;
       const store = openStore(db);
       try {
-        const change = usersChange([user(1), user(2), user(3)]);
+        const who = async (p: string) => {
+          const u = (await sb.get(`/users/${p}@contoso.example?$select=id,displayName,userPrincipalName`)).body;
+          return { kind: 'user' as const, id: u.id as string, displayName: u.displayName as string, userPrincipalName: u.userPrincipalName as string };
+        };
+        const change = usersChange(real ? [await who('u1'), await who('u2'), await who('u3')] : [user(1), user(2), user(3)]);
         const requester = { id: alice, tenantId: tenant, name: 'Alice' };
         const r = await store.create({ spec: { principal: { kind: 'users', users: ['x'] }, to: 'E3' }, preflight: preflight(change), requester, ttlMs: 3_600_000 });
         await store.transition(r.id, { from: ['pending'] }, 'approved', null, {});
@@ -136,6 +140,38 @@ describe('plan-switch CLI and waves', function () {
       } finally {
         store.close();
       }
+    });
+
+    it('resume checks the remaining people again: no E3 seats left, it stays paused, prints each finding and what to do (EN, NL), writes nothing', async () => {
+      const { id } = await pausedRequest(true);
+      await sb.seats('ENTERPRISEPACK', 0);
+      await sb.clearRequests();
+      const r = await cli(['resume', id, '--as', 'alice@contoso.example'], env());
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stderr, new RegExp(`Change request ${id} stays paused: its remaining people were checked again`));
+      assert.match(r.stderr, /Not enough licenses: 2 needed, 0 available/);
+      assert.match(r.stderr, /What to do: buy or free licenses of the new plan, then type "resume \d+" again; or "cancel \d+" to stop here/);
+      const nl = await cli(['resume', id, '--as', 'bob@contoso.example', '--lang', 'nl'], env());
+      assert.equal(nl.code, 1);
+      assert.match(nl.stderr, /blijft gepauzeerd/);
+      assert.match(nl.stderr, /Niet genoeg beschikbare licenties: 2 nodig, 0 beschikbaar/);
+      assert.deepEqual(
+        (await sb.requests()).filter((e) => e.method !== 'GET' && e.path !== '/$batch'),
+        [],
+        'nothing written to Graph',
+      );
+      const store = openStore(db);
+      try {
+        assert.equal((await store.get(id))!.state, 'paused');
+        assert.equal((await store.audit(id)).filter((e) => e.action === 'resume-blocked').length, 2);
+      } finally {
+        store.close();
+      }
+      // Seats bought: the same command resumes it.
+      await sb.seats('ENTERPRISEPACK', 10);
+      const goes = await cli(['resume', id, '--as', 'alice@contoso.example'], env());
+      assert.equal(goes.code, 0, goes.stderr);
+      assert.match(goes.stdout, /running/);
     });
 
     it('someone who is neither the requester nor an approver is refused; an unknown id too; nothing changes', async () => {

@@ -4,7 +4,8 @@
 // recorded wave again, and of two instances only one continues.
 import assert from 'node:assert/strict';
 import { normalizeWaves, waveCount, waveSlice, wavesFor } from '../../src/requests/waves';
-import { alice, bob, carol, dave, swapResult, user, usersChange } from './fakes';
+import type { ChangeSpec } from '../../src/licensing/model';
+import { alice, bob, carol, dave, E1, finding, preflight, swapResult, user, usersChange } from './fakes';
 import { ok, reason, WorkflowHarness } from './harness';
 import { askAndApprove, gate, people, sentWaves, wavesLicenses } from './wave-support';
 
@@ -273,5 +274,113 @@ describe('waves: running a large change', () => {
       [[user(3).id, 'skipped', 'Their inherited copy is not Active yet.']],
     );
     assert.equal(end.result!.waves!.waves[1]!.errorShare, 0);
+  });
+
+  describe('resume checks the remaining people again first', () => {
+    /** A run of 12 (pilot 2, waves of 4) paused by Alice while the pilot was sent: people 3 to 12 remain. */
+    async function pausedAfterPilot() {
+      wavesLicenses(h.licenses);
+      const held = gate();
+      h.licenses.swap.callsFake(async (c) => {
+        if (h.licenses.swap.callCount === 1) await held.promise;
+        return swapResult(c);
+      });
+      const r = await askAndApprove(h.wf, h.licenses, 12, SMALL);
+      while (h.licenses.swap.callCount < 1) await new Promise((res) => setTimeout(res, 5));
+      ok(await h.wf.pause(alice, r.id));
+      held.open();
+      await h.wf.whenIdle();
+      const paused = await h.get(r.id);
+      assert.equal(paused.state, 'paused');
+      assert.equal(paused.result!.waves!.next, 1);
+      return paused;
+    }
+    const remaining = () => people(12).slice(2);
+
+    it('a blocking finding (too few seats left) keeps it paused and sends nothing; restored, it carries on and leaves out who holds the target now', async () => {
+      const r = await pausedAfterPilot();
+      const asked: ChangeSpec[] = [];
+      const seatsShort = () => finding('SEATS_SHORT', 'block', remaining().slice(0, 9), { needed: 9, available: 3, short: 6, skuId: 'e3' });
+      const holdsE3 = finding('TARGET_ALREADY_ASSIGNED', 'block', [user(12)], { direct: 1 });
+      const warning = finding('SOURCE_INHERITED', 'warn', [user(5)], { groups: [{ id: 'g', displayName: 'Old E1 group', members: 1 }], keepsGroupCopy: true });
+      h.licenses.preflight.callsFake(async (spec: ChangeSpec) => {
+        asked.push(spec);
+        return preflight(usersChange(remaining()), [seatsShort(), holdsE3, warning]);
+      });
+
+      const refused = await h.wf.resume(alice, r.id);
+      assert.equal(reason(refused), 'recheck_blocked');
+      assert.match(refused.ok ? '' : refused.message, /stays paused.*Not enough licenses: 9 needed, 3 available.*Nothing was sent/);
+      assert.deepEqual((asked[0]!.principal as { users: string[] }).users, ids(3, 12), 'only the people of the waves not yet run');
+      assert.equal(asked[0]!.from, E1.skuId, 'the plans as approved');
+      let now = await h.get(r.id);
+      assert.equal(now.state, 'paused');
+      assert.equal(sentWaves(h.licenses).length, 1, 'nothing sent');
+      const check = now.result!.waves!.recheck!;
+      assert.equal(check.blocked, true);
+      assert.deepEqual(
+        check.findings.map((f) => [f.code, f.severity, f.people]),
+        [
+          ['SEATS_SHORT', 'block', 9],
+          ['SOURCE_INHERITED', 'warn', 1],
+        ],
+      );
+      assert.deepEqual(
+        check.skipped.map((x) => [x.principal.id, x.code]),
+        [[user(12).id, 'target-held']],
+      );
+      const blockedRow = (await h.store.audit(r.id)).find((e) => e.action === 'resume-blocked')!;
+      assert.equal(blockedRow.actor!.id, alice.id);
+      assert.equal(blockedRow.toState, 'paused');
+      assert.deepEqual(blockedRow.detail.findings, [
+        { code: 'SEATS_SHORT', severity: 'block', people: 9 },
+        { code: 'SOURCE_INHERITED', severity: 'warn', people: 1 },
+      ]);
+      assert.ok(h.notifier.events(r.id).includes('resume-blocked'), 'the cards are redrawn with why');
+
+      // The check itself failing (Graph down) also keeps it paused.
+      h.licenses.preflight.callsFake(async () => {
+        throw new Error('Microsoft Graph: Service unavailable');
+      });
+      const down = await h.wf.resume(bob, r.id);
+      assert.equal(reason(down), 'recheck_blocked');
+      assert.match((await h.get(r.id)).result!.waves!.recheck!.error!, /Service unavailable/);
+      assert.equal(sentWaves(h.licenses).length, 1);
+
+      // Seats bought: the resume goes through, user 12 (holds E3 now) is left out and named, not failed.
+      h.licenses.preflight.callsFake(async (spec: ChangeSpec) => {
+        asked.push(spec);
+        return preflight(usersChange(remaining()), [holdsE3, warning]);
+      });
+      now = ok(await h.wf.resume(alice, r.id));
+      assert.equal(now.result!.waves!.recheck!.blocked, false);
+      await h.wf.whenIdle();
+      const end = await h.get(r.id);
+      assert.deepEqual(sentWaves(h.licenses), [ids(1, 2), ids(3, 6), ids(7, 10), ids(11, 11)], 'user 12 never sent');
+      assert.equal(end.state, 'completed', 'someone who no longer needs the change counts as done');
+      const last = end.result!.waves!.waves.at(-1)!;
+      assert.deepEqual(
+        last.skipped.map((x) => [x.principal.id, x.code]),
+        [[user(12).id, 'target-held']],
+      );
+      assert.equal(last.failedCount, 0);
+      const resumedRow = (await h.store.audit(r.id)).filter((e) => e.action === 'resumed').at(-1)!;
+      assert.equal((resumedRow.detail.recheck as { skipped: number }).skipped, 1, 'the check is in the audit trail');
+    });
+
+    it('two resumes at once: both check, one starts the run, every wave is sent once', async () => {
+      const r = await pausedAfterPilot();
+      h.licenses.preflight.callsFake(async () => {
+        await new Promise((res) => setTimeout(res, 20));
+        return preflight(usersChange(remaining()));
+      });
+      const other = h.make();
+      const [a, b] = await Promise.all([h.wf.resume(alice, r.id), other.resume(bob, r.id)]);
+      assert.deepEqual([a.ok, b.ok].sort(), [false, true], `${reason(a)} / ${reason(b)}`);
+      await Promise.all([h.wf.whenIdle(), other.whenIdle()]);
+      assert.equal((await h.get(r.id)).state, 'completed');
+      assert.deepEqual(sentWaves(h.licenses), [ids(1, 2), ids(3, 6), ids(7, 10), ids(11, 12)], 'no wave sent twice');
+      assert.equal((await h.actions(r.id)).filter((x) => x === 'resumed').length, 1);
+    });
   });
 });

@@ -1,12 +1,13 @@
 // A change run in waves on its cards: where it stands ("Wave 3 of 7: 205 of 650 people done, 2
 // failed"), why it paused (each person's reason in the reader's language), a pause or cancel
 // asked for, and the buttons that go with the state (Pause, Resume, Cancel the rest).
-import type { ChangeRequest, WaveMiss, WaveRun } from '../../requests/types';
+import type { ChangeRequest, ResumeCheck, WaveMiss, WaveRun } from '../../requests/types';
 import type { Messages } from '../../i18n';
+import type { PrincipalRef } from '../../licensing/model';
 import { waveSize, waveTotals } from '../../requests/waves';
 import { md } from './render';
 import { action, toneLine, type CardAction, type ToneLine } from './common';
-import { percent, principalLabel } from './preflight';
+import { findingText, percent, principalLabel } from './preflight';
 
 /** At most this many people named per list on a card. */
 const MAX_PEOPLE = 10;
@@ -18,7 +19,7 @@ function who(a: { name?: string; id: string }): string {
 /** One person and why, in the reader's language (a kind's own check keeps its words). */
 export function missLine(t: Messages, m: WaveMiss): string {
   const name = md(principalLabel(m.principal));
-  if (m.kind === 'skipped') return `${name}: ${md(m.reason)}`;
+  if (m.kind === 'skipped') return `${name}: ${(m.code && t.waves.skipWhy[m.code]) || md(m.reason)}`;
   const cause = m.cause ?? 'other';
   const why = t.waves.why[cause] ?? md(m.reason);
   return `${name}: ${why}${cause === 'other' && m.code ? ` (${md(m.code)})` : ''}`;
@@ -47,18 +48,54 @@ export function waveNotes(t: Messages, r: ChangeRequest): ToneLine[] {
   if (w.inFlight && r.state === 'running') {
     lines.push(toneLine('info', t.waves.sending(w.inFlight.index + 1, w.count, waveSize(w.total, w.settings, w.inFlight.index))));
   }
-  if (tot.skipped) lines.push(toneLine('warn', t.waves.skipped(tot.skipped)));
+  if (tot.skipped > tot.notNeeded) lines.push(toneLine('warn', t.waves.skipped(tot.skipped - tot.notNeeded)));
+  if (tot.notNeeded) lines.push(toneLine('info', t.waves.notNeeded(tot.notNeeded)));
   if (r.state === 'running' && w.stop) {
     lines.push(toneLine('warn', w.stop.action === 'pause' ? t.waves.pauseAsked(who(w.stop.by)) : t.waves.cancelAsked(who(w.stop.by))));
   }
-  if (r.state === 'running' && w.resumed && !w.stop) lines.push(toneLine('plain', t.waves.resumedBy(who(w.resumed.by))));
+  if (r.state === 'running' && w.resumed && !w.stop) {
+    lines.push(toneLine('plain', t.waves.resumedBy(who(w.resumed.by))));
+    if (w.recheck) lines.push(...recheckLines(t, r.id, w.recheck));
+  }
   if (r.state === 'paused') {
     lines.push(toneLine('warn', pausedText(t, w)));
     const wave = w.pause ? w.waves.find((x) => x.index === w.pause!.wave) : undefined;
     if (wave?.failedCount) for (const l of people(t, wave.failed, wave.failedCount)) lines.push(toneLine('block', l));
-    lines.push(toneLine('plain', t.waves.pausedNext(md(r.id))));
+    // A resume refused by the check of the remaining people: what blocks, and what to do.
+    if (w.recheck?.blocked) lines.push(...recheckLines(t, r.id, w.recheck));
+    else lines.push(toneLine('plain', t.waves.pausedNext(md(r.id))));
   }
   if (r.state === 'cancelled') lines.push(toneLine('warn', t.waves.cancelled(w.next, w.count, tot.done)));
+  return lines;
+}
+
+/** A name list: the first ten and "and n more". */
+function names(t: Messages, people: PrincipalRef[], total: number): string {
+  const shown = people.slice(0, MAX_PEOPLE).map((p) => md(principalLabel(p)));
+  return shown.length ? ` ${shown.join(', ')}${total > shown.length ? `, ${t.common.andMore(total - shown.length)}` : ''}.` : '';
+}
+
+/**
+ * The check of the remaining people before a resume: per blocking finding what it is, whom it is
+ * about and what to do; the warnings; who is left out of the waves and why.
+ */
+export function recheckLines(t: Messages, id: string, c: ResumeCheck): ToneLine[] {
+  const lines: ToneLine[] = [toneLine(c.blocked ? 'block' : 'info', t.waves.recheckTitle(c.people, `${c.at.slice(0, 16).replace('T', ' ')} UTC`))];
+  if (c.error) {
+    lines.push(toneLine('block', t.waves.recheckFailed(md(c.error))));
+    lines.push(toneLine('plain', t.waves.recheckDo('CHECK_FAILED', md(id))));
+  }
+  for (const f of c.findings.filter((x) => x.severity === 'block')) {
+    lines.push(toneLine('block', `${findingText(t, f)}${names(t, f.principals, f.people)}`));
+    lines.push(toneLine('plain', t.waves.recheckDo(f.code, md(id))));
+  }
+  for (const f of c.findings.filter((x) => x.severity === 'warn')) lines.push(toneLine('warn', t.waves.recheckWarning(`${findingText(t, f)}${names(t, f.principals, f.people)}`)));
+  if (c.skippedCount) {
+    lines.push(toneLine('info', t.waves.recheckSkipped(c.skippedCount)));
+    for (const s of c.skipped.slice(0, MAX_PEOPLE)) lines.push(toneLine('plain', `${md(principalLabel(s.principal))}: ${t.waves.skipWhy[s.code] ?? s.code}`));
+    if (c.skippedCount > Math.min(c.skipped.length, MAX_PEOPLE)) lines.push(toneLine('plain', t.common.andMore(c.skippedCount - Math.min(c.skipped.length, MAX_PEOPLE))));
+  }
+  if (!c.blocked && !c.findings.length && !c.skippedCount) lines.push(toneLine('done', t.waves.recheckPassed));
   return lines;
 }
 
