@@ -3,6 +3,7 @@
 import type { AdoptKept, AdoptProgress, Finding, PlanInfo, PreflightResult, PrincipalRef, PrincipalStatus, SwapResult, TrackingReport } from '../licensing/model';
 import { en, type Messages } from '../i18n';
 import { sourcesOf, targetsOf } from '../licensing/change-plans';
+import { adoptWhyText } from '../requests/adopt-why';
 
 export function table(headers: string[], rows: string[][], alignRight: number[] = []): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -165,14 +166,7 @@ export function statusText(s: PrincipalStatus): string {
 export function adoptText(outcome: 'completed' | 'failed' | 'partial', p: AdoptProgress, t: Messages = en, error?: string): string {
   const out: string[] = [outcome === 'completed' ? t.result.adoptCompleted : outcome === 'partial' ? t.result.adoptPartial : t.result.adoptFailed];
   if (p.removedCount) out.push(`${t.result.adoptRemoved(p.removedCount)}: ${listNames(p.removed)}`);
-  const why = (k: AdoptKept): string =>
-    k.reason === 'servicesNotCovered'
-      ? t.result.adoptWhy.servicesNotCovered((k.services ?? []).join(', '))
-      : k.reason === 'error'
-        ? t.result.adoptWhy.error(`${k.error ?? ''}${k.message ? `: ${k.message}` : ''}`)
-        : k.reason === 'removeFailed'
-          ? t.result.adoptWhy.removeFailed(k.message ?? '')
-          : t.result.adoptWhy.notInherited;
+  const why = (k: AdoptKept): string => adoptWhyText(t, k);
   if (p.keptCount) {
     out.push(`${t.result.adoptKept(p.keptCount)}:`);
     for (const k of p.kept.slice(0, 20)) out.push(`  ${who(k.principal)}: ${why(k)}`);

@@ -236,8 +236,8 @@ export const en = {
     seatsUsed: 'Seats used',
     seatsUnchanged: 'unchanged: a plan counts once per person',
     seatsMore: (n: number, available: number) => `${n} more (${available} available)`,
-    adoptInstead: (plan: string) => `Move the members onto the group (${plan})`,
-    acceptLoss: (n: number) => (n === 1 ? 'Accept the loss: remove their own copy anyway' : `Accept the loss: remove these ${n} own copies anyway`),
+    adoptInstead: 'Move the members onto the group',
+    acceptLoss: (n: number) => (n === 1 ? 'Remove their own copy anyway' : `Remove these ${n} own copies anyway`),
     keepOwnCopies: 'Keep their own copies',
     adoptHow: 'The group gets the plan first; once Entra has processed it, the own copies go in waves (5 people first, then 100 at a time), each person checked just before.',
   },
@@ -308,6 +308,20 @@ export const en = {
     adoptProgress: (wave: number, waves: number, removed: number, total: number) => `Removing own copies: wave ${wave} of ${waves}, ${removed} of ${total} done.`,
     started: 'Running the swap…',
     worsened: 'The situation changed since the request: the new check found more problems, so nothing ran.',
+    /** One thing the re-check before the run found worse (src/requests/compare.ts). */
+    worsenedWhy: {
+      change: (who: string, from: string, to: string) => `${who} from ${from} to ${to}`,
+      differentChange: (now: string, approved: string) => `The request now means a different change: ${now} (approved: ${approved}).`,
+      seatsShort: (plan: string, available: number, needed: number) => `Not enough ${plan} seats any more: ${available} available, ${needed} needed.`,
+      seatsShortThen: (plan: string, available: number, needed: number, thenAvailable: number, thenNeeded: number) =>
+        `Not enough ${plan} seats any more: ${available} available, ${needed} needed (there were ${thenAvailable} available for ${thenNeeded} when it was requested).`,
+      newBlock: (finding: string) => `New blocking problem: ${finding}`,
+      newWarning: (finding: string) => `New warning: ${finding}`,
+      nowBlocking: (finding: string) => `Now blocking (was a warning): ${finding}`,
+      morePeople: (finding: string, added: number, now: number, was: number) =>
+        `${finding} (${plural(added, 'more person', 'more people')} affected than when it was requested: ${now}, was ${was})`,
+      nowBlocked: (findings: string) => (findings ? `The change is now blocked: ${findings}` : 'The change is now blocked.'),
+    },
     noApprovers: 'No approvers are configured (APPROVERS): nobody can approve this request.',
     undoRequested: (id: string, of: string) => `Undo of change ${of} requested as change request ${id}; it needs approval like any change.`,
     notUndoable: (id: string) => `Change ${id} cannot be undone.`,
@@ -371,6 +385,7 @@ export const en = {
       error: (message: string) => `their copy from the group is in error: ${message}`,
       notInherited: 'no copy from the group reached them (not processed yet, or no longer a member)',
       removeFailed: (message: string) => `removing it failed: ${message}`,
+      gone: 'no own copy any more: nothing to remove',
     },
     adoptNextCompleted: 'Nothing: seats used are as before. From now on, who is in the group holds the plan; someone who leaves the group loses it.',
     adoptNextPartial: 'Fix the causes listed, then move the members onto the group again: only those still holding their own copy are touched.',
@@ -565,9 +580,12 @@ export const en = {
   },
 
   usageLocation: {
-    setButton: (code: string, n: number) => (n === 1 ? `Set usage location to ${code} for this person first` : `Set usage location to ${code} for these ${n} people first`),
-    setButtonNoCountry: (n: number) => (n === 1 ? 'Set the usage location below for this person first' : `Set the usage location below for these ${n} people first`),
+    // Button titles stay short (Teams cuts them at about 40 characters): whose it is, in the input's label.
+    setButton: (code: string) => `Set usage location to ${code} first`,
+    setButtonNoCountry: 'Set the usage location first',
     countryLabel: 'Usage location to set (ISO country code, two letters)',
+    countryLabelFor: (n: number) =>
+      n === 1 ? 'Usage location to set for this person (ISO country code, two letters)' : `Usage location to set for these ${n} people (ISO country code, two letters)`,
     countryPlaceholder: 'BE',
     badCountry: (input: string) =>
       `'${input}' is not a country code: a usage location is a two-letter ISO 3166 code such as BE, NL or DE (GB for the United Kingdom). Nothing was changed.`,

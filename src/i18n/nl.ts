@@ -239,8 +239,8 @@ export const nl: Messages = {
     seatsUsed: 'Licenties in gebruik',
     seatsUnchanged: 'ongewijzigd: een licentieplan telt één keer per persoon',
     seatsMore: (n: number, available: number) => `${n} meer (${available} beschikbaar)`,
-    adoptInstead: (plan: string) => `Zet de leden over op de groep (${plan})`,
-    acceptLoss: (n: number) => (n === 1 ? 'Verlies accepteren: eigen licentie toch verwijderen' : `Verlies accepteren: deze ${n} eigen licenties toch verwijderen`),
+    adoptInstead: 'Leden overzetten op de groep',
+    acceptLoss: (n: number) => (n === 1 ? 'Eigen licentie toch verwijderen' : `${n} eigen licenties toch verwijderen`),
     keepOwnCopies: 'Eigen licenties houden',
     adoptHow:
       'De groep krijgt eerst het licentieplan; zodra Entra dat verwerkt heeft, verdwijnen de eigen licenties in golven (eerst 5 mensen, dan 100 tegelijk), elke persoon vlak ervoor gecontroleerd.',
@@ -312,6 +312,20 @@ export const nl: Messages = {
     adoptProgress: (wave: number, waves: number, removed: number, total: number) => `Eigen licenties verwijderen: golf ${wave} van ${waves}, ${removed} van ${total} klaar.`,
     started: 'De wissel wordt uitgevoerd…',
     worsened: 'De situatie is sinds de aanvraag veranderd: de nieuwe controle vond meer problemen, dus er is niets uitgevoerd.',
+    /** Eén ding dat de nieuwe controle vóór de uitvoering slechter vond (src/requests/compare.ts). */
+    worsenedWhy: {
+      change: (who: string, from: string, to: string) => `${who} van ${from} naar ${to}`,
+      differentChange: (now: string, approved: string) => `De aanvraag betekent nu een andere wijziging: ${now} (goedgekeurd: ${approved}).`,
+      seatsShort: (plan: string, available: number, needed: number) => `Niet genoeg licenties meer voor ${plan}: ${available} beschikbaar, ${needed} nodig.`,
+      seatsShortThen: (plan: string, available: number, needed: number, thenAvailable: number, thenNeeded: number) =>
+        `Niet genoeg licenties meer voor ${plan}: ${available} beschikbaar, ${needed} nodig (bij de aanvraag waren er ${thenAvailable} beschikbaar voor ${thenNeeded}).`,
+      newBlock: (finding: string) => `Nieuw blokkerend probleem: ${finding}`,
+      newWarning: (finding: string) => `Nieuwe waarschuwing: ${finding}`,
+      nowBlocking: (finding: string) => `Blokkeert nu (was een waarschuwing): ${finding}`,
+      morePeople: (finding: string, added: number, now: number, was: number) =>
+        `${finding} (${plural(added, 'persoon', 'personen')} meer getroffen dan bij de aanvraag: nu ${now}, toen ${was})`,
+      nowBlocked: (findings: string) => (findings ? `De wijziging wordt nu geblokkeerd: ${findings}` : 'De wijziging wordt nu geblokkeerd.'),
+    },
     noApprovers: 'Er zijn geen goedkeurders ingesteld (APPROVERS): niemand kan deze aanvraag goedkeuren.',
     undoRequested: (id: string, of: string) => `Ongedaan maken van wijziging ${of} aangevraagd als wijzigingsaanvraag ${id}; ook die moet worden goedgekeurd.`,
     notUndoable: (id: string) => `Wijziging ${id} kan niet ongedaan worden gemaakt.`,
@@ -376,6 +390,7 @@ export const nl: Messages = {
       error: (message: string) => `hun licentie via de groep heeft een fout: ${message}`,
       notInherited: 'er kwam geen licentie via de groep bij hen aan (nog niet verwerkt, of geen lid meer)',
       removeFailed: (message: string) => `verwijderen mislukte: ${message}`,
+      gone: 'geen eigen licentie meer: er is niets te verwijderen',
     },
     adoptNextCompleted: 'Niets: het aantal licenties in gebruik is als voorheen. Wie in de groep zit, heeft voortaan het licentieplan; wie de groep verlaat, verliest het.',
     adoptNextPartial: 'Los de genoemde oorzaken op en zet de leden daarna opnieuw over op de groep: alleen wie nog een eigen licentie heeft, wordt aangeraakt.',
@@ -573,11 +588,13 @@ export const nl: Messages = {
   },
 
   usageLocation: {
-    setButton: (code: string, n: number) =>
-      n === 1 ? `Eerst de gebruikslocatie van deze persoon op ${code} zetten` : `Eerst de gebruikslocatie van deze ${n} personen op ${code} zetten`,
-    setButtonNoCountry: (n: number) =>
-      n === 1 ? 'Eerst de gebruikslocatie hieronder instellen voor deze persoon' : `Eerst de gebruikslocatie hieronder instellen voor deze ${n} personen`,
+    setButton: (code: string) => `Eerst gebruikslocatie ${code} instellen`,
+    setButtonNoCountry: 'Eerst de gebruikslocatie instellen',
     countryLabel: 'In te stellen gebruikslocatie (ISO-landcode, twee letters)',
+    countryLabelFor: (n: number) =>
+      n === 1
+        ? 'In te stellen gebruikslocatie voor deze persoon (ISO-landcode, twee letters)'
+        : `In te stellen gebruikslocatie voor deze ${n} personen (ISO-landcode, twee letters)`,
     countryPlaceholder: 'BE',
     badCountry: (input: string) =>
       `'${input}' is geen landcode: een gebruikslocatie is een ISO 3166-code van twee letters, zoals BE, NL of DE (GB voor het Verenigd Koninkrijk). Er is niets gewijzigd.`,

@@ -171,7 +171,12 @@ export async function runAdoptSteps(licenses: LicensePort, change: ResolvedChang
       for (const o of written.outcomes) {
         if (o.status === 'failed') {
           failed++;
-          kept.push({ principal: o.principal, reason: 'removeFailed', message: o.reason ?? o.graphMessage ?? o.graphCode ?? '' });
+          // Codes and Graph's own words: the cards say why in the reader's language.
+          kept.push(
+            o.adoptKept
+              ? { principal: o.principal, ...o.adoptKept }
+              : { principal: o.principal, reason: 'removeFailed', error: o.graphCode ?? 'Other', ...(o.graphMessage ? { message: o.graphMessage } : {}) },
+          );
         } else {
           p.removedCount++;
           p.removed.push(o.principal);

@@ -98,7 +98,8 @@ export function checkAdoptMembers(input: { groupId: string; plan: PlanInfo; memb
     }
     const error = c.inError.get(groupId);
     if (error !== undefined) {
-      kept.push({ principal: ref, reason: 'error', error, message: explainMemberError(error) });
+      // Codes only: the cards and the CLI say Entra's error in the reader's language.
+      kept.push({ principal: ref, reason: 'error', error });
       continue;
     }
     const mine = c.inherited.get(groupId);
@@ -125,13 +126,23 @@ export function adoptWaves<T>(items: readonly T[], pilot = 5, size = 100): T[][]
   return out;
 }
 
+/** Why a member keeps their direct copy, without who: the codes and data stored with a request. */
+export function keptWhy(k: AdoptKept): Omit<AdoptKept, 'principal'> {
+  return {
+    reason: k.reason,
+    ...(k.error !== undefined ? { error: k.error } : {}),
+    ...(k.message !== undefined ? { message: k.message } : {}),
+    ...(k.services ? { services: k.services } : {}),
+  };
+}
+
 /** Why a member keeps their direct copy, in plain English (Graph-side reports and logs; the cards say it from the message tables). */
-export function adoptKeptReason(k: AdoptKept): string {
+export function adoptKeptReason(k: Omit<AdoptKept, 'principal'>): string {
   switch (k.reason) {
     case 'servicesNotCovered':
       return `Their own copy stays: the group's copy turns off ${(k.services ?? []).join(', ') || 'services they use'}.`;
     case 'error':
-      return `Their own copy stays: their copy from the group is in error (${k.error ?? 'Other'}). ${k.message ?? ''}`.trim();
+      return `Their own copy stays: their copy from the group is in error (${k.error ?? 'Other'}). ${k.message ?? explainMemberError(k.error ?? 'Other')}`.trim();
     case 'removeFailed':
       return `Removing their own copy failed: ${k.message ?? ''}`.trim();
     default:

@@ -223,19 +223,29 @@ export type AdoptKeepReason =
   | 'error'
   /** No inherited copy from the group (not processed, or no longer a member). */
   | 'notInherited'
-  /** Removing the direct copy failed (Graph's reason in `message`). */
+  /** Removing the direct copy failed (Graph's code in `error`, its own words in `message`). */
   | 'removeFailed';
 
 export interface AdoptKept {
   principal: PrincipalRef;
   reason: AdoptKeepReason;
-  /** Entra's error value for 'error' (e.g. CountViolation). */
+  /** Entra's error value for 'error' (e.g. CountViolation); Graph's error code for 'removeFailed'. */
   error?: string;
-  /** Plain words for 'error' / 'removeFailed'. */
+  /**
+   * Graph's own message for 'removeFailed'. Rows stored before the cards said the reasons in the
+   * reader's language hold an English sentence here: shown as stored when there is no code.
+   */
   message?: string;
   /** Friendly names of the services the group's copy turns off ('servicesNotCovered'). */
   services?: string[];
 }
+
+/**
+ * Why an adopt left a member's direct copy alone, as stored with the request: codes and data only,
+ * said in the reader's language when shown (src/requests/stored-text.ts). 'gone': no direct copy
+ * any more, nothing to remove. Rows written before this hold an English `message` instead.
+ */
+export type AdoptSkip = Omit<AdoptKept, 'principal'> | { reason: 'gone' };
 
 export interface AdoptPlan {
   /** The group holds the plan already (no group write). */
@@ -302,6 +312,8 @@ export interface SwapOutcome {
   reason?: string;
   graphCode?: string;
   graphMessage?: string;
+  /** An adopt's removal not sent (the member is not ready): why, as codes and data. */
+  adoptKept?: Omit<AdoptKept, 'principal'>;
 }
 
 export interface SwapResult {

@@ -33,7 +33,7 @@ import {
 } from './model';
 import { runPreflight } from './preflight';
 import { runAdoptPreflight } from './preflight/adopt';
-import { adoptKeptReason, checkAdoptMembers } from './adopt';
+import { adoptKeptReason, checkAdoptMembers, keptWhy } from './adopt';
 import { referenceData, type ReferenceData } from '../reference/data';
 import { groupDetail, planSummary, SnapshotReader, type TenantContext } from './snapshot';
 import { groupRef, userRef } from './principal-ref';
@@ -617,7 +617,9 @@ export class LicenseService implements LicensePort {
             if (ready.has(id)) continue;
             const k = kept.get(id);
             outcomes.push(
-              k ? { principal: a.principal, status: 'failed', reason: adoptKeptReason(k), graphCode: 'AdoptNotReady' } : { principal: a.principal, status: 'changed' }, // no direct copy any more: nothing to remove
+              k
+                ? { principal: a.principal, status: 'failed', reason: adoptKeptReason(k), graphCode: 'AdoptNotReady', adoptKept: keptWhy(k) }
+                : { principal: a.principal, status: 'changed' }, // no direct copy any more: nothing to remove
             );
           }
           change = { ...change, assignments: change.assignments.filter((a) => a.principal.kind === 'group' || ready.has(a.principal.id.toLowerCase())) };

@@ -1,7 +1,7 @@
 // An approved adopt, run by the workflow: the steps (src/licensing/adopt-run.ts) with each one
 // recorded on the request (result.adopt; audit swap-finished, adopt-processed, adopt-wave) and
 // progress pushed to the cards. A request taken over after a crash resumes from its record.
-import { adoptKeptReason } from '../licensing/adopt';
+import { keptWhy } from '../licensing/adopt';
 import { recordedProgress, runAdoptSteps, type AdoptRunState } from '../licensing/adopt-run';
 import type { LicensePort, TrackOptions } from '../licensing/model';
 import type { WaveCheck } from './waves';
@@ -89,8 +89,9 @@ export function adoptWaveCheck(licenses: LicensePort): WaveCheck {
     return {
       ready: assignments.filter((a) => ready.has(a.principal.id.toLowerCase())),
       skipped: [
-        ...check.kept.map((k) => ({ principal: k.principal, reason: adoptKeptReason(k), code: k.error ?? k.reason })),
-        ...check.gone.map((p) => ({ principal: p, reason: 'No own copy any more: nothing to remove.', code: 'gone' })),
+        // Codes and data: the cards say why in the reader's language (src/requests/stored-text.ts).
+        ...check.kept.map((k) => ({ principal: k.principal, code: k.error ?? k.reason, adopt: keptWhy(k) })),
+        ...check.gone.map((p) => ({ principal: p, code: 'gone', adopt: { reason: 'gone' as const } })),
       ],
     };
   };

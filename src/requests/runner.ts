@@ -4,14 +4,15 @@
 // processing in Entra and records the final state. A run holds a lease (lease.ts) so another
 // process can tell whether anybody is still on it (recovery.ts).
 import type { PreflightResult, SwapResult, TrackingReport, TrackOptions } from '../licensing/model';
-import { worsenedBetween } from './compare';
+import { worsenedBetween, worsenedText } from './compare';
+import { en } from '../i18n';
 import type { WorkflowContext } from './context';
 import { errorMessage, isLicensingError } from './errors';
 import type { Leases } from './lease';
 import type { NoticeOutbox } from './outbox';
 import { readBackChange } from './read-back';
 import { recordOfRun, summarizeSwap } from './run-record';
-import type { ChangeRequest, RequestResult } from './types';
+import type { ChangeRequest, RequestResult, Worsened } from './types';
 import { AdoptRunner } from './adopt-run';
 import type { WaveRunner } from './wave-runner';
 import { DEFAULT_WAVES, newWaveRun, wavesFor } from './waves';
@@ -88,7 +89,7 @@ export class Runner {
       before: { counts: approved.preflight.counts, seats: approved.preflight.change.seats, checkedAt: approved.preflight.checkedAt },
     };
     if (worsened.length || fresh.blocked) {
-      const lines = worsened.length ? worsened : ['The change is now blocked.'];
+      const lines: Worsened[] = worsened.length ? worsened : [{ code: 'nowBlocked', findings: [] }];
       const res = await store.transition(
         approved.id,
         from,
@@ -99,7 +100,7 @@ export class Runner {
         'worsened',
       );
       if (!res.ok) return res.request ?? approved;
-      log.info?.('request.worsened', { changeId: approved.id, worsened: lines });
+      log.info?.('request.worsened', { changeId: approved.id, worsened: lines.map((w) => worsenedText(en, w)) });
       this.outbox.notify(res.request, 'worsened');
       return res.request;
     }

@@ -1,7 +1,19 @@
 // Change requests: the four-eyes workflow around a license change. Plain TypeScript; the bot
 // turns clicks into calls here and renders what comes back. Identity always comes from the
 // activity (Actor), never from card data.
-import type { AdoptProgress, ChangeSpec, Finding, PreflightResult, PrincipalRef, SwapResult, TrackingReport, TrackingProgress, WaveSettings } from '../licensing/model';
+import type {
+  AdoptProgress,
+  AdoptSkip,
+  ChangeSpec,
+  Finding,
+  FindingCode,
+  PreflightResult,
+  PrincipalRef,
+  SwapResult,
+  TrackingReport,
+  TrackingProgress,
+  WaveSettings,
+} from '../licensing/model';
 
 export const REQUEST_STATES = ['pending', 'approved', 'running', 'paused', 'completed', 'failed', 'partial', 'rejected', 'cancelled', 'expired'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
@@ -14,13 +26,31 @@ export interface Actor {
   name?: string;
 }
 
+/** A finding as a worsened line names it: its code and data (the message tables say it). */
+export interface FindingRef {
+  code: FindingCode;
+  data: Record<string, unknown>;
+}
+
+/** One thing the re-check before a run found worse than at the request (src/requests/compare.ts). */
+export type Worsened =
+  /** The names now resolve to another change (principal or plans) than the one approved. */
+  | { code: 'differentChange'; now: { name: string; from: string[]; to: string[] }; approved: { name: string; from: string[]; to: string[] } }
+  /** Fewer seats than needed for a target plan; `then`: the figures at the request. */
+  | { code: 'seatsShort'; plan: string; available: number; needed: number; then?: { available: number; needed: number } }
+  | { code: 'newBlock' | 'newWarning' | 'nowBlocking'; finding: FindingRef }
+  /** The same problem about more people: `now` and `was` people in all. */
+  | { code: 'morePeople'; finding: FindingRef; added: number; now: number; was: number }
+  /** Blocked for a reason none of the above names: the blocking findings. */
+  | { code: 'nowBlocked'; findings: FindingRef[] };
+
 export interface RequestResult {
   swap?: SwapResult;
   tracking?: TrackingReport;
   /** Why the run stopped before or during the swap, in plain words. */
   error?: string;
-  /** Re-preflight at approval found things worse: what changed. */
-  worsened?: string[];
+  /** Re-preflight at approval found things worse: what changed, as codes and data (compare.ts worsenedText says it); older rows hold English lines. */
+  worsened?: (Worsened | string)[];
   /** Why it was approved, rejected or cancelled, as the person who decided gave it. */
   reason?: string;
   /** Who cancelled it (the requester or an approver). */
@@ -53,7 +83,10 @@ export interface WaveMiss {
   code?: string;
   /** The cause in a word, so the bot can say it in the reader's language (waves.ts missCause). */
   cause?: WaveMissCause;
-  reason: string;
+  /** An adopt's check left them out: why, as codes and data (said in the reader's language). */
+  adopt?: AdoptSkip;
+  /** Plain English, for the log and the audit; an adopt's skipped members have `adopt` instead (older rows: this only). */
+  reason?: string;
 }
 
 export type WaveMissCause =

@@ -191,7 +191,16 @@ export class WaveRunner {
         const res = await check({ request: cur, change, wave: index, assignments: candidates, signal });
         const allowed = new Set(candidates.map((a) => a.principal.id.toLowerCase()));
         ready = res.ready.filter((a) => allowed.has(a.principal.id.toLowerCase())); // never more than planned
-        skipped = [...left, ...res.skipped.map((s) => ({ principal: s.principal, kind: 'skipped' as const, reason: s.reason, ...(s.code ? { code: s.code } : {}) }))];
+        skipped = [
+          ...left,
+          ...res.skipped.map((s) => ({
+            principal: s.principal,
+            kind: 'skipped' as const,
+            ...(s.reason ? { reason: s.reason } : {}),
+            ...(s.code ? { code: s.code } : {}),
+            ...(s.adopt ? { adopt: s.adopt } : {}),
+          })),
+        ];
       } catch (err) {
         log.warn('request.wave_check_failed', { changeId: cur.id, wave: index, error: errorMessage(err) });
         const paused = await this.pause(cur, null, { wave: index, reason: `The check before wave ${index + 1} failed: ${errorMessage(err)}. Nothing of this wave was sent.` });
@@ -285,7 +294,7 @@ export class WaveRunner {
         skipped: record.skippedCount,
         errorShare: record.errorShare,
         ...(recovered ? { recovered: true } : {}),
-        misses: [...record.failed, ...record.skipped].map((m) => ({ id: m.principal.id, kind: m.kind, code: m.code ?? null, reason: m.reason })),
+        misses: [...record.failed, ...record.skipped].map((m) => ({ id: m.principal.id, kind: m.kind, code: m.code ?? null, reason: m.reason ?? m.adopt?.reason ?? null })),
       },
       (result) => ({ ...result, swap: mergeSwaps(change, result.swap, swap) }),
     );

@@ -2,7 +2,7 @@
 // size, each read back before the next; a wave whose error share passes the threshold pauses the
 // run. Pure parts here (which changes run in waves, how they split, what a wave's outcome is);
 // wave-runner.ts sends them and records each wave in the store before the next.
-import type { Assignment, PrincipalRef, ResolvedChange, SwapOutcome, SwapResult, TrackingReport, WaveSettings } from '../licensing/model';
+import type { AdoptSkip, Assignment, PrincipalRef, ResolvedChange, SwapOutcome, SwapResult, TrackingReport, WaveSettings } from '../licensing/model';
 import type { ChangeRequest, WaveMiss, WaveMissCause, WaveRecord, WaveRun } from './types';
 
 /** The product's defaults (WAVE_PILOT, WAVE_SIZE, WAVE_PAUSE_AT override them). */
@@ -14,14 +14,14 @@ const KEEP_PER_WAVE = 100;
 /**
  * A kind of change's check before each wave (adopt: "only remove the direct copy of members whose
  * inherited copy is Active"). Given the wave's calls as planned, it answers which are ready; the
- * rest are left out of this wave with a reason in plain English (recorded, shown on the card, not
- * counted as errors, never sent later). It may read Graph; it must not write. A throw fails the
+ * rest are left out of this wave with a reason (recorded, shown on the card in the reader's language,
+ * not counted as errors, never sent later). It may read Graph; it must not write. A throw fails the
  * check of the whole wave: the run pauses with the error as its reason, nothing of the wave sent.
  */
 export interface WaveCheck {
   (input: { request: ChangeRequest; change: ResolvedChange; wave: number; assignments: Assignment[]; signal: AbortSignal }): Promise<{
     ready: Assignment[];
-    skipped: { principal: PrincipalRef; reason: string; code?: string }[];
+    skipped: { principal: PrincipalRef; reason?: string; code?: string; adopt?: AdoptSkip }[];
   }>;
 }
 

@@ -77,7 +77,8 @@ describe('bot: usage location fixed in the change (demo tenant)', function () {
     assert.ok(input, 'an input for the country');
     assert.equal(input.value, 'NL');
     const fix = actionsOf(card)[0]!;
-    assert.equal(fix.title, 'Set usage location to NL for this person first');
+    assert.equal(fix.title, 'Set usage location to NL first');
+    assert.match(input.label, /for this person/, 'whose usage location: said by the input, not the button');
     assert.equal(fix.verb, 'preflight');
     assert.equal(fix.data.setUsageLocation.country, 'NL');
     assert.equal(actionsOf(card).filter((a) => a.verb === 'request').length, 0);
@@ -145,7 +146,7 @@ describe('bot: usage location fixed in the change (demo tenant)', function () {
     const card = cardOf(pre!);
     assert.match(cardText(card), /Plan Switch kan die in deze wijziging instellen op Nederland \(NL\), het land van de organisatie/);
     const fix = actionsOf(card)[0]!;
-    assert.equal(fix.title, 'Eerst de gebruikslocatie van deze persoon op NL zetten');
+    assert.equal(fix.title, 'Eerst gebruikslocatie NL instellen');
     await sb.clearRequests();
     for (const [bad, lang] of [
       ['UK', 'nl'],

@@ -4,6 +4,8 @@
 // Graph itself did.
 import assert from 'node:assert/strict';
 import { withSandbox } from '../helpers/sandbox';
+import { worsenedText } from '../../src/requests/compare';
+import { en } from '../../src/i18n';
 import { actionsOf, appPerTest, assertSourceXorTarget, DOMAIN, E1, E3, faultTenant, licenseWrites, skusOf, upns, waitFor } from './support';
 
 describe('faults: the tenant changes under a request', function () {
@@ -28,7 +30,7 @@ describe('faults: the tenant changes under a request', function () {
     await app.bot.teams.approve(id);
     const final = await app.bot.settled(id);
     assert.equal(final.state, 'failed');
-    const worsened = (final.result?.worsened ?? []).join('\n');
+    const worsened = (final.result?.worsened ?? []).map((w) => worsenedText(en, w)).join('\n');
     assert.match(worsened, /seat/i, worsened);
     assert.match(worsened, /25/, 'names the seats now available');
     assert.deepEqual(actionsOf((await app.bot.read(id)).audit), ['requested', 'approved', 'worsened']);

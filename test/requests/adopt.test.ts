@@ -9,6 +9,8 @@ import { LicenseService } from '../../src/licensing/service';
 import { ApproverPolicy } from '../../src/requests/approvers';
 import type { WorkflowResult, ChangeRequest } from '../../src/requests/types';
 import { ChangeRequests } from '../../src/requests/workflow';
+import { adoptWhyText } from '../../src/requests/adopt-why';
+import { en, nl } from '../../src/i18n';
 import { openStore } from '../../src/state/sqlite-store';
 import { skuId, tenantFixture, withSandbox, type SandboxAccess } from '../helpers/sandbox';
 import { alice, bob, ids, RecordingNotifier, TENANT } from './fakes';
@@ -249,7 +251,10 @@ describe('adopt: members in error after processing (sandbox, real license servic
       kept.map((k) => [k.principal.displayName, k.reason, k.error]),
       [['Joost', 'error', 'ProhibitedInUsageLocationViolation']],
     );
-    assert.match(kept[0]!.message ?? '', /usage location/i);
+    // Stored as codes: said in the reader's language.
+    assert.equal(kept[0]!.message, undefined);
+    assert.match(adoptWhyText(en, kept[0]!), /usage location/i);
+    assert.match(adoptWhyText(nl, kept[0]!), /gebruikslocatie/i);
     const joost = (await sb.get('/users/joost@contoso.example?$select=id,licenseAssignmentStates')).body.licenseAssignmentStates as {
       assignedByGroup: string | null;
       state: string;

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
-import { worsenedBetween } from '../../src/requests/compare';
+import { worsenedBetween as between, worsenedText } from '../../src/requests/compare';
+import { en, nl } from '../../src/i18n';
+import type { PreflightResult } from '../../src/licensing/model';
 import { E1, E3, finding, groupChange, preflight, user } from './fakes';
+
+/** The stored codes said in English, as the cards show them to an English reader. */
+const worsenedBetween = (a: PreflightResult, b: PreflightResult) => between(a, b).map((w) => worsenedText(en, w));
 
 describe('requests: what got worse between request and approval', () => {
   // The lines use each finding's sentence from the message tables (src/i18n/en.ts).
@@ -53,5 +58,24 @@ describe('requests: what got worse between request and approval', () => {
   it('blocked for a reason the comparison does not name still counts', () => {
     const now = { ...preflight(groupChange(), base.findings), blocked: true };
     assert.deepEqual(worsenedBetween(base, now), ['The change is now blocked.']);
+  });
+
+  it("stored as codes and data, said in the reader's language (Dutch here)", () => {
+    const now = preflight(groupChange({ seats: { needed: 12, available: 9 } }), [
+      finding('SERVICES_LOST', 'warn', [user(1), user(4)], yammer),
+      finding('USAGE_LOCATION_MISSING', 'warn', [user(3)], { count: 1, defaultCountry: null }),
+    ]);
+    const stored = between(base, now);
+    assert.deepEqual(
+      stored.map((w) => w.code),
+      ['seatsShort', 'morePeople', 'newWarning'],
+    );
+    assert.ok(!JSON.stringify(stored).includes('Not enough'), 'no English sentence in the stored lines');
+    const lines = stored.map((w) => worsenedText(nl, w));
+    assert.equal(lines[0], 'Niet genoeg licenties meer voor Office 365 E3: 9 beschikbaar, 12 nodig (bij de aanvraag waren er 15 beschikbaar voor 10).');
+    assert.match(lines[1]!, /^Zij verliezen Yammer.*\(1 persoon meer getroffen dan bij de aanvraag: nu 2, toen 1\)$/);
+    assert.match(lines[2]!, /^Nieuwe waarschuwing: .*gebruikslocatie/i);
+    // A line stored as English text (older rows) is shown as stored.
+    assert.equal(worsenedText(nl, 'Seats are short now.'), 'Seats are short now.');
   });
 });

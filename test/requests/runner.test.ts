@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import type { ResolvedChange } from '../../src/licensing/model';
 import { LicensingError } from '../../src/licensing/model';
 import { finalState } from '../../src/requests/run-record';
+import { worsenedText } from '../../src/requests/compare';
+import { en } from '../../src/i18n';
 import { alice, bob, E1, E3, finding, groupChange, preflight, swapResult, trackingReport, user, usersChange } from './fakes';
 import { ok, reason, WorkflowHarness } from './harness';
 
@@ -22,10 +24,13 @@ describe('requests: runner (re-check, swap once, record)', () => {
       h.licenses.preflight.resolves(worse);
       const res = ok(await h.wf.approve(bob, r.id, 1));
       assert.equal(res.state, 'failed');
-      assert.deepEqual(res.result?.worsened, [
-        'Not enough Office 365 E3 seats any more: 4 available, 10 needed (there were 15 available for 10 when it was requested).',
-        'New warning: The new plan may clash with services bundled in Office 365 E1 (Exchange). Add-ons like this are usually accepted beside a suite; if Microsoft refuses, disable the bundled service in Office 365 E1.',
-      ]);
+      assert.deepEqual(
+        res.result?.worsened?.map((w) => worsenedText(en, w)),
+        [
+          'Not enough Office 365 E3 seats any more: 4 available, 10 needed (there were 15 available for 10 when it was requested).',
+          'New warning: The new plan may clash with services bundled in Office 365 E1 (Exchange). Add-ons like this are usually accepted beside a suite; if Microsoft refuses, disable the bundled service in Office 365 E1.',
+        ],
+      );
       assert.deepEqual(res.preflight, worse);
       await h.wf.whenIdle();
       assert.equal(h.licenses.swap.callCount, 0);

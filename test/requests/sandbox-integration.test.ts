@@ -7,6 +7,8 @@ import { LicenseService } from '../../src/licensing/service';
 import { ApproverPolicy } from '../../src/requests/approvers';
 import type { WorkflowResult, ChangeRequest } from '../../src/requests/types';
 import { ChangeRequests } from '../../src/requests/workflow';
+import { worsenedText } from '../../src/requests/compare';
+import { en } from '../../src/i18n';
 import { openStore, type SqliteRequestStore } from '../../src/state/sqlite-store';
 import { skuId, tenantFixture, withSandbox, type SandboxAccess } from '../helpers/sandbox';
 import { alice, bob, ids, RecordingNotifier, TENANT } from './fakes';
@@ -115,7 +117,7 @@ describe('requests: workflow against the sandbox tenant (real LicenseService)', 
     const res = ok(await wf.approve(bob, r.id, r.version));
     assert.equal(res.state, 'failed');
     assert.ok(
-      res.result?.worsened?.some((l) => /2 available, 3 needed/.test(l)),
+      res.result?.worsened?.some((l) => /2 available, 3 needed/.test(worsenedText(en, l))),
       JSON.stringify(res.result?.worsened),
     );
     assert.equal((await assignCalls()).length, 0);

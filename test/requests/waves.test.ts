@@ -99,7 +99,7 @@ describe('waves: running a large change', () => {
         [user(5).id, 'error', 'CountViolation'],
       ],
     );
-    assert.match(w.waves[1]!.failed[1]!.reason, /Not enough licenses/);
+    assert.match(w.waves[1]!.failed[1]!.reason ?? '', /Not enough licenses/);
     assert.ok(h.notifier.events(r.id).includes('paused'));
     assert.equal(paused.lease, undefined, 'nobody holds a paused run');
 

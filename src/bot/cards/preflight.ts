@@ -232,7 +232,7 @@ export function serviceFacts(t: Messages, c: ResolvedChange): Fact[] {
 }
 
 function usageLocationAction(t: Messages, offer: { people: number; country: string | null }, exact: ChangeSpec, style: CardAction['style']): CardAction {
-  const title = offer.country ? t.usageLocation.setButton(offer.country, offer.people) : t.usageLocation.setButtonNoCountry(offer.people);
+  const title = offer.country ? t.usageLocation.setButton(offer.country) : t.usageLocation.setButtonNoCountry;
   return action(title, 'preflight', specToData({ ...exact, setUsageLocation: { country: offer.country ?? '' } }), style);
 }
 
@@ -282,7 +282,7 @@ export function preflightCard(t: Messages, result: PreflightResult, spec?: Chang
         actions.push(action(t.preflight.checkAsUsers(asUsers.length), 'preflight', specToData(instead), 'positive'));
       }
       // Or the group takes over the plan its members hold directly (then a group swap works).
-      if (adopt) actions.push(action(t.preflight.adoptInstead(md(planLabel(c.from))), 'preflight', specToData(adopt), asUsers.length ? 'default' : 'positive'));
+      if (adopt) actions.push(action(t.preflight.adoptInstead, 'preflight', specToData(adopt), asUsers.length ? 'default' : 'positive'));
       actions.push(action(t.preflight.recheck, 'preflight', specToData(exact)));
     }
     if (offer && !result.blocked) actions.push(usageLocationAction(t, offer, exact, 'default'));
@@ -307,7 +307,12 @@ export function preflightCard(t: Messages, result: PreflightResult, spec?: Chang
       ...(asUsers.length && spec ? { button: 'SOURCE_NOT_ASSIGNED' as const } : {}),
       ...(adopt ? { adoptButton: 'SOURCE_NOT_ASSIGNED' as const } : {}),
     }),
-    usageLocation: { show: !!offer, label: t.usageLocation.countryLabel, value: offer?.country ?? '', placeholder: t.usageLocation.countryPlaceholder },
+    usageLocation: {
+      show: !!offer,
+      label: offer ? t.usageLocation.countryLabelFor(offer.people) : t.usageLocation.countryLabel,
+      value: offer?.country ?? '',
+      placeholder: t.usageLocation.countryPlaceholder,
+    },
     actions,
   };
   return renderCard('preflight', view);

@@ -3,6 +3,7 @@
 //   approval  what an approver sees: Approve / Reject with an optional reason
 //   running   the instant answer to a click that starts work: no live buttons
 import type { ChangeRequest } from '../../requests/types';
+import { worsenedText } from '../../requests/compare';
 import type { Messages } from '../../i18n';
 import { md, nameList, renderCard, type AdaptiveCard } from './render';
 import type { PlanInfo, TrackingProgress } from '../../licensing/model';
@@ -134,7 +135,7 @@ export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOpti
         )}`,
       ),
     );
-  for (const w of r.result?.worsened ?? []) notes.push(toneLine('block', md(w)));
+  for (const w of r.result?.worsened ?? []) notes.push(toneLine('block', worsenedText(t, w, md)));
   if (r.result?.error) notes.push(toneLine('block', t.result.error(md(r.result.error))));
   notes.push(...waveNotes(t, r));
   if (opts.progress) notes.push(toneLine('info', opts.progress));

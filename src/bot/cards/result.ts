@@ -1,13 +1,15 @@
 // The completion notice pushed to the conversation: members done, members in error and why,
 // and what to do next.
 import type { ChangeRequest } from '../../requests/types';
-import type { AdoptKept, PlanInfo } from '../../licensing/model';
+import type { PlanInfo, SwapOutcome } from '../../licensing/model';
 import type { Messages } from '../../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
 import { action, signed, TONE_STYLE, type CardAction, type ContainerStyle, type Fact, type Tone } from './common';
 import { changeFacts, MAX_NAMES, principalLabel } from './preflight';
-import { waveMisses, waveProgressText } from './waves';
-import { waveTotals } from '../../requests/waves';
+import { missLine, waveMisses, waveProgressText } from './waves';
+import { missCause, waveTotals } from '../../requests/waves';
+import { adoptWhyText } from '../../requests/adopt-why';
+import { worsenedText } from '../../requests/compare';
 
 export interface ResultView {
   title: string;
@@ -58,10 +60,10 @@ export function resultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): A
     }
 
     const errorLines: string[] = [];
-    for (const f of swap?.failed ?? []) errorLines.push(`${md(principalLabel(f.principal))}: ${md(f.reason ?? f.graphMessage ?? f.graphCode ?? '')}`);
     // Entra's error in the reader's language: what it means and the fix.
     // (the license service's English sentence names the plan; the tables say it in every language).
     const own = !r.spec?.reprocess && t.lang === 'en';
+    for (const f of swap?.failed ?? []) errorLines.push(`${md(principalLabel(f.principal))}: ${refusal(t, f, own)}`);
     for (const e of tracking?.errors ?? []) errorLines.push(`${md(principalLabel(e.principal))}: ${own || !e.error ? md(e.message || e.error) : t.reprocess.why(e.error)}`);
     const errorTotal = (swap?.failed.length ?? 0) + (tracking ? (totals?.errors ?? tracking.errors.length) : 0);
     if (errorTotal > 0) {
@@ -94,7 +96,7 @@ export function resultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): A
     section('warn', t.result.stillHoldingSource(stillTotal), lines);
   }
   const notes: string[] = [];
-  for (const w of res.worsened ?? []) notes.push(md(w));
+  for (const w of res.worsened ?? []) notes.push(worsenedText(t, w, md));
   if (res.error) notes.push(t.result.error(md(res.error)));
   if (tracking?.outcome === 'timeout') notes.push(t.result.timeout);
   if (res.membersJoined) notes.push(t.result.membersJoined(res.membersJoined));
@@ -150,6 +152,18 @@ export function resultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): A
   return renderCard('result', view);
 }
 
+/**
+ * Why Graph refused a call. The outcome holds the license service's English explanation (`own`:
+ * the reader reads English, shown as it is); other readers get its cause from the tables, with
+ * Graph's code when the cause has no name.
+ */
+function refusal(t: Messages, f: SwapOutcome, own: boolean): string {
+  if (own) return md(f.reason ?? f.graphMessage ?? f.graphCode ?? '');
+  const cause = missCause(`${f.graphCode ?? ''} ${f.graphMessage ?? ''} ${f.reason ?? ''}`);
+  const why = t.waves.why[cause] ?? t.waves.why.other;
+  return cause === 'other' && f.graphCode ? `${why} (${md(f.graphCode)})` : why;
+}
+
 /** An adopt's notice: own copies removed, and who keeps theirs and why. */
 function adoptResultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): AdaptiveCard {
   const state = r.state;
@@ -179,28 +193,14 @@ function adoptResultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): Ada
     );
   const keptTotal = (a?.keptCount ?? 0) + (w ? w.waves.reduce((n, x) => n + x.skippedCount + x.failedCount, 0) : 0);
   if (keptTotal) {
-    const why = (k: AdoptKept): string => {
-      switch (k.reason) {
-        case 'servicesNotCovered':
-          return t.result.adoptWhy.servicesNotCovered(md((k.services ?? []).join(', ')));
-        case 'error':
-          return t.result.adoptWhy.error(md(k.message || k.error || ''));
-        case 'removeFailed':
-          return t.result.adoptWhy.removeFailed(md(k.message ?? ''));
-        default:
-          return t.result.adoptWhy.notInherited;
-      }
-    };
+    // Stored as codes and data: said in the reader's language (older rows' English as stored).
     section(
       'warn',
       t.result.adoptKept(keptTotal),
-      capped(
-        [...(a?.kept ?? []).map((k) => `${md(principalLabel(k.principal))}: ${why(k)}`), ...waveKept.map((m) => `${md(principalLabel(m.principal))}: ${md(m.reason)}`)],
-        keptTotal,
-      ),
+      capped([...(a?.kept ?? []).map((k) => `${md(principalLabel(k.principal))}: ${adoptWhyText(t, k, md)}`), ...waveKept.map((m) => missLine(t, m))], keptTotal),
     );
   }
-  for (const f of res.swap?.failed.filter((o) => o.principal.kind === 'group') ?? []) section('block', md(principalLabel(f.principal)), [md(f.reason ?? f.graphMessage ?? '')]);
+  for (const f of res.swap?.failed.filter((o) => o.principal.kind === 'group') ?? []) section('block', md(principalLabel(f.principal)), [refusal(t, f, t.lang === 'en')]);
   // Members in error from the group who had no own copy to keep (the group's copy is all they were to get).
   const keptIds = new Set([...(a?.kept ?? []).map((k) => k.principal.id.toLowerCase()), ...waveKept.map((m) => m.principal.id.toLowerCase())]);
   const others = (res.tracking?.errors ?? []).filter((e) => !keptIds.has(e.principal.id.toLowerCase()));
@@ -209,12 +209,13 @@ function adoptResultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): Ada
       'block',
       t.result.inError(others.length),
       capped(
-        others.map((e) => `${md(principalLabel(e.principal))}: ${md(e.message || e.error)}`),
+        // Entra's error in the reader's language (the service's English sentence for an English reader).
+        others.map((e) => `${md(principalLabel(e.principal))}: ${t.lang === 'en' || !e.error ? md(e.message || e.error) : t.reprocess.why(e.error)}`),
         others.length,
       ),
     );
   const notes: string[] = [];
-  for (const w of res.worsened ?? []) notes.push(md(w));
+  for (const w of res.worsened ?? []) notes.push(worsenedText(t, w, md));
   if (res.error) notes.push(t.result.error(md(res.error)));
   if (res.resumed) notes.push(t.result.resumed);
   if (notes.length) section('plain', '', notes);

@@ -5,6 +5,7 @@ import type { ChangeRequest, ResumeCheck, WaveMiss, WaveRun } from '../../reques
 import type { Messages } from '../../i18n';
 import type { PrincipalRef } from '../../licensing/model';
 import { waveSize, waveTotals } from '../../requests/waves';
+import { adoptWhyText } from '../../requests/adopt-why';
 import { md } from './render';
 import { action, toneLine, type CardAction, type ToneLine } from './common';
 import { findingText, percent, principalLabel } from './preflight';
@@ -16,12 +17,13 @@ function who(a: { name?: string; id: string }): string {
   return md(a.name || a.id);
 }
 
-/** One person and why, in the reader's language (a kind's own check keeps its words). */
+/** One person and why, in the reader's language (an older row's English reason as stored). */
 export function missLine(t: Messages, m: WaveMiss): string {
   const name = md(principalLabel(m.principal));
-  if (m.kind === 'skipped') return `${name}: ${(m.code && t.waves.skipWhy[m.code]) || md(m.reason)}`;
+  // An adopt's reason from its codes; another kind's from the skip table; an older row's English as stored.
+  if (m.kind === 'skipped') return `${name}: ${m.adopt ? adoptWhyText(t, m.adopt, md) : (m.code && t.waves.skipWhy[m.code]) || md(m.reason ?? m.code ?? '')}`;
   const cause = m.cause ?? 'other';
-  const why = t.waves.why[cause] ?? md(m.reason);
+  const why = t.waves.why[cause] ?? md(m.reason ?? '');
   return `${name}: ${why}${cause === 'other' && m.code ? ` (${md(m.code)})` : ''}`;
 }
 
