@@ -10,7 +10,7 @@ import { doctorCommand, type OpenDoctor } from './doctor';
 import { controlCommand } from './control';
 import { swapInWaves } from './swap-waves';
 import { wavesFor } from '../requests/waves';
-import { messagesFor, type Lang } from '../i18n';
+import { messagesFor, runErrorText, type Lang } from '../i18n';
 import { adoptText, findingSentence, plansText, preflightText, statusText, swapText, trackingText } from './format';
 import { runAdoptSteps } from '../licensing/adopt-run';
 
@@ -321,6 +321,6 @@ async function adopt(opts: CliOptions, service: LicensePort, io: CliIO): Promise
   });
   if (end.outcome === 'stopped' || end.outcome === 'processed') return EXIT_ERROR; // neither a signal nor groupOnly here: not reached
   if (opts.json) io.stdout(json({ ...pick(preflight, opts.lang), outcome: end.outcome, adopt: end.run.progress, ...(end.error ? { error: end.error } : {}) }));
-  else io.stdout(adoptText(end.outcome, end.run.progress, t, end.error));
+  else io.stdout(adoptText(end.outcome, end.run.progress, t, end.why ? runErrorText(t, end.why) : end.error));
   return end.outcome === 'completed' ? EXIT_OK : EXIT_ERROR;
 }

@@ -374,6 +374,22 @@ export const en = {
     nextPartial: 'Fix the causes listed, then click "Reprocess after fixing" (or move them again).',
     nextFailed: 'Fix the cause above and request the change again.',
     error: (e: string) => `Why: ${e}`,
+    /** Why a run stopped (src/i18n/run-error.ts). */
+    runError: {
+      recheckFailed: (detail: string) => `The change could not be checked again before running: ${detail}`,
+      refusedBeforeWriting: (detail: string) => `Nothing was changed: ${detail}`,
+      swapCallFailed: (detail: string) => `The swap call failed (${detail}); what changed was read back from Graph.`,
+      trackingFailed: (detail: string) => `The swap was accepted but following Entra's processing failed (${detail}); check with status.`,
+      stillProcessing: (state: string) => `Entra was still processing the group (${state}) when the bot stopped watching; check with status.`,
+      tooLate: 'The bot stopped before this approved change ran, too long ago to run it now. Nothing was changed; ask again.',
+      adoptGroupRefused: (detail: string) => `The group could not get the plan (${detail}); nothing else was changed.`,
+      adoptTrackingFailed: (detail: string) =>
+        `Following Entra's processing of the group failed (${detail}); no direct copy was removed. Check with status, then run the adopt again.`,
+      adoptStillProcessing: (state: string) =>
+        `Entra was still processing the group (${state}) when the bot stopped watching: no direct copy was removed. Run the adopt again once it has finished.`,
+      adoptWaveFailures: (wave: number, failed: number, sent: number, left: number) =>
+        `Wave ${wave} had too many failures (${failed} of ${sent}): the ${left} members of the later waves keep their direct copy. Fix the cause and run the adopt again.`,
+    },
     // Adopt (direct copies to the group)
     adoptCompleted: 'Done: everyone who held the plan directly now gets it from the group.',
     adoptPartial: 'Partly done: some members keep their own copy (below, with why).',

@@ -14,6 +14,7 @@ export type Lang = 'en' | 'nl';
 
 export type { Messages };
 export { en, nl };
+export { runErrorText } from './run-error';
 
 export function messagesFor(lang: Lang): Messages {
   return lang === 'nl' ? nl : en;

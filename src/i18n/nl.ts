@@ -379,6 +379,22 @@ export const nl: Messages = {
     nextPartial: 'Los de genoemde oorzaken op en klik dan op "Opnieuw verwerken na herstel" (of verplaats ze opnieuw).',
     nextFailed: 'Los de oorzaak hierboven op en vraag de wijziging opnieuw aan.',
     error: (e: string) => `Waarom: ${e}`,
+    /** Waarom een uitvoering stopte (src/i18n/run-error.ts). */
+    runError: {
+      recheckFailed: (detail: string) => `De wijziging kon vóór de uitvoering niet opnieuw worden gecontroleerd: ${detail}`,
+      refusedBeforeWriting: (detail: string) => `Er is niets gewijzigd: ${detail}`,
+      swapCallFailed: (detail: string) => `De aanroep voor de wissel mislukte (${detail}); wat er veranderd is, is in Graph nagelezen.`,
+      trackingFailed: (detail: string) => `De wissel is aanvaard, maar het volgen van de verwerking door Entra mislukte (${detail}); controleer met status.`,
+      stillProcessing: (state: string) => `Entra was de groep nog aan het verwerken (${state}) toen de bot stopte met kijken; controleer met status.`,
+      tooLate: 'De bot stopte voordat deze goedgekeurde wijziging werd uitgevoerd, te lang geleden om haar nu nog uit te voeren. Er is niets gewijzigd; vraag het opnieuw aan.',
+      adoptGroupRefused: (detail: string) => `De groep kon het licentieplan niet krijgen (${detail}); verder is er niets gewijzigd.`,
+      adoptTrackingFailed: (detail: string) =>
+        `Het volgen van de verwerking van de groep door Entra mislukte (${detail}); er is geen rechtstreeks toegewezen licentie verwijderd. Controleer met status en zet de leden daarna opnieuw over.`,
+      adoptStillProcessing: (state: string) =>
+        `Entra was de groep nog aan het verwerken (${state}) toen de bot stopte met kijken: er is geen rechtstreeks toegewezen licentie verwijderd. Zet de leden opnieuw over zodra de verwerking klaar is.`,
+      adoptWaveFailures: (wave: number, failed: number, sent: number, left: number) =>
+        `Golf ${wave} had te veel fouten (${failed} van ${sent}): de ${left} leden van de latere golven houden hun eigen licentie. Los de oorzaak op en zet de leden opnieuw over.`,
+    },
     // Adopt (rechtstreekse toewijzingen naar de groep)
     adoptCompleted: 'Klaar: iedereen die het licentieplan rechtstreeks toegewezen had, krijgt het nu via de groep.',
     adoptPartial: 'Deels klaar: sommige leden houden hun eigen licentie (hieronder, met de reden).',

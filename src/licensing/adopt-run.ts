@@ -9,7 +9,8 @@
 // Every step is safe to repeat from a recorded state: a written group is not written again, a
 // wave already run is skipped, a member whose direct copy is gone is left alone. The workflow's
 // runner (src/requests/adopt-run.ts) records each step; the CLI runs the steps as they are.
-import type { AdoptKept, AdoptProgress, Assignment, LicensePort, ResolvedChange, SwapResult, TrackingProgress, TrackingReport, TrackOptions } from './model';
+import type { AdoptKept, AdoptProgress, Assignment, LicensePort, ResolvedChange, RunError, SwapResult, TrackingProgress, TrackingReport, TrackOptions } from './model';
+import { en, runErrorText } from '../i18n';
 import { adoptWaves } from './adopt';
 
 /** Defaults of ChangeSpec.waves (the wave engine's shape): a pilot of 5, then waves of 100; stop past 10 % failures. */
@@ -43,7 +44,8 @@ export type AdoptRunEnd =
   | { outcome: 'stopped'; run: AdoptRunState }
   /** groupOnly: the group holds the plan and Entra has processed it; the removals are next. */
   | { outcome: 'processed'; run: AdoptRunState }
-  | { outcome: 'completed' | 'failed' | 'partial'; run: AdoptRunState; error?: string };
+  /** `error`: why, in English (the log, the CLI's JSON); `why`: the same as a code and data. */
+  | { outcome: 'completed' | 'failed' | 'partial'; run: AdoptRunState; error?: string; why?: RunError };
 
 export function startProgress(): AdoptProgress {
   return { phase: 'group', wave: 0, waves: 0, removed: [], removedCount: 0, kept: [], keptCount: 0, goneCount: 0 };
@@ -92,9 +94,9 @@ export async function runAdoptSteps(licenses: LicensePort, change: ResolvedChang
   const { signal } = opts;
   const step = async (action: AdoptStep['action'], detail: Record<string, unknown>) => (opts.onStep ? opts.onStep({ action, detail }, run) : true);
   const stopped = (): AdoptRunEnd => ({ outcome: 'stopped', run });
-  const end = (outcome: 'completed' | 'failed' | 'partial', error?: string): AdoptRunEnd => {
+  const end = (outcome: 'completed' | 'failed' | 'partial', why?: RunError): AdoptRunEnd => {
     p.phase = 'done';
-    return { outcome, run, ...(error ? { error } : {}) };
+    return { outcome, run, ...(why ? { error: runErrorText(en, why), why } : {}) };
   };
   const started = Date.now();
   const groupWrite = change.adopt?.groupWrite ?? change.assignments.find((a) => a.principal.kind === 'group');
@@ -110,7 +112,7 @@ export async function runAdoptSteps(licenses: LicensePort, change: ResolvedChang
       run.swap = merge(run.swap, written);
       if (written.failed.length) {
         const f = written.failed[0]!;
-        return end('failed', `The group could not get the plan (${f.reason ?? f.graphMessage ?? f.graphCode ?? 'Graph refused it'}); nothing else was changed.`);
+        return end('failed', { code: 'adoptGroupRefused', detail: f.graphMessage ?? f.graphCode ?? f.reason ?? 'Graph refused it' });
       }
       p.phase = 'processing';
       if (!(await step('swap-finished', { group: groupWrite.principal.id, plan: change.to.skuId }))) return stopped();
@@ -133,17 +135,11 @@ export async function runAdoptSteps(licenses: LicensePort, change: ResolvedChang
       );
     } catch (err) {
       if (signal?.aborted) return stopped();
-      return end(
-        'partial',
-        `Following Entra's processing of the group failed (${(err as Error)?.message ?? String(err)}); no direct copy was removed. Check with status, then run the adopt again.`,
-      );
+      return end('partial', { code: 'adoptTrackingFailed', detail: (err as Error)?.message ?? String(err) });
     }
     if (signal?.aborted) return stopped();
     if (run.tracking.outcome === 'timeout') {
-      return end(
-        'partial',
-        `Entra was still processing the group (${run.tracking.processingState}) when the bot stopped watching: no direct copy was removed. Run the adopt again once it has finished.`,
-      );
+      return end('partial', { code: 'adoptStillProcessing', state: run.tracking.processingState });
     }
     p.phase = 'removing';
     if (!(await step('adopt-processed', { processingState: run.tracking.processingState, waves: waves.length, removals: removals.length }))) return stopped();
@@ -207,10 +203,7 @@ export async function runAdoptSteps(licenses: LicensePort, change: ResolvedChang
     if (go.length && failed / go.length > w.pauseAtErrorShare && i < waves.length - 1) {
       p.stoppedAfterWave = i + 1;
       const left = waves.slice(i + 1).reduce((n, x) => n + x.length, 0);
-      return end(
-        'partial',
-        `Wave ${i + 1} had too many failures (${failed} of ${go.length}): the ${left} members of the later waves keep their direct copy. Fix the cause and run the adopt again.`,
-      );
+      return end('partial', { code: 'adoptWaveFailures', wave: i + 1, failed, sent: go.length, left });
     }
   }
 

@@ -241,6 +241,24 @@ export interface AdoptKept {
 }
 
 /**
+ * Why a run stopped, or what went wrong beside it, as a code and data: the cards and the CLI say
+ * it in the reader's language (src/i18n/run-error.ts). `detail`: the technical cause as it came
+ * (an exception's or Graph's own words). RequestResult.error keeps the English sentence for the
+ * log, and rows stored before this hold only that.
+ */
+export type RunError =
+  | { code: 'recheckFailed'; detail: string }
+  | { code: 'refusedBeforeWriting'; detail: string }
+  | { code: 'swapCallFailed'; detail: string }
+  | { code: 'trackingFailed'; detail: string }
+  | { code: 'stillProcessing'; state: string }
+  | { code: 'tooLate' }
+  | { code: 'adoptGroupRefused'; detail: string }
+  | { code: 'adoptTrackingFailed'; detail: string }
+  | { code: 'adoptStillProcessing'; state: string }
+  | { code: 'adoptWaveFailures'; wave: number; failed: number; sent: number; left: number };
+
+/**
  * Why an adopt left a member's direct copy alone, as stored with the request: codes and data only,
  * said in the reader's language when shown (src/requests/stored-text.ts). 'gone': no direct copy
  * any more, nothing to remove. Rows written before this hold an English `message` instead.

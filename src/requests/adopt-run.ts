@@ -61,7 +61,7 @@ export class AdoptRunner {
     if (end.outcome === 'stopped') return { request: req };
     if (end.outcome === 'processed') return { request: req, toWaves: true };
     const p = end.run.progress;
-    const result: RequestResult = { ...resultOf(end.run), ...(end.error ? { error: end.error } : {}) };
+    const result: RequestResult = { ...resultOf(end.run), ...(end.error ? { error: end.error } : {}), ...(end.why ? { runError: end.why } : {}) };
     const detail = {
       removed: p.removedCount,
       kept: p.keptCount,

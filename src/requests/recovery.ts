@@ -10,7 +10,7 @@ import { errorMessage } from './errors';
 import type { Leases } from './lease';
 import type { NoticeOutbox } from './outbox';
 import { readBackChange } from './read-back';
-import { summarizeSwap } from './run-record';
+import { runFailure, summarizeSwap } from './run-record';
 import type { Runner } from './runner';
 import type { ChangeRequest } from './types';
 import type { WaveRunner } from './wave-runner';
@@ -104,7 +104,7 @@ export class Recovery {
           { from: ['approved'], version: r.version },
           'failed',
           null,
-          { result: { ...r.result, error: 'The bot stopped before this approved change ran, too long ago to run it now. Nothing was changed; ask again.' } },
+          { result: { ...r.result, ...runFailure({ code: 'tooLate' }) } },
           {},
           'reconciled',
         );

@@ -1,7 +1,13 @@
 // What is recorded about a run: the final state from what the swap and the tracking found, and
 // the result and audit detail kept for it (tracking lists cut to their first 100 entries).
-import type { SwapResult, TrackingReport } from '../licensing/model';
+import type { RunError, SwapResult, TrackingReport } from '../licensing/model';
+import { en, runErrorText } from '../i18n';
 import type { ChangeRequest, RequestResult } from './types';
+
+/** A run's failure for the result: the code and data (the cards say it per language) and the English sentence (the log). */
+export function runFailure(why: RunError): Pick<RequestResult, 'error' | 'runError'> {
+  return { error: runErrorText(en, why), runError: why };
+}
 
 const KEEP_IN_TRACKING = 100;
 
@@ -53,6 +59,7 @@ export function recordOfRun(
   req: ChangeRequest,
   swap: SwapResult,
   tracking: TrackingReport | undefined,
+  /** Following Entra's processing failed: the cause. */
   trackingError: string | undefined,
 ): { state: 'completed' | 'failed' | 'partial'; result: RequestResult; detail: Record<string, unknown> } {
   const change = req.preflight.change;
@@ -82,13 +89,11 @@ export function recordOfRun(
       result.membersJoined = processed - change.affectedUsers;
       detail.membersJoined = result.membersJoined;
     }
-    if (tracking.outcome === 'timeout' && !result.error) {
-      result.error = `Entra was still processing the group (${tracking.processingState}) when the bot stopped watching; check with status.`;
-    }
+    if (tracking.outcome === 'timeout' && !result.error) Object.assign(result, runFailure({ code: 'stillProcessing', state: tracking.processingState }));
   }
   if (trackingError) {
-    result.error = trackingError;
-    detail.trackingError = trackingError;
+    Object.assign(result, runFailure({ code: 'trackingFailed', detail: trackingError }));
+    detail.trackingError = result.error;
   }
   return { state, result, detail };
 }

@@ -11,7 +11,7 @@ import { errorMessage, isLicensingError } from './errors';
 import type { Leases } from './lease';
 import type { NoticeOutbox } from './outbox';
 import { readBackChange } from './read-back';
-import { recordOfRun, summarizeSwap } from './run-record';
+import { recordOfRun, runFailure, summarizeSwap } from './run-record';
 import type { ChangeRequest, RequestResult, Worsened } from './types';
 import { AdoptRunner } from './adopt-run';
 import type { WaveRunner } from './wave-runner';
@@ -72,7 +72,7 @@ export class Runner {
         from,
         'failed',
         null,
-        { result: { ...approved.result, error: `The change could not be checked again before running: ${errorMessage(err)}` } },
+        { result: { ...approved.result, ...runFailure({ code: 'recheckFailed', detail: errorMessage(err) }) } },
         { error: errorMessage(err), ...also },
       );
       if (!res.ok) return res.request ?? approved;
@@ -147,18 +147,23 @@ export class Runner {
       });
       if (change.kind === 'adopt') return await this.runAdopt(running, lease.signal);
       let swap: SwapResult;
-      let error: string | undefined;
+      let failure: ReturnType<typeof runFailure> | undefined;
       let recovered = false;
       try {
         swap = await licenses.swap(change);
       } catch (err) {
         if (isLicensingError(err) && (err.code === 'BLOCKED' || err.code === 'INVALID_INPUT')) {
           // The license service refused before writing anything.
-          return await this.finish(running, 'failed', { ...running.result, error: `Nothing was changed: ${err.message}` }, { error: err.message, code: err.code });
+          return await this.finish(
+            running,
+            'failed',
+            { ...running.result, ...runFailure({ code: 'refusedBeforeWriting', detail: err.message }) },
+            { error: err.message, code: err.code },
+          );
         }
         // Unknown how far it got: read Graph back rather than guess (and never call the swap again).
         log.warn('request.swap_failed_reading_back', { changeId: running.id, error: errorMessage(err) });
-        error = `The swap call failed (${errorMessage(err)}); what changed was read back from Graph.`;
+        failure = runFailure({ code: 'swapCallFailed', detail: errorMessage(err) });
         recovered = true;
         swap = await readBackChange(licenses, change, running.result?.startedAt ?? running.updatedAt, now);
       }
@@ -167,7 +172,7 @@ export class Runner {
         { from: ['running'], version: running.version },
         'running',
         null,
-        { result: { ...running.result, swap, ...(error ? { error } : {}), ...(recovered ? { recovered } : {}) } },
+        { result: { ...running.result, swap, ...(failure ?? {}), ...(recovered ? { recovered } : {}) } },
         summarizeSwap(swap),
         'swap-finished',
       );
@@ -204,7 +209,7 @@ export class Runner {
         });
       } catch (err) {
         if (signal.aborted) return (await store.get(req.id)) ?? req;
-        trackingError = `The swap was accepted but following Entra's processing failed (${errorMessage(err)}); check with status.`;
+        trackingError = errorMessage(err);
       }
       if (signal.aborted) return (await store.get(req.id)) ?? req; // another process took it over
     }

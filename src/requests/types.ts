@@ -9,6 +9,7 @@ import type {
   FindingCode,
   PreflightResult,
   PrincipalRef,
+  RunError,
   SwapResult,
   TrackingReport,
   TrackingProgress,
@@ -47,8 +48,10 @@ export type Worsened =
 export interface RequestResult {
   swap?: SwapResult;
   tracking?: TrackingReport;
-  /** Why the run stopped before or during the swap, in plain words. */
+  /** Why the run stopped before or during the swap, in plain English (the log; rows stored before hold only this). */
   error?: string;
+  /** The same as a code and data: the cards say it in the reader's language (src/i18n/run-error.ts). */
+  runError?: RunError;
   /** Re-preflight at approval found things worse: what changed, as codes and data (compare.ts worsenedText says it); older rows hold English lines. */
   worsened?: (Worsened | string)[];
   /** Why it was approved, rejected or cancelled, as the person who decided gave it. */

@@ -14,6 +14,7 @@ import { ChangeRequests } from '../../src/requests/workflow';
 import { en, nl } from '../../src/i18n';
 import { resultCard } from '../../src/bot/cards/result';
 import { requestCard } from '../../src/bot/cards/request';
+import { runFailure } from '../../src/requests/run-record';
 import { actionsOf, cardOf, cardText, changeRequest, ids, preflightResult, type Harness } from './fakes';
 import { demoStack } from './demo-stack';
 
@@ -233,5 +234,19 @@ describe('bot: stored rows on Dutch cards, new and old', () => {
       assert.match(text, /Seats: 2 available now, 11 needed\./);
     }
     assert.match(cardText(resultCard(en, r)), /Not enough Office 365 E3 seats any more: 2 available, 11 needed/);
+  });
+
+  it('why a run stopped, stored as a code and data, reads in Dutch; an old row holding only English shows as stored', () => {
+    const failure = runFailure({ code: 'recheckFailed', detail: 'Graph unavailable' });
+    assert.equal(failure.error, 'The change could not be checked again before running: Graph unavailable', 'the log keeps English');
+    const r = changeRequest({ state: 'failed', result: failure });
+    for (const text of [cardText(resultCard(nl, r)), cardText(requestCard(nl, r, { view: 'status' }))]) {
+      assert.match(text, /Waarom: De wijziging kon vóór de uitvoering niet opnieuw worden gecontroleerd: Graph unavailable/);
+      assert.doesNotMatch(text, /could not be checked/);
+    }
+    const adopt = adoptRequest(runFailure({ code: 'adoptWaveFailures', wave: 2, failed: 30, sent: 100, left: 250 }));
+    assert.match(cardText(resultCard(nl, adopt)), /Golf 2 had te veel fouten \(30 van 100\): de 250 leden van de latere golven houden hun eigen licentie/);
+    const old = changeRequest({ state: 'failed', result: { error: 'The bot stopped before this approved change ran, too long ago to run it now.' } });
+    assert.match(cardText(resultCard(nl, old)), /Waarom: The bot stopped before this approved change ran, too long ago to run it now\./);
   });
 });

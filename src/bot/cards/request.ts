@@ -4,7 +4,7 @@
 //   running   the instant answer to a click that starts work: no live buttons
 import type { ChangeRequest } from '../../requests/types';
 import { worsenedText } from '../../requests/compare';
-import type { Messages } from '../../i18n';
+import { runErrorText, type Messages } from '../../i18n';
 import { md, nameList, renderCard, type AdaptiveCard } from './render';
 import type { PlanInfo, TrackingProgress } from '../../licensing/model';
 import { action, SEVERITY_TONE, toneLine, type CardAction, type ContainerStyle, type Fact, type Tone, type ToneLine } from './common';
@@ -136,7 +136,7 @@ export function requestCard(t: Messages, r: ChangeRequest, opts: RequestCardOpti
       ),
     );
   for (const w of r.result?.worsened ?? []) notes.push(toneLine('block', worsenedText(t, w, md)));
-  if (r.result?.error) notes.push(toneLine('block', t.result.error(md(r.result.error))));
+  if (r.result?.error) notes.push(toneLine('block', t.result.error(r.result.runError ? runErrorText(t, r.result.runError, md) : md(r.result.error))));
   notes.push(...waveNotes(t, r));
   if (opts.progress) notes.push(toneLine('info', opts.progress));
   else if ((r.state === 'running' || r.state === 'paused') && r.preflight?.change.kind === 'adopt' && r.result?.adopt?.phase === 'removing') {

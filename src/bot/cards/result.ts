@@ -2,7 +2,7 @@
 // and what to do next.
 import type { ChangeRequest } from '../../requests/types';
 import type { PlanInfo, SwapOutcome } from '../../licensing/model';
-import type { Messages } from '../../i18n';
+import { runErrorText, type Messages } from '../../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
 import { action, signed, TONE_STYLE, type CardAction, type ContainerStyle, type Fact, type Tone } from './common';
 import { changeFacts, MAX_NAMES, principalLabel } from './preflight';
@@ -97,7 +97,7 @@ export function resultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): A
   }
   const notes: string[] = [];
   for (const w of res.worsened ?? []) notes.push(worsenedText(t, w, md));
-  if (res.error) notes.push(t.result.error(md(res.error)));
+  if (res.error) notes.push(t.result.error(res.runError ? runErrorText(t, res.runError, md) : md(res.error)));
   if (tracking?.outcome === 'timeout') notes.push(t.result.timeout);
   if (res.membersJoined) notes.push(t.result.membersJoined(res.membersJoined));
   if (res.resumed) notes.push(t.result.resumed);
@@ -216,7 +216,7 @@ function adoptResultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): Ada
     );
   const notes: string[] = [];
   for (const w of res.worsened ?? []) notes.push(worsenedText(t, w, md));
-  if (res.error) notes.push(t.result.error(md(res.error)));
+  if (res.error) notes.push(t.result.error(res.runError ? runErrorText(t, res.runError, md) : md(res.error)));
   if (res.resumed) notes.push(t.result.resumed);
   if (notes.length) section('plain', '', notes);
   const view: ResultView = {
