@@ -2,7 +2,7 @@
 // tenant's plans), and the preflight run with that fallback. Name resolution is in names.ts.
 import { DEFAULT_WAVES, wavesFor } from '../requests/waves';
 import { isLicensingError, type LicensingError, type ChangeSpec, type PlanInfo, type PlanSummary, type PrincipalMatch } from '../licensing/model';
-import type { Messages } from '../i18n';
+import { licensingErrorSentence, type Messages } from '../i18n';
 import type { Turn } from './turn';
 import { specToData } from './actions/data';
 import { chooseCard, type ChooseOption } from './cards/choose';
@@ -47,24 +47,6 @@ function planField(spec: ChangeSpec | undefined, name: string): PlanField | unde
     if (index >= 0) return { list, index };
   }
   return undefined;
-}
-
-/** An INVALID_INPUT about the plan lists of a several-plans change, in the reader's language (undefined: another kind). */
-function planListProblem(t: Messages, d: Record<string, unknown>): string | undefined {
-  const plan = d.plan && typeof d.plan === 'object' ? (d.plan as PlanSummary) : undefined;
-  const label = plan ? md(planLabel(plan)) : md(typeof d.name === 'string' ? d.name : '');
-  switch (d.reason) {
-    case 'PLAN_REPEATED':
-      return t.lookup.planRepeated(label, d.list === 'from' ? 'from' : 'to');
-    case 'PLAN_IN_BOTH':
-      return t.lookup.planInBoth(label);
-    case 'TOO_MANY_PLANS':
-      return t.lookup.tooManyPlans(typeof d.max === 'number' ? d.max : 0);
-    case 'ALSO_FROM_WITHOUT_FROM':
-      return t.lookup.alsoFromWithoutFrom;
-    default:
-      return undefined;
-  }
 }
 
 /** A LicensingError as a card the admin can act on. `spec`: the change it came from (options re-run it). */
@@ -131,14 +113,11 @@ export async function licensingErrorCard(turn: Turn, err: LicensingError, spec?:
       });
     }
     case 'INVALID_INPUT':
-      // A usage location that is not a country code: said in the reader's language.
-      if (typeof d.country === 'string') return errorCard(t.usageLocation.badCountry(md(d.country)));
-      return errorCard(planListProblem(t, d) ?? t.lookup.invalidInput(md(err.message)));
     case 'BLOCKED':
-      return errorCard(t.preflight.blocked);
     case 'GRAPH_ERROR':
     default:
-      return errorCard(t.errors.graph(md(err.message)));
+      // The same sentence the CLI prints (src/i18n/explain.ts).
+      return errorCard(licensingErrorSentence(t, err, { esc: md }));
   }
 }
 

@@ -1,17 +1,51 @@
 // Argument parsing for plan-switch: node:util parseArgs plus the few rules of our own (exactly one
-// principal, a users file read into a list). Throws UsageError with a one-line message.
+// principal, a users file read into a list). Throws UsageError: its sentence comes from the message
+// tables (cli.usage) in the language of --lang; its message is the English one.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ChangeSpec, PrincipalQuery } from '../licensing/model';
-import type { Lang } from '../i18n';
+import { en, type Lang, type Messages } from '../i18n';
 import { countryCode } from '../reference/countries';
 import { MAX_PLANS } from '../licensing/change-plans';
 
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** `say`: the sentence in a language's tables (cli.usage). */
+  constructor(readonly say: (t: Messages) => string) {
+    super(say(en));
     this.name = 'UsageError';
   }
+}
+
+const usage = (say: (u: Messages['cli']['usage']) => string) => new UsageError((t) => say(t.cli.usage));
+
+/** Node's parseArgs errors (English, by code) as our own sentences: the option they name. */
+function parseArgsError(err: unknown): UsageError {
+  const e = err as { code?: string; message?: string };
+  const message = (e.message || '').split('\n')[0]!;
+  const option = /'(?:-\w, )?(--?[\w-]+)/.exec(message)?.[1];
+  if (option && e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return usage((u) => u.unknownOption(option));
+  if (option && e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+    return usage((u) => (/does not take an argument/.test(message) ? u.takesNoValue(option) : u.missingValue(option)));
+  if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    const arg = /'([^']*)'/.exec(message)?.[1] ?? '';
+    return usage((u) => u.unexpectedArgument(arg));
+  }
+  return usage((u) => u.invalid(message.replace(/\. To specify.*$/, '.')));
+}
+
+/**
+ * The --lang of argv as far as it can be read without parsing the rest: for a usage error found
+ * before (or while) the language is known. English when --lang is absent or not en / nl (the error
+ * about a bad --lang itself is then said in English).
+ */
+export function langOfArgv(argv: string[]): Lang {
+  let lang: Lang = 'en';
+  argv.forEach((a, i) => {
+    const v = a === '--lang' ? argv[i + 1] : a.startsWith('--lang=') ? a.slice('--lang='.length) : undefined;
+    const l = v?.trim().toLowerCase();
+    if (l === 'en' || l === 'nl') lang = l;
+  });
+  return lang;
 }
 
 export const COMMANDS = ['preflight', 'swap', 'adopt', 'split-teams', 'join-teams', 'status', 'plans', 'doctor', 'reprocess', 'pause', 'resume', 'cancel', 'help'] as const;
@@ -111,20 +145,20 @@ export function readUsersFile(path: string, read: (p: string) => string = (p) =>
     text = read(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`Cannot read users file '${path}'${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}.`);
+    throw usage((u) => u.usersFileUnreadable(path, code));
   }
   const users = text
     .split(/\r?\n/)
     .map((l) => l.replace(/#.*$/, '').trim())
     .filter(Boolean);
-  if (!users.length) throw new UsageError(`The users file '${path}' names no users.`);
+  if (!users.length) throw usage((u) => u.usersFileEmpty(path));
   return users;
 }
 
 function positiveNumber(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number, not '${raw}'.`);
+  if (!Number.isFinite(n) || n < 0) throw usage((u) => u.notANumber(name, raw));
   return n;
 }
 
@@ -133,33 +167,32 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError(((err as Error).message || 'invalid arguments').split('\n')[0]!.replace(/\. To specify.*$/, '.'));
+    throw parseArgsError(err);
   }
   const { values: v, positionals } = parsed;
   const first = positionals[0];
   const lang = v.lang === undefined ? 'en' : v.lang.trim().toLowerCase();
-  if (lang !== 'en' && lang !== 'nl') throw new UsageError(`--lang must be en or nl, not '${v.lang}'.`);
+  if (lang !== 'en' && lang !== 'nl') throw usage((u) => u.badLang(v.lang!));
   if (!first) return { command: 'help', json: !!v.json, lang, help: true, yes: false, wait: true };
-  if (!(COMMANDS as readonly string[]).includes(first))
-    throw new UsageError(`Unknown command '${first}'. Commands: ${COMMANDS.filter((c) => c !== 'help').join(', ')} (see plan-switch --help).`);
+  if (!(COMMANDS as readonly string[]).includes(first)) throw usage((u) => u.unknownCommand(first, COMMANDS.filter((c) => c !== 'help').join(', ')));
   const command = first as Command;
   if (command === 'help') return { command, json: false, lang, help: true, yes: false, wait: true };
   const control = command === 'pause' || command === 'resume' || command === 'cancel';
-  if (positionals.length > (control ? 2 : 1)) throw new UsageError(`Unexpected argument '${positionals[control ? 2 : 1]}'.`);
+  if (positionals.length > (control ? 2 : 1)) throw usage((u) => u.unexpectedArgument(positionals[control ? 2 : 1]!));
   const opts: CliOptions = { command, json: !!v.json, lang, help: !!v.help, yes: !!v.yes, wait: !v['no-wait'] };
   if (opts.help) return opts;
   if (control) {
     // A change request's waves: `plan-switch pause 12 --as anna@contoso.nl`.
     const id = positionals[1]?.trim().replace(/^#/, '');
-    if (!id || !/^\d{1,12}$/.test(id)) throw new UsageError(`Say which change request: plan-switch ${command} 12 --as UPN.`);
-    if (!v.as?.trim()) throw new UsageError(`Say who you are: --as UPN (the person who asked for change ${id}, or an approver).`);
-    for (const key of Object.keys(v)) if (!['as', 'json', 'lang', 'help'].includes(key)) throw new UsageError(`'${command}' does not take --${key}.`);
+    if (!id || !/^\d{1,12}$/.test(id)) throw usage((u) => u.whichRequest(command));
+    if (!v.as?.trim()) throw usage((u) => u.whoAreYou(id));
+    for (const key of Object.keys(v)) if (!['as', 'json', 'lang', 'help'].includes(key)) throw usage((u) => u.notTaken(command, key));
     return { ...opts, requestId: id, as: v.as.trim() };
   }
 
   for (const key of Object.keys(v)) {
     if (key === 'help' || key === 'json' || key === 'lang') continue;
-    if (!ALLOWED[command].includes(key)) throw new UsageError(`'${command}' does not take --${key}.`);
+    if (!ALLOWED[command].includes(key)) throw usage((u) => u.notTaken(command, key));
   }
 
   if (command === 'plans') return opts;
@@ -172,9 +205,9 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
 
   if (command === 'adopt') {
     // The group takes over the plan its members hold directly (--plan optional: inferred).
-    if (v.group === undefined || !v.group.trim()) throw new UsageError('Say which group: --group NAME|ID (its members hold the plan directly).');
-    if (v.plan !== undefined && v.to !== undefined) throw new UsageError('Give the plan once: --plan PLAN.');
-    if ((v.to?.length ?? 0) > 1) throw new UsageError('Give the plan once: --plan PLAN.');
+    if (v.group === undefined || !v.group.trim()) throw usage((u) => u.adoptWhichGroup);
+    if (v.plan !== undefined && v.to !== undefined) throw usage((u) => u.planOnce);
+    if ((v.to?.length ?? 0) > 1) throw usage((u) => u.planOnce);
     const planName = (v.plan ?? v.to?.[0] ?? '').trim();
     const accept = (v['accept-loss'] ?? [])
       .flatMap((x) => x.split(','))
@@ -187,7 +220,7 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
     opts.dryRun = !!v['dry-run'];
     const pilot = positiveNumber('pilot', v.pilot);
     const size = positiveNumber('wave-size', v['wave-size']);
-    if (size === 0) throw new UsageError('--wave-size must be at least 1.');
+    if (size === 0) throw usage((u) => u.atLeastOne('wave-size'));
     if (pilot !== undefined || size !== undefined)
       opts.waves = { ...(pilot !== undefined ? { pilot: Math.floor(pilot) } : {}), ...(size !== undefined ? { size: Math.floor(size) } : {}) };
     const timeout = positiveNumber('timeout', v.timeout);
@@ -198,10 +231,10 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
   }
 
   const given = (['group', 'user', 'users-file'] as const).filter((k) => v[k] !== undefined);
-  const allowedPrincipals = command === 'status' || command === 'reprocess' ? '--group or --user' : '--group, --user or --users-file';
-  if (given.length !== 1) throw new UsageError(given.length ? `Give only one of ${allowedPrincipals}.` : `Say who: ${allowedPrincipals}.`);
+  const allowedPrincipals = command === 'status' || command === 'reprocess' ? ['--group', '--user'] : ['--group', '--user', '--users-file'];
+  if (given.length !== 1) throw usage((u) => (given.length ? u.onlyOneOf(allowedPrincipals) : u.sayWho(allowedPrincipals)));
   const empty = given.find((k) => !String(v[k]).trim());
-  if (empty) throw new UsageError(`--${empty} needs a value.`);
+  if (empty) throw usage((u) => u.needsValue(empty));
   opts.principal =
     v.group !== undefined
       ? { kind: 'group', group: v.group.trim() }
@@ -214,11 +247,11 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
   // Teams unbundling: the service proposes from and to; it works on one user or one group.
   const teams = command === 'split-teams' || v['split-teams'] ? 'split' : command === 'join-teams' || v['join-teams'] ? 'join' : undefined;
   if (teams) {
-    if (v['split-teams'] && v['join-teams']) throw new UsageError('Give --split-teams or --join-teams, not both.');
-    if (opts.principal.kind === 'users') throw new UsageError('Split Teams works on one user or one group: --group or --user.');
+    if (v['split-teams'] && v['join-teams']) throw usage((u) => u.teamsBoth);
+    if (opts.principal.kind === 'users') throw usage((u) => u.teamsOneAtATime);
     const own = ['from', 'to', 'include-direct', 'enable', 'disable', 'set-usage-location'].find((k) => v[k as keyof typeof v] !== undefined);
-    if (own)
-      throw new UsageError(`--${own} does not go with ${teams === 'split' ? 'split-teams' : 'join-teams'}: the plans are proposed from what the ${opts.principal.kind} holds.`);
+    const kind = opts.principal.kind;
+    if (own) throw usage((u) => u.teamsProposes(own, teams === 'split' ? 'split-teams' : 'join-teams', kind));
     opts.teams = teams;
     if (command === 'split-teams' || command === 'join-teams') opts.command = 'preflight';
     const timeout = positiveNumber('timeout', v.timeout);
@@ -231,11 +264,11 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
   // --to and --from are repeatable: several plans in one change (one assignLicense call each).
   const tos = v.to ?? [];
   const froms = v.from ?? [];
-  if (!tos.length) throw new UsageError('Say which plan to move to: --to <plan> (e.g. --to E3).');
-  if (tos.some((x) => !x.trim())) throw new UsageError('--to needs a value.');
-  if (froms.some((x) => !x.trim())) throw new UsageError('--from needs a value.');
-  if (tos.length > MAX_PLANS || froms.length > MAX_PLANS) throw new UsageError(`At most ${MAX_PLANS} plans for --to and ${MAX_PLANS} for --from.`);
-  if (v['include-direct'] && opts.principal.kind !== 'group') throw new UsageError('--include-direct only applies to a group change.');
+  if (!tos.length) throw usage((u) => u.whichTarget);
+  if (tos.some((x) => !x.trim())) throw usage((u) => u.needsValue('to'));
+  if (froms.some((x) => !x.trim())) throw usage((u) => u.needsValue('from'));
+  if (tos.length > MAX_PLANS || froms.length > MAX_PLANS) throw usage((u) => u.tooManyPlans(MAX_PLANS));
+  if (v['include-direct'] && opts.principal.kind !== 'group') throw usage((u) => u.includeDirectGroupOnly);
   const spec: ChangeSpec = { principal: opts.principal, to: tos[0]!.trim() };
   if (tos.length > 1) spec.alsoTo = tos.slice(1).map((x) => x.trim());
   if (froms.length) spec.from = froms[0]!.trim();
@@ -244,17 +277,17 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
   if (v['set-usage-location'] !== undefined) {
     const raw = v['set-usage-location'].trim();
     const code = countryCode(raw);
-    if (!code) throw new UsageError(`--set-usage-location takes a two-letter ISO 3166 country code such as BE or NL (GB for the United Kingdom), not '${raw}'.`);
+    if (!code) throw usage((u) => u.badCountry(raw));
     spec.setUsageLocation = { country: code };
   }
   if (v.enable?.length || v.disable?.length) spec.planOverrides = { ...(v.enable?.length ? { enable: v.enable } : {}), ...(v.disable?.length ? { disable: v.disable } : {}) };
   opts.spec = spec;
   if (v.pilot !== undefined || v['wave-size'] !== undefined) {
     // A users list in waves (swap): a pilot, then waves of this size, each checked before the next.
-    if (opts.principal.kind !== 'users') throw new UsageError('--pilot and --wave-size apply to a list of users (--users-file).');
+    if (opts.principal.kind !== 'users') throw usage((u) => u.wavesUsersOnly);
     const pilot = positiveNumber('pilot', v.pilot);
     const size = positiveNumber('wave-size', v['wave-size']);
-    if (pilot === 0 || size === 0) throw new UsageError(`--${pilot === 0 ? 'pilot' : 'wave-size'} must be at least 1.`);
+    if (pilot === 0 || size === 0) throw usage((u) => u.atLeastOne(pilot === 0 ? 'pilot' : 'wave-size'));
     opts.waves = { ...(pilot !== undefined ? { pilot: Math.floor(pilot) } : {}), ...(size !== undefined ? { size: Math.floor(size) } : {}) };
   }
   const timeout = positiveNumber('timeout', v.timeout);
@@ -264,92 +297,5 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
   return opts;
 }
 
-export const HELP = `plan-switch: move Microsoft 365 users and groups from one license plan to another in one
-combined assignLicense call (add the new plan and remove the old one at the same moment).
-
-Usage:
-  plan-switch preflight (--group NAME|ID | --user UPN|ID | --users-file FILE) [--from PLAN]... --to PLAN...
-                        [--include-direct] [--enable SERVICE]... [--disable SERVICE]...
-                        [--set-usage-location COUNTRY] [--json]
-  plan-switch swap      ... same as preflight ... [--yes] [--no-wait] [--timeout SECONDS] [--json]
-                        [--pilot N] [--wave-size N]
-  plan-switch adopt     --group NAME|ID [--plan PLAN] [--accept-loss UPN|ID]... [--dry-run] [--yes]
-                        [--pilot N] [--wave-size N] [--timeout SECONDS] [--json]
-  plan-switch split-teams (--group NAME|ID | --user UPN|ID) [--json]
-  plan-switch join-teams  (--group NAME|ID | --user UPN|ID) [--json]
-  plan-switch swap      (--group NAME|ID | --user UPN|ID) --split-teams|--join-teams [--yes] ...
-  plan-switch status    (--group NAME|ID | --user UPN|ID) [--json]
-  plan-switch plans     [--json]
-  plan-switch doctor    [--group NAME|ID] [--user UPN|ID] [--json]
-  plan-switch reprocess (--group NAME|ID | --user UPN|ID) [--yes] [--json]
-  plan-switch pause|resume|cancel ID --as UPN [--json]
-
-Commands:
-  preflight  Check a change and show what it would do. Writes nothing.
-  swap       Preflight, then run the change. Refuses when the preflight blocks. Asks y/N on a
-             terminal; without a terminal it needs --yes. A group change is followed until Entra
-             has processed the members (--no-wait to skip, --timeout to bound; default 600 s).
-             A users file longer than the pilot runs in waves: a pilot (WAVE_PILOT, default 5;
-             --pilot), then waves of WAVE_SIZE (default 100; --wave-size), each read back before
-             the next; it stops when more than WAVE_PAUSE_AT (10%) of a wave fails, says why per
-             person, and sends nothing more (exit 1).
-  adopt      The group takes over the plan its members hold directly (Microsoft's "migrate users
-             with individual licenses to groups"): the group gets the plan (one write, no extra
-             seats), Entra processes it, then the members' own copies are removed in waves (a pilot
-             of 5, then 100 at a time), each member checked first: only those whose copy from the
-             group is Active and covers their own lose it. --accept-loss names members whose own copy
-             has services the group's turns off, to remove it anyway. --dry-run: the check only.
-  split-teams  Teams unbundling: for each suite the user or group holds, propose its "(no Teams)"
-             version plus the Teams licence the tenant has (Microsoft Teams Enterprise, or Teams EEA
-             beside an EEA version), as one change, and preflight it. Writes nothing. Only plans
-             the tenant subscribes to are proposed; otherwise it says which to buy (exit 2).
-             Run it with: swap --group NAME --split-teams [--yes].
-  join-teams   The reverse: the "(no Teams)" version and the Teams licence back into the suite.
-  status     A user's licenses (with where each comes from) or a group's licenses and processing state.
-  plans      The tenant's plans with seats enabled, consumed and available.
-  doctor     Read-only check of the tenant: sign-in, the app's permissions (the token's roles)
-             against docs/deploy.md, and each kind of Graph read once, on --group and --user
-             or the first licensed ones; says per read what is missing and the fix. Exit 0 when
-             everything Plan Switch needs works, 1 otherwise.
-  reprocess  The members of a group (or one user) whose group licenses are in error, with why
-             and the fix; then Entra evaluates them again (reprocessLicenseAssignment, after the
-             cause was fixed) and it says who is now licensed and who is still in error. Asks y/N
-             on a terminal, else needs --yes. Refused when REPROCESS_APPROVAL=required (ask in
-             Teams, where a second administrator approves). Exit 1 when someone is still in error.
-  pause, resume, cancel
-             A change request of the bot running in waves (STATE_DB as the bot's): pause stops it
-             before its next wave, resume checks the remaining people again and carries on from
-             there (a running bot instance takes it over within a minute; if something blocks,
-             e.g. too few licenses left, it stays paused, nothing is sent, and each finding is
-             printed with what to do), cancel stops it for good (the waves not yet run are not sent;
-             a request still waiting for approval is withdrawn). --as names who acts: the person
-             who asked for the change or an approver, as in Teams; audited. Exit 1 when refused.
-
-Options:
-  --from PLAN         Source plan ("E1", "STANDARDPACK", "Office 365 E1" or a skuId). Optional when
-                      the user or group holds exactly one candidate. Repeat it to remove several
-                      plans in the same change.
-  --to PLAN           Target plan. Repeat it to add several plans in one change, e.g.
-                      --from E3 --to "E3 (no Teams)" --to "Teams Enterprise": one assignLicense
-                      call per user or group adds every target and removes every source.
-  --users-file FILE   One UPN or object id per line; # starts a comment.
-  --include-direct    Group change: also swap members' direct copies of the source plan.
-  --set-usage-location COUNTRY
-                      Set this usage location (ISO code: BE, NL...) first for the people of the
-                      change who have none (PATCH /users/{id} before the license calls). Needs the
-                      app permission User.ReadWrite.All (doctor shows it); never changes one set.
-  --enable/--disable  Force a service of the target plan on or off (plan name or id); repeatable.
-  --json              Machine-readable output: { change, findings, counts } (swap adds result, tracking).
-  --lang en|nl        Language of the findings (default en): the same sentences as the bot's cards.
-  -y, --yes           Do not ask for confirmation.
-  -h, --help          This help.
-
-Exit codes: 0 done (or nothing blocks), 2 blocked by the preflight, 1 error (bad input, unknown
-plan or principal, Graph refused or failed; nothing is written for bad input).
-
-Graph: without GRAPH_BASE_URL the bundled sandbox tenant is started on 127.0.0.1:SANDBOX_PORT
-(default 3979) from SANDBOX_TENANT (default data/demo-tenant.json). GRAPH_BASE_URL on loopback
-uses a sandbox started apart. Real Graph: GRAPH_BASE_URL=https://graph.microsoft.com/v1.0 with
-AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, or
-GRAPH_AUTH=managed-identity.
-`;
+/** The English help (plan-switch --help prints the one of --lang: messagesFor(lang).cli.help). */
+export const HELP = en.cli.help;

@@ -6,7 +6,7 @@
 import type { LicensePort } from '../licensing/model';
 import type { ChangeRequest, ResumeCheck, WorkflowResult } from '../requests/types';
 import { waveTotals } from '../requests/waves';
-import { messagesFor, type Messages } from '../i18n';
+import { messagesFor, refusalSentence, type Messages } from '../i18n';
 import type { CliOptions } from './args';
 import { findingSentence } from './format';
 /** What these commands use of the CLI's I/O (run.ts CliIO). */
@@ -48,12 +48,14 @@ function describe(opts: CliOptions, r: ChangeRequest): string {
 }
 
 export async function controlCommand(opts: CliOptions, licenses: LicensePort, io: CliIO): Promise<number> {
+  const t = messagesFor(opts.lang);
   const [{ loadConfig }, { openStateStore }, { openRequests }] = await Promise.all([import('../config'), import('../compose'), import('../requests')]);
   const config = loadConfig(io.env);
   const tenant = await licenses.tenant();
   const who = await licenses.resolveUser(opts.as!);
   if (!who) {
-    io.stderr(`plan-switch: there is no user '${opts.as}' in this tenant; nothing was changed.`);
+    // The bot's sentence for a name it cannot find (lookup.principalUnknown).
+    io.stderr(`plan-switch: ${t.lookup.principalUnknown(opts.as!)} ${t.common.nothingChanged}`);
     return EXIT_ERROR;
   }
   const actor = { id: who.id, tenantId: tenant.id, name: who.displayName };
@@ -71,13 +73,16 @@ export async function controlCommand(opts: CliOptions, licenses: LicensePort, io
     const res: WorkflowResult =
       opts.command === 'pause' ? await wf.pause(actor, id) : opts.command === 'resume' ? await wf.resume(actor, id, undefined, { handOver: true }) : await wf.cancel(actor, id);
     if (!res.ok) {
+      // Still paused after the check of its remaining people: why, per finding, and what to do.
+      // Otherwise the bot's refusal for the same reason (src/i18n/explain.ts), which says nothing was changed.
+      const message = refusalSentence(t, res, id, opts.command as 'pause' | 'resume' | 'cancel');
       if (opts.json)
         io.stdout(
           JSON.stringify(
             {
               ok: false,
               reason: res.reason,
-              message: res.message,
+              message,
               state: res.request?.state ?? null,
               ...(res.reason === 'recheck_blocked' ? { recheck: res.request?.result?.waves?.recheck ?? null } : {}),
             },
@@ -85,13 +90,11 @@ export async function controlCommand(opts: CliOptions, licenses: LicensePort, io
             2,
           ),
         );
-      // Still paused after the check of its remaining people: why, per finding, and what to do (in the chosen language).
       if (res.reason === 'recheck_blocked' && res.request) {
-        const t = messagesFor(opts.lang);
-        io.stderr(`plan-switch: ${t.waves.recheckBlocked(res.request.id)}\n${describe(opts, res.request)}`);
+        io.stderr(`plan-switch: ${message}\n${describe(opts, res.request)}`);
         return EXIT_ERROR;
       }
-      io.stderr(`plan-switch: ${res.message} Nothing was changed.`);
+      io.stderr(`plan-switch: ${message}`);
       return EXIT_ERROR;
     }
     io.stdout(

@@ -1,7 +1,7 @@
 // `plan-switch doctor`: opens Graph as the product does (same environment, same client), runs the
 // read-only checks of src/doctor and prints them (text, or --json). Exit 0 when everything the
 // product needs works, 1 otherwise.
-import { en } from '../i18n';
+import { messagesFor } from '../i18n';
 import type { DoctorGraph } from '../doctor/run';
 import type { CliOptions } from './args';
 import { doctorText } from './doctor-format';
@@ -34,7 +34,7 @@ export async function doctorCommand(opts: CliOptions, io: { stdout(t: string): v
   const session = await open(io.env);
   try {
     const report = await runDoctor(session.graph, { ...(opts.group ? { group: opts.group } : {}), ...(opts.user ? { user: opts.user } : {}) });
-    io.stdout(opts.json ? JSON.stringify(report, null, 2) : doctorText(report, en));
+    io.stdout(opts.json ? JSON.stringify(report, null, 2) : doctorText(report, messagesFor(opts.lang)));
     return report.ok ? 0 : 1;
   } finally {
     await session.close().catch(() => undefined);

@@ -1,6 +1,7 @@
 // Plain-text rendering for the CLI: tables and short reports. No colours, no terminal tricks, so
-// output reads the same in a log file.
-import type { AdoptKept, AdoptProgress, Finding, PlanInfo, PreflightResult, PrincipalRef, PrincipalStatus, SwapResult, TrackingReport } from '../licensing/model';
+// output reads the same in a log file. Every word from the message tables (cli, preflight, result).
+import type { AdoptKept, AdoptProgress, Finding, PlanInfo, PreflightResult, PrincipalRef, PrincipalStatus, SwapOutcome, SwapResult, TrackingReport } from '../licensing/model';
+import { missCause } from '../requests/waves';
 import { en, type Messages } from '../i18n';
 import { sourcesOf, targetsOf } from '../licensing/change-plans';
 import { adoptWhyText } from '../requests/adopt-why';
@@ -16,17 +17,23 @@ export function table(headers: string[], rows: string[][], alignRight: number[] 
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-function who(p: PrincipalRef): string {
-  if (p.kind === 'group') return `group ${p.displayName}`;
+function who(p: PrincipalRef, t: Messages): string {
+  if (p.kind === 'group') return t.cli.group(p.displayName);
   if (p.id.startsWith('users:')) return p.displayName;
   return p.userPrincipalName ? `${p.displayName} <${p.userPrincipalName}>` : p.displayName;
 }
 
 const plan = (p: { displayName: string; skuPartNumber: string }) => (p.displayName === p.skuPartNumber ? p.skuPartNumber : `${p.displayName} (${p.skuPartNumber})`);
 
-function listNames(refs: PrincipalRef[], max = 10): string {
+function listNames(refs: PrincipalRef[], t: Messages, max = 10): string {
   const shown = refs.slice(0, max).map((r) => r.userPrincipalName ?? r.displayName);
-  return shown.join(', ') + (refs.length > max ? ` and ${refs.length - max} more` : '');
+  return shown.join(', ') + (refs.length > max ? ` ${t.cli.andMore(refs.length - max)}` : '');
+}
+
+/** The severity tags, padded to one width so the sentences line up. */
+function tagOf(severity: Finding['severity'], t: Messages): string {
+  const width = Math.max(t.cli.tag.block.length, t.cli.tag.warn.length, t.cli.tag.info.length);
+  return t.cli.tag[severity].padEnd(width);
 }
 
 /** A finding's sentence from the message tables (src/i18n), the one the bot's card shows. */
@@ -36,11 +43,12 @@ export function findingSentence(f: Finding, t: Messages = en): string {
 }
 
 function finding(f: Finding, t: Messages): string {
-  const tag = f.severity === 'block' ? 'BLOCK' : f.severity === 'warn' ? 'WARN ' : 'INFO ';
-  const whom = f.principals.length ? `\n         ${f.principals.length > 1 ? `${f.principals.length}: ` : ''}${listNames(f.principals)}` : '';
+  const tag = tagOf(f.severity, t);
+  const indent = ' '.repeat(tag.length + 4);
+  const whom = f.principals.length ? `\n${indent}${f.principals.length > 1 ? `${f.principals.length}: ` : ''}${listNames(f.principals, t)}` : '';
   // The usage location fix the app may make: the flag that asks for it.
   const fix = f.code === 'USAGE_LOCATION_MISSING' && f.data?.fix && typeof f.data.fix === 'object' ? (f.data.fix as { country?: unknown }) : undefined;
-  const hint = fix ? `\n         ${t.usageLocation.cliHint(typeof fix.country === 'string' && fix.country ? fix.country : null)}` : '';
+  const hint = fix ? `\n${indent}${t.usageLocation.cliHint(typeof fix.country === 'string' && fix.country ? fix.country : null)}` : '';
   return `  ${tag}  ${findingSentence(f, t)} [${f.code}]${whom}${hint}`;
 }
 
@@ -49,70 +57,81 @@ export function preflightText(r: PreflightResult, t: Messages = en): string {
   const out: string[] = [];
   if (c.kind === 'adopt') {
     const own = c.assignments.filter((a) => a.principal.kind === 'user').length;
-    out.push(`Adopt: ${who(c.principal)} takes over ${plan(c.to)} from its members' own copies`);
-    out.push(
-      `Own copies to remove: ${own}; seats used: ${c.seats.needed ? `${c.seats.needed} more (${c.seats.available} available)` : 'unchanged (a plan counts once per person)'}`,
-    );
+    out.push(t.cli.adoptHead(who(c.principal, t), plan(c.to)));
+    out.push(t.cli.adoptCounts(own, c.seats.needed ? t.cli.seatsMore(c.seats.needed, c.seats.available) : t.cli.seatsUnchanged));
   } else {
-    out.push(`Change: ${who(c.principal)} from ${sourcesOf(c).map(plan).join(' + ')} to ${targetsOf(c).map(plan).join(' + ')}`);
+    out.push(t.cli.change(who(c.principal, t), sourcesOf(c).map(plan).join(' + '), targetsOf(c).map(plan).join(' + ')));
     if (c.seatsByTarget?.length) {
       // Several targets: a seat line each.
-      out.push(`Users affected: ${c.affectedUsers}`);
-      for (const l of c.seatsByTarget) out.push(`Seats of ${plan(l)}: needed ${l.needed}, available ${l.available}`);
-    } else out.push(`Users affected: ${c.affectedUsers}; seats needed ${c.seats.needed}, available ${c.seats.available}`);
+      out.push(t.cli.affected(c.affectedUsers));
+      for (const l of c.seatsByTarget) out.push(t.cli.seatsOf(plan(l), l.needed, l.available));
+    } else out.push(t.cli.affectedSeats(c.affectedUsers, c.seats.needed, c.seats.available));
   }
   const groups = c.assignments.filter((a) => a.principal.kind === 'group').length + (c.adopt?.groupWrite ? 1 : 0);
   const users = c.assignments.filter((a) => a.principal.kind === 'user').length;
-  out.push(
-    `Calls: ${[groups ? `${groups} group assignLicense` : '', users ? `${users} user assignLicense` : ''].filter(Boolean).join(' + ') || 'none'}${c.includeDirectCopies ? ' (direct copies included)' : ''}`,
-  );
-  if (c.servicesKept.length) out.push(`Services kept: ${c.servicesKept.join(', ')}`);
-  if (c.servicesGained.length) out.push(`Services gained: ${c.servicesGained.join(', ')}`);
-  if (c.servicesUpgraded?.length) out.push(`Services upgraded: ${c.servicesUpgraded.join('; ')}`);
-  if (c.servicesDowngraded?.length) out.push(`Services downgraded: ${c.servicesDowngraded.join('; ')}`);
-  if (c.servicesLost.length) out.push(`Services lost: ${c.servicesLost.join(', ')}`);
+  out.push(t.cli.calls(groups, users, !!c.includeDirectCopies));
+  // The service lists under the preflight card's labels.
+  if (c.servicesKept.length) out.push(`${t.preflight.kept}: ${c.servicesKept.join(', ')}`);
+  if (c.servicesGained.length) out.push(`${t.preflight.gained}: ${c.servicesGained.join(', ')}`);
+  if (c.servicesUpgraded?.length) out.push(`${t.preflight.upgraded}: ${c.servicesUpgraded.join('; ')}`);
+  if (c.servicesDowngraded?.length) out.push(`${t.preflight.downgraded}: ${c.servicesDowngraded.join('; ')}`);
+  if (c.servicesLost.length) out.push(`${t.preflight.lost}: ${c.servicesLost.join(', ')}`);
   if (r.findings.length) {
-    out.push('Findings:');
+    out.push(`${t.cli.findings}:`);
     for (const f of r.findings) out.push(finding(f, t));
-  } else out.push('Findings: none');
-  const counts = `${r.counts.block} blocking, ${r.counts.warn} warning${r.counts.warn === 1 ? '' : 's'}, ${r.counts.info} note${r.counts.info === 1 ? '' : 's'}`;
-  out.push(r.blocked ? `Result: BLOCKED (${counts}). Nothing was changed.` : `Result: ready to run (${counts}).`);
+  } else out.push(`${t.cli.findings}: ${t.common.none}`);
+  const counts = t.cli.counts(r.counts.block, r.counts.warn, r.counts.info);
+  out.push(r.blocked ? t.cli.resultBlocked(counts) : t.cli.resultReady(counts));
   return out.join('\n');
 }
 
-export function swapText(s: SwapResult): string {
+/**
+ * Why Graph refused someone: the waves' sentence for a cause it names (in the reader's language),
+ * else the reason as the license service or Graph gave it.
+ */
+function refusal(f: SwapOutcome, t: Messages): string {
+  const cause = missCause(`${f.graphCode ?? ''} ${f.graphMessage ?? ''} ${f.reason ?? ''}`);
+  return (cause !== 'other' ? t.waves.why[cause] : undefined) ?? f.reason ?? f.graphMessage ?? t.cli.refused;
+}
+
+export function swapText(s: SwapResult, t: Messages = en): string {
   const out: string[] = [];
   const ul = s.usageLocation;
-  if (ul?.set.length) out.push(`Usage location set to ${ul.country}: ${listNames(ul.set)}`);
-  if (ul?.failed.length) out.push(`Usage location not set: ${listNames(ul.failed.map((o) => o.principal))}`);
+  if (ul?.set.length) out.push(t.cli.usageLocationSet(ul.country, listNames(ul.set, t)));
+  if (ul?.failed.length)
+    out.push(
+      t.cli.usageLocationNotSet(
+        listNames(
+          ul.failed.map((o) => o.principal),
+          t,
+        ),
+      ),
+    );
   const accepted = s.outcomes.filter((o) => o.status === 'accepted');
   const changed = s.outcomes.filter((o) => o.status === 'changed');
-  if (accepted.length) out.push(`Accepted by Entra (processed in the background): ${accepted.map((o) => who(o.principal)).join(', ')}`);
-  if (changed.length) out.push(`Changed: ${changed.length} user${changed.length === 1 ? '' : 's'}`);
+  if (accepted.length) out.push(t.cli.accepted(accepted.map((o) => who(o.principal, t)).join(', ')));
+  if (changed.length) out.push(t.cli.changed(changed.length));
   if (s.failed.length) {
-    out.push(`Failed: ${s.failed.length}`);
-    for (const f of s.failed.slice(0, 20)) out.push(`  ${who(f.principal)}: ${f.reason ?? f.graphMessage ?? 'refused'}`);
-    if (s.failed.length > 20) out.push(`  ... and ${s.failed.length - 20} more`);
+    out.push(t.cli.failed(s.failed.length));
+    for (const f of s.failed.slice(0, 20)) out.push(`  ${who(f.principal, t)}: ${refusal(f, t)}`);
+    if (s.failed.length > 20) out.push(`  ${t.cli.moreLines(s.failed.length - 20)}`);
   }
   return out.join('\n');
 }
 
-export function trackingText(t: TrackingReport): string {
+export function trackingText(r: TrackingReport, t: Messages = en): string {
   const out: string[] = [];
-  const head =
-    t.outcome === 'complete'
-      ? 'Processing complete'
-      : t.outcome === 'timeout'
-        ? `Still processing (${t.processingState}) when the wait ended; check again with 'plan-switch status'`
-        : `Processing ended as ${t.processingState}`;
-  out.push(`${head}: ${t.done.length} done, ${t.errors.length} in error, ${t.stillHoldingSource.length} still holding the old plan elsewhere.`);
-  for (const e of t.errors.slice(0, 20)) out.push(`  ${who(e.principal)}: ${e.error}: ${e.message}`);
-  if (t.errors.length > 20) out.push(`  ... and ${t.errors.length - 20} more`);
-  if (t.stillHoldingSource.length) out.push(`  Still holding the old plan: ${listNames(t.stillHoldingSource)}`);
+  const state = t.common.processingState(r.processingState);
+  const head = r.outcome === 'complete' ? t.cli.trackComplete : r.outcome === 'timeout' ? t.cli.trackTimeout(state) : t.cli.trackEnded(state);
+  out.push(t.cli.trackSummary(head, r.done.length, r.errors.length, r.stillHoldingSource.length));
+  // Entra's error value, then what it means and the fix (the reprocess sentences).
+  for (const e of r.errors.slice(0, 20)) out.push(`  ${who(e.principal, t)}: ${e.error}: ${t.reprocess.why(e.error)}`);
+  if (r.errors.length > 20) out.push(`  ${t.cli.moreLines(r.errors.length - 20)}`);
+  if (r.stillHoldingSource.length) out.push(`  ${t.cli.stillHolding(listNames(r.stillHoldingSource, t))}`);
   return out.join('\n');
 }
 
-export function plansText(plans: PlanInfo[]): string {
+export function plansText(plans: PlanInfo[], t: Messages = en): string {
   const rows = [...plans]
     .sort((a, b) => a.displayName.localeCompare(b.displayName))
     .map((p) => [
@@ -124,34 +143,36 @@ export function plansText(plans: PlanInfo[]): string {
       String(p.available),
       p.capabilityStatus + (p.appliesTo !== 'User' ? ` (${p.appliesTo})` : ''),
     ]);
-  return table(['Plan', 'Part number', 'Also called', 'Enabled', 'Consumed', 'Available', 'Status'], rows, [3, 4, 5]);
+  const c = t.cli.plansColumns;
+  return table([c.plan, c.partNumber, c.aliases, c.enabled, c.consumed, c.available, c.status], rows, [3, 4, 5]);
 }
 
-export function statusText(s: PrincipalStatus): string {
-  const out: string[] = [who(s.principal)];
+export function statusText(s: PrincipalStatus, t: Messages = en): string {
+  const out: string[] = [who(s.principal, t)];
+  const c = t.cli.statusColumns;
   if (s.principal.kind === 'group') {
-    out.push(`Processing state: ${s.processingState ?? 'Unknown'}; members: ${s.memberCount ?? '?'}; members with license errors: ${s.membersInError ?? 0}`);
+    out.push(t.cli.groupState(s.processingState ? t.common.processingState(s.processingState) : undefined, s.memberCount, s.membersInError ?? 0));
     out.push(
       s.licenses.length
         ? table(
-            ['Plan', 'Disabled services'],
+            [c.plan, c.disabled],
             s.licenses.map((l) => [plan(l.plan), String(l.disabledPlans.length)]),
             [1],
           )
-        : 'No licenses assigned to the group.',
+        : t.cli.groupNoLicenses,
     );
     return out.join('\n');
   }
   if (!s.licenses.length) {
-    out.push('No licenses.');
+    out.push(t.cli.userNoLicenses);
     return out.join('\n');
   }
   out.push(
     table(
-      ['Plan', 'From', 'State', 'Error', 'Disabled services'],
+      [c.plan, c.from, c.state, c.error, c.disabled],
       s.licenses.map((l) => [
         plan(l.plan),
-        l.assignedByGroup ? `group ${l.assignedByGroupName ?? l.assignedByGroup}` : 'direct',
+        l.assignedByGroup ? t.cli.group(l.assignedByGroupName ?? l.assignedByGroup) : t.cli.direct,
         l.state ?? '',
         l.error ?? '',
         String(l.disabledPlans.length),
@@ -165,12 +186,12 @@ export function statusText(s: PrincipalStatus): string {
 /** An adopt's end: own copies removed, who keeps theirs and why (the completion notice's words). */
 export function adoptText(outcome: 'completed' | 'failed' | 'partial', p: AdoptProgress, t: Messages = en, error?: string): string {
   const out: string[] = [outcome === 'completed' ? t.result.adoptCompleted : outcome === 'partial' ? t.result.adoptPartial : t.result.adoptFailed];
-  if (p.removedCount) out.push(`${t.result.adoptRemoved(p.removedCount)}: ${listNames(p.removed)}`);
+  if (p.removedCount) out.push(`${t.result.adoptRemoved(p.removedCount)}: ${listNames(p.removed, t)}`);
   const why = (k: AdoptKept): string => adoptWhyText(t, k);
   if (p.keptCount) {
     out.push(`${t.result.adoptKept(p.keptCount)}:`);
-    for (const k of p.kept.slice(0, 20)) out.push(`  ${who(k.principal)}: ${why(k)}`);
-    if (p.keptCount > 20) out.push(`  ... and ${p.keptCount - 20} more`);
+    for (const k of p.kept.slice(0, 20)) out.push(`  ${who(k.principal, t)}: ${why(k)}`);
+    if (p.keptCount > 20) out.push(`  ${t.cli.moreLines(p.keptCount - 20)}`);
   }
   if (error) out.push(t.result.error(error));
   out.push(`${t.result.next}: ${outcome === 'completed' ? t.result.adoptNextCompleted : outcome === 'partial' ? t.result.adoptNextPartial : t.result.nextFailed}`);

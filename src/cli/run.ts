@@ -2,15 +2,15 @@
 // process; tests call it directly or spawn main.js.
 import { GraphConfigError } from '../graph/config';
 import { GraphError } from '../graph/errors';
-import { planNames } from '../licensing/change-plans';
-import { LicensingError, type LicensePort, type PreflightResult, type SwapResult, type TrackingReport } from '../licensing/model';
+import { sourcesOf, targetsOf } from '../licensing/change-plans';
+import { isLicensingError, type LicensePort, type PreflightResult, type PrincipalQuery, type SwapResult, type TrackingReport } from '../licensing/model';
 import { parseReprocessApproval } from '../config/reprocess';
-import { HELP, parseCli, UsageError, type CliOptions } from './args';
+import { langOfArgv, parseCli, UsageError, type CliOptions } from './args';
 import { doctorCommand, type OpenDoctor } from './doctor';
 import { controlCommand } from './control';
 import { swapInWaves } from './swap-waves';
 import { wavesFor } from '../requests/waves';
-import { messagesFor, runErrorText, type Lang } from '../i18n';
+import { en, graphErrorSentence, licensingErrorSentence, messagesFor, runErrorText, type Lang, type Messages } from '../i18n';
 import { adoptText, findingSentence, plansText, preflightText, statusText, swapText, trackingText } from './format';
 import { runAdoptSteps } from '../licensing/adopt-run';
 
@@ -61,14 +61,31 @@ export const defaultDeps: CliDeps = {
   },
 };
 
-/** One line, no stack: what the person can act on. */
-export function errorLine(err: unknown): string {
-  if (err instanceof UsageError) return `plan-switch: ${err.message}`;
-  if (err instanceof LicensingError) return `plan-switch: ${err.message}`;
-  if (err instanceof GraphConfigError) return `plan-switch: ${err.message}`;
-  if (err instanceof GraphError) return `plan-switch: Microsoft Graph: ${err.message} (${err.code})`;
+/** The program's name before each message on stderr. */
+const NAME = 'plan-switch: ';
+
+/** Who a change names, as typed: for "which plan should X leave?". */
+function typed(p: PrincipalQuery | undefined, t: Messages): string | undefined {
+  if (!p) return undefined;
+  return p.kind === 'user' ? p.user : p.kind === 'group' ? p.group : t.common.users(p.users.length);
+}
+
+/**
+ * One line, no stack: what the person can act on, in their language. A LicensingError or a Graph
+ * error reads as the bot says it (src/i18n/explain.ts). Anything else that is not ours (a
+ * configuration problem, a file the sandbox cannot read) keeps its own first line.
+ */
+export function errorLine(err: unknown, t: Messages = en, opts?: CliOptions): string {
+  if (err instanceof UsageError) return NAME + err.say(t);
+  if (isLicensingError(err)) {
+    const text = licensingErrorSentence(t, err, { who: typed(opts?.principal, t) ?? '' });
+    if (err.code !== 'SOURCE_AMBIGUOUS') return NAME + text;
+    return `${NAME}${text} ${opts?.command === 'adopt' ? t.cli.nameAdoptPlan : t.cli.nameSource}`;
+  }
+  if (err instanceof GraphConfigError) return NAME + t.cli.graphConfig(err.problems.join('; '));
+  if (err instanceof GraphError) return NAME + graphErrorSentence(t, err);
   const msg = err instanceof Error ? err.message : String(err);
-  return `plan-switch: ${msg.split('\n')[0] || 'unexpected error'}`;
+  return NAME + (msg.split('\n')[0] || t.cli.unexpected);
 }
 
 function json(value: unknown): string {
@@ -87,11 +104,14 @@ export async function runCli(argv: string[], io: CliIO, deps: CliDeps = defaultD
   try {
     opts = parseCli(argv);
   } catch (err) {
-    io.stderr(errorLine(err));
+    // The arguments did not parse, so the language is what --lang says as far as it can be read
+    // on its own (English without it, or when --lang itself is the problem).
+    io.stderr(errorLine(err, messagesFor(langOfArgv(argv))));
     return EXIT_ERROR;
   }
+  const t = messagesFor(opts.lang);
   if (opts.help || opts.command === 'help') {
-    io.stdout(HELP.trimEnd());
+    io.stdout(t.cli.help.trimEnd());
     return EXIT_OK;
   }
 
@@ -99,7 +119,7 @@ export async function runCli(argv: string[], io: CliIO, deps: CliDeps = defaultD
     try {
       return await doctorCommand(opts, io, deps.openDoctor);
     } catch (err) {
-      io.stderr(errorLine(err));
+      io.stderr(errorLine(err, t, opts));
       return EXIT_ERROR;
     }
   }
@@ -109,7 +129,7 @@ export async function runCli(argv: string[], io: CliIO, deps: CliDeps = defaultD
     session = await deps.open(io.env, opts);
     return await execute(opts, session.service, io);
   } catch (err) {
-    io.stderr(errorLine(err));
+    io.stderr(errorLine(err, t, opts));
     return EXIT_ERROR;
   } finally {
     await session?.close().catch(() => undefined);
@@ -142,12 +162,12 @@ async function execute(opts: CliOptions, service: LicensePort, io: CliIO): Promi
   switch (opts.command) {
     case 'plans': {
       const plans = await service.listPlans();
-      io.stdout(opts.json ? json({ plans }) : plansText(plans));
+      io.stdout(opts.json ? json({ plans }) : plansText(plans, messagesFor(opts.lang)));
       return EXIT_OK;
     }
     case 'status': {
       const status = await service.status(opts.principal!);
-      io.stdout(opts.json ? json(status) : statusText(status));
+      io.stdout(opts.json ? json(status) : statusText(status, messagesFor(opts.lang)));
       return EXIT_OK;
     }
     case 'preflight': {
@@ -166,31 +186,40 @@ async function execute(opts: CliOptions, service: LicensePort, io: CliIO): Promi
     case 'cancel':
       return controlCommand(opts, service, io);
     default:
-      io.stdout(HELP.trimEnd());
+      io.stdout(messagesFor(opts.lang).cli.help.trimEnd());
       return EXIT_OK;
   }
 }
 
+/** The preflight blocks: said the same way by swap and adopt (and the bot's BLOCKED). */
+function blockedLine(t: Messages): string {
+  return `${NAME}${t.preflight.blocked} ${t.common.nothingChanged}`;
+}
+
+/** y, yes, j, ja (any case): the answers that say yes to a [y/N] or [j/N] question. */
+function saysYes(answer: string): boolean {
+  return /^(y(es)?|j(a)?)$/i.test(answer.trim());
+}
+
 async function swap(opts: CliOptions, service: LicensePort, io: CliIO): Promise<number> {
+  const t = messagesFor(opts.lang);
   const preflight = await service.preflight(opts.spec!);
   if (preflight.blocked) {
     if (opts.json) io.stdout(json(pick(preflight, opts.lang)));
-    else io.stdout(preflightText(preflight, messagesFor(opts.lang)));
-    io.stderr('plan-switch: the preflight blocks this change; nothing was changed.');
+    else io.stdout(preflightText(preflight, t));
+    io.stderr(blockedLine(t));
     return EXIT_BLOCKED;
   }
-  if (!opts.json) io.stdout(preflightText(preflight, messagesFor(opts.lang)));
+  if (!opts.json) io.stdout(preflightText(preflight, t));
   if (!opts.yes) {
     if (!io.interactive) {
-      io.stderr('plan-switch: not changing licenses without confirmation: add --yes (no terminal to ask on).');
+      io.stderr(NAME + t.cli.needYes);
       return EXIT_ERROR;
     }
     const c = preflight.change;
-    const answer = await io.ask(
-      `Swap ${c.principal.displayName} from ${planNames(c).from} to ${planNames(c).to} (${c.affectedUsers} user${c.affectedUsers === 1 ? '' : 's'})? [y/N] `,
-    );
-    if (!/^y(es)?$/i.test(answer.trim())) {
-      io.stderr('plan-switch: cancelled; nothing was changed.');
+    const names = (plans: { displayName: string }[]) => t.reach.list(plans.map((p) => p.displayName));
+    if (!saysYes(await io.ask(t.cli.confirmSwap(c.principal.displayName, names(sourcesOf(c)), names(targetsOf(c)), c.affectedUsers)))) {
+      io.stderr(NAME + t.cli.cancelled);
       return EXIT_ERROR;
     }
   }
@@ -201,31 +230,33 @@ async function swap(opts: CliOptions, service: LicensePort, io: CliIO): Promise<
   if (waveSettings) return swapInWaves(opts, service, io, preflight, waveSettings);
 
   const result: SwapResult = await service.swap(preflight.change);
-  if (!opts.json) io.stdout(swapText(result));
+  if (!opts.json) io.stdout(swapText(result, t));
   let tracking: TrackingReport | undefined;
   const groupAccepted = preflight.change.kind === 'group' && result.outcomes.some((o) => o.principal.kind === 'group' && o.status === 'accepted');
   if (groupAccepted && opts.wait) {
-    if (!opts.json) io.stderr('Waiting for Entra to process the group members...');
+    if (!opts.json) io.stderr(t.cli.waiting);
     let last = '';
     tracking = await service.track(preflight.change, {
       timeoutMs: opts.timeoutMs ?? 600_000,
       ...(opts.pollMs ? { pollIntervalMs: opts.pollMs } : {}),
       onProgress: (p) => {
-        if (!opts.json && p.processingState !== last) io.stderr(`  ${p.processingState} (${Math.round(p.elapsedMs / 1000)} s)`);
+        if (!opts.json && p.processingState !== last) io.stderr(`  ${processingLine(p.processingState, p.elapsedMs, t)}`);
         last = p.processingState;
       },
     });
-    if (!opts.json) io.stdout(trackingText(tracking));
+    if (!opts.json) io.stdout(trackingText(tracking, t));
   } else if (preflight.change.kind !== 'group' && result.changed.length) {
     tracking = await service.track(preflight.change);
   }
   if (opts.json) io.stdout(json({ ...pick(preflight, opts.lang), result, ...(tracking ? { tracking } : {}) }));
   const failed = result.failed.length > 0 || (tracking ? tracking.errors.length > 0 || tracking.outcome === 'failed' : false);
-  if (failed)
-    io.stderr(
-      `plan-switch: the change did not go through for everyone (${result.failed.length} refused${tracking ? `, ${tracking.errors.length} in error after processing` : ''}).`,
-    );
+  if (failed) io.stderr(NAME + t.cli.notEveryone(result.failed.length, tracking?.errors.length));
   return failed ? EXIT_ERROR : EXIT_OK;
+}
+
+/** Entra's processing of a group, as the bot's progress says it: "Entra is processing the group: in progress (3 s)." */
+function processingLine(state: string, elapsedMs: number, t: Messages): string {
+  return t.request.progress(t.common.processingState(state), t.common.duration(elapsedMs));
 }
 
 /**
@@ -236,7 +267,7 @@ async function swap(opts: CliOptions, service: LicensePort, io: CliIO): Promise<
 async function reprocess(opts: CliOptions, service: LicensePort, io: CliIO): Promise<number> {
   const t = messagesFor(opts.lang);
   if (parseReprocessApproval(io.env.REPROCESS_APPROVAL) === 'required') {
-    io.stderr(`plan-switch: ${t.reprocess.cliApprovalRequired}`);
+    io.stderr(NAME + t.reprocess.cliApprovalRequired);
     return EXIT_ERROR;
   }
   const list = await service.membersInError(opts.principal!);
@@ -252,11 +283,11 @@ async function reprocess(opts: CliOptions, service: LicensePort, io: CliIO): Pro
   if (!opts.json) io.stdout([`${t.result.inError(list.members.length)}:`, ...lines].join('\n'));
   if (!opts.yes) {
     if (!io.interactive) {
-      io.stderr('plan-switch: not reprocessing without confirmation: add --yes (no terminal to ask on).');
+      io.stderr(NAME + t.cli.needYesReprocess);
       return EXIT_ERROR;
     }
-    if (!/^(y(es)?|j(a)?)$/i.test((await io.ask(t.reprocess.cliConfirm(list.members.length, name))).trim())) {
-      io.stderr('plan-switch: cancelled; nothing was reprocessed.');
+    if (!saysYes(await io.ask(t.reprocess.cliConfirm(list.members.length, name)))) {
+      io.stderr(NAME + t.cli.cancelledReprocess);
       return EXIT_ERROR;
     }
   }
@@ -291,7 +322,7 @@ async function adopt(opts: CliOptions, service: LicensePort, io: CliIO): Promise
   const preflight = await service.preflight(opts.spec!);
   if (!opts.json || preflight.blocked || opts.dryRun) io.stdout(opts.json ? json(pick(preflight, opts.lang)) : preflightText(preflight, t));
   if (preflight.blocked) {
-    io.stderr('plan-switch: the preflight blocks this change; nothing was changed.');
+    io.stderr(blockedLine(t));
     return EXIT_BLOCKED;
   }
   if (opts.dryRun) return EXIT_OK;
@@ -299,12 +330,11 @@ async function adopt(opts: CliOptions, service: LicensePort, io: CliIO): Promise
   const removals = c.assignments.filter((a) => a.principal.kind === 'user').length;
   if (!opts.yes) {
     if (!io.interactive) {
-      io.stderr('plan-switch: not changing licenses without confirmation: add --yes (no terminal to ask on).');
+      io.stderr(NAME + t.cli.needYes);
       return EXIT_ERROR;
     }
-    const answer = await io.ask(`Move ${removals} member${removals === 1 ? '' : 's'} of ${c.principal.displayName} onto the group's ${c.to.displayName}? [y/N] `);
-    if (!/^y(es)?$/i.test(answer.trim())) {
-      io.stderr('plan-switch: cancelled; nothing was changed.');
+    if (!saysYes(await io.ask(t.cli.confirmAdopt(removals, c.principal.displayName, c.to.displayName)))) {
+      io.stderr(NAME + t.cli.cancelled);
       return EXIT_ERROR;
     }
   }
@@ -314,9 +344,10 @@ async function adopt(opts: CliOptions, service: LicensePort, io: CliIO): Promise
     track: { timeoutMs: opts.timeoutMs ?? 600_000, ...(opts.pollMs ? { pollIntervalMs: opts.pollMs } : {}) },
     onProgress: (p) => {
       if (opts.json) return;
-      const line = p.adopt ? t.request.adoptProgress(p.adopt.wave, p.adopt.waves, p.adopt.removed, p.adopt.total) : `  ${p.processingState}`;
-      if (line !== last) io.stderr(p.adopt ? `  ${line}` : `${line} (${Math.round(p.elapsedMs / 1000)} s)`);
-      last = line;
+      // Each new state once: the waves of removals, or Entra's processing of the group before them.
+      const key = p.adopt ? t.request.adoptProgress(p.adopt.wave, p.adopt.waves, p.adopt.removed, p.adopt.total) : p.processingState;
+      if (key !== last) io.stderr(`  ${p.adopt ? key : processingLine(p.processingState, p.elapsedMs, t)}`);
+      last = key;
     },
   });
   if (end.outcome === 'stopped' || end.outcome === 'processed') return EXIT_ERROR; // neither a signal nor groupOnly here: not reached

@@ -10,6 +10,8 @@ import type { CliOptions } from './args';
 /** What these commands use of the CLI's I/O (run.ts CliIO). */
 type CliIO = { stdout(text: string): void; stderr(text: string): void; env: NodeJS.ProcessEnv };
 
+const NAME = 'plan-switch: ';
+
 function percent(share: number): string {
   return `${Math.round(share * 1000) / 10}%`;
 }
@@ -62,12 +64,10 @@ export async function swapInWaves(opts: CliOptions, service: LicensePort, io: Cl
   }
   if (opts.json) io.stdout(JSON.stringify({ change, waves: { settings: s, count, records }, result: merged, stopped: stopped ? stopped.index + 1 : null }, null, 2));
   if (stopped) {
-    io.stderr(
-      `plan-switch: stopped after wave ${stopped.index + 1} of ${count}: ${percent(stopped.errorShare)} of its people failed, more than ${percent(s.pauseAtErrorShare)}. ` +
-        `${change.assignments.length - records.reduce((n, r) => n + r.people, 0)} people were not sent; fix the causes and run the change again for them.`,
-    );
+    const notSent = change.assignments.length - records.reduce((n, r) => n + r.people, 0);
+    io.stderr(`${NAME}${t.cli.wavesStopped(stopped.index + 1, count, percent(stopped.errorShare), percent(s.pauseAtErrorShare), notSent)}`);
     return 1;
   }
-  if (failed) io.stderr(`plan-switch: the change did not go through for everyone (${failed} of ${change.assignments.length} failed).`);
+  if (failed) io.stderr(`${NAME}${t.cli.notEveryoneWaves(failed, change.assignments.length)}`);
   return failed ? 1 : 0;
 }

@@ -669,6 +669,188 @@ export const en = {
       'REPROCESS_APPROVAL=required: a reprocess needs a second administrator. Ask for it in Teams (reprocess and the group); the CLI runs nothing without approval.',
   },
 
+  // The command line (src/cli): usage errors, confirmations, refusals and the plain-text reports.
+  // Errors, refusals and lookups it shares with the bot come from the sections above
+  // (src/i18n/explain.ts); these are the sentences only the CLI says.
+  cli: {
+    usage: {
+      unknownOption: (option: string) => `Unknown option '${option}'.`,
+      missingValue: (option: string) => `Option '${option}' needs a value.`,
+      takesNoValue: (option: string) => `Option '${option}' does not take a value.`,
+      invalid: (detail: string) => `Invalid arguments: ${detail}`,
+      badLang: (value: string) => `--lang must be en or nl, not '${value}'.`,
+      unknownCommand: (command: string, commands: string) => `Unknown command '${command}'. Commands: ${commands} (see plan-switch --help).`,
+      unexpectedArgument: (arg: string) => `Unexpected argument '${arg}'.`,
+      whichRequest: (command: string) => `Say which change request: plan-switch ${command} 12 --as UPN.`,
+      whoAreYou: (id: string) => `Say who you are: --as UPN (the person who asked for change ${id}, or an approver).`,
+      notTaken: (command: string, option: string) => `'${command}' does not take --${option}.`,
+      adoptWhichGroup: 'Say which group: --group NAME|ID (its members hold the plan directly).',
+      planOnce: 'Give the plan once: --plan PLAN.',
+      notANumber: (option: string, raw: string) => `--${option} must be a number, not '${raw}'.`,
+      atLeastOne: (option: string) => `--${option} must be at least 1.`,
+      onlyOneOf: (options: string[]) => `Give only one of ${options.length <= 1 ? (options[0] ?? '') : `${options.slice(0, -1).join(', ')} or ${options[options.length - 1]}`}.`,
+      sayWho: (options: string[]) => `Say who: ${options.length <= 1 ? (options[0] ?? '') : `${options.slice(0, -1).join(', ')} or ${options[options.length - 1]}`}.`,
+      needsValue: (option: string) => `--${option} needs a value.`,
+      teamsBoth: 'Give --split-teams or --join-teams, not both.',
+      teamsOneAtATime: 'Split Teams works on one user or one group: --group or --user.',
+      teamsProposes: (option: string, command: string, kind: 'user' | 'group') => `--${option} does not go with ${command}: the plans are proposed from what the ${kind} holds.`,
+      whichTarget: 'Say which plan to move to: --to <plan> (e.g. --to E3).',
+      tooManyPlans: (max: number) => `At most ${max} plans for --to and ${max} for --from.`,
+      includeDirectGroupOnly: '--include-direct only applies to a group change.',
+      badCountry: (raw: string) => `--set-usage-location takes a two-letter ISO 3166 country code such as BE or NL (GB for the United Kingdom), not '${raw}'.`,
+      wavesUsersOnly: '--pilot and --wave-size apply to a list of users (--users-file).',
+      usersFileUnreadable: (path: string, code: string | undefined) => `Cannot read users file '${path}'${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}.`,
+      usersFileEmpty: (path: string) => `The users file '${path}' names no users.`,
+    },
+    /** Before a license write: the y/N question on a terminal ([y/N]; y, yes, j and ja all say yes). */
+    confirmSwap: (who: string, from: string, to: string, users: number) => `Swap ${who} from ${from} to ${to} (${plural(users, 'user', 'users')})? [y/N] `,
+    confirmAdopt: (members: number, group: string, plan: string) => `Move ${plural(members, 'member', 'members')} of ${group} onto the group's ${plan}? [y/N] `,
+    needYes: 'not changing licenses without confirmation: add --yes (no terminal to ask on).',
+    needYesReprocess: 'not reprocessing without confirmation: add --yes (no terminal to ask on).',
+    cancelled: 'cancelled; nothing was changed.',
+    cancelledReprocess: 'cancelled; nothing was reprocessed.',
+    waiting: 'Waiting for Entra to process the group members...',
+    notEveryone: (refused: number, inErrorAfter?: number) =>
+      `the change did not go through for everyone (${refused} refused${inErrorAfter === undefined ? '' : `, ${inErrorAfter} in error after processing`}).`,
+    notEveryoneWaves: (failed: number, total: number) => `the change did not go through for everyone (${failed} of ${total} failed).`,
+    wavesStopped: (wave: number, count: number, share: string, limit: string, notSent: number) =>
+      `stopped after wave ${wave} of ${count}: ${share} of its people failed, more than ${limit}. ${plural(notSent, 'person was', 'people were')} not sent; fix the causes and run the change again for them.`,
+    graphConfig: (problems: string) => `Graph configuration is invalid: ${problems}`,
+    unexpected: 'unexpected error',
+    /** Names a person types after --from (or --plan for adopt) when the change leaves it open. */
+    nameSource: 'Name it with --from PLAN.',
+    nameAdoptPlan: 'Name it with --plan PLAN.',
+    // The plain-text reports (src/cli/format.ts).
+    group: (name: string) => `group ${name}`,
+    andMore: (n: number) => `and ${n} more`,
+    moreLines: (n: number) => `... and ${n} more`,
+    tag: { block: 'BLOCK', warn: 'WARN', info: 'INFO' },
+    adoptHead: (group: string, plan: string) => `Adopt: ${group} takes over ${plan} from its members' own copies`,
+    adoptCounts: (own: number, seats: string) => `Own copies to remove: ${own}; seats used: ${seats}`,
+    seatsMore: (needed: number, available: number) => `${needed} more (${available} available)`,
+    seatsUnchanged: 'unchanged (a plan counts once per person)',
+    change: (who: string, from: string, to: string) => `Change: ${who} from ${from} to ${to}`,
+    affected: (n: number) => `Users affected: ${n}`,
+    seatsOf: (plan: string, needed: number, available: number) => `Seats of ${plan}: needed ${needed}, available ${available}`,
+    affectedSeats: (n: number, needed: number, available: number) => `Users affected: ${n}; seats needed ${needed}, available ${available}`,
+    calls: (groups: number, users: number, directIncluded: boolean) =>
+      `Calls: ${[groups ? `${groups} group assignLicense` : '', users ? `${users} user assignLicense` : ''].filter(Boolean).join(' + ') || 'none'}${directIncluded ? ' (direct copies included)' : ''}`,
+    findings: 'Findings',
+    counts: (block: number, warn: number, info: number) => `${block} blocking, ${plural(warn, 'warning', 'warnings')}, ${plural(info, 'note', 'notes')}`,
+    resultBlocked: (counts: string) => `Result: BLOCKED (${counts}). Nothing was changed.`,
+    resultReady: (counts: string) => `Result: ready to run (${counts}).`,
+    usageLocationSet: (country: string, names: string) => `Usage location set to ${country}: ${names}`,
+    usageLocationNotSet: (names: string) => `Usage location not set: ${names}`,
+    accepted: (names: string) => `Accepted by Entra (processed in the background): ${names}`,
+    changed: (n: number) => `Changed: ${plural(n, 'user', 'users')}`,
+    failed: (n: number) => `Failed: ${n}`,
+    refused: 'refused',
+    trackComplete: 'Processing complete',
+    trackTimeout: (state: string) => `Still processing (${state}) when the wait ended; check again with 'plan-switch status'`,
+    trackEnded: (state: string) => `Processing ended as ${state}`,
+    trackSummary: (head: string, done: number, inError: number, holding: number) => `${head}: ${done} done, ${inError} in error, ${holding} still holding the old plan elsewhere.`,
+    stillHolding: (names: string) => `Still holding the old plan: ${names}`,
+    plansColumns: { plan: 'Plan', partNumber: 'Part number', aliases: 'Also called', enabled: 'Enabled', consumed: 'Consumed', available: 'Available', status: 'Status' },
+    groupState: (state: string | undefined, members: number | undefined, inError: number) =>
+      `Processing state: ${state ?? 'Unknown'}; members: ${members ?? '?'}; members with license errors: ${inError}`,
+    statusColumns: { plan: 'Plan', from: 'From', state: 'State', error: 'Error', disabled: 'Disabled services' },
+    groupNoLicenses: 'No licenses assigned to the group.',
+    userNoLicenses: 'No licenses.',
+    direct: 'direct',
+    /** plan-switch --help (kept in step with README.md, section "Command line"; nl.ts has the Dutch). */
+    help: `plan-switch: move Microsoft 365 users and groups from one license plan to another in one
+combined assignLicense call (add the new plan and remove the old one at the same moment).
+
+Usage:
+  plan-switch preflight (--group NAME|ID | --user UPN|ID | --users-file FILE) [--from PLAN]... --to PLAN...
+                        [--include-direct] [--enable SERVICE]... [--disable SERVICE]...
+                        [--set-usage-location COUNTRY] [--json]
+  plan-switch swap      ... same as preflight ... [--yes] [--no-wait] [--timeout SECONDS] [--json]
+                        [--pilot N] [--wave-size N]
+  plan-switch adopt     --group NAME|ID [--plan PLAN] [--accept-loss UPN|ID]... [--dry-run] [--yes]
+                        [--pilot N] [--wave-size N] [--timeout SECONDS] [--json]
+  plan-switch split-teams (--group NAME|ID | --user UPN|ID) [--json]
+  plan-switch join-teams  (--group NAME|ID | --user UPN|ID) [--json]
+  plan-switch swap      (--group NAME|ID | --user UPN|ID) --split-teams|--join-teams [--yes] ...
+  plan-switch status    (--group NAME|ID | --user UPN|ID) [--json]
+  plan-switch plans     [--json]
+  plan-switch doctor    [--group NAME|ID] [--user UPN|ID] [--json]
+  plan-switch reprocess (--group NAME|ID | --user UPN|ID) [--yes] [--json]
+  plan-switch pause|resume|cancel ID --as UPN [--json]
+
+Commands:
+  preflight  Check a change and show what it would do. Writes nothing.
+  swap       Preflight, then run the change. Refuses when the preflight blocks. Asks y/N on a
+             terminal; without a terminal it needs --yes. A group change is followed until Entra
+             has processed the members (--no-wait to skip, --timeout to bound; default 600 s).
+             A users file longer than the pilot runs in waves: a pilot (WAVE_PILOT, default 5;
+             --pilot), then waves of WAVE_SIZE (default 100; --wave-size), each read back before
+             the next; it stops when more than WAVE_PAUSE_AT (10%) of a wave fails, says why per
+             person, and sends nothing more (exit 1).
+  adopt      The group takes over the plan its members hold directly (Microsoft's "migrate users
+             with individual licenses to groups"): the group gets the plan (one write, no extra
+             seats), Entra processes it, then the members' own copies are removed in waves (a pilot
+             of 5, then 100 at a time), each member checked first: only those whose copy from the
+             group is Active and covers their own lose it. --accept-loss names members whose own copy
+             has services the group's turns off, to remove it anyway. --dry-run: the check only.
+  split-teams  Teams unbundling: for each suite the user or group holds, propose its "(no Teams)"
+             version plus the Teams licence the tenant has (Microsoft Teams Enterprise, or Teams EEA
+             beside an EEA version), as one change, and preflight it. Writes nothing. Only plans
+             the tenant subscribes to are proposed; otherwise it says which to buy (exit 2).
+             Run it with: swap --group NAME --split-teams [--yes].
+  join-teams   The reverse: the "(no Teams)" version and the Teams licence back into the suite.
+  status     A user's licenses (with where each comes from) or a group's licenses and processing state.
+  plans      The tenant's plans with seats enabled, consumed and available.
+  doctor     Read-only check of the tenant: sign-in, the app's permissions (the token's roles)
+             against docs/deploy.md, and each kind of Graph read once, on --group and --user
+             or the first licensed ones; says per read what is missing and the fix. Exit 0 when
+             everything Plan Switch needs works, 1 otherwise.
+  reprocess  The members of a group (or one user) whose group licenses are in error, with why
+             and the fix; then Entra evaluates them again (reprocessLicenseAssignment, after the
+             cause was fixed) and it says who is now licensed and who is still in error. Asks y/N
+             on a terminal, else needs --yes. Refused when REPROCESS_APPROVAL=required (ask in
+             Teams, where a second administrator approves). Exit 1 when someone is still in error.
+  pause, resume, cancel
+             A change request of the bot running in waves (STATE_DB as the bot's): pause stops it
+             before its next wave, resume checks the remaining people again and carries on from
+             there (a running bot instance takes it over within a minute; if something blocks,
+             e.g. too few licenses left, it stays paused, nothing is sent, and each finding is
+             printed with what to do), cancel stops it for good (the waves not yet run are not sent;
+             a request still waiting for approval is withdrawn). --as names who acts: the person
+             who asked for the change or an approver, as in Teams; audited. Exit 1 when refused.
+
+Options:
+  --from PLAN         Source plan ("E1", "STANDARDPACK", "Office 365 E1" or a skuId). Optional when
+                      the user or group holds exactly one candidate. Repeat it to remove several
+                      plans in the same change.
+  --to PLAN           Target plan. Repeat it to add several plans in one change, e.g.
+                      --from E3 --to "E3 (no Teams)" --to "Teams Enterprise": one assignLicense
+                      call per user or group adds every target and removes every source.
+  --users-file FILE   One UPN or object id per line; # starts a comment.
+  --include-direct    Group change: also swap members' direct copies of the source plan.
+  --set-usage-location COUNTRY
+                      Set this usage location (ISO code: BE, NL...) first for the people of the
+                      change who have none (PATCH /users/{id} before the license calls). Needs the
+                      app permission User.ReadWrite.All (doctor shows it); never changes one set.
+  --enable/--disable  Force a service of the target plan on or off (plan name or id); repeatable.
+  --json              Machine-readable output: { change, findings, counts } (swap adds result, tracking);
+                      codes stay as they are, the texts (message) are in the language of --lang.
+  --lang en|nl        Language of everything plan-switch says (default en): findings, questions,
+                      refusals and errors, in the same sentences as the bot's cards.
+  -y, --yes           Do not ask for confirmation.
+  -h, --help          This help.
+
+Exit codes: 0 done (or nothing blocks), 2 blocked by the preflight, 1 error (bad input, unknown
+plan or principal, Graph refused or failed; nothing is written for bad input).
+
+Graph: without GRAPH_BASE_URL the bundled sandbox tenant is started on 127.0.0.1:SANDBOX_PORT
+(default 3979) from SANDBOX_TENANT (default data/demo-tenant.json). GRAPH_BASE_URL on loopback
+uses a sandbox started apart. Real Graph: GRAPH_BASE_URL=https://graph.microsoft.com/v1.0 with
+AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, or
+GRAPH_AUTH=managed-identity.
+`,
+  },
+
   findings: {
     SAME_PLAN: (_d: D) => 'The source and the target are the same plan: there is nothing to swap.',
     SOURCE_NOT_ASSIGNED: (d: D) => {

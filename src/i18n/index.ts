@@ -6,6 +6,8 @@
 // add(code, severity, principals, data), and write its sentence as findings.CODE(data) in en.ts
 // and nl.ts (the compiler refuses a table that misses a code).
 //
+// explain.ts turns an error or a refusal (by its code) into its sentence, for the bot and the CLI alike.
+//
 // Picks the language: a Dutch command implies Dutch; otherwise the activity's locale (nl* -> Dutch).
 import { en, type Messages } from './en';
 import { nl } from './nl';
@@ -15,6 +17,7 @@ export type Lang = 'en' | 'nl';
 export type { Messages };
 export { en, nl };
 export { runErrorText } from './run-error';
+export { graphErrorSentence, licensingErrorSentence, planListProblem, refusalSentence, type ExplainableError, type RefusalAction, type RefusalLike } from './explain';
 
 export function messagesFor(lang: Lang): Messages {
   return lang === 'nl' ? nl : en;

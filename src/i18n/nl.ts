@@ -679,6 +679,208 @@ export const nl: Messages = {
       'REPROCESS_APPROVAL=required: opnieuw verwerken vraagt een tweede beheerder. Vraag het aan in Teams (verwerk en de groep, gevolgd door opnieuw); de CLI voert zonder goedkeuring niets uit.',
   },
 
+  // De opdrachtregel (src/cli): gebruiksfouten, bevestigingen, weigeringen en de tekstverslagen.
+  cli: {
+    usage: {
+      unknownOption: (option: string) => `Onbekende optie '${option}'.`,
+      missingValue: (option: string) => `Optie '${option}' heeft een waarde nodig.`,
+      takesNoValue: (option: string) => `Optie '${option}' neemt geen waarde.`,
+      invalid: (detail: string) => `Ongeldige argumenten: ${detail}`,
+      badLang: (value: string) => `--lang moet en of nl zijn, niet '${value}'.`,
+      unknownCommand: (command: string, commands: string) => `Onbekende opdracht '${command}'. Opdrachten: ${commands} (zie plan-switch --help).`,
+      unexpectedArgument: (arg: string) => `Onverwacht argument '${arg}'.`,
+      whichRequest: (command: string) => `Zeg welke wijzigingsaanvraag: plan-switch ${command} 12 --as UPN.`,
+      whoAreYou: (id: string) => `Zeg wie u bent: --as UPN (wie wijziging ${id} heeft aangevraagd, of een goedkeurder).`,
+      notTaken: (command: string, option: string) => `'${command}' neemt geen --${option}.`,
+      adoptWhichGroup: 'Zeg welke groep: --group NAAM|ID (de leden hebben het licentieplan rechtstreeks toegewezen).',
+      planOnce: 'Noem het licentieplan één keer: --plan LICENTIEPLAN.',
+      notANumber: (option: string, raw: string) => `--${option} moet een getal zijn, niet '${raw}'.`,
+      atLeastOne: (option: string) => `--${option} moet minstens 1 zijn.`,
+      onlyOneOf: (options: string[]) => `Geef maar één van ${options.length <= 1 ? (options[0] ?? '') : `${options.slice(0, -1).join(', ')} of ${options[options.length - 1]}`}.`,
+      sayWho: (options: string[]) => `Zeg wie: ${options.length <= 1 ? (options[0] ?? '') : `${options.slice(0, -1).join(', ')} of ${options[options.length - 1]}`}.`,
+      needsValue: (option: string) => `--${option} heeft een waarde nodig.`,
+      teamsBoth: 'Geef --split-teams of --join-teams, niet allebei.',
+      teamsOneAtATime: 'Teams afsplitsen werkt op één gebruiker of één groep: --group of --user.',
+      teamsProposes: (option: string, command: string, kind: 'user' | 'group') =>
+        `--${option} gaat niet samen met ${command}: de licentieplannen worden voorgesteld op basis van wat de ${kind === 'group' ? 'groep' : 'gebruiker'} heeft.`,
+      whichTarget: 'Zeg naar welk licentieplan: --to <licentieplan> (bijvoorbeeld --to E3).',
+      tooManyPlans: (max: number) => `Hoogstens ${max} licentieplannen voor --to en ${max} voor --from.`,
+      includeDirectGroupOnly: '--include-direct geldt alleen voor een wijziging van een groep.',
+      badCountry: (raw: string) => `--set-usage-location neemt een landcode van twee letters volgens ISO 3166, zoals BE of NL (GB voor het Verenigd Koninkrijk), niet '${raw}'.`,
+      wavesUsersOnly: '--pilot en --wave-size gelden voor een lijst gebruikers (--users-file).',
+      usersFileUnreadable: (path: string, code: string | undefined) =>
+        `Kan het gebruikersbestand '${path}' niet lezen${code === 'ENOENT' ? ': bestand bestaat niet' : code ? ` (${code})` : ''}.`,
+      usersFileEmpty: (path: string) => `Het gebruikersbestand '${path}' noemt geen gebruikers.`,
+    },
+    confirmSwap: (who: string, from: string, to: string, users: number) => `${who} wisselen van ${from} naar ${to} (${plural(users, 'gebruiker', 'gebruikers')})? [j/N] `,
+    confirmAdopt: (members: number, group: string, plan: string) => `${plural(members, 'lid', 'leden')} van ${group} overzetten op ${plan} van de groep? [j/N] `,
+    needYes: 'licenties worden niet gewijzigd zonder bevestiging: voeg --yes toe (er is geen terminal om het te vragen).',
+    needYesReprocess: 'er wordt niets opnieuw verwerkt zonder bevestiging: voeg --yes toe (er is geen terminal om het te vragen).',
+    cancelled: 'geannuleerd; er is niets gewijzigd.',
+    cancelledReprocess: 'geannuleerd; er is niets opnieuw verwerkt.',
+    waiting: 'Wachten tot Entra de leden van de groep heeft verwerkt...',
+    notEveryone: (refused: number, inErrorAfter?: number) =>
+      `de wijziging is niet voor iedereen gelukt (${refused} geweigerd${inErrorAfter === undefined ? '' : `, ${inErrorAfter} met een fout na de verwerking`}).`,
+    notEveryoneWaves: (failed: number, total: number) => `de wijziging is niet voor iedereen gelukt (${failed} van ${total} mislukt).`,
+    wavesStopped: (wave: number, count: number, share: string, limit: string, notSent: number) =>
+      `gestopt na golf ${wave} van ${count}: bij ${share} van de mensen mislukte het, meer dan ${limit}. ${plural(notSent, 'persoon is', 'mensen zijn')} niet verstuurd; los de oorzaken op en voer de wijziging voor hen opnieuw uit.`,
+    graphConfig: (problems: string) => `De Graph-configuratie is ongeldig: ${problems}`,
+    unexpected: 'onverwachte fout',
+    nameSource: 'Noem het met --from LICENTIEPLAN.',
+    nameAdoptPlan: 'Noem het met --plan LICENTIEPLAN.',
+    group: (name: string) => `groep ${name}`,
+    andMore: (n: number) => `en nog ${n}`,
+    moreLines: (n: number) => `... en nog ${n}`,
+    tag: { block: 'BLOK', warn: 'LET OP', info: 'INFO' },
+    adoptHead: (group: string, plan: string) => `Overzetten: ${group} neemt ${plan} over van de eigen licenties van de leden`,
+    adoptCounts: (own: number, seats: string) => `Eigen licenties te verwijderen: ${own}; licenties in gebruik: ${seats}`,
+    seatsMore: (needed: number, available: number) => `${needed} meer (${available} beschikbaar)`,
+    seatsUnchanged: 'ongewijzigd (een licentieplan telt één keer per persoon)',
+    change: (who: string, from: string, to: string) => `Wijziging: ${who} van ${from} naar ${to}`,
+    affected: (n: number) => `Betrokken gebruikers: ${n}`,
+    seatsOf: (plan: string, needed: number, available: number) => `Licenties van ${plan}: ${needed} nodig, ${available} beschikbaar`,
+    affectedSeats: (n: number, needed: number, available: number) => `Betrokken gebruikers: ${n}; licenties nodig ${needed}, beschikbaar ${available}`,
+    calls: (groups: number, users: number, directIncluded: boolean) =>
+      `Aanroepen: ${[groups ? `${groups} assignLicense voor een groep` : '', users ? `${users} assignLicense voor een gebruiker` : ''].filter(Boolean).join(' + ') || 'geen'}${directIncluded ? ' (rechtstreekse kopieën meegenomen)' : ''}`,
+    findings: 'Bevindingen',
+    counts: (block: number, warn: number, info: number) => `${block} blokkerend, ${plural(warn, 'waarschuwing', 'waarschuwingen')}, ${plural(info, 'opmerking', 'opmerkingen')}`,
+    resultBlocked: (counts: string) => `Uitkomst: GEBLOKKEERD (${counts}). Er is niets gewijzigd.`,
+    resultReady: (counts: string) => `Uitkomst: klaar om uit te voeren (${counts}).`,
+    usageLocationSet: (country: string, names: string) => `Gebruikslocatie ingesteld op ${country}: ${names}`,
+    usageLocationNotSet: (names: string) => `Gebruikslocatie niet ingesteld: ${names}`,
+    accepted: (names: string) => `Aangenomen door Entra (wordt op de achtergrond verwerkt): ${names}`,
+    changed: (n: number) => `Gewijzigd: ${plural(n, 'gebruiker', 'gebruikers')}`,
+    failed: (n: number) => `Mislukt: ${n}`,
+    refused: 'geweigerd',
+    trackComplete: 'Verwerking klaar',
+    trackTimeout: (state: string) => `Nog bezig (${state}) toen het wachten eindigde; kijk later opnieuw met 'plan-switch status'`,
+    trackEnded: (state: string) => `Verwerking geëindigd als ${state}`,
+    trackSummary: (head: string, done: number, inError: number, holding: number) =>
+      `${head}: ${done} klaar, ${inError} met een fout, ${holding} met het oude licentieplan nog via een andere weg.`,
+    stillHolding: (names: string) => `Hebben het oude licentieplan nog: ${names}`,
+    plansColumns: {
+      plan: 'Licentieplan',
+      partNumber: 'Onderdeelnummer',
+      aliases: 'Ook genoemd',
+      enabled: 'Ingeschakeld',
+      consumed: 'Toegewezen',
+      available: 'Beschikbaar',
+      status: 'Status',
+    },
+    groupState: (state: string | undefined, members: number | undefined, inError: number) =>
+      `Verwerkingsstatus: ${state ?? 'onbekend'}; leden: ${members ?? '?'}; leden met licentiefouten: ${inError}`,
+    statusColumns: { plan: 'Licentieplan', from: 'Via', state: 'Status', error: 'Fout', disabled: 'Uitgeschakelde services' },
+    groupNoLicenses: 'De groep heeft geen licenties toegewezen.',
+    userNoLicenses: 'Geen licenties.',
+    direct: 'rechtstreeks',
+    help: `plan-switch: verplaats Microsoft 365-gebruikers en -groepen van het ene licentieplan naar het andere
+in één gecombineerde assignLicense-aanroep (het nieuwe licentieplan erbij en het oude eraf op
+hetzelfde moment).
+
+Gebruik:
+  plan-switch preflight (--group NAAM|ID | --user UPN|ID | --users-file BESTAND) [--from PLAN]... --to PLAN...
+                        [--include-direct] [--enable SERVICE]... [--disable SERVICE]...
+                        [--set-usage-location LAND] [--json]
+  plan-switch swap      ... als preflight ... [--yes] [--no-wait] [--timeout SECONDEN] [--json]
+                        [--pilot N] [--wave-size N]
+  plan-switch adopt     --group NAAM|ID [--plan PLAN] [--accept-loss UPN|ID]... [--dry-run] [--yes]
+                        [--pilot N] [--wave-size N] [--timeout SECONDEN] [--json]
+  plan-switch split-teams (--group NAAM|ID | --user UPN|ID) [--json]
+  plan-switch join-teams  (--group NAAM|ID | --user UPN|ID) [--json]
+  plan-switch swap      (--group NAAM|ID | --user UPN|ID) --split-teams|--join-teams [--yes] ...
+  plan-switch status    (--group NAAM|ID | --user UPN|ID) [--json]
+  plan-switch plans     [--json]
+  plan-switch doctor    [--group NAAM|ID] [--user UPN|ID] [--json]
+  plan-switch reprocess (--group NAAM|ID | --user UPN|ID) [--yes] [--json]
+  plan-switch pause|resume|cancel ID --as UPN [--json]
+
+Opdrachten:
+  preflight  Controleer een wijziging vooraf en laat zien wat ze zou doen. Schrijft niets.
+  swap       Controle vooraf, dan de wijziging uitvoeren. Weigert als de controle blokkeert. Vraagt
+             j/N op een terminal; zonder terminal is --yes nodig. Bij een groep wordt gevolgd
+             tot Entra de leden heeft verwerkt (--no-wait om over te slaan, --timeout als grens;
+             standaard 600 s). Een gebruikersbestand dat langer is dan de pilot loopt in golven:
+             een pilot (WAVE_PILOT, standaard 5; --pilot), dan golven van WAVE_SIZE (standaard
+             100; --wave-size), elk teruggelezen voor de volgende; het stopt als meer dan
+             WAVE_PAUSE_AT (10%) van een golf mislukt, zegt per persoon waarom, en verstuurt niets
+             meer (afsluitcode 1).
+  adopt      De groep neemt het licentieplan over dat de leden rechtstreeks toegewezen hebben
+             (Microsofts "gebruikers met individuele licenties migreren naar groepen"): de groep
+             krijgt het licentieplan (één schrijfactie, geen extra licenties), Entra verwerkt het,
+             daarna worden de eigen licenties van de leden in golven verwijderd (een pilot van 5,
+             dan 100 tegelijk), elk lid eerst gecontroleerd: alleen wie de licentie via de groep
+             Active heeft en die de eigen licentie dekt, verliest de eigen licentie.
+             --accept-loss noemt leden van wie de eigen licentie services heeft die de groep
+             uitschakelt, om die toch te verwijderen. --dry-run: alleen de controle.
+  split-teams  Teams afsplitsen: stel voor elke suite van de gebruiker of groep de "(no Teams)"-
+             versie voor plus de Teams-licentie die de tenant heeft (Microsoft Teams Enterprise, of
+             Teams EEA naast een EEA-versie), als één wijziging, en controleer die vooraf. Schrijft
+             niets. Alleen licentieplannen waarop de tenant een abonnement heeft worden
+             voorgesteld; anders zegt het welke te kopen (afsluitcode 2).
+             Uitvoeren met: swap --group NAAM --split-teams [--yes].
+  join-teams   Het omgekeerde: de "(no Teams)"-versie en de Teams-licentie terug in de suite.
+  status     De licenties van een gebruiker (met waar elk vandaan komt) of van een groep met de
+             verwerkingsstatus.
+  plans      De licentieplannen van de tenant met ingeschakelde, toegewezen en beschikbare licenties.
+  doctor     Controle van de tenant, alleen lezen: aanmelding, de machtigingen van de app (de rollen
+             in het token) tegenover docs/deploy.md, en elke soort Graph-leesactie één keer, op
+             --group en --user of de eerste met een licentie; zegt per leesactie wat ontbreekt en
+             hoe het op te lossen. Afsluitcode 0 als alles werkt wat Plan Switch nodig heeft,
+             anders 1.
+  reprocess  De leden van een groep (of één gebruiker) met een fout in hun groepslicenties, met
+             waarom en de oplossing; daarna beoordeelt Entra ze opnieuw
+             (reprocessLicenseAssignment, nadat de oorzaak is opgelost) en zegt het wie nu een
+             licentie heeft en wie nog een fout heeft. Vraagt j/N op een terminal, anders is --yes
+             nodig. Geweigerd als REPROCESS_APPROVAL=required (vraag het in Teams, waar een tweede
+             beheerder goedkeurt). Afsluitcode 1 als iemand nog een fout heeft.
+  pause, resume, cancel
+             Een wijzigingsaanvraag van de bot die in golven loopt (STATE_DB als die van de bot):
+             pause stopt haar voor de volgende golf, resume controleert de overgebleven mensen
+             opnieuw en gaat daar verder (een draaiende bot neemt het binnen een minuut over; als
+             iets blokkeert, bijvoorbeeld te weinig licenties, blijft ze gepauzeerd, wordt er niets
+             verstuurd en staat elke bevinding er met wat te doen), cancel stopt haar voorgoed (golven die nog niet
+             liepen worden niet verstuurd; een aanvraag die nog op goedkeuring wacht, wordt
+             ingetrokken). --as noemt wie handelt: wie de wijziging aanvroeg of een goedkeurder,
+             net als in Teams; vastgelegd in het auditlogboek. Afsluitcode 1 bij een weigering.
+
+Opties:
+  --from PLAN         Bronlicentieplan ("E1", "STANDARDPACK", "Office 365 E1" of een skuId). Niet
+                      nodig als de gebruiker of groep precies één kandidaat heeft. Herhaal het om
+                      meerdere licentieplannen in dezelfde wijziging te verwijderen.
+  --to PLAN           Doellicentieplan. Herhaal het om meerdere licentieplannen in één wijziging
+                      toe te voegen, bijvoorbeeld --from E3 --to "E3 (no Teams)" --to "Teams
+                      Enterprise": één assignLicense-aanroep per gebruiker of groep voegt elk doel
+                      toe en verwijdert elke bron.
+  --users-file BESTAND
+                      Eén UPN of object-id per regel; # begint een opmerking.
+  --include-direct    Wijziging van een groep: wissel ook de rechtstreeks toegewezen kopieën van
+                      het bronlicentieplan bij de leden.
+  --set-usage-location LAND
+                      Stel eerst deze gebruikslocatie in (ISO-code: BE, NL...) voor wie in de
+                      wijziging er geen heeft (PATCH /users/{id} voor de licentieaanroepen). Heeft
+                      de toepassingsmachtiging User.ReadWrite.All nodig (doctor laat het zien);
+                      wijzigt nooit een ingestelde.
+  --enable/--disable  Zet een service van het doellicentieplan aan of uit (naam of id van het
+                      serviceplan); herhaalbaar.
+  --json              Uitvoer voor programma's: { change, findings, counts } (swap voegt result en
+                      tracking toe); de codes blijven, de teksten (message) in de taal van --lang.
+  --lang en|nl        Taal van alles wat plan-switch zegt (standaard en): bevindingen, vragen,
+                      weigeringen en fouten, met dezelfde zinnen als de kaarten van de bot.
+  -y, --yes           Niet om bevestiging vragen.
+  -h, --help          Deze hulp.
+
+Afsluitcodes: 0 klaar (of niets blokkeert), 2 geblokkeerd door de controle vooraf, 1 fout
+(verkeerde invoer, onbekend licentieplan of onbekende gebruiker of groep, Graph weigerde of faalde;
+bij verkeerde invoer wordt niets geschreven).
+
+Graph: zonder GRAPH_BASE_URL wordt de meegeleverde sandbox-tenant gestart op
+127.0.0.1:SANDBOX_PORT (standaard 3979) uit SANDBOX_TENANT (standaard data/demo-tenant.json).
+GRAPH_BASE_URL op loopback gebruikt een los gestarte sandbox. Echte Graph:
+GRAPH_BASE_URL=https://graph.microsoft.com/v1.0 met AZURE_TENANT_ID, AZURE_CLIENT_ID en
+AZURE_CLIENT_SECRET of AZURE_CLIENT_CERTIFICATE_PATH, of GRAPH_AUTH=managed-identity.
+`,
+  },
+
   findings: {
     SAME_PLAN: (_d: D) => 'Het bron- en doellicentieplan zijn hetzelfde: er valt niets te wisselen.',
     SOURCE_NOT_ASSIGNED: (d: D) => {

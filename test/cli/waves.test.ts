@@ -178,10 +178,10 @@ describe('plan-switch CLI and waves', function () {
       const { id } = await pausedRequest();
       const carol = await cli(['cancel', id, '--as', 'carol@contoso.example'], env());
       assert.equal(carol.code, 1);
-      assert.match(carol.stderr, /Only the person who asked for this change or an approver can cancel it\. Nothing was changed\./);
+      assert.match(carol.stderr, /Only the person who asked for this change or an approver can do that\. Nothing was changed\./);
       const unknown = await cli(['pause', '99', '--as', 'bob@contoso.example'], env());
       assert.equal(unknown.code, 1);
-      assert.match(unknown.stderr, /There is no request 99/);
+      assert.match(unknown.stderr, /There is no change request 99\./);
       const nobody = await cli(['resume', id, '--as', 'nobody@contoso.example'], env());
       assert.equal(nobody.code, 1);
       const store = openStore(db);

@@ -157,7 +157,7 @@ describe('reprocess: the CLI (plan-switch reprocess)', function () {
     assert.match(r.stdout, /Nothing to reprocess: nobody in Sales has a license error/);
     const bad = await cli(['reprocess', '--group', 'Nobody Here', '--yes'], env());
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /^plan-switch: No group 'Nobody Here'/);
+    assert.match(bad.stderr, /^plan-switch: I can't find a user or group called "Nobody Here"\./);
     assert.equal((await reprocessCalls()).length, 0);
   });
 
