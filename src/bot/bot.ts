@@ -1,7 +1,7 @@
 // The Teams bot: one gate for every activity (tenant, then the person), then one file per family
 // of activities: messages.ts (chat commands), actions/ (card actions by verb), search.ts
 // (type-ahead). Invokes are always answered, with a proper error when malformed.
-import { MemoryChoiceStore, type ChoiceStore } from './choices';
+import { StoredChoices, type ChoiceStore } from './choices';
 import { clickLang, outgoingCard } from './card-data';
 import { ActivityTypes, TeamsActivityHandler, type InvokeResponse, type TurnContext } from './sdk';
 import type { PrincipalRef } from '../licensing/model';
@@ -48,9 +48,10 @@ export class PlanSwitchBot extends TeamsActivityHandler {
 
   constructor(private readonly deps: BotDeps) {
     super();
-    this.choices = deps.choices ?? new MemoryChoiceStore();
     this.log = deps.log ?? consoleLogger;
     this.conv = deps.conversations;
+    // In the conversation store: a card's button works after a restart and on every instance.
+    this.choices = deps.choices ?? new StoredChoices(this.conv.store, { log: this.log, now: () => this.now() });
     this.dedupe = deps.dedupe ?? new MemoryDedupe();
     this.jobs = new Jobs({ conv: this.conv, log: this.log, timing: { ...DEFAULT_TIMING, ...deps.timing }, later: (what, task) => this.later(what, task) });
   }
@@ -242,7 +243,7 @@ export class PlanSwitchBot extends TeamsActivityHandler {
     // Buttons of the card sent back carry choice ids, not long lists, and the card's language.
     const act = async (): Promise<InvokeResponse> => {
       const res = await onCardAction(turn, a.value);
-      return res.body ? { ...res, body: outgoingCard(res.body, this.choices, lang) } : res;
+      return res.body ? { ...res, body: await outgoingCard(res.body, this.choices, lang) } : res;
     };
     // A refresh (Teams asks for it by itself) is a read of the store: answered as it is, and it
     // never stops a check. Every other click runs as a job.

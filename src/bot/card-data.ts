@@ -22,8 +22,8 @@ export function stampLang<T>(card: T, lang: Lang): T {
 }
 
 /** A card as it leaves the bot: long lists stored, the language stamped. */
-export function outgoingCard<T>(card: T, choices: ChoiceStore, lang: Lang): T {
-  return stampLang(compactCard(card, choices), lang);
+export async function outgoingCard<T>(card: T, choices: ChoiceStore, lang: Lang): Promise<T> {
+  return stampLang(await compactCard(card, choices), lang);
 }
 
 /** The language a clicked card was written in (its stamp), if any. */

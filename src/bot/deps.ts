@@ -71,7 +71,7 @@ export interface BotDeps {
   requesters: RequestersPort;
   /** The one Conversations of the app, shared with the notifier (src/bot/conversations.ts). */
   conversations: Conversations;
-  /** Where card buttons keep long user lists; default: in memory (src/bot/choices.ts). */
+  /** Where card buttons keep long user lists; default: the conversations' store (src/bot/choices.ts). */
   choices?: ChoiceStore;
   /** The only tenant whose activities are served (sandbox: the sandbox tenant; else MicrosoftAppTenantId). */
   tenantId: string;

@@ -29,7 +29,7 @@ const REQUEST_ID = /^#?\d{1,12}$/;
 
 // Answers go through turn.send: in the turn while it lasts, proactively after (jobs.ts).
 async function sendCard(turn: Turn, card: AdaptiveCard): Promise<string | undefined> {
-  const attachment: Attachment = cardAttachment(outgoingCard(card, turn.choices, turn.lang));
+  const attachment: Attachment = cardAttachment(await outgoingCard(card, turn.choices, turn.lang));
   return turn.send({ type: 'message', attachments: [attachment] });
 }
 

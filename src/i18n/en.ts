@@ -146,7 +146,7 @@ export const en = {
     tooLong: (n: number, max: number) => `That message is too long for a command (${n} characters; at most ${max}). Nothing was changed. Try for example: move group Sales to E3.`,
     generic: 'Something went wrong on my side. Nothing was changed; please try again in a moment.',
     graph: (msg: string) => `Microsoft Graph could not answer: ${msg}. Nothing was changed.`,
-    choiceExpired: 'This card has expired (its list of people is kept for a day, and not across a restart of the bot). Type the command again. Nothing was changed.',
+    choiceExpired: 'This card has expired (its list of people is kept for a day). Type the command again. Nothing was changed.',
     badCard: 'This card is damaged or out of date (its data is missing or invalid). Start again with "new". Nothing was changed.',
     unknownVerb: (verb: string) => `I don't know the card action "${verb}". Nothing was changed.`,
     malformedInvoke: 'The card action could not be read. Nothing was changed.',

@@ -147,7 +147,7 @@ export const nl: Messages = {
       `Dat bericht is te lang voor een opdracht (${n} tekens; hooguit ${max}). Er is niets gewijzigd. Probeer bijvoorbeeld: verplaats groep Verkoop naar E3.`,
     generic: 'Er ging bij mij iets mis. Er is niets gewijzigd; probeer het zo nog eens.',
     graph: (msg: string) => `Microsoft Graph kon niet antwoorden: ${msg}. Er is niets gewijzigd.`,
-    choiceExpired: 'Deze kaart is verlopen (de lijst met personen wordt een dag bewaard, en niet na een herstart van de bot). Typ de opdracht opnieuw. Er is niets gewijzigd.',
+    choiceExpired: 'Deze kaart is verlopen (de lijst met personen wordt een dag bewaard). Typ de opdracht opnieuw. Er is niets gewijzigd.',
     badCard: 'Deze kaart is beschadigd of verouderd (de gegevens ontbreken of kloppen niet). Begin opnieuw met "nieuw". Er is niets gewijzigd.',
     unknownVerb: (verb: string) => `Ik ken de kaartactie "${verb}" niet. Er is niets gewijzigd.`,
     malformedInvoke: 'De kaartactie kon niet worden gelezen. Er is niets gewijzigd.',

@@ -63,6 +63,12 @@ export interface ReachRecord {
   noApprovers?: boolean;
 }
 
+/**
+ * A choice id (src/bot/choices.ts): random base64url. Anything else is refused before a lookup,
+ * so a forged id never reaches a query.
+ */
+export const CHOICE_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
 export interface ConversationStore {
   /**
    * A conversation by its key: conv:<conversation id> for every conversation the bot has seen,
@@ -88,4 +94,13 @@ export interface ConversationStore {
   /** When the bot installed itself for this approver (ISO time; its installation event should follow). */
   saveInstalledAt(aadObjectId: string, at: string): Promise<void>;
   installedAt(aadObjectId: string): Promise<string | undefined>;
+  /**
+   * A card button's long list of users (src/bot/choices.ts) under its random id (CHOICE_ID), kept
+   * for `ttlMs` from now by the store's clock. An id is used once: saving one that exists fails.
+   */
+  saveChoice(id: string, users: string[], ttlMs: number): Promise<void>;
+  /** That list, or undefined when the id is not a CHOICE_ID, unknown, or its time is up. */
+  choice(id: string): Promise<string[] | undefined>;
+  /** Deletes the lists whose time is up; how many. */
+  sweepChoices(): Promise<number>;
 }

@@ -9,12 +9,30 @@
 //   approvals:channels                                ApprovalsChannel[]
 //   approvals:dropped                                 string[] (conversation ids)
 //   installed:<aad object id>                         ISO time the bot installed itself for them
-import type { ApprovalsChannel, CardInstance, ConversationStore, MemberInfo, ReachRecord, StoredConversation } from '../requests/conversation-store';
+// Card choices (a button's long list of users) have a table of their own, card_choices, with an
+// expiry that a sweep deletes by: one row per choice id, the users as a JSON array.
+import {
+  CHOICE_ID,
+  type ApprovalsChannel,
+  type CardInstance,
+  type ConversationStore,
+  type MemberInfo,
+  type ReachRecord,
+  type StoredConversation,
+} from '../requests/conversation-store';
 
 /** A store's raw key/value rows (JSON values). */
 export interface KeyValueRows {
   get(key: string): unknown | Promise<unknown>;
   put(key: string, value: unknown): void | Promise<void>;
+}
+
+/** A store's card_choices rows; the store's clock says when a row's time is up. */
+export interface ChoiceRows {
+  insert(id: string, usersJson: string, ttlMs: number): void | Promise<void>;
+  /** The users column of the row, while its time is not up. */
+  get(id: string): string | undefined | Promise<string | undefined>;
+  deleteExpired(): number | Promise<number>;
 }
 
 const memberKey = (aadObjectId: string) => `member:${aadObjectId.toLowerCase()}`;
@@ -25,7 +43,7 @@ const CHANNELS_KEY = 'approvals:channels';
 const DROPPED_KEY = 'approvals:dropped';
 const installedKey = (aadObjectId: string) => `installed:${aadObjectId.toLowerCase()}`;
 
-export function conversationRecords(rows: KeyValueRows): ConversationStore {
+export function conversationRecords(rows: KeyValueRows, choices: ChoiceRows): ConversationStore {
   const get = async (key: string) => (await rows.get(key)) as unknown;
   const put = async (key: string, value: unknown) => {
     await rows.put(key, value);
@@ -71,5 +89,17 @@ export function conversationRecords(rows: KeyValueRows): ConversationStore {
       const v = await get(installedKey(aadObjectId));
       return typeof v === 'string' ? v : undefined;
     },
+    async saveChoice(id, users, ttlMs) {
+      if (!CHOICE_ID.test(id)) throw new Error('not a choice id');
+      await choices.insert(id, JSON.stringify(users), ttlMs);
+    },
+    async choice(id) {
+      if (typeof id !== 'string' || !CHOICE_ID.test(id)) return undefined;
+      const raw = await choices.get(id);
+      if (raw === undefined) return undefined;
+      const users = JSON.parse(raw) as unknown;
+      return Array.isArray(users) && users.every((u) => typeof u === 'string') ? users : undefined;
+    },
+    sweepChoices: async () => choices.deleteExpired(),
   };
 }

@@ -83,6 +83,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'card choices: the long user lists behind card buttons, until they expire',
+    sql: `
+      CREATE TABLE card_choices (
+        id         TEXT PRIMARY KEY,        -- random, src/bot/choices.ts
+        users      TEXT NOT NULL,           -- JSON string[]
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX card_choices_expires ON card_choices(expires_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

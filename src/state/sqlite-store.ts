@@ -146,6 +146,10 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteReque
       WHERE notices.sent_at IS NULL AND notices.claim_until < ?`),
     noticeSent: db.prepare('UPDATE notices SET sent_at = ? WHERE request_id = ? AND kind = ? AND sent_at IS NULL'),
     noticeReleased: db.prepare(`UPDATE notices SET claim_until = '1970-01-01T00:00:00.000Z' WHERE request_id = ? AND kind = ? AND owner = ? AND sent_at IS NULL`),
+    // ISO times of one format compare as text.
+    saveChoice: db.prepare('INSERT INTO card_choices (id, users, created_at, expires_at) VALUES (?, ?, ?, ?)'),
+    getChoice: db.prepare('SELECT users FROM card_choices WHERE id = ? AND expires_at > ?'),
+    sweepChoices: db.prepare('DELETE FROM card_choices WHERE expires_at <= ?'),
   };
 
   const getRow = (id: string): RequestRow | undefined => {
@@ -307,15 +311,25 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteReque
       const n = normalizeRequestId(requestId) ?? requestId;
       q.audit.run(n, now().toISOString(), actorJson(actor), action, null, null, JSON.stringify(detail ?? {}));
     },
-    ...conversationRecords({
-      put: (key, value) => {
-        q.saveRef.run(key, JSON.stringify(value), now().toISOString());
+    ...conversationRecords(
+      {
+        put: (key, value) => {
+          q.saveRef.run(key, JSON.stringify(value), now().toISOString());
+        },
+        get: (key) => {
+          const row = q.getRef.get(key) as { ref: string } | undefined;
+          return row ? (JSON.parse(row.ref) as unknown) : undefined;
+        },
       },
-      get: (key) => {
-        const row = q.getRef.get(key) as { ref: string } | undefined;
-        return row ? (JSON.parse(row.ref) as unknown) : undefined;
+      {
+        insert: (id, usersJson, ttlMs) => {
+          const at = now();
+          q.saveChoice.run(id, usersJson, at.toISOString(), new Date(at.getTime() + ttlMs).toISOString());
+        },
+        get: (id) => (q.getChoice.get(id, now().toISOString()) as { users: string } | undefined)?.users,
+        deleteExpired: () => q.sweepChoices.run(now().toISOString()).changes,
       },
-    }),
+    ),
     close: () => {
       if (db.open) db.close();
     },

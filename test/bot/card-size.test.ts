@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { LicensingError, type Finding, type PlanInfo, type PreflightResult, type PrincipalRef } from '../../src/licensing/model';
 import { en, nl } from '../../src/i18n';
-import { compactCard, expandChoices, INLINE_USERS, MemoryChoiceStore } from '../../src/bot/choices';
+import { compactCard, expandChoices, INLINE_USERS, StoredChoices } from '../../src/bot/choices';
 import { requestCard } from '../../src/bot/cards/request';
 import { resultCard } from '../../src/bot/cards/result';
 import { requestListCard } from '../../src/bot/cards/request-list';
-import { actionsOf, actors, cardOf, changeRequest, E1, E3, finding, harness, ids, preflightResult } from './fakes';
+import { actionsOf, actors, cardOf, changeRequest, E1, E3, finding, harness, ids, MemoryRefs, preflightResult } from './fakes';
 
 const LIMIT = 20_000;
 const N = 500;
@@ -120,48 +120,93 @@ describe('bot: every card stays under 20 KB with 500 people', () => {
     }
   });
 
-  it('without the choice store the same plan-choice card would not fit: the measure is real', () => {
+  it('without the choice store the same plan-choice card would not fit: the measure is real', async () => {
     const data = { principal: { kind: 'users', users: upns }, to: 'E3' };
     const raw = {
       type: 'AdaptiveCard',
       actions: plans.slice(0, 10).map((p) => ({ type: 'Action.Execute', verb: 'preflight', title: p.displayName, data: { ...data, from: p.skuId } })),
     };
     assert.ok(size(raw) > 28_000, `${size(raw)} bytes with the list in every button`);
-    const store = new MemoryChoiceStore();
-    const compact = compactCard(raw, store);
+    const refs = new MemoryRefs();
+    const compact = await compactCard(raw, new StoredChoices(refs));
     assert.ok(size(compact) < 3_000, `${size(compact)} bytes with a choice id`);
-    assert.equal(store.size, 1);
+    assert.equal(refs.choiceRows.size, 1);
   });
 });
 
-describe('bot/choices: the server-side store behind choice ids', () => {
-  it('short lists stay in the card; long ones round-trip through an id; an unknown or expired id is refused', () => {
+describe('bot/choices: long lists behind choice ids, in the conversation store', () => {
+  it('short lists stay in the card; long ones round-trip through an id; a forged, unknown or expired id is refused', async () => {
     let now = 0;
-    const store = new MemoryChoiceStore(1000, 100, () => now);
+    const refs = new MemoryRefs(() => now);
+    const store = new StoredChoices(refs, { ttlMs: 1000 });
     const short = { data: { principal: { kind: 'users', users: upns.slice(0, INLINE_USERS) } } };
-    assert.deepEqual(compactCard(short, store), short);
+    assert.deepEqual(await compactCard(short, store), short);
+    assert.equal(refs.choiceRows.size, 0, 'nothing stored for a short list');
     const long = { data: { spec: { principal: { kind: 'users', users: upns.slice(0, 40) }, to: 'E3' } } };
-    const compact = compactCard(long, store) as unknown as { data: { spec: { principal: { choice: string; count: number } } } };
+    const compact = (await compactCard(long, store)) as unknown as { data: { spec: { principal: { choice: string; count: number } } } };
     assert.equal(compact.data.spec.principal.count, 40);
-    const back = expandChoices(compact.data, store);
+    assert.match(compact.data.spec.principal.choice, /^[A-Za-z0-9_-]{22}$/);
+    const back = await expandChoices(compact.data, store);
     assert.ok(back.ok);
     assert.deepEqual(back.data, long.data);
-    assert.deepEqual(expandChoices({ principal: { kind: 'users', choice: 'not-a-real-choice-id-0000' } }, store), { ok: false });
-    assert.deepEqual(expandChoices({ principal: { kind: 'users', choice: '../../etc/passwd' } }, store), { ok: false });
+    assert.deepEqual(await expandChoices({ principal: { kind: 'users', choice: 'not-a-real-choice-id-0000' } }, store), { ok: false });
+    assert.deepEqual(await expandChoices({ principal: { kind: 'users', choice: '../../etc/passwd' } }, store), { ok: false });
+    assert.deepEqual(await expandChoices({ principal: { kind: 'users', choice: 42 } }, store), { ok: false });
     now = 1000;
-    assert.deepEqual(expandChoices(compact.data, store), { ok: false }, 'expired');
+    assert.deepEqual(await expandChoices(compact.data, store), { ok: false }, 'expired');
   });
 
-  it('keeps at most maxEntries lists, oldest out first', () => {
-    const store = new MemoryChoiceStore(60_000, 3);
-    const ids = [1, 2, 3, 4].map((n) => store.put([`u${n}`]));
-    assert.equal(store.size, 3);
-    assert.equal(store.get(ids[0]!), undefined);
-    assert.deepEqual(store.get(ids[3]!), ['u4']);
+  it('a forged id is refused before any lookup; data naming more choices than a card has is refused whole', async () => {
+    const refs = new MemoryRefs();
+    const store = new StoredChoices(refs);
+    const looked: string[] = [];
+    const counting = {
+      put: (u: string[]) => store.put(u),
+      get: (id: string) => {
+        looked.push(id);
+        return store.get(id);
+      },
+    };
+    const id = await counting.put(upns.slice(0, 5));
+    for (const forged of ["x' OR '1'='1", 'A'.repeat(65), 'short', '', 'AAAAAAAAAAAAAAAA/..']) {
+      assert.deepEqual(await expandChoices({ spec: { principal: { kind: 'users', choice: forged } } }, counting), { ok: false }, forged);
+    }
+    assert.deepEqual(looked, [], 'no lookup for an id that is not one');
+    const many = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`p${i}`, { kind: 'users', choice: `${id.slice(0, 21)}${i}` }]));
+    assert.deepEqual(await expandChoices(many, counting), { ok: false });
+    assert.deepEqual(looked, []);
+    // A real id next to a forged one: refused, the real list is not handed out.
+    assert.deepEqual(await expandChoices({ a: { kind: 'users', choice: id }, b: { kind: 'users', choice: '../x' } }, counting), { ok: false });
   });
 
-  it('tenant text in a card outside action data is never touched', () => {
+  it('sweeps expired lists at the first card and then at most once per sweep period, not on every card', async () => {
+    let now = 0;
+    const refs = new MemoryRefs(() => now);
+    const sweeps: number[] = [];
+    const counted = {
+      saveChoice: refs.saveChoice,
+      choice: refs.choice,
+      sweepChoices: () => {
+        sweeps.push(now);
+        return refs.sweepChoices();
+      },
+    };
+    const store = new StoredChoices(counted, { ttlMs: 1000, sweepEveryMs: 10_000, now: () => now });
+    await store.put(['a@x.example', 'b@x.example', 'c@x.example', 'd@x.example']);
+    now = 5_000;
+    await store.put(['e@x.example']);
+    assert.equal(refs.choiceRows.size, 2, 'the first list expired but is not swept yet');
+    now = 10_000;
+    await store.put(['f@x.example']);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(sweeps, [0, 10_000]);
+    assert.equal(refs.choiceRows.size, 1, 'both expired lists swept, the new one kept');
+  });
+
+  it('tenant text in a card outside action data is never touched', async () => {
+    const refs = new MemoryRefs();
     const card = { body: [{ type: 'TextBlock', text: 'x', principal: { kind: 'users', users: upns.slice(0, 10) } }] };
-    assert.deepEqual(compactCard(card, new MemoryChoiceStore()), card);
+    assert.deepEqual(await compactCard(card, new StoredChoices(refs)), card);
+    assert.equal(refs.choiceRows.size, 0);
   });
 });

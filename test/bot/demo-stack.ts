@@ -1,6 +1,7 @@
 // The bot on the real stack against a sandbox of the demo tenant, as the bot specs that run whole
-// changes need it: Graph client, license service, an in-memory request store, the approver and
-// requester policies (the demo tenant's license admins), the notifier and the harness that plays Teams.
+// changes need it: Graph client, license service, a request store (in memory, or a SQLite file that
+// two stacks share as two instances would), the approver and requester policies (the demo tenant's
+// license admins), the notifier and the harness that plays Teams.
 import { connectGraph, type GraphConnection } from '../../src/graph/connect';
 import { loopbackGraph } from '../../src/graph/config';
 import { LicenseService, type LicenseServiceOptions } from '../../src/licensing/service';
@@ -23,11 +24,14 @@ export interface DemoStack {
   h: Harness;
 }
 
-/** `licenseOptions`: added to the license service's options, given the Graph connection (e.g. a permission read from its token). */
-export function demoStack(graphBaseUrl: string, licenseOptions?: (graph: GraphConnection) => Partial<LicenseServiceOptions>): DemoStack {
+/**
+ * `licenseOptions`: added to the license service's options, given the Graph connection (e.g. a
+ * permission read from its token). `stateDb`: the SQLite file (default: a database in memory).
+ */
+export function demoStack(graphBaseUrl: string, licenseOptions?: (graph: GraphConnection) => Partial<LicenseServiceOptions>, stateDb = ':memory:'): DemoStack {
   const graph = connectGraph(loopbackGraph(graphBaseUrl));
   const licenses = new LicenseService(graph.gateway, undefined, { pollIntervalMs: 25, trackTimeoutMs: 10_000, ...licenseOptions?.(graph) });
-  const store = openStore(':memory:');
+  const store = openStore(stateDb);
   const approvers = new ApproverPolicy({ approvers: `group:${DEMO_LICENSE_ADMINS}`, tenantId: DEMO_TENANT_ID, licenses });
   const tmp = harness();
   const conv = new Conversations(store, tmp.proactive, silentLogger);

@@ -276,7 +276,28 @@ export function fakeRequesters(list: string[] = [ids.alice, ids.bob]): Requester
 /** ConversationStore in memory, over the same rows (and keys) as the database's conversation_refs. */
 export class MemoryRefs implements ConversationStore {
   readonly map = new Map<string, unknown>();
-  private readonly records = conversationRecords({ get: (key) => this.map.get(key), put: (key, value) => this.saveConversationRef(key, value) });
+  /** card_choices: users JSON and expiry (ms), by id. */
+  readonly choiceRows = new Map<string, { users: string; until: number }>();
+  private readonly records = conversationRecords(
+    { get: (key) => this.map.get(key), put: (key, value) => this.saveConversationRef(key, value) },
+    {
+      insert: (id, users, ttlMs) => {
+        if (this.choiceRows.has(id)) throw new Error('UNIQUE constraint failed: card_choices.id');
+        this.choiceRows.set(id, { users, until: this.now() + ttlMs });
+      },
+      get: (id) => {
+        const row = this.choiceRows.get(id);
+        return row && row.until > this.now() ? row.users : undefined;
+      },
+      deleteExpired: () => {
+        const expired = [...this.choiceRows].filter(([, row]) => row.until <= this.now());
+        for (const [id] of expired) this.choiceRows.delete(id);
+        return expired.length;
+      },
+    },
+  );
+
+  constructor(private readonly now: () => number = Date.now) {}
   readonly saveConversation = this.records.saveConversation;
   readonly conversation = this.records.conversation;
   readonly saveMember = this.records.saveMember;
@@ -293,6 +314,9 @@ export class MemoryRefs implements ConversationStore {
   readonly droppedChannels = this.records.droppedChannels;
   readonly saveInstalledAt = this.records.saveInstalledAt;
   readonly installedAt = this.records.installedAt;
+  readonly saveChoice = this.records.saveChoice;
+  readonly choice = this.records.choice;
+  readonly sweepChoices = this.records.sweepChoices;
 
   /** A raw row, as the table holds it (specs seed and read these). */
   saveConversationRef(key: string, ref: unknown): void {

@@ -57,15 +57,21 @@ const PEOPLE: Record<Who, { id: string; aadObjectId: string; name: string }> = {
 
 /** Speaks to the bot at `url()` as Teams would, in local mode; replies arrive at `connector`. */
 export class Teams {
-  private n = 0;
   constructor(
     private readonly url: () => string,
     readonly connector: Connector,
+    /** Activity ids so far: shared with every at() view, so no two activities have the same id. */
+    private readonly seq = { n: 0 },
   ) {}
+
+  /** The same Teams speaking to one bot at `url` directly (past the load balancer). */
+  at(url: string): Teams {
+    return new Teams(() => url, this.connector, this.seq);
+  }
 
   private activity(who: Who, conv: string, extra: Record<string, unknown>): Record<string, unknown> {
     return {
-      id: `act-${++this.n}`,
+      id: `act-${++this.seq.n}`,
       channelId: 'msteams',
       serviceUrl: this.connector.url,
       locale: 'en-US',
@@ -88,7 +94,7 @@ export class Teams {
   }
 
   /** A card button: the invoke's answer ({ statusCode, type, value: card }). */
-  async click(who: Who, conv: string, verb: string, data: unknown, replyToId = `card-${this.n + 1}`): Promise<any> {
+  async click(who: Who, conv: string, verb: string, data: unknown, replyToId = `card-${this.seq.n + 1}`): Promise<any> {
     const r = await this.post(
       this.activity(who, conv, { type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } }),
     );

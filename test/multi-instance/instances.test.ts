@@ -6,11 +6,15 @@
 //     Entra's processing to the end and the requester is told once;
 //   - a rolling restart of every instance during a bulk swap of 500 users: every user swapped
 //     exactly once, the request completed, one completion notice;
-//   - every instance's /readyz names the database it uses.
+//   - every instance's /readyz names the database it uses;
+//   - a "move users" card with five people drawn by one instance is clicked on another (one
+//     instance: after a restart) and asks for exactly those five (the list is in the database).
 import assert from 'node:assert/strict';
 import { withSandbox } from '../helpers/sandbox';
 import { actionsOf, assertSourceXorTarget, E1, E3, faultTenant, licenseWrites, upns, waitFor } from '../faults/support';
 import type { SandboxAccess } from '../helpers/sandbox';
+import type { Posted } from '../helpers/connector';
+import { cardText } from '../hostile/support';
 import { sleep } from '../helpers/wait';
 import { Cluster, type StoreKind } from './cluster';
 
@@ -33,6 +37,22 @@ async function onTarget(sb: SandboxAccess, users: string[]): Promise<string[]> {
     next = r.body['@odata.nextLink'];
   }
   return out;
+}
+
+type Button = { verb: string; data: { spec: { principal: { kind: string; users?: string[]; choice?: string; count?: number } } } };
+
+/** The "ask for approval" button of a card for a list of users, in what the bot posted (a card sent, or one updated in place). */
+function askButton(posts: Posted[]): Button | undefined {
+  const found: Button[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, any>;
+    if (o.type === 'Action.Execute' && o.verb === 'request' && o.data?.spec?.principal?.kind === 'users') found.push(o as Button);
+    Object.values(o).forEach(walk);
+  };
+  for (const p of posts) walk(p.activity.attachments);
+  return found.at(-1);
 }
 
 const SETUPS: { store: StoreKind; instances: number }[] = [
@@ -177,6 +197,22 @@ for (const setup of SETUPS) {
       assert.equal((await onTarget(sb, users)).length, 500);
       await sleep(1_000);
       assert.equal(finishedNotices(id).length, 1, 'one completion notice');
+    });
+
+    it(`a "move users" card with five people drawn by one instance is clicked on ${setup.instances > 1 ? 'another' : 'it after a restart'}: a request for exactly those five`, async () => {
+      const c = cluster!;
+      const five = upns('bulk', 5);
+      const since = c.connector.posted.length;
+      await c.teams.at(c.instances[0]!.url).say('sanne', 'sanne-chat', `move users ${five.join(', ')} from E1 to E3`);
+      const ask = await waitFor('the preflight card', async () => askButton(c.connector.posted.slice(since)), 30_000);
+      assert.equal(ask.data.spec.principal.count, 5);
+      assert.equal(ask.data.spec.principal.users, undefined, 'the card carries a choice id, not the list');
+      if (setup.instances === 1) await c.restartInstance(0);
+      const other = c.instances[setup.instances > 1 ? 1 : 0]!;
+      const answer = cardText((await c.teams.at(other.url).click('sanne', 'sanne-chat', 'request', ask.data)).value);
+      const id = /Change request (\d+)/.exec(answer)?.[1];
+      assert.ok(id, `a request was created:\n${answer}`);
+      assert.deepEqual((await c.read(id)).request.spec.principal, { kind: 'users', users: five });
     });
   });
 }

@@ -170,6 +170,33 @@ describe('state: migrations', () => {
     store.close();
   });
 
+  it('numbered 1, 2, 3, … with no gap, so every database applies them in one order', () => {
+    assert.deepEqual(
+      MIGRATIONS.map((m) => m.version),
+      MIGRATIONS.map((_, i) => i + 1),
+    );
+  });
+
+  it('a database from before card choices (version 3) upgrades: what it held stays, card choices work', async () => {
+    const path = join(dir, 'v3.db');
+    const db = new Database(path);
+    runMigrations(
+      db,
+      MIGRATIONS.filter((m) => m.version <= 3),
+    );
+    db.prepare('INSERT INTO conversation_refs (key, ref, updated_at) VALUES (?, ?, ?)').run('member:aad-1', JSON.stringify({ teamsId: '29:one' }), '2026-03-02T09:00:00.000Z');
+    db.close();
+    const store = openStore(path);
+    try {
+      assert.equal(schemaVersions(store.db).at(-1)!.version, SCHEMA_VERSION);
+      assert.deepEqual(await store.member('aad-1'), { teamsId: '29:one' });
+      await store.saveChoice('abcdefghijklmnopqrstuv', ['a@x.example', 'b@x.example', 'c@x.example', 'd@x.example'], 60_000);
+      assert.equal((await store.choice('abcdefghijklmnopqrstuv'))!.length, 4);
+    } finally {
+      store.close();
+    }
+  });
+
   it('refuse a database written by a newer build', () => {
     const path = join(dir, 'new.db');
     const db = new Database(path);

@@ -1,20 +1,25 @@
-// The store port's contract (src/requests/types.ts RequestStore), as specs any store runs:
+// The store ports' contract (src/requests/types.ts RequestStore, and the card choices of
+// src/requests/conversation-store.ts), as specs any store runs:
 //   describeRequestStore('SQLite', async (now) => ({ store: openStore(':memory:', { now }), reopen, close }))
 // PostgreSQL runs the same suite on a fresh database (test/state/postgres-store.test.ts). Only the port is used here; what a store
 // does beyond it (WAL, files, its schema) has its own specs.
 import assert from 'node:assert/strict';
 import type { RequestStore } from '../../src/requests/types';
+import type { ConversationStore } from '../../src/requests/conversation-store';
 import { ApproverPolicy } from '../../src/requests/approvers';
 import { ChangeRequests } from '../../src/requests/workflow';
 import { alice, APPROVERS, bob, Clock, fakeLicenses, groupSpec, preflight, RecordingNotifier, swapResult, TENANT } from '../requests/fakes';
 import { askAndApprove, gate, people, sentWaves, wavesLicenses } from '../requests/wave-support';
 
+/** Both ports, as the SQLite and PostgreSQL stores implement them. */
+export type StateStore = RequestStore & ConversationStore;
+
 export interface OpenedStore {
-  store: RequestStore;
+  store: StateStore;
   /** Closes and opens the same database again (undefined for a store that cannot, e.g. in memory). */
-  reopen?: () => Promise<RequestStore>;
+  reopen?: () => Promise<StateStore>;
   /** A second connection to the same database at the same time (another process or instance); closed by close(). */
-  another?: () => Promise<RequestStore>;
+  another?: () => Promise<StateStore>;
   close(): Promise<void>;
 }
 
@@ -24,7 +29,7 @@ export function describeRequestStore(name: string, open: (now: () => Date) => Pr
   describe(`store port contract: ${name}`, () => {
     let clock: Clock;
     let opened: OpenedStore;
-    let store: RequestStore;
+    let store: StateStore;
 
     beforeEach(async () => {
       clock = new Clock();
@@ -295,6 +300,50 @@ export function describeRequestStore(name: string, open: (now: () => Date) => Pr
       assert.deepEqual(again.approver, bob);
       assert.equal((await store.audit(r.id)).length, 2);
       assert.equal((await create()).id, '2', 'ids continue after a restart');
+    });
+
+    // Card choices (src/bot/choices.ts): a button's long list of users behind a random id.
+    const choiceId = (n: number) => `choice${String(n).padStart(4, '0')}-AbC_xYz-09`;
+    const five = ['ruben.kramer@contoso.example', 'iris.groen@contoso.example', 'anouk.vanwijk@contoso.example', 'bas.smits@contoso.example', 'lieke.maas@contoso.example'];
+
+    it('card choices: a list comes back by its id, in order, until its time is up; then neither it nor its row is there', async () => {
+      await store.saveChoice(choiceId(1), five, 1000);
+      await store.saveChoice(choiceId(2), ['Zoë \u0000 <b>王</b>', "O'Brien"], DAY);
+      assert.deepEqual(await store.choice(choiceId(1)), five);
+      assert.deepEqual(await store.choice(choiceId(2)), ['Zoë \u0000 <b>王</b>', "O'Brien"]);
+      assert.equal(await store.choice(choiceId(3)), undefined, 'unknown');
+      clock.advance(999);
+      assert.deepEqual(await store.choice(choiceId(1)), five, 'still there just before its time is up');
+      clock.advance(1);
+      assert.equal(await store.choice(choiceId(1)), undefined, 'expired: gone even before a sweep');
+      assert.equal(await store.sweepChoices(), 1, 'the sweep deletes the expired row only');
+      assert.equal(await store.sweepChoices(), 0);
+      assert.deepEqual(await store.choice(choiceId(2)), ['Zoë \u0000 <b>王</b>', "O'Brien"]);
+      clock.advance(DAY);
+      assert.equal(await store.sweepChoices(), 1);
+    });
+
+    it('card choices: an id is used once; ids that are not choice ids find nothing and store nothing', async () => {
+      await store.saveChoice(choiceId(1), five, DAY);
+      await assert.rejects(store.saveChoice(choiceId(1), ['someone.else@contoso.example'], DAY), 'a second list under the same id is refused');
+      assert.deepEqual(await store.choice(choiceId(1)), five, 'the first list stands');
+      for (const forged of ["x' OR '1'='1", "choice0001-AbC_xYz-09' --", '%', '', 'short', 'A'.repeat(65), '../../etc/passwd', 'choice0001-AbC_xYz-0*']) {
+        assert.equal(await store.choice(forged), undefined, forged);
+        await assert.rejects(store.saveChoice(forged, five, DAY), forged);
+      }
+      assert.deepEqual(await store.choice(choiceId(1)), five);
+      assert.equal(await store.sweepChoices(), 0, 'nothing else was stored');
+    });
+
+    it('card choices: saved on one connection, read on another; they survive closing and reopening the database', async function () {
+      if (!opened.another || !opened.reopen) this.skip();
+      const other = await opened.another!();
+      await store.saveChoice(choiceId(1), five, DAY);
+      assert.deepEqual(await other.choice(choiceId(1)), five, 'another instance reads it');
+      await other.saveChoice(choiceId(2), five.slice(0, 4), DAY);
+      store = await opened.reopen!();
+      assert.deepEqual(await store.choice(choiceId(1)), five, 'after a restart');
+      assert.deepEqual(await store.choice(choiceId(2)), five.slice(0, 4));
     });
 
     it('a change in waves survives a restart mid-wave: another instance reads that wave back and sends only the waves not recorded', async function () {

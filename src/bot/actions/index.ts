@@ -57,7 +57,7 @@ export async function onCardAction(turn: Turn, value: unknown): Promise<InvokeRe
   if (!env.ok) return env.response;
   if (!(await allowed(turn, verbAccess(env.verb)))) return cardResponse(errorCard(turn.t.refuse.notRequester));
   // A long list of users behind a choice id (src/bot/choices.ts) is put back before validation.
-  const expanded = expandChoices(env.data, turn.choices);
+  const expanded = await expandChoices(env.data, turn.choices);
   if (!expanded.ok) return cardResponse(errorCard(turn.t.errors.choiceExpired));
   const parsed = ActionData[env.verb].safeParse(expanded.data);
   if (!parsed.success) {

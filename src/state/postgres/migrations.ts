@@ -91,6 +91,19 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'card choices: the long user lists behind card buttons, until they expire',
+    sql: `
+      CREATE TABLE card_choices (
+        id         TEXT        PRIMARY KEY,
+        users      TEXT        NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX card_choices_expires ON card_choices(expires_at);
+    `,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

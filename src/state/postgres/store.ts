@@ -339,19 +339,40 @@ export async function openPostgresStore(config: PoolConfig, options: PostgresSto
       await pool.query(AUDIT_INSERT, [n, now().toISOString(), actorJson(actor), action, null, null, JSON.stringify(detail ?? {})]);
     },
 
-    ...conversationRecords({
-      async put(key, value) {
-        await pool.query(
-          `INSERT INTO conversation_refs (key, ref, updated_at) VALUES ($1, $2, $3)
-           ON CONFLICT (key) DO UPDATE SET ref = EXCLUDED.ref, updated_at = EXCLUDED.updated_at`,
-          [key, JSON.stringify(value), now().toISOString()],
-        );
+    ...conversationRecords(
+      {
+        async put(key, value) {
+          await pool.query(
+            `INSERT INTO conversation_refs (key, ref, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (key) DO UPDATE SET ref = EXCLUDED.ref, updated_at = EXCLUDED.updated_at`,
+            [key, JSON.stringify(value), now().toISOString()],
+          );
+        },
+        async get(key) {
+          const { rows } = await pool.query<{ ref: string }>('SELECT ref FROM conversation_refs WHERE key = $1', [key]);
+          return rows[0] ? (JSON.parse(rows[0].ref) as unknown) : undefined;
+        },
       },
-      async get(key) {
-        const { rows } = await pool.query<{ ref: string }>('SELECT ref FROM conversation_refs WHERE key = $1', [key]);
-        return rows[0] ? (JSON.parse(rows[0].ref) as unknown) : undefined;
+      {
+        async insert(id, usersJson, ttlMs) {
+          const at = now();
+          await pool.query('INSERT INTO card_choices (id, users, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+            id,
+            usersJson,
+            at.toISOString(),
+            new Date(at.getTime() + ttlMs).toISOString(),
+          ]);
+        },
+        async get(id) {
+          const { rows } = await pool.query<{ users: string }>('SELECT users FROM card_choices WHERE id = $1 AND expires_at > $2', [id, now().toISOString()]);
+          return rows[0]?.users;
+        },
+        async deleteExpired() {
+          const r = await pool.query('DELETE FROM card_choices WHERE expires_at <= $1', [now().toISOString()]);
+          return r.rowCount ?? 0;
+        },
       },
-    }),
+    ),
 
     async ping() {
       const started = performance.now();
