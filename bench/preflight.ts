@@ -66,7 +66,7 @@ export interface PreflightRow {
   /** The first preflight after the process started (name not seen, code not yet optimised by V8). */
   firstAfterStart: PreflightRun;
   /** A warm process but a service that has not seen the name: the name lookup comes first (+1 round trip). */
-  nameNotSeen: PreflightRun & { wallOk: boolean };
+  nameNotSeen: PreflightRun & { wallTargetMs: number; wallOk: boolean };
   findings: string;
   naive: { requests: number; wallMs: number; sampledUsers: number; extrapolated: boolean };
   speedup: number;
@@ -343,7 +343,8 @@ export async function benchPreflight(opts: { sizes?: number[]; latencyMs?: numbe
         rssOk: members < 100_000 || rssPeakMb < 400,
         all: measured.map(toRun),
         firstAfterStart: toRun(first),
-        nameNotSeen: { ...toRun(cold), wallOk: cold.m.wallMs <= wallTargetMs },
+        // The lookup comes first: one more round trip, priced at one page of this run's floor.
+        nameNotSeen: { ...toRun(cold), wallTargetMs: round(wallTargetMs + (1.2 * pipelined) / pages), wallOk: cold.m.wallMs <= wallTargetMs + (1.2 * pipelined) / pages },
         findings: pf.findings,
         naive: nv,
         speedup: round(nv.wallMs / wallMs),

@@ -144,7 +144,7 @@ const NONE: string[] = [];
 
 /** `list` with `groupId` added (a new list: NONE is shared and never pushed to). */
 function withGroup(list: string[], groupId: string): string[] {
-  return [...list, groupId];
+  return list.length ? [...list, groupId] : [groupId];
 }
 
 /** Error or Disabled, or an error other than None: the copy is not in effect. */
