@@ -8,7 +8,7 @@ import type { PrincipalRef } from '../licensing/model';
 import type { Actor } from '../requests/types';
 import { consoleLogger, type BotDeps, type Logger } from './deps';
 import { convKey, type Conversations } from './conversations';
-import { messagesFor, pickLang, type Messages } from '../i18n';
+import { licensingErrorSentence, messagesFor, pickLang, type ExplainableError, type Messages } from '../i18n';
 import { parseCommand, type Lang } from './parser';
 import { activityTenant, type Turn } from './turn';
 import { cardResponse, errorResponse } from './invoke';
@@ -33,7 +33,7 @@ const UNKNOWN_PERSON_TTL_MS = 30_000;
 /** Invoke answers kept for a retried click (same activity id): Teams retries within seconds. */
 const INVOKE_ANSWERS_KEPT = 500;
 
-type Gate = { ok: true; actor: Actor; person: PrincipalRef } | { ok: false; why: 'tenant' | 'identity' | 'unknown' | 'error'; message?: string };
+type Gate = { ok: true; actor: Actor; person: PrincipalRef } | { ok: false; why: 'tenant' | 'identity' | 'unknown' | 'error'; error?: ExplainableError };
 
 export class PlanSwitchBot extends TeamsActivityHandler {
   readonly conv: Conversations;
@@ -129,7 +129,7 @@ export class PlanSwitchBot extends TeamsActivityHandler {
         person = await this.deps.licenses.resolveUser(aad);
       } catch (err) {
         this.log.error('gate.lookup_failed', { error: errorText(err) });
-        return { ok: false, why: 'error', message: isLicensingError(err) ? err.message : undefined };
+        return { ok: false, why: 'error', ...(isLicensingError(err) ? { error: err } : {}) };
       }
       // Only an exact object-id match counts: a UPN typed into aadObjectId is not an identity.
       if (person && person.id.toLowerCase() !== key) person = null;
@@ -148,7 +148,8 @@ export class PlanSwitchBot extends TeamsActivityHandler {
       case 'unknown':
         return t.refuse.unknownPerson;
       default:
-        return gate.message ? t.errors.graph(md(gate.message)) : t.errors.generic;
+        // The license service's error (Graph did not answer) as the tables say it.
+        return gate.error ? licensingErrorSentence(t, gate.error, { esc: md }) : t.errors.generic;
     }
   }
 

@@ -103,7 +103,7 @@ export async function licensingErrorCard(turn: Turn, err: LicensingError, spec?:
           title: t.lookup.sourceNone(md(who)),
           buttonTitle: t.lookup.choose,
           options: planOptions(t, plans, spec, spec?.adopt ? 'to' : 'from'),
-          footer: plans.length ? '' : md(err.message),
+          footer: plans.length ? '' : t.plans.empty,
         });
       }
       return chooseCard({

@@ -6,7 +6,7 @@
 import type { LicensePort } from '../licensing/model';
 import type { ChangeRequest, ResumeCheck, WorkflowResult } from '../requests/types';
 import { waveTotals } from '../requests/waves';
-import { messagesFor, refusalSentence, type Messages } from '../i18n';
+import { failureText, messagesFor, refusalSentence, type Messages } from '../i18n';
 import type { CliOptions } from './args';
 import { findingSentence } from './format';
 /** What these commands use of the CLI's I/O (run.ts CliIO). */
@@ -15,13 +15,18 @@ type CliIO = { stdout(text: string): void; stderr(text: string): void; env: Node
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 
-/** The check of the remaining people before a resume, as the card says it: per finding what to do; who is left out. */
-export function recheckText(t: Messages, id: string, c: ResumeCheck): string[] {
+/**
+ * The check of the remaining people before a resume, as the card says it: per finding what to do
+ * (resume or cancel with this command, `--as` whom); who is left out.
+ */
+export function recheckText(t: Messages, id: string, c: ResumeCheck, as: string): string[] {
+  const again = t.cli.recheckAgain(id, as);
   const who = (ps: { displayName: string; userPrincipalName?: string }[], total: number) =>
     ps.length ? ` ${ps.map((p) => p.userPrincipalName ?? p.displayName).join(', ')}${total > ps.length ? `, ${t.common.andMore(total - ps.length)}` : ''}.` : '';
   const lines = [t.waves.recheckTitle(c.people, `${c.at.slice(0, 16).replace('T', ' ')} UTC`)];
-  if (c.error) lines.push(`  ${t.waves.recheckFailed(c.error)}`, `  ${t.waves.recheckDo('CHECK_FAILED', id)}`);
-  for (const f of c.findings.filter((x) => x.severity === 'block')) lines.push(`  ${findingSentence(f, t)}${who(f.principals, f.people)}`, `  ${t.waves.recheckDo(f.code, id)}`);
+  // Why the check could not run: from its code and data (a row stored before: its English as stored).
+  if (c.failure || c.error) lines.push(`  ${t.waves.recheckFailed(c.failure ? failureText(t, c.failure) : c.error!)}`, `  ${t.waves.recheckDo('CHECK_FAILED', again)}`);
+  for (const f of c.findings.filter((x) => x.severity === 'block')) lines.push(`  ${findingSentence(f, t)}${who(f.principals, f.people)}`, `  ${t.waves.recheckDo(f.code, again)}`);
   for (const f of c.findings.filter((x) => x.severity === 'warn')) lines.push(`  ${t.waves.recheckWarning(`${findingSentence(f, t)}${who(f.principals, f.people)}`)}`);
   if (c.skippedCount) {
     lines.push(`  ${t.waves.recheckSkipped(c.skippedCount)}`);
@@ -41,7 +46,8 @@ function describe(opts: CliOptions, r: ChangeRequest): string {
     lines.push(t.waves.progress(w.next, w.count, tot.done, w.total, tot.failed));
     if (r.state === 'running' && w.stop) lines.push(w.stop.action === 'pause' ? t.waves.pauseAsked(opts.as!) : t.waves.cancelAsked(opts.as!));
     if (r.state === 'running' && !w.stop) lines.push(t.waves.resumed(r.id));
-    if (w.recheck && (r.state === 'running' ? !w.stop && opts.command === 'resume' : r.state === 'paused' && w.recheck.blocked)) lines.push(...recheckText(t, r.id, w.recheck));
+    if (w.recheck && (r.state === 'running' ? !w.stop && opts.command === 'resume' : r.state === 'paused' && w.recheck.blocked))
+      lines.push(...recheckText(t, r.id, w.recheck, opts.as!));
     if (r.state === 'cancelled') lines.push(t.waves.cancelled(w.next, w.count, tot.done));
   }
   return lines.join('\n');

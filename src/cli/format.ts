@@ -2,7 +2,7 @@
 // output reads the same in a log file. Every word from the message tables (cli, preflight, result).
 import type { AdoptKept, AdoptProgress, Finding, PlanInfo, PreflightResult, PrincipalRef, PrincipalStatus, SwapOutcome, SwapResult, TrackingReport } from '../licensing/model';
 import { missCause } from '../requests/waves';
-import { en, type Messages } from '../i18n';
+import { en, usageLocationNotSetText, type Messages } from '../i18n';
 import { sourcesOf, targetsOf } from '../licensing/change-plans';
 import { adoptWhyText } from '../requests/adopt-why';
 
@@ -90,8 +90,15 @@ export function preflightText(r: PreflightResult, t: Messages = en): string {
  * else the reason as the license service or Graph gave it.
  */
 function refusal(f: SwapOutcome, t: Messages): string {
+  // A usage location that could not be set (no license call was made): why, from its code.
+  if (f.usageLocationWhy) return usageLocationNotSetText(t, f);
+  // An adopt's member who keeps their own copy: why, from its codes.
+  if (f.adoptKept) return adoptWhyText(t, f.adoptKept);
   const cause = missCause(`${f.graphCode ?? ''} ${f.graphMessage ?? ''} ${f.reason ?? ''}`);
-  return (cause !== 'other' ? t.waves.why[cause] : undefined) ?? f.reason ?? f.graphMessage ?? t.cli.refused;
+  if (cause !== 'other' && t.waves.why[cause]) return t.waves.why[cause]!;
+  // The service's English explanation for an English reader; others get the tables' word and Graph's code.
+  if (t.lang !== 'en' && f.graphCode) return `${t.waves.why.other} (${f.graphCode})`;
+  return f.reason ?? f.graphMessage ?? t.cli.refused;
 }
 
 export function swapText(s: SwapResult, t: Messages = en): string {

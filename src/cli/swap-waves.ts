@@ -5,7 +5,7 @@
 import type { LicensePort, PreflightResult, SwapResult, TrackingReport, WaveSettings } from '../licensing/model';
 import { mergeSwaps, passesThreshold, waveCount, waveRecord, waveSlice } from '../requests/waves';
 import type { WaveRecord } from '../requests/types';
-import { messagesFor } from '../i18n';
+import { messagesFor, usageLocationNotSetText } from '../i18n';
 import type { CliOptions } from './args';
 /** What these commands use of the CLI's I/O (run.ts CliIO). */
 type CliIO = { stdout(text: string): void; stderr(text: string): void; env: NodeJS.ProcessEnv };
@@ -55,7 +55,10 @@ export async function swapInWaves(opts: CliOptions, service: LicensePort, io: Cl
     failed += rec.failedCount;
     if (!opts.json) {
       io.stdout(t.waves.progress(i + 1, count, done, change.assignments.length, failed));
-      for (const m of rec.failed) io.stdout(`  ${m.principal.userPrincipalName ?? m.principal.displayName}: ${t.waves.why[m.cause ?? 'other'] ?? m.reason}`);
+      for (const m of rec.failed)
+        io.stdout(
+          `  ${m.principal.userPrincipalName ?? m.principal.displayName}: ${m.usageLocationWhy ? usageLocationNotSetText(t, { ...m, graphCode: m.code }) : (t.waves.why[m.cause ?? 'other'] ?? m.reason)}`,
+        );
     }
     if (i < count - 1 && passesThreshold(rec, s)) {
       stopped = rec;

@@ -27,7 +27,7 @@ import * as writes from './writes';
 export { BATCH_LIMIT, PAGE_SIZE, peekNextLink, type GatewayOptions } from './http';
 export { mapLimit, type BatchRequest, type BatchResponse } from './batch';
 export { MISSING_PROPERTY, normalizeGroup, normalizeUser } from './normalize';
-export { UNSAFE_KEY } from './paths';
+export { UNSAFE_KEY, UnsafeKeyError } from './paths';
 export { GROUP_SELECT } from './groups';
 export { USER_SELECT } from './users';
 export type { DirectoryObjectRef, GroupMembers, MemberReadOptions } from './members';

@@ -13,18 +13,39 @@ export const literal = (s: string): string => enc(`'${s.replace(/'/g, "''")}'`);
 /** The code of the error a key that cannot be a path segment gets. */
 export const UNSAFE_KEY = 'InvalidPathSegment';
 
+/** Why a key cannot be one path segment: empty, "." or "..", or it holds "/" or "\\". */
+export type UnsafeKeyWhy = 'empty' | 'dot' | 'slash';
+
 /** Why `key` cannot be one path segment, or undefined when it can. */
-export function unsafeKeyReason(key: string): string | undefined {
-  if (!key.trim()) return 'it is empty';
-  if (key === '.' || key === '..') return `"${key}" would be read as part of the URL path`;
-  if (/[/\\]/.test(key)) return 'it contains "/" or "\\", which would be read as part of the URL path';
+export function unsafeKeyReason(key: string): UnsafeKeyWhy | undefined {
+  if (!key.trim()) return 'empty';
+  if (key === '.' || key === '..') return 'dot';
+  if (/[/\\]/.test(key)) return 'slash';
   return undefined;
 }
 
-/** Throws GraphError(400, InvalidPathSegment) naming the input when `key` cannot be a path segment. */
+const WHY_TEXT: Record<UnsafeKeyWhy, (key: string) => string> = {
+  empty: () => 'it is empty',
+  dot: (key) => `"${key}" would be read as part of the URL path`,
+  slash: () => 'it contains "/" or "\\", which would be read as part of the URL path',
+};
+
+/** A name refused before any request: what it is and why, so the sentence can be said in the reader's language. */
+export class UnsafeKeyError extends GraphError {
+  constructor(
+    /** As typed (cut to 80 characters). */
+    readonly key: string,
+    readonly what: 'user' | 'group',
+    readonly why: UnsafeKeyWhy,
+  ) {
+    super(400, UNSAFE_KEY, `'${key}' cannot name a ${what}: ${WHY_TEXT[why](key)}.`);
+  }
+}
+
+/** Throws UnsafeKeyError (GraphError 400, InvalidPathSegment) naming the input when `key` cannot be a path segment. */
 export function checkKey(key: string, what: 'user' | 'group'): void {
   const why = unsafeKeyReason(key);
-  if (why) throw new GraphError(400, UNSAFE_KEY, `'${key.length > 80 ? `${key.slice(0, 80)}…` : key}' cannot name a ${what}: ${why}.`);
+  if (why) throw new UnsafeKeyError(key.length > 80 ? `${key.slice(0, 80)}…` : key, what, why);
 }
 
 /** `/users/{key}`, or `/users('{key}')` for a key starting with "$". */

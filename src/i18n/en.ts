@@ -29,6 +29,15 @@ const plansOf = (v: unknown): string | undefined => {
   return xs.length ? (xs.length === 1 ? xs[0] : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`) : undefined;
 };
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** Graph's own error as it reached us (src/i18n/explain.ts graphFacts): HTTP status (0: no answer), Graph's code and words. */
+export interface GraphFacts {
+  status: number;
+  code: string;
+  message: string;
+}
+/** Graph's error as a clause: its own words and code (an English reader reads them as Graph wrote them). */
+const graphSaid = (e: GraphFacts): string => `${e.message || (e.status ? `HTTP ${e.status}` : 'no answer')}${e.code && e.message ? ` (${e.code})` : ''}`;
 /** Entra's licenseProcessingState values in plain words; anything else stays as it is. */
 const PROCESSING: Record<string, string> = {
   QueuedForProcessing: 'queued',
@@ -145,7 +154,11 @@ export const en = {
   errors: {
     tooLong: (n: number, max: number) => `That message is too long for a command (${n} characters; at most ${max}). Nothing was changed. Try for example: move group Sales to E3.`,
     generic: 'Something went wrong on my side. Nothing was changed; please try again in a moment.',
-    graph: (msg: string) => `Microsoft Graph could not answer: ${msg}. Nothing was changed.`,
+    graph: (e: GraphFacts) => `Microsoft Graph could not answer: ${graphSaid(e)}. Nothing was changed.`,
+    /** Graph's error inside another sentence ("The check could not run (…)"). */
+    graphCause: (e: GraphFacts) => `Microsoft Graph: ${graphSaid(e)}`,
+    /** Something not ours went wrong (a bug, a dropped database connection): its own words; the log has the rest. */
+    unexpected: (message: string) => message || 'an unexpected error',
     choiceExpired: 'This card has expired (its list of people is kept for a day). Type the command again. Nothing was changed.',
     badCard: 'This card is damaged or out of date (its data is missing or invalid). Start again with "new". Nothing was changed.',
     unknownVerb: (verb: string) => `I don't know the card action "${verb}". Nothing was changed.`,
@@ -171,6 +184,37 @@ export const en = {
       `I can't tell which plan ${name} should leave: none of them holds one I can move from, or they are not in the directory. Pick the plan to replace; the check then says who was not found.`,
     sourceAmbiguous: (name: string) => `${name} has more than one plan. Which plan should be replaced?`,
     invalidInput: (msg: string) => `That doesn't work: ${msg}`,
+    // What cannot be done with what was typed or clicked (INVALID_INPUT's data.reason; src/i18n/explain.ts), after "That doesn't work:".
+    invalid: {
+      unsafeName: (name: string, what: 'user' | 'group', why: 'empty' | 'dot' | 'slash') =>
+        `'${name}' cannot name a ${what}: ${
+          why === 'empty'
+            ? 'it is empty'
+            : why === 'dot'
+              ? `"${name}" would be read as part of the URL path`
+              : 'it contains "/" or "\\", which would be read as part of the URL path'
+        }.`,
+      usageLocationIds: 'The people whose usage location is to be set must be a list of user ids.',
+      statusOne: 'Status shows one user or one group.',
+      splitDirection: (direction: string) => `Unknown direction '${direction}': split or join.`,
+      splitOne: 'Split Teams works on one user or one group.',
+      reprocessOne: 'Reprocess names one group or one user.',
+      reprocessIds: 'A reprocess names the users by id.',
+      reprocessNoUsers: "This reprocess can't run: it names no users.",
+      adoptNoUndo:
+        'An adopt has no undo: the members keep the plan from the group. To give someone a direct copy again, assign it to them; to end the group copy, change the group.',
+      adoptCheckOnly: 'Only an adopt checks members before removing their direct copies.',
+      changeMalformed: "This change can't run: its data is incomplete or damaged. Start again with the command.",
+      noUser: 'No user given: name a user by UPN (alice@contoso.com) or object id.',
+      noGroup: 'No group given: name a group by display name or object id.',
+      noUsers: 'The list of users is empty.',
+      noPrincipal: 'The change must name a user, a group, or a list of users.',
+      adoptGroupOnly: 'Adopt works on a group: name the group whose members hold the plan directly.',
+      noChange: 'No change given.',
+      noTarget: "No target plan given: say which plan to move to ('to E3').",
+      plansNotAList: (list: 'to' | 'from') => `The further ${list === 'to' ? 'target' : 'source'} plans must be a list.`,
+      serviceUnknown: (service: string, plan: string, services: string) => `'${service}' is not a service of ${plan}. Its services: ${services}.`,
+    },
     choose: 'Choose',
     // Several plans in one change (multiplan)
     planRepeated: (plan: string, list: 'to' | 'from') => `${plan} is named twice among the plans to ${list === 'to' ? 'add' : 'remove'}. Name each plan once. Nothing was changed.`,
@@ -545,6 +589,7 @@ export const en = {
     pausedAuto: (wave: number, share: string, limit: string) => `Paused after wave ${wave}: ${share} of its people failed, more than ${limit}.`,
     pausedBy: (who: string, wave: number) => `Paused by ${who} after wave ${wave}.`,
     pausedCheck: (why: string) => `Paused: ${why}`,
+    pausedCheckFailed: (wave: number, why: string) => `Paused: the check before wave ${wave} failed: ${why}. Nothing of this wave was sent.`,
     pausedNext: (id: string) => `Fix what is listed, then type "resume ${id}" to carry on with the next wave, or "cancel ${id}" to stop here.`,
     pauseAsked: (who: string) => `${who} asked to pause: the wave being sent is finished first.`,
     cancelAsked: (who: string) => `${who} asked to cancel: the wave being sent is finished first; no further wave is sent.`,
@@ -579,14 +624,15 @@ export const en = {
     recheckPassed: 'Nothing blocks the next wave.',
     recheckWarning: (text: string) => `Warning (does not stop the run): ${text}`,
     recheckSkipped: (n: number) => `${plural(n, 'person is', 'people are')} left out of the waves:`,
-    recheckDo: (code: string, id: string) => {
-      const rest = `then type "resume ${id}" again; or "cancel ${id}" to stop here (what ran stays changed; undo reverses it).`;
-      if (code === 'SEATS_SHORT') return `What to do: buy or free licenses of the new plan, ${rest}`;
-      if (code === 'USAGE_LOCATION_MISSING') return `What to do: set their usage location (country) in the Microsoft 365 admin center, ${rest}`;
-      if (code === 'TARGET_NOT_ACTIVE') return `What to do: renew or reactivate the subscription, ${rest}`;
-      if (code === 'CHECK_FAILED') return `What to do: wait a moment, ${rest}`;
-      return `What to do: fix this, ${rest}`;
+    /** What to do about a finding (or CHECK_FAILED), then `again`: how to resume or cancel where the reader is (recheckAgain in chat, cli.recheckAgain). */
+    recheckDo: (code: string, again: string) => {
+      if (code === 'SEATS_SHORT') return `What to do: buy or free licenses of the new plan, ${again}`;
+      if (code === 'USAGE_LOCATION_MISSING') return `What to do: set their usage location (country) in the Microsoft 365 admin center, ${again}`;
+      if (code === 'TARGET_NOT_ACTIVE') return `What to do: renew or reactivate the subscription, ${again}`;
+      if (code === 'CHECK_FAILED') return `What to do: wait a moment, ${again}`;
+      return `What to do: fix this, ${again}`;
     },
+    recheckAgain: (id: string) => `then type "resume ${id}" again; or "cancel ${id}" to stop here (what ran stays changed; undo reverses it).`,
     notNeeded: (n: number) => `${plural(n, 'person', 'people')} no longer needed the change (they count as done).`,
     skipWhy: {
       'target-held': 'already holds the new plan: nothing to change',
@@ -612,6 +658,15 @@ export const en = {
         : 'Add --set-usage-location <country code> (e.g. BE) to set it as part of this change.',
     resultSet: (n: number, code: string) => `Usage location set to ${country(code)} for ${plural(n, 'person', 'people')}`,
     resultFailed: (n: number) => `Usage location could not be set for ${plural(n, 'person', 'people')}`,
+    /** Why it could not be set (src/licensing/explain.ts usageLocationWhy); `code`, `message`: Graph's. */
+    notSetWhy: (why: 'forbidden' | 'rejected' | 'notFound' | 'other', code: string, message: string) =>
+      why === 'forbidden'
+        ? 'The usage location could not be set: the app needs the User.ReadWrite.All permission with admin consent (see doctor). The license was not changed; set the usage location in Entra ID, or grant the permission, and run the change again.'
+        : why === 'rejected'
+          ? 'Microsoft Graph did not accept the usage location (not a country it knows). The license was not changed; choose another country and run the change again.'
+          : why === 'notFound'
+            ? 'The user no longer exists (or is not visible yet), so the usage location could not be set. The license was not changed.'
+            : `The usage location could not be set (${message || code || 'no details'}). The license was not changed; set it in Entra ID and run the change again.`,
     undoKeeps: 'An undo leaves the usage locations set.',
   },
 
@@ -673,6 +728,9 @@ export const en = {
   // Errors, refusals and lookups it shares with the bot come from the sections above
   // (src/i18n/explain.ts); these are the sentences only the CLI says.
   cli: {
+    /** After what to do about a resume the check refused: the commands to resume or cancel from here. */
+    recheckAgain: (id: string, as: string) =>
+      `then run "plan-switch resume ${id} --as ${as}" again; or "plan-switch cancel ${id} --as ${as}" to stop here (what ran stays changed; "undo ${id}" in Teams reverses it).`,
     usage: {
       unknownOption: (option: string) => `Unknown option '${option}'.`,
       missingValue: (option: string) => `Option '${option}' needs a value.`,

@@ -17,7 +17,18 @@ export type Lang = 'en' | 'nl';
 export type { Messages };
 export { en, nl };
 export { runErrorText } from './run-error';
-export { graphErrorSentence, licensingErrorSentence, planListProblem, refusalSentence, type ExplainableError, type RefusalAction, type RefusalLike } from './explain';
+export {
+  failureText,
+  graphErrorSentence,
+  graphFacts,
+  licensingErrorSentence,
+  planListProblem,
+  refusalSentence,
+  usageLocationNotSetText,
+  type ExplainableError,
+  type RefusalAction,
+  type RefusalLike,
+} from './explain';
 
 export function messagesFor(lang: Lang): Messages {
   return lang === 'nl' ? nl : en;

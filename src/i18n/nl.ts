@@ -1,6 +1,6 @@
 // Alles wat de bot in het Nederlands zegt, met Microsofts eigen termen (zie shared/notes/dutch.md).
 // Dezelfde sleutels als en.ts: de compiler controleert het.
-import type { Messages } from './en';
+import type { GraphFacts, Messages } from './en';
 
 type D = Record<string, unknown>;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -29,6 +29,17 @@ const plansOf = (v: unknown): string | undefined => {
   return xs.length ? (xs.length === 1 ? xs[0] : `${xs.slice(0, -1).join(', ')} en ${xs[xs.length - 1]}`) : undefined;
 };
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** Graph's error in Dutch, from its HTTP status and code (Graph's own words are English: the log keeps them). */
+const graphNl = (e: GraphFacts): string => {
+  const code = e.code ? `, ${e.code}` : '';
+  if (e.status === 0) return `Microsoft Graph gaf geen antwoord${e.code ? ` (${e.code})` : ''}`;
+  if (e.status === 429) return 'Microsoft Graph beperkte het aantal aanvragen (HTTP 429)';
+  if (e.status === 401 || e.status === 403) return `Microsoft Graph weigerde de aanvraag: de app heeft er geen toestemming voor (HTTP ${e.status}${code})`;
+  if (e.status === 404) return `Microsoft Graph vond het gevraagde object niet (HTTP 404${code})`;
+  if (e.status >= 500) return `Microsoft Graph had een storing (HTTP ${e.status}${code})`;
+  return `Microsoft Graph weigerde de aanvraag (HTTP ${e.status}${code})`;
+};
 /** De licenseProcessingState-waarden van Entra in gewone woorden; iets anders blijft zoals het is. */
 const PROCESSING: Record<string, string> = {
   QueuedForProcessing: 'in de wachtrij',
@@ -146,7 +157,9 @@ export const nl: Messages = {
     tooLong: (n: number, max: number) =>
       `Dat bericht is te lang voor een opdracht (${n} tekens; hooguit ${max}). Er is niets gewijzigd. Probeer bijvoorbeeld: verplaats groep Verkoop naar E3.`,
     generic: 'Er ging bij mij iets mis. Er is niets gewijzigd; probeer het zo nog eens.',
-    graph: (msg: string) => `Microsoft Graph kon niet antwoorden: ${msg}. Er is niets gewijzigd.`,
+    graph: (e: GraphFacts) => `${graphNl(e)}. Er is niets gewijzigd.`,
+    graphCause: graphNl,
+    unexpected: () => 'een onverwachte fout (de details staan in het logboek)',
     choiceExpired: 'Deze kaart is verlopen (de lijst met personen wordt een dag bewaard). Typ de opdracht opnieuw. Er is niets gewijzigd.',
     badCard: 'Deze kaart is beschadigd of verouderd (de gegevens ontbreken of kloppen niet). Begin opnieuw met "nieuw". Er is niets gewijzigd.',
     unknownVerb: (verb: string) => `Ik ken de kaartactie "${verb}" niet. Er is niets gewijzigd.`,
@@ -173,6 +186,36 @@ export const nl: Messages = {
       `Ik kan niet zien welk licentieplan ${name} moet verlaten: geen van hen heeft er een dat ik kan verplaatsen, of ze staan niet in de directory. Kies het licentieplan dat vervangen moet worden; de controle zegt dan wie niet gevonden is.`,
     sourceAmbiguous: (name: string) => `${name} heeft meer dan één licentieplan. Welk licentieplan moet worden vervangen?`,
     invalidInput: (msg: string) => `Dat kan niet: ${msg}`,
+    invalid: {
+      unsafeName: (name: string, what: 'user' | 'group', why: 'empty' | 'dot' | 'slash') =>
+        `'${name}' kan geen ${what === 'user' ? 'gebruiker' : 'groep'} aanduiden: ${
+          why === 'empty'
+            ? 'de naam is leeg'
+            : why === 'dot'
+              ? `"${name}" zou als deel van het URL-pad worden gelezen`
+              : 'de naam bevat "/" of "\\", wat als deel van het URL-pad zou worden gelezen'
+        }.`,
+      usageLocationIds: "De personen van wie de gebruikslocatie moet worden ingesteld, moeten als lijst met gebruikers-id's worden opgegeven.",
+      statusOne: 'Status toont één gebruiker of één groep.',
+      splitDirection: (direction: string) => `Onbekende richting '${direction}': afsplitsen of samenvoegen.`,
+      splitOne: 'Teams afsplitsen werkt voor één gebruiker of één groep.',
+      reprocessOne: 'Opnieuw verwerken noemt één groep of één gebruiker.',
+      reprocessIds: 'Opnieuw verwerken noemt de gebruikers bij hun id.',
+      reprocessNoUsers: 'Dit opnieuw verwerken kan niet worden uitgevoerd: het noemt geen gebruikers.',
+      adoptNoUndo:
+        'Overzetten op de groep kan niet ongedaan worden gemaakt: de leden houden het licentieplan via de groep. Wilt u iemand weer een eigen licentie geven, wijs die dan rechtstreeks toe; wilt u de groepslicentie beëindigen, wijzig dan de groep.',
+      adoptCheckOnly: 'Alleen bij overzetten op de groep worden de leden gecontroleerd voordat hun eigen licenties worden verwijderd.',
+      changeMalformed: 'Deze wijziging kan niet worden uitgevoerd: de gegevens ervan zijn onvolledig of beschadigd. Begin opnieuw met de opdracht.',
+      noUser: 'Geen gebruiker opgegeven: noem een gebruiker bij UPN (anna@contoso.nl) of object-id.',
+      noGroup: 'Geen groep opgegeven: noem een groep bij weergavenaam of object-id.',
+      noUsers: 'De lijst met gebruikers is leeg.',
+      noPrincipal: 'De wijziging moet een gebruiker, een groep of een lijst met gebruikers noemen.',
+      adoptGroupOnly: 'Overzetten werkt op een groep: noem de groep waarvan de leden het licentieplan rechtstreeks toegewezen hebben.',
+      noChange: 'Geen wijziging opgegeven.',
+      noTarget: "Geen licentieplan opgegeven om naartoe te gaan: zeg naar welk licentieplan ('naar E3').",
+      plansNotAList: (list: 'to' | 'from') => `De verdere licentieplannen die ${list === 'to' ? 'erbij komen' : 'weggaan'}, moeten een lijst zijn.`,
+      serviceUnknown: (service: string, plan: string, services: string) => `'${service}' is geen serviceplan van ${plan}. De serviceplannen ervan: ${services}.`,
+    },
     choose: 'Kiezen',
     // Meerdere licentieplannen in één wijziging (multiplan)
     planRepeated: (plan: string, list: 'to' | 'from') =>
@@ -552,6 +595,7 @@ export const nl: Messages = {
     pausedAuto: (wave: number, share: string, limit: string) => `Gepauzeerd na golf ${wave}: ${share} van de personen mislukte, meer dan ${limit}.`,
     pausedBy: (who: string, wave: number) => `Gepauzeerd door ${who} na golf ${wave}.`,
     pausedCheck: (why: string) => `Gepauzeerd: ${why}`,
+    pausedCheckFailed: (wave: number, why: string) => `Gepauzeerd: de controle voor golf ${wave} mislukte: ${why}. Van deze golf is niets verstuurd.`,
     pausedNext: (id: string) => `Los op wat hieronder staat en typ dan "hervat ${id}" om met de volgende golf verder te gaan, of "annuleer ${id}" om hier te stoppen.`,
     pauseAsked: (who: string) => `${who} vroeg om te pauzeren: de golf die nu wordt verstuurd, wordt eerst afgemaakt.`,
     cancelAsked: (who: string) => `${who} vroeg om te annuleren: de golf die nu wordt verstuurd, wordt eerst afgemaakt; daarna wordt geen golf meer verstuurd.`,
@@ -587,14 +631,14 @@ export const nl: Messages = {
     recheckPassed: 'Niets houdt de volgende golf tegen.',
     recheckWarning: (text: string) => `Waarschuwing (houdt de wijziging niet tegen): ${text}`,
     recheckSkipped: (n: number) => `${plural(n, 'persoon wordt', 'personen worden')} overgeslagen in de golven:`,
-    recheckDo: (code: string, id: string) => {
-      const rest = `typ daarna opnieuw "hervat ${id}"; of "annuleer ${id}" om hier te stoppen (wat al liep, blijft gewijzigd; ongedaan maken draait het terug).`;
-      if (code === 'SEATS_SHORT') return `Wat te doen: koop licenties van het nieuwe licentieplan of maak er vrij, ${rest}`;
-      if (code === 'USAGE_LOCATION_MISSING') return `Wat te doen: stel hun gebruikslocatie (land) in via het Microsoft 365-beheercentrum, ${rest}`;
-      if (code === 'TARGET_NOT_ACTIVE') return `Wat te doen: verleng of heractiveer het abonnement, ${rest}`;
-      if (code === 'CHECK_FAILED') return `Wat te doen: wacht even, ${rest}`;
-      return `Wat te doen: los dit op, ${rest}`;
+    recheckDo: (code: string, again: string) => {
+      if (code === 'SEATS_SHORT') return `Wat te doen: koop licenties van het nieuwe licentieplan of maak er vrij, ${again}`;
+      if (code === 'USAGE_LOCATION_MISSING') return `Wat te doen: stel hun gebruikslocatie (land) in via het Microsoft 365-beheercentrum, ${again}`;
+      if (code === 'TARGET_NOT_ACTIVE') return `Wat te doen: verleng of heractiveer het abonnement, ${again}`;
+      if (code === 'CHECK_FAILED') return `Wat te doen: wacht even, ${again}`;
+      return `Wat te doen: los dit op, ${again}`;
     },
+    recheckAgain: (id: string) => `typ daarna opnieuw "hervat ${id}"; of "annuleer ${id}" om hier te stoppen (wat al liep, blijft gewijzigd; ongedaan maken draait het terug).`,
     notNeeded: (n: number) => `${plural(n, 'persoon had', 'personen hadden')} de wijziging niet meer nodig (telt als klaar).`,
     skipWhy: {
       'target-held': 'heeft het nieuwe licentieplan al: niets te wijzigen',
@@ -621,6 +665,14 @@ export const nl: Messages = {
         : 'Voeg --set-usage-location <landcode> (bijv. BE) toe om die in deze wijziging in te stellen.',
     resultSet: (n: number, code: string) => `Gebruikslocatie ingesteld op ${country(code)} voor ${plural(n, 'persoon', 'personen')}`,
     resultFailed: (n: number) => `Gebruikslocatie kon niet worden ingesteld voor ${plural(n, 'persoon', 'personen')}`,
+    notSetWhy: (why: 'forbidden' | 'rejected' | 'notFound' | 'other', code: string) =>
+      why === 'forbidden'
+        ? 'De gebruikslocatie kon niet worden ingesteld: de app heeft de machtiging User.ReadWrite.All met beheerderstoestemming nodig (zie diagnose). De licentie is niet gewijzigd; stel de gebruikslocatie in via Entra ID, of verleen de machtiging, en voer de wijziging opnieuw uit.'
+        : why === 'rejected'
+          ? 'Microsoft Graph accepteerde de gebruikslocatie niet (geen land dat het kent). De licentie is niet gewijzigd; kies een ander land en voer de wijziging opnieuw uit.'
+          : why === 'notFound'
+            ? 'De gebruiker bestaat niet meer (of is nog niet zichtbaar), dus de gebruikslocatie kon niet worden ingesteld. De licentie is niet gewijzigd.'
+            : `De gebruikslocatie kon niet worden ingesteld${code ? ` (${code})` : ''}. De licentie is niet gewijzigd; stel haar in via Entra ID en voer de wijziging opnieuw uit.`,
     undoKeeps: 'Ongedaan maken laat de gebruikslocaties staan.',
   },
 
@@ -681,6 +733,8 @@ export const nl: Messages = {
 
   // De opdrachtregel (src/cli): gebruiksfouten, bevestigingen, weigeringen en de tekstverslagen.
   cli: {
+    recheckAgain: (id: string, as: string) =>
+      `voer daarna opnieuw "plan-switch resume ${id} --as ${as}" uit; of "plan-switch cancel ${id} --as ${as}" om hier te stoppen (wat al liep, blijft gewijzigd; "ongedaan maken ${id}" in Teams draait het terug).`,
     usage: {
       unknownOption: (option: string) => `Onbekende optie '${option}'.`,
       missingValue: (option: string) => `Optie '${option}' heeft een waarde nodig.`,

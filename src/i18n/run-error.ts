@@ -2,17 +2,18 @@
 // The English sentence is also what RequestResult.error keeps for the log and the CLI's JSON.
 import type { RunError } from '../licensing/model';
 import type { Messages } from './en';
+import { failureText } from './explain';
 
 /** `esc`: how the technical detail is escaped where it is shown (the cards' Markdown; plain elsewhere). */
 export function runErrorText(t: Messages, e: RunError, esc: (s: string) => string = (s) => s): string {
   const say = t.result.runError;
   switch (e.code) {
     case 'recheckFailed':
-      return say.recheckFailed(esc(e.detail));
+      return say.recheckFailed(e.cause ? failureText(t, e.cause, esc) : esc(e.detail));
     case 'refusedBeforeWriting':
-      return say.refusedBeforeWriting(esc(e.detail));
+      return say.refusedBeforeWriting(e.cause ? failureText(t, e.cause, esc) : esc(e.detail));
     case 'swapCallFailed':
-      return say.swapCallFailed(esc(e.detail));
+      return say.swapCallFailed(e.cause ? failureText(t, e.cause, esc) : esc(e.detail));
     case 'trackingFailed':
       return say.trackingFailed(esc(e.detail));
     case 'stillProcessing':

@@ -64,8 +64,10 @@ export function resolveFurtherPlans<P extends PlanSummary>(
   target: P,
   resolve: (name: string) => P,
 ): { alsoTo: P[]; alsoFrom: P[] } {
-  if (spec.alsoTo !== undefined && !Array.isArray(spec.alsoTo)) throw new LicensingError('INVALID_INPUT', 'The further target plans must be a list.');
-  if (spec.alsoFrom !== undefined && !Array.isArray(spec.alsoFrom)) throw new LicensingError('INVALID_INPUT', 'The further source plans must be a list.');
+  if (spec.alsoTo !== undefined && !Array.isArray(spec.alsoTo))
+    throw new LicensingError('INVALID_INPUT', 'The further target plans must be a list.', { reason: 'PLANS_NOT_A_LIST', list: 'to' });
+  if (spec.alsoFrom !== undefined && !Array.isArray(spec.alsoFrom))
+    throw new LicensingError('INVALID_INPUT', 'The further source plans must be a list.', { reason: 'PLANS_NOT_A_LIST', list: 'from' });
   const toNames = names(undefined, spec.alsoTo);
   const fromNames = names(undefined, spec.alsoFrom);
   if (fromNames.length && !(typeof spec.from === 'string' && spec.from.trim()))

@@ -1,5 +1,7 @@
 // Graph's license errors in plain words, with what to do about them. Pure string mapping.
 import { GUID_PATTERN } from '../guid';
+import { en } from '../i18n';
+import type { UsageLocationWhy } from './model';
 
 const GUID = new RegExp(GUID_PATTERN, 'gi');
 
@@ -80,20 +82,18 @@ export function explainMemberError(error: string): string {
   }
 }
 
-/** A refused PATCH of a user's usage location (Graph code + message) explained for an admin. */
-export function explainUsageLocationError(graphCode: string, graphMessage: string): string {
-  const text = `${graphCode ?? ''} ${graphMessage ?? ''}`.toLowerCase();
-  if (/authorization_requestdenied|insufficient privileges|forbidden|\b403\b/.test(text)) {
-    return 'The usage location could not be set: the app needs the User.ReadWrite.All permission with admin consent (see doctor). The license was not changed; set the usage location in Entra ID, or grant the permission, and run the change again.';
-  }
-  if (/usagelocation|usage location|invalid value/.test(text)) {
-    return 'Microsoft Graph did not accept the usage location (not a country it knows). The license was not changed; choose another country and run the change again.';
-  }
-  if (/request_resourcenotfound|not ?found|does not exist|\b404\b/.test(text)) {
-    return 'The user no longer exists (or is not visible yet), so the usage location could not be set. The license was not changed.';
-  }
-  const detail = (graphMessage ?? '').trim() || (graphCode ?? '').trim() || 'no details';
-  return `The usage location could not be set (${detail}). The license was not changed; set it in Entra ID and run the change again.`;
+/** Why a PATCH of a user's usage location was refused (Graph code + message), as a code the tables say. */
+export function usageLocationWhy(graphCode: string, graphMessage: string, status?: number): UsageLocationWhy {
+  const text = `${graphCode ?? ''} ${graphMessage ?? ''} ${status ? `http ${status}` : ''}`.toLowerCase();
+  if (/authorization_requestdenied|insufficient privileges|forbidden|\b403\b/.test(text)) return 'forbidden';
+  if (/usagelocation|usage location|invalid value/.test(text)) return 'rejected';
+  if (/request_resourcenotfound|not ?found|does not exist|\b404\b/.test(text)) return 'notFound';
+  return 'other';
+}
+
+/** A refused PATCH of a user's usage location explained for an admin, in English (the log, the CLI's JSON). */
+export function explainUsageLocationError(graphCode: string, graphMessage: string, status?: number): string {
+  return en.usageLocation.notSetWhy(usageLocationWhy(graphCode, graphMessage, status), (graphCode ?? '').trim(), (graphMessage ?? '').trim());
 }
 
 /** A refused reprocessLicenseAssignment (Graph code + message) explained for an admin. */

@@ -243,13 +243,14 @@ export interface AdoptKept {
 /**
  * Why a run stopped, or what went wrong beside it, as a code and data: the cards and the CLI say
  * it in the reader's language (src/i18n/run-error.ts). `detail`: the technical cause as it came
- * (an exception's or Graph's own words). RequestResult.error keeps the English sentence for the
+ * (an exception's or Graph's own words); `cause`: the same as a code and data, said in the reader's
+ * language (rows stored before it: `detail` as stored). RequestResult.error keeps the English sentence for the
  * log, and rows stored before this hold only that.
  */
 export type RunError =
-  | { code: 'recheckFailed'; detail: string }
-  | { code: 'refusedBeforeWriting'; detail: string }
-  | { code: 'swapCallFailed'; detail: string }
+  | { code: 'recheckFailed'; detail: string; cause?: FailureCause }
+  | { code: 'refusedBeforeWriting'; detail: string; cause?: FailureCause }
+  | { code: 'swapCallFailed'; detail: string; cause?: FailureCause }
   | { code: 'trackingFailed'; detail: string }
   | { code: 'stillProcessing'; state: string }
   | { code: 'tooLate' }
@@ -257,6 +258,25 @@ export type RunError =
   | { code: 'adoptTrackingFailed'; detail: string }
   | { code: 'adoptStillProcessing'; state: string }
   | { code: 'adoptWaveFailures'; wave: number; failed: number; sent: number; left: number };
+
+/**
+ * A technical failure kept with a request as a code and data (the check before a wave, the check
+ * of the remaining people before a resume): the cards and the CLI say it in the reader's language
+ * (src/i18n/explain.ts failureText). `code`: a LicensingError's code with its data (GRAPH_ERROR:
+ * Graph's status, code and own words), or 'UNEXPECTED' for anything else ({ message }).
+ */
+export interface FailureCause {
+  code: LicensingErrorCode | 'UNEXPECTED';
+  data: Record<string, unknown>;
+  /** The English text, for the log and the CLI's JSON (and what UNEXPECTED shows an English reader). */
+  message: string;
+}
+
+/**
+ * Why a usage location could not be set (src/licensing/explain.ts usageLocationWhy), said from the
+ * tables: the app may not write it, Graph did not take the country, the user is gone, or another cause.
+ */
+export type UsageLocationWhy = 'forbidden' | 'rejected' | 'notFound' | 'other';
 
 /**
  * Why an adopt left a member's direct copy alone, as stored with the request: codes and data only,
@@ -332,6 +352,8 @@ export interface SwapOutcome {
   graphMessage?: string;
   /** An adopt's removal not sent (the member is not ready): why, as codes and data. */
   adoptKept?: Omit<AdoptKept, 'principal'>;
+  /** The usage location the change sets could not be set (no license call was made): why, as a code. */
+  usageLocationWhy?: UsageLocationWhy;
 }
 
 export interface SwapResult {

@@ -3,10 +3,10 @@
 // Every Graph failure surfaces as LicensingError('GRAPH_ERROR') with Graph's status and code in
 // data; nothing from the HTTP stack leaks out.
 import { GraphError } from '../graph/errors';
-import { UNSAFE_KEY, type GraphGateway, type WriteOutcome } from '../graph/gateway';
+import { UNSAFE_KEY, UnsafeKeyError, type GraphGateway, type WriteOutcome } from '../graph/gateway';
 import type { GraphUser } from '../graph/types';
 import { Catalog } from './catalog';
-import { explainAssignError, explainUsageLocationError } from './explain';
+import { explainAssignError, explainUsageLocationError, usageLocationWhy } from './explain';
 import {
   LicensingError,
   type Assignment,
@@ -129,6 +129,7 @@ function fingerprint(change: ResolvedChange): string {
 export function graphFailure(err: unknown): LicensingError {
   const e = err instanceof GraphError ? err : new GraphError(0, 'Unknown', err instanceof Error ? err.message : String(err));
   // A name that cannot be a path segment ("..", "a/b") was refused before any request: bad input.
+  if (e instanceof UnsafeKeyError) return new LicensingError('INVALID_INPUT', e.message, { code: e.code, reason: 'UNSAFE_NAME', name: e.key, what: e.what, why: e.why });
   if (e.code === UNSAFE_KEY) return new LicensingError('INVALID_INPUT', e.message, { code: e.code });
   return new LicensingError('GRAPH_ERROR', `Microsoft Graph: ${e.message}${e.code && !/^Http\d+$/.test(e.code) ? ` (${e.code})` : ''}`, {
     status: e.status,
@@ -306,13 +307,17 @@ export class LicenseService implements LicensePort {
           membersInError: inError.length,
         };
       }
-      throw new LicensingError('INVALID_INPUT', 'Status shows one user or one group.');
+      throw new LicensingError('INVALID_INPUT', 'Status shows one user or one group.', { reason: 'STATUS_ONE' });
     });
   }
 
   proposeTeamsSplit(principal: PrincipalQuery, direction: SplitDirection): Promise<SplitProposal> {
     return this.guard(async () => {
-      if (direction !== 'split' && direction !== 'join') throw new LicensingError('INVALID_INPUT', `Unknown direction '${String(direction)}': split or join.`);
+      if (direction !== 'split' && direction !== 'join')
+        throw new LicensingError('INVALID_INPUT', `Unknown direction '${String(direction)}': split or join.`, {
+          reason: 'SPLIT_DIRECTION',
+          direction: String(direction).slice(0, 40),
+        });
       const ctxP = this.tenantContext();
       ctxP.catch(() => undefined);
       let who: PrincipalRef;
@@ -333,7 +338,7 @@ export class LicenseService implements LicensePort {
         const group = await this.reader.group(principal.group);
         who = groupRef(group);
         held = group.assignedLicenses.map((l) => ({ skuId: l.skuId, assignedByGroup: null }));
-      } else throw new LicensingError('INVALID_INPUT', 'Split Teams works on one user or one group.');
+      } else throw new LicensingError('INVALID_INPUT', 'Split Teams works on one user or one group.', { reason: 'SPLIT_ONE' });
       const ctx = await ctxP;
       return proposeSplit({ principal: who, held, plans: ctx.catalog.plans(), ref: this.ref, direction });
     });
@@ -352,12 +357,13 @@ export class LicenseService implements LicensePort {
         if (!code) {
           const shown = typeof raw === 'string' ? raw.trim().slice(0, 40) : '';
           throw new LicensingError('INVALID_INPUT', `'${shown}' is not a two-letter ISO 3166 country code (such as BE or NL): no usage location can be set to it.`, {
+            reason: 'BAD_COUNTRY',
             country: shown,
           });
         }
         const ids = (fix as { userIds?: unknown }).userIds;
         if (ids !== undefined && (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string'))) {
-          throw new LicensingError('INVALID_INPUT', 'The people whose usage location is to be set must be a list of user ids.');
+          throw new LicensingError('INVALID_INPUT', 'The people whose usage location is to be set must be a list of user ids.', { reason: 'USAGE_LOCATION_IDS' });
         }
         spec = { ...spec, setUsageLocation: { ...fix, country: code } };
       }
@@ -390,7 +396,7 @@ export class LicenseService implements LicensePort {
         const errors = groupLicenseErrors(user, plan);
         return { principal: userRef(user), members: errors.length ? [{ principal: userRef(user), errors }] : [] };
       }
-      if (principal?.kind !== 'group') throw new LicensingError('INVALID_INPUT', 'Reprocess names one group or one user.');
+      if (principal?.kind !== 'group') throw new LicensingError('INVALID_INPUT', 'Reprocess names one group or one user.', { reason: 'REPROCESS_ONE' });
       const group = await this.reader.group(principal.group);
       // The untyped collection carries ids only under strict Graph: the states come from the users.
       const ids = (await this.gateway.membersWithLicenseErrors(group.id, 'id')).map((u) => u.id);
@@ -407,7 +413,7 @@ export class LicenseService implements LicensePort {
   private async reprocessPreflight(spec: ChangeSpec): Promise<PreflightResult> {
     const ids = spec.reprocess?.userIds;
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || !id.trim()) || ids.length > 100_000)
-      throw new LicensingError('INVALID_INPUT', 'A reprocess names the users by id.');
+      throw new LicensingError('INVALID_INPUT', 'A reprocess names the users by id.', { reason: 'REPROCESS_IDS' });
     const list = await this.membersInError(spec.principal);
     const ctx = await this.tenantContext();
     // Only shown when nobody is left in error: the group's plan, read then.
@@ -418,7 +424,8 @@ export class LicenseService implements LicensePort {
   /** Entra evaluates the users' group licenses again ($batch); a refusal is that user's outcome. */
   private async reprocessUsers(change: ResolvedChange): Promise<SwapResult> {
     const users = change.reprocess?.users ?? [];
-    if (!users.length || users.some((u) => u?.kind !== 'user' || !u.id)) throw new LicensingError('INVALID_INPUT', "This reprocess can't run: it names no users.");
+    if (!users.length || users.some((u) => u?.kind !== 'user' || !u.id))
+      throw new LicensingError('INVALID_INPUT', "This reprocess can't run: it names no users.", { reason: 'REPROCESS_NO_USERS' });
     const startedAt = new Date().toISOString();
     const written = await this.gateway.reprocessUsers(users.map((u) => u.id));
     const outcomes: SwapOutcome[] = users.map((u, i) => {
@@ -465,7 +472,7 @@ export class LicenseService implements LicensePort {
       throw new LicensingError(
         'INVALID_INPUT',
         'An adopt has no undo: the members keep the plan from the group. To give someone a direct copy again, assign it to them; to end the group copy, change the group.',
-        { adopt: true },
+        { reason: 'ADOPT_NO_UNDO', adopt: true },
       );
     }
     return reverseSpec(change);
@@ -474,7 +481,7 @@ export class LicenseService implements LicensePort {
   adoptCheck(change: ResolvedChange, userIds: string[], opts: { signal?: AbortSignal } = {}): Promise<AdoptCheck> {
     return this.guard(async () => {
       this.validate(change);
-      if (change.kind !== 'adopt') throw new LicensingError('INVALID_INPUT', 'Only an adopt checks members before removing their direct copies.');
+      if (change.kind !== 'adopt') throw new LicensingError('INVALID_INPUT', 'Only an adopt checks members before removing their direct copies.', { reason: 'ADOPT_CHECK_ONLY' });
       return this.checkAdopt(change, userIds, opts);
     });
   }
@@ -505,7 +512,8 @@ export class LicenseService implements LicensePort {
   }
 
   private validate(change: ResolvedChange): void {
-    const bad = (why: string) => new LicensingError('INVALID_INPUT', `This change can't run: ${why}.`);
+    // A change no command builds (forged card data, a damaged stored row): the log keeps what is wrong.
+    const bad = (why: string) => new LicensingError('INVALID_INPUT', `This change can't run: ${why}.`, { reason: 'CHANGE_MALFORMED' });
     if (!change || typeof change !== 'object') throw bad('no change given');
     if (!['user', 'group', 'users', 'adopt'].includes(change.kind)) throw bad(`unknown kind '${String(change.kind)}'`);
     if (!change.from?.skuId || !change.to?.skuId) throw bad('source or target plan missing');
@@ -568,7 +576,14 @@ export class LicenseService implements LicensePort {
       const w = written[i]!;
       if (w.ok) set.push(p);
       else
-        failed.push({ principal: p, status: 'failed', reason: explainUsageLocationError(w.error.code, w.error.message), graphCode: w.error.code, graphMessage: w.error.message });
+        failed.push({
+          principal: p,
+          status: 'failed',
+          reason: explainUsageLocationError(w.error.code, w.error.message, w.error.status),
+          usageLocationWhy: usageLocationWhy(w.error.code, w.error.message, w.error.status),
+          graphCode: w.error.code,
+          graphMessage: w.error.message,
+        });
     });
     // Read back until every write shows (a few times, as for the license states).
     let behind = set.map((p) => p.id);

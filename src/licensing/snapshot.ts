@@ -205,7 +205,7 @@ export class SnapshotReader {
   /** A user by UPN or id; PRINCIPAL_UNKNOWN with suggestions when Graph has none. */
   async user(query: string, select?: string): Promise<GraphUser> {
     const q = query.trim();
-    if (!q) throw new LicensingError('INVALID_INPUT', 'No user given: name a user by UPN (alice@contoso.com) or object id.');
+    if (!q) throw new LicensingError('INVALID_INPUT', 'No user given: name a user by UPN (alice@contoso.com) or object id.', { reason: 'NO_USER' });
     const u = await this.gateway.getUser(q, select);
     if (u) return u;
     const prefix = q.includes('@') ? q.split('@')[0]! : q;
@@ -226,7 +226,7 @@ export class SnapshotReader {
   /** A group by object id or exact display name; PRINCIPAL_UNKNOWN / PRINCIPAL_AMBIGUOUS otherwise. */
   async group(query: string): Promise<GraphGroup> {
     const q = query.trim();
-    if (!q) throw new LicensingError('INVALID_INPUT', 'No group given: name a group by display name or object id.');
+    if (!q) throw new LicensingError('INVALID_INPUT', 'No group given: name a group by display name or object id.', { reason: 'NO_GROUP' });
     if (GUID_RE.test(q)) {
       const g = await this.gateway.getGroup(q);
       if (g) return g;
@@ -264,7 +264,7 @@ export class SnapshotReader {
 
   async users(queries: string[]): Promise<{ users: GraphUser[]; notFound: string[] }> {
     const list = queries.map((s) => s.trim()).filter(Boolean);
-    if (!list.length) throw new LicensingError('INVALID_INPUT', 'The list of users is empty.');
+    if (!list.length) throw new LicensingError('INVALID_INPUT', 'The list of users is empty.', { reason: 'NO_USERS' });
     const { users, notFound } = await this.gateway.getUsers(list);
     return { users, notFound };
   }
@@ -279,7 +279,7 @@ export class SnapshotReader {
         if (!Array.isArray(query.users)) break;
         return { kind: 'users', ...(await this.users(query.users)) };
     }
-    throw new LicensingError('INVALID_INPUT', 'The change must name a user, a group, or a list of users.');
+    throw new LicensingError('INVALID_INPUT', 'The change must name a user, a group, or a list of users.', { reason: 'NO_PRINCIPAL' });
   }
 
   /**
@@ -352,7 +352,7 @@ export class SnapshotReader {
   async adoptInput(spec: ChangeSpec, opts: PreflightOptions = {}): Promise<PreflightInput> {
     const query = spec?.principal;
     if (query?.kind !== 'group' || typeof query.group !== 'string') {
-      throw new LicensingError('INVALID_INPUT', 'Adopt works on a group: name the group whose members hold the plan directly.');
+      throw new LicensingError('INVALID_INPUT', 'Adopt works on a group: name the group whose members hold the plan directly.', { reason: 'ADOPT_GROUP_ONLY' });
     }
     const ctxP = this.tenantContext();
     ctxP.catch(() => undefined);
@@ -413,8 +413,9 @@ export class SnapshotReader {
 
   /** Everything runPreflight needs for one spec. */
   async preflightInput(spec: ChangeSpec, opts: PreflightOptions = {}): Promise<PreflightInput> {
-    if (!spec || typeof spec !== 'object') throw new LicensingError('INVALID_INPUT', 'No change given.');
-    if (typeof spec.to !== 'string' || !spec.to.trim()) throw new LicensingError('INVALID_INPUT', "No target plan given: say which plan to move to ('to E3').");
+    if (!spec || typeof spec !== 'object') throw new LicensingError('INVALID_INPUT', 'No change given.', { reason: 'NO_CHANGE' });
+    if (typeof spec.to !== 'string' || !spec.to.trim())
+      throw new LicensingError('INVALID_INPUT', "No target plan given: say which plan to move to ('to E3').", { reason: 'NO_TARGET' });
     const ctxP = this.tenantContext();
     ctxP.catch(() => undefined);
     const query = spec.principal;

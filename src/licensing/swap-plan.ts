@@ -67,6 +67,8 @@ function resolveOverrides(entries: string[] | undefined, target: Keyed[], target
     if (!hits.length) hits = target.filter((k) => k.key.startsWith('family:') && normalizeName(k.label) === norm);
     if (!hits.length) {
       throw new LicensingError('INVALID_INPUT', `'${q}' is not a service of ${targetName}. Its services: ${target.map((k) => k.plan.name).join(', ')}.`, {
+        reason: 'SERVICE_UNKNOWN',
+        target: targetName,
         override: q,
         plans: target.map((k) => ({ id: k.plan.id, name: k.plan.name, friendlyName: k.plan.friendlyName })),
       });

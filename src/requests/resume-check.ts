@@ -11,7 +11,7 @@
 // wave (adopt-run.ts adoptWaveCheck).
 import type { ChangeSpec, Finding, LicensePort, PrincipalRef } from '../licensing/model';
 import { en } from '../i18n';
-import { errorMessage } from './errors';
+import { failureCause } from './errors';
 import type { Actor, ChangeRequest, ResumeCheck, ResumeSkipCode } from './types';
 import { wavesFrom } from './waves';
 
@@ -64,9 +64,10 @@ export async function checkBeforeResume(licenses: LicensePort, req: ChangeReques
     findings = fresh.findings;
     seats = fresh.change.seatsByTarget ?? fresh.change.seats;
   } catch (err) {
-    const error = errorMessage(err);
-    const check: ResumeCheck = { at, by, people: remaining.length, blocked: true, findings: [], skipped: [], skippedCount: 0, error };
-    return { check, leaveOut: {}, detail: { people: remaining.length, blocked: true, error } };
+    // Kept as a code and data (said in the reader's language); the audit row keeps the English.
+    const failure = failureCause(err);
+    const check: ResumeCheck = { at, by, people: remaining.length, blocked: true, findings: [], skipped: [], skippedCount: 0, failure };
+    return { check, leaveOut: {}, detail: { people: remaining.length, blocked: true, error: failure.message } };
   }
 
   // Who no longer needs the change, or has nothing to replace.

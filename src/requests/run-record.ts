@@ -6,7 +6,9 @@ import type { ChangeRequest, RequestResult } from './types';
 
 /** A run's failure for the result: the code and data (the cards say it per language) and the English sentence (the log). */
 export function runFailure(why: RunError): Pick<RequestResult, 'error' | 'runError'> {
-  return { error: runErrorText(en, why), runError: why };
+  // The log's English keeps the technical detail as it came (the cards say `cause` in the reader's language).
+  const { cause: _said, ...asCame } = why as RunError & { cause?: unknown };
+  return { error: runErrorText(en, asCame as RunError), runError: why };
 }
 
 const KEEP_IN_TRACKING = 100;

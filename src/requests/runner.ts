@@ -7,7 +7,7 @@ import type { PreflightResult, SwapResult, TrackingReport, TrackOptions } from '
 import { worsenedBetween, worsenedText } from './compare';
 import { en } from '../i18n';
 import type { WorkflowContext } from './context';
-import { errorMessage, isLicensingError } from './errors';
+import { errorMessage, failureCause, isLicensingError } from './errors';
 import type { Leases } from './lease';
 import type { NoticeOutbox } from './outbox';
 import { readBackChange } from './read-back';
@@ -72,7 +72,7 @@ export class Runner {
         from,
         'failed',
         null,
-        { result: { ...approved.result, ...runFailure({ code: 'recheckFailed', detail: errorMessage(err) }) } },
+        { result: { ...approved.result, ...runFailure({ code: 'recheckFailed', detail: errorMessage(err), cause: failureCause(err) }) } },
         { error: errorMessage(err), ...also },
       );
       if (!res.ok) return res.request ?? approved;
@@ -157,13 +157,13 @@ export class Runner {
           return await this.finish(
             running,
             'failed',
-            { ...running.result, ...runFailure({ code: 'refusedBeforeWriting', detail: err.message }) },
+            { ...running.result, ...runFailure({ code: 'refusedBeforeWriting', detail: err.message, cause: failureCause(err) }) },
             { error: err.message, code: err.code },
           );
         }
         // Unknown how far it got: read Graph back rather than guess (and never call the swap again).
         log.warn('request.swap_failed_reading_back', { changeId: running.id, error: errorMessage(err) });
-        failure = runFailure({ code: 'swapCallFailed', detail: errorMessage(err) });
+        failure = runFailure({ code: 'swapCallFailed', detail: errorMessage(err), cause: failureCause(err) });
         recovered = true;
         swap = await readBackChange(licenses, change, running.result?.startedAt ?? running.updatedAt, now);
       }

@@ -5,6 +5,7 @@ import type {
   AdoptProgress,
   AdoptSkip,
   ChangeSpec,
+  FailureCause,
   Finding,
   FindingCode,
   PreflightResult,
@@ -13,6 +14,7 @@ import type {
   SwapResult,
   TrackingReport,
   TrackingProgress,
+  UsageLocationWhy,
   WaveSettings,
 } from '../licensing/model';
 
@@ -88,6 +90,8 @@ export interface WaveMiss {
   cause?: WaveMissCause;
   /** An adopt's check left them out: why, as codes and data (said in the reader's language). */
   adopt?: AdoptSkip;
+  /** Their usage location could not be set, so no license call was made: why, as a code. */
+  usageLocationWhy?: UsageLocationWhy;
   /** Plain English, for the log and the audit; an adopt's skipped members have `adopt` instead (older rows: this only). */
   reason?: string;
 }
@@ -132,7 +136,16 @@ export interface WaveRun {
   inFlight?: { index: number; startedAt: string; skipped?: WaveMiss[] };
   waves: WaveRecord[];
   /** Why the run is paused (state paused): automatically after a wave, or by a person. */
-  pause?: { by: Actor | null; at: string; wave: number; errorShare?: number; reason?: string };
+  pause?: {
+    by: Actor | null;
+    at: string;
+    wave: number;
+    errorShare?: number;
+    /** The check before wave `wave` could not run (a code and data); nothing of that wave was sent. */
+    checkFailed?: FailureCause;
+    /** Rows stored before checkFailed: why, in English (shown as stored). */
+    reason?: string;
+  };
   /** Asked while a wave was being sent: honoured once it is recorded. */
   stop?: { action: 'pause' | 'cancel'; by: Actor; at: string; reason?: string };
   /** Who resumed it last, and when. */
@@ -164,7 +177,9 @@ export interface ResumeCheck {
   /** Left out of their wave, and why (at most 100 kept). */
   skipped: { principal: PrincipalRef; code: ResumeSkipCode }[];
   skippedCount: number;
-  /** The check itself could not run (Graph did not answer): nothing was sent. */
+  /** The check itself could not run (Graph did not answer): nothing was sent. Said from its code and data. */
+  failure?: FailureCause;
+  /** Rows stored before `failure`: why the check could not run, in English (shown as stored). */
   error?: string;
 }
 
@@ -329,4 +344,6 @@ export type WorkflowResult =
       preflight?: PreflightResult;
       /** 'not_approver' because APPROVERS is empty: nobody at all can approve. */
       noApproversConfigured?: true;
+      /** 'blocked' by the license service's refusal (no preflight): its code and data, said in the reader's language. */
+      error?: { code: string; message: string; data: Record<string, unknown> };
     };

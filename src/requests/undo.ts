@@ -45,7 +45,9 @@ export async function prepareUndo(
     spec = licenses.reverse(change);
     preflight = await licenses.preflight(spec);
   } catch (err) {
-    if (isLicensingError(err)) return refuse('blocked', `The undo cannot be prepared: ${err.message}`, original);
+    // Said from its code and data (e.g. an adopt has no undo), not as "the preflight blocks it".
+    if (isLicensingError(err))
+      return { ...refuse('blocked', `The undo cannot be prepared: ${err.message}`, original), error: { code: err.code, message: err.message, data: { ...(err.data ?? {}) } } };
     throw err;
   }
   if (preflight.blocked) return refuse('blocked', 'The undo is blocked by the preflight; see its findings.', original, preflight);

@@ -5,9 +5,9 @@
 // sent again, a wave started but not recorded is read back from Graph (never sent again), and the
 // run continues with the next wave. Between waves it honours a pause or cancel asked for while a
 // wave was in flight, and pauses by itself when a wave's error share passes the threshold.
-import type { Assignment, ResolvedChange, SwapResult, TrackingReport } from '../licensing/model';
+import type { Assignment, FailureCause, ResolvedChange, SwapResult, TrackingReport } from '../licensing/model';
 import type { WorkflowContext } from './context';
-import { errorMessage, isLicensingError } from './errors';
+import { errorMessage, failureCause, isLicensingError } from './errors';
 import type { Leases } from './lease';
 import type { NoticeOutbox } from './outbox';
 import { readBackChange } from './read-back';
@@ -107,7 +107,12 @@ export class WaveRunner {
         'resume-blocked',
       );
       if (!res.ok) return res;
-      log.warn('request.resume_blocked', { changeId: cur.id, wave: run.next, findings: checked.check.findings.map((f) => f.code), error: checked.check.error ?? null });
+      log.warn('request.resume_blocked', {
+        changeId: cur.id,
+        wave: run.next,
+        findings: checked.check.findings.map((f) => f.code),
+        error: checked.check.failure?.message ?? checked.check.error ?? null,
+      });
       this.outbox.notify(res.request, 'resume-blocked');
       return { ok: false, request: res.request, blocked: true };
     }
@@ -203,7 +208,8 @@ export class WaveRunner {
         ];
       } catch (err) {
         log.warn('request.wave_check_failed', { changeId: cur.id, wave: index, error: errorMessage(err) });
-        const paused = await this.pause(cur, null, { wave: index, reason: `The check before wave ${index + 1} failed: ${errorMessage(err)}. Nothing of this wave was sent.` });
+        // Why, as a code and data: the cards and the CLI say it in the reader's language.
+        const paused = await this.pause(cur, null, { wave: index, checkFailed: failureCause(err) });
         return { ok: false, request: paused };
       }
     }
@@ -345,7 +351,7 @@ export class WaveRunner {
   }
 
   /** running -> paused (automatically: `by` null), with why; notices to the requester and the approvers. */
-  async pause(cur: ChangeRequest, by: Actor | null, why: { wave: number; errorShare?: number; reason?: string }): Promise<ChangeRequest> {
+  async pause(cur: ChangeRequest, by: Actor | null, why: { wave: number; errorShare?: number; reason?: string; checkFailed?: FailureCause }): Promise<ChangeRequest> {
     const at = this.ctx.now().toISOString();
     const res = await this.update(
       cur,

@@ -169,6 +169,7 @@ function refusedMiss(o: SwapOutcome): WaveMiss {
     kind: 'refused',
     ...(o.graphCode ? { code: o.graphCode } : {}),
     cause: missCause(`${o.graphCode ?? ''} ${o.graphMessage ?? ''} ${o.reason ?? ''}`),
+    ...(o.usageLocationWhy ? { usageLocationWhy: o.usageLocationWhy } : {}),
     reason: o.reason ?? 'Graph refused the change.',
   };
 }

@@ -150,11 +150,20 @@ describe('plan-switch CLI and waves', function () {
       assert.equal(r.code, 1, r.stdout);
       assert.match(r.stderr, new RegExp(`Change request ${id} stays paused: its remaining people were checked again`));
       assert.match(r.stderr, /Not enough licenses: 2 needed, 0 available/);
-      assert.match(r.stderr, /What to do: buy or free licenses of the new plan, then type "resume \d+" again; or "cancel \d+" to stop here/);
+      // The CLI's own commands (not the chat's "type resume 12"), --as the one who typed it.
+      assert.match(
+        r.stderr,
+        /What to do: buy or free licenses of the new plan, then run "plan-switch resume \d+ --as alice@contoso\.example" again; or "plan-switch cancel \d+ --as alice@contoso\.example" to stop here/,
+      );
       const nl = await cli(['resume', id, '--as', 'bob@contoso.example', '--lang', 'nl'], env());
       assert.equal(nl.code, 1);
       assert.match(nl.stderr, /blijft gepauzeerd/);
       assert.match(nl.stderr, /Niet genoeg beschikbare licenties: 2 nodig, 0 beschikbaar/);
+      assert.match(
+        nl.stderr,
+        /Wat te doen: koop licenties van het nieuwe licentieplan of maak er vrij, voer daarna opnieuw "plan-switch resume \d+ --as bob@contoso\.example" uit/,
+      );
+      assert.doesNotMatch(nl.stderr, /typ |"hervat/);
       assert.deepEqual(
         (await sb.requests()).filter((e) => e.method !== 'GET' && e.path !== '/$batch'),
         [],

@@ -5,6 +5,10 @@
 import assert from 'node:assert/strict';
 import { normalizeWaves, waveCount, waveSlice, wavesFor } from '../../src/requests/waves';
 import type { ChangeSpec } from '../../src/licensing/model';
+import { graphFailure } from '../../src/licensing/service';
+import { GraphError } from '../../src/graph/errors';
+import { pausedText } from '../../src/bot/cards/waves';
+import { en, nl } from '../../src/i18n';
 import { alice, bob, carol, dave, E1, finding, preflight, swapResult, user, usersChange } from './fakes';
 import { ok, reason, WorkflowHarness } from './harness';
 import { askAndApprove, gate, people, sentWaves, wavesLicenses } from './wave-support';
@@ -276,6 +280,36 @@ describe('waves: running a large change', () => {
     assert.equal(end.result!.waves!.waves[1]!.errorShare, 0);
   });
 
+  it("a kind's check that cannot run pauses before its wave, nothing of it sent; why is kept as a code and said in the reader's language", async () => {
+    wavesLicenses(h.licenses);
+    let calls = 0;
+    h.wf = h.make({
+      waveChecks: {
+        users: async ({ assignments }) => {
+          if (++calls === 2) throw graphFailure(new GraphError(503, 'ServiceNotAvailable', 'The service is temporarily unavailable. Please retry.'));
+          return { ready: assignments, skipped: [] };
+        },
+      },
+    });
+    const r = await askAndApprove(h.wf, h.licenses, 12, SMALL);
+    await h.wf.whenIdle();
+    const end = await h.get(r.id);
+    assert.equal(end.state, 'paused');
+    assert.equal(sentWaves(h.licenses).length, 1, 'only the pilot was sent');
+    const pause = end.result!.waves!.pause!;
+    assert.equal(pause.wave, 1);
+    assert.equal(pause.reason, undefined, 'no English sentence stored');
+    assert.deepEqual([pause.checkFailed!.code, pause.checkFailed!.data.status, pause.checkFailed!.data.code], ['GRAPH_ERROR', 503, 'ServiceNotAvailable']);
+    assert.equal(
+      pausedText(nl, end.result!.waves!),
+      'Gepauzeerd: de controle voor golf 2 mislukte: Microsoft Graph had een storing (HTTP 503, ServiceNotAvailable). Van deze golf is niets verstuurd.',
+    );
+    assert.equal(
+      pausedText(en, end.result!.waves!),
+      'Paused: the check before wave 2 failed: Microsoft Graph: The service is temporarily unavailable. Please retry (ServiceNotAvailable). Nothing of this wave was sent.',
+    );
+  });
+
   describe('resume checks the remaining people again first', () => {
     /** A run of 12 (pilot 2, waves of 4) paused by Alice while the pilot was sent: people 3 to 12 remain. */
     async function pausedAfterPilot() {
@@ -344,7 +378,10 @@ describe('waves: running a large change', () => {
       });
       const down = await h.wf.resume(bob, r.id);
       assert.equal(reason(down), 'recheck_blocked');
-      assert.match((await h.get(r.id)).result!.waves!.recheck!.error!, /Service unavailable/);
+      // Kept as a code and data (said in the reader's language), its English for the log.
+      const failure = (await h.get(r.id)).result!.waves!.recheck!.failure!;
+      assert.equal(failure.code, 'UNEXPECTED');
+      assert.match(failure.message, /Service unavailable/);
       assert.equal(sentWaves(h.licenses).length, 1);
 
       // Seats bought: the resume goes through, user 12 (holds E3 now) is left out and named, not failed.

@@ -2,7 +2,7 @@
 // and what to do next.
 import type { ChangeRequest } from '../../requests/types';
 import type { PlanInfo, SwapOutcome } from '../../licensing/model';
-import { runErrorText, type Messages } from '../../i18n';
+import { runErrorText, usageLocationNotSetText, type Messages } from '../../i18n';
 import { md, renderCard, type AdaptiveCard } from './render';
 import { action, signed, TONE_STYLE, type CardAction, type ContainerStyle, type Fact, type Tone } from './common';
 import { changeFacts, MAX_NAMES, principalLabel } from './preflight';
@@ -83,7 +83,7 @@ export function resultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): A
   const named = new Set((swap?.failed ?? []).map((f) => f.principal.id.toLowerCase()));
   const notSet = (ul?.failed ?? []).filter((f) => !named.has(f.principal.id.toLowerCase()));
   if (notSet.length) {
-    const lines = notSet.slice(0, MAX_NAMES).map((f) => `${md(principalLabel(f.principal))}: ${md(f.reason ?? f.graphMessage ?? '')}`);
+    const lines = notSet.slice(0, MAX_NAMES).map((f) => `${md(principalLabel(f.principal))}: ${usageLocationNotSetText(t, f, md)}`);
     if (notSet.length > lines.length) lines.push(t.common.andMore(notSet.length - lines.length));
     section('warn', t.usageLocation.resultFailed(notSet.length), lines);
   }
@@ -158,6 +158,8 @@ export function resultCard(t: Messages, r: ChangeRequest, plans?: PlanInfo[]): A
  * Graph's code when the cause has no name.
  */
 function refusal(t: Messages, f: SwapOutcome, own: boolean): string {
+  // Their usage location could not be set, so no license call was made: why, from its code.
+  if (f.usageLocationWhy) return usageLocationNotSetText(t, f, md);
   if (own) return md(f.reason ?? f.graphMessage ?? f.graphCode ?? '');
   const cause = missCause(`${f.graphCode ?? ''} ${f.graphMessage ?? ''} ${f.reason ?? ''}`);
   const why = t.waves.why[cause] ?? t.waves.why.other;

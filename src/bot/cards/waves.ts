@@ -2,7 +2,7 @@
 // failed"), why it paused (each person's reason in the reader's language), a pause or cancel
 // asked for, and the buttons that go with the state (Pause, Resume, Cancel the rest).
 import type { ChangeRequest, ResumeCheck, WaveMiss, WaveRun } from '../../requests/types';
-import type { Messages } from '../../i18n';
+import { failureText, usageLocationNotSetText, type Messages } from '../../i18n';
 import type { PrincipalRef } from '../../licensing/model';
 import { waveSize, waveTotals } from '../../requests/waves';
 import { adoptWhyText } from '../../requests/adopt-why';
@@ -22,6 +22,8 @@ export function missLine(t: Messages, m: WaveMiss): string {
   const name = md(principalLabel(m.principal));
   // An adopt's reason from its codes; another kind's from the skip table; an older row's English as stored.
   if (m.kind === 'skipped') return `${name}: ${m.adopt ? adoptWhyText(t, m.adopt, md) : (m.code && t.waves.skipWhy[m.code]) || md(m.reason ?? m.code ?? '')}`;
+  // Their usage location could not be set (no license call was made): why, from its code.
+  if (m.usageLocationWhy) return `${name}: ${usageLocationNotSetText(t, { ...m, graphCode: m.code }, md)}`;
   const cause = m.cause ?? 'other';
   const why = t.waves.why[cause] ?? md(m.reason ?? '');
   return `${name}: ${why}${cause === 'other' && m.code ? ` (${md(m.code)})` : ''}`;
@@ -83,13 +85,14 @@ function names(t: Messages, people: PrincipalRef[], total: number): string {
  */
 export function recheckLines(t: Messages, id: string, c: ResumeCheck): ToneLine[] {
   const lines: ToneLine[] = [toneLine(c.blocked ? 'block' : 'info', t.waves.recheckTitle(c.people, `${c.at.slice(0, 16).replace('T', ' ')} UTC`))];
-  if (c.error) {
-    lines.push(toneLine('block', t.waves.recheckFailed(md(c.error))));
-    lines.push(toneLine('plain', t.waves.recheckDo('CHECK_FAILED', md(id))));
+  // Why the check could not run: from its code and data (a row stored before: its English as stored).
+  if (c.failure || c.error) {
+    lines.push(toneLine('block', t.waves.recheckFailed(c.failure ? failureText(t, c.failure, md) : md(c.error!))));
+    lines.push(toneLine('plain', t.waves.recheckDo('CHECK_FAILED', t.waves.recheckAgain(md(id)))));
   }
   for (const f of c.findings.filter((x) => x.severity === 'block')) {
     lines.push(toneLine('block', `${findingText(t, f)}${names(t, f.principals, f.people)}`));
-    lines.push(toneLine('plain', t.waves.recheckDo(f.code, md(id))));
+    lines.push(toneLine('plain', t.waves.recheckDo(f.code, t.waves.recheckAgain(md(id)))));
   }
   for (const f of c.findings.filter((x) => x.severity === 'warn')) lines.push(toneLine('warn', t.waves.recheckWarning(`${findingText(t, f)}${names(t, f.principals, f.people)}`)));
   if (c.skippedCount) {
@@ -106,7 +109,8 @@ export function pausedText(t: Messages, w: WaveRun): string {
   const p = w.pause;
   if (!p) return t.request.states.paused ?? 'paused';
   if (p.by) return t.waves.pausedBy(who(p.by), p.wave + 1);
-  if (p.reason) return t.waves.pausedCheck(md(p.reason));
+  if (p.checkFailed) return t.waves.pausedCheckFailed(p.wave + 1, failureText(t, p.checkFailed, md));
+  if (p.reason) return t.waves.pausedCheck(md(p.reason)); // stored before checkFailed: English, as stored
   return t.waves.pausedAuto(p.wave + 1, percent(p.errorShare ?? 0), percent(w.settings.pauseAtErrorShare));
 }
 
