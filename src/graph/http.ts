@@ -45,7 +45,7 @@ export function peekNextLink(bytes: Buffer | undefined): string | undefined {
   }
 }
 
-/** How much of a page getPage hands to `onHead` (peekNextLink reads no further). */
+/** How much of a page getBytes hands to `onHead` (peekNextLink reads no further). */
 const HEAD_BYTES = 8192;
 
 const notJson = () => new GraphError(502, 'InvalidResponse', 'Microsoft Graph answered with something that is not JSON.');
@@ -128,53 +128,46 @@ export class GraphHttp {
     return size;
   }
 
-  /** GET as bytes (undefined when there is no body). Buffer's UTF-8 decoder beats fetch's json(). */
-  private async getBytes(path: string, headers?: Record<string, string>): Promise<Buffer | undefined> {
-    const chunks: Buffer[] = [];
-    const size = await this.receive(path, headers, (c) => chunks.push(c));
-    return size ? (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)) : undefined;
-  }
-
   /**
-   * GET one page of a collection, parsed with JSON.parse once it is all in. `onHead` gets the first
-   * bytes (8 KB, or the whole body when shorter) as soon as they are in: paging asks for the next
-   * page from them.
+   * GET as bytes (undefined when there is no body). `onHead` gets the first bytes (8 KB, or the
+   * whole body when shorter) as soon as they are in: paging asks for the next page from them.
    */
-  private async getPage<T>(path: string, headers?: Record<string, string>, onHead?: (head: Buffer) => void): Promise<Page<T>> {
+  private async getBytes(path: string, headers?: Record<string, string>, onHead?: (head: Buffer) => void): Promise<Buffer | undefined> {
     const chunks: Buffer[] = [];
-    let head: Buffer[] | undefined = onHead ? [] : undefined;
-    let headSize = 0;
-    const size = await this.receive(path, headers, (chunk) => {
+    let size = 0;
+    let headGiven = !onHead;
+    await this.receive(path, headers, (chunk) => {
       chunks.push(chunk);
-      if (head) {
-        head.push(chunk);
-        headSize += chunk.length;
-        if (headSize >= HEAD_BYTES) {
-          const h = head.length === 1 ? head[0]! : Buffer.concat(head, headSize);
-          head = undefined;
-          onHead!(h);
-        }
+      size += chunk.length;
+      if (!headGiven && size >= HEAD_BYTES) {
+        headGiven = true;
+        onHead!(Buffer.concat(chunks, size));
       }
     });
-    if (head?.length) onHead!(head.length === 1 ? head[0]! : Buffer.concat(head, headSize));
-    if (!size) return {};
+    if (!size) return undefined;
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    if (!headGiven) onHead!(body);
+    return body;
+  }
+
+  /** A body parsed with JSON.parse (undefined when there is none). */
+  private static parse<T>(body: Buffer | undefined): T | undefined {
+    if (!body) return undefined;
     try {
-      return (JSON.parse(body.toString('utf8')) ?? {}) as Page<T>;
+      return JSON.parse(body.toString('utf8')) as T;
     } catch {
       throw notJson();
     }
+  }
+
+  /** GET one page of a collection (see getBytes for `onHead`). */
+  private async getPage<T>(path: string, headers?: Record<string, string>, onHead?: (head: Buffer) => void): Promise<Page<T>> {
+    return GraphHttp.parse<Page<T>>(await this.getBytes(path, headers, onHead)) ?? {};
   }
 
   /** GET, parsed with JSON.parse. */
   async get<T>(path: string, headers?: Record<string, string>): Promise<T> {
-    const buf = await this.getBytes(path, headers);
-    if (!buf) return undefined as T;
-    try {
-      return JSON.parse(buf.toString('utf8')) as T;
-    } catch {
-      throw notJson();
-    }
+    return GraphHttp.parse<T>(await this.getBytes(path, headers)) as T;
   }
 
   async post<T>(path: string, body: unknown): Promise<T> {
