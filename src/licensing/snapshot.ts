@@ -426,23 +426,25 @@ export class SnapshotReader {
       // name now means another group (or none), the early read is dropped and stopped.
       const guess = GUID_RE.test(q) ? q : this.groupIds.get(q.toLowerCase());
       const early = new AbortController();
-      let membersP: Promise<Awaited<ReturnType<GraphGateway['listGroupMembers']>>> | undefined;
-      let collector = new GroupNameCollector(this.gateway, guess ? [guess] : []);
-      let prep = new MemberPrep(guess ?? '');
       const progress = new MemberReadProgress(this.gateway, opts.onProgress);
-      if (guess) {
-        const [names, work] = [collector, prep];
-        membersP = this.gateway.listGroupMembers(guess, {
+      // One read of a group's members, with the other groups' names looked up and each member's
+      // facts worked out page by page while it goes on.
+      const readMembers = (groupId: string, signal?: AbortSignal) => {
+        const names = new GroupNameCollector(this.gateway, [groupId]);
+        const work = new MemberPrep(groupId);
+        const members = this.gateway.listGroupMembers(groupId, {
           select: MEMBER_SELECT,
           onPage: (users) => {
             names.add(users);
             work.add(users);
-            progress.page(guess, users);
+            progress.page(groupId, users);
           },
-          signal: opts.signal ? AbortSignal.any([early.signal, opts.signal]) : early.signal,
+          ...(signal ? { signal } : {}),
         });
-        membersP.catch(() => undefined);
-      }
+        members.catch(() => undefined); // awaited below; not unhandled while the group is looked up
+        return { members, names, work };
+      };
+      let reading = guess ? readMembers(guess, opts.signal ? AbortSignal.any([early.signal, opts.signal]) : early.signal) : undefined;
       let group: GraphGroup;
       let ctx: TenantContext;
       let target: PlanInfo;
@@ -459,23 +461,14 @@ export class SnapshotReader {
         early.abort();
         throw err;
       }
-      if (!membersP || group.id.toLowerCase() !== guess!.toLowerCase()) {
+      if (!reading || group.id.toLowerCase() !== guess!.toLowerCase()) {
         early.abort();
-        const [names, work] = [new GroupNameCollector(this.gateway, [group.id]), new MemberPrep(group.id)];
-        [collector, prep] = [names, work];
-        membersP = this.gateway.listGroupMembers(group.id, {
-          select: MEMBER_SELECT,
-          onPage: (users) => {
-            names.add(users);
-            work.add(users);
-            progress.page(group.id, users);
-          },
-          ...(opts.signal ? { signal: opts.signal } : {}),
-        });
+        reading = readMembers(group.id, opts.signal);
       }
+      const { names: collector, work: prep } = reading;
       progress.group(group.id, group.displayName);
       prep.plansKnown(source.skuId, target.skuId);
-      const members = await membersP;
+      const members = await reading.members;
       const groupNames = await collector.names();
       groupNames[group.id.toLowerCase()] = group.displayName;
       return {
