@@ -162,6 +162,30 @@ function positiveNumber(name: string, raw: string | undefined): number | undefin
   return n;
 }
 
+/** --timeout SECONDS and --poll-ms MS, when given. */
+function readTiming(v: { timeout?: string; 'poll-ms'?: string }, opts: CliOptions): void {
+  const timeout = positiveNumber('timeout', v.timeout);
+  if (timeout !== undefined) opts.timeoutMs = timeout * 1000;
+  const poll = positiveNumber('poll-ms', v['poll-ms']);
+  if (poll !== undefined) opts.pollMs = Math.max(1, poll);
+}
+
+/** --pilot N and --wave-size N, when either is given; a pilot of 0 only where `pilotMayBeZero`. */
+function readWaves(v: { pilot?: string; 'wave-size'?: string }, pilotMayBeZero: boolean): CliOptions['waves'] {
+  const pilot = positiveNumber('pilot', v.pilot);
+  const size = positiveNumber('wave-size', v['wave-size']);
+  if (pilot === 0 && !pilotMayBeZero) throw usage((u) => u.atLeastOne('pilot'));
+  if (size === 0) throw usage((u) => u.atLeastOne('wave-size'));
+  if (pilot === undefined && size === undefined) return undefined;
+  return { ...(pilot !== undefined ? { pilot: Math.floor(pilot) } : {}), ...(size !== undefined ? { size: Math.floor(size) } : {}) };
+}
+
+/** --enable and --disable SERVICE, when either is given. */
+function planOverrides(v: { enable?: string[]; disable?: string[] }): ChangeSpec['planOverrides'] {
+  if (!v.enable?.length && !v.disable?.length) return undefined;
+  return { ...(v.enable?.length ? { enable: v.enable } : {}), ...(v.disable?.length ? { disable: v.disable } : {}) };
+}
+
 export function parseCli(argv: string[], readFile?: (p: string) => string): CliOptions {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true; args: string[] }>>;
   try {
@@ -214,19 +238,15 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
       .map((x) => x.trim())
       .filter(Boolean);
     const spec: ChangeSpec = { principal: { kind: 'group', group: v.group.trim() }, to: planName, adopt: accept.length ? { acceptLoss: accept } : {} };
-    if (v.enable?.length || v.disable?.length) spec.planOverrides = { ...(v.enable?.length ? { enable: v.enable } : {}), ...(v.disable?.length ? { disable: v.disable } : {}) };
+    const overrides = planOverrides(v);
+    if (overrides) spec.planOverrides = overrides;
     opts.principal = spec.principal;
     opts.spec = spec;
     opts.dryRun = !!v['dry-run'];
-    const pilot = positiveNumber('pilot', v.pilot);
-    const size = positiveNumber('wave-size', v['wave-size']);
-    if (size === 0) throw usage((u) => u.atLeastOne('wave-size'));
-    if (pilot !== undefined || size !== undefined)
-      opts.waves = { ...(pilot !== undefined ? { pilot: Math.floor(pilot) } : {}), ...(size !== undefined ? { size: Math.floor(size) } : {}) };
-    const timeout = positiveNumber('timeout', v.timeout);
-    if (timeout !== undefined) opts.timeoutMs = timeout * 1000;
-    const poll = positiveNumber('poll-ms', v['poll-ms']);
-    if (poll !== undefined) opts.pollMs = Math.max(1, poll);
+    // An adopt may skip its pilot (--pilot 0).
+    const waves = readWaves(v, true);
+    if (waves) opts.waves = waves;
+    readTiming(v, opts);
     return opts;
   }
 
@@ -254,10 +274,7 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
     if (own) throw usage((u) => u.teamsProposes(own, teams === 'split' ? 'split-teams' : 'join-teams', kind));
     opts.teams = teams;
     if (command === 'split-teams' || command === 'join-teams') opts.command = 'preflight';
-    const timeout = positiveNumber('timeout', v.timeout);
-    if (timeout !== undefined) opts.timeoutMs = timeout * 1000;
-    const poll = positiveNumber('poll-ms', v['poll-ms']);
-    if (poll !== undefined) opts.pollMs = Math.max(1, poll);
+    readTiming(v, opts);
     return opts;
   }
 
@@ -280,20 +297,15 @@ export function parseCli(argv: string[], readFile?: (p: string) => string): CliO
     if (!code) throw usage((u) => u.badCountry(raw));
     spec.setUsageLocation = { country: code };
   }
-  if (v.enable?.length || v.disable?.length) spec.planOverrides = { ...(v.enable?.length ? { enable: v.enable } : {}), ...(v.disable?.length ? { disable: v.disable } : {}) };
+  const overrides = planOverrides(v);
+  if (overrides) spec.planOverrides = overrides;
   opts.spec = spec;
   if (v.pilot !== undefined || v['wave-size'] !== undefined) {
     // A users list in waves (swap): a pilot, then waves of this size, each checked before the next.
     if (opts.principal.kind !== 'users') throw usage((u) => u.wavesUsersOnly);
-    const pilot = positiveNumber('pilot', v.pilot);
-    const size = positiveNumber('wave-size', v['wave-size']);
-    if (pilot === 0 || size === 0) throw usage((u) => u.atLeastOne(pilot === 0 ? 'pilot' : 'wave-size'));
-    opts.waves = { ...(pilot !== undefined ? { pilot: Math.floor(pilot) } : {}), ...(size !== undefined ? { size: Math.floor(size) } : {}) };
+    opts.waves = readWaves(v, false);
   }
-  const timeout = positiveNumber('timeout', v.timeout);
-  if (timeout !== undefined) opts.timeoutMs = timeout * 1000;
-  const poll = positiveNumber('poll-ms', v['poll-ms']);
-  if (poll !== undefined) opts.pollMs = Math.max(1, poll);
+  readTiming(v, opts);
   return opts;
 }
 
