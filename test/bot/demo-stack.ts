@@ -2,6 +2,7 @@
 // changes need it: Graph client, license service, a request store (in memory, or a SQLite file that
 // two stacks share as two instances would), the approver and requester policies (the demo tenant's
 // license admins), the notifier and the harness that plays Teams.
+import { join } from 'node:path';
 import { connectGraph, type GraphConnection } from '../../src/graph/connect';
 import { loopbackGraph } from '../../src/graph/config';
 import { LicenseService, type LicenseServiceOptions } from '../../src/licensing/service';
@@ -12,6 +13,7 @@ import { BotNotifier } from '../../src/bot/notifier';
 import { Conversations } from '../../src/bot/conversations';
 import { silentLogger } from '../../src/bot/deps';
 import { harness, type Harness } from './fakes';
+import type { SandboxAccess } from '../helpers/sandbox';
 
 export const DEMO_TENANT_ID = '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';
 export const DEMO_LICENSE_ADMINS = 'a11ce000-0000-4000-8000-000000000100';
@@ -49,4 +51,41 @@ export function demoStack(graphBaseUrl: string, licenseOptions?: (graph: GraphCo
   const requesters = new RequesterPolicy({ requesters: `group:${DEMO_LICENSE_ADMINS}`, fromApprovers: true, tenantId: DEMO_TENANT_ID, licenses });
   const h = harness({ licenses, requests: workflow, approvers, requesters, refs: store, proactive: tmp.proactive, tenantId: DEMO_TENANT_ID });
   return { graph, licenses, store, workflow, h };
+}
+
+/** The demo tenant's fixture and its two license admins as Teams names them. */
+export const DEMO_TENANT_FILE = join(__dirname, '..', '..', '..', 'data', 'demo-tenant.json');
+export const SANNE = { id: '29:sanne', aadObjectId: 'a11ce000-0000-4000-8000-000000000001', name: 'Sanne de Vries' };
+export const PIETER = { id: '29:pieter', aadObjectId: 'a11ce000-0000-4000-8000-000000000002', name: 'Pieter Bakker' };
+
+export interface DemoStackPerSpec extends DemoStack {
+  /** Waits until the workflow and the bot have nothing left to do (a run, its notices). */
+  settle(): Promise<void>;
+}
+
+/**
+ * A fresh demo stack for every spec of the enclosing describe: built in a beforeEach (Entra's
+ * group processing at 50 ms), drained and closed in an afterEach. Its fields are the running
+ * spec's stack.
+ */
+export function demoStackPerSpec(sb: SandboxAccess, licenseOptions?: (graph: GraphConnection) => Partial<LicenseServiceOptions>): DemoStackPerSpec {
+  const stack = {
+    async settle() {
+      for (let i = 0; i < 5; i++) {
+        await stack.workflow.whenIdle();
+        await stack.h.bot.whenIdle();
+      }
+    },
+  } as DemoStackPerSpec;
+  beforeEach(async () => {
+    await sb.behavior({ groupProcessingMs: 50 });
+    Object.assign(stack, demoStack(sb.graphBaseUrl, licenseOptions));
+  });
+  afterEach(async () => {
+    await stack.workflow.whenIdle();
+    await stack.h.bot.whenIdle();
+    stack.store.close();
+    await stack.graph.close();
+  });
+  return stack;
 }

@@ -3,52 +3,22 @@
 // target with a seat line each, approval, the swap (one call per group), the completion notice,
 // history naming all plans, and undo.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { withSandbox } from '../helpers/sandbox';
-import { type GraphConnection } from '../../src/graph/connect';
-import { LicenseService } from '../../src/licensing/service';
-import { type SqliteRequestStore } from '../../src/state/sqlite-store';
-import { ChangeRequests } from '../../src/requests/workflow';
-import { actionsOf, cardOf, cardText, type Harness } from './fakes';
-import { demoStack } from './demo-stack';
+import { actionsOf, cardOf, cardText } from './fakes';
+import { DEMO_TENANT_FILE, PIETER, SANNE, demoStackPerSpec } from './demo-stack';
 
-const DEMO = join(__dirname, '..', '..', '..', 'data', 'demo-tenant.json');
-const SANNE = { id: '29:sanne', aadObjectId: 'a11ce000-0000-4000-8000-000000000001', name: 'Sanne de Vries' };
-const PIETER = { id: '29:pieter', aadObjectId: 'a11ce000-0000-4000-8000-000000000002', name: 'Pieter Bakker' };
 const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
 const MOVE = 'move group "Finance (AD sync)" from E3 to "Office 365 E3 (no Teams)" and "Microsoft Teams Enterprise"';
 
 describe('bot: several plans in one change (demo tenant, real stack)', function () {
   this.timeout(30_000);
-  const sb = withSandbox(DEMO, { resetEach: true });
-  let graph: GraphConnection;
-  let store: SqliteRequestStore;
-  let workflow: ChangeRequests;
-  let h: Harness;
-  let licenses: LicenseService;
-
-  beforeEach(async () => {
-    await sb.behavior({ groupProcessingMs: 50 });
-    ({ graph, licenses, store, workflow, h } = demoStack(sb.graphBaseUrl));
-  });
-
-  afterEach(async () => {
-    await workflow.whenIdle();
-    await h.bot.whenIdle();
-    store.close();
-    await graph.close();
-  });
-
-  async function settle() {
-    for (let i = 0; i < 5; i++) {
-      await workflow.whenIdle();
-      await h.bot.whenIdle();
-    }
-  }
+  const sb = withSandbox(DEMO_TENANT_FILE, { resetEach: true });
+  const stack = demoStackPerSpec(sb);
+  const { settle } = stack;
 
   it('the README command: a preflight card with every plan and a seat line per target; approved, one group call, members hold both; history names all; undo puts E3 back', async () => {
-    await h.say('help', { who: PIETER, conversationId: 'pieter-chat', conversationType: 'personal' });
-    const [pre] = await h.say(MOVE, { who: SANNE, conversationId: 'fin', conversationType: 'groupChat' });
+    await stack.h.say('help', { who: PIETER, conversationId: 'pieter-chat', conversationType: 'personal' });
+    const [pre] = await stack.h.say(MOVE, { who: SANNE, conversationId: 'fin', conversationType: 'groupChat' });
     const card = cardOf(pre!);
     const text = cardText(card);
     assert.match(text, /From\nOffice 365 E3\n/);
@@ -59,40 +29,40 @@ describe('bot: several plans in one change (demo tenant, real stack)', function 
     assert.equal(request.data.spec.alsoTo.length, 1);
 
     await sb.clearRequests();
-    await h.click('request', request.data, { who: SANNE, conversationId: 'fin', conversationType: 'groupChat', replyToId: 'pre-1' });
+    await stack.h.click('request', request.data, { who: SANNE, conversationId: 'fin', conversationType: 'groupChat', replyToId: 'pre-1' });
     await settle();
-    const approve = actionsOf(h.proactive.sent.find((s) => s.conversationId === 'pieter-chat')!.activity.attachments![0]!.content).find((a) => a.verb === 'approve')!;
-    await h.click('approve', approve.data, { who: PIETER, conversationId: 'pieter-chat' });
+    const approve = actionsOf(stack.h.proactive.sent.find((s) => s.conversationId === 'pieter-chat')!.activity.attachments![0]!.content).find((a) => a.verb === 'approve')!;
+    await stack.h.click('approve', approve.data, { who: PIETER, conversationId: 'pieter-chat' });
     await settle();
-    const done = await workflow.status('1');
+    const done = await stack.workflow.status('1');
     assert.ok(done.ok);
     assert.equal(done.request.state, 'completed', JSON.stringify(done.request.result));
     const writes = (await sb.requests()).filter((r) => r.method === 'POST' && /assignLicense$/i.test(r.path));
     assert.equal(writes.length, 1, 'one assignLicense for the group, both adds and the remove in it');
-    const group = await licenses.status({ kind: 'group', group: 'Finance (AD sync)' });
+    const group = await stack.licenses.status({ kind: 'group', group: 'Finance (AD sync)' });
     assert.deepEqual(group.licenses.map((l) => l.plan.skuPartNumber).sort(), ['Microsoft_Teams_Enterprise_New', 'Office_365_E3_(no_Teams)']);
-    const member = await licenses.status({ kind: 'user', user: 'henk.jansen@contoso.example' });
+    const member = await stack.licenses.status({ kind: 'user', user: 'henk.jansen@contoso.example' });
     assert.deepEqual(member.licenses.map((l) => `${l.plan.skuPartNumber}:${l.state}`).sort(), ['Microsoft_Teams_Enterprise_New:Active', 'Office_365_E3_(no_Teams):Active']);
 
-    const [history] = await h.say('history', { who: SANNE });
+    const [history] = await stack.h.say('history', { who: SANNE });
     assert.match(cardText(cardOf(history!)), /Office 365 E3 \(no Teams\) \+ Microsoft Teams Enterprise/);
-    const [geschiedenis] = await h.say('geschiedenis', { who: SANNE });
+    const [geschiedenis] = await stack.h.say('geschiedenis', { who: SANNE });
     assert.match(cardText(cardOf(geschiedenis!)), /Microsoft Teams Enterprise/);
 
     // Undo: a new request for the exact reverse, approved like any other.
-    const [undo] = await h.say('undo 1', { who: SANNE, conversationId: 'fin', conversationType: 'groupChat' });
+    const [undo] = await stack.h.say('undo 1', { who: SANNE, conversationId: 'fin', conversationType: 'groupChat' });
     assert.match(cardText(cardOf(undo!)), /From\nOffice 365 E3 \(no Teams\) \+ Microsoft Teams Enterprise/);
     await settle();
-    const approveUndo = h.proactive.sent
+    const approveUndo = stack.h.proactive.sent
       .filter((s) => s.conversationId === 'pieter-chat')
       .map((s) => actionsOf(s.activity.attachments![0]!.content).find((a) => a.verb === 'approve' && a.data.requestId === '2'))
       .find(Boolean)!;
-    await h.click('approve', approveUndo.data, { who: PIETER, conversationId: 'pieter-chat' });
+    await stack.h.click('approve', approveUndo.data, { who: PIETER, conversationId: 'pieter-chat' });
     await settle();
-    const undone = await workflow.status('2');
+    const undone = await stack.workflow.status('2');
     assert.ok(undone.ok);
     assert.equal(undone.request.state, 'completed', JSON.stringify(undone.request.result));
-    const after = await licenses.status({ kind: 'group', group: 'Finance (AD sync)' });
+    const after = await stack.licenses.status({ kind: 'group', group: 'Finance (AD sync)' });
     assert.deepEqual(
       after.licenses.map((l) => l.plan.skuId),
       [E3],
@@ -100,7 +70,7 @@ describe('bot: several plans in one change (demo tenant, real stack)', function 
   });
 
   it('Dutch: the same move in Dutch gets a Dutch card with both plans', async () => {
-    const [pre] = await h.say('verplaats groep "Finance (AD sync)" van E3 naar "Office 365 E3 (no Teams)" en "Microsoft Teams Enterprise"', { who: SANNE });
+    const [pre] = await stack.h.say('verplaats groep "Finance (AD sync)" van E3 naar "Office 365 E3 (no Teams)" en "Microsoft Teams Enterprise"', { who: SANNE });
     const text = cardText(cardOf(pre!));
     assert.match(text, /Controle vooraf/);
     assert.match(text, /Office 365 E3 \(no Teams\) \+ Microsoft Teams Enterprise/);
@@ -113,7 +83,7 @@ describe('bot: several plans in one change (demo tenant, real stack)', function 
   ] as const) {
     it(`a clear answer that changes nothing: ${say}`, async () => {
       await sb.clearRequests();
-      const [reply] = await h.say(say, { who: SANNE });
+      const [reply] = await stack.h.say(say, { who: SANNE });
       const text = reply!.attachments?.length ? cardText(cardOf(reply!)) : String(reply!.text);
       assert.match(text, (en ?? nl)!);
       if (nl) assert.match(text, /Er is niets gewijzigd/);

@@ -2,65 +2,37 @@
 // request -> a second admin approves -> one assignLicense that adds the "(no Teams)" twin and
 // Microsoft Teams Enterprise and removes the suite at once, keeping the services the person had.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { withSandbox, skuId, planId } from '../helpers/sandbox';
-import { type GraphConnection } from '../../src/graph/connect';
-import { type SqliteRequestStore } from '../../src/state/sqlite-store';
-import { ChangeRequests } from '../../src/requests/workflow';
-import { actionsOf, cardOf, cardText, type Harness } from './fakes';
-import { demoStack } from './demo-stack';
+import { actionsOf, cardOf, cardText } from './fakes';
+import { DEMO_TENANT_FILE, PIETER, SANNE, demoStackPerSpec } from './demo-stack';
 
-const DEMO = join(__dirname, '..', '..', '..', 'data', 'demo-tenant.json');
-const SANNE = { id: '29:sanne', aadObjectId: 'a11ce000-0000-4000-8000-000000000001', name: 'Sanne de Vries' };
-const PIETER = { id: '29:pieter', aadObjectId: 'a11ce000-0000-4000-8000-000000000002', name: 'Pieter Bakker' };
 const E1 = skuId('STANDARDPACK');
 const E1_NT = skuId('Office_365_E1_(no_Teams)');
 const TEAMS = skuId('Microsoft_Teams_Enterprise_New');
 
 describe('split Teams on the sandbox tenant (real LicenseService, store and workflow)', function () {
   this.timeout(30_000);
-  const sb = withSandbox(DEMO, { resetEach: true });
-  let graph: GraphConnection;
-  let store: SqliteRequestStore;
-  let workflow: ChangeRequests;
-  let h: Harness;
-
-  beforeEach(async () => {
-    await sb.behavior({ groupProcessingMs: 50 });
-    ({ graph, store, workflow, h } = demoStack(sb.graphBaseUrl));
-  });
-
-  afterEach(async () => {
-    await workflow.whenIdle();
-    await h.bot.whenIdle();
-    store.close();
-    await graph.close();
-  });
-
-  async function settle() {
-    for (let i = 0; i < 5; i++) {
-      await workflow.whenIdle();
-      await h.bot.whenIdle();
-    }
-  }
+  const sb = withSandbox(DEMO_TENANT_FILE, { resetEach: true });
+  const stack = demoStackPerSpec(sb);
+  const { settle } = stack;
 
   /** Says `command` as Sanne, requests the proposed change, lets Pieter approve it; returns the request id. */
   async function splitAndApprove(command: string, locale?: string): Promise<{ id: string; preflight: string }> {
-    await h.say('help', { who: PIETER, conversationId: 'pieter-chat', conversationType: 'personal' });
-    const [pre] = await h.say(command, { who: SANNE, conversationId: 'ops', ...(locale ? { locale } : {}) });
+    await stack.h.say('help', { who: PIETER, conversationId: 'pieter-chat', conversationType: 'personal' });
+    const [pre] = await stack.h.say(command, { who: SANNE, conversationId: 'ops', ...(locale ? { locale } : {}) });
     const card = cardOf(pre!);
     const requestBtn = actionsOf(card).find((a) => a.verb === 'request');
     assert.ok(requestBtn, `not blocked: ${cardText(card)}`);
-    const asked = await h.click('request', requestBtn.data, { who: SANNE, conversationId: 'ops', replyToId: 'pre-1' });
+    const asked = await stack.h.click('request', requestBtn.data, { who: SANNE, conversationId: 'ops', replyToId: 'pre-1' });
     const id = /(?:Change request|Wijzigingsaanvraag) (\d+)/.exec(cardText(cardOf(asked)))?.[1];
     assert.ok(id, cardText(cardOf(asked)));
     await settle();
-    const toPieter = h.proactive.sent.find((s) => s.conversationId === 'pieter-chat');
+    const toPieter = stack.h.proactive.sent.find((s) => s.conversationId === 'pieter-chat');
     assert.ok(toPieter, 'an approval card went to Pieter');
     const approveBtn = actionsOf(toPieter.activity.attachments![0]!.content as any).find((a) => a.verb === 'approve')!;
-    await h.click('approve', approveBtn.data, { who: PIETER, conversationId: 'pieter-chat', replyToId: toPieter.id });
+    await stack.h.click('approve', approveBtn.data, { who: PIETER, conversationId: 'pieter-chat', replyToId: toPieter.id });
     await settle();
-    const final = await workflow.status(id);
+    const final = await stack.workflow.status(id);
     assert.ok(final.ok);
     assert.equal(final.request.state, 'completed', JSON.stringify(final.request.result?.error ?? final.request.result?.worsened));
     return { id, preflight: cardText(card) };
@@ -96,7 +68,7 @@ describe('split Teams on the sandbox tenant (real LicenseService, store and work
   });
 
   it('nothing to split (E5 without a twin subscription): says what to buy, offers no request', async () => {
-    const [reply] = await h.say('split teams for jeroen.vandijk@contoso.example', { who: SANNE });
+    const [reply] = await stack.h.say('split teams for jeroen.vandijk@contoso.example', { who: SANNE });
     const text = cardText(cardOf(reply!));
     assert.match(text, /Nothing to propose for Jeroen van Dijk/);
     assert.match(text, /Buy Office 365 E5 EEA \(no Teams\)/);

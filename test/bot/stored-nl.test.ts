@@ -3,24 +3,16 @@
 // administrator reads them in Dutch on the notice and the status card. Rows stored before (English
 // sentences) are still shown, as stored. On the demo tenant through the bot, and on stored rows.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { withSandbox } from '../helpers/sandbox';
-import { type GraphConnection } from '../../src/graph/connect';
-import { type LicenseService } from '../../src/licensing/service';
 import type { PrincipalRef } from '../../src/licensing/model';
 import type { ChangeRequest, RequestResult, WaveRecord } from '../../src/requests/types';
-import { type SqliteRequestStore } from '../../src/state/sqlite-store';
-import { ChangeRequests } from '../../src/requests/workflow';
 import { en, nl } from '../../src/i18n';
 import { resultCard } from '../../src/bot/cards/result';
 import { requestCard } from '../../src/bot/cards/request';
 import { runFailure } from '../../src/requests/run-record';
-import { actionsOf, cardOf, cardText, changeRequest, ids, preflightResult, type Harness } from './fakes';
-import { demoStack } from './demo-stack';
+import { actionsOf, cardOf, cardText, changeRequest, ids, preflightResult } from './fakes';
+import { DEMO_TENANT_FILE, PIETER, SANNE, demoStackPerSpec } from './demo-stack';
 
-const DEMO = join(__dirname, '..', '..', '..', 'data', 'demo-tenant.json');
-const SANNE = { id: '29:sanne', aadObjectId: 'a11ce000-0000-4000-8000-000000000001', name: 'Sanne de Vries' };
-const PIETER = { id: '29:pieter', aadObjectId: 'a11ce000-0000-4000-8000-000000000002', name: 'Pieter Bakker' };
 const E1 = '18181a46-0d4e-45cd-891e-60aabd171b4e';
 const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
 /** English a Dutch card must not show (the adopt's reasons and the worsened lines as the code used to store them). */
@@ -28,42 +20,20 @@ const ENGLISH = /own copy|group's copy|copy from the group|nothing to remove|sea
 
 describe("bot: stored reasons in the reader's language (demo tenant)", function () {
   this.timeout(30_000);
-  const sb = withSandbox(DEMO, { resetEach: true });
-  let graph: GraphConnection;
-  let store: SqliteRequestStore;
-  let workflow: ChangeRequests;
-  let licenses: LicenseService;
-  let h: Harness;
-
-  beforeEach(async () => {
-    await sb.behavior({ groupProcessingMs: 50 });
-    ({ graph, licenses, store, workflow, h } = demoStack(sb.graphBaseUrl));
-  });
-
-  afterEach(async () => {
-    await workflow.whenIdle();
-    await h.bot.whenIdle();
-    store.close();
-    await graph.close();
-  });
-
-  async function settle() {
-    for (let i = 0; i < 5; i++) {
-      await workflow.whenIdle();
-      await h.bot.whenIdle();
-    }
-  }
+  const sb = withSandbox(DEMO_TENANT_FILE, { resetEach: true });
+  const stack = demoStackPerSpec(sb);
+  const { settle } = stack;
 
   /** Pieter approves the request from his own chat (he opened the bot there first). */
   async function approveAsPieter() {
-    const toPieter = h.proactive.sent.find((s) => s.conversationId === 'pieter-chat')!;
+    const toPieter = stack.h.proactive.sent.find((s) => s.conversationId === 'pieter-chat')!;
     const approve = actionsOf(toPieter.activity.attachments![0]!.content).find((a) => a.verb === 'approve')!;
-    await h.click('approve', approve.data, { who: PIETER, conversationId: 'pieter-chat', replyToId: toPieter.id });
+    await stack.h.click('approve', approve.data, { who: PIETER, conversationId: 'pieter-chat', replyToId: toPieter.id });
     await settle();
   }
 
   function noticeIn(conversationId: string, title: RegExp): string {
-    const texts = h.proactive.sent.filter((s) => s.conversationId === conversationId).map((s) => cardText(s.activity.attachments![0]!.content));
+    const texts = stack.h.proactive.sent.filter((s) => s.conversationId === conversationId).map((s) => cardText(s.activity.attachments![0]!.content));
     const found = texts.find((t) => title.test(t));
     assert.ok(found, texts.join('\n---\n'));
     return found;
@@ -80,8 +50,8 @@ describe("bot: stored reasons in the reader's language (demo tenant)", function 
     assert.ok(written.status < 300, JSON.stringify(written.body));
     await sb.waitForGroup(group.id);
 
-    await h.say('help', { who: PIETER, conversationId: 'pieter-chat', conversationType: 'personal' });
-    const [pre] = await h.say('zet de leden van Marketing over op de groep', { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
+    await stack.h.say('help', { who: PIETER, conversationId: 'pieter-chat', conversationType: 'personal' });
+    const [pre] = await stack.h.say('zet de leden van Marketing over op de groep', { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
     const preCard = cardOf(pre!);
     assert.match(cardText(preCard), /de groepslicentie schakelt dat uit: ze houden hun eigen licentie/);
     const titles = actionsOf(preCard).map((a) => a.title);
@@ -89,11 +59,11 @@ describe("bot: stored reasons in the reader's language (demo tenant)", function 
     for (const title of titles) assert.ok(title.length <= 40, `button title too long for Teams: ${title}`);
     const request = actionsOf(preCard).find((a) => a.verb === 'request')!;
     assert.ok(request, cardText(preCard));
-    await h.click('request', request.data, { who: SANNE, conversationId: 'ops', conversationType: 'groupChat', replyToId: 'pre-1' });
+    await stack.h.click('request', request.data, { who: SANNE, conversationId: 'ops', conversationType: 'groupChat', replyToId: 'pre-1' });
     await settle();
     await approveAsPieter();
 
-    const done = await workflow.status('1');
+    const done = await stack.workflow.status('1');
     assert.ok(done.ok);
     assert.equal(done.request.state, 'partial', JSON.stringify(done.request.result));
     // Stored: codes and data, no sentence.
@@ -113,18 +83,18 @@ describe("bot: stored reasons in the reader's language (demo tenant)", function 
   });
 
   it('verplaats groep Verkoop naar E3, then seats run short before the approval: the Dutch notice says what got worse in Dutch', async () => {
-    await h.say('help', { who: PIETER, conversationId: 'pieter-chat', conversationType: 'personal' });
-    const [pre] = await h.say('verplaats groep Verkoop naar E3', { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
+    await stack.h.say('help', { who: PIETER, conversationId: 'pieter-chat', conversationType: 'personal' });
+    const [pre] = await stack.h.say('verplaats groep Verkoop naar E3', { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
     const request = actionsOf(cardOf(pre!)).find((a) => a.verb === 'request')!;
     assert.ok(request, cardText(cardOf(pre!)));
-    await h.click('request', request.data, { who: SANNE, conversationId: 'ops', conversationType: 'groupChat', replyToId: 'pre-1' });
+    await stack.h.click('request', request.data, { who: SANNE, conversationId: 'ops', conversationType: 'groupChat', replyToId: 'pre-1' });
     await settle();
     // Someone takes E3's free seats meanwhile: one is left for Verkoop's three members.
-    const e3 = (await licenses.listPlans()).find((p) => p.skuId === E3)!;
+    const e3 = (await stack.licenses.listPlans()).find((p) => p.skuId === E3)!;
     await sb.seats(E3, e3.consumed + 1);
     await approveAsPieter();
 
-    const done = await workflow.status('1');
+    const done = await stack.workflow.status('1');
     assert.ok(done.ok);
     assert.equal(done.request.state, 'failed');
     assert.deepEqual(
@@ -135,7 +105,7 @@ describe("bot: stored reasons in the reader's language (demo tenant)", function 
     assert.match(notice, /De situatie is sinds de aanvraag veranderd/);
     assert.match(notice, /Niet genoeg licenties meer voor Office 365 E3: 1 beschikbaar, 3 nodig \(bij de aanvraag waren er \d+ beschikbaar voor 3\)/);
     assert.doesNotMatch(notice, ENGLISH);
-    const [status] = await h.say('status 1', { who: SANNE, conversationId: 'ops', conversationType: 'groupChat', locale: 'nl-NL' });
+    const [status] = await stack.h.say('status 1', { who: SANNE, conversationId: 'ops', conversationType: 'groupChat', locale: 'nl-NL' });
     assert.match(cardText(cardOf(status!)), /Niet genoeg licenties meer voor Office 365 E3: 1 beschikbaar, 3 nodig/);
   });
 });

@@ -4,20 +4,13 @@
 // and the undo card all say whose usage location was set. A bad code and a missing permission get
 // a clear answer in English and Dutch, and change nothing.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { withSandbox } from '../helpers/sandbox';
-import { type GraphConnection } from '../../src/graph/connect';
 import { mayWriteUsageLocation } from '../../src/doctor/permissions';
 import { usageLocationWritableFrom } from '../../src/doctor/token';
-import { type SqliteRequestStore } from '../../src/state/sqlite-store';
-import { ChangeRequests } from '../../src/requests/workflow';
-import { actionsOf, cardOf, cardText, type Harness } from './fakes';
-import { demoStack } from './demo-stack';
+import { actionsOf, cardOf, cardText } from './fakes';
+import { DEMO_TENANT_FILE, PIETER, SANNE, demoStackPerSpec } from './demo-stack';
 import { parseCommand } from '../../src/bot/parser';
 
-const DEMO = join(__dirname, '..', '..', '..', 'data', 'demo-tenant.json');
-const SANNE = { id: '29:sanne', aadObjectId: 'a11ce000-0000-4000-8000-000000000001', name: 'Sanne de Vries' };
-const PIETER = { id: '29:pieter', aadObjectId: 'a11ce000-0000-4000-8000-000000000002', name: 'Pieter Bakker' };
 const JOOST = 'joost.vandam@contoso.example';
 const MOVE_JOOST = `move user ${JOOST} from E1 to E3`;
 
@@ -36,39 +29,18 @@ function elements(card: any): any[] {
 
 describe('bot: usage location fixed in the change (demo tenant)', function () {
   this.timeout(30_000);
-  const sb = withSandbox(DEMO, { resetEach: true });
-  let graph: GraphConnection;
-  let store: SqliteRequestStore;
-  let workflow: ChangeRequests;
-  let h: Harness;
+  const sb = withSandbox(DEMO_TENANT_FILE, { resetEach: true });
   let writable: () => Promise<boolean>;
-
-  beforeEach(async () => {
-    await sb.behavior({ groupProcessingMs: 50 });
-    ({ graph, store, workflow, h } = demoStack(sb.graphBaseUrl, (g) => {
-      // As the entry points do it: the permission from the token (the demo tenant grants every one).
-      writable = usageLocationWritableFrom(() => g.accessToken(), mayWriteUsageLocation);
-      return { usageLocationWritable: () => writable() };
-    }));
+  const stack = demoStackPerSpec(sb, (g) => {
+    // As the entry points do it: the permission from the token (the demo tenant grants every one).
+    writable = usageLocationWritableFrom(() => g.accessToken(), mayWriteUsageLocation);
+    return { usageLocationWritable: () => writable() };
   });
-
-  afterEach(async () => {
-    await workflow.whenIdle();
-    await h.bot.whenIdle();
-    store.close();
-    await graph.close();
-  });
-
-  async function settle() {
-    for (let i = 0; i < 5; i++) {
-      await workflow.whenIdle();
-      await h.bot.whenIdle();
-    }
-  }
+  const { settle } = stack;
 
   it('offer, check with the fix, request, approval, run, notice, history and undo', async () => {
-    await h.say('help', { who: PIETER, conversationId: 'pieter-chat', conversationType: 'personal' });
-    const [pre] = await h.say(MOVE_JOOST, { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
+    await stack.h.say('help', { who: PIETER, conversationId: 'pieter-chat', conversationType: 'personal' });
+    const [pre] = await stack.h.say(MOVE_JOOST, { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
     const card = cardOf(pre!);
     const text = cardText(card);
     assert.match(text, /cannot run until the blocking findings are fixed/);
@@ -84,7 +56,11 @@ describe('bot: usage location fixed in the change (demo tenant)', function () {
     assert.equal(actionsOf(card).filter((a) => a.verb === 'request').length, 0);
 
     // The admin picks Belgium in the input, then clicks: checked again with the fix, ready.
-    const again = await h.click('preflight', { ...fix.data, usageLocationCountry: 'be' }, { who: SANNE, conversationId: 'ops', conversationType: 'groupChat', replyToId: 'pre-0' });
+    const again = await stack.h.click(
+      'preflight',
+      { ...fix.data, usageLocationCountry: 'be' },
+      { who: SANNE, conversationId: 'ops', conversationType: 'groupChat', replyToId: 'pre-0' },
+    );
     const fixed = cardOf(again);
     assert.match(cardText(fixed), /Usage location will be set to Belgium \(BE\) for 1 person before the license change/);
     assert.doesNotMatch(cardText(fixed), /No usage location/);
@@ -92,25 +68,25 @@ describe('bot: usage location fixed in the change (demo tenant)', function () {
     assert.ok(request, cardText(fixed));
     assert.deepEqual(request.data.spec.setUsageLocation, { country: 'BE' });
 
-    const asked = await h.click('request', request.data, { who: SANNE, conversationId: 'ops', conversationType: 'groupChat', replyToId: 'pre-1' });
+    const asked = await stack.h.click('request', request.data, { who: SANNE, conversationId: 'ops', conversationType: 'groupChat', replyToId: 'pre-1' });
     assert.match(cardText(cardOf(asked)), /Change request 1\b/);
     assert.match(cardText(cardOf(asked)), /Usage location will be set to Belgium \(BE\)/);
     await settle();
-    const stored = await workflow.status('1');
+    const stored = await stack.workflow.status('1');
     assert.ok(stored.ok);
     // The approval covers exactly Joost.
     const joost = stored.request.preflight.change.setUsageLocation!.users[0]!;
     assert.equal(joost.userPrincipalName, JOOST);
     assert.deepEqual(stored.request.spec.setUsageLocation, { country: 'BE', userIds: [joost.id] });
 
-    const toPieter = h.proactive.sent.find((s) => s.conversationId === 'pieter-chat')!;
+    const toPieter = stack.h.proactive.sent.find((s) => s.conversationId === 'pieter-chat')!;
     const approvalText = cardText(toPieter.activity.attachments![0]!.content);
     assert.match(approvalText, /Usage location will be set to Belgium \(BE\) for 1 person/);
     const approve = actionsOf(toPieter.activity.attachments![0]!.content).find((a) => a.verb === 'approve')!;
-    await h.click('approve', approve.data, { who: PIETER, conversationId: 'pieter-chat', replyToId: toPieter.id });
+    await stack.h.click('approve', approve.data, { who: PIETER, conversationId: 'pieter-chat', replyToId: toPieter.id });
     await settle();
 
-    const done = await workflow.status('1');
+    const done = await stack.workflow.status('1');
     assert.ok(done.ok);
     assert.equal(done.request.state, 'completed', JSON.stringify(done.request.result));
     const user = await sb.get(`/users/${JOOST}?$select=usageLocation,assignedLicenses`);
@@ -118,31 +94,31 @@ describe('bot: usage location fixed in the change (demo tenant)', function () {
     assert.ok(user.body.assignedLicenses.some((l: { skuId: string }) => l.skuId === '6fd2c87f-b296-42f0-b197-1e91e994b900'));
 
     // Audited: the run's record names whose usage location was set.
-    const audit = await store.audit('1');
+    const audit = await stack.store.audit('1');
     const started = audit.find((a) => a.action === 'swap-started')!;
     assert.deepEqual(started.detail.setUsageLocation, { country: 'BE', users: 1 });
     const finished = audit.find((a) => a.action === 'swap-finished')!;
     assert.deepEqual((finished.detail.usageLocation as any).set, [{ id: joost.id, displayName: 'Joost van Dam' }]);
 
-    const notice = h.proactive.sent
+    const notice = stack.h.proactive.sent
       .filter((s) => s.conversationId === 'ops')
       .map((s) => cardText(s.activity.attachments![0]!.content))
       .find((t) => /Change request 1 finished/.test(t))!;
     assert.match(notice, /Usage location set to Belgium \(BE\) for 1 person/);
     assert.match(notice, /Joost van Dam/);
 
-    const [status] = await h.say('status 1', { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
+    const [status] = await stack.h.say('status 1', { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
     assert.match(cardText(cardOf(status!)), /Usage location set to Belgium \(BE\) for 1 person: Joost van Dam/);
-    const [history] = await h.say('history', { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
+    const [history] = await stack.h.say('history', { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
     assert.match(cardText(cardOf(history!)), /Usage location set to Belgium \(BE\) for 1 person: Joost van Dam/);
 
-    const [undo] = await h.say('undo 1', { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
+    const [undo] = await stack.h.say('undo 1', { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
     const undoText = cardText(cardOf(undo!));
     assert.match(undoText, /The change set the usage location to Belgium \(BE\) for 1 person: this undo leaves it set/);
   });
 
   it('in Dutch: the offer, and the answer to a code that is not a country, changing nothing', async () => {
-    const [pre] = await h.say(`verplaats gebruiker ${JOOST} van E1 naar E3`, { who: SANNE });
+    const [pre] = await stack.h.say(`verplaats gebruiker ${JOOST} van E1 naar E3`, { who: SANNE });
     const card = cardOf(pre!);
     assert.match(cardText(card), /Plan Switch kan die in deze wijziging instellen op Nederland \(NL\), het land van de organisatie/);
     const fix = actionsOf(card)[0]!;
@@ -153,7 +129,7 @@ describe('bot: usage location fixed in the change (demo tenant)', function () {
       ['XX', 'en'],
     ] as const) {
       // (The card carries its language: an English card's click is answered in English.)
-      const res = await h.click('preflight', { ...fix.data, lang, usageLocationCountry: bad }, { who: SANNE });
+      const res = await stack.h.click('preflight', { ...fix.data, lang, usageLocationCountry: bad }, { who: SANNE });
       const answer = cardText(cardOf(res));
       assert.match(
         answer,
@@ -162,7 +138,7 @@ describe('bot: usage location fixed in the change (demo tenant)', function () {
       );
     }
     // Forged card data with a bad code (no input) is refused by the service, in the reader's words.
-    const forged = await h.click('preflight', { ...fix.data, lang: 'en', setUsageLocation: { country: 'Belgium' } }, { who: SANNE });
+    const forged = await stack.h.click('preflight', { ...fix.data, lang: 'en', setUsageLocation: { country: 'Belgium' } }, { who: SANNE });
     assert.match(cardText(cardOf(forged)), /'Belgium' is not a country code/);
     assert.equal((await sb.requests()).filter((r) => r.method !== 'GET' && r.path !== '/$batch').length, 0, 'nothing written');
     assert.equal((await sb.get(`/users/${JOOST}?$select=usageLocation`)).body.usageLocation, null);
@@ -170,7 +146,7 @@ describe('bot: usage location fixed in the change (demo tenant)', function () {
 
   it('without User.ReadWrite.All: no offer, the finding stays blocking and names the permission', async () => {
     writable = async () => false;
-    const [pre] = await h.say(MOVE_JOOST, { who: SANNE });
+    const [pre] = await stack.h.say(MOVE_JOOST, { who: SANNE });
     const card = cardOf(pre!);
     assert.match(cardText(card), /With the application permission User\.ReadWrite\.All Plan Switch could set it as part of the change \(see doctor\)/);
     assert.equal(
@@ -183,19 +159,19 @@ describe('bot: usage location fixed in the change (demo tenant)', function () {
     );
     // A click on an old card (or forged data) asking for the fix anyway: still blocked, nothing written.
     await sb.clearRequests();
-    const res = await h.click('preflight', { principal: { kind: 'user', user: JOOST }, from: 'E1', to: 'E3', setUsageLocation: { country: 'BE' } }, { who: SANNE });
+    const res = await stack.h.click('preflight', { principal: { kind: 'user', user: JOOST }, from: 'E1', to: 'E3', setUsageLocation: { country: 'BE' } }, { who: SANNE });
     assert.match(cardText(cardOf(res)), /cannot run until the blocking findings are fixed/);
     assert.equal((await sb.requests()).filter((r) => r.method === 'PATCH').length, 0);
   });
 
   it('typed: "... with usage location BE" / "... met gebruikslocatie BE" checks with the fix; a bad code is answered', async () => {
-    const [en] = await h.say(`${MOVE_JOOST} with usage location BE`, { who: SANNE });
+    const [en] = await stack.h.say(`${MOVE_JOOST} with usage location BE`, { who: SANNE });
     assert.match(cardText(cardOf(en!)), /Usage location will be set to Belgium \(BE\) for 1 person/);
     assert.ok(actionsOf(cardOf(en!)).some((a) => a.verb === 'request'));
-    const [nlCard] = await h.say(`verplaats gebruiker ${JOOST} van E1 naar E3 met gebruikslocatie DE`, { who: SANNE, conversationId: 'nl-chat' });
+    const [nlCard] = await stack.h.say(`verplaats gebruiker ${JOOST} van E1 naar E3 met gebruikslocatie DE`, { who: SANNE, conversationId: 'nl-chat' });
     assert.match(cardText(cardOf(nlCard!)), /De gebruikslocatie wordt vóór de licentiewijziging ingesteld op Duitsland \(DE\) voor 1 persoon/);
     await sb.clearRequests();
-    const [bad] = await h.say(`${MOVE_JOOST} with usage location UK`, { who: SANNE, conversationId: 'bad-chat' });
+    const [bad] = await stack.h.say(`${MOVE_JOOST} with usage location UK`, { who: SANNE, conversationId: 'bad-chat' });
     assert.match(String(bad!.text), /'UK' is not a country code.*Nothing was changed/);
     assert.deepEqual(await sb.requests(), [], 'nothing looked up');
   });
