@@ -13,7 +13,7 @@ import { BotNotifier } from '../../src/bot/notifier';
 import { Conversations } from '../../src/bot/conversations';
 import { silentLogger } from '../../src/bot/deps';
 import { harness, type Harness } from './fakes';
-import type { SandboxAccess } from '../helpers/sandbox';
+import { tenantFixture, type SandboxAccess, type TenantFixture } from '../helpers/sandbox';
 
 export const DEMO_TENANT_ID = '8f0c2d4e-6b1a-4c3d-9e8f-0a1b2c3d4e5f';
 export const DEMO_LICENSE_ADMINS = 'a11ce000-0000-4000-8000-000000000100';
@@ -64,11 +64,14 @@ export interface DemoStackPerSpec extends DemoStack {
 }
 
 /**
- * A fresh demo stack for every spec of the enclosing describe: built in a beforeEach (Entra's
- * group processing at 50 ms), drained and closed in an afterEach. Its fields are the running
- * spec's stack.
+ * A fresh demo stack for every spec of the enclosing describe: built in a beforeEach (with Entra's
+ * group processing at `groupProcessingMs`, default 50 ms; null leaves the sandbox's behaviour as it
+ * is), drained and closed in an afterEach. Its fields are the running spec's stack.
  */
-export function demoStackPerSpec(sb: SandboxAccess, licenseOptions?: (graph: GraphConnection) => Partial<LicenseServiceOptions>): DemoStackPerSpec {
+export function demoStackPerSpec(
+  sb: SandboxAccess,
+  opts: { license?: (graph: GraphConnection) => Partial<LicenseServiceOptions>; groupProcessingMs?: number | null } = {},
+): DemoStackPerSpec {
   const stack = {
     async settle() {
       for (let i = 0; i < 5; i++) {
@@ -78,8 +81,9 @@ export function demoStackPerSpec(sb: SandboxAccess, licenseOptions?: (graph: Gra
     },
   } as DemoStackPerSpec;
   beforeEach(async () => {
-    await sb.behavior({ groupProcessingMs: 50 });
-    Object.assign(stack, demoStack(sb.graphBaseUrl, licenseOptions));
+    const groupProcessingMs = opts.groupProcessingMs === undefined ? 50 : opts.groupProcessingMs;
+    if (groupProcessingMs !== null) await sb.behavior({ groupProcessingMs });
+    Object.assign(stack, demoStack(sb.graphBaseUrl, opts.license));
   });
   afterEach(async () => {
     await stack.workflow.whenIdle();
@@ -88,4 +92,16 @@ export function demoStackPerSpec(sb: SandboxAccess, licenseOptions?: (graph: Gra
     await stack.graph.close();
   });
   return stack;
+}
+
+/** Contoso with the two license admins and `bulk` users bulk1..bulkN holding E1 directly. */
+export function bulkTenant(bulk: number): TenantFixture {
+  return tenantFixture('Contoso', { id: DEMO_TENANT_ID, domain: 'contoso.example' })
+    .sku('STANDARDPACK', 100)
+    .sku('ENTERPRISEPACK', 100)
+    .user('sanne', { id: SANNE.aadObjectId, displayName: SANNE.name })
+    .user('pieter', { id: PIETER.aadObjectId, displayName: PIETER.name })
+    .group('License Admins', { id: DEMO_LICENSE_ADMINS, members: ['sanne', 'pieter'] })
+    .generate('Bulk', bulk, { prefix: 'bulk', licenses: ['STANDARDPACK'] })
+    .build();
 }

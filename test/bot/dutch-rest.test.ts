@@ -4,8 +4,7 @@
 // before a wave or a resume that could not run. A Dutch administrator reads them in Dutch on the
 // bot's cards; an English one as before; rows stored before the codes show their English as stored.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { tenantFixture, withSandbox } from '../helpers/sandbox';
+import { withSandbox } from '../helpers/sandbox';
 import type { Activity } from 'botbuilder';
 import { LicensingError, type PrincipalRef, type SwapOutcome } from '../../src/licensing/model';
 import { graphFailure } from '../../src/licensing/service';
@@ -16,13 +15,10 @@ import type { ChangeRequest, WaveRun } from '../../src/requests/types';
 import { en, licensingErrorSentence, nl } from '../../src/i18n';
 import { resultCard } from '../../src/bot/cards/result';
 import { requestCard } from '../../src/bot/cards/request';
-import { actionsOf, cardOf, cardText, changeRequest, type Harness } from './fakes';
-import { DEMO_LICENSE_ADMINS, DEMO_TENANT_ID, demoStack, type DemoStack } from './demo-stack';
+import { actionsOf, cardOf, cardText, changeRequest } from './fakes';
+import { DEMO_TENANT_FILE, DEMO_TENANT_ID, PIETER, SANNE, bulkTenant, demoStackPerSpec } from './demo-stack';
 import { preflight as preflightOf, usersChange } from '../requests/fakes';
 
-const DEMO = join(__dirname, '..', '..', '..', 'data', 'demo-tenant.json');
-const SANNE = { id: '29:sanne', aadObjectId: 'a11ce000-0000-4000-8000-000000000001', name: 'Sanne de Vries' };
-const PIETER = { id: '29:pieter', aadObjectId: 'a11ce000-0000-4000-8000-000000000002', name: 'Pieter Bakker' };
 const JOOST = 'joost.vandam@contoso.example';
 /** English that a Dutch card must not show: the service's and Graph's sentences, the chat words of an English reader. */
 const ENGLISH =
@@ -36,42 +32,22 @@ function said(a: Partial<Activity> | undefined): string {
 
 describe('bot: errors and refusals in Dutch (demo tenant)', function () {
   this.timeout(30_000);
-  const sb = withSandbox(DEMO, { resetEach: true });
-  let stack: DemoStack;
-  let h: Harness;
-
-  beforeEach(async () => {
-    await sb.behavior({ groupProcessingMs: 50 });
-    // The app may write usage locations (the demo tenant grants every permission).
-    stack = demoStack(sb.graphBaseUrl, () => ({ usageLocationWritable: async () => true }));
-    h = stack.h;
-  });
-
-  afterEach(async () => {
-    await stack.workflow.whenIdle();
-    await h.bot.whenIdle();
-    stack.store.close();
-    await stack.graph.close();
-  });
-
-  async function settle() {
-    for (let i = 0; i < 5; i++) {
-      await stack.workflow.whenIdle();
-      await h.bot.whenIdle();
-    }
-  }
+  const sb = withSandbox(DEMO_TENANT_FILE, { resetEach: true });
+  // The app may write usage locations (the demo tenant grants every permission).
+  const stack = demoStackPerSpec(sb, { license: () => ({ usageLocationWritable: async () => true }) });
+  const { settle } = stack;
 
   it('a name that would change the request path, typed in Dutch: said in Dutch, nothing looked up; in English as before', async () => {
-    await h.say('help', { who: SANNE });
+    await stack.h.say('help', { who: SANNE });
     await sb.clearRequests();
-    const [reply] = await h.say('verplaats gebruiker ../../users/sanne.devries@contoso.example van E3 naar E1', { who: SANNE, conversationId: 'nl-1' });
+    const [reply] = await stack.h.say('verplaats gebruiker ../../users/sanne.devries@contoso.example van E3 naar E1', { who: SANNE, conversationId: 'nl-1' });
     const text = said(reply);
     assert.match(
       text,
       /Dat kan niet: '\.\.\/\.\.\/users\/sanne\.devries@contoso\.example' kan geen gebruiker aanduiden: de naam bevat "\/" of "\\", wat als deel van het URL-pad zou worden gelezen\./,
     );
     assert.doesNotMatch(text, ENGLISH);
-    const [english] = await h.say('move user ../x@contoso.example from E3 to E1', { who: SANNE, conversationId: 'en-1' });
+    const [english] = await stack.h.say('move user ../x@contoso.example from E3 to E1', { who: SANNE, conversationId: 'en-1' });
     assert.match(said(english), /That doesn't work: '\.\.\/x@contoso\.example' cannot name a user: it contains "\/" or "\\", which would be read as part of the URL path\./);
     assert.deepEqual(
       (await sb.requests()).filter((r) => /\.\./.test(r.path)),
@@ -125,12 +101,12 @@ describe('bot: errors and refusals in Dutch (demo tenant)', function () {
 
   it("Graph's error is said once, in the reader's language: Dutch from its status and code, English in Graph's words", async () => {
     await sb.fault({ method: 'GET', path: '/subscribedSkus', status: 403, times: 2 });
-    const [reply] = await h.say('licenties', { who: SANNE, conversationId: 'nl-3' });
+    const [reply] = await stack.h.say('licenties', { who: SANNE, conversationId: 'nl-3' });
     const text = said(reply);
     assert.match(text, /Microsoft Graph weigerde de aanvraag: de app heeft er geen toestemming voor \(HTTP 403, InternalServerError\)\. Er is niets gewijzigd\./);
     assert.doesNotMatch(text, ENGLISH);
     assert.equal(text.match(/Microsoft Graph/g)?.length, 1, text);
-    const [english] = await h.say('plans', { who: SANNE, conversationId: 'en-3' });
+    const [english] = await stack.h.say('plans', { who: SANNE, conversationId: 'en-3' });
     const englishText = said(english);
     assert.match(englishText, /Microsoft Graph could not answer: An internal server error occurred \(InternalServerError\)\. Nothing was changed\./);
     assert.equal(englishText.match(/Microsoft Graph/g)?.length, 1, englishText);
@@ -143,34 +119,34 @@ describe('bot: errors and refusals in Dutch (demo tenant)', function () {
     const sanne = { id: SANNE.aadObjectId, tenantId: DEMO_TENANT_ID, name: SANNE.name };
     const r = await stack.store.create({ spec, preflight: pf, requester: sanne, ttlMs: 3_600_000 });
     await stack.store.transition(r.id, { from: ['pending'] }, 'completed', null, {});
-    const [reply] = await h.say(`ongedaan maken ${r.id}`, { who: SANNE, conversationId: 'nl-4' });
+    const [reply] = await stack.h.say(`ongedaan maken ${r.id}`, { who: SANNE, conversationId: 'nl-4' });
     const text = said(reply);
     assert.match(text, /Dat kan niet: Overzetten op de groep kan niet ongedaan worden gemaakt: de leden houden het licentieplan via de groep/);
     assert.doesNotMatch(text, ENGLISH);
     assert.doesNotMatch(text, /blokkerende problemen/);
-    const [english] = await h.say(`undo ${r.id}`, { who: SANNE, conversationId: 'en-4' });
+    const [english] = await stack.h.say(`undo ${r.id}`, { who: SANNE, conversationId: 'en-4' });
     assert.match(said(english), /That doesn't work: An adopt has no undo: the members keep the plan from the group/);
   });
 
   it('the usage location could not be set (the app may not): the Dutch notice says why in Dutch; stored as a code', async () => {
-    await h.say('help', { who: PIETER, conversationId: 'pieter-chat', conversationType: 'personal' });
-    const [pre] = await h.say(`verplaats gebruiker ${JOOST} van E1 naar E3 met gebruikslocatie BE`, { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
+    await stack.h.say('help', { who: PIETER, conversationId: 'pieter-chat', conversationType: 'personal' });
+    const [pre] = await stack.h.say(`verplaats gebruiker ${JOOST} van E1 naar E3 met gebruikslocatie BE`, { who: SANNE, conversationId: 'ops', conversationType: 'groupChat' });
     const request = actionsOf(cardOf(pre!)).find((a) => a.verb === 'request');
     assert.ok(request, said(pre));
-    await h.click('request', request.data, { who: SANNE, conversationId: 'ops', conversationType: 'groupChat', replyToId: 'pre-1' });
+    await stack.h.click('request', request.data, { who: SANNE, conversationId: 'ops', conversationType: 'groupChat', replyToId: 'pre-1' });
     await settle();
     // Consent for User.ReadWrite.All withdrawn after the check: Graph refuses the PATCH.
     await sb.fault({ method: 'PATCH', path: '/users/*', status: 403, times: 1 });
-    const toPieter = h.proactive.sent.find((s) => s.conversationId === 'pieter-chat')!;
+    const toPieter = stack.h.proactive.sent.find((s) => s.conversationId === 'pieter-chat')!;
     const approve = actionsOf(toPieter.activity.attachments![0]!.content).find((a) => a.verb === 'approve')!;
-    await h.click('approve', approve.data, { who: PIETER, conversationId: 'pieter-chat', replyToId: toPieter.id });
+    await stack.h.click('approve', approve.data, { who: PIETER, conversationId: 'pieter-chat', replyToId: toPieter.id });
     await settle();
 
     const done = await stack.workflow.status('1');
     assert.ok(done.ok);
     assert.equal(done.request.state, 'failed', JSON.stringify(done.request.result));
     assert.equal(done.request.result?.swap?.usageLocation?.failed[0]?.usageLocationWhy, 'forbidden');
-    const notices = h.proactive.sent.filter((s) => s.conversationId === 'ops').map((s) => cardText(s.activity.attachments![0]!.content));
+    const notices = stack.h.proactive.sent.filter((s) => s.conversationId === 'ops').map((s) => cardText(s.activity.attachments![0]!.content));
     const notice = notices.find((t) => /Wijzigingsaanvraag 1 is klaar/.test(t));
     assert.ok(notice, notices.join('\n---\n'));
     assert.match(notice, /De gebruikslocatie kon niet worden ingesteld: de app heeft de machtiging User\.ReadWrite\.All met beheerderstoestemming nodig/);
@@ -281,26 +257,8 @@ describe('bot: stored failures on Dutch cards, new and old', () => {
 describe('bot: the check before resuming could not run (sandbox)', function () {
   this.timeout(30_000);
   const bulk = (n: number) => `bulk${n}@contoso.example`;
-  const sb = withSandbox(
-    () =>
-      tenantFixture('Contoso', { id: DEMO_TENANT_ID, domain: 'contoso.example' })
-        .sku('STANDARDPACK', 100)
-        .sku('ENTERPRISEPACK', 100)
-        .user('sanne', { id: SANNE.aadObjectId, displayName: SANNE.name })
-        .user('pieter', { id: PIETER.aadObjectId, displayName: PIETER.name })
-        .group('License Admins', { id: DEMO_LICENSE_ADMINS, members: ['sanne', 'pieter'] })
-        .generate('Bulk', 4, { prefix: 'bulk', licenses: ['STANDARDPACK'] })
-        .build(),
-    { resetEach: true },
-  );
-  let stack: DemoStack;
-  beforeEach(() => (stack = demoStack(sb.graphBaseUrl)));
-  afterEach(async () => {
-    await stack.workflow.whenIdle();
-    await stack.h.bot.whenIdle();
-    stack.store.close();
-    await stack.graph.close();
-  });
+  const sb = withSandbox(() => bulkTenant(4), { resetEach: true });
+  const stack = demoStackPerSpec(sb, { groupProcessingMs: null });
 
   it('"hervat" while Graph refuses the check: stays paused, says why and what to do in Dutch, sends nothing', async () => {
     const { store, h } = stack;

@@ -31,10 +31,12 @@ describe('bot: usage location fixed in the change (demo tenant)', function () {
   this.timeout(30_000);
   const sb = withSandbox(DEMO_TENANT_FILE, { resetEach: true });
   let writable: () => Promise<boolean>;
-  const stack = demoStackPerSpec(sb, (g) => {
-    // As the entry points do it: the permission from the token (the demo tenant grants every one).
-    writable = usageLocationWritableFrom(() => g.accessToken(), mayWriteUsageLocation);
-    return { usageLocationWritable: () => writable() };
+  const stack = demoStackPerSpec(sb, {
+    license: (g) => {
+      // As the entry points do it: the permission from the token (the demo tenant grants every one).
+      writable = usageLocationWritableFrom(() => g.accessToken(), mayWriteUsageLocation);
+      return { usageLocationWritable: () => writable() };
+    },
   });
   const { settle } = stack;
 

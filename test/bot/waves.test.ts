@@ -7,9 +7,9 @@ import { requestCard } from '../../src/bot/cards/request';
 import { en, nl } from '../../src/i18n';
 import type { ChangeRequest, WaveRun } from '../../src/requests/types';
 import type { ChangeSpec } from '../../src/licensing/model';
-import { skuId, tenantFixture, withSandbox } from '../helpers/sandbox';
+import { skuId, withSandbox } from '../helpers/sandbox';
 import { actors, cardOf, cardText, changeRequest, harness, type Harness } from './fakes';
-import { DEMO_LICENSE_ADMINS, DEMO_TENANT_ID, demoStack, type DemoStack } from './demo-stack';
+import { DEMO_TENANT_ID, PIETER, SANNE, bulkTenant, demoStackPerSpec } from './demo-stack';
 
 const person = (n: number) => ({ kind: 'user' as const, id: `90000000-0000-4000-8000-${String(n).padStart(12, '0')}`, displayName: `Person ${n}` });
 
@@ -155,36 +155,11 @@ describe('waves in the bot', () => {
   // checks the remaining people again on the sandbox tenant before sending anything.
   describe('resume checks the remaining people again (sandbox)', function () {
     this.timeout(60_000);
-    const SANNE = { id: '29:sanne', aadObjectId: 'a11ce000-0000-4000-8000-000000000001', name: 'Sanne de Vries' };
-    const PIETER = { id: '29:pieter', aadObjectId: 'a11ce000-0000-4000-8000-000000000002', name: 'Pieter Bakker' };
     const E3 = skuId('ENTERPRISEPACK');
     const bulk = (n: number) => `bulk${n}@contoso.example`;
-    const sb = withSandbox(
-      () =>
-        tenantFixture('Contoso', { id: DEMO_TENANT_ID, domain: 'contoso.example' })
-          .sku('STANDARDPACK', 100)
-          .sku('ENTERPRISEPACK', 100)
-          .user('sanne', { id: SANNE.aadObjectId, displayName: SANNE.name })
-          .user('pieter', { id: PIETER.aadObjectId, displayName: PIETER.name })
-          .group('License Admins', { id: DEMO_LICENSE_ADMINS, members: ['sanne', 'pieter'] })
-          .generate('Bulk', 12, { prefix: 'bulk', licenses: ['STANDARDPACK'] })
-          .build(),
-      { resetEach: true },
-    );
-    let stack: DemoStack;
-    beforeEach(() => (stack = demoStack(sb.graphBaseUrl)));
-    afterEach(async () => {
-      await stack.workflow.whenIdle();
-      await stack.h.bot.whenIdle();
-      stack.store.close();
-      await stack.graph.close();
-    });
-    const settle = async () => {
-      for (let i = 0; i < 5; i++) {
-        await stack.workflow.whenIdle();
-        await stack.h.bot.whenIdle();
-      }
-    };
+    const sb = withSandbox(() => bulkTenant(12), { resetEach: true });
+    const stack = demoStackPerSpec(sb, { groupProcessingMs: null });
+    const { settle } = stack;
     const asSanne = { who: SANNE, conversationId: 'sanne-chat', conversationType: 'personal' as const };
     const writes = async () => (await sb.requests()).filter((e) => e.method !== 'GET' && e.path !== '/$batch');
 
